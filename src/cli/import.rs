@@ -1,0 +1,5 @@
+//! `berth import` arguments.
+
+/// Arguments of `berth import`.
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {}

@@ -1,0 +1,99 @@
+//! The command line: clap types only. Each command's arguments convert into a validated
+//! options struct before any engine code runs.
+
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+
+pub mod images;
+pub mod import;
+pub mod info;
+pub mod rmi;
+pub mod run;
+pub mod version;
+
+/// berth: rootless containers, no daemon.
+#[derive(Debug, Parser)]
+#[command(
+    name = "berth",
+    version,
+    about = "Rootless, daemonless containers in one binary",
+    long_about = "Rootless, daemonless containers in one binary.\n\nberth takes podman's and docker's command-line syntax. Each invocation runs the container itself, inside a user namespace mapped from /etc/subuid and /etc/subgid.",
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands berth has today.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run a command in a new container
+    Run(run::RunArgs),
+    /// Import a rootfs tarball as a one-layer image
+    Import(import::ImportArgs),
+    /// List images in the local store
+    Images(images::ImagesArgs),
+    /// Remove one or more images
+    Rmi(rmi::RmiArgs),
+    /// Report what berth depends on, each with ok or a fix
+    Info(info::InfoArgs),
+    /// Show the version
+    Version(version::VersionArgs),
+    /// Generate man pages and shell completions (for packagers)
+    #[command(hide = true, name = "__generate")]
+    Generate(GenerateArgs),
+}
+
+/// Arguments of the hidden generator.
+#[derive(Debug, clap::Args)]
+pub struct GenerateArgs {
+    /// Output directory for man pages
+    #[arg(long)]
+    pub man: Option<std::path::PathBuf>,
+    /// Output directory for shell completions
+    #[arg(long)]
+    pub completions: Option<std::path::PathBuf>,
+}
+
+impl Command {
+    /// Does this command need the session user namespace (mapped ownership on disk)?
+    pub fn needs_session(&self) -> bool {
+        matches!(
+            self,
+            Command::Run(_) | Command::Import(_) | Command::Rmi(_)
+        )
+    }
+}
+
+/// The clap command tree (for help, man pages and completions).
+pub fn command() -> clap::Command {
+    Cli::command()
+}
+
+/// Parse the process arguments. On `--help` and `--version` print and return `Err(0)`; on a
+/// usage error print clap's message and return `Err(125)`, as podman does.
+pub fn parse() -> Result<Cli, i32> {
+    let matches = match command().try_get_matches() {
+        Ok(m) => m,
+        Err(e) => return Err(print_clap_error(&e)),
+    };
+    Cli::from_arg_matches(&matches).map_err(|e| print_clap_error(&e))
+}
+
+fn print_clap_error(e: &clap::Error) -> i32 {
+    use clap::error::ErrorKind;
+    let _ = e.print();
+    match e.kind() {
+        ErrorKind::DisplayHelp
+        | ErrorKind::DisplayVersion
+        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                crate::error::EXIT_BERTH
+            } else {
+                0
+            }
+        }
+        _ => crate::error::EXIT_BERTH,
+    }
+}

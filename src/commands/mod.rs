@@ -1,0 +1,33 @@
+//! One file per command: orchestration only. Each takes validated options and calls into the
+//! engine modules.
+
+use crate::cli::{Cli, Command};
+use crate::error::Result;
+use crate::userns::session::Stage;
+
+pub mod generate;
+pub mod images;
+pub mod import;
+pub mod info;
+pub mod rmi;
+pub mod run;
+pub mod version;
+
+/// Run one parsed command line. A command that needs the session user namespace is handed to
+/// a re-executed session process when we are still the host process (P0).
+pub fn execute(cli: Cli, stage: Stage) -> Result<()> {
+    if cli.command.needs_session() {
+        if let Stage::Host = stage {
+            return crate::userns::session::run_in_session();
+        }
+    }
+    match cli.command {
+        Command::Run(args) => run::execute(args, stage),
+        Command::Import(args) => import::execute(args),
+        Command::Images(args) => images::execute(args),
+        Command::Rmi(args) => rmi::execute(args),
+        Command::Info(args) => info::execute(args),
+        Command::Version(args) => version::execute(args),
+        Command::Generate(args) => generate::execute(args),
+    }
+}

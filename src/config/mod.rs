@@ -1,0 +1,222 @@
+//! Where berth keeps things (XDG paths) and what `berth.toml` says.
+
+use std::io;
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// Errors finding or reading berth's configuration.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("neither XDG_DATA_HOME nor HOME is set")]
+    NoHome,
+    #[error("create `{path}`")]
+    CreateDir {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    #[error("`{path}` is owned by uid {owner}, not by you (uid {uid})")]
+    NotOwner { path: PathBuf, owner: u32, uid: u32 },
+    #[error("read `{path}`")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    #[error("parse `{path}`: {message}")]
+    Parse { path: PathBuf, message: String },
+}
+
+/// The directories of one user's berth state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paths {
+    /// `$XDG_DATA_HOME/berth`: images, layers, containers, volumes.
+    pub data: PathBuf,
+    /// `$XDG_RUNTIME_DIR/berth` (or `/tmp/berth-<uid>`): what dies at reboot.
+    pub runtime: PathBuf,
+    /// `$XDG_CONFIG_HOME/berth`: berth.toml.
+    pub config: PathBuf,
+}
+
+impl Paths {
+    /// Compute the paths from an environment lookup function (pure, for tests).
+    pub fn from_env(get: impl Fn(&str) -> Option<String>, uid: u32) -> Result<Self, ConfigError> {
+        let nonempty = |k: &str| get(k).filter(|v| !v.is_empty()).map(PathBuf::from);
+        let home = nonempty("HOME");
+        let data = match nonempty("XDG_DATA_HOME") {
+            Some(d) => d,
+            None => home.clone().ok_or(ConfigError::NoHome)?.join(".local/share"),
+        };
+        let config = match nonempty("XDG_CONFIG_HOME") {
+            Some(d) => d,
+            None => home.ok_or(ConfigError::NoHome)?.join(".config"),
+        };
+        let runtime = match nonempty("XDG_RUNTIME_DIR") {
+            Some(d) => d.join("berth"),
+            None => PathBuf::from(format!("/tmp/berth-{uid}")),
+        };
+        Ok(Paths {
+            data: data.join("berth"),
+            runtime,
+            config: config.join("berth"),
+        })
+    }
+
+    /// The paths for this process's environment.
+    pub fn discover() -> Result<Self, ConfigError> {
+        Self::from_env(|k| std::env::var(k).ok(), nix::unistd::getuid().as_raw())
+    }
+
+    /// Create the runtime directory (mode 0700) and check that it is ours: a `/tmp` fallback
+    /// made by somebody else must never be used.
+    pub fn ensure_runtime(&self) -> Result<(), ConfigError> {
+        ensure_private_dir(&self.runtime)
+    }
+
+    /// `berth.toml`'s path.
+    pub fn config_file(&self) -> PathBuf {
+        self.config.join("berth.toml")
+    }
+}
+
+/// Create `path` (and parents) with mode 0700 if missing, and check it is owned by us.
+pub fn ensure_private_dir(path: &Path) -> Result<(), ConfigError> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true).mode(0o700);
+    builder.create(path).map_err(|source| ConfigError::CreateDir {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let meta = std::fs::metadata(path).map_err(|source| ConfigError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let uid = nix::unistd::geteuid().as_raw();
+    if meta.uid() != uid {
+        return Err(ConfigError::NotOwner {
+            path: path.to_path_buf(),
+            owner: meta.uid(),
+            uid,
+        });
+    }
+    if meta.permissions().mode() & 0o077 != 0 {
+        let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o700));
+    }
+    Ok(())
+}
+
+/// Which overlay implementation mounts the container rootfs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum OverlayMode {
+    /// Kernel overlayfs, falling back to fuse-overlayfs when the kernel refuses.
+    #[default]
+    Auto,
+    /// Kernel overlayfs only.
+    Kernel,
+    /// fuse-overlayfs only.
+    Fuse,
+}
+
+/// `[storage]` in berth.toml.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct StorageConfig {
+    #[serde(default)]
+    pub overlay: OverlayMode,
+}
+
+/// berth.toml.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default)]
+    pub storage: StorageConfig,
+}
+
+impl Config {
+    /// Parse berth.toml text; `path` is only for the error message.
+    pub fn parse(text: &str, path: &Path) -> Result<Self, ConfigError> {
+        toml::from_str(text).map_err(|e| ConfigError::Parse {
+            path: path.to_path_buf(),
+            message: e.message().to_string(),
+        })
+    }
+
+    /// Load berth.toml if it exists; `BERTH_OVERLAY` (auto, kernel, fuse) overrides the
+    /// overlay mode.
+    pub fn load(paths: &Paths) -> Result<Self, ConfigError> {
+        let path = paths.config_file();
+        let mut config = match std::fs::read_to_string(&path) {
+            Ok(text) => Self::parse(&text, &path)?,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Config::default(),
+            Err(source) => return Err(ConfigError::Read { path, source }),
+        };
+        if let Ok(mode) = std::env::var("BERTH_OVERLAY") {
+            config.storage.overlay = match mode.as_str() {
+                "auto" => OverlayMode::Auto,
+                "kernel" => OverlayMode::Kernel,
+                "fuse" => OverlayMode::Fuse,
+                other => {
+                    return Err(ConfigError::Parse {
+                        path: PathBuf::from("$BERTH_OVERLAY"),
+                        message: format!("unknown overlay mode `{other}` (auto, kernel, fuse)"),
+                    })
+                }
+            };
+        }
+        Ok(config)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+        move |k| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string())
+    }
+
+    #[test]
+    fn xdg_paths_win() {
+        let p = Paths::from_env(
+            env(&[
+                ("HOME", "/home/u"),
+                ("XDG_DATA_HOME", "/d"),
+                ("XDG_RUNTIME_DIR", "/run/user/1000"),
+                ("XDG_CONFIG_HOME", "/c"),
+            ]),
+            1000,
+        )
+        .unwrap();
+        assert_eq!(p.data, PathBuf::from("/d/berth"));
+        assert_eq!(p.runtime, PathBuf::from("/run/user/1000/berth"));
+        assert_eq!(p.config, PathBuf::from("/c/berth"));
+    }
+
+    #[test]
+    fn defaults_from_home_and_tmp_fallback() {
+        let p = Paths::from_env(env(&[("HOME", "/home/u")]), 1000).unwrap();
+        assert_eq!(p.data, PathBuf::from("/home/u/.local/share/berth"));
+        assert_eq!(p.runtime, PathBuf::from("/tmp/berth-1000"));
+        assert_eq!(p.config, PathBuf::from("/home/u/.config/berth"));
+    }
+
+    #[test]
+    fn no_home_is_an_error() {
+        assert!(matches!(
+            Paths::from_env(env(&[]), 1),
+            Err(ConfigError::NoHome)
+        ));
+    }
+
+    #[test]
+    fn config_parses_and_rejects_unknown_keys() {
+        let c = Config::parse("[storage]\noverlay = \"fuse\"\n", Path::new("x")).unwrap();
+        assert_eq!(c.storage.overlay, OverlayMode::Fuse);
+        let err = Config::parse("[storage]\nbogus = 1\n", Path::new("b.toml")).unwrap_err();
+        assert!(err.to_string().contains("b.toml"));
+    }
+}

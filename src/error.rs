@@ -1,0 +1,188 @@
+//! Exit codes and error rendering: the one place that decides what berth prints when a
+//! command fails and which status it exits with.
+//!
+//! Library modules return their own typed errors. The command layer wraps them with
+//! [`Context::context`], which names the operation and the object; [`Error::hint`] adds a line
+//! the user can act on. A container's own exit status travels as [`Error::Exit`] and is passed
+//! through silently.
+
+use std::fmt;
+
+/// berth's own failure (podman's 125).
+pub const EXIT_BERTH: i32 = 125;
+/// The container command exists but cannot be invoked.
+pub const EXIT_CANNOT_INVOKE: i32 = 126;
+/// The container command was not found.
+pub const EXIT_NOT_FOUND: i32 = 127;
+
+type Source = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// The error a command returns to `main`.
+#[derive(Debug)]
+pub enum Error {
+    /// The container (or an exec'd process) finished with this status: exit silently with it.
+    Exit(i32),
+    /// Something failed. `what` names the operation and its object, `source` says why.
+    Failed {
+        what: String,
+        source: Option<Source>,
+        hint: Option<String>,
+        code: i32,
+    },
+}
+
+impl Error {
+    /// A failure with no underlying cause.
+    pub fn msg(what: impl Into<String>) -> Self {
+        Error::Failed {
+            what: what.into(),
+            source: None,
+            hint: None,
+            code: EXIT_BERTH,
+        }
+    }
+
+    /// Attach a `hint:` line the user can act on.
+    #[must_use]
+    pub fn hint(self, text: impl Into<String>) -> Self {
+        match self {
+            Error::Failed {
+                what, source, code, ..
+            } => Error::Failed {
+                what,
+                source,
+                hint: Some(text.into()),
+                code,
+            },
+            other => other,
+        }
+    }
+
+    /// Use another exit status than 125 (126 and 127 for commands that cannot run).
+    #[must_use]
+    pub fn with_code(self, new: i32) -> Self {
+        match self {
+            Error::Failed {
+                what, source, hint, ..
+            } => Error::Failed {
+                what,
+                source,
+                hint,
+                code: new,
+            },
+            other => other,
+        }
+    }
+
+    /// The process exit status for this error.
+    pub fn code(&self) -> i32 {
+        match self {
+            Error::Exit(code) => *code,
+            Error::Failed { code, .. } => *code,
+        }
+    }
+
+    /// The text printed on stderr, or `None` for a silent pass-through exit.
+    pub fn render(&self) -> Option<String> {
+        match self {
+            Error::Exit(_) => None,
+            Error::Failed {
+                what, source, hint, ..
+            } => {
+                let mut out = format!("Error: {what}");
+                let mut cause: Option<&(dyn std::error::Error + 'static)> =
+                    source.as_deref().map(|s| s as _);
+                while let Some(err) = cause {
+                    let text = err.to_string();
+                    // Avoid repeating a cause that is already spelled out by its parent.
+                    if !out.ends_with(&text) {
+                        out.push_str(": ");
+                        out.push_str(&text);
+                    }
+                    cause = err.source();
+                }
+                if let Some(hint) = hint {
+                    out.push_str("\nhint: ");
+                    out.push_str(hint);
+                }
+                Some(out)
+            }
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.render() {
+            Some(text) => f.write_str(&text),
+            None => write!(f, "exit status {}", self.code()),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Results at the command layer.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Give a typed module error its context: what berth was doing, and on what.
+pub trait Context<T> {
+    /// Wrap the error: `what` names the operation and its object, e.g.
+    /// ``format!("importing `{path}`")``.
+    fn context(self, what: impl Into<String>) -> Result<T>;
+    /// Like [`Context::context`], computed only on failure.
+    fn with_context<S: Into<String>>(self, what: impl FnOnce() -> S) -> Result<T>;
+}
+
+impl<T, E> Context<T> for std::result::Result<T, E>
+where
+    E: std::error::Error + Send + Sync + 'static,
+{
+    fn context(self, what: impl Into<String>) -> Result<T> {
+        self.map_err(|e| Error::Failed {
+            what: what.into(),
+            source: Some(Box::new(e)),
+            hint: None,
+            code: EXIT_BERTH,
+        })
+    }
+
+    fn with_context<S: Into<String>>(self, what: impl FnOnce() -> S) -> Result<T> {
+        self.map_err(|e| Error::Failed {
+            what: what().into(),
+            source: Some(Box::new(e)),
+            hint: None,
+            code: EXIT_BERTH,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_chain_and_hint() {
+        let io = std::io::Error::from_raw_os_error(libc::ENOENT);
+        let err = Err::<(), _>(io)
+            .context("open `/etc/subuid`")
+            .unwrap_err()
+            .hint("add a line `user:100000:65536` to /etc/subuid");
+        let text = err.render().unwrap();
+        assert!(text.starts_with("Error: open `/etc/subuid`: No such file or directory"));
+        assert!(text.ends_with("\nhint: add a line `user:100000:65536` to /etc/subuid"));
+        assert_eq!(err.code(), 125);
+    }
+
+    #[test]
+    fn container_exit_is_silent() {
+        let err = Error::Exit(3);
+        assert_eq!(err.code(), 3);
+        assert!(err.render().is_none());
+    }
+
+    #[test]
+    fn code_can_be_changed() {
+        assert_eq!(Error::msg("exec `x`").with_code(127).code(), 127);
+    }
+}

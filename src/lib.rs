@@ -1,0 +1,13 @@
+//! berth: a rootless, daemonless, single-binary container engine.
+//!
+//! Module declarations only; see DESIGN.md section 7 for the map.
+
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod error;
+pub mod image;
+pub mod run;
+pub mod storage;
+pub mod sys;
+pub mod userns;

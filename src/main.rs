@@ -1,0 +1,24 @@
+//! berth's entry point: stage dispatch, parse, run one command, render the error, exit.
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    // Stage dispatch comes first: a re-executed session must unshare its user namespace
+    // while the process is still single-threaded, before anything else runs.
+    let stage = berth::userns::session::dispatch();
+    let code = match berth::cli::parse() {
+        Ok(cli) => match berth::commands::execute(cli, stage) {
+            Ok(()) => 0,
+            Err(err) => report(&err),
+        },
+        Err(code) => code,
+    };
+    ExitCode::from(u8::try_from(code).unwrap_or(u8::MAX))
+}
+
+fn report(err: &berth::error::Error) -> i32 {
+    if let Some(text) = err.render() {
+        eprintln!("{text}");
+    }
+    err.code()
+}

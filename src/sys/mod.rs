@@ -1,0 +1,3 @@
+//! The only module with `unsafe`: thin, documented wrappers over raw syscalls.
+
+pub mod seccomp;

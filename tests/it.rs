@@ -1,0 +1,1 @@
+//! berth's integration tests: one binary (see tests/util for the harness).
