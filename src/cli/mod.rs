@@ -43,6 +43,9 @@ pub enum Command {
     /// Generate man pages and shell completions (for packagers)
     #[command(hide = true, name = "__generate")]
     Generate(GenerateArgs),
+    /// Report which overlay implementation works here (used by `berth info`)
+    #[command(hide = true, name = "__probe-overlay")]
+    ProbeOverlay,
 }
 
 /// Arguments of the hidden generator.
@@ -61,7 +64,7 @@ impl Command {
     pub fn needs_session(&self) -> bool {
         matches!(
             self,
-            Command::Run(_) | Command::Import(_) | Command::Rmi(_)
+            Command::Run(_) | Command::Import(_) | Command::Rmi(_) | Command::ProbeOverlay
         )
     }
 }

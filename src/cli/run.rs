@@ -1,5 +1,107 @@
-//! `berth run` arguments.
+//! `berth run` arguments, as podman spells them.
+
+use std::path::PathBuf;
+
+use clap::{ArgAction, Args};
 
 /// Arguments of `berth run`.
-#[derive(Debug, clap::Args)]
-pub struct RunArgs {}
+#[derive(Debug, Args)]
+#[command(disable_help_flag = true)]
+pub struct RunArgs {
+    /// Print help
+    #[arg(long, action = ArgAction::Help)]
+    pub help: Option<bool>,
+
+    /// Remove the container when it exits
+    #[arg(long)]
+    pub rm: bool,
+
+    /// Assign a name to the container
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+
+    /// Keep stdin open
+    #[arg(short, long)]
+    pub interactive: bool,
+
+    /// Allocate a pseudo-terminal
+    #[arg(short, long)]
+    pub tty: bool,
+
+    /// Set an environment variable (KEY=VALUE, or KEY to take it from the host)
+    #[arg(short, long = "env", value_name = "KEY=VALUE")]
+    pub env: Vec<String>,
+
+    /// Read environment variables from a file
+    #[arg(long = "env-file", value_name = "FILE")]
+    pub env_file: Vec<PathBuf>,
+
+    /// Working directory inside the container (created if missing)
+    #[arg(short, long, value_name = "DIR")]
+    pub workdir: Option<String>,
+
+    /// Run as user: name or uid, with an optional :group or :gid
+    #[arg(short, long, value_name = "USER[:GROUP]")]
+    pub user: Option<String>,
+
+    /// Override the image's entrypoint (a string, or a JSON array)
+    #[arg(long, value_name = "CMD")]
+    pub entrypoint: Option<String>,
+
+    /// Set the container's hostname
+    #[arg(short = 'h', long, value_name = "NAME")]
+    pub hostname: Option<String>,
+
+    /// Bind-mount a host path: HOST:CONTAINER[:OPTIONS] (options: ro, rw)
+    #[arg(short, long = "volume", value_name = "HOST:CONTAINER[:ro]")]
+    pub volume: Vec<String>,
+
+    /// Mount a tmpfs: PATH[:OPTIONS]
+    #[arg(long, value_name = "PATH[:OPTIONS]")]
+    pub tmpfs: Vec<String>,
+
+    /// Make the container's root filesystem read-only
+    #[arg(long)]
+    pub read_only: bool,
+
+    /// With --read-only, mount tmpfs on /dev, /dev/shm, /run, /tmp and /var/tmp
+    #[arg(long, value_name = "BOOL", default_value = "true", action = ArgAction::Set)]
+    pub read_only_tmpfs: bool,
+
+    /// Run berth's reaping init as PID 1, with the command as its child
+    #[arg(long)]
+    pub init: bool,
+
+    /// Give the container every capability and no seccomp filter, masked or read-only paths
+    #[arg(long)]
+    pub privileged: bool,
+
+    /// Add a capability (e.g. NET_ADMIN, or ALL)
+    #[arg(long = "cap-add", value_name = "CAP")]
+    pub cap_add: Vec<String>,
+
+    /// Drop a capability (e.g. CHOWN, or ALL)
+    #[arg(long = "cap-drop", value_name = "CAP")]
+    pub cap_drop: Vec<String>,
+
+    /// Security options: no-new-privileges, seccomp=unconfined, seccomp=PROFILE.json
+    #[arg(long = "security-opt", value_name = "OPT")]
+    pub security_opt: Vec<String>,
+
+    /// User namespace mode: the default session mapping, or keep-id
+    #[arg(long, value_name = "MODE")]
+    pub userns: Option<String>,
+
+    /// Network mode: none or host
+    #[arg(long, visible_alias = "net", value_name = "MODE")]
+    pub network: Option<String>,
+
+    /// The image, then the command and its arguments
+    #[arg(
+        required = true,
+        trailing_var_arg = true,
+        allow_hyphen_values = false,
+        value_name = "IMAGE [COMMAND [ARG...]]"
+    )]
+    pub image_and_command: Vec<String>,
+}

@@ -9,6 +9,7 @@ pub mod generate;
 pub mod images;
 pub mod import;
 pub mod info;
+pub mod probe_overlay;
 pub mod rmi;
 pub mod run;
 pub mod version;
@@ -16,7 +17,9 @@ pub mod version;
 /// Run one parsed command line. A command that needs the session user namespace is handed to
 /// a re-executed session process when we are still the host process (P0).
 pub fn execute(cli: Cli, stage: Stage) -> Result<()> {
-    if cli.command.needs_session() {
+    // `run` validates its options before it enters the session; the other session
+    // commands go straight in.
+    if cli.command.needs_session() && !matches!(cli.command, Command::Run(_)) {
         if let Stage::Host = stage {
             return crate::userns::session::run_in_session();
         }
@@ -29,5 +32,6 @@ pub fn execute(cli: Cli, stage: Stage) -> Result<()> {
         Command::Info(args) => info::execute(args),
         Command::Version(args) => version::execute(args),
         Command::Generate(args) => generate::execute(args),
+        Command::ProbeOverlay => probe_overlay::execute(),
     }
 }

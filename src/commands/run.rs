@@ -1,10 +1,21 @@
-//! `berth run`.
+//! `berth run`: validate the options in the host process, then run the container from the
+//! session, in the foreground.
 
 use crate::cli::run::RunArgs;
-use crate::error::{Error, Result};
+use crate::error::{Context, Error, Result};
+use crate::run::options::RunOptions;
 use crate::userns::session::Stage;
 
 /// Run `berth run`.
-pub fn execute(_args: RunArgs, _stage: Stage) -> Result<()> {
-    Err(Error::msg("`berth run` is not available in this build"))
+pub fn execute(args: RunArgs, stage: Stage) -> Result<()> {
+    let opts = RunOptions::from_args(args, |k| std::env::var(k).ok())
+        .context("invalid run options")?;
+    match stage {
+        // Usage errors are caught above, before anything is spawned.
+        Stage::Host => crate::userns::session::run_in_session(),
+        Stage::Session(_) => match crate::run::spawn::run(&opts)? {
+            0 => Ok(()),
+            code => Err(Error::Exit(code)),
+        },
+    }
 }

@@ -2,3 +2,11 @@
 //! inside C, and supervision.
 
 pub mod seccomp;
+pub mod caps;
+pub mod init;
+pub mod options;
+pub mod plan;
+pub mod reaper;
+pub mod spawn;
+pub mod sync;
+pub mod user;

@@ -1,1 +1,321 @@
-//! (in progress)
+//! Containers on disk: `containers/<id>/` with config.json, state.json, the overlay's
+//! upper/work/merged directories and the generated /etc files. Names are reserved with a
+//! symlink `containers/names/<name> -> <id>`, which `symlink(2)` creates atomically: of two
+//! `run --name x` at once, exactly one wins.
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Errors of the container store.
+#[derive(Debug, thiserror::Error)]
+pub enum ContainerError {
+    #[error("the container name `{name}` is already in use by container {id}")]
+    NameInUse { name: String, id: String },
+    #[error("{op} `{path}`")]
+    Io {
+        op: &'static str,
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    #[error("parse `{path}`")]
+    Parse {
+        path: PathBuf,
+        #[source]
+        source: serde_json::Error,
+    },
+    #[error("no container with name or id `{0}`")]
+    NotFound(String),
+}
+
+fn io_err<'a>(op: &'static str, path: &'a Path) -> impl FnOnce(io::Error) -> ContainerError + 'a {
+    move |source| ContainerError::Io {
+        op,
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// config.json: what the container was created from. Never changes after create.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContainerConfig {
+    pub id: String,
+    pub name: String,
+    pub image_id: String,
+    pub image_name: String,
+    pub command: Vec<String>,
+    pub created: DateTime<Utc>,
+    pub rm: bool,
+    /// The validated run options, so later commands (start, inspect) see the same container.
+    pub options: serde_json::Value,
+}
+
+/// Where a container is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Created,
+    Running,
+    Exited,
+}
+
+/// state.json: changes as the container runs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContainerState {
+    pub status: Status,
+    pub pid: Option<i32>,
+    pub exit_code: Option<i32>,
+    pub started_at: Option<DateTime<Utc>>,
+    pub finished_at: Option<DateTime<Utc>>,
+}
+
+/// One container's directory.
+#[derive(Debug, Clone)]
+pub struct Container {
+    pub config: ContainerConfig,
+    pub dir: PathBuf,
+}
+
+impl Container {
+    pub fn upper(&self) -> PathBuf {
+        self.dir.join("upper")
+    }
+    pub fn work(&self) -> PathBuf {
+        self.dir.join("work")
+    }
+    pub fn merged(&self) -> PathBuf {
+        self.dir.join("merged")
+    }
+    /// Where hosts, hostname and resolv.conf are generated.
+    pub fn etc_dir(&self) -> PathBuf {
+        self.dir.join("etc")
+    }
+
+    /// Replace state.json atomically.
+    pub fn write_state(&self, state: &ContainerState) -> Result<(), ContainerError> {
+        let path = self.dir.join("state.json");
+        let bytes = serde_json::to_vec_pretty(state).map_err(|source| ContainerError::Parse {
+            path: path.clone(),
+            source,
+        })?;
+        write_atomic(&path, &bytes).map_err(io_err("write", &path))
+    }
+}
+
+/// The containers directory of a store root.
+pub fn containers_dir(store_root: &Path) -> PathBuf {
+    store_root.join("containers")
+}
+
+/// A new 64-hex container id.
+pub fn new_id() -> String {
+    let mut bytes = [0u8; 32];
+    getrandom::getrandom(&mut bytes).expect("the kernel's random source failed");
+    hex::encode(bytes)
+}
+
+/// A podman-like generated name: `adjective_noun`.
+pub fn generated_name(id: &str) -> String {
+    const ADJ: [&str; 16] = [
+        "brave", "calm", "eager", "fancy", "gentle", "happy", "jolly", "keen", "lucid", "merry",
+        "nimble", "proud", "quiet", "rapid", "sunny", "witty",
+    ];
+    const NOUN: [&str; 16] = [
+        "anchor", "beacon", "buoy", "cove", "dock", "ferry", "harbor", "jetty", "keel", "lagoon",
+        "mast", "pier", "quay", "reef", "sail", "wharf",
+    ];
+    let b = hex::decode(&id[..4]).unwrap_or_else(|_| vec![0, 0]);
+    format!(
+        "{}_{}",
+        ADJ[usize::from(b[0]) % ADJ.len()],
+        NOUN[usize::from(b[1]) % NOUN.len()]
+    )
+}
+
+/// Create a container: reserve its name, then write its directory under a temporary name
+/// and rename it into place.
+pub fn create(
+    store_root: &Path,
+    name: Option<&str>,
+    make_config: impl FnOnce(&str, &str) -> ContainerConfig,
+) -> Result<Container, ContainerError> {
+    let dir = containers_dir(store_root);
+    let names = dir.join("names");
+    std::fs::create_dir_all(&names).map_err(io_err("create", &names))?;
+    let id = new_id();
+    let mut chosen = name.map_or_else(|| generated_name(&id), str::to_string);
+    let link = loop {
+        let link = names.join(&chosen);
+        match std::os::unix::fs::symlink(&id, &link) {
+            Ok(()) => break link,
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                if name.is_some() {
+                    let other = std::fs::read_link(&link)
+                        .map(|p| p.to_string_lossy().into_owned())
+                        .unwrap_or_default();
+                    return Err(ContainerError::NameInUse {
+                        name: chosen,
+                        id: other,
+                    });
+                }
+                // A generated name clashed: make it unique with the id.
+                chosen = format!("{}_{}", generated_name(&id), &id[..6]);
+            }
+            Err(e) => return Err(io_err("create", &link)(e)),
+        }
+    };
+    let result = (|| {
+        let config = make_config(&id, &chosen);
+        let tmp = dir.join(format!(".tmp-{id}"));
+        std::fs::create_dir(&tmp).map_err(io_err("create", &tmp))?;
+        for sub in ["upper", "work", "merged", "etc"] {
+            let p = tmp.join(sub);
+            std::fs::create_dir(&p).map_err(io_err("create", &p))?;
+        }
+        let path = tmp.join("config.json");
+        let bytes = serde_json::to_vec_pretty(&config).map_err(|source| ContainerError::Parse {
+            path: path.clone(),
+            source,
+        })?;
+        write_atomic(&path, &bytes).map_err(io_err("write", &path))?;
+        let container = Container {
+            config,
+            dir: tmp.clone(),
+        };
+        container.write_state(&ContainerState {
+            status: Status::Created,
+            pid: None,
+            exit_code: None,
+            started_at: None,
+            finished_at: None,
+        })?;
+        let final_dir = dir.join(&id);
+        std::fs::rename(&tmp, &final_dir).map_err(io_err("rename", &final_dir))?;
+        Ok(Container {
+            dir: final_dir,
+            ..container
+        })
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&link);
+        let _ = std::fs::remove_dir_all(dir.join(format!(".tmp-{id}")));
+    }
+    result
+}
+
+/// Remove a container's directory and its name. The directory is first renamed out of
+/// sight, so a crash half-way leaves only `.trash-*` garbage.
+pub fn remove(store_root: &Path, container: &Container) -> Result<(), ContainerError> {
+    let dir = containers_dir(store_root);
+    let trash = dir.join(format!(".trash-{}", container.config.id));
+    std::fs::rename(&container.dir, &trash).map_err(io_err("rename", &container.dir))?;
+    let link = dir.join("names").join(&container.config.name);
+    if std::fs::read_link(&link).is_ok_and(|p| p.as_os_str() == container.config.id.as_str()) {
+        let _ = std::fs::remove_file(&link);
+    }
+    std::fs::remove_dir_all(&trash).map_err(io_err("remove", &trash))
+}
+
+/// Load every container (skipping temporary and trash directories).
+pub fn list(store_root: &Path) -> Result<Vec<Container>, ContainerError> {
+    let dir = containers_dir(store_root);
+    let entries = match std::fs::read_dir(&dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(io_err("read", &dir)(e)),
+    };
+    let mut out = Vec::new();
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.len() != 64 || !name.bytes().all(|b| b.is_ascii_hexdigit()) {
+            continue;
+        }
+        let path = entry.path().join("config.json");
+        let Ok(bytes) = std::fs::read(&path) else {
+            continue;
+        };
+        let config: ContainerConfig =
+            serde_json::from_slice(&bytes).map_err(|source| ContainerError::Parse {
+                path: path.clone(),
+                source,
+            })?;
+        out.push(Container {
+            config,
+            dir: entry.path(),
+        });
+    }
+    Ok(out)
+}
+
+/// Write `bytes` to `path` atomically: temporary file in the same directory, fsync, rename.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let tmp = dir.join(format!(
+        ".tmp-{}-{}",
+        path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default(),
+        std::process::id()
+    ));
+    let mut f = std::fs::File::create(&tmp)?;
+    f.write_all(bytes)?;
+    f.sync_all()?;
+    drop(f);
+    std::fs::rename(&tmp, path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(id: &str, name: &str) -> ContainerConfig {
+        ContainerConfig {
+            id: id.into(),
+            name: name.into(),
+            image_id: "i".repeat(64),
+            image_name: "busybox".into(),
+            command: vec!["true".into()],
+            created: Utc::now(),
+            rm: false,
+            options: serde_json::Value::Null,
+        }
+    }
+
+    #[test]
+    fn create_list_remove() {
+        let tmp = tempfile::tempdir().unwrap();
+        let c = create(tmp.path(), Some("web"), config).unwrap();
+        assert!(c.upper().is_dir() && c.merged().is_dir());
+        assert_eq!(c.config.name, "web");
+        let all = list(tmp.path()).unwrap();
+        assert_eq!(all.len(), 1);
+        remove(tmp.path(), &c).unwrap();
+        assert!(list(tmp.path()).unwrap().is_empty());
+        // The name is free again.
+        create(tmp.path(), Some("web"), config).unwrap();
+    }
+
+    #[test]
+    fn a_name_is_taken_once() {
+        let tmp = tempfile::tempdir().unwrap();
+        let first = create(tmp.path(), Some("x"), config).unwrap();
+        match create(tmp.path(), Some("x"), config) {
+            Err(ContainerError::NameInUse { name, id }) => {
+                assert_eq!(name, "x");
+                assert_eq!(id, first.config.id);
+            }
+            other => panic!("expected NameInUse, got {other:?}"),
+        }
+        assert_eq!(list(tmp.path()).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn generated_names_are_unique() {
+        let tmp = tempfile::tempdir().unwrap();
+        let a = create(tmp.path(), None, config).unwrap();
+        let b = create(tmp.path(), None, config).unwrap();
+        assert_ne!(a.config.name, b.config.name);
+    }
+}

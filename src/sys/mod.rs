@@ -1,3 +1,8 @@
 //! The only module with `unsafe`: thin, documented wrappers over raw syscalls.
 
+pub mod channel;
+pub mod inherit;
+pub mod mount;
+pub mod process;
 pub mod seccomp;
+pub mod tty;

@@ -1,6 +1,22 @@
-//! The session re-exec: P0 spawns S, writes its id maps, and waits.
+//! The session re-exec (DESIGN.md section 2). P0, the host process, spawns S — this same
+//! binary, with the same arguments, an environment marker and one inherited SOCK_SEQPACKET
+//! socket. S's first act is `unshare(USER|NS)`; it asks P0 for its id maps, which only P0
+//! writes, with newgidmap and newuidmap. S then runs the command as uid 0 of the session,
+//! while P0 forwards signals to it and passes its exit status on.
 
-use crate::error::{Error, Result};
+use std::os::unix::process::CommandExt;
+use std::process::Command;
+
+use nix::sched::CloneFlags;
+use nix::sys::signal::{SigSet, SigmaskHow, Signal};
+use nix::sys::signalfd::{SfdFlags, SignalFd};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Context, Error, Result};
+use crate::sys::channel::Channel;
+
+/// The environment marker of a re-executed session.
+const STAGE_ENV: &str = "BERTH_STAGE";
 
 /// Which process this is.
 #[derive(Debug)]
@@ -8,15 +24,188 @@ pub enum Stage {
     /// P0, the host process, running as the real user.
     Host,
     /// S, inside the session user namespace as uid 0.
-    Session,
+    Session(SessionLink),
 }
 
-/// Stage dispatch: the first call in `main`.
+/// S's link to P0.
+#[derive(Debug)]
+pub struct SessionLink {
+    #[allow(dead_code)]
+    chan: Channel,
+}
+
+/// S to P0.
+#[derive(Debug, Serialize, Deserialize)]
+enum ToHost {
+    /// The user namespace exists: write its maps.
+    Unshared,
+}
+
+/// P0 to S.
+#[derive(Debug, Serialize, Deserialize)]
+enum ToSession {
+    /// The maps are written.
+    Mapped,
+}
+
+/// The signals P0 forwards to S (and S to the container).
+pub const FORWARDED: [Signal; 8] = [
+    Signal::SIGTERM,
+    Signal::SIGINT,
+    Signal::SIGHUP,
+    Signal::SIGQUIT,
+    Signal::SIGUSR1,
+    Signal::SIGUSR2,
+    Signal::SIGWINCH,
+    Signal::SIGCONT,
+];
+
+/// Stage dispatch: the first call in `main`, while the process is single-threaded.
 pub fn dispatch() -> Stage {
-    Stage::Host
+    crate::sys::process::default_sigpipe();
+    match std::env::var_os(STAGE_ENV) {
+        Some(v) if v == "session" => match enter_session() {
+            Ok(link) => Stage::Session(link),
+            Err(err) => {
+                if let Some(text) = err.render() {
+                    eprintln!("{text}");
+                }
+                crate::sys::process::exit_now(err.code())
+            }
+        },
+        _ => Stage::Host,
+    }
 }
 
-/// P0: run this same command line again inside the session user namespace.
+/// S: create the user and mount namespaces, wait for the maps, become uid 0.
+fn enter_session() -> Result<SessionLink> {
+    debug_assert_eq!(crate::sys::process::thread_count(), 1);
+    std::env::remove_var(STAGE_ENV);
+    let fd = crate::sys::inherit::take_sync_fd()
+        .ok_or_else(|| Error::msg("start the session: no sync socket was inherited"))?;
+    let chan = Channel::from_fd(fd);
+    crate::sys::process::set_name("berth:[session]");
+    // Our own session: terminal signals reach only P0, which forwards each exactly once.
+    let _ = nix::unistd::setsid();
+    nix::sched::unshare(CloneFlags::CLONE_NEWUSER | CloneFlags::CLONE_NEWNS).map_err(|e| {
+        let err = Err::<(), _>(std::io::Error::from(e))
+            .context("create the user namespace")
+            .unwrap_err();
+        match super::newidmap::userns_disabled_hint() {
+            Some(hint) => err.hint(hint),
+            None => err,
+        }
+    })?;
+    chan.send(&ToHost::Unshared)
+        .context("tell berth the user namespace exists")?;
+    match chan.recv::<ToSession>() {
+        Ok(Some(ToSession::Mapped)) => {}
+        // P0 failed to write the maps and says why itself.
+        _ => crate::sys::process::exit_now(crate::error::EXIT_BERTH),
+    }
+    crate::sys::process::set_ids(0, 0, &[]).context("become root in the user namespace")?;
+    nix::mount::mount(
+        None::<&str>,
+        "/",
+        None::<&str>,
+        nix::mount::MsFlags::MS_REC | nix::mount::MsFlags::MS_PRIVATE,
+        None::<&str>,
+    )
+    .map_err(std::io::Error::from)
+    .context("make `/` private in the session")?;
+    Ok(SessionLink { chan })
+}
+
+/// The session's id maps for the current user, with the warning podman users would want
+/// when there is no subordinate range.
+pub fn host_maps() -> Result<super::map::IdMaps> {
+    let user = super::newidmap::current_user().context("look up the current user")?;
+    let subuids = super::subid::lookup(std::path::Path::new("/etc/subuid"), &user.name, user.uid)
+        .context("read `/etc/subuid`")?;
+    let subgids = super::subid::lookup(std::path::Path::new("/etc/subgid"), &user.name, user.uid)
+        .context("read `/etc/subgid`")?;
+    let maps = super::map::session_maps(user.uid, user.gid, &subuids, &subgids);
+    if maps.is_single() {
+        eprintln!(
+            "warning: no subordinate ids for `{0}` in /etc/subuid and /etc/subgid, so only uid {1} is mapped (hint: sudo usermod --add-subuids 100000-165535 --add-subgids 100000-165535 {0})",
+            user.name, user.uid
+        );
+    }
+    Ok(maps)
+}
+
+/// P0: run this same command line again inside the session user namespace, and return its
+/// exit status as ours.
 pub fn run_in_session() -> Result<()> {
-    Err(Error::msg("the session is not available in this build"))
+    let maps = host_maps()?;
+
+    // Block the forwarded signals and SIGCHLD before the child exists, so none is lost;
+    // the child gets a clean mask from std's spawn.
+    let mut mask = SigSet::empty();
+    for sig in FORWARDED {
+        mask.add(sig);
+    }
+    mask.add(Signal::SIGCHLD);
+    nix::sys::signal::sigprocmask(SigmaskHow::SIG_BLOCK, Some(&mask), None)
+        .map_err(std::io::Error::from)
+        .context("block signals")?;
+    let sfd = SignalFd::with_flags(&mask, SfdFlags::SFD_CLOEXEC)
+        .map_err(std::io::Error::from)
+        .context("create a signalfd")?;
+
+    let (host_end, session_end) = Channel::pair().context("create the sync socket")?;
+    let mut cmd = Command::new("/proc/self/exe");
+    cmd.args(std::env::args_os().skip(1))
+        .env(STAGE_ENV, "session")
+        .arg0(std::env::args_os().next().unwrap_or_else(|| "berth".into()));
+    let mut child = crate::sys::inherit::spawn_with_fd(&mut cmd, &session_end.into_fd())
+        .context("start the session process")?;
+    let pid = i32::try_from(child.id()).unwrap_or(-1);
+
+    match host_end.recv::<ToHost>() {
+        Ok(Some(ToHost::Unshared)) => {
+            if let Err(e) = super::newidmap::write_maps(pid, &maps) {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(super::newidmap::render_error(e));
+            }
+            host_end
+                .send(&ToSession::Mapped)
+                .context("tell the session its maps are written")?;
+        }
+        // The session failed before unsharing and said why on stderr.
+        Ok(None) | Err(_) => {}
+    }
+    drop(host_end);
+
+    loop {
+        if let Some(status) = child.try_wait().context("wait for the session")? {
+            return exit_result(status);
+        }
+        match sfd.read_signal() {
+            Ok(Some(info)) => {
+                let signo = i32::try_from(info.ssi_signo).unwrap_or(0);
+                if signo != libc::SIGCHLD {
+                    if let Ok(sig) = Signal::try_from(signo) {
+                        let _ = nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), sig);
+                    }
+                }
+            }
+            Ok(None) => {}
+            Err(nix::errno::Errno::EINTR) => {}
+            Err(e) => return Err(std::io::Error::from(e)).context("read signals"),
+        }
+    }
+}
+
+fn exit_result(status: std::process::ExitStatus) -> Result<()> {
+    use std::os::unix::process::ExitStatusExt;
+    match (status.code(), status.signal()) {
+        (Some(0), _) => Ok(()),
+        (Some(code), _) => Err(Error::Exit(code)),
+        (None, Some(sig)) => Err(Error::msg(format!(
+            "the session process was killed by signal {sig}"
+        ))),
+        (None, None) => Err(Error::msg("the session process ended without a status")),
+    }
 }

@@ -1,0 +1,500 @@
+//! `berth run`'s validated options: every flag checked and converted before anything forks.
+
+use std::path::{Path, PathBuf};
+
+use caps::Capability;
+
+use crate::cli::run::RunArgs;
+
+/// A flag value berth cannot use.
+#[derive(Debug, thiserror::Error)]
+pub enum OptionsError {
+    #[error("invalid container name `{0}`: names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*")]
+    Name(String),
+    #[error("invalid environment variable `{0}`: the name must not be empty")]
+    Env(String),
+    #[error("read env file `{path}`")]
+    EnvFile {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("invalid volume `{value}`: {reason}")]
+    Volume { value: String, reason: &'static str },
+    #[error("volume `{value}`: host path `{path}`")]
+    VolumeSource {
+        value: String,
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("invalid tmpfs `{value}`: {reason}")]
+    Tmpfs { value: String, reason: &'static str },
+    #[error("invalid workdir `{0}`: it must be an absolute path")]
+    Workdir(String),
+    #[error("invalid user `{0}`: expected NAME or UID, optionally with :GROUP or :GID")]
+    User(String),
+    #[error("unknown capability `{0}`")]
+    Capability(String),
+    #[error("invalid --security-opt `{0}`: expected no-new-privileges, seccomp=unconfined or seccomp=PROFILE.json")]
+    SecurityOpt(String),
+    #[error("invalid --userns `{0}`: berth supports keep-id (or the default, host mapping)")]
+    Userns(String),
+    #[error("invalid --network `{0}`: this build supports none and host")]
+    Network(String),
+    #[error("invalid --entrypoint `{0}`: not a JSON array of strings")]
+    Entrypoint(String),
+    #[error("invalid image reference ``: an image name is required")]
+    NoImage,
+}
+
+/// Who the container's process runs as, before resolving names in its /etc/passwd.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct UserSpec {
+    pub user: String,
+    pub group: Option<String>,
+}
+
+impl UserSpec {
+    /// Parse `USER[:GROUP]`.
+    pub fn parse(text: &str) -> Option<Self> {
+        let (user, group) = match text.split_once(':') {
+            Some((u, g)) => (u, Some(g)),
+            None => (text, None),
+        };
+        if user.is_empty() || group.is_some_and(str::is_empty) {
+            return None;
+        }
+        let ok = |s: &str| !s.contains(['/', '\n', ' ']);
+        if !ok(user) || !group.is_none_or(ok) {
+            return None;
+        }
+        Some(UserSpec {
+            user: user.to_string(),
+            group: group.map(str::to_string),
+        })
+    }
+}
+
+/// A host path bind-mounted into the container.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct BindMount {
+    pub source: PathBuf,
+    pub target: String,
+    pub readonly: bool,
+}
+
+/// A tmpfs mounted into the container.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct TmpfsMount {
+    pub target: String,
+    /// Mount data such as `size=64m,mode=1777` (flag-like options are split out).
+    pub options: Vec<String>,
+}
+
+/// Which seccomp filter the container gets.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum SeccompChoice {
+    Default,
+    Unconfined,
+    Profile(PathBuf),
+}
+
+/// The container's user namespace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum UsernsMode {
+    /// The session namespace: container 0 is the user, 1..N the subordinate ids.
+    Session,
+    /// A nested namespace in which the user's own uid and gid are the same as outside.
+    KeepId,
+}
+
+/// The container's network.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum NetworkMode {
+    /// A new network namespace with only loopback, up.
+    None,
+    /// The host's network namespace.
+    Host,
+}
+
+/// Everything `berth run` was asked to do, validated.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RunOptions {
+    pub image: String,
+    /// The command; `None` uses the image's Cmd.
+    pub command: Option<Vec<String>>,
+    /// `--entrypoint`; `Some(vec![])` clears the image's.
+    pub entrypoint: Option<Vec<String>>,
+    pub name: Option<String>,
+    pub rm: bool,
+    pub interactive: bool,
+    pub tty: bool,
+    /// `KEY=VALUE` pairs in order: env files first, then `-e`.
+    pub env: Vec<(String, String)>,
+    pub workdir: Option<String>,
+    pub user: Option<UserSpec>,
+    pub hostname: Option<String>,
+    pub volumes: Vec<BindMount>,
+    pub tmpfs: Vec<TmpfsMount>,
+    pub read_only: bool,
+    pub read_only_tmpfs: bool,
+    pub init: bool,
+    pub privileged: bool,
+    /// Capability names (`CAP_NET_ADMIN`), validated.
+    pub cap_add: Vec<String>,
+    pub cap_drop: Vec<String>,
+    pub cap_add_all: bool,
+    pub cap_drop_all: bool,
+    pub no_new_privs: bool,
+    pub seccomp: SeccompChoice,
+    pub userns: UsernsMode,
+    pub network: NetworkMode,
+}
+
+impl RunOptions {
+    /// Check and convert `berth run`'s arguments. `host_env` looks up `-e KEY` values.
+    pub fn from_args(
+        args: RunArgs,
+        host_env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, OptionsError> {
+        let mut rest = args.image_and_command.into_iter();
+        let image = rest.next().filter(|i| !i.is_empty()).ok_or(OptionsError::NoImage)?;
+        let command: Vec<String> = rest.collect();
+        let command = (!command.is_empty()).then_some(command);
+
+        if let Some(name) = &args.name {
+            if !valid_name(name) {
+                return Err(OptionsError::Name(name.clone()));
+            }
+        }
+
+        let mut env = Vec::new();
+        for path in &args.env_file {
+            let text = std::fs::read_to_string(path).map_err(|source| OptionsError::EnvFile {
+                path: path.clone(),
+                source,
+            })?;
+            for line in text.lines() {
+                let line = line.trim_start();
+                if line.is_empty() || line.starts_with('#') {
+                    continue;
+                }
+                push_env(&mut env, line, &host_env)?;
+            }
+        }
+        for value in &args.env {
+            push_env(&mut env, value, &host_env)?;
+        }
+
+        let workdir = match args.workdir {
+            Some(w) if !w.starts_with('/') => return Err(OptionsError::Workdir(w)),
+            other => other,
+        };
+        let user = match args.user {
+            Some(u) => Some(UserSpec::parse(&u).ok_or(OptionsError::User(u))?),
+            None => None,
+        };
+        let volumes = args
+            .volume
+            .iter()
+            .map(|v| parse_volume(v))
+            .collect::<Result<Vec<_>, _>>()?;
+        let tmpfs = args
+            .tmpfs
+            .iter()
+            .map(|t| parse_tmpfs(t))
+            .collect::<Result<Vec<_>, _>>()?;
+
+        let (cap_add, cap_add_all) = parse_caps(&args.cap_add)?;
+        let (cap_drop, cap_drop_all) = parse_caps(&args.cap_drop)?;
+
+        let mut no_new_privs = false;
+        let mut seccomp = SeccompChoice::Default;
+        for opt in &args.security_opt {
+            let (key, value) = opt
+                .split_once(['=', ':'])
+                .map_or((opt.as_str(), None), |(k, v)| (k, Some(v)));
+            match (key, value) {
+                ("no-new-privileges", None | Some("true")) => no_new_privs = true,
+                ("no-new-privileges", Some("false")) => no_new_privs = false,
+                ("seccomp", Some("unconfined")) => seccomp = SeccompChoice::Unconfined,
+                ("seccomp", Some(path)) if !path.is_empty() => {
+                    seccomp = SeccompChoice::Profile(PathBuf::from(path));
+                }
+                _ => return Err(OptionsError::SecurityOpt(opt.clone())),
+            }
+        }
+        let userns = match args.userns.as_deref() {
+            None | Some("" | "host") => UsernsMode::Session,
+            Some("keep-id") => UsernsMode::KeepId,
+            Some(other) => return Err(OptionsError::Userns(other.to_string())),
+        };
+        let network = match args.network.as_deref() {
+            None | Some("none") => NetworkMode::None,
+            Some("host") => NetworkMode::Host,
+            Some(other) => return Err(OptionsError::Network(other.to_string())),
+        };
+        let entrypoint = match args.entrypoint {
+            None => None,
+            Some(e) if e.trim_start().starts_with('[') => Some(
+                serde_json::from_str::<Vec<String>>(&e).map_err(|_| OptionsError::Entrypoint(e))?,
+            ),
+            Some(e) if e.is_empty() => Some(Vec::new()),
+            Some(e) => Some(vec![e]),
+        };
+        Ok(RunOptions {
+            image,
+            command,
+            entrypoint,
+            name: args.name,
+            rm: args.rm,
+            interactive: args.interactive,
+            tty: args.tty,
+            env,
+            workdir,
+            user,
+            hostname: args.hostname,
+            volumes,
+            tmpfs,
+            read_only: args.read_only,
+            read_only_tmpfs: args.read_only_tmpfs,
+            init: args.init,
+            privileged: args.privileged,
+            cap_add,
+            cap_drop,
+            cap_add_all,
+            cap_drop_all,
+            no_new_privs,
+            seccomp,
+            userns,
+            network,
+        })
+    }
+}
+
+/// Container names as podman allows them.
+pub fn valid_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
+}
+
+fn push_env(
+    env: &mut Vec<(String, String)>,
+    item: &str,
+    host_env: &impl Fn(&str) -> Option<String>,
+) -> Result<(), OptionsError> {
+    let (key, value) = match item.split_once('=') {
+        Some((k, v)) => (k, Some(v.to_string())),
+        None => (item, None),
+    };
+    if key.is_empty() {
+        return Err(OptionsError::Env(item.to_string()));
+    }
+    // `-e KEY` copies the host's value, and is skipped when the host has none (podman).
+    let Some(value) = value.or_else(|| host_env(key)) else {
+        return Ok(());
+    };
+    env.retain(|(k, _)| k != key);
+    env.push((key.to_string(), value));
+    Ok(())
+}
+
+fn parse_volume(value: &str) -> Result<BindMount, OptionsError> {
+    let err = |reason| OptionsError::Volume {
+        value: value.to_string(),
+        reason,
+    };
+    let mut parts = value.split(':');
+    let source = parts.next().unwrap_or_default();
+    let target = parts.next().ok_or_else(|| err("expected HOST:CONTAINER"))?;
+    let options = parts.next();
+    if parts.next().is_some() {
+        return Err(err("too many `:` separated fields"));
+    }
+    if !source.starts_with('/') && !source.starts_with('.') {
+        return Err(err(
+            "named volumes are not supported yet; use an absolute or ./relative host path",
+        ));
+    }
+    if !target.starts_with('/') {
+        return Err(err("the container path must be absolute"));
+    }
+    let mut readonly = false;
+    for opt in options.unwrap_or("").split(',').filter(|o| !o.is_empty()) {
+        match opt {
+            "ro" => readonly = true,
+            "rw" => readonly = false,
+            "z" | "Z" | "rbind" | "bind" | "private" | "rprivate" => {}
+            _ => return Err(err("unknown option (berth knows ro, rw, z, Z)")),
+        }
+    }
+    let source =
+        std::fs::canonicalize(Path::new(source)).map_err(|source_err| OptionsError::VolumeSource {
+            value: value.to_string(),
+            path: PathBuf::from(source),
+            source: source_err,
+        })?;
+    Ok(BindMount {
+        source,
+        target: target.to_string(),
+        readonly,
+    })
+}
+
+fn parse_tmpfs(value: &str) -> Result<TmpfsMount, OptionsError> {
+    let (target, opts) = value.split_once(':').unwrap_or((value, ""));
+    if !target.starts_with('/') {
+        return Err(OptionsError::Tmpfs {
+            value: value.to_string(),
+            reason: "the container path must be absolute",
+        });
+    }
+    Ok(TmpfsMount {
+        target: target.to_string(),
+        options: opts
+            .split(',')
+            .filter(|o| !o.is_empty())
+            .map(str::to_string)
+            .collect(),
+    })
+}
+
+/// Parse capability names (`NET_ADMIN`, `cap_net_admin`, `ALL`).
+fn parse_caps(names: &[String]) -> Result<(Vec<String>, bool), OptionsError> {
+    let mut out = Vec::new();
+    let mut all = false;
+    for name in names.iter().flat_map(|n| n.split(',')) {
+        let upper = name.trim().to_ascii_uppercase();
+        if upper == "ALL" {
+            all = true;
+            continue;
+        }
+        let full = if upper.starts_with("CAP_") {
+            upper
+        } else {
+            format!("CAP_{upper}")
+        };
+        let cap: Capability = full
+            .parse()
+            .map_err(|_| OptionsError::Capability(name.to_string()))?;
+        out.push(cap.to_string());
+    }
+    Ok((out, all))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct T {
+        #[command(flatten)]
+        run: RunArgs,
+    }
+
+    fn opts(argv: &[&str]) -> Result<RunOptions, OptionsError> {
+        let mut full = vec!["t"];
+        full.extend_from_slice(argv);
+        let t = T::try_parse_from(full).unwrap();
+        RunOptions::from_args(t.run, |k| (k == "HOSTVAR").then(|| "fromhost".to_string()))
+    }
+
+    #[test]
+    fn image_and_command_split_and_flags_after_image_belong_to_command() {
+        let o = opts(&["--rm", "busybox", "ls", "-l", "--rm"]).unwrap();
+        assert_eq!(o.image, "busybox");
+        assert_eq!(o.command.unwrap(), ["ls", "-l", "--rm"]);
+        assert!(o.rm);
+        assert!(opts(&["busybox"]).unwrap().command.is_none());
+    }
+
+    #[test]
+    fn env_order_override_and_host_lookup() {
+        let o = opts(&["-e", "A=1", "-e", "A=2", "-e", "HOSTVAR", "-e", "MISSING", "img"]).unwrap();
+        assert_eq!(
+            o.env,
+            vec![
+                ("A".into(), "2".into()),
+                ("HOSTVAR".into(), "fromhost".into())
+            ]
+        );
+        assert!(matches!(opts(&["-e", "=x", "img"]), Err(OptionsError::Env(_))));
+    }
+
+    #[test]
+    fn volumes() {
+        let o = opts(&["-v", "/tmp:/data:ro", "img"]).unwrap();
+        assert_eq!(o.volumes[0].target, "/data");
+        assert!(o.volumes[0].readonly);
+        assert!(opts(&["-v", "/tmp:data", "img"]).is_err());
+        assert!(opts(&["-v", "/tmp", "img"]).is_err());
+        assert!(opts(&["-v", "/tmp:/d:bogus", "img"]).is_err());
+        assert!(matches!(
+            opts(&["-v", "/no/such/dir/xyz:/d", "img"]),
+            Err(OptionsError::VolumeSource { .. })
+        ));
+    }
+
+    #[test]
+    fn users() {
+        assert_eq!(
+            UserSpec::parse("1000:2000").unwrap(),
+            UserSpec {
+                user: "1000".into(),
+                group: Some("2000".into())
+            }
+        );
+        assert!(UserSpec::parse("").is_none());
+        assert!(UserSpec::parse("a:").is_none());
+        assert!(opts(&["-u", ":x", "img"]).is_err());
+    }
+
+    #[test]
+    fn caps_and_security_opts() {
+        let o = opts(&[
+            "--cap-add",
+            "net_admin",
+            "--cap-drop",
+            "CAP_CHOWN,ALL",
+            "--security-opt",
+            "no-new-privileges",
+            "--security-opt",
+            "seccomp=unconfined",
+            "img",
+        ])
+        .unwrap();
+        assert_eq!(o.cap_add, vec!["CAP_NET_ADMIN"]);
+        assert_eq!(o.cap_drop, vec!["CAP_CHOWN"]);
+        assert!(o.cap_drop_all && o.no_new_privs);
+        assert_eq!(o.seccomp, SeccompChoice::Unconfined);
+        assert!(matches!(
+            opts(&["--cap-add", "BOGUS", "img"]),
+            Err(OptionsError::Capability(_))
+        ));
+        assert!(opts(&["--security-opt", "label=disable", "img"]).is_err());
+    }
+
+    #[test]
+    fn modes_and_names() {
+        assert_eq!(opts(&["--userns=keep-id", "i"]).unwrap().userns, UsernsMode::KeepId);
+        assert!(opts(&["--userns=auto", "i"]).is_err());
+        assert_eq!(opts(&["--network=host", "i"]).unwrap().network, NetworkMode::Host);
+        assert!(opts(&["--network=bridge", "i"]).is_err());
+        assert!(opts(&["--name", "-bad", "i"]).is_err());
+        assert!(opts(&["--name", "good.name_1", "i"]).is_ok());
+        assert!(opts(&["-w", "rel", "i"]).is_err());
+    }
+
+    #[test]
+    fn entrypoint_forms() {
+        assert_eq!(opts(&["--entrypoint", "/bin/sh", "i"]).unwrap().entrypoint.unwrap(), ["/bin/sh"]);
+        assert_eq!(
+            opts(&["--entrypoint", r#"["/bin/sh","-c"]"#, "i"]).unwrap().entrypoint.unwrap(),
+            ["/bin/sh", "-c"]
+        );
+        assert_eq!(opts(&["--entrypoint", "", "i"]).unwrap().entrypoint.unwrap(), Vec::<String>::new());
+    }
+}

@@ -1,0 +1,502 @@
+//! The Plan: everything the container init will do, as pure data built before any fork.
+//! Unit tests check it; `spawn` and `init` only carry it out.
+
+use std::path::PathBuf;
+
+
+use super::caps::CapPlan;
+use super::options::{NetworkMode, RunOptions, UserSpec, UsernsMode};
+
+/// PATH when the image sets none.
+pub const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+/// Paths masked from the container (DESIGN.md section 6).
+pub const MASKED_PATHS: [&str; 10] = [
+    "/proc/acpi",
+    "/proc/kcore",
+    "/proc/keys",
+    "/proc/latency_stats",
+    "/proc/timer_list",
+    "/proc/timer_stats",
+    "/proc/sched_debug",
+    "/proc/scsi",
+    "/sys/firmware",
+    "/sys/fs/selinux",
+];
+
+/// Paths made read-only (DESIGN.md section 6).
+pub const READONLY_PATHS: [&str; 6] = [
+    "/proc/asound",
+    "/proc/bus",
+    "/proc/fs",
+    "/proc/irq",
+    "/proc/sys",
+    "/proc/sysrq-trigger",
+];
+
+/// Host device nodes bound into the container's /dev.
+pub const DEVICES: [&str; 6] = ["null", "zero", "full", "random", "urandom", "tty"];
+
+/// /dev symlinks: (link, target).
+pub const DEV_SYMLINKS: [(&str, &str); 6] = [
+    ("/dev/fd", "/proc/self/fd"),
+    ("/dev/stdin", "/proc/self/fd/0"),
+    ("/dev/stdout", "/proc/self/fd/1"),
+    ("/dev/stderr", "/proc/self/fd/2"),
+    ("/dev/ptmx", "pts/ptmx"),
+    ("/dev/core", "/proc/kcore"),
+];
+
+/// What is mounted at a target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MountKind {
+    Proc,
+    /// The /dev tmpfs.
+    DevTmpfs,
+    Devpts,
+    Mqueue,
+    /// A new sysfs (needs our own network namespace).
+    Sysfs,
+    /// tmpfs with this data string and extra flags.
+    Tmpfs {
+        data: String,
+        flags: MountFlags,
+    },
+    /// A bind mount of a host path (recursive).
+    Bind {
+        source: PathBuf,
+    },
+}
+
+/// The subset of mount flags the plan uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct MountFlags {
+    pub nosuid: bool,
+    pub nodev: bool,
+    pub noexec: bool,
+}
+
+impl MountFlags {
+    pub const ALL: MountFlags = MountFlags {
+        nosuid: true,
+        nodev: true,
+        noexec: true,
+    };
+}
+
+/// One mount inside the rootfs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mount {
+    pub kind: MountKind,
+    /// Absolute path inside the container.
+    pub target: String,
+    /// Remounted read-only after pivot_root.
+    pub readonly: bool,
+    /// The mount point is a file (binds of files).
+    pub file: bool,
+}
+
+/// The container's process.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Process {
+    pub args: Vec<String>,
+    pub env: Vec<(String, String)>,
+    pub cwd: String,
+    pub user: Option<UserSpec>,
+    pub terminal: bool,
+    pub stdin: bool,
+    pub no_new_privs: bool,
+    pub caps: CapPlan,
+    pub init: bool,
+}
+
+/// Everything C does, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    pub hostname: String,
+    pub new_net: bool,
+    pub keep_id: bool,
+    pub mounts: Vec<Mount>,
+    pub masked: Vec<String>,
+    pub readonly_paths: Vec<String>,
+    pub readonly_rootfs: bool,
+    pub process: Process,
+}
+
+/// Why a plan cannot be made.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum PlanError {
+    #[error("no command specified: the image has no Cmd or Entrypoint, give a command")]
+    NoCommand,
+}
+
+/// The parts of an image config the plan needs.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImageDefaults {
+    pub entrypoint: Vec<String>,
+    pub cmd: Vec<String>,
+    pub env: Vec<String>,
+    pub workdir: Option<String>,
+    pub user: Option<String>,
+}
+
+/// Inputs of the plan that are not options.
+#[derive(Debug, Clone)]
+pub struct PlanInput<'a> {
+    pub opts: &'a RunOptions,
+    pub image: &'a ImageDefaults,
+    pub id: &'a str,
+    /// Files generated in the container's directory: hosts, hostname, resolv.conf.
+    pub etc_dir: PathBuf,
+    pub host_hostname: String,
+    pub supported_caps: &'a caps::CapsHashSet,
+}
+
+/// Build the plan.
+pub fn build(input: &PlanInput<'_>) -> Result<Plan, PlanError> {
+    let opts = input.opts;
+    let image = input.image;
+
+    // Entrypoint and command as docker combines them: an overridden entrypoint also drops
+    // the image's Cmd.
+    let (entrypoint, cmd) = match (&opts.entrypoint, &opts.command) {
+        (Some(ep), Some(cmd)) => (ep.clone(), cmd.clone()),
+        (Some(ep), None) => (ep.clone(), Vec::new()),
+        (None, Some(cmd)) => (image.entrypoint.clone(), cmd.clone()),
+        (None, None) => (image.entrypoint.clone(), image.cmd.clone()),
+    };
+    let args: Vec<String> = entrypoint.into_iter().chain(cmd).collect();
+    if args.is_empty() {
+        return Err(PlanError::NoCommand);
+    }
+
+    let hostname = match (&opts.hostname, opts.network) {
+        (Some(h), _) => h.clone(),
+        (None, NetworkMode::Host) => input.host_hostname.clone(),
+        (None, NetworkMode::None) => input.id.chars().take(12).collect(),
+    };
+
+    let mut env: Vec<(String, String)> = Vec::new();
+    let mut set = |k: &str, v: &str| {
+        env.retain(|(key, _)| key != k);
+        env.push((k.to_string(), v.to_string()));
+    };
+    set("PATH", DEFAULT_PATH);
+    set("container", "berth");
+    for item in &image.env {
+        if let Some((k, v)) = item.split_once('=') {
+            set(k, v);
+        }
+    }
+    if opts.tty {
+        set("TERM", "xterm");
+    }
+    set("HOSTNAME", &hostname);
+    for (k, v) in &opts.env {
+        set(k, v);
+    }
+
+    let user = opts.user.clone().or_else(|| {
+        image
+            .user
+            .as_deref()
+            .filter(|u| !u.is_empty())
+            .and_then(UserSpec::parse)
+    });
+    let cwd = opts
+        .workdir
+        .clone()
+        .or_else(|| image.workdir.clone().filter(|w| w.starts_with('/')))
+        .unwrap_or_else(|| "/".to_string());
+
+    let new_net = opts.network == NetworkMode::None;
+    let mut mounts = vec![
+        mount(MountKind::Proc, "/proc"),
+        mount(MountKind::DevTmpfs, "/dev"),
+        mount(MountKind::Devpts, "/dev/pts"),
+        mount(
+            MountKind::Tmpfs {
+                data: "mode=1777,size=65536k".into(),
+                flags: MountFlags::ALL,
+            },
+            "/dev/shm",
+        ),
+        mount(MountKind::Mqueue, "/dev/mqueue"),
+    ];
+    let sys_readonly = !opts.privileged;
+    mounts.push(Mount {
+        kind: if new_net {
+            MountKind::Sysfs
+        } else {
+            MountKind::Bind {
+                source: PathBuf::from("/sys"),
+            }
+        },
+        target: "/sys".into(),
+        readonly: sys_readonly,
+        file: false,
+    });
+    if opts.read_only && opts.read_only_tmpfs {
+        for target in ["/run", "/tmp", "/var/tmp"] {
+            mounts.push(mount(
+                MountKind::Tmpfs {
+                    data: "mode=1777".into(),
+                    flags: MountFlags {
+                        nosuid: true,
+                        nodev: true,
+                        noexec: false,
+                    },
+                },
+                target,
+            ));
+        }
+    }
+    for name in ["hosts", "hostname", "resolv.conf"] {
+        // A user's own bind of the same file wins.
+        let target = format!("/etc/{name}");
+        if opts.volumes.iter().any(|v| v.target == target) {
+            continue;
+        }
+        mounts.push(Mount {
+            kind: MountKind::Bind {
+                source: input.etc_dir.join(name),
+            },
+            target,
+            readonly: false,
+            file: true,
+        });
+    }
+    for v in &opts.volumes {
+        mounts.push(Mount {
+            kind: MountKind::Bind {
+                source: v.source.clone(),
+            },
+            target: v.target.clone(),
+            readonly: v.readonly,
+            file: !v.source.is_dir(),
+        });
+    }
+    for t in &opts.tmpfs {
+        let (data, flags, readonly) = tmpfs_options(&t.options);
+        mounts.push(Mount {
+            kind: MountKind::Tmpfs { data, flags },
+            target: t.target.clone(),
+            readonly,
+            file: false,
+        });
+    }
+
+    let (masked, readonly_paths) = if opts.privileged {
+        (Vec::new(), Vec::new())
+    } else {
+        (
+            MASKED_PATHS.iter().map(ToString::to_string).collect(),
+            READONLY_PATHS.iter().map(ToString::to_string).collect(),
+        )
+    };
+
+    Ok(Plan {
+        hostname,
+        new_net,
+        keep_id: opts.userns == UsernsMode::KeepId,
+        mounts,
+        masked,
+        readonly_paths,
+        readonly_rootfs: opts.read_only,
+        process: Process {
+            args,
+            env,
+            cwd,
+            user,
+            terminal: opts.tty,
+            stdin: opts.interactive,
+            no_new_privs: opts.no_new_privs,
+            caps: super::caps::plan(opts, input.supported_caps),
+            init: opts.init,
+        },
+    })
+}
+
+fn mount(kind: MountKind, target: &str) -> Mount {
+    Mount {
+        kind,
+        target: target.to_string(),
+        readonly: false,
+        file: false,
+    }
+}
+
+/// Split `--tmpfs` options into mount data, flags and read-only; podman's defaults are
+/// rw,noexec,nosuid,nodev.
+fn tmpfs_options(options: &[String]) -> (String, MountFlags, bool) {
+    let mut flags = MountFlags::ALL;
+    let mut readonly = false;
+    let mut data = Vec::new();
+    for o in options {
+        match o.as_str() {
+            "ro" => readonly = true,
+            "rw" => readonly = false,
+            "exec" => flags.noexec = false,
+            "noexec" => flags.noexec = true,
+            "suid" => flags.nosuid = false,
+            "nosuid" => flags.nosuid = true,
+            "dev" => flags.nodev = false,
+            "nodev" => flags.nodev = true,
+            other => data.push(other.to_string()),
+        }
+    }
+    (data.join(","), flags, readonly)
+}
+
+/// The container's /etc/hosts.
+pub fn hosts_file(hostname: &str, name: &str) -> String {
+    let mut out = String::from("127.0.0.1\tlocalhost localhost.localdomain\n::1\tlocalhost localhost.localdomain ip6-localhost ip6-loopback\n");
+    if name == hostname || name.is_empty() {
+        out.push_str(&format!("127.0.1.1\t{hostname}\n"));
+    } else {
+        out.push_str(&format!("127.0.1.1\t{hostname} {name}\n"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::run::RunArgs;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct T {
+        #[command(flatten)]
+        run: RunArgs,
+    }
+
+    fn opts(argv: &[&str]) -> RunOptions {
+        let mut full = vec!["t"];
+        full.extend_from_slice(argv);
+        RunOptions::from_args(T::try_parse_from(full).unwrap().run, |_| None).unwrap()
+    }
+
+    fn image() -> ImageDefaults {
+        ImageDefaults {
+            entrypoint: vec![],
+            cmd: vec!["/bin/sh".into()],
+            env: vec!["PATH=/bin".into(), "A=image".into()],
+            workdir: Some("/srv".into()),
+            user: Some("tester".into()),
+        }
+    }
+
+    fn plan_for(argv: &[&str], image: &ImageDefaults) -> Result<Plan, PlanError> {
+        let o = opts(argv);
+        let caps: caps::CapsHashSet = Capability::iter().collect();
+        build(&PlanInput {
+            opts: &o,
+            image,
+            id: "0123456789abcdef0123",
+            etc_dir: PathBuf::from("/c"),
+            host_hostname: "hosty".into(),
+            supported_caps: &caps,
+        })
+    }
+
+    fn env<'a>(p: &'a Plan, k: &str) -> Option<&'a str> {
+        p.process
+            .env
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.as_str())
+    }
+
+    #[test]
+    fn image_defaults_apply() {
+        let p = plan_for(&["img"], &image()).unwrap();
+        assert_eq!(p.process.args, ["/bin/sh"]);
+        assert_eq!(p.process.cwd, "/srv");
+        assert_eq!(p.process.user.as_ref().unwrap().user, "tester");
+        assert_eq!(p.hostname, "0123456789ab");
+        assert_eq!(env(&p, "PATH"), Some("/bin"));
+        assert_eq!(env(&p, "HOSTNAME"), Some("0123456789ab"));
+        assert!(p.new_net);
+    }
+
+    #[test]
+    fn overrides_win() {
+        let p = plan_for(
+            &["-e", "A=cli", "-w", "/x", "-u", "0", "-h", "box", "-t", "img", "echo", "hi"],
+            &image(),
+        )
+        .unwrap();
+        assert_eq!(p.process.args, ["echo", "hi"]);
+        assert_eq!(env(&p, "A"), Some("cli"));
+        assert_eq!(env(&p, "TERM"), Some("xterm"));
+        assert_eq!(p.process.cwd, "/x");
+        assert_eq!(p.hostname, "box");
+    }
+
+    #[test]
+    fn entrypoint_override_drops_image_cmd() {
+        let mut img = image();
+        img.entrypoint = vec!["/entry".into()];
+        assert_eq!(plan_for(&["img"], &img).unwrap().process.args, ["/entry", "/bin/sh"]);
+        assert_eq!(
+            plan_for(&["--entrypoint", "/other", "img"], &img).unwrap().process.args,
+            ["/other"]
+        );
+        assert_eq!(
+            plan_for(&["--entrypoint", "", "img"], &ImageDefaults::default()),
+            Err(PlanError::NoCommand)
+        );
+    }
+
+    #[test]
+    fn mounts_in_order_with_defaults_paths() {
+        let p = plan_for(&["--tmpfs", "/scratch:size=1m,exec,ro", "img"], &image()).unwrap();
+        let targets: Vec<&str> = p.mounts.iter().map(|m| m.target.as_str()).collect();
+        assert_eq!(
+            &targets[..6],
+            ["/proc", "/dev", "/dev/pts", "/dev/shm", "/dev/mqueue", "/sys"]
+        );
+        let t = p.mounts.iter().find(|m| m.target == "/scratch").unwrap();
+        assert!(t.readonly);
+        assert_eq!(
+            t.kind,
+            MountKind::Tmpfs {
+                data: "size=1m".into(),
+                flags: MountFlags {
+                    nosuid: true,
+                    nodev: true,
+                    noexec: false
+                }
+            }
+        );
+        assert!(p.masked.contains(&"/proc/kcore".to_string()));
+        assert!(p.readonly_paths.contains(&"/proc/sys".to_string()));
+    }
+
+    #[test]
+    fn privileged_and_host_network() {
+        let p = plan_for(&["--privileged", "--network", "host", "img"], &image()).unwrap();
+        assert!(p.masked.is_empty() && p.readonly_paths.is_empty());
+        assert_eq!(p.hostname, "hosty");
+        assert!(!p.new_net);
+        let sys = p.mounts.iter().find(|m| m.target == "/sys").unwrap();
+        assert!(matches!(sys.kind, MountKind::Bind { .. }));
+    }
+
+    #[test]
+    fn read_only_gets_tmpfs_dirs() {
+        let p = plan_for(&["--read-only", "img"], &image()).unwrap();
+        assert!(p.readonly_rootfs);
+        assert!(p.mounts.iter().any(|m| m.target == "/tmp"));
+        let p = plan_for(&["--read-only", "--read-only-tmpfs=false", "img"], &image()).unwrap();
+        assert!(!p.mounts.iter().any(|m| m.target == "/tmp"));
+    }
+
+    #[test]
+    fn hosts_names_the_container() {
+        let h = hosts_file("abc", "web");
+        assert!(h.contains("127.0.0.1\tlocalhost"));
+        assert!(h.contains("abc web"));
+    }
+}

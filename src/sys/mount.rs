@@ -1,0 +1,192 @@
+//! Mount helpers for the container init: paths resolved inside the rootfs with openat2
+//! (RESOLVE_IN_ROOT), mounts made onto the resolved descriptor, and read-only remounts that
+//! keep the flags the kernel has locked.
+
+use std::ffi::CString;
+use std::io;
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::path::{Component, Path, PathBuf};
+
+use nix::mount::MsFlags;
+
+/// `openat2(dirfd, path, flags, mode, resolve)`.
+pub fn openat2(
+    dirfd: &OwnedFd,
+    path: &Path,
+    flags: i32,
+    mode: u32,
+    resolve: u64,
+) -> io::Result<OwnedFd> {
+    let cpath = CString::new(path.as_os_str().as_encoded_bytes())
+        .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "path contains NUL"))?;
+    // SAFETY: `open_how` is plain integers; all-zero is a valid value.
+    let mut how: libc::open_how = unsafe { std::mem::zeroed() };
+    how.flags = (flags | libc::O_CLOEXEC) as u64;
+    how.mode = u64::from(mode);
+    how.resolve = resolve;
+    loop {
+        // SAFETY: openat2 reads the NUL-terminated path and one `open_how` of the size given;
+        // both live across the call.
+        let ret = unsafe {
+            libc::syscall(
+                libc::SYS_openat2,
+                dirfd.as_raw_fd(),
+                cpath.as_ptr(),
+                std::ptr::addr_of!(how),
+                std::mem::size_of::<libc::open_how>(),
+            )
+        };
+        if ret == -1 {
+            let err = io::Error::last_os_error();
+            if err.raw_os_error() == Some(libc::EAGAIN) || err.kind() == io::ErrorKind::Interrupted
+            {
+                continue;
+            }
+            return Err(err);
+        }
+        let fd = i32::try_from(ret).map_err(|_| io::Error::other("bad descriptor"))?;
+        // SAFETY: openat2 returned a new descriptor that nothing else owns.
+        return Ok(unsafe { OwnedFd::from_raw_fd(fd) });
+    }
+}
+
+/// Resolve flags for paths inside a container root.
+pub const IN_ROOT: u64 = libc::RESOLVE_IN_ROOT | libc::RESOLVE_NO_MAGICLINKS;
+
+/// A directory descriptor for a rootfs.
+pub fn open_root(path: &Path) -> io::Result<OwnedFd> {
+    let fd = nix::fcntl::open(
+        path,
+        nix::fcntl::OFlag::O_PATH | nix::fcntl::OFlag::O_DIRECTORY | nix::fcntl::OFlag::O_CLOEXEC,
+        nix::sys::stat::Mode::empty(),
+    )?;
+    // SAFETY: `open` returned a new descriptor that nothing else owns.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+}
+
+/// Open `path` inside `root` (O_PATH), following symlinks only within the root.
+pub fn open_in_root(root: &OwnedFd, path: &Path) -> io::Result<OwnedFd> {
+    openat2(root, relative(path).as_path(), libc::O_PATH, 0, IN_ROOT)
+}
+
+/// What kind of mount point to create.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Dir,
+    File,
+}
+
+/// Make sure `path` exists inside `root` (creating missing directories, and the last
+/// component as `kind`), and return an O_PATH descriptor for it.
+pub fn ensure_in_root(root: &OwnedFd, path: &Path, kind: Kind) -> io::Result<OwnedFd> {
+    match open_in_root(root, path) {
+        Ok(fd) => return Ok(fd),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e),
+    }
+    let rel = relative(path);
+    let mut dir = root.try_clone()?;
+    let mut so_far = PathBuf::new();
+    let parts: Vec<_> = rel.components().collect();
+    for (i, part) in parts.iter().enumerate() {
+        let Component::Normal(name) = part else {
+            continue;
+        };
+        so_far.push(name);
+        match openat2(root, &so_far, libc::O_PATH, 0, IN_ROOT) {
+            Ok(fd) => {
+                dir = fd;
+                continue;
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e),
+        }
+        let last = i + 1 == parts.len();
+        // Creating needs a real (non-O_PATH) directory descriptor of the parent.
+        let parent = openat2(root, so_far.parent().unwrap_or(Path::new("")), libc::O_DIRECTORY | libc::O_RDONLY, 0, IN_ROOT)?;
+        if last && kind == Kind::File {
+            match nix::fcntl::openat(
+                Some(parent.as_raw_fd()),
+                Path::new(name),
+                nix::fcntl::OFlag::O_CREAT
+                    | nix::fcntl::OFlag::O_EXCL
+                    | nix::fcntl::OFlag::O_WRONLY
+                    | nix::fcntl::OFlag::O_CLOEXEC
+                    | nix::fcntl::OFlag::O_NOFOLLOW,
+                nix::sys::stat::Mode::from_bits_truncate(0o644),
+            ) {
+                // SAFETY: openat returned a new descriptor; we close it right away.
+                Ok(fd) => drop(unsafe { OwnedFd::from_raw_fd(fd) }),
+                Err(nix::errno::Errno::EEXIST) => {}
+                Err(e) => return Err(e.into()),
+            }
+        } else {
+            match nix::sys::stat::mkdirat(
+                Some(parent.as_raw_fd()),
+                Path::new(name),
+                nix::sys::stat::Mode::from_bits_truncate(0o755),
+            ) {
+                Ok(()) | Err(nix::errno::Errno::EEXIST) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
+        dir = openat2(root, &so_far, libc::O_PATH, 0, IN_ROOT)?;
+    }
+    Ok(dir)
+}
+
+/// The `/proc/self/fd/N` path of a descriptor, for syscalls that take paths.
+pub fn fd_path(fd: &OwnedFd) -> PathBuf {
+    PathBuf::from(format!("/proc/self/fd/{}", fd.as_raw_fd()))
+}
+
+/// A path relative to the root: leading `/` removed, `.` dropped.
+fn relative(path: &Path) -> PathBuf {
+    path.components()
+        .filter(|c| matches!(c, Component::Normal(_) | Component::ParentDir))
+        .collect()
+}
+
+/// `mount(2)` onto a resolved target descriptor.
+pub fn mount_at(
+    source: Option<&Path>,
+    target: &OwnedFd,
+    fstype: Option<&str>,
+    flags: MsFlags,
+    data: Option<&str>,
+) -> io::Result<()> {
+    nix::mount::mount(source, &fd_path(target), fstype, flags, data).map_err(io::Error::from)
+}
+
+/// Remount the mount at `target` read-only (bind remount), keeping the flags the kernel
+/// locked on it (nosuid, nodev, noexec, atime flags), which a user namespace cannot clear.
+pub fn remount_readonly(target: &Path, recursive: bool) -> io::Result<()> {
+    let locked = locked_flags(target)?;
+    let mut flags = MsFlags::MS_BIND | MsFlags::MS_REMOUNT | MsFlags::MS_RDONLY | locked;
+    if recursive {
+        flags |= MsFlags::MS_REC;
+    }
+    nix::mount::mount(None::<&str>, target, None::<&str>, flags, None::<&str>)
+        .map_err(io::Error::from)
+}
+
+/// The mount flags of the mount holding `path` that must be kept on remount.
+pub fn locked_flags(path: &Path) -> io::Result<MsFlags> {
+    use nix::sys::statvfs::FsFlags;
+    let st = nix::sys::statvfs::statvfs(path)?;
+    let f = st.flags();
+    let mut out = MsFlags::empty();
+    for (fs, ms) in [
+        (FsFlags::ST_NOSUID, MsFlags::MS_NOSUID),
+        (FsFlags::ST_NODEV, MsFlags::MS_NODEV),
+        (FsFlags::ST_NOEXEC, MsFlags::MS_NOEXEC),
+        (FsFlags::ST_NOATIME, MsFlags::MS_NOATIME),
+        (FsFlags::ST_NODIRATIME, MsFlags::MS_NODIRATIME),
+        (FsFlags::ST_RELATIME, MsFlags::MS_RELATIME),
+    ] {
+        if f.contains(fs) {
+            out |= ms;
+        }
+    }
+    Ok(out)
+}
