@@ -93,7 +93,14 @@ impl Error {
                 let mut cause: Option<&(dyn std::error::Error + 'static)> =
                     source.as_deref().map(|s| s as _);
                 while let Some(err) = cause {
-                    let text = err.to_string();
+                    // An errno reads as its description once, without "(os error N)".
+                    let text = match err.downcast_ref::<std::io::Error>() {
+                        Some(io) => match io.raw_os_error() {
+                            Some(n) => nix::errno::Errno::from_raw(n).desc().to_string(),
+                            None => io.to_string(),
+                        },
+                        None => err.to_string(),
+                    };
                     // Avoid repeating a cause that is already spelled out by its parent.
                     if !out.ends_with(&text) {
                         out.push_str(": ");
@@ -169,7 +176,10 @@ mod tests {
             .unwrap_err()
             .hint("add a line `user:100000:65536` to /etc/subuid");
         let text = err.render().unwrap();
-        assert!(text.starts_with("Error: open `/etc/subuid`: No such file or directory"));
+        assert_eq!(
+            text.lines().next().unwrap(),
+            "Error: open `/etc/subuid`: No such file or directory"
+        );
         assert!(text.ends_with("\nhint: add a line `user:100000:65536` to /etc/subuid"));
         assert_eq!(err.code(), 125);
     }

@@ -8,8 +8,8 @@ use crate::userns::session::Stage;
 
 /// Run `berth run`.
 pub fn execute(args: RunArgs, stage: Stage) -> Result<()> {
-    let opts = RunOptions::from_args(args, |k| std::env::var(k).ok())
-        .context("invalid run options")?;
+    let opts =
+        RunOptions::from_args(args, |k| std::env::var(k).ok()).context("invalid run options")?;
     match stage {
         // Usage errors are caught above, before anything is spawned.
         Stage::Host => crate::userns::session::run_in_session(),

@@ -45,7 +45,11 @@ pub fn plan(opts: &RunOptions, supported: &CapsHashSet) -> CapPlan {
     if opts.cap_drop_all {
         set.clear();
     }
-    for c in opts.cap_drop.iter().filter_map(|n| n.parse::<Capability>().ok()) {
+    for c in opts
+        .cap_drop
+        .iter()
+        .filter_map(|n| n.parse::<Capability>().ok())
+    {
         set.remove(&c);
     }
     let mut added: CapsHashSet = opts
@@ -108,10 +112,16 @@ mod tests {
 
     #[test]
     fn add_drop_and_all() {
-        let p = plan(&opts(&["--cap-add", "NET_ADMIN", "--cap-drop", "CHOWN"]), &supported());
+        let p = plan(
+            &opts(&["--cap-add", "NET_ADMIN", "--cap-drop", "CHOWN"]),
+            &supported(),
+        );
         assert!(p.bounding.contains(&Capability::CAP_NET_ADMIN));
         assert!(!p.bounding.contains(&Capability::CAP_CHOWN));
-        let p = plan(&opts(&["--cap-drop", "ALL", "--cap-add", "KILL"]), &supported());
+        let p = plan(
+            &opts(&["--cap-drop", "ALL", "--cap-add", "KILL"]),
+            &supported(),
+        );
         assert_eq!(names(&p.bounding), vec!["CAP_KILL"]);
     }
 

@@ -68,6 +68,12 @@ fn run_steps(ctx: &InitContext<'_>) -> StepResult<Never> {
         Ok(None) => crate::sys::process::exit_now(crate::error::EXIT_BERTH),
         Err(e) => return Err(fail(Step::WaitForGo, "read from the session", &e)),
     }
+    if plan.keep_id {
+        // In the nested namespace we start as the user's own id; act as its root, so that
+        // what the init creates (tmpfs, mount points) belongs to root as usual.
+        crate::sys::process::set_ids(0, 0, &[])
+            .map_err(|e| fail(Step::WaitForGo, "become root in the keep-id namespace", &e))?;
+    }
 
     // 2. Our mounts must not propagate back to the session; the rootfs must be a mount
     //    point of its own for pivot_root.
@@ -86,9 +92,20 @@ fn run_steps(ctx: &InitContext<'_>) -> StepResult<Never> {
         MsFlags::MS_BIND | MsFlags::MS_REC,
         None::<&str>,
     )
-    .map_err(|e| nix_fail(Step::BindRootfs, format!("bind `{}`", ctx.rootfs.display()), e))?;
-    let root = m::open_root(ctx.rootfs)
-        .map_err(|e| fail(Step::BindRootfs, format!("open `{}`", ctx.rootfs.display()), &e))?;
+    .map_err(|e| {
+        nix_fail(
+            Step::BindRootfs,
+            format!("bind `{}`", ctx.rootfs.display()),
+            e,
+        )
+    })?;
+    let root = m::open_root(ctx.rootfs).map_err(|e| {
+        fail(
+            Step::BindRootfs,
+            format!("open `{}`", ctx.rootfs.display()),
+            &e,
+        )
+    })?;
 
     // 3. Mounts, each target resolved inside the rootfs.
     let mut deferred_readonly: Vec<String> = Vec::new();
@@ -104,14 +121,8 @@ fn run_steps(ctx: &InitContext<'_>) -> StepResult<Never> {
         let target = format!("/dev/{name}");
         let fd = m::ensure_in_root(&root, Path::new(&target), Kind::File)
             .map_err(|e| fail(Step::Devices, format!("create `{target}`"), &e))?;
-        m::mount_at(
-            Some(Path::new(&target)),
-            &fd,
-            None,
-            MsFlags::MS_BIND,
-            None,
-        )
-        .map_err(|e| fail(Step::Devices, format!("bind `{target}`"), &e))?;
+        m::mount_at(Some(Path::new(&target)), &fd, None, MsFlags::MS_BIND, None)
+            .map_err(|e| fail(Step::Devices, format!("bind `{target}`"), &e))?;
     }
     let dev = m::open_in_root(&root, Path::new("/dev"))
         .map_err(|e| fail(Step::Devices, "open `/dev`", &e))?;
@@ -126,8 +137,13 @@ fn run_steps(ctx: &InitContext<'_>) -> StepResult<Never> {
     drop(root);
 
     // 5. pivot_root into the rootfs and detach the old root.
-    nix::unistd::chdir(ctx.rootfs)
-        .map_err(|e| nix_fail(Step::PivotRoot, format!("chdir `{}`", ctx.rootfs.display()), e))?;
+    nix::unistd::chdir(ctx.rootfs).map_err(|e| {
+        nix_fail(
+            Step::PivotRoot,
+            format!("chdir `{}`", ctx.rootfs.display()),
+            e,
+        )
+    })?;
     nix::unistd::pivot_root(".", ".").map_err(|e| nix_fail(Step::PivotRoot, "pivot_root", e))?;
     nix::mount::umount2(".", MntFlags::MNT_DETACH)
         .map_err(|e| nix_fail(Step::PivotRoot, "detach the old root", e))?;
@@ -169,9 +185,17 @@ fn run_steps(ctx: &InitContext<'_>) -> StepResult<Never> {
         })?;
     }
 
-    // 8. Hostname.
-    nix::unistd::sethostname(&plan.hostname)
-        .map_err(|e| nix_fail(Step::Hostname, format!("set hostname `{}`", plan.hostname), e))?;
+    // 8. Hostname, and loopback up in our own network namespace.
+    nix::unistd::sethostname(&plan.hostname).map_err(|e| {
+        nix_fail(
+            Step::Hostname,
+            format!("set hostname `{}`", plan.hostname),
+            e,
+        )
+    })?;
+    if plan.new_net {
+        crate::sys::net::loopback_up().map_err(|e| fail(Step::Hostname, "bring up `lo`", &e))?;
+    }
 
     // 9. The terminal, or stdio.
     setup_stdio(ctx)?;
@@ -202,8 +226,7 @@ fn run_steps(ctx: &InitContext<'_>) -> StepResult<Never> {
     }
 
     // 12. Nothing but stdio crosses into the container.
-    crate::sys::process::cloexec_from(3)
-        .map_err(|e| fail(Step::CloseFds, "close_range", &e))?;
+    crate::sys::process::cloexec_from(3).map_err(|e| fail(Step::CloseFds, "close_range", &e))?;
 
     // 13. Bounding set (needs CAP_SETPCAP, so before the id change), then groups and ids,
     //     keeping the permitted set across the change away from uid 0.
@@ -287,7 +310,11 @@ fn run_steps(ctx: &InitContext<'_>) -> StepResult<Never> {
     })?;
     let argv = cstrings(plan.process.args.iter().map(String::as_str), Step::Exec)?;
     let envp = cstrings(
-        env.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().iter().map(String::as_str),
+        env.iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .iter()
+            .map(String::as_str),
         Step::Exec,
     )?;
     let path = CString::new(exe.as_os_str().as_encoded_bytes()).map_err(|_| InitFailure {
@@ -365,17 +392,17 @@ fn flags_of(f: MountFlags) -> MsFlags {
 fn do_mount(root: &OwnedFd, mount: &Mount, new_net: bool) -> StepResult {
     let target = Path::new(&mount.target);
     let kind = if mount.file { Kind::File } else { Kind::Dir };
-    let fd = m::ensure_in_root(root, target, kind)
-        .map_err(|e| fail(Step::Mount, format!("create mount point `{}`", mount.target), &e))?;
+    let fd = m::ensure_in_root(root, target, kind).map_err(|e| {
+        fail(
+            Step::Mount,
+            format!("create mount point `{}`", mount.target),
+            &e,
+        )
+    })?;
     let nsd = MsFlags::MS_NOSUID | MsFlags::MS_NODEV;
     let (source, fstype, flags, data): (PathBuf, Option<&str>, MsFlags, Option<String>) =
         match &mount.kind {
-            MountKind::Proc => (
-                "proc".into(),
-                Some("proc"),
-                nsd | MsFlags::MS_NOEXEC,
-                None,
-            ),
+            MountKind::Proc => ("proc".into(), Some("proc"), nsd | MsFlags::MS_NOEXEC, None),
             MountKind::DevTmpfs => (
                 "tmpfs".into(),
                 Some("tmpfs"),
@@ -400,7 +427,12 @@ fn do_mount(root: &OwnedFd, mount: &Mount, new_net: bool) -> StepResult {
                 } else {
                     MsFlags::empty()
                 };
-                ("sysfs".into(), Some("sysfs"), nsd | MsFlags::MS_NOEXEC | ro, None)
+                (
+                    "sysfs".into(),
+                    Some("sysfs"),
+                    nsd | MsFlags::MS_NOEXEC | ro,
+                    None,
+                )
             }
             MountKind::Tmpfs { data, flags } => {
                 let ro = if mount.readonly {
@@ -434,7 +466,13 @@ fn do_mount(root: &OwnedFd, mount: &Mount, new_net: bool) -> StepResult {
             flags,
             Some("newinstance,ptmxmode=0666,mode=0620"),
         )
-        .map_err(|e| fail(Step::Mount, format!("mount `devpts` on `{}`", mount.target), &e)),
+        .map_err(|e| {
+            fail(
+                Step::Mount,
+                format!("mount `devpts` on `{}`", mount.target),
+                &e,
+            )
+        }),
         (Err(e), _) => Err(fail(
             Step::Mount,
             format!("mount `{}` on `{}`", source.display(), mount.target),
@@ -505,7 +543,13 @@ mod tests {
     #[test]
     fn executable_lookup() {
         assert_eq!(find_executable("/x/y", ""), Some(PathBuf::from("/x/y")));
-        assert_eq!(find_executable("sh", "/nonexistent:/bin"), Some(PathBuf::from("/bin/sh")));
-        assert_eq!(find_executable("no-such-program-xyz", "/bin:/usr/bin"), None);
+        assert_eq!(
+            find_executable("sh", "/nonexistent:/bin"),
+            Some(PathBuf::from("/bin/sh"))
+        );
+        assert_eq!(
+            find_executable("no-such-program-xyz", "/bin:/usr/bin"),
+            None
+        );
     }
 }

@@ -1,12 +1,12 @@
 //! Running a container: options, the pure Plan, the sync protocol, spawning, the init steps
 //! inside C, and supervision.
 
-pub mod seccomp;
 pub mod caps;
 pub mod init;
 pub mod options;
 pub mod plan;
 pub mod reaper;
+pub mod seccomp;
 pub mod spawn;
 pub mod sync;
 pub mod user;

@@ -159,7 +159,10 @@ impl RunOptions {
         host_env: impl Fn(&str) -> Option<String>,
     ) -> Result<Self, OptionsError> {
         let mut rest = args.image_and_command.into_iter();
-        let image = rest.next().filter(|i| !i.is_empty()).ok_or(OptionsError::NoImage)?;
+        let image = rest
+            .next()
+            .filter(|i| !i.is_empty())
+            .ok_or(OptionsError::NoImage)?;
         let command: Vec<String> = rest.collect();
         let command = (!command.is_empty()).then_some(command);
 
@@ -330,12 +333,13 @@ fn parse_volume(value: &str) -> Result<BindMount, OptionsError> {
             _ => return Err(err("unknown option (berth knows ro, rw, z, Z)")),
         }
     }
-    let source =
-        std::fs::canonicalize(Path::new(source)).map_err(|source_err| OptionsError::VolumeSource {
+    let source = std::fs::canonicalize(Path::new(source)).map_err(|source_err| {
+        OptionsError::VolumeSource {
             value: value.to_string(),
             path: PathBuf::from(source),
             source: source_err,
-        })?;
+        }
+    })?;
     Ok(BindMount {
         source,
         target: target.to_string(),
@@ -413,7 +417,10 @@ mod tests {
 
     #[test]
     fn env_order_override_and_host_lookup() {
-        let o = opts(&["-e", "A=1", "-e", "A=2", "-e", "HOSTVAR", "-e", "MISSING", "img"]).unwrap();
+        let o = opts(&[
+            "-e", "A=1", "-e", "A=2", "-e", "HOSTVAR", "-e", "MISSING", "img",
+        ])
+        .unwrap();
         assert_eq!(
             o.env,
             vec![
@@ -421,7 +428,10 @@ mod tests {
                 ("HOSTVAR".into(), "fromhost".into())
             ]
         );
-        assert!(matches!(opts(&["-e", "=x", "img"]), Err(OptionsError::Env(_))));
+        assert!(matches!(
+            opts(&["-e", "=x", "img"]),
+            Err(OptionsError::Env(_))
+        ));
     }
 
     #[test]
@@ -479,9 +489,15 @@ mod tests {
 
     #[test]
     fn modes_and_names() {
-        assert_eq!(opts(&["--userns=keep-id", "i"]).unwrap().userns, UsernsMode::KeepId);
+        assert_eq!(
+            opts(&["--userns=keep-id", "i"]).unwrap().userns,
+            UsernsMode::KeepId
+        );
         assert!(opts(&["--userns=auto", "i"]).is_err());
-        assert_eq!(opts(&["--network=host", "i"]).unwrap().network, NetworkMode::Host);
+        assert_eq!(
+            opts(&["--network=host", "i"]).unwrap().network,
+            NetworkMode::Host
+        );
         assert!(opts(&["--network=bridge", "i"]).is_err());
         assert!(opts(&["--name", "-bad", "i"]).is_err());
         assert!(opts(&["--name", "good.name_1", "i"]).is_ok());
@@ -490,11 +506,26 @@ mod tests {
 
     #[test]
     fn entrypoint_forms() {
-        assert_eq!(opts(&["--entrypoint", "/bin/sh", "i"]).unwrap().entrypoint.unwrap(), ["/bin/sh"]);
         assert_eq!(
-            opts(&["--entrypoint", r#"["/bin/sh","-c"]"#, "i"]).unwrap().entrypoint.unwrap(),
+            opts(&["--entrypoint", "/bin/sh", "i"])
+                .unwrap()
+                .entrypoint
+                .unwrap(),
+            ["/bin/sh"]
+        );
+        assert_eq!(
+            opts(&["--entrypoint", r#"["/bin/sh","-c"]"#, "i"])
+                .unwrap()
+                .entrypoint
+                .unwrap(),
             ["/bin/sh", "-c"]
         );
-        assert_eq!(opts(&["--entrypoint", "", "i"]).unwrap().entrypoint.unwrap(), Vec::<String>::new());
+        assert_eq!(
+            opts(&["--entrypoint", "", "i"])
+                .unwrap()
+                .entrypoint
+                .unwrap(),
+            Vec::<String>::new()
+        );
     }
 }

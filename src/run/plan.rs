@@ -3,7 +3,6 @@
 
 use std::path::PathBuf;
 
-
 use super::caps::CapPlan;
 use super::options::{NetworkMode, RunOptions, UserSpec, UsernsMode};
 
@@ -423,7 +422,9 @@ mod tests {
     #[test]
     fn overrides_win() {
         let p = plan_for(
-            &["-e", "A=cli", "-w", "/x", "-u", "0", "-h", "box", "-t", "img", "echo", "hi"],
+            &[
+                "-e", "A=cli", "-w", "/x", "-u", "0", "-h", "box", "-t", "img", "echo", "hi",
+            ],
             &image(),
         )
         .unwrap();
@@ -438,9 +439,15 @@ mod tests {
     fn entrypoint_override_drops_image_cmd() {
         let mut img = image();
         img.entrypoint = vec!["/entry".into()];
-        assert_eq!(plan_for(&["img"], &img).unwrap().process.args, ["/entry", "/bin/sh"]);
         assert_eq!(
-            plan_for(&["--entrypoint", "/other", "img"], &img).unwrap().process.args,
+            plan_for(&["img"], &img).unwrap().process.args,
+            ["/entry", "/bin/sh"]
+        );
+        assert_eq!(
+            plan_for(&["--entrypoint", "/other", "img"], &img)
+                .unwrap()
+                .process
+                .args,
             ["/other"]
         );
         assert_eq!(
@@ -455,7 +462,14 @@ mod tests {
         let targets: Vec<&str> = p.mounts.iter().map(|m| m.target.as_str()).collect();
         assert_eq!(
             &targets[..6],
-            ["/proc", "/dev", "/dev/pts", "/dev/shm", "/dev/mqueue", "/sys"]
+            [
+                "/proc",
+                "/dev",
+                "/dev/pts",
+                "/dev/shm",
+                "/dev/mqueue",
+                "/sys"
+            ]
         );
         let t = p.mounts.iter().find(|m| m.target == "/scratch").unwrap();
         assert!(t.readonly);

@@ -11,7 +11,7 @@ use nix::sys::signal::{SigSet, SigmaskHow, Signal};
 use nix::sys::signalfd::{SfdFlags, SignalFd};
 use nix::sys::wait::WaitStatus;
 
-use super::options::{RunOptions, SeccompChoice};
+use super::options::{RunOptions, SeccompChoice, UserSpec, UsernsMode};
 use super::plan::{self, ImageDefaults, Plan, PlanInput};
 use super::sync::{FromInit, ToInit};
 use crate::config::{Config, Paths};
@@ -38,7 +38,11 @@ pub fn run(opts: &RunOptions) -> Result<i32> {
     let supported: caps::CapsHashSet = super::caps::all_supported();
     let defaults = image_defaults(&image.config);
     let options_json = serde_json::to_value(opts).unwrap_or_default();
-    let image_name = image.names.first().cloned().unwrap_or_else(|| image.id.clone());
+    let image_name = image
+        .names
+        .first()
+        .cloned()
+        .unwrap_or_else(|| image.id.clone());
     let ctr = container::create(store.root(), opts.name.as_deref(), |id, name| {
         ContainerConfig {
             id: id.to_string(),
@@ -74,6 +78,15 @@ pub fn run(opts: &RunOptions) -> Result<i32> {
         supported_caps: &supported,
     })
     .context("plan the container")?;
+    let mut plan = plan;
+    if opts.userns == UsernsMode::KeepId && opts.user.is_none() {
+        // keep-id runs as the user's own uid and gid by default, as podman does.
+        let (uid, gid) = host_ids().context("read the session's id maps")?;
+        plan.process.user = Some(UserSpec {
+            user: uid.to_string(),
+            group: Some(gid.to_string()),
+        });
+    }
     write_etc_files(&ctr, &plan).context("write the container's /etc files")?;
 
     let seccomp = match (&opts.seccomp, opts.privileged) {
@@ -105,7 +118,11 @@ pub fn run(opts: &RunOptions) -> Result<i32> {
     };
     overlay::mount(&spec, config.storage.overlay, &paths.runtime)
         .context("mount the container's rootfs")
-        .map_err(|e| e.hint("set `overlay = \"fuse\"` under [storage] in berth.toml, or install fuse-overlayfs"))?;
+        .map_err(|e| {
+            e.hint(
+                "set `overlay = \"fuse\"` under [storage] in berth.toml, or install fuse-overlayfs",
+            )
+        })?;
     guard.mounted = true;
 
     let code = start_and_wait(&ctr, &plan, seccomp.as_ref(), &supported, opts)?;
@@ -218,7 +235,9 @@ fn start_and_wait(
     let rootfs = ctr.merged();
     let forked = clone3(flags.bits() as u64)
         .context("create the container's namespaces")
-        .map_err(|e| e.hint("check `berth info`: user namespaces may be limited on this machine"))?;
+        .map_err(|e| {
+            e.hint("check `berth info`: user namespaces may be limited on this machine")
+        })?;
     let (pid, pidfd) = match forked {
         Forked::Child => {
             drop(parent_end);
@@ -249,7 +268,9 @@ fn start_and_wait(
         finished_at: None,
     })
     .context("record the container as running")?;
-    parent_end.send(&ToInit::Go).context("start the container")?;
+    parent_end
+        .send(&ToInit::Go)
+        .context("start the container")?;
 
     // Until end of file: the pty (with -t), or a failure.
     let mut master: Option<OwnedFd> = None;
@@ -258,10 +279,14 @@ fn start_and_wait(
             Ok(Some((FromInit::Pty, fd))) => master = fd,
             Ok(Some((FromInit::Failed(failure), _))) => {
                 let code = failure.exit_code();
-                let step = failure.step.name();
+                // An exec failure speaks for itself; other steps name the init's step.
+                let what = match failure.step {
+                    super::sync::Step::Exec => failure.to_string(),
+                    step => format!("container init: {}: {failure}", step.name()),
+                };
                 return Err(Error::Failed {
-                    what: format!("container init: {step}"),
-                    source: Some(Box::new(failure)),
+                    what,
+                    source: None,
                     hint: None,
                     code,
                 });
@@ -272,7 +297,9 @@ fn start_and_wait(
     }
 
     let stdin = std::io::stdin();
-    let _raw = if master.is_some() && opts.interactive && crate::sys::tty::is_tty(stdin.as_fd()) {
+    // Raw mode whenever there is a pty, so that the outer terminal does not translate the
+    // container's output a second time.
+    let _raw = if master.is_some() && crate::sys::tty::is_tty(stdin.as_fd()) {
         crate::sys::tty::RawMode::enable(stdin.as_fd()).ok()
     } else {
         None
@@ -317,10 +344,7 @@ fn supervise(
         }
         let ready: Vec<bool> = fds
             .iter()
-            .map(|f| {
-                f.revents()
-                    .is_some_and(|r| !r.is_empty())
-            })
+            .map(|f| f.revents().is_some_and(|r| !r.is_empty()))
             .collect();
         drop(fds);
         if ready[1] {
@@ -360,7 +384,8 @@ fn supervise(
             if let (Some(m), true) = (master, master_open) {
                 drain(m.as_fd(), stdout.as_fd());
             }
-            let status = crate::sys::process::wait_pidfd(pidfd).context("wait for the container")?;
+            let status =
+                crate::sys::process::wait_pidfd(pidfd).context("wait for the container")?;
             return Ok(match status {
                 WaitStatus::Exited(_, code) => code,
                 WaitStatus::Signaled(_, sig, _) => 128 + sig as i32,
@@ -404,12 +429,20 @@ fn drain(from: BorrowedFd<'_>, to: BorrowedFd<'_>) {
     }
 }
 
+/// The user's host uid and gid: what the session's 0 maps to.
+fn host_ids() -> std::io::Result<(u32, u32)> {
+    let uids = read_proc_maps(Path::new("/proc/self/uid_map"))?;
+    let gids = read_proc_maps(Path::new("/proc/self/gid_map"))?;
+    let uid = uids.iter().find(|e| e.inside == 0).map_or(0, |e| e.outside);
+    let gid = gids.iter().find(|e| e.inside == 0).map_or(0, |e| e.outside);
+    Ok((uid, gid))
+}
+
 /// keep-id: the nested user namespace maps the user's own uid and gid to themselves.
 fn write_keep_id_maps(pid: i32) -> std::io::Result<()> {
     let session = read_proc_maps(Path::new("/proc/self/uid_map"))?;
     let session_g = read_proc_maps(Path::new("/proc/self/gid_map"))?;
-    let host_uid = session.iter().find(|e| e.inside == 0).map_or(0, |e| e.outside);
-    let host_gid = session_g.iter().find(|e| e.inside == 0).map_or(0, |e| e.outside);
+    let (host_uid, host_gid) = host_ids()?;
     let maps = crate::userns::map::keep_id_maps(
         &crate::userns::map::IdMaps {
             uids: session,
@@ -419,8 +452,14 @@ fn write_keep_id_maps(pid: i32) -> std::io::Result<()> {
         host_gid,
     );
     let proc = PathBuf::from(format!("/proc/{pid}"));
-    std::fs::write(proc.join("uid_map"), crate::userns::map::to_proc_format(&maps.uids))?;
-    std::fs::write(proc.join("gid_map"), crate::userns::map::to_proc_format(&maps.gids))?;
+    std::fs::write(
+        proc.join("uid_map"),
+        crate::userns::map::to_proc_format(&maps.uids),
+    )?;
+    std::fs::write(
+        proc.join("gid_map"),
+        crate::userns::map::to_proc_format(&maps.gids),
+    )?;
     Ok(())
 }
 

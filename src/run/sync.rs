@@ -94,7 +94,7 @@ impl std::fmt::Display for InitFailure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}", self.what)?;
         if let Some(errno) = self.errno {
-            write!(f, ": {}", std::io::Error::from_raw_os_error(errno))?;
+            write!(f, ": {}", nix::errno::Errno::from_raw(errno).desc())?;
         }
         Ok(())
     }
@@ -127,7 +127,7 @@ mod tests {
         };
         assert_eq!(
             f.to_string(),
-            "mount `proc` on `/proc`: Operation not permitted (os error 1)"
+            "mount `proc` on `/proc`: Operation not permitted"
         );
     }
 }

@@ -126,7 +126,8 @@ pub fn resolve(
 mod tests {
     use super::*;
 
-    const PASSWD: &str = "root:x:0:0:root:/root:/bin/sh\ntester:x:1000:1000::/home/tester:/bin/sh\nbroken line\n";
+    const PASSWD: &str =
+        "root:x:0:0:root:/root:/bin/sh\ntester:x:1000:1000::/home/tester:/bin/sh\nbroken line\n";
     const GROUP: &str = "root:x:0:\ntester:x:1000:\nextra:x:2000:tester,other\n";
 
     fn spec(s: &str) -> UserSpec {

@@ -95,7 +95,9 @@ impl OverlaySpec {
 
 /// Escape the characters overlay's option parser treats specially.
 fn escape(s: &str) -> String {
-    s.replace('\\', "\\\\").replace(':', "\\:").replace(',', "\\,")
+    s.replace('\\', "\\\\")
+        .replace(':', "\\:")
+        .replace(',', "\\,")
 }
 
 const CACHE_FILE: &str = "overlay-kind";
@@ -256,6 +258,8 @@ mod tests {
             spec.kernel_data(),
             "lowerdir=l/AAA:l/BBB,upperdir=/s/c/up\\,per,workdir=/s/c/work,userxattr"
         );
-        assert!(spec.fuse_data().starts_with("lowerdir=/s/layers/l/AAA:/s/layers/l/BBB,"));
+        assert!(spec
+            .fuse_data()
+            .starts_with("lowerdir=/s/layers/l/AAA:/s/layers/l/BBB,"));
     }
 }

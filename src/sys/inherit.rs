@@ -18,8 +18,7 @@ pub fn spawn_with_fd(cmd: &mut Command, fd: &OwnedFd) -> io::Result<Child> {
         cmd.pre_exec(move || {
             if raw == SYNC_FD {
                 let flags = libc::fcntl(raw, libc::F_GETFD);
-                if flags == -1 || libc::fcntl(raw, libc::F_SETFD, flags & !libc::FD_CLOEXEC) == -1
-                {
+                if flags == -1 || libc::fcntl(raw, libc::F_SETFD, flags & !libc::FD_CLOEXEC) == -1 {
                     return Err(io::Error::last_os_error());
                 }
             } else if libc::dup2(raw, SYNC_FD) == -1 {

@@ -3,6 +3,7 @@
 pub mod channel;
 pub mod inherit;
 pub mod mount;
+pub mod net;
 pub mod process;
 pub mod seccomp;
 pub mod tty;

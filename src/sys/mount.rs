@@ -85,7 +85,7 @@ pub fn ensure_in_root(root: &OwnedFd, path: &Path, kind: Kind) -> io::Result<Own
         Err(e) => return Err(e),
     }
     let rel = relative(path);
-    let mut dir = root.try_clone()?;
+    let mut dir = None;
     let mut so_far = PathBuf::new();
     let parts: Vec<_> = rel.components().collect();
     for (i, part) in parts.iter().enumerate() {
@@ -95,7 +95,7 @@ pub fn ensure_in_root(root: &OwnedFd, path: &Path, kind: Kind) -> io::Result<Own
         so_far.push(name);
         match openat2(root, &so_far, libc::O_PATH, 0, IN_ROOT) {
             Ok(fd) => {
-                dir = fd;
+                dir = Some(fd);
                 continue;
             }
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}
@@ -103,7 +103,17 @@ pub fn ensure_in_root(root: &OwnedFd, path: &Path, kind: Kind) -> io::Result<Own
         }
         let last = i + 1 == parts.len();
         // Creating needs a real (non-O_PATH) directory descriptor of the parent.
-        let parent = openat2(root, so_far.parent().unwrap_or(Path::new("")), libc::O_DIRECTORY | libc::O_RDONLY, 0, IN_ROOT)?;
+        let parent_path = match so_far.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        let parent = openat2(
+            root,
+            parent_path,
+            libc::O_DIRECTORY | libc::O_RDONLY,
+            0,
+            IN_ROOT,
+        )?;
         if last && kind == Kind::File {
             match nix::fcntl::openat(
                 Some(parent.as_raw_fd()),
@@ -130,9 +140,12 @@ pub fn ensure_in_root(root: &OwnedFd, path: &Path, kind: Kind) -> io::Result<Own
                 Err(e) => return Err(e.into()),
             }
         }
-        dir = openat2(root, &so_far, libc::O_PATH, 0, IN_ROOT)?;
+        dir = Some(openat2(root, &so_far, libc::O_PATH, 0, IN_ROOT)?);
     }
-    Ok(dir)
+    match dir {
+        Some(fd) => Ok(fd),
+        None => root.try_clone(),
+    }
 }
 
 /// The `/proc/self/fd/N` path of a descriptor, for syscalls that take paths.

@@ -1,2 +1,4 @@
 //! TEMP shim (replaced by the real module at merge).
-pub fn install(_p: &crate::run::seccomp::SeccompProgram) -> std::io::Result<()> { Ok(()) }
+pub fn install(_p: &crate::run::seccomp::SeccompProgram) -> std::io::Result<()> {
+    Ok(())
+}
