@@ -1,10 +1,1393 @@
-//! TEMP shim (replaced by the real module at merge).
-use std::path::Path;
-pub struct Profile;
-pub struct SeccompProgram(pub Vec<libc::sock_filter>);
-pub fn load_profile(_p: Option<&Path>) -> std::io::Result<Profile> {
-    Ok(Profile)
+//! The seccomp compiler (pure): an OCI/docker seccomp profile (containers-common's
+//! `seccomp.json`, or the user's own file) resolved for the host arch, the container's
+//! capabilities and the running kernel, then compiled to a classic BPF program.
+//!
+//! Loading the program is [`crate::sys::seccomp::install`]; the order the container init must
+//! use is documented there.
+//!
+//! Rule semantics, per syscall:
+//! - the conditions of one rule (`args`) are ANDed; rules of one syscall are tried in the
+//!   profile's order, conditional rules first, and the first that matches decides;
+//! - an unconditional rule applies when no conditional rule matched (the first one wins when
+//!   a profile names the syscall in several unconditional rules);
+//! - a syscall no applicable rule names gets the profile's default action.
+//!
+//! `SCMP_ACT_ERRNO` without `errnoRet` returns EPERM; the default action uses
+//! `defaultErrnoRet`, else EPERM.
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use serde::Deserialize;
+
+/// Where the default profile is looked for, in order (`/etc` overrides the packaged one).
+pub const DEFAULT_PROFILE_PATHS: [&str; 2] = [
+    "/etc/containers/seccomp.json",
+    "/usr/share/containers/seccomp.json",
+];
+
+/// The kernel's limit on the length of a filter program (BPF_MAXINSNS).
+pub const MAX_INSNS: usize = 4096;
+
+/// Errors loading or compiling a seccomp profile.
+#[derive(Debug, thiserror::Error)]
+pub enum SeccompError {
+    #[error("read seccomp profile `{path}`")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("parse seccomp profile `{path}`: {source}")]
+    Parse {
+        path: PathBuf,
+        #[source]
+        source: serde_json::Error,
+    },
+    #[error("seccomp profile `{path}`: unknown action `{action}`")]
+    UnknownAction { path: PathBuf, action: String },
+    #[error("seccomp profile `{path}`: action `{action}` is not supported by berth")]
+    UnsupportedAction { path: PathBuf, action: String },
+    #[error("seccomp profile `{path}`: unknown operator `{op}` for syscall `{syscall}`")]
+    UnknownOperator {
+        path: PathBuf,
+        syscall: String,
+        op: String,
+    },
+    #[error("seccomp profile `{path}`: argument index {index} of syscall `{syscall}` is out of range (0-5)")]
+    ArgIndex {
+        path: PathBuf,
+        syscall: String,
+        index: u32,
+    },
+    #[error("seccomp profile `{path}`: errno {errno} is out of range (0-4095)")]
+    ErrnoRange { path: PathBuf, errno: u32 },
+    #[error("seccomp profile `{path}`: bad minKernel `{value}` (want e.g. `4.8`)")]
+    MinKernel { path: PathBuf, value: String },
+    #[error("seccomp: the architecture `{arch}` is not supported")]
+    UnsupportedArch { arch: String },
+    #[error("seccomp: the compiled filter has {len} instructions, more than the kernel's limit of {MAX_INSNS}")]
+    TooLong { len: usize },
 }
-pub fn compile(_p: &Profile, _c: &[String]) -> std::io::Result<SeccompProgram> {
-    Ok(SeccompProgram(Vec::new()))
+
+/// Which file a profile came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProfileSource {
+    /// A profile file (the packaged default, or `--security-opt seccomp=FILE`).
+    File(PathBuf),
+    /// berth's own small fallback, used when no default profile file exists.
+    Builtin,
+}
+
+impl std::fmt::Display for ProfileSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ProfileSource::File(p) => write!(f, "{}", p.display()),
+            ProfileSource::Builtin => f.write_str("builtin (berth's fallback)"),
+        }
+    }
+}
+
+/// What a rule or the default does to a syscall.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Allow,
+    Errno(u16),
+    KillProcess,
+    KillThread,
+    Trap,
+    Trace(u16),
+    Log,
+}
+
+impl Action {
+    /// The `SECCOMP_RET_*` value the filter returns.
+    pub fn ret_value(self) -> u32 {
+        match self {
+            Action::Allow => 0x7fff_0000,
+            Action::Errno(e) => 0x0005_0000 | u32::from(e),
+            Action::KillProcess => 0x8000_0000,
+            Action::KillThread => 0x0000_0000,
+            Action::Trap => 0x0003_0000,
+            Action::Trace(data) => 0x7ff0_0000 | u32::from(data),
+            Action::Log => 0x7ffc_0000,
+        }
+    }
+}
+
+/// An argument comparison operator (64-bit, unsigned).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    /// `(arg & value) == value_two`
+    MaskedEq,
+}
+
+/// One argument condition of a rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ArgCond {
+    pub index: u8,
+    pub op: Op,
+    pub value: u64,
+    pub value_two: u64,
+}
+
+/// The conditions under which a rule applies at all.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filter {
+    /// Go-style arch names (`amd64`, `arm64`, …).
+    pub arches: Vec<String>,
+    /// Capability names, `CAP_` prefixed.
+    pub caps: Vec<String>,
+    /// `(major, minor)`
+    pub min_kernel: Option<(u32, u32)>,
+}
+
+/// One validated rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rule {
+    pub names: Vec<String>,
+    pub action: Action,
+    pub args: Vec<ArgCond>,
+    pub includes: Filter,
+    pub excludes: Filter,
+}
+
+/// A validated profile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Profile {
+    pub source: ProfileSource,
+    pub default_action: Action,
+    /// Top-level `architectures` (SCMP_ARCH_*), when the profile lists them.
+    pub architectures: Vec<String>,
+    pub rules: Vec<Rule>,
+}
+
+/// A compiled filter: the `struct sock_filter` program given to the kernel.
+#[derive(Clone)]
+pub struct SeccompProgram(pub Vec<libc::sock_filter>);
+
+impl SeccompProgram {
+    /// The instructions.
+    pub fn instructions(&self) -> &[libc::sock_filter] {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for SeccompProgram {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SeccompProgram({} instructions)", self.0.len())
+    }
+}
+
+/// `--security-opt seccomp=…`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SeccompSetting {
+    /// The default profile.
+    Default,
+    /// `seccomp=unconfined`: no filter at all.
+    Unconfined,
+    /// `seccomp=PROFILE.json`.
+    File(PathBuf),
+}
+
+impl SeccompSetting {
+    /// Parse the value after `seccomp=`.
+    pub fn parse(value: &str) -> Self {
+        match value {
+            "unconfined" => SeccompSetting::Unconfined,
+            "" | "default" => SeccompSetting::Default,
+            path => SeccompSetting::File(PathBuf::from(path)),
+        }
+    }
+
+    /// Load the profile this setting names, or `None` for unconfined.
+    pub fn load(&self) -> Result<Option<Profile>, SeccompError> {
+        match self {
+            SeccompSetting::Unconfined => Ok(None),
+            SeccompSetting::Default => load_profile(None).map(Some),
+            SeccompSetting::File(p) => load_profile(Some(p)).map(Some),
+        }
+    }
+}
+
+// ----- the JSON format -----
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawProfile {
+    default_action: String,
+    #[serde(default)]
+    default_errno_ret: Option<u32>,
+    #[serde(default)]
+    architectures: Option<Vec<String>>,
+    #[serde(default)]
+    syscalls: Option<Vec<RawSyscall>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawSyscall {
+    #[serde(default)]
+    names: Option<Vec<String>>,
+    #[serde(default)]
+    name: Option<String>,
+    action: String,
+    #[serde(default)]
+    errno_ret: Option<u32>,
+    #[serde(default)]
+    args: Option<Vec<RawArg>>,
+    #[serde(default)]
+    includes: Option<RawFilter>,
+    #[serde(default)]
+    excludes: Option<RawFilter>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawArg {
+    index: u32,
+    value: u64,
+    #[serde(default)]
+    value_two: u64,
+    op: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawFilter {
+    #[serde(default)]
+    arches: Option<Vec<String>>,
+    #[serde(default)]
+    caps: Option<Vec<String>>,
+    #[serde(default)]
+    min_kernel: Option<String>,
+}
+
+/// Load a profile: `None` is the default profile (the first of [`DEFAULT_PROFILE_PATHS`] that
+/// exists, else [`builtin_profile`]).
+pub fn load_profile(path: Option<&Path>) -> Result<Profile, SeccompError> {
+    let path = match path {
+        Some(p) => p.to_path_buf(),
+        None => match default_profile_path() {
+            Some(p) => p,
+            None => return Ok(builtin_profile()),
+        },
+    };
+    let text = std::fs::read_to_string(&path).map_err(|source| SeccompError::Read {
+        path: path.clone(),
+        source,
+    })?;
+    parse_profile(&text, ProfileSource::File(path))
+}
+
+/// The default profile file, if one is installed.
+pub fn default_profile_path() -> Option<PathBuf> {
+    DEFAULT_PROFILE_PATHS
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.is_file())
+}
+
+/// Where the default profile comes from (for `berth info`).
+pub fn default_profile_source() -> ProfileSource {
+    default_profile_path().map_or(ProfileSource::Builtin, ProfileSource::File)
+}
+
+/// Parse and validate profile text; `source` names the file in errors.
+pub fn parse_profile(text: &str, source: ProfileSource) -> Result<Profile, SeccompError> {
+    let path = match &source {
+        ProfileSource::File(p) => p.clone(),
+        ProfileSource::Builtin => PathBuf::from("<builtin>"),
+    };
+    let raw: RawProfile = serde_json::from_str(text).map_err(|source| SeccompError::Parse {
+        path: path.clone(),
+        source,
+    })?;
+    let default_errno = match raw.default_errno_ret {
+        Some(e) => check_errno(&path, e)?,
+        None => libc::EPERM as u16,
+    };
+    let default_action = parse_action(&path, &raw.default_action, default_errno)?;
+    let mut rules = Vec::new();
+    for sc in raw.syscalls.unwrap_or_default() {
+        let mut names = sc.names.unwrap_or_default();
+        names.extend(sc.name);
+        let errno = match sc.errno_ret {
+            Some(e) => check_errno(&path, e)?,
+            None => libc::EPERM as u16,
+        };
+        let action = parse_action(&path, &sc.action, errno)?;
+        let first = names.first().cloned().unwrap_or_default();
+        let mut args = Vec::new();
+        for a in sc.args.unwrap_or_default() {
+            let op = parse_op(&a.op).ok_or_else(|| SeccompError::UnknownOperator {
+                path: path.clone(),
+                syscall: first.clone(),
+                op: a.op.clone(),
+            })?;
+            if a.index > 5 {
+                return Err(SeccompError::ArgIndex {
+                    path,
+                    syscall: first,
+                    index: a.index,
+                });
+            }
+            args.push(ArgCond {
+                index: a.index as u8,
+                op,
+                value: a.value,
+                value_two: a.value_two,
+            });
+        }
+        rules.push(Rule {
+            names,
+            action,
+            args,
+            includes: convert_filter(&path, sc.includes.unwrap_or_default())?,
+            excludes: convert_filter(&path, sc.excludes.unwrap_or_default())?,
+        });
+    }
+    Ok(Profile {
+        source,
+        default_action,
+        architectures: raw.architectures.unwrap_or_default(),
+        rules,
+    })
+}
+
+fn check_errno(path: &Path, errno: u32) -> Result<u16, SeccompError> {
+    // SECCOMP_RET_DATA is 16 bits, but the kernel hands back at most MAX_ERRNO (4095).
+    if errno > 4095 {
+        return Err(SeccompError::ErrnoRange {
+            path: path.to_path_buf(),
+            errno,
+        });
+    }
+    Ok(errno as u16)
+}
+
+fn parse_action(path: &Path, name: &str, errno: u16) -> Result<Action, SeccompError> {
+    Ok(match name {
+        "SCMP_ACT_ALLOW" => Action::Allow,
+        "SCMP_ACT_ERRNO" => Action::Errno(errno),
+        "SCMP_ACT_KILL" | "SCMP_ACT_KILL_THREAD" => Action::KillThread,
+        "SCMP_ACT_KILL_PROCESS" => Action::KillProcess,
+        "SCMP_ACT_TRAP" => Action::Trap,
+        "SCMP_ACT_TRACE" => Action::Trace(errno),
+        "SCMP_ACT_LOG" => Action::Log,
+        "SCMP_ACT_NOTIFY" => {
+            return Err(SeccompError::UnsupportedAction {
+                path: path.to_path_buf(),
+                action: name.to_string(),
+            })
+        }
+        _ => {
+            return Err(SeccompError::UnknownAction {
+                path: path.to_path_buf(),
+                action: name.to_string(),
+            })
+        }
+    })
+}
+
+fn parse_op(name: &str) -> Option<Op> {
+    Some(match name {
+        "SCMP_CMP_EQ" => Op::Eq,
+        "SCMP_CMP_NE" => Op::Ne,
+        "SCMP_CMP_LT" => Op::Lt,
+        "SCMP_CMP_LE" => Op::Le,
+        "SCMP_CMP_GT" => Op::Gt,
+        "SCMP_CMP_GE" => Op::Ge,
+        "SCMP_CMP_MASKED_EQ" => Op::MaskedEq,
+        _ => return None,
+    })
+}
+
+fn convert_filter(path: &Path, raw: RawFilter) -> Result<Filter, SeccompError> {
+    let min_kernel = match raw.min_kernel {
+        Some(v) if !v.is_empty() => {
+            Some(
+                parse_kernel_version(&v).ok_or_else(|| SeccompError::MinKernel {
+                    path: path.to_path_buf(),
+                    value: v.clone(),
+                })?,
+            )
+        }
+        _ => None,
+    };
+    Ok(Filter {
+        arches: raw.arches.unwrap_or_default(),
+        caps: raw
+            .caps
+            .unwrap_or_default()
+            .iter()
+            .map(|c| normalize_cap(c))
+            .collect(),
+        min_kernel,
+    })
+}
+
+/// `6.18.0-1-amd64` → `(6, 18)`; `4.8` → `(4, 8)`.
+pub fn parse_kernel_version(release: &str) -> Option<(u32, u32)> {
+    let mut parts = release.split('.');
+    let major = parts.next()?.parse().ok()?;
+    let minor_text = parts.next().unwrap_or("0");
+    let digits: String = minor_text
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let minor = digits.parse().ok()?;
+    Some((major, minor))
+}
+
+fn normalize_cap(name: &str) -> String {
+    let upper = name.trim().to_ascii_uppercase();
+    if upper.starts_with("CAP_") {
+        upper
+    } else {
+        format!("CAP_{upper}")
+    }
+}
+
+/// The small profile used when no default profile file is installed: allow everything but a
+/// list of syscalls that reach outside the container (modules, kexec, keyrings, bpf…), and
+/// refuse to create nested user namespaces without CAP_SYS_ADMIN.
+pub fn builtin_profile() -> Profile {
+    const DENIED: &[&str] = &[
+        "acct",
+        "add_key",
+        "bpf",
+        "clock_adjtime",
+        "clock_settime",
+        "create_module",
+        "delete_module",
+        "finit_module",
+        "get_kernel_syms",
+        "init_module",
+        "ioperm",
+        "iopl",
+        "kexec_file_load",
+        "kexec_load",
+        "keyctl",
+        "lookup_dcookie",
+        "nfsservctl",
+        "open_by_handle_at",
+        "perf_event_open",
+        "query_module",
+        "quotactl",
+        "reboot",
+        "request_key",
+        "settimeofday",
+        "stime",
+        "swapoff",
+        "swapon",
+        "_sysctl",
+        "uselib",
+        "userfaultfd",
+        "vhangup",
+    ];
+    let eperm = Action::Errno(libc::EPERM as u16);
+    let newuser = u64::try_from(libc::CLONE_NEWUSER).unwrap_or(0x1000_0000);
+    let no_sys_admin = Filter {
+        caps: vec!["CAP_SYS_ADMIN".to_string()],
+        ..Filter::default()
+    };
+    let mut rules = vec![Rule {
+        names: DENIED.iter().map(|s| (*s).to_string()).collect(),
+        action: eperm,
+        args: Vec::new(),
+        includes: Filter::default(),
+        excludes: Filter::default(),
+    }];
+    // clone's flags are argument 0 on x86_64 and aarch64 (argument 1 on s390x).
+    let flags_index = if cfg!(target_arch = "s390x") { 1 } else { 0 };
+    for (name, index) in [("clone", flags_index), ("unshare", 0)] {
+        rules.push(Rule {
+            names: vec![name.to_string()],
+            action: eperm,
+            args: vec![ArgCond {
+                index,
+                op: Op::MaskedEq,
+                value: newuser,
+                value_two: newuser,
+            }],
+            includes: Filter::default(),
+            excludes: no_sys_admin.clone(),
+        });
+    }
+    // clone3 passes its flags in memory, where a filter cannot look: make the C library fall
+    // back to clone.
+    rules.push(Rule {
+        names: vec!["clone3".to_string()],
+        action: Action::Errno(libc::ENOSYS as u16),
+        args: Vec::new(),
+        includes: Filter::default(),
+        excludes: no_sys_admin,
+    });
+    Profile {
+        source: ProfileSource::Builtin,
+        default_action: Action::Allow,
+        architectures: Vec::new(),
+        rules,
+    }
+}
+
+// ----- resolution -----
+
+/// The machine a filter is compiled for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Target {
+    /// `AUDIT_ARCH_*` of the native ABI.
+    pub audit_arch: u32,
+    /// Go-style name used by `includes.arches` (`amd64`, `arm64`).
+    pub go_arch: &'static str,
+    /// `SCMP_ARCH_*` name.
+    pub scmp_arch: &'static str,
+    /// x86_64 only: syscall numbers with this bit set are the x32 ABI.
+    pub x32_bit: Option<u32>,
+    /// The running kernel's `(major, minor)`.
+    pub kernel: (u32, u32),
+}
+
+/// `AUDIT_ARCH_X86_64`
+pub const AUDIT_ARCH_X86_64: u32 = 0xc000_003e;
+/// `AUDIT_ARCH_AARCH64`
+pub const AUDIT_ARCH_AARCH64: u32 = 0xc000_00b7;
+
+impl Target {
+    /// The host this binary was built for, with the running kernel's version.
+    pub fn host() -> Result<Self, SeccompError> {
+        let kernel = nix::sys::utsname::uname()
+            .ok()
+            .and_then(|u| parse_kernel_version(&u.release().to_string_lossy()))
+            .unwrap_or((0, 0));
+        Self::native(kernel)
+    }
+
+    /// The native arch with a given kernel version.
+    pub fn native(kernel: (u32, u32)) -> Result<Self, SeccompError> {
+        if cfg!(target_arch = "x86_64") {
+            Ok(Target {
+                audit_arch: AUDIT_ARCH_X86_64,
+                go_arch: "amd64",
+                scmp_arch: "SCMP_ARCH_X86_64",
+                x32_bit: Some(0x4000_0000),
+                kernel,
+            })
+        } else if cfg!(target_arch = "aarch64") {
+            Ok(Target {
+                audit_arch: AUDIT_ARCH_AARCH64,
+                go_arch: "arm64",
+                scmp_arch: "SCMP_ARCH_AARCH64",
+                x32_bit: None,
+                kernel,
+            })
+        } else {
+            Err(SeccompError::UnsupportedArch {
+                arch: std::env::consts::ARCH.to_string(),
+            })
+        }
+    }
+}
+
+fn applies(rule: &Rule, target: &Target, caps: &[String]) -> bool {
+    let has_cap = |c: &String| caps.iter().any(|have| normalize_cap(have) == *c);
+    let inc = &rule.includes;
+    if !inc.arches.is_empty() && !inc.arches.iter().any(|a| a == target.go_arch) {
+        return false;
+    }
+    if !inc.caps.iter().all(has_cap) {
+        return false;
+    }
+    if inc.min_kernel.is_some_and(|min| target.kernel < min) {
+        return false;
+    }
+    let exc = &rule.excludes;
+    if exc.arches.iter().any(|a| a == target.go_arch) {
+        return false;
+    }
+    if exc.caps.iter().any(has_cap) {
+        return false;
+    }
+    if exc.min_kernel.is_some_and(|min| target.kernel >= min) {
+        return false;
+    }
+    true
+}
+
+/// What one syscall does, after resolution.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct SyscallPlan {
+    nr: u32,
+    /// Conditional rules, in order: (conditions ANDed, action).
+    conditional: Vec<(Vec<ArgCond>, Action)>,
+    /// When no conditional rule matches.
+    fallback: Action,
+}
+
+fn resolve(profile: &Profile, target: &Target, caps: &[String]) -> Vec<SyscallPlan> {
+    let mut plans: Vec<SyscallPlan> = Vec::new();
+    let mut unconditional: Vec<Option<Action>> = Vec::new();
+    for rule in profile.rules.iter().filter(|r| applies(r, target, caps)) {
+        for name in &rule.names {
+            // Syscalls this arch does not have are skipped silently.
+            let Ok(sysno) = syscalls::Sysno::from_str(name) else {
+                continue;
+            };
+            let nr = sysno.id() as u32;
+            let i = match plans.iter().position(|p| p.nr == nr) {
+                Some(i) => i,
+                None => {
+                    plans.push(SyscallPlan {
+                        nr,
+                        conditional: Vec::new(),
+                        fallback: profile.default_action,
+                    });
+                    unconditional.push(None);
+                    plans.len() - 1
+                }
+            };
+            if rule.args.is_empty() {
+                unconditional[i].get_or_insert(rule.action);
+            } else {
+                plans[i].conditional.push((rule.args.clone(), rule.action));
+            }
+        }
+    }
+    for (plan, unc) in plans.iter_mut().zip(unconditional) {
+        if let Some(action) = unc {
+            plan.fallback = action;
+        }
+    }
+    // A syscall whose every outcome is the default needs no code.
+    plans.retain(|p| {
+        p.fallback != profile.default_action
+            || p.conditional
+                .iter()
+                .any(|(_, a)| *a != profile.default_action)
+    });
+    plans.sort_by_key(|p| p.nr);
+    plans
+}
+
+/// Compile a profile for this host, the container's effective capabilities (names such as
+/// `CAP_SYS_ADMIN`) and the running kernel.
+pub fn compile(profile: &Profile, caps: &[String]) -> Result<SeccompProgram, SeccompError> {
+    compile_for(profile, caps, &Target::host()?)
+}
+
+/// Compile for an explicit target (pure).
+pub fn compile_for(
+    profile: &Profile,
+    caps: &[String],
+    target: &Target,
+) -> Result<SeccompProgram, SeccompError> {
+    let plans = resolve(profile, target, caps);
+    let mut asm = Asm::default();
+    let default_ret = asm.ret_label(profile.default_action);
+    // A foreign arch (e.g. 32-bit binaries) gets the default action: its numbers would mean
+    // different syscalls.
+    let arch_ok = asm.label();
+    asm.load(OFF_ARCH);
+    asm.jump(JEQ, target.audit_arch, arch_ok, default_ret);
+    asm.place(arch_ok);
+    asm.load(OFF_NR);
+    if let Some(bit) = target.x32_bit {
+        let native = asm.label();
+        asm.jump(JGE, bit, default_ret, native);
+        asm.place(native);
+    }
+    let bodies: Vec<(u32, Label)> = plans
+        .iter()
+        .map(|p| {
+            let label = if p.conditional.is_empty() {
+                asm.ret_label(p.fallback)
+            } else {
+                asm.label()
+            };
+            (p.nr, label)
+        })
+        .collect();
+    emit_tree(&mut asm, &bodies, default_ret);
+    for (plan, (_, label)) in plans.iter().zip(&bodies) {
+        if plan.conditional.is_empty() {
+            continue;
+        }
+        asm.place(*label);
+        for (conds, action) in &plan.conditional {
+            let next_rule = asm.label();
+            let pass = asm.ret_label(*action);
+            for (k, cond) in conds.iter().enumerate() {
+                let ok = if k + 1 == conds.len() {
+                    pass
+                } else {
+                    asm.label()
+                };
+                emit_cond(&mut asm, cond, ok, next_rule);
+                if k + 1 != conds.len() {
+                    asm.place(ok);
+                }
+            }
+            asm.place(next_rule);
+        }
+        let fallback = asm.ret_label(plan.fallback);
+        asm.ja(fallback);
+    }
+    asm.emit_rets();
+    let program = asm.assemble();
+    if program.len() > MAX_INSNS {
+        return Err(SeccompError::TooLong { len: program.len() });
+    }
+    Ok(SeccompProgram(program))
+}
+
+/// A binary search over the sorted syscall numbers; the accumulator holds `nr`.
+fn emit_tree(asm: &mut Asm, items: &[(u32, Label)], miss: Label) {
+    if items.len() <= 4 {
+        for (nr, body) in items {
+            let next = asm.label();
+            asm.jump(JEQ, *nr, *body, next);
+            asm.place(next);
+        }
+        asm.ja(miss);
+        return;
+    }
+    let mid = items.len() / 2;
+    let upper = asm.label();
+    let lower = asm.label();
+    asm.jump(JGE, items[mid].0, upper, lower);
+    asm.place(lower);
+    emit_tree(asm, &items[..mid], miss);
+    asm.place(upper);
+    emit_tree(asm, &items[mid..], miss);
+}
+
+/// Offsets in `struct seccomp_data`.
+const OFF_NR: u32 = 0;
+const OFF_ARCH: u32 = 4;
+const OFF_ARGS: u32 = 16;
+
+fn arg_offsets(index: u8) -> (u32, u32) {
+    let base = OFF_ARGS + 8 * u32::from(index);
+    if cfg!(target_endian = "little") {
+        (base + 4, base)
+    } else {
+        (base, base + 4)
+    }
+}
+
+/// A 64-bit comparison as two 32-bit word compares: high word first.
+fn emit_cond(asm: &mut Asm, cond: &ArgCond, pass: Label, fail: Label) {
+    let (hi_off, lo_off) = arg_offsets(cond.index);
+    let (hi, lo) = ((cond.value >> 32) as u32, cond.value as u32);
+    let low = asm.label();
+    asm.load(hi_off);
+    match cond.op {
+        Op::Eq => asm.jump(JEQ, hi, low, fail),
+        Op::Ne => asm.jump(JEQ, hi, low, pass),
+        Op::Gt | Op::Ge => {
+            let eq = asm.label();
+            asm.jump(JGT, hi, pass, eq);
+            asm.place(eq);
+            asm.jump(JEQ, hi, low, fail);
+        }
+        Op::Lt | Op::Le => {
+            let eq = asm.label();
+            asm.jump(JGE, hi, eq, pass);
+            asm.place(eq);
+            asm.jump(JGT, hi, fail, low);
+        }
+        Op::MaskedEq => {
+            let mask_hi = (cond.value >> 32) as u32;
+            let want_hi = (cond.value_two >> 32) as u32;
+            asm.and(mask_hi);
+            asm.jump(JEQ, want_hi, low, fail);
+        }
+    }
+    asm.place(low);
+    asm.load(lo_off);
+    match cond.op {
+        Op::Eq => asm.jump(JEQ, lo, pass, fail),
+        Op::Ne => asm.jump(JEQ, lo, fail, pass),
+        Op::Gt => asm.jump(JGT, lo, pass, fail),
+        Op::Ge => asm.jump(JGE, lo, pass, fail),
+        Op::Lt => asm.jump(JGE, lo, fail, pass),
+        Op::Le => asm.jump(JGT, lo, fail, pass),
+        Op::MaskedEq => {
+            asm.and(cond.value as u32);
+            asm.jump(JEQ, cond.value_two as u32, pass, fail);
+        }
+    }
+}
+
+// ----- a tiny assembler with labels and long jumps -----
+
+const BPF_LD_W_ABS: u16 = (libc::BPF_LD | libc::BPF_W | libc::BPF_ABS) as u16;
+const BPF_AND_K: u16 = (libc::BPF_ALU | libc::BPF_AND | libc::BPF_K) as u16;
+const BPF_JA: u16 = (libc::BPF_JMP | libc::BPF_JA) as u16;
+const BPF_RET_K: u16 = (libc::BPF_RET | libc::BPF_K) as u16;
+const JEQ: u16 = (libc::BPF_JMP | libc::BPF_JEQ | libc::BPF_K) as u16;
+const JGT: u16 = (libc::BPF_JMP | libc::BPF_JGT | libc::BPF_K) as u16;
+const JGE: u16 = (libc::BPF_JMP | libc::BPF_JGE | libc::BPF_K) as u16;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Label(usize);
+
+#[derive(Debug, Clone, Copy)]
+enum Item {
+    Plain(libc::sock_filter),
+    Jump {
+        code: u16,
+        k: u32,
+        jt: Label,
+        jf: Label,
+    },
+    Ja(Label),
+    Place(Label),
+}
+
+#[derive(Default)]
+struct Asm {
+    items: Vec<Item>,
+    labels: usize,
+    /// One shared `ret` per distinct action.
+    rets: Vec<(Action, Label)>,
+}
+
+fn insn(code: u16, jt: u8, jf: u8, k: u32) -> libc::sock_filter {
+    libc::sock_filter { code, jt, jf, k }
+}
+
+impl Asm {
+    fn label(&mut self) -> Label {
+        self.labels += 1;
+        Label(self.labels - 1)
+    }
+
+    fn ret_label(&mut self, action: Action) -> Label {
+        if let Some((_, l)) = self.rets.iter().find(|(a, _)| *a == action) {
+            return *l;
+        }
+        let l = self.label();
+        self.rets.push((action, l));
+        l
+    }
+
+    fn place(&mut self, label: Label) {
+        self.items.push(Item::Place(label));
+    }
+
+    fn load(&mut self, offset: u32) {
+        self.items
+            .push(Item::Plain(insn(BPF_LD_W_ABS, 0, 0, offset)));
+    }
+
+    fn and(&mut self, mask: u32) {
+        self.items.push(Item::Plain(insn(BPF_AND_K, 0, 0, mask)));
+    }
+
+    fn jump(&mut self, code: u16, k: u32, jt: Label, jf: Label) {
+        self.items.push(Item::Jump { code, k, jt, jf });
+    }
+
+    fn ja(&mut self, target: Label) {
+        self.items.push(Item::Ja(target));
+    }
+
+    fn emit_rets(&mut self) {
+        for (action, label) in std::mem::take(&mut self.rets) {
+            self.place(label);
+            self.items
+                .push(Item::Plain(insn(BPF_RET_K, 0, 0, action.ret_value())));
+        }
+    }
+
+    /// Lay the program out. Conditional jumps reach at most 255 instructions ahead; one whose
+    /// target is farther jumps to a `ja` trampoline placed right after it instead. Layout is
+    /// repeated until no jump needs a new trampoline (trampolines only ever get added, so
+    /// this ends).
+    fn assemble(&self) -> Vec<libc::sock_filter> {
+        // For each Jump item: (needs trampoline for jt, for jf).
+        let mut far = vec![(false, false); self.items.len()];
+        loop {
+            let (pos, labels) = self.layout(&far);
+            let mut changed = false;
+            for (i, item) in self.items.iter().enumerate() {
+                if let Item::Jump { jt, jf, .. } = item {
+                    let after = pos[i] + 1;
+                    if !far[i].0 && labels[jt.0] - after > 255 {
+                        far[i].0 = true;
+                        changed = true;
+                    }
+                    if !far[i].1 && labels[jf.0] - after > 255 {
+                        far[i].1 = true;
+                        changed = true;
+                    }
+                }
+            }
+            if !changed {
+                return self.encode(&far, &pos, &labels);
+            }
+        }
+    }
+
+    fn layout(&self, far: &[(bool, bool)]) -> (Vec<usize>, Vec<usize>) {
+        let mut pos = Vec::with_capacity(self.items.len());
+        let mut labels = vec![usize::MAX; self.labels];
+        let mut at = 0;
+        for (i, item) in self.items.iter().enumerate() {
+            pos.push(at);
+            match item {
+                Item::Place(l) => labels[l.0] = at,
+                Item::Jump { .. } => at += 1 + usize::from(far[i].0) + usize::from(far[i].1),
+                Item::Plain(_) | Item::Ja(_) => at += 1,
+            }
+        }
+        (pos, labels)
+    }
+
+    fn encode(
+        &self,
+        far: &[(bool, bool)],
+        pos: &[usize],
+        labels: &[usize],
+    ) -> Vec<libc::sock_filter> {
+        let mut out = Vec::new();
+        for (i, item) in self.items.iter().enumerate() {
+            match *item {
+                Item::Place(_) => {}
+                Item::Plain(f) => out.push(f),
+                Item::Ja(target) => {
+                    let off = labels[target.0] - (pos[i] + 1);
+                    out.push(insn(BPF_JA, 0, 0, off as u32));
+                }
+                Item::Jump { code, k, jt, jf } => {
+                    let (ft, ff) = far[i];
+                    let after = pos[i] + 1;
+                    // Trampolines sit at `after` (jt's, if any) then jf's.
+                    let t_slot = after;
+                    let f_slot = after + usize::from(ft);
+                    let jt_off = if ft { 0 } else { labels[jt.0] - after };
+                    let jf_off = if ff {
+                        f_slot - after
+                    } else {
+                        labels[jf.0] - after
+                    };
+                    out.push(insn(code, jt_off as u8, jf_off as u8, k));
+                    if ft {
+                        out.push(insn(BPF_JA, 0, 0, (labels[jt.0] - (t_slot + 1)) as u32));
+                    }
+                    if ff {
+                        out.push(insn(BPF_JA, 0, 0, (labels[jf.0] - (f_slot + 1)) as u32));
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `struct seccomp_data` as the filter sees it.
+    struct Data {
+        nr: u32,
+        arch: u32,
+        args: [u64; 6],
+    }
+
+    impl Data {
+        fn word(&self, off: u32) -> u32 {
+            match off {
+                0 => self.nr,
+                4 => self.arch,
+                8 | 12 => 0,
+                o if (16..64).contains(&o) && o % 4 == 0 => {
+                    let arg = self.args[((o - 16) / 8) as usize];
+                    let high = (o - 16) % 8 == 4;
+                    if high == cfg!(target_endian = "little") {
+                        (arg >> 32) as u32
+                    } else {
+                        arg as u32
+                    }
+                }
+                o => panic!("load from bad offset {o}"),
+            }
+        }
+    }
+
+    /// A classic-BPF interpreter covering what the compiler emits, checking what the kernel's
+    /// verifier checks (forward jumps in range, ending in ret).
+    fn run(prog: &SeccompProgram, data: &Data) -> u32 {
+        let p = prog.instructions();
+        let mut pc = 0usize;
+        let mut a: u32 = 0;
+        let mut steps = 0;
+        loop {
+            steps += 1;
+            assert!(steps <= p.len(), "no progress");
+            let i = p.get(pc).unwrap_or_else(|| panic!("pc {pc} out of range"));
+            let code = i.code;
+            pc += 1;
+            match code {
+                BPF_LD_W_ABS => a = data.word(i.k),
+                BPF_AND_K => a &= i.k,
+                BPF_JA => pc += i.k as usize,
+                BPF_RET_K => return i.k,
+                JEQ | JGT | JGE => {
+                    let taken = match code {
+                        JEQ => a == i.k,
+                        JGT => a > i.k,
+                        _ => a >= i.k,
+                    };
+                    pc += usize::from(if taken { i.jt } else { i.jf });
+                }
+                other => panic!("unexpected opcode {other:#x}"),
+            }
+        }
+    }
+
+    fn nr(name: &str) -> u32 {
+        syscalls::Sysno::from_str(name).unwrap().id() as u32
+    }
+
+    fn call(prog: &SeccompProgram, name: &str, args: [u64; 6]) -> u32 {
+        let target = Target::native((6, 18)).unwrap();
+        run(
+            prog,
+            &Data {
+                nr: nr(name),
+                arch: target.audit_arch,
+                args,
+            },
+        )
+    }
+
+    const ALLOW: u32 = 0x7fff_0000;
+    fn errno(e: i32) -> u32 {
+        0x0005_0000 | e as u32
+    }
+
+    fn default_caps() -> Vec<String> {
+        [
+            "CAP_CHOWN",
+            "CAP_DAC_OVERRIDE",
+            "CAP_FOWNER",
+            "CAP_FSETID",
+            "CAP_KILL",
+            "CAP_NET_BIND_SERVICE",
+            "CAP_SETFCAP",
+            "CAP_SETGID",
+            "CAP_SETPCAP",
+            "CAP_SETUID",
+            "CAP_SYS_CHROOT",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+    }
+
+    fn containers_profile() -> Option<Profile> {
+        let path = Path::new("/usr/share/containers/seccomp.json");
+        if !path.exists() {
+            eprintln!("skip: {} is not installed", path.display());
+            return None;
+        }
+        Some(load_profile(Some(path)).unwrap())
+    }
+
+    fn compile_native(profile: &Profile, caps: &[String]) -> SeccompProgram {
+        compile_for(profile, caps, &Target::native((6, 18)).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn containers_default_profile() {
+        let Some(profile) = containers_profile() else {
+            return;
+        };
+        let prog = compile_native(&profile, &default_caps());
+        assert!(prog.instructions().len() < MAX_INSNS);
+        assert_eq!(call(&prog, "read", [0; 6]), ALLOW);
+        assert_eq!(call(&prog, "execve", [0; 6]), ALLOW);
+        assert_eq!(call(&prog, "kexec_load", [0; 6]), errno(libc::EPERM));
+        assert_eq!(call(&prog, "bpf", [0; 6]), errno(libc::EPERM));
+        assert_eq!(call(&prog, "chroot", [0; 6]), ALLOW);
+        // personality: allowed for listed values only.
+        assert_eq!(call(&prog, "personality", [8, 0, 0, 0, 0, 0]), ALLOW);
+        assert_eq!(
+            call(&prog, "personality", [0xffff_ffff, 0, 0, 0, 0, 0]),
+            ALLOW
+        );
+        assert_eq!(
+            call(&prog, "personality", [0x0040_0000, 0, 0, 0, 0, 0]),
+            errno(libc::ENOSYS)
+        );
+        assert_eq!(
+            call(&prog, "personality", [(1 << 32) | 8, 0, 0, 0, 0, 0]),
+            errno(libc::ENOSYS)
+        );
+        // socket(AF_NETLINK, _, NETLINK_AUDIT) without CAP_AUDIT_WRITE.
+        assert_eq!(
+            call(&prog, "socket", [16, 3, 9, 0, 0, 0]),
+            errno(libc::EINVAL)
+        );
+        assert_eq!(call(&prog, "socket", [16, 3, 0, 0, 0, 0]), ALLOW);
+        assert_eq!(call(&prog, "socket", [2, 1, 9, 0, 0, 0]), ALLOW);
+    }
+
+    #[test]
+    fn capabilities_change_the_outcome() {
+        let Some(profile) = containers_profile() else {
+            return;
+        };
+        let mut caps = default_caps();
+        caps.push("CAP_SYS_ADMIN".into());
+        caps.push("audit_write".into());
+        let prog = compile_native(&profile, &caps);
+        assert_eq!(call(&prog, "bpf", [0; 6]), ALLOW);
+        assert_eq!(call(&prog, "socket", [16, 3, 9, 0, 0, 0]), ALLOW);
+        let without_chroot: Vec<String> = default_caps()
+            .into_iter()
+            .filter(|c| c != "CAP_SYS_CHROOT")
+            .collect();
+        let prog = compile_native(&profile, &without_chroot);
+        assert_eq!(call(&prog, "chroot", [0; 6]), errno(libc::EPERM));
+    }
+
+    #[test]
+    fn foreign_arch_gets_the_default() {
+        let Some(profile) = containers_profile() else {
+            return;
+        };
+        let prog = compile_native(&profile, &default_caps());
+        let data = Data {
+            nr: nr("read"),
+            arch: 0x4000_0003, // AUDIT_ARCH_I386
+            args: [0; 6],
+        };
+        assert_eq!(run(&prog, &data), errno(libc::ENOSYS));
+        if cfg!(target_arch = "x86_64") {
+            let x32 = Data {
+                nr: nr("read") | 0x4000_0000,
+                arch: AUDIT_ARCH_X86_64,
+                args: [0; 6],
+            };
+            assert_eq!(run(&prog, &x32), errno(libc::ENOSYS));
+        }
+    }
+
+    #[test]
+    fn builtin_profile_denies_dangerous_calls() {
+        let profile = builtin_profile();
+        let prog = compile_native(&profile, &default_caps());
+        assert_eq!(call(&prog, "read", [0; 6]), ALLOW);
+        assert_eq!(call(&prog, "kexec_load", [0; 6]), errno(libc::EPERM));
+        assert_eq!(call(&prog, "keyctl", [0; 6]), errno(libc::EPERM));
+        let newuser = libc::CLONE_NEWUSER as u64;
+        assert_eq!(
+            call(&prog, "unshare", [newuser | 0x20000, 0, 0, 0, 0, 0]),
+            errno(libc::EPERM)
+        );
+        assert_eq!(call(&prog, "unshare", [0x20000, 0, 0, 0, 0, 0]), ALLOW);
+        assert_eq!(call(&prog, "clone", [0x11, 0, 0, 0, 0, 0]), ALLOW);
+        assert_eq!(call(&prog, "clone3", [0; 6]), errno(libc::ENOSYS));
+        let mut caps = default_caps();
+        caps.push("CAP_SYS_ADMIN".into());
+        let prog = compile_native(&profile, &caps);
+        assert_eq!(call(&prog, "unshare", [newuser, 0, 0, 0, 0, 0]), ALLOW);
+    }
+
+    fn profile_json(json: &str) -> Profile {
+        parse_profile(json, ProfileSource::File("t.json".into())).unwrap()
+    }
+
+    #[test]
+    fn all_operators_compare_64_bit_values() {
+        let ops = [
+            ("SCMP_CMP_EQ", 0u64),
+            ("SCMP_CMP_NE", 1),
+            ("SCMP_CMP_LT", 2),
+            ("SCMP_CMP_LE", 3),
+            ("SCMP_CMP_GT", 4),
+            ("SCMP_CMP_GE", 5),
+        ];
+        let value: u64 = 0x0000_0001_8000_0000;
+        let samples = [
+            0u64,
+            value - 1,
+            value,
+            value + 1,
+            0x0000_0002_0000_0000,
+            0x0000_0001_0000_0000,
+            0xffff_ffff,
+            u64::MAX,
+        ];
+        for (op, index) in ops {
+            let json = format!(
+                r#"{{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{{"names":["getpid"],"action":"SCMP_ACT_ERRNO","errnoRet":7,"args":[{{"index":{index},"value":{value},"op":"{op}"}}]}}]}}"#
+            );
+            let prog = compile_native(&profile_json(&json), &[]);
+            for s in samples {
+                let mut args = [0u64; 6];
+                args[index as usize] = s;
+                let hit = match op {
+                    "SCMP_CMP_EQ" => s == value,
+                    "SCMP_CMP_NE" => s != value,
+                    "SCMP_CMP_LT" => s < value,
+                    "SCMP_CMP_LE" => s <= value,
+                    "SCMP_CMP_GT" => s > value,
+                    _ => s >= value,
+                };
+                let want = if hit { errno(7) } else { ALLOW };
+                assert_eq!(call(&prog, "getpid", args), want, "{op} {s:#x}");
+            }
+        }
+        let json = r#"{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["getpid"],"action":"SCMP_ACT_KILL_PROCESS","args":[{"index":1,"value":18446744069414584335,"valueTwo":4294967297,"op":"SCMP_CMP_MASKED_EQ"}]}]}"#;
+        // mask 0xffff_ffff_0000_000f, want 0x1_0000_0001
+        let prog = compile_native(&profile_json(json), &[]);
+        assert_eq!(
+            call(&prog, "getpid", [0, 0x1_0000_00f1, 0, 0, 0, 0]),
+            0x8000_0000
+        );
+        assert_eq!(call(&prog, "getpid", [0, 0x1_0000_00f2, 0, 0, 0, 0]), ALLOW);
+        assert_eq!(call(&prog, "getpid", [0, 0x3_0000_0001, 0, 0, 0, 0]), ALLOW);
+    }
+
+    #[test]
+    fn long_jumps_stay_correct() {
+        // Many conditional rules on one syscall push later code far beyond 255 instructions.
+        let mut rules = Vec::new();
+        for v in 0..200 {
+            rules.push(format!(
+                r#"{{"names":["write"],"action":"SCMP_ACT_ERRNO","errnoRet":{},"args":[{{"index":0,"value":{v},"op":"SCMP_CMP_EQ"}},{{"index":1,"value":{v},"op":"SCMP_CMP_GE"}}]}}"#,
+                v + 1
+            ));
+        }
+        rules.push(
+            r#"{"names":["read","close","openat","getpid","mmap"],"action":"SCMP_ACT_TRAP"}"#
+                .into(),
+        );
+        let json = format!(
+            r#"{{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{}]}}"#,
+            rules.join(",")
+        );
+        let prog = compile_native(&profile_json(&json), &[]);
+        assert!(prog.instructions().len() > 600);
+        assert_eq!(call(&prog, "write", [150, 150, 0, 0, 0, 0]), errno(151));
+        assert_eq!(call(&prog, "write", [199, 300, 0, 0, 0, 0]), errno(200));
+        assert_eq!(call(&prog, "write", [150, 149, 0, 0, 0, 0]), ALLOW);
+        assert_eq!(call(&prog, "close", [0; 6]), 0x0003_0000);
+        assert_eq!(call(&prog, "mmap", [0; 6]), 0x0003_0000);
+        assert_eq!(call(&prog, "getppid", [0; 6]), ALLOW);
+    }
+
+    #[test]
+    fn filters_by_arch_and_kernel() {
+        let json = r#"{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[
+            {"names":["getpid"],"action":"SCMP_ACT_ALLOW","includes":{"minKernel":"7.1"}},
+            {"names":["getppid"],"action":"SCMP_ACT_ALLOW","includes":{"minKernel":"5.4"}},
+            {"names":["gettid"],"action":"SCMP_ACT_ALLOW","includes":{"arches":["s390x"]}},
+            {"names":["getuid", "no_such_syscall"],"action":"SCMP_ACT_LOG","excludes":{"arches":["s390x"]}}
+        ]}"#;
+        let prog = compile_native(&profile_json(json), &[]);
+        assert_eq!(call(&prog, "getpid", [0; 6]), errno(libc::EPERM));
+        assert_eq!(call(&prog, "getppid", [0; 6]), ALLOW);
+        assert_eq!(call(&prog, "gettid", [0; 6]), errno(libc::EPERM));
+        assert_eq!(call(&prog, "getuid", [0; 6]), 0x7ffc_0000);
+    }
+
+    #[test]
+    fn malformed_profiles_name_the_file() {
+        let bad = |json: &str| {
+            parse_profile(json, ProfileSource::File("/x/p.json".into()))
+                .unwrap_err()
+                .to_string()
+        };
+        let e = bad("{");
+        assert!(e.contains("`/x/p.json`") && e.contains("line 1"), "{e}");
+        let e = bad(r#"{"defaultAction":"SCMP_ACT_NOPE"}"#);
+        assert!(e.contains("unknown action `SCMP_ACT_NOPE`"), "{e}");
+        let e = bad(r#"{"defaultAction":"SCMP_ACT_NOTIFY"}"#);
+        assert!(e.contains("not supported"), "{e}");
+        let e = bad(
+            r#"{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["read"],"action":"SCMP_ACT_ERRNO","args":[{"index":0,"value":1,"op":"SCMP_CMP_XX"}]}]}"#,
+        );
+        assert!(
+            e.contains("unknown operator `SCMP_CMP_XX` for syscall `read`"),
+            "{e}"
+        );
+        let e = bad(
+            r#"{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["read"],"action":"SCMP_ACT_ERRNO","args":[{"index":6,"value":1,"op":"SCMP_CMP_EQ"}]}]}"#,
+        );
+        assert!(e.contains("argument index 6"), "{e}");
+        let e = load_profile(Some(Path::new("/nonexistent/p.json")))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("`/nonexistent/p.json`"), "{e}");
+    }
+
+    #[test]
+    fn settings_and_versions() {
+        assert_eq!(
+            SeccompSetting::parse("unconfined"),
+            SeccompSetting::Unconfined
+        );
+        assert_eq!(
+            SeccompSetting::parse("/p.json"),
+            SeccompSetting::File("/p.json".into())
+        );
+        assert!(SeccompSetting::Unconfined.load().unwrap().is_none());
+        assert_eq!(parse_kernel_version("6.18.0-1-amd64"), Some((6, 18)));
+        assert_eq!(parse_kernel_version("4.8"), Some((4, 8)));
+        assert_eq!(parse_kernel_version("5"), Some((5, 0)));
+        assert_eq!(parse_kernel_version("x.1"), None);
+    }
+
+    /// Runs in a child process (see `installed_filter_denies_getcwd`): install a filter and
+    /// check the kernel applies it.
+    #[test]
+    fn child_installs_filter() {
+        if std::env::var_os("BERTH_SECCOMP_CHILD").is_none() {
+            return;
+        }
+        let json = r#"{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["getcwd"],"action":"SCMP_ACT_ERRNO","errnoRet":109}]}"#;
+        let prog = compile(&profile_json(json), &[]).unwrap();
+        nix::sys::prctl::set_no_new_privs().unwrap();
+        crate::sys::seccomp::install(&prog).unwrap();
+        let err = std::env::current_dir().unwrap_err();
+        assert_eq!(err.raw_os_error(), Some(109));
+    }
+
+    #[test]
+    fn installed_filter_denies_getcwd() {
+        if std::env::var_os("BERTH_SECCOMP_CHILD").is_some() {
+            return;
+        }
+        let exe = std::env::current_exe().unwrap();
+        let out = std::process::Command::new(exe)
+            .args([
+                "--exact",
+                "run::seccomp::tests::child_installs_filter",
+                "--test-threads=1",
+                "--nocapture",
+            ])
+            .env("BERTH_SECCOMP_CHILD", "1")
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success() && stdout.contains("1 passed"),
+            "child failed: {}\n{}",
+            stdout,
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
 }

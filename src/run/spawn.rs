@@ -454,11 +454,11 @@ fn write_keep_id_maps(pid: i32) -> std::io::Result<()> {
     let proc = PathBuf::from(format!("/proc/{pid}"));
     std::fs::write(
         proc.join("uid_map"),
-        crate::userns::map::to_proc_format(&maps.uids),
+        crate::userns::map::IdMaps::to_proc_format(&maps.uids),
     )?;
     std::fs::write(
         proc.join("gid_map"),
-        crate::userns::map::to_proc_format(&maps.gids),
+        crate::userns::map::IdMaps::to_proc_format(&maps.gids),
     )?;
     Ok(())
 }
@@ -466,5 +466,38 @@ fn write_keep_id_maps(pid: i32) -> std::io::Result<()> {
 /// Parse `/proc/PID/uid_map` text.
 fn read_proc_maps(path: &Path) -> std::io::Result<Vec<crate::userns::map::IdMapEntry>> {
     let text = std::fs::read_to_string(path)?;
-    Ok(crate::userns::map::parse_proc_format(&text))
+    Ok(parse_proc_maps(&text))
+}
+
+/// `inside outside count` lines.
+fn parse_proc_maps(text: &str) -> Vec<crate::userns::map::IdMapEntry> {
+    text.lines()
+        .filter_map(|line| {
+            let mut f = line.split_whitespace().map(str::parse::<u32>);
+            match (f.next(), f.next(), f.next()) {
+                (Some(Ok(inside)), Some(Ok(outside)), Some(Ok(count))) => {
+                    Some(crate::userns::map::IdMapEntry {
+                        inside,
+                        outside,
+                        count,
+                    })
+                }
+                _ => None,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn proc_maps_parse() {
+        let m = parse_proc_maps(
+            "         0       1001          1\n         1     100000      65536\nbad\n",
+        );
+        assert_eq!(m.len(), 2);
+        assert_eq!((m[1].inside, m[1].outside, m[1].count), (1, 100000, 65536));
+    }
 }

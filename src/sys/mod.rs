@@ -7,3 +7,4 @@ pub mod net;
 pub mod process;
 pub mod seccomp;
 pub mod tty;
+pub mod xattr;

@@ -1,39 +1,274 @@
-//! TEMP shim (replaced by the real module at merge).
-use super::map::IdMaps;
-pub struct CurrentUser {
-    pub name: String,
-    pub uid: u32,
-    pub gid: u32,
+//! Writing a child's id maps from the host process (P0): the setuid `newgidmap` and
+//! `newuidmap` helpers for subordinate ranges, or a direct write for a single mapping.
+
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use super::map::{IdMapEntry, IdMaps};
+use super::subid::UsernsError;
+
+/// Where a helper is looked for when `$PATH` does not have it.
+const FALLBACK_DIRS: [&str; 4] = ["/usr/bin", "/bin", "/usr/sbin", "/sbin"];
+
+/// Linux capability numbers the helpers need.
+const CAP_SETGID: u32 = 6;
+const CAP_SETUID: u32 = 7;
+
+/// What is known about one helper (for `berth info` and diagnostics).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ToolStatus {
+    /// Where it is, if installed.
+    pub path: Option<PathBuf>,
+    /// Owned by root with the setuid bit.
+    pub setuid: bool,
+    /// Carries the file capability it needs (`cap_setuid` or `cap_setgid`).
+    pub file_caps: bool,
 }
-pub fn current_user() -> std::io::Result<CurrentUser> {
-    let uid = nix::unistd::getuid();
-    let u = nix::unistd::User::from_uid(uid).ok().flatten();
-    Ok(CurrentUser {
-        name: u.as_ref().map(|u| u.name.clone()).unwrap_or_default(),
-        uid: uid.as_raw(),
-        gid: nix::unistd::getgid().as_raw(),
+
+impl ToolStatus {
+    /// Can the helper do its job?
+    pub fn usable(&self) -> bool {
+        self.path.is_some() && (self.setuid || self.file_caps)
+    }
+}
+
+/// Find an executable by name in `$PATH`, then in the usual system directories.
+pub fn find_in_path(name: &str) -> Option<PathBuf> {
+    let path_var = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path_var)
+        .chain(FALLBACK_DIRS.iter().map(PathBuf::from))
+        .filter(|d| d.is_absolute())
+        .map(|d| d.join(name))
+        .find(|p| {
+            std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+        })
+}
+
+/// Inspect the helper `name` (`newuidmap` or `newgidmap`).
+pub fn tool_status(name: &str) -> ToolStatus {
+    let Some(path) = find_in_path(name) else {
+        return ToolStatus {
+            path: None,
+            setuid: false,
+            file_caps: false,
+        };
+    };
+    let setuid = std::fs::metadata(&path)
+        .is_ok_and(|m| m.uid() == 0 && m.permissions().mode() & 0o4000 != 0);
+    let cap = if name == "newgidmap" {
+        CAP_SETGID
+    } else {
+        CAP_SETUID
+    };
+    let file_caps = crate::sys::xattr::get(&path, "security.capability")
+        .ok()
+        .flatten()
+        .is_some_and(|v| file_caps_grant(&v, cap));
+    ToolStatus {
+        path: Some(path),
+        setuid,
+        file_caps,
+    }
+}
+
+/// Does a `security.capability` value (struct vfs_cap_data, any revision) grant `cap` in its
+/// permitted set?
+pub fn file_caps_grant(value: &[u8], cap: u32) -> bool {
+    let word = |i: usize| -> Option<u32> {
+        let b = value.get(i * 4..i * 4 + 4)?;
+        Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    };
+    let Some(magic) = word(0) else {
+        return false;
+    };
+    let revision = magic & 0xff00_0000;
+    // Revision 1 has one 32-bit word per set; revisions 2 and 3 have two.
+    if !matches!(revision, 0x0100_0000 | 0x0200_0000 | 0x0300_0000) {
+        return false;
+    }
+    // Layout: magic, then (permitted, inheritable) for each 32-bit half.
+    let (half, bit) = ((cap / 32) as usize, cap % 32);
+    if revision == 0x0100_0000 && half > 0 {
+        return false;
+    }
+    word(1 + half * 2).is_some_and(|permitted| permitted & (1 << bit) != 0)
+}
+
+/// Write `maps` for process `pid`: newgidmap then newuidmap, or, for a single mapping of the
+/// user's own ids, `deny` to setgroups and the maps directly.
+pub fn write_maps(pid: i32, maps: &IdMaps) -> Result<(), UsernsError> {
+    if maps.is_single() {
+        let proc = PathBuf::from(format!("/proc/{pid}"));
+        write_proc(&proc.join("setgroups"), "deny")?;
+        write_proc(&proc.join("gid_map"), &IdMaps::to_proc_format(&maps.gids))?;
+        write_proc(&proc.join("uid_map"), &IdMaps::to_proc_format(&maps.uids))?;
+        return Ok(());
+    }
+    // gids first, the conventional order: when the gid map is refused, the uid map is never
+    // written and the child can only exit.
+    run_helper("newgidmap", pid, &maps.gids)?;
+    run_helper("newuidmap", pid, &maps.uids)
+}
+
+fn write_proc(path: &Path, text: &str) -> Result<(), UsernsError> {
+    std::fs::write(path, text).map_err(|source| UsernsError::WriteProcFile {
+        path: path.to_path_buf(),
+        source,
     })
 }
-pub fn userns_disabled_hint() -> Option<String> {
+
+fn run_helper(tool: &str, pid: i32, entries: &[IdMapEntry]) -> Result<(), UsernsError> {
+    let status = tool_status(tool);
+    let Some(path) = status.path.clone() else {
+        return Err(UsernsError::HelperMissing {
+            tool: tool.to_string(),
+        });
+    };
+    if !status.setuid && !status.file_caps {
+        return Err(UsernsError::HelperNotPrivileged {
+            tool: tool.to_string(),
+            path,
+        });
+    }
+    let out = Command::new(&path)
+        .args(IdMaps::helper_args(pid, entries))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .output()
+        .map_err(|source| UsernsError::HelperSpawn {
+            tool: tool.to_string(),
+            path: path.clone(),
+            source,
+        })?;
+    if out.status.success() {
+        return Ok(());
+    }
+    Err(UsernsError::HelperFailed {
+        tool: tool.to_string(),
+        status: out.status,
+        stderr: String::from_utf8_lossy(&out.stderr).trim().to_string(),
+    })
+}
+
+/// The sysctls that turn unprivileged user namespaces off.
+const MAX_USER_NAMESPACES: &str = "/proc/sys/user/max_user_namespaces";
+const UNPRIVILEGED_USERNS_CLONE: &str = "/proc/sys/kernel/unprivileged_userns_clone";
+const APPARMOR_RESTRICT: &str = "/proc/sys/kernel/apparmor_restrict_unprivileged_userns";
+
+/// Why unprivileged user namespaces are unavailable, with the sysctl to change, or `None`
+/// when nothing forbids them. `read` returns a `/proc/sys` file's content.
+pub fn userns_disabled_check(read: impl Fn(&str) -> Option<String>) -> Option<String> {
+    let value = |p: &str| read(p).map(|v| v.trim().to_string());
+    if value(MAX_USER_NAMESPACES).as_deref() == Some("0") {
+        return Some(
+            "user namespaces are disabled (user.max_user_namespaces = 0): sudo sysctl -w user.max_user_namespaces=28633"
+                .to_string(),
+        );
+    }
+    if value(UNPRIVILEGED_USERNS_CLONE).as_deref() == Some("0") {
+        return Some(
+            "unprivileged user namespaces are disabled (kernel.unprivileged_userns_clone = 0): sudo sysctl -w kernel.unprivileged_userns_clone=1"
+                .to_string(),
+        );
+    }
+    if value(APPARMOR_RESTRICT).as_deref() == Some("1") {
+        return Some(
+            "AppArmor restricts unprivileged user namespaces (kernel.apparmor_restrict_unprivileged_userns = 1): sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0, or add an AppArmor profile for berth"
+                .to_string(),
+        );
+    }
     None
 }
-pub fn write_maps(pid: i32, maps: &IdMaps) -> std::io::Result<()> {
-    for (tool, m) in [("newgidmap", &maps.gids), ("newuidmap", &maps.uids)] {
-        let mut c = std::process::Command::new(tool);
-        c.arg(pid.to_string());
-        for e in m {
-            c.arg(e.inside.to_string())
-                .arg(e.outside.to_string())
-                .arg(e.count.to_string());
-        }
-        let st = c.status()?;
-        if !st.success() {
-            return Err(std::io::Error::other(format!("{tool} failed")));
-        }
-    }
-    Ok(())
+
+/// [`userns_disabled_check`] on this host.
+pub fn userns_disabled_hint() -> Option<String> {
+    userns_disabled_check(|p| std::fs::read_to_string(p).ok())
 }
-pub fn render_error(e: std::io::Error) -> crate::error::Error {
-    use crate::error::Context;
-    Err::<(), _>(e).context("write id maps").unwrap_err()
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sysctls_are_named() {
+        let none = userns_disabled_check(|_| None);
+        assert_eq!(none, None);
+        let h = userns_disabled_check(|p| (p == MAX_USER_NAMESPACES).then(|| "0\n".into()));
+        assert!(h.unwrap().contains("user.max_user_namespaces"));
+        let h = userns_disabled_check(|p| (p == UNPRIVILEGED_USERNS_CLONE).then(|| "0\n".into()));
+        assert!(h.unwrap().contains("kernel.unprivileged_userns_clone=1"));
+        let h = userns_disabled_check(|p| (p == APPARMOR_RESTRICT).then(|| "1\n".into()));
+        assert!(h.unwrap().contains("apparmor_restrict_unprivileged_userns"));
+        let h = userns_disabled_check(|p| match p {
+            MAX_USER_NAMESPACES => Some("15000".into()),
+            _ => Some("1".into()),
+        });
+        assert!(h.is_some(), "apparmor=1 still restricts");
+    }
+
+    #[test]
+    fn file_caps_are_decoded() {
+        // revision 2, permitted = cap_setuid (bit 7), effective flag set.
+        let mut v = Vec::new();
+        v.extend_from_slice(&0x0200_0001u32.to_le_bytes());
+        v.extend_from_slice(&(1u32 << 7).to_le_bytes());
+        v.extend_from_slice(&0u32.to_le_bytes());
+        v.extend_from_slice(&0u32.to_le_bytes());
+        v.extend_from_slice(&0u32.to_le_bytes());
+        assert!(file_caps_grant(&v, CAP_SETUID));
+        assert!(!file_caps_grant(&v, CAP_SETGID));
+        assert!(!file_caps_grant(&v[..4], CAP_SETUID));
+        assert!(!file_caps_grant(&[0, 0, 0, 9, 0x80, 0, 0, 0], CAP_SETUID));
+    }
+
+    #[test]
+    fn installed_helpers_are_found() {
+        let s = tool_status("newuidmap");
+        if s.path.is_none() {
+            eprintln!("skip: newuidmap is not installed");
+            return;
+        }
+        assert!(s.usable(), "{s:?}");
+        let missing = tool_status("berth-no-such-helper");
+        assert!(missing.path.is_none() && !missing.usable());
+    }
+
+    #[test]
+    fn write_maps_reports_a_refusing_helper() {
+        // Process 1 is not ours: newuidmap/newgidmap refuse, and the error carries stderr.
+        if !tool_status("newgidmap").usable() || nix::unistd::getuid().is_root() {
+            eprintln!("skip: needs a usable newgidmap and a non-root user");
+            return;
+        }
+        let maps = IdMaps {
+            uids: vec![
+                IdMapEntry {
+                    inside: 0,
+                    outside: 1,
+                    count: 1,
+                },
+                IdMapEntry {
+                    inside: 1,
+                    outside: 100000,
+                    count: 2,
+                },
+            ],
+            gids: vec![
+                IdMapEntry {
+                    inside: 0,
+                    outside: 1,
+                    count: 1,
+                },
+                IdMapEntry {
+                    inside: 1,
+                    outside: 100000,
+                    count: 2,
+                },
+            ],
+        };
+        let err = write_maps(1, &maps).unwrap_err();
+        assert!(matches!(err, UsernsError::HelperFailed { .. }), "{err}");
+    }
 }

@@ -119,7 +119,7 @@ fn enter_session() -> Result<SessionLink> {
 /// The session's id maps for the current user, with the warning podman users would want
 /// when there is no subordinate range.
 pub fn host_maps() -> Result<super::map::IdMaps> {
-    let user = super::newidmap::current_user().context("look up the current user")?;
+    let user = super::subid::current_user().context("look up the current user")?;
     let subuids = super::subid::lookup(std::path::Path::new("/etc/subuid"), &user.name, user.uid)
         .context("read `/etc/subuid`")?;
     let subgids = super::subid::lookup(std::path::Path::new("/etc/subgid"), &user.name, user.uid)
@@ -167,7 +167,14 @@ pub fn run_in_session() -> Result<()> {
             if let Err(e) = super::newidmap::write_maps(pid, &maps) {
                 let _ = child.kill();
                 let _ = child.wait();
-                return Err(super::newidmap::render_error(e));
+                let hint = e.hint();
+                let err = Err::<(), _>(e)
+                    .context("write the session's id maps")
+                    .unwrap_err();
+                return Err(match hint {
+                    Some(h) => err.hint(h),
+                    None => err,
+                });
             }
             host_end
                 .send(&ToSession::Mapped)
