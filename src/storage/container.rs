@@ -251,7 +251,11 @@ pub fn list(store_root: &Path) -> Result<Vec<Container>, ContainerError> {
     Ok(out)
 }
 
-/// Write `bytes` to `path` atomically: temporary file in the same directory, fsync, rename.
+/// Write `bytes` to `path` atomically: a temporary file in the same directory, renamed over
+/// the old one, so a reader never sees half a file. Container state is not fsynced: it is
+/// rewritten at every state change, a lost update after a power cut is corrected by the
+/// liveness check of the next command, and an fsync costs more than a whole container start
+/// on some disks (bench/RESULTS.md).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let tmp = dir.join(format!(
@@ -263,7 +267,6 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
     ));
     let mut f = std::fs::File::create(&tmp)?;
     f.write_all(bytes)?;
-    f.sync_all()?;
     drop(f);
     std::fs::rename(&tmp, path)
 }
