@@ -164,6 +164,39 @@ where
     }
 }
 
+/// A typed error that knows a `hint:` line the user can act on.
+pub trait Hint {
+    /// The hint, if this error has one.
+    fn hint(&self) -> Option<String>;
+}
+
+/// [`Context`] for errors that carry their own hint.
+pub trait HintContext<T> {
+    /// Wrap the error like [`Context::context`] and attach its hint.
+    fn hinted_context(self, what: impl Into<String>) -> Result<T>;
+}
+
+impl<T, E> HintContext<T> for std::result::Result<T, E>
+where
+    E: std::error::Error + Hint + Send + Sync + 'static,
+{
+    fn hinted_context(self, what: impl Into<String>) -> Result<T> {
+        self.map_err(|e| {
+            let hint = e.hint();
+            let err = Error::Failed {
+                what: what.into(),
+                source: Some(Box::new(e)),
+                hint: None,
+                code: EXIT_BERTH,
+            };
+            match hint {
+                Some(h) => err.hint(h),
+                None => err,
+            }
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,7 +2,7 @@
 //! implementation did it (`kernel` or `fuse`). `berth info` runs it as a child.
 
 use crate::config::{Config, Paths};
-use crate::error::{Context, Result};
+use crate::error::{Context, HintContext, Result};
 
 /// Run `berth __probe-overlay`.
 pub fn execute() -> Result<()> {
@@ -12,7 +12,7 @@ pub fn execute() -> Result<()> {
         .ensure_runtime()
         .context("prepare the runtime directory")?;
     let kind = crate::storage::overlay::probe(config.storage.overlay, &paths.runtime)
-        .context("mount a test overlay")?;
+        .hinted_context("mount a test overlay")?;
     println!("{}", kind.name());
     Ok(())
 }

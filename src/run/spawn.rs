@@ -15,7 +15,7 @@ use super::options::{RunOptions, SeccompChoice, UserSpec, UsernsMode};
 use super::plan::{self, ImageDefaults, Plan, PlanInput};
 use super::sync::{FromInit, ToInit};
 use crate::config::{Config, Paths};
-use crate::error::{Context, Error, Result};
+use crate::error::{Context, Error, HintContext, Result};
 use crate::storage::container::{self, Container, ContainerConfig, ContainerState, Status};
 use crate::storage::overlay::{self, OverlaySpec};
 use crate::storage::Store;
@@ -117,12 +117,7 @@ pub fn run(opts: &RunOptions) -> Result<i32> {
         merged: ctr.merged(),
     };
     overlay::mount(&spec, config.storage.overlay, &paths.runtime)
-        .context("mount the container's rootfs")
-        .map_err(|e| {
-            e.hint(
-                "set `overlay = \"fuse\"` under [storage] in berth.toml, or install fuse-overlayfs",
-            )
-        })?;
+        .hinted_context("mount the container's rootfs")?;
     guard.mounted = true;
 
     let code = start_and_wait(&ctr, &plan, seccomp.as_ref(), &supported, opts)?;

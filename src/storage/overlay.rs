@@ -141,6 +141,33 @@ pub fn mount(
     Ok(kind)
 }
 
+impl crate::error::Hint for OverlayError {
+    fn hint(&self) -> Option<String> {
+        match self {
+            OverlayError::Fuse { stderr, .. } if stderr.contains("/dev/fuse") => Some(
+                "make /dev/fuse usable by your user (sudo chmod 0666 /dev/fuse), or use the kernel overlay".into(),
+            ),
+            OverlayError::NoFallback { .. } | OverlayError::FuseSpawn { .. } => {
+                Some("install fuse-overlayfs: sudo apt-get install fuse-overlayfs".into())
+            }
+            OverlayError::Kernel { .. } => Some(
+                "set `overlay = \"fuse\"` under [storage] in berth.toml to use fuse-overlayfs".into(),
+            ),
+            _ => None,
+        }
+    }
+}
+
+/// fuse-overlayfs's stderr as one line, without its noise about ignored options.
+fn one_line(stderr: &[u8]) -> String {
+    String::from_utf8_lossy(stderr)
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with("unknown argument ignored"))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 fn kernel_refused(e: &io::Error) -> bool {
     matches!(
         e.raw_os_error(),
@@ -190,7 +217,7 @@ fn mount_fuse(spec: &OverlaySpec) -> Result<(), OverlayError> {
     if !out.status.success() {
         return Err(OverlayError::Fuse {
             merged: spec.merged.clone(),
-            stderr: String::from_utf8_lossy(&out.stderr).trim().to_string(),
+            stderr: one_line(&out.stderr),
         });
     }
     Ok(())

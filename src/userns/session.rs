@@ -12,7 +12,7 @@ use nix::sys::signal::{SigSet, SigmaskHow, Signal};
 use nix::sys::signalfd::{SfdFlags, SignalFd};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Context, Error, Result};
+use crate::error::{Context, Error, HintContext, Result};
 use crate::sys::channel::Channel;
 
 /// The environment marker of a re-executed session.
@@ -167,14 +167,7 @@ pub fn run_in_session() -> Result<()> {
             if let Err(e) = super::newidmap::write_maps(pid, &maps) {
                 let _ = child.kill();
                 let _ = child.wait();
-                let hint = e.hint();
-                let err = Err::<(), _>(e)
-                    .context("write the session's id maps")
-                    .unwrap_err();
-                return Err(match hint {
-                    Some(h) => err.hint(h),
-                    None => err,
-                });
+                return Err(e).hinted_context("write the session's id maps");
             }
             host_end
                 .send(&ToSession::Mapped)
@@ -214,5 +207,11 @@ fn exit_result(status: std::process::ExitStatus) -> Result<()> {
             "the session process was killed by signal {sig}"
         ))),
         (None, None) => Err(Error::msg("the session process ended without a status")),
+    }
+}
+
+impl crate::error::Hint for super::subid::UsernsError {
+    fn hint(&self) -> Option<String> {
+        super::subid::UsernsError::hint(self)
     }
 }
