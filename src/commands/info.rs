@@ -1,9 +1,852 @@
-//! `berth info`.
+//! `berth info`: what berth depends on on this host, each check with `ok` or a hint.
+//!
+//! Runs entirely in the host process, so it can explain a broken user namespace set-up
+//! instead of failing on it. The overlay probe is the one part that needs the session; it
+//! runs as a child (`/proc/self/exe __probe-overlay`).
 
-use crate::cli::info::InfoArgs;
+use std::io::{Read, Write};
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::cli::info::{InfoArgs, InfoOptions, OutputFormat};
 use crate::error::{Error, Result};
+use crate::run::seccomp;
+use crate::userns::map::{session_maps, IdMapEntry};
+use crate::userns::newidmap::{tool_status, userns_disabled_hint, ToolStatus};
+use crate::userns::subid::{self, SubIdRange, SUBGID_FILE, SUBUID_FILE};
+
+/// podman's default capabilities, used to compile the seccomp profile as a container would.
+const DEFAULT_CAPS: [&str; 11] = [
+    "CAP_CHOWN",
+    "CAP_DAC_OVERRIDE",
+    "CAP_FOWNER",
+    "CAP_FSETID",
+    "CAP_KILL",
+    "CAP_NET_BIND_SERVICE",
+    "CAP_SETFCAP",
+    "CAP_SETGID",
+    "CAP_SETPCAP",
+    "CAP_SETUID",
+    "CAP_SYS_CHROOT",
+];
+
+/// Controllers a resource limit needs.
+const LIMIT_CONTROLLERS: [&str; 3] = ["cpu", "memory", "pids"];
+
+const DELEGATE_HINT: &str = "resource limits (--memory, --cpus, --pids-limit) need cgroup v2 with delegation: put `[Service]` and `Delegate=cpu cpuset io memory pids` in /etc/systemd/system/user@.service.d/delegate.conf, run `sudo systemctl daemon-reload`, and log in again";
+
+/// One line of the report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Check {
+    pub name: String,
+    pub value: String,
+    pub ok: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+}
+
+impl Check {
+    fn ok(name: &str, value: impl Into<String>) -> Self {
+        Check {
+            name: name.to_string(),
+            value: value.into(),
+            ok: true,
+            hint: None,
+        }
+    }
+
+    fn bad(name: &str, value: impl Into<String>, hint: impl Into<String>) -> Self {
+        Check {
+            name: name.to_string(),
+            value: value.into(),
+            ok: false,
+            hint: Some(hint.into()),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Host {
+    kernel: String,
+    arch: String,
+    os: String,
+    cgroup_version: String,
+    cgroup_path: Option<String>,
+    cgroup_controllers: Vec<String>,
+    user: String,
+    uid: u32,
+    gid: u32,
+    user_namespaces: bool,
+    seccomp_profile: String,
+    pasta: Option<String>,
+    slirp4netns: Option<String>,
+    fuse_overlayfs: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Store {
+    data_dir: Option<PathBuf>,
+    runtime_dir: Option<PathBuf>,
+    config_file: Option<PathBuf>,
+    /// The overlay implementation the probe found (`kernel` or `fuse`).
+    overlay: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+struct MapLine {
+    inside: u32,
+    outside: u32,
+    count: u32,
+}
+
+impl From<&IdMapEntry> for MapLine {
+    fn from(e: &IdMapEntry) -> Self {
+        MapLine {
+            inside: e.inside,
+            outside: e.outside,
+            count: e.count,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+struct IdMappings {
+    uids: Vec<MapLine>,
+    gids: Vec<MapLine>,
+}
+
+/// Everything `berth info` reports.
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Report {
+    version: String,
+    host: Host,
+    store: Store,
+    id_mappings: IdMappings,
+    checks: Vec<Check>,
+}
 
 /// Run `berth info`.
-pub fn execute(_args: InfoArgs) -> Result<()> {
-    Err(Error::msg("`berth info` is not available in this build"))
+pub fn execute(args: InfoArgs) -> Result<()> {
+    let options = InfoOptions::from(args);
+    let report = gather();
+    let text = match &options.format {
+        OutputFormat::Plain => render_plain(&report.checks),
+        OutputFormat::Json => json_text(&report)?,
+        OutputFormat::Template(t) => render_template(t, &to_value(&report)?)?,
+    };
+    print_out(&text)
+}
+
+/// Print to stdout; a closed pipe (`berth info | head -1`) is not an error.
+pub(crate) fn print_out(text: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(Error::msg(format!("write to stdout: {e}")))
+        }
+        _ => Ok(()),
+    }
+}
+
+pub(crate) fn to_value(v: &impl Serialize) -> Result<Value> {
+    serde_json::to_value(v).map_err(|e| Error::msg(format!("encode the report as json: {e}")))
+}
+
+pub(crate) fn json_text(v: &impl Serialize) -> Result<String> {
+    serde_json::to_string_pretty(v)
+        .map(|s| s + "\n")
+        .map_err(|e| Error::msg(format!("encode the report as json: {e}")))
+}
+
+fn gather() -> Report {
+    let mut r = Report {
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        ..Report::default()
+    };
+    r.checks.push(Check::ok("berth version", &r.version));
+    r.host.os = std::env::consts::OS.to_string();
+    r.host.arch = go_arch().to_string();
+    r.host.kernel = nix::sys::utsname::uname()
+        .map(|u| u.release().to_string_lossy().into_owned())
+        .unwrap_or_default();
+    r.checks.push(Check::ok("kernel", &r.host.kernel));
+
+    let userns = userns_disabled_hint();
+    r.host.user_namespaces = userns.is_none();
+    r.checks.push(match userns {
+        None => Check::ok("user namespaces", "enabled"),
+        Some(hint) => Check::bad("user namespaces", "disabled", hint),
+    });
+
+    gather_user(&mut r);
+    gather_store(&mut r);
+    gather_tools(&mut r);
+    gather_seccomp(&mut r);
+    gather_cgroup(&mut r);
+    r
+}
+
+fn gather_user(r: &mut Report) {
+    let user = match subid::current_user() {
+        Ok(u) => u,
+        Err(e) => {
+            r.checks
+                .push(Check::bad("user", e.to_string(), "set $USER"));
+            return;
+        }
+    };
+    r.host.user.clone_from(&user.name);
+    r.host.uid = user.uid;
+    r.host.gid = user.gid;
+    r.checks.push(Check::ok(
+        "user",
+        format!("{} (uid {}, gid {})", user.name, user.uid, user.gid),
+    ));
+    let mut ranges = Vec::new();
+    for (kind, file) in [("subuid", SUBUID_FILE), ("subgid", SUBGID_FILE)] {
+        let found = subid::lookup(Path::new(file), &user.name, user.uid);
+        let check = match &found {
+            Ok(list) => subid_check(kind, file, list, &user.name),
+            Err(e) => Check::bad(kind, e.to_string(), format!("make {file} readable")),
+        };
+        r.checks.push(check);
+        ranges.push(found.unwrap_or_default());
+    }
+    let maps = session_maps(user.uid, user.gid, &ranges[0], &ranges[1]);
+    r.id_mappings = IdMappings {
+        uids: maps.uids.iter().map(MapLine::from).collect(),
+        gids: maps.gids.iter().map(MapLine::from).collect(),
+    };
+    let needed = !maps.is_single();
+    for name in ["newuidmap", "newgidmap"] {
+        r.checks
+            .push(helper_check(name, &tool_status(name), needed));
+    }
+}
+
+/// The check line for the user's subordinate ranges in `file`.
+fn subid_check(kind: &str, file: &str, ranges: &[SubIdRange], user: &str) -> Check {
+    if ranges.is_empty() {
+        return Check::bad(
+            kind,
+            format!(
+                "none for {user} in {file} (containers see only one {})",
+                &kind[3..]
+            ),
+            format!("sudo usermod --add-subuids 100000-165535 --add-subgids 100000-165535 {user}"),
+        );
+    }
+    let text: Vec<String> = ranges
+        .iter()
+        .map(|r| {
+            format!(
+                "{}-{}",
+                r.start,
+                u64::from(r.start) + u64::from(r.count) - 1
+            )
+        })
+        .collect();
+    let total: u64 = ranges.iter().map(|r| u64::from(r.count)).sum();
+    Check::ok(kind, format!("{} ({total} ids)", text.join(", ")))
+}
+
+/// The check line for newuidmap or newgidmap; `needed` is false without subordinate ids.
+fn helper_check(name: &str, status: &ToolStatus, needed: bool) -> Check {
+    let Some(path) = &status.path else {
+        return if needed {
+            Check::bad(
+                name,
+                "not installed",
+                "install the uidmap package: sudo apt-get install uidmap",
+            )
+        } else {
+            Check::ok(name, "not installed (not needed without subordinate ids)")
+        };
+    };
+    let how = match (status.setuid, status.file_caps) {
+        (true, true) => "setuid root, file capabilities",
+        (true, false) => "setuid root",
+        (false, true) => "file capabilities",
+        (false, false) => "",
+    };
+    if how.is_empty() {
+        let cap = if name == "newgidmap" {
+            "cap_setgid"
+        } else {
+            "cap_setuid"
+        };
+        let value = format!("{} (neither setuid nor file capabilities)", path.display());
+        let hint = format!(
+            "sudo chmod u+s {p}, or sudo setcap {cap}+ep {p}",
+            p = path.display()
+        );
+        return if needed {
+            Check::bad(name, value, hint)
+        } else {
+            Check::ok(name, value)
+        };
+    }
+    Check::ok(name, format!("{} ({how})", path.display()))
+}
+
+fn gather_store(r: &mut Report) {
+    match crate::config::Paths::discover() {
+        Ok(paths) => {
+            r.checks
+                .push(Check::ok("store data", paths.data.display().to_string()));
+            r.checks.push(Check::ok(
+                "store runtime",
+                paths.runtime.display().to_string(),
+            ));
+            r.checks.push(Check::ok(
+                "config file",
+                paths.config_file().display().to_string(),
+            ));
+            r.store.config_file = Some(paths.config_file());
+            r.store.data_dir = Some(paths.data);
+            r.store.runtime_dir = Some(paths.runtime);
+        }
+        Err(e) => r.checks.push(Check::bad(
+            "store",
+            e.to_string(),
+            "set HOME, or XDG_DATA_HOME and XDG_CONFIG_HOME",
+        )),
+    }
+    let probe = run_with_timeout(
+        Command::new("/proc/self/exe").arg("__probe-overlay"),
+        Duration::from_secs(20),
+    );
+    let check = overlay_check(probe);
+    if check.ok {
+        r.store.overlay = Some(check.value.clone());
+    }
+    r.checks.push(check);
+}
+
+/// What a finished helper process said.
+#[derive(Debug)]
+struct Finished {
+    success: bool,
+    stdout: String,
+    stderr: String,
+}
+
+/// The check line for the overlay probe's outcome.
+fn overlay_check(probe: std::io::Result<Finished>) -> Check {
+    let fix = "install fuse-overlayfs (sudo apt-get install fuse-overlayfs) and make sure /dev/fuse exists; or set BERTH_OVERLAY=kernel or fuse to choose one";
+    match probe {
+        Ok(f) if f.success => {
+            let kind = f.stdout.trim();
+            match kind {
+                "kernel" | "fuse" => Check::ok("overlay", kind),
+                other => Check::bad("overlay", format!("unexpected probe answer `{other}`"), fix),
+            }
+        }
+        Ok(f) => {
+            // The probe is berth itself: its own `hint:` line is better than ours.
+            let lines: Vec<&str> = f
+                .stderr
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .collect();
+            let text = lines
+                .iter()
+                .find(|l| !l.starts_with("hint:"))
+                .map_or("the overlay probe failed", |l| {
+                    l.trim_start_matches("Error: ")
+                        .trim_start_matches("error: ")
+                })
+                .to_string();
+            let hint = lines
+                .iter()
+                .find_map(|l| l.strip_prefix("hint:"))
+                .map_or(fix, str::trim);
+            Check::bad("overlay", text, hint)
+        }
+        Err(e) => Check::bad("overlay", format!("run the overlay probe: {e}"), fix),
+    }
+}
+
+/// Run a command with a time limit, capturing its output. Only used in the host process.
+fn run_with_timeout(cmd: &mut Command, limit: Duration) -> std::io::Result<Finished> {
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()?;
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait()? {
+            break status;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                format!("no answer within {} s", limit.as_secs()),
+            ));
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let mut stdout = String::new();
+    let mut stderr = String::new();
+    if let Some(mut o) = child.stdout.take() {
+        let _ = o.read_to_string(&mut stdout);
+    }
+    if let Some(mut e) = child.stderr.take() {
+        let _ = e.read_to_string(&mut stderr);
+    }
+    Ok(Finished {
+        success: status.success(),
+        stdout,
+        stderr,
+    })
+}
+
+/// The version line of `tool --version`: the first line naming the tool, else the first line.
+fn version_line(tool: &str, output: &str) -> Option<String> {
+    let lines: Vec<&str> = output
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    lines
+        .iter()
+        .find(|l| l.starts_with(tool))
+        .or(lines.first())
+        .map(|l| (*l).to_string())
+}
+
+/// `(path, version line)` of an installed tool.
+fn tool_version(tool: &str) -> Option<(PathBuf, String)> {
+    let path = crate::userns::newidmap::find_in_path(tool)?;
+    let version = run_with_timeout(Command::new(&path).arg("--version"), Duration::from_secs(5))
+        .ok()
+        .and_then(|f| version_line(tool, &format!("{}\n{}", f.stdout, f.stderr)))
+        .unwrap_or_else(|| "unknown version".to_string());
+    Some((path, version))
+}
+
+fn gather_tools(r: &mut Report) {
+    let fuse = tool_version("fuse-overlayfs");
+    r.host.fuse_overlayfs = fuse.as_ref().map(|(_, v)| v.clone());
+    r.checks.push(match &fuse {
+        Some((p, v)) => Check::ok("fuse-overlayfs", format!("{} ({v})", p.display())),
+        None => Check::bad(
+            "fuse-overlayfs",
+            "not installed",
+            "needed when the kernel refuses overlay mounts: sudo apt-get install fuse-overlayfs",
+        ),
+    });
+    let dev_fuse = Path::new("/dev/fuse");
+    r.checks.push(if dev_fuse.exists() {
+        Check::ok("/dev/fuse", "present")
+    } else {
+        Check::bad(
+            "/dev/fuse",
+            "missing",
+            "load the fuse module: sudo modprobe fuse",
+        )
+    });
+    let pasta = tool_version("pasta");
+    let slirp = tool_version("slirp4netns");
+    r.host.pasta = pasta.as_ref().map(|(_, v)| v.clone());
+    r.host.slirp4netns = slirp.as_ref().map(|(_, v)| v.clone());
+    r.checks
+        .extend(network_checks(pasta.as_ref(), slirp.as_ref()));
+}
+
+fn network_checks(
+    pasta: Option<&(PathBuf, String)>,
+    slirp: Option<&(PathBuf, String)>,
+) -> Vec<Check> {
+    let show = |(p, v): &(PathBuf, String)| format!("{} ({v})", p.display());
+    let pasta_check = match (pasta, slirp) {
+        (Some(p), _) => Check::ok("pasta", show(p)),
+        (None, Some(_)) => Check::ok("pasta", "not installed (slirp4netns is used)"),
+        (None, None) => Check::bad(
+            "pasta",
+            "not installed",
+            "containers get no network without pasta or slirp4netns: sudo apt-get install passt",
+        ),
+    };
+    let slirp_check = match (slirp, pasta) {
+        (Some(s), _) => Check::ok("slirp4netns", show(s)),
+        (None, Some(_)) => Check::ok("slirp4netns", "not installed (optional, pasta is used)"),
+        (None, None) => Check::bad(
+            "slirp4netns",
+            "not installed",
+            "sudo apt-get install slirp4netns (or passt)",
+        ),
+    };
+    vec![pasta_check, slirp_check]
+}
+
+fn gather_seccomp(r: &mut Report) {
+    let source = seccomp::default_profile_source();
+    r.host.seccomp_profile = source.to_string();
+    let caps: Vec<String> = DEFAULT_CAPS.iter().map(|c| (*c).to_string()).collect();
+    let compiled = seccomp::load_profile(None).and_then(|p| seccomp::compile(&p, &caps));
+    r.checks.push(match compiled {
+        Ok(prog) => Check::ok(
+            "seccomp profile",
+            format!("{source} ({} instructions)", prog.instructions().len()),
+        ),
+        Err(e) => Check::bad(
+            "seccomp profile",
+            e.to_string(),
+            "fix or remove the profile file; containers fall back to --security-opt seccomp=unconfined only when asked",
+        ),
+    });
+}
+
+/// The unified (v2) path in `/proc/self/cgroup`.
+fn parse_proc_cgroup(text: &str) -> Option<String> {
+    text.lines()
+        .find_map(|l| l.strip_prefix("0::"))
+        .map(|p| p.trim().to_string())
+}
+
+/// Which cgroup hierarchy the host uses: `v2`, `hybrid` or `v1`.
+fn cgroup_version() -> &'static str {
+    use nix::sys::statfs::{statfs, CGROUP2_SUPER_MAGIC};
+    let is_v2 = |p: &str| statfs(p).is_ok_and(|s| s.filesystem_type() == CGROUP2_SUPER_MAGIC);
+    if is_v2("/sys/fs/cgroup") {
+        "v2"
+    } else if is_v2("/sys/fs/cgroup/unified") {
+        "hybrid"
+    } else {
+        "v1"
+    }
+}
+
+/// The delegation check, from what the host shows: the hierarchy, the delegated cgroup (one
+/// the user owns), and its controllers.
+fn delegation_check(version: &str, delegated: Option<&str>, controllers: &[String]) -> Check {
+    if version != "v2" {
+        return Check::bad(
+            "cgroup delegation",
+            format!("resource limits unavailable: cgroup {version} (berth needs cgroup v2)"),
+            "boot with systemd.unified_cgroup_hierarchy=1 to use cgroup v2",
+        );
+    }
+    let Some(path) = delegated else {
+        return Check::bad(
+            "cgroup delegation",
+            "resource limits unavailable: no cgroup is delegated to you",
+            DELEGATE_HINT,
+        );
+    };
+    let missing: Vec<&str> = LIMIT_CONTROLLERS
+        .iter()
+        .copied()
+        .filter(|c| !controllers.iter().any(|have| have == c))
+        .collect();
+    if missing.is_empty() {
+        Check::ok(
+            "cgroup delegation",
+            format!("{path} ({})", controllers.join(" ")),
+        )
+    } else {
+        Check::bad(
+            "cgroup delegation",
+            format!(
+                "{path}: controllers {} not delegated, those limits are unavailable",
+                missing.join(", ")
+            ),
+            DELEGATE_HINT,
+        )
+    }
+}
+
+fn gather_cgroup(r: &mut Report) {
+    let version = cgroup_version();
+    r.host.cgroup_version = version.to_string();
+    r.checks.push(Check::ok("cgroup version", version));
+    let own = std::fs::read_to_string("/proc/self/cgroup")
+        .ok()
+        .and_then(|t| parse_proc_cgroup(&t));
+    r.host.cgroup_path.clone_from(&own);
+    let mut delegated = None;
+    if version == "v2" {
+        let uid = r.host.uid;
+        // Our own cgroup, else the systemd user manager's (where a scope can be created).
+        let candidates = [
+            own.clone(),
+            Some(format!("/user.slice/user-{uid}.slice/user@{uid}.service")),
+        ];
+        delegated = candidates.into_iter().flatten().find(|p| {
+            let dir = Path::new("/sys/fs/cgroup").join(p.trim_start_matches('/'));
+            std::fs::metadata(dir).is_ok_and(|m| m.uid() == uid)
+        });
+        if let Some(p) = &delegated {
+            let file = Path::new("/sys/fs/cgroup")
+                .join(p.trim_start_matches('/'))
+                .join("cgroup.controllers");
+            r.host.cgroup_controllers = std::fs::read_to_string(file)
+                .unwrap_or_default()
+                .split_whitespace()
+                .map(str::to_string)
+                .collect();
+        }
+    }
+    r.checks.push(delegation_check(
+        version,
+        delegated.as_deref(),
+        &r.host.cgroup_controllers,
+    ));
+}
+
+/// `amd64`/`arm64` style names, as podman and OCI platforms use.
+pub(crate) fn go_arch() -> &'static str {
+    match std::env::consts::ARCH {
+        "x86_64" => "amd64",
+        "aarch64" => "arm64",
+        "x86" => "386",
+        "powerpc64" => "ppc64le",
+        other => other,
+    }
+}
+
+/// The plain report: `NAME: VALUE` and `ok`, or a `hint:` line below.
+fn render_plain(checks: &[Check]) -> String {
+    let width = checks.iter().map(|c| c.name.len()).max().unwrap_or(0) + 1;
+    let mut out = String::new();
+    for c in checks {
+        let label = format!("{}:", c.name);
+        if c.ok {
+            out.push_str(&format!("{label:<width$} {}  ok\n", c.value));
+        } else {
+            out.push_str(&format!("{label:<width$} {}\n", c.value));
+            if let Some(h) = &c.hint {
+                out.push_str(&format!("{:<width$} hint: {h}\n", ""));
+            }
+        }
+    }
+    out
+}
+
+/// Fill a Go-template-like string: `{{.A.B}}` is replaced by the field (strings raw, other
+/// values as JSON; field names match case-insensitively), `{{json .A}}` by JSON, and `\n`
+/// and `\t` are unescaped. A newline is added at the end, as podman does.
+pub(crate) fn render_template(template: &str, value: &Value) -> Result<String> {
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some(open) = rest.find("{{") {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 2..];
+        let close = after
+            .find("}}")
+            .ok_or_else(|| Error::msg(format!("template `{template}`: unclosed `{{{{`")))?;
+        let expr = after[..close].trim();
+        let (as_json, path) = match expr.strip_prefix("json ") {
+            Some(p) => (true, p.trim()),
+            None => (false, expr),
+        };
+        let field = lookup(value, path).ok_or_else(|| {
+            Error::msg(format!("template `{template}`: no field `{path}`"))
+                .hint("use --format json to see the field names")
+        })?;
+        match field {
+            Value::String(s) if !as_json => out.push_str(s),
+            other => out.push_str(&other.to_string()),
+        }
+        rest = &after[close + 2..];
+    }
+    out.push_str(rest);
+    let mut out = out.replace("\\n", "\n").replace("\\t", "\t");
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
+    Ok(out)
+}
+
+fn lookup<'a>(value: &'a Value, path: &str) -> Option<&'a Value> {
+    let path = path.strip_prefix('.')?;
+    let mut cur = value;
+    for part in path.split('.').filter(|p| !p.is_empty()) {
+        let map = cur.as_object()?;
+        cur = map.get(part).or_else(|| {
+            map.iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(part))
+                .map(|(_, v)| v)
+        })?;
+    }
+    Some(cur)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_report_has_ok_or_hint() {
+        let checks = vec![
+            Check::ok("kernel", "6.18.0"),
+            Check::bad("subuid", "none", "sudo usermod"),
+        ];
+        assert_eq!(
+            render_plain(&checks),
+            "kernel: 6.18.0  ok\nsubuid: none\n        hint: sudo usermod\n"
+        );
+    }
+
+    #[test]
+    fn subid_lines() {
+        let c = subid_check("subuid", SUBUID_FILE, &[], "bob");
+        assert!(!c.ok);
+        assert_eq!(
+            c.value,
+            "none for bob in /etc/subuid (containers see only one uid)"
+        );
+        assert!(c.hint.unwrap().ends_with("--add-subgids 100000-165535 bob"));
+        let c = subid_check(
+            "subgid",
+            SUBGID_FILE,
+            &[SubIdRange {
+                start: 100000,
+                count: 65536,
+            }],
+            "bob",
+        );
+        assert!(c.ok);
+        assert_eq!(c.value, "100000-165535 (65536 ids)");
+    }
+
+    #[test]
+    fn helper_lines() {
+        let missing = ToolStatus {
+            path: None,
+            setuid: false,
+            file_caps: false,
+        };
+        let c = helper_check("newuidmap", &missing, true);
+        assert!(!c.ok && c.hint.unwrap().contains("apt-get install uidmap"));
+        assert!(helper_check("newuidmap", &missing, false).ok);
+        let plain = ToolStatus {
+            path: Some("/usr/bin/newgidmap".into()),
+            setuid: false,
+            file_caps: false,
+        };
+        let c = helper_check("newgidmap", &plain, true);
+        let hint = c.hint.unwrap();
+        assert!(hint.contains("chmod u+s /usr/bin/newgidmap"));
+        assert!(hint.contains("setcap cap_setgid+ep /usr/bin/newgidmap"));
+        let good = ToolStatus {
+            setuid: true,
+            ..plain
+        };
+        let c = helper_check("newgidmap", &good, true);
+        assert_eq!(c.value, "/usr/bin/newgidmap (setuid root)");
+    }
+
+    #[test]
+    fn overlay_probe_outcomes() {
+        let f = |success, stdout: &str, stderr: &str| {
+            Ok(Finished {
+                success,
+                stdout: stdout.into(),
+                stderr: stderr.into(),
+            })
+        };
+        assert_eq!(overlay_check(f(true, "fuse\n", "")).value, "fuse");
+        let c = overlay_check(f(false, "", "Error: mount overlay: EPERM\n"));
+        assert!(!c.ok);
+        assert_eq!(c.value, "mount overlay: EPERM");
+        assert!(c.hint.unwrap().contains("fuse-overlayfs"));
+        let c = overlay_check(f(false, "", "Error: no fuse\nhint: load it\n"));
+        assert_eq!(
+            (c.value.as_str(), c.hint.as_deref()),
+            ("no fuse", Some("load it"))
+        );
+        assert!(!overlay_check(f(true, "zfs", "")).ok);
+        let c = overlay_check(Err(std::io::Error::from_raw_os_error(libc::ENOENT)));
+        assert!(c.value.starts_with("run the overlay probe"));
+    }
+
+    #[test]
+    fn cgroup_parsing_and_delegation() {
+        let text = "9:name=systemd:/\n1:cpu:/\n0::/user.slice/user-1000.slice/session-2.scope\n";
+        assert_eq!(
+            parse_proc_cgroup(text).as_deref(),
+            Some("/user.slice/user-1000.slice/session-2.scope")
+        );
+        assert_eq!(parse_proc_cgroup("4:memory:/x\n"), None);
+        assert!(!delegation_check("v1", None, &[]).ok);
+        let c = delegation_check("v2", None, &[]);
+        assert!(c.value.contains("resource limits unavailable"));
+        assert!(c.hint.unwrap().contains("Delegate="));
+        let ctl: Vec<String> = ["cpu", "memory", "pids"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert!(delegation_check("v2", Some("/u"), &ctl).ok);
+        let c = delegation_check("v2", Some("/u"), &ctl[1..]);
+        assert!(!c.ok && c.value.contains("controllers cpu not delegated"));
+    }
+
+    #[test]
+    fn network_lines() {
+        let p = (PathBuf::from("/usr/bin/pasta"), "pasta 1".to_string());
+        let checks = network_checks(Some(&p), None);
+        assert!(checks.iter().all(|c| c.ok));
+        let checks = network_checks(None, None);
+        assert!(checks.iter().all(|c| !c.ok));
+    }
+
+    #[test]
+    fn version_lines() {
+        let text = "unknown argument ignored: lazytime\nfusermount3 version: 3.14.0\nfuse-overlayfs: version 1.10\n";
+        assert_eq!(
+            version_line("fuse-overlayfs", text).as_deref(),
+            Some("fuse-overlayfs: version 1.10")
+        );
+        assert_eq!(
+            version_line("pasta", "pasta 2023_03_29\nCopyright\n").as_deref(),
+            Some("pasta 2023_03_29")
+        );
+        assert_eq!(version_line("x", "\n"), None);
+    }
+
+    #[test]
+    fn templates() {
+        let v = serde_json::json!({"version": "0.1.0", "host": {"kernel": "6.18", "uid": 5}});
+        assert_eq!(render_template("{{.Version}}", &v).unwrap(), "0.1.0\n");
+        assert_eq!(
+            render_template("k={{ .host.kernel }} u={{.Host.Uid}}", &v).unwrap(),
+            "k=6.18 u=5\n"
+        );
+        assert_eq!(
+            render_template("{{json .host}}", &v).unwrap(),
+            "{\"kernel\":\"6.18\",\"uid\":5}\n"
+        );
+        assert!(render_template("{{.nope}}", &v).is_err());
+        assert!(render_template("{{.version", &v).is_err());
+    }
+
+    #[test]
+    fn json_report_shape() {
+        let r = Report {
+            version: "1".into(),
+            checks: vec![Check::ok("kernel", "6")],
+            ..Report::default()
+        };
+        let v = to_value(&r).unwrap();
+        for key in ["version", "host", "store", "idMappings", "checks"] {
+            assert!(v.get(key).is_some(), "{key}");
+        }
+        assert!(v["host"].get("cgroupVersion").is_some());
+        assert!(v["store"].get("dataDir").is_some());
+        assert_eq!(v["checks"][0]["ok"], true);
+    }
 }

@@ -271,4 +271,84 @@ mod tests {
         let err = write_maps(1, &maps).unwrap_err();
         assert!(matches!(err, UsernsError::HelperFailed { .. }), "{err}");
     }
+
+    /// A child in a new user namespace (util-linux `unshare` running `sleep`), killed on drop.
+    struct Sleeper(std::process::Child);
+
+    impl Sleeper {
+        fn start() -> Option<Self> {
+            let child = Command::new("unshare")
+                .args(["--user", "sleep", "20"])
+                .spawn()
+                .ok()?;
+            let sleeper = Sleeper(child);
+            let ours = std::fs::read_link("/proc/self/ns/user").ok()?;
+            let theirs = format!("/proc/{}/ns/user", sleeper.0.id());
+            for _ in 0..500 {
+                if std::fs::read_link(&theirs).is_ok_and(|ns| ns != ours) {
+                    return Some(sleeper);
+                }
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+            None
+        }
+
+        fn pid(&self) -> i32 {
+            i32::try_from(self.0.id()).unwrap()
+        }
+
+        fn map(&self, which: &str) -> String {
+            let text = std::fs::read_to_string(format!("/proc/{}/{which}", self.pid())).unwrap();
+            text.split_whitespace().collect::<Vec<_>>().join(" ")
+        }
+    }
+
+    impl Drop for Sleeper {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+
+    #[test]
+    fn single_mapping_is_written_directly() {
+        let Some(child) = Sleeper::start() else {
+            eprintln!("skip: cannot start `unshare --user sleep`");
+            return;
+        };
+        let (uid, gid) = (
+            nix::unistd::getuid().as_raw(),
+            nix::unistd::getgid().as_raw(),
+        );
+        let maps = crate::userns::map::session_maps(uid, gid, &[], &[]);
+        write_maps(child.pid(), &maps).unwrap();
+        assert_eq!(child.map("uid_map"), format!("0 {uid} 1"));
+        assert_eq!(child.map("gid_map"), format!("0 {gid} 1"));
+        assert_eq!(child.map("setgroups"), "deny");
+    }
+
+    #[test]
+    fn helpers_write_subordinate_ranges() {
+        let user = crate::userns::subid::current_user().unwrap();
+        let subuids =
+            crate::userns::subid::lookup(Path::new("/etc/subuid"), &user.name, user.uid).unwrap();
+        let subgids =
+            crate::userns::subid::lookup(Path::new("/etc/subgid"), &user.name, user.uid).unwrap();
+        if user.uid == 0 || subuids.is_empty() || subgids.is_empty() {
+            eprintln!("skip: needs a non-root user with /etc/subuid and /etc/subgid ranges");
+            return;
+        }
+        let Some(child) = Sleeper::start() else {
+            eprintln!("skip: cannot start `unshare --user sleep`");
+            return;
+        };
+        let maps = crate::userns::map::session_maps(user.uid, user.gid, &subuids, &subgids);
+        write_maps(child.pid(), &maps).unwrap();
+        let want: Vec<String> = maps
+            .uids
+            .iter()
+            .map(|e| format!("{} {} {}", e.inside, e.outside, e.count))
+            .collect();
+        assert_eq!(child.map("uid_map"), want.join(" "));
+    }
 }
