@@ -33,7 +33,29 @@ complete -c berth -n "__fish_berth_needs_command" -f -a "rmi" -d 'Remove one or 
 complete -c berth -n "__fish_berth_needs_command" -f -a "info" -d 'Report what berth depends on, each with ok or a fix'
 complete -c berth -n "__fish_berth_needs_command" -f -a "version" -d 'Show the version'
 complete -c berth -n "__fish_berth_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c berth -n "__fish_berth_using_subcommand run" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand run" -l name -d 'Assign a name to the container' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -s e -l env -d 'Set an environment variable (KEY=VALUE, or KEY to take it from the host)' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -l env-file -d 'Read environment variables from a file' -r -F
+complete -c berth -n "__fish_berth_using_subcommand run" -s w -l workdir -d 'Working directory inside the container (created if missing)' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -s u -l user -d 'Run as user: name or uid, with an optional :group or :gid' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -l entrypoint -d 'Override the image\'s entrypoint (a string, or a JSON array)' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -s h -l hostname -d 'Set the container\'s hostname' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -s v -l volume -d 'Bind-mount a host path: HOST:CONTAINER[:OPTIONS] (options: ro, rw)' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -l tmpfs -d 'Mount a tmpfs: PATH[:OPTIONS]' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -l read-only-tmpfs -d 'With --read-only, mount tmpfs on /dev, /dev/shm, /run, /tmp and /var/tmp' -r -f -a "true\t''
+false\t''"
+complete -c berth -n "__fish_berth_using_subcommand run" -l cap-add -d 'Add a capability (e.g. NET_ADMIN, or ALL)' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -l cap-drop -d 'Drop a capability (e.g. CHOWN, or ALL)' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -l security-opt -d 'Security options: no-new-privileges, seccomp=unconfined, seccomp=PROFILE.json' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -l userns -d 'User namespace mode: the default session mapping, or keep-id' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -l network -l net -d 'Network mode: none or host' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand run" -l rm -d 'Remove the container when it exits'
+complete -c berth -n "__fish_berth_using_subcommand run" -s i -l interactive -d 'Keep stdin open'
+complete -c berth -n "__fish_berth_using_subcommand run" -s t -l tty -d 'Allocate a pseudo-terminal'
+complete -c berth -n "__fish_berth_using_subcommand run" -l read-only -d 'Make the container\'s root filesystem read-only'
+complete -c berth -n "__fish_berth_using_subcommand run" -l init -d 'Run berth\'s reaping init as PID 1, with the command as its child'
+complete -c berth -n "__fish_berth_using_subcommand run" -l privileged -d 'Give the container every capability and no seccomp filter, masked or read-only paths'
 complete -c berth -n "__fish_berth_using_subcommand import" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand images" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand rmi" -s h -l help -d 'Print help'

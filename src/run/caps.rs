@@ -100,7 +100,7 @@ mod tests {
     }
 
     fn supported() -> CapsHashSet {
-        Capability::iter().collect()
+        caps::all().into_iter().collect()
     }
 
     #[test]

@@ -499,7 +499,7 @@ mod tests {
             NetworkMode::Host
         );
         assert!(opts(&["--network=bridge", "i"]).is_err());
-        assert!(opts(&["--name", "-bad", "i"]).is_err());
+        assert!(opts(&["--name=-bad", "i"]).is_err());
         assert!(opts(&["--name", "good.name_1", "i"]).is_ok());
         assert!(opts(&["-w", "rel", "i"]).is_err());
     }

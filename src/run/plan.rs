@@ -388,7 +388,7 @@ mod tests {
 
     fn plan_for(argv: &[&str], image: &ImageDefaults) -> Result<Plan, PlanError> {
         let o = opts(argv);
-        let caps: caps::CapsHashSet = Capability::iter().collect();
+        let caps: caps::CapsHashSet = caps::all().into_iter().collect();
         build(&PlanInput {
             opts: &o,
             image,

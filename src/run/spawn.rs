@@ -170,12 +170,13 @@ impl Drop for Guard {
         if self.rm {
             let _ = container::remove(&self.store_root, &self.container);
         } else {
+            let started_at = self.container.state().ok().and_then(|s| s.started_at);
             let _ = self.container.write_state(&ContainerState {
                 status: Status::Exited,
-                pid: None,
                 exit_code: self.exit_code,
-                started_at: None,
+                started_at,
                 finished_at: Some(Utc::now()),
+                ..ContainerState::created()
             });
         }
     }
@@ -258,9 +259,9 @@ fn start_and_wait(
     ctr.write_state(&ContainerState {
         status: Status::Running,
         pid: Some(pid),
-        exit_code: None,
+        pid_start: container::process_start_time(pid),
         started_at: Some(Utc::now()),
-        finished_at: None,
+        ..ContainerState::created()
     })
     .context("record the container as running")?;
     parent_end

@@ -70,6 +70,41 @@ pub struct ContainerState {
     pub exit_code: Option<i32>,
     pub started_at: Option<DateTime<Utc>>,
     pub finished_at: Option<DateTime<Utc>>,
+    /// The start time of `pid` (field 22 of /proc/PID/stat), so a reused pid is never
+    /// mistaken for the container.
+    #[serde(default)]
+    pub pid_start: Option<u64>,
+}
+
+impl ContainerState {
+    /// A fresh `created` state.
+    pub fn created() -> Self {
+        ContainerState {
+            status: Status::Created,
+            pid: None,
+            exit_code: None,
+            started_at: None,
+            finished_at: None,
+            pid_start: None,
+        }
+    }
+
+    /// Is the recorded process still the container's? A `running` state whose process is
+    /// gone (its session was killed) is not running, whatever the file says.
+    pub fn is_alive(&self) -> bool {
+        match (self.status, self.pid, self.pid_start) {
+            (Status::Running, Some(pid), Some(start)) => process_start_time(pid) == Some(start),
+            _ => false,
+        }
+    }
+}
+
+/// Field 22 of /proc/PID/stat: when the process started, in clock ticks since boot.
+pub fn process_start_time(pid: i32) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name (field 2) may contain spaces and parentheses: skip past its end.
+    let rest = &stat[stat.rfind(')')? + 1..];
+    rest.split_whitespace().nth(19)?.parse().ok()
 }
 
 /// One container's directory.
@@ -92,6 +127,23 @@ impl Container {
     /// Where hosts, hostname and resolv.conf are generated.
     pub fn etc_dir(&self) -> PathBuf {
         self.dir.join("etc")
+    }
+
+    /// Read state.json; a `running` state whose process is gone reads as exited with no
+    /// known code (its monitor was killed).
+    pub fn state(&self) -> Result<ContainerState, ContainerError> {
+        let path = self.dir.join("state.json");
+        let bytes = std::fs::read(&path).map_err(io_err("read", &path))?;
+        let mut state: ContainerState =
+            serde_json::from_slice(&bytes).map_err(|source| ContainerError::Parse {
+                path: path.clone(),
+                source,
+            })?;
+        if state.status == Status::Running && !state.is_alive() {
+            state.status = Status::Exited;
+            state.pid = None;
+        }
+        Ok(state)
     }
 
     /// Replace state.json atomically.
@@ -185,13 +237,7 @@ pub fn create(
             config,
             dir: tmp.clone(),
         };
-        container.write_state(&ContainerState {
-            status: Status::Created,
-            pid: None,
-            exit_code: None,
-            started_at: None,
-            finished_at: None,
-        })?;
+        container.write_state(&ContainerState::created())?;
         let final_dir = dir.join(&id);
         std::fs::rename(&tmp, &final_dir).map_err(io_err("rename", &final_dir))?;
         Ok(Container {
@@ -314,6 +360,31 @@ mod tests {
             other => panic!("expected NameInUse, got {other:?}"),
         }
         assert_eq!(list(tmp.path()).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn liveness_checks_pid_and_start_time() {
+        let me = i32::try_from(std::process::id()).unwrap();
+        let mut state = ContainerState::created();
+        state.status = Status::Running;
+        state.pid = Some(me);
+        state.pid_start = process_start_time(me);
+        assert!(state.pid_start.is_some());
+        assert!(state.is_alive());
+        state.pid_start = state.pid_start.map(|s| s + 1);
+        assert!(!state.is_alive());
+    }
+
+    #[test]
+    fn a_dead_running_container_reads_as_exited() {
+        let tmp = tempfile::tempdir().unwrap();
+        let c = create(tmp.path(), None, config).unwrap();
+        let mut state = ContainerState::created();
+        state.status = Status::Running;
+        state.pid = Some(i32::MAX);
+        state.pid_start = Some(1);
+        c.write_state(&state).unwrap();
+        assert_eq!(c.state().unwrap().status, Status::Exited);
     }
 
     #[test]
