@@ -28,6 +28,18 @@ _berth() {
             berth,info)
                 cmd="berth__subcmd__info"
                 ;;
+            berth,list)
+                cmd="berth__subcmd__ps"
+                ;;
+            berth,ls)
+                cmd="berth__subcmd__ps"
+                ;;
+            berth,ps)
+                cmd="berth__subcmd__ps"
+                ;;
+            berth,rm)
+                cmd="berth__subcmd__rm"
+                ;;
             berth,rmi)
                 cmd="berth__subcmd__rmi"
                 ;;
@@ -49,6 +61,12 @@ _berth() {
             berth__subcmd__help,info)
                 cmd="berth__subcmd__help__subcmd__info"
                 ;;
+            berth__subcmd__help,ps)
+                cmd="berth__subcmd__help__subcmd__ps"
+                ;;
+            berth__subcmd__help,rm)
+                cmd="berth__subcmd__help__subcmd__rm"
+                ;;
             berth__subcmd__help,rmi)
                 cmd="berth__subcmd__help__subcmd__rmi"
                 ;;
@@ -65,7 +83,7 @@ _berth() {
 
     case "${cmd}" in
         berth)
-            opts="-h -V --help --version run import images rmi info version help"
+            opts="-h -V --help --version run import images rmi ps list ls rm info version help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -79,7 +97,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__help)
-            opts="run import images rmi info version help"
+            opts="run import images rmi ps rm info version help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -135,6 +153,34 @@ _berth() {
             return 0
             ;;
         berth__subcmd__help__subcmd__info)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__help__subcmd__ps)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__help__subcmd__rm)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -233,6 +279,46 @@ _berth() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__ps)
+            opts="-a -q -l -n -h --all --quiet --no-trunc --noheading --no-heading --latest --last --format --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --last)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__rm)
+            opts="-f -a -i -h --force --all --ignore --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 *)
                     COMPREPLY=()
                     ;;

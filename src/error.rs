@@ -42,6 +42,19 @@ impl Error {
         }
     }
 
+    /// A failure caused by a typed error.
+    pub fn from_source(
+        what: impl Into<String>,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        Error::Failed {
+            what: what.into(),
+            source: Some(Box::new(source)),
+            hint: None,
+            code: EXIT_BERTH,
+        }
+    }
+
     /// Attach a `hint:` line the user can act on.
     #[must_use]
     pub fn hint(self, text: impl Into<String>) -> Self {

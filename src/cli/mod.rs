@@ -6,6 +6,8 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 pub mod images;
 pub mod import;
 pub mod info;
+pub mod ps;
+pub mod rm;
 pub mod rmi;
 pub mod run;
 pub mod version;
@@ -29,13 +31,18 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run a command in a new container
-    Run(run::RunArgs),
+    Run(Box<run::RunArgs>),
     /// Import a rootfs tarball as a one-layer image
     Import(import::ImportArgs),
     /// List images in the local store
     Images(images::ImagesArgs),
     /// Remove one or more images
     Rmi(rmi::RmiArgs),
+    /// List containers
+    #[command(visible_alias = "list", visible_alias = "ls")]
+    Ps(ps::PsArgs),
+    /// Remove one or more containers
+    Rm(rm::RmArgs),
     /// Report what berth depends on, each with ok or a fix
     Info(info::InfoArgs),
     /// Show the version
@@ -64,7 +71,11 @@ impl Command {
     pub fn needs_session(&self) -> bool {
         matches!(
             self,
-            Command::Run(_) | Command::Import(_) | Command::Rmi(_) | Command::ProbeOverlay
+            Command::Run(_)
+                | Command::Import(_)
+                | Command::Rmi(_)
+                | Command::Rm(_)
+                | Command::ProbeOverlay
         )
     }
 }

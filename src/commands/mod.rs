@@ -10,6 +10,8 @@ pub mod images;
 pub mod import;
 pub mod info;
 pub mod probe_overlay;
+pub mod ps;
+pub mod rm;
 pub mod rmi;
 pub mod run;
 pub mod version;
@@ -19,16 +21,18 @@ pub mod version;
 pub fn execute(cli: Cli, stage: Stage) -> Result<()> {
     // `run` validates its options before it enters the session; the other session
     // commands go straight in.
-    if cli.command.needs_session() && !matches!(cli.command, Command::Run(_)) {
+    if cli.command.needs_session() && !matches!(cli.command, Command::Run(_) | Command::Rm(_)) {
         if let Stage::Host = stage {
             return crate::userns::session::run_in_session();
         }
     }
     match cli.command {
-        Command::Run(args) => run::execute(args, stage),
+        Command::Run(args) => run::execute(*args, stage),
         Command::Import(args) => import::execute(args),
         Command::Images(args) => images::execute(args),
         Command::Rmi(args) => rmi::execute(args),
+        Command::Ps(args) => ps::execute(args),
+        Command::Rm(args) => rm::execute(args, stage),
         Command::Info(args) => info::execute(args),
         Command::Version(args) => version::execute(args),
         Command::Generate(args) => generate::execute(args),

@@ -260,6 +260,10 @@ fn start_and_wait(
         status: Status::Running,
         pid: Some(pid),
         pid_start: container::process_start_time(pid),
+        monitor: {
+            let me = std::process::id().cast_signed();
+            container::process_start_time(me).map(|start| (me, start))
+        },
         started_at: Some(Utc::now()),
         ..ContainerState::created()
     })

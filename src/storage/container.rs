@@ -27,8 +27,10 @@ pub enum ContainerError {
         #[source]
         source: serde_json::Error,
     },
-    #[error("no container with name or id `{0}`")]
+    #[error("no container with name or ID `{0}` found")]
     NotFound(String),
+    #[error("more than one container matches `{0}`: give more of the id")]
+    Ambiguous(String),
 }
 
 fn io_err<'a>(op: &'static str, path: &'a Path) -> impl FnOnce(io::Error) -> ContainerError + 'a {
@@ -74,6 +76,9 @@ pub struct ContainerState {
     /// mistaken for the container.
     #[serde(default)]
     pub pid_start: Option<u64>,
+    /// The session process that supervises the container (our conmon), and its start time.
+    #[serde(default)]
+    pub monitor: Option<(i32, u64)>,
 }
 
 impl ContainerState {
@@ -86,6 +91,7 @@ impl ContainerState {
             started_at: None,
             finished_at: None,
             pid_start: None,
+            monitor: None,
         }
     }
 
@@ -263,6 +269,26 @@ pub fn remove(store_root: &Path, container: &Container) -> Result<(), ContainerE
         let _ = std::fs::remove_file(&link);
     }
     std::fs::remove_dir_all(&trash).map_err(io_err("remove", &trash))
+}
+
+/// Find a container by full id, unique id prefix, or name.
+pub fn find(store_root: &Path, key: &str) -> Result<Container, ContainerError> {
+    let dir = containers_dir(store_root);
+    if let Ok(id) = std::fs::read_link(dir.join("names").join(key)) {
+        let id = id.to_string_lossy().into_owned();
+        if let Some(c) = list(store_root)?.into_iter().find(|c| c.config.id == id) {
+            return Ok(c);
+        }
+    }
+    let matches: Vec<Container> = list(store_root)?
+        .into_iter()
+        .filter(|c| !key.is_empty() && c.config.id.starts_with(key))
+        .collect();
+    match matches.len() {
+        1 => Ok(matches.into_iter().next().expect("one match")),
+        0 => Err(ContainerError::NotFound(key.to_string())),
+        _ => Err(ContainerError::Ambiguous(key.to_string())),
+    }
 }
 
 /// Load every container (skipping temporary and trash directories).

@@ -1,0 +1,29 @@
+//! `berth ps` arguments.
+
+use clap::Args;
+
+/// Arguments of `berth ps`.
+#[derive(Debug, Args)]
+pub struct PsArgs {
+    /// Show all containers, not only running ones
+    #[arg(short, long)]
+    pub all: bool,
+    /// Print only the container ids
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Do not truncate ids and commands
+    #[arg(long)]
+    pub no_trunc: bool,
+    /// Do not print the header
+    #[arg(long, visible_alias = "noheading")]
+    pub no_heading: bool,
+    /// Show the latest created container (all states)
+    #[arg(short, long)]
+    pub latest: bool,
+    /// Show the N latest created containers (all states)
+    #[arg(short = 'n', long, value_name = "N")]
+    pub last: Option<usize>,
+    /// Output format: `json` (table by default)
+    #[arg(long, value_name = "FORMAT")]
+    pub format: Option<String>,
+}

@@ -1,0 +1,202 @@
+//! `berth ps`: the containers in the store, with podman's columns and statuses. A container
+//! whose monitor was killed is shown as exited, never as running.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::cli::ps::PsArgs;
+use crate::config::Paths;
+use crate::error::{Context, Error, Result};
+use crate::format::{human_duration, table, time_ago};
+use crate::storage::container::{self, Container, ContainerState, Status};
+
+/// One row, before formatting.
+struct Row {
+    container: Container,
+    state: ContainerState,
+}
+
+/// podman's `ps --format json` fields.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct JsonRow<'a> {
+    id: &'a str,
+    names: Vec<&'a str>,
+    image: &'a str,
+    #[serde(rename = "ImageID")]
+    image_id: &'a str,
+    command: &'a [String],
+    created: i64,
+    created_at: String,
+    state: &'static str,
+    status: String,
+    exit_code: i32,
+    exited: bool,
+    exited_at: i64,
+    started_at: i64,
+    pid: i32,
+    auto_remove: bool,
+}
+
+/// Run `berth ps`.
+pub fn execute(args: PsArgs) -> Result<()> {
+    let json = match args.format.as_deref() {
+        None | Some("table") => false,
+        Some("json") => true,
+        Some(other) => {
+            return Err(Error::msg(format!(
+                "invalid --format `{other}`: berth supports `json` and `table`"
+            )))
+        }
+    };
+    let paths = Paths::discover().context("find berth's directories")?;
+    let containers = container::list(&paths.data).context("list containers")?;
+    let mut rows: Vec<Row> = Vec::with_capacity(containers.len());
+    for c in containers {
+        let state = c
+            .state()
+            .with_context(|| format!("read the state of container `{}`", c.config.name))?;
+        rows.push(Row {
+            container: c,
+            state,
+        });
+    }
+    rows.sort_by_key(|r| std::cmp::Reverse(r.container.config.created));
+    let limit = if args.latest { Some(1) } else { args.last };
+    if let Some(n) = limit {
+        rows.truncate(n);
+    } else if !args.all {
+        rows.retain(|r| r.state.status == Status::Running);
+    }
+    let now = Utc::now();
+
+    if json {
+        let out: Vec<JsonRow<'_>> = rows.iter().map(|r| json_row(r, now)).collect();
+        let text = serde_json::to_string_pretty(&out).context("render JSON")?;
+        println!("{text}");
+        return Ok(());
+    }
+    if args.quiet {
+        for r in &rows {
+            println!("{}", short(&r.container.config.id, args.no_trunc));
+        }
+        return Ok(());
+    }
+    let mut table_rows = Vec::with_capacity(rows.len() + 1);
+    if !args.no_heading {
+        table_rows.push(
+            [
+                "CONTAINER ID",
+                "IMAGE",
+                "COMMAND",
+                "CREATED",
+                "STATUS",
+                "PORTS",
+                "NAMES",
+            ]
+            .map(String::from)
+            .to_vec(),
+        );
+    }
+    for r in &rows {
+        let c = &r.container.config;
+        let mut command = c.command.join(" ");
+        if !args.no_trunc && command.chars().count() > 17 {
+            command = command.chars().take(17).collect::<String>() + "...";
+        }
+        table_rows.push(vec![
+            short(&c.id, args.no_trunc),
+            c.image_name.clone(),
+            command,
+            time_ago(c.created, now),
+            status_text(&r.state, now),
+            String::new(),
+            c.name.clone(),
+        ]);
+    }
+    print!("{}", table(&table_rows));
+    Ok(())
+}
+
+fn short(id: &str, no_trunc: bool) -> String {
+    if no_trunc {
+        id.to_string()
+    } else {
+        id.chars().take(12).collect()
+    }
+}
+
+/// podman's STATUS column: `Created`, `Up 3 seconds`, `Exited (0) 2 minutes ago`.
+fn status_text(state: &ContainerState, now: DateTime<Utc>) -> String {
+    match state.status {
+        Status::Created => "Created".into(),
+        Status::Running => {
+            let since = state.started_at.unwrap_or(now);
+            format!(
+                "Up {}",
+                human_duration((now - since).num_milliseconds().max(0))
+            )
+        }
+        Status::Exited => {
+            let code = state.exit_code.unwrap_or(-1);
+            match state.finished_at {
+                Some(at) => format!("Exited ({code}) {}", time_ago(at, now)),
+                None => format!("Exited ({code})"),
+            }
+        }
+    }
+}
+
+fn json_row(r: &Row, now: DateTime<Utc>) -> JsonRow<'_> {
+    let c = &r.container.config;
+    JsonRow {
+        id: &c.id,
+        names: vec![&c.name],
+        image: &c.image_name,
+        image_id: &c.image_id,
+        command: &c.command,
+        created: c.created.timestamp(),
+        created_at: c.created.to_rfc3339(),
+        state: match r.state.status {
+            Status::Created => "created",
+            Status::Running => "running",
+            Status::Exited => "exited",
+        },
+        status: status_text(&r.state, now),
+        exit_code: r
+            .state
+            .exit_code
+            .unwrap_or(if r.state.status == Status::Exited {
+                -1
+            } else {
+                0
+            }),
+        exited: r.state.status == Status::Exited,
+        exited_at: r.state.finished_at.map_or(0, |t| t.timestamp()),
+        started_at: r.state.started_at.map_or(0, |t| t.timestamp()),
+        pid: r.state.pid.unwrap_or(0),
+        auto_remove: c.rm,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Duration;
+
+    #[test]
+    fn statuses_read_like_podman() {
+        let now = Utc::now();
+        let mut s = ContainerState::created();
+        assert_eq!(status_text(&s, now), "Created");
+        s.status = Status::Running;
+        s.started_at = Some(now - Duration::seconds(3));
+        assert_eq!(status_text(&s, now), "Up 3 seconds");
+        s.status = Status::Exited;
+        s.exit_code = Some(0);
+        s.finished_at = Some(now - Duration::minutes(2));
+        assert_eq!(status_text(&s, now), "Exited (0) 2 minutes ago");
+        s.exit_code = None;
+        assert!(status_text(&s, now).starts_with("Exited (-1)"));
+    }
+}

@@ -1,0 +1,103 @@
+//! `berth rm`: remove containers. Runs in the session, because a container's files belong to
+//! the mapped ids. A running container is only removed with `-f`, which kills its monitor
+//! (and with it the container) first.
+
+use std::time::{Duration, Instant};
+
+use crate::cli::rm::RmArgs;
+use crate::config::Paths;
+use crate::error::{Context, Error, Result};
+use crate::storage::container::{self, ContainerError, Status};
+use crate::userns::session::Stage;
+
+/// podman's status when a container named on the command line does not exist.
+const EXIT_NO_SUCH: i32 = 1;
+/// podman's status when a running container is not removed for lack of `-f`.
+const EXIT_RUNNING: i32 = 2;
+
+/// Run `berth rm`.
+pub fn execute(args: RmArgs, stage: Stage) -> Result<()> {
+    if let Stage::Host = stage {
+        return crate::userns::session::run_in_session();
+    }
+    let paths = Paths::discover().context("find berth's directories")?;
+    let targets: Vec<(String, Result<container::Container, ContainerError>)> = if args.all {
+        container::list(&paths.data)
+            .context("list containers")?
+            .into_iter()
+            .map(|c| (c.config.id.clone(), Ok(c)))
+            .collect()
+    } else {
+        args.containers
+            .iter()
+            .map(|k| (k.clone(), container::find(&paths.data, k)))
+            .collect()
+    };
+    let mut first_error: Option<Error> = None;
+    for (key, found) in targets {
+        let result = match found {
+            Err(ContainerError::NotFound(_)) if args.ignore => continue,
+            Err(e @ ContainerError::NotFound(_)) => {
+                Err(Error::from_source("remove container", e).with_code(EXIT_NO_SUCH))
+            }
+            Err(e) => Err(Error::from_source("remove container", e)),
+            Ok(c) => remove_one(&paths, &c, args.force),
+        };
+        match result {
+            Ok(()) => println!("{key}"),
+            Err(e) => {
+                // Report every failure, and exit with the first one's status.
+                if let Some(text) = e.render() {
+                    eprintln!("{text}");
+                }
+                first_error.get_or_insert(Error::Exit(e.code()));
+            }
+        }
+    }
+    first_error.map_or(Ok(()), Err)
+}
+
+fn remove_one(paths: &Paths, c: &container::Container, force: bool) -> Result<()> {
+    let state = c
+        .state()
+        .with_context(|| format!("read the state of container `{}`", c.config.name))?;
+    if state.status == Status::Running {
+        if !force {
+            return Err(Error::msg(format!(
+                "cannot remove container `{}`: it is running",
+                c.config.name
+            ))
+            .hint("stop it first, or use `berth rm -f`")
+            .with_code(EXIT_RUNNING));
+        }
+        kill_monitor(&state);
+        wait_gone(c, Duration::from_secs(10));
+    }
+    // The monitor of a killed container may still be unmounting: it is gone when the
+    // container reads as not running.
+    container::remove(&paths.data, c)
+        .with_context(|| format!("remove container `{}`", c.config.name))
+}
+
+/// Kill the session that supervises a running container; the container dies with it (its
+/// parent-death signal is SIGKILL).
+fn kill_monitor(state: &container::ContainerState) {
+    if let Some((pid, start)) = state.monitor {
+        if container::process_start_time(pid) == Some(start) {
+            let _ = nix::sys::signal::kill(
+                nix::unistd::Pid::from_raw(pid),
+                nix::sys::signal::Signal::SIGKILL,
+            );
+        }
+    }
+}
+
+fn wait_gone(c: &container::Container, limit: Duration) {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        match c.state() {
+            Ok(s) if s.status == Status::Running => std::thread::sleep(Duration::from_millis(20)),
+            _ => return,
+        }
+    }
+}
