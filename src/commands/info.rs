@@ -46,7 +46,6 @@ pub struct Check {
     pub name: String,
     pub value: String,
     pub ok: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
 }
 

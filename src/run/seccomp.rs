@@ -14,6 +14,12 @@
 //!
 //! `SCMP_ACT_ERRNO` without `errnoRet` returns EPERM; the default action uses
 //! `defaultErrnoRet`, else EPERM.
+//!
+//! The program checks `seccomp_data.arch` first. The native ABI is always filtered; the
+//! 32-bit compat ABI (i386 on x86_64, arm on aarch64) is filtered, with its own syscall
+//! numbers, when the profile lists it in `architectures` or `archMap`; any other ABI, and
+//! x32, gets the default action. Syscall numbers are dispatched by a binary search over
+//! ranges of consecutive numbers with the same outcome.
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
