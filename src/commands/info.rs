@@ -14,7 +14,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::cli::info::{InfoArgs, InfoOptions, OutputFormat};
-use crate::error::{Error, Result};
+use crate::error::{Context, Error, Result};
 use crate::run::seccomp;
 use crate::userns::map::{session_maps, IdMapEntry};
 use crate::userns::newidmap::{tool_status, userns_disabled_hint, ToolStatus};
@@ -46,7 +46,6 @@ pub struct Check {
     pub name: String,
     pub value: String,
     pub ok: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
 }
 
@@ -149,21 +148,19 @@ pub fn execute(args: InfoArgs) -> Result<()> {
 pub(crate) fn print_out(text: &str) -> Result<()> {
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(Error::msg(format!("write to stdout: {e}")))
-        }
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e).context("write to stdout"),
         _ => Ok(()),
     }
 }
 
 pub(crate) fn to_value(v: &impl Serialize) -> Result<Value> {
-    serde_json::to_value(v).map_err(|e| Error::msg(format!("encode the report as json: {e}")))
+    serde_json::to_value(v).context("encode the report as json")
 }
 
 pub(crate) fn json_text(v: &impl Serialize) -> Result<String> {
     serde_json::to_string_pretty(v)
         .map(|s| s + "\n")
-        .map_err(|e| Error::msg(format!("encode the report as json: {e}")))
+        .context("encode the report as json")
 }
 
 fn gather() -> Report {

@@ -14,6 +14,12 @@
 //!
 //! `SCMP_ACT_ERRNO` without `errnoRet` returns EPERM; the default action uses
 //! `defaultErrnoRet`, else EPERM.
+//!
+//! The program checks `seccomp_data.arch` first. The native ABI is always filtered; the
+//! 32-bit compat ABI (i386 on x86_64, arm on aarch64) is filtered, with its own syscall
+//! numbers, when the profile lists it in `architectures` or `archMap`; any other ABI, and
+//! x32, gets the default action. Syscall numbers are dispatched by a binary search over
+//! ranges of consecutive numbers with the same outcome.
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -165,6 +171,8 @@ pub struct Profile {
     pub default_action: Action,
     /// Top-level `architectures` (SCMP_ARCH_*), when the profile lists them.
     pub architectures: Vec<String>,
+    /// `archMap`: each architecture with its sub-architectures.
+    pub arch_map: Vec<(String, Vec<String>)>,
     pub rules: Vec<Rule>,
 }
 
@@ -227,7 +235,17 @@ struct RawProfile {
     #[serde(default)]
     architectures: Option<Vec<String>>,
     #[serde(default)]
+    arch_map: Option<Vec<RawArchMap>>,
+    #[serde(default)]
     syscalls: Option<Vec<RawSyscall>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawArchMap {
+    architecture: String,
+    #[serde(default)]
+    sub_architectures: Option<Vec<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -357,6 +375,12 @@ pub fn parse_profile(text: &str, source: ProfileSource) -> Result<Profile, Secco
         source,
         default_action,
         architectures: raw.architectures.unwrap_or_default(),
+        arch_map: raw
+            .arch_map
+            .unwrap_or_default()
+            .into_iter()
+            .map(|m| (m.architecture, m.sub_architectures.unwrap_or_default()))
+            .collect(),
         rules,
     })
 }
@@ -533,32 +557,65 @@ pub fn builtin_profile() -> Profile {
     Profile {
         source: ProfileSource::Builtin,
         default_action: Action::Allow,
-        architectures: Vec::new(),
+        // Filter the 32-bit compat ABIs too: a denylist must not be bypassed through them.
+        architectures: vec!["SCMP_ARCH_X86".to_string(), "SCMP_ARCH_ARM".to_string()],
+        arch_map: Vec::new(),
         rules,
     }
 }
 
 // ----- resolution -----
 
-/// The machine a filter is compiled for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Target {
-    /// `AUDIT_ARCH_*` of the native ABI.
+/// One syscall ABI a filter handles.
+#[derive(Debug, Clone, Copy)]
+pub struct ArchSpec {
+    /// `AUDIT_ARCH_*`, as found in `seccomp_data.arch`.
     pub audit_arch: u32,
-    /// Go-style name used by `includes.arches` (`amd64`, `arm64`).
-    pub go_arch: &'static str,
-    /// `SCMP_ARCH_*` name.
+    /// `SCMP_ARCH_*` name, as profiles spell it.
     pub scmp_arch: &'static str,
-    /// x86_64 only: syscall numbers with this bit set are the x32 ABI.
+    /// x86_64 only: syscall numbers with this bit set are the x32 ABI, which gets the default
+    /// action.
     pub x32_bit: Option<u32>,
+    /// Syscall name to number in this ABI.
+    lookup: fn(&str) -> Option<u32>,
+}
+
+/// The machine a filter is compiled for.
+#[derive(Debug, Clone, Copy)]
+pub struct Target {
+    /// The native ABI.
+    pub native: ArchSpec,
+    /// The 32-bit compat ABI the kernel may also run (x86 on x86_64, arm on aarch64); it is
+    /// filtered only when the profile lists it (`architectures`, or `archMap`).
+    pub compat: ArchSpec,
+    /// Go-style name of the native arch, used by `includes.arches` (`amd64`, `arm64`).
+    pub go_arch: &'static str,
     /// The running kernel's `(major, minor)`.
     pub kernel: (u32, u32),
 }
 
 /// `AUDIT_ARCH_X86_64`
 pub const AUDIT_ARCH_X86_64: u32 = 0xc000_003e;
+/// `AUDIT_ARCH_I386`
+pub const AUDIT_ARCH_I386: u32 = 0x4000_0003;
 /// `AUDIT_ARCH_AARCH64`
 pub const AUDIT_ARCH_AARCH64: u32 = 0xc000_00b7;
+/// `AUDIT_ARCH_ARM`
+pub const AUDIT_ARCH_ARM: u32 = 0x4000_0028;
+
+macro_rules! sysno_lookup {
+    ($name:ident, $module:ident) => {
+        fn $name(name: &str) -> Option<u32> {
+            syscalls::$module::Sysno::from_str(name)
+                .ok()
+                .and_then(|s| u32::try_from(s.id()).ok())
+        }
+    };
+}
+sysno_lookup!(lookup_x86_64, x86_64);
+sysno_lookup!(lookup_x86, x86);
+sysno_lookup!(lookup_aarch64, aarch64);
+sysno_lookup!(lookup_arm, arm);
 
 impl Target {
     /// The host this binary was built for, with the running kernel's version.
@@ -573,25 +630,67 @@ impl Target {
     /// The native arch with a given kernel version.
     pub fn native(kernel: (u32, u32)) -> Result<Self, SeccompError> {
         if cfg!(target_arch = "x86_64") {
-            Ok(Target {
-                audit_arch: AUDIT_ARCH_X86_64,
-                go_arch: "amd64",
-                scmp_arch: "SCMP_ARCH_X86_64",
-                x32_bit: Some(0x4000_0000),
-                kernel,
-            })
+            Ok(Self::x86_64(kernel))
         } else if cfg!(target_arch = "aarch64") {
-            Ok(Target {
-                audit_arch: AUDIT_ARCH_AARCH64,
-                go_arch: "arm64",
-                scmp_arch: "SCMP_ARCH_AARCH64",
-                x32_bit: None,
-                kernel,
-            })
+            Ok(Self::aarch64(kernel))
         } else {
             Err(SeccompError::UnsupportedArch {
                 arch: std::env::consts::ARCH.to_string(),
             })
+        }
+    }
+
+    /// x86_64, with i386 as the compat ABI.
+    pub fn x86_64(kernel: (u32, u32)) -> Self {
+        Target {
+            native: ArchSpec {
+                audit_arch: AUDIT_ARCH_X86_64,
+                scmp_arch: "SCMP_ARCH_X86_64",
+                x32_bit: Some(0x4000_0000),
+                lookup: lookup_x86_64,
+            },
+            compat: ArchSpec {
+                audit_arch: AUDIT_ARCH_I386,
+                scmp_arch: "SCMP_ARCH_X86",
+                x32_bit: None,
+                lookup: lookup_x86,
+            },
+            go_arch: "amd64",
+            kernel,
+        }
+    }
+
+    /// aarch64, with 32-bit arm as the compat ABI.
+    pub fn aarch64(kernel: (u32, u32)) -> Self {
+        Target {
+            native: ArchSpec {
+                audit_arch: AUDIT_ARCH_AARCH64,
+                scmp_arch: "SCMP_ARCH_AARCH64",
+                x32_bit: None,
+                lookup: lookup_aarch64,
+            },
+            compat: ArchSpec {
+                audit_arch: AUDIT_ARCH_ARM,
+                scmp_arch: "SCMP_ARCH_ARM",
+                x32_bit: None,
+                lookup: lookup_arm,
+            },
+            go_arch: "arm64",
+            kernel,
+        }
+    }
+
+    /// The ABIs `profile` asks to filter: the native one, and the compat one when listed.
+    fn arches(&self, profile: &Profile) -> Vec<ArchSpec> {
+        let compat = self.compat.scmp_arch;
+        let listed = profile.architectures.iter().any(|a| a == compat)
+            || profile.arch_map.iter().any(|(arch, subs)| {
+                arch == self.native.scmp_arch && subs.iter().any(|s| s == compat)
+            });
+        if listed {
+            vec![self.native, self.compat]
+        } else {
+            vec![self.native]
         }
     }
 }
@@ -631,16 +730,20 @@ struct SyscallPlan {
     fallback: Action,
 }
 
-fn resolve(profile: &Profile, target: &Target, caps: &[String]) -> Vec<SyscallPlan> {
+fn resolve(
+    profile: &Profile,
+    target: &Target,
+    arch: &ArchSpec,
+    caps: &[String],
+) -> Vec<SyscallPlan> {
     let mut plans: Vec<SyscallPlan> = Vec::new();
     let mut unconditional: Vec<Option<Action>> = Vec::new();
     for rule in profile.rules.iter().filter(|r| applies(r, target, caps)) {
         for name in &rule.names {
             // Syscalls this arch does not have are skipped silently.
-            let Ok(sysno) = syscalls::Sysno::from_str(name) else {
+            let Some(nr) = (arch.lookup)(name) else {
                 continue;
             };
-            let nr = sysno.id() as u32;
             let i = match plans.iter().position(|p| p.nr == nr) {
                 Some(i) => i,
                 None => {
@@ -688,17 +791,37 @@ pub fn compile_for(
     caps: &[String],
     target: &Target,
 ) -> Result<SeccompProgram, SeccompError> {
-    let plans = resolve(profile, target, caps);
     let mut asm = Asm::default();
     let default_ret = asm.ret_label(profile.default_action);
-    // A foreign arch (e.g. 32-bit binaries) gets the default action: its numbers would mean
+    // An ABI the profile does not cover gets the default action: its numbers would mean
     // different syscalls.
-    let arch_ok = asm.label();
     asm.load(OFF_ARCH);
-    asm.jump(JEQ, target.audit_arch, arch_ok, default_ret);
-    asm.place(arch_ok);
+    for arch in target.arches(profile) {
+        let this = asm.label();
+        let next = asm.label();
+        asm.jump(JEQ, arch.audit_arch, this, next);
+        asm.place(this);
+        emit_arch(
+            &mut asm,
+            &resolve(profile, target, &arch, caps),
+            &arch,
+            default_ret,
+        );
+        asm.place(next);
+    }
+    asm.ja(default_ret);
+    asm.emit_rets();
+    let program = asm.assemble();
+    if program.len() > MAX_INSNS {
+        return Err(SeccompError::TooLong { len: program.len() });
+    }
+    Ok(SeccompProgram(program))
+}
+
+/// The code for one ABI: dispatch on the syscall number, then each syscall's rules.
+fn emit_arch(asm: &mut Asm, plans: &[SyscallPlan], arch: &ArchSpec, default_ret: Label) {
     asm.load(OFF_NR);
-    if let Some(bit) = target.x32_bit {
+    if let Some(bit) = arch.x32_bit {
         let native = asm.label();
         asm.jump(JGE, bit, default_ret, native);
         asm.place(native);
@@ -714,7 +837,15 @@ pub fn compile_for(
             (p.nr, label)
         })
         .collect();
-    emit_tree(&mut asm, &bodies, default_ret);
+    // Runs of consecutive numbers with the same outcome become one range.
+    let mut runs: Vec<(u32, u32, Label)> = Vec::new();
+    for &(nr, label) in &bodies {
+        match runs.last_mut() {
+            Some((_, hi, l)) if *l == label && hi.checked_add(1) == Some(nr) => *hi = nr,
+            _ => runs.push((nr, nr, label)),
+        }
+    }
+    emit_tree(asm, &runs, default_ret);
     for (plan, (_, label)) in plans.iter().zip(&bodies) {
         if plan.conditional.is_empty() {
             continue;
@@ -729,7 +860,7 @@ pub fn compile_for(
                 } else {
                     asm.label()
                 };
-                emit_cond(&mut asm, cond, ok, next_rule);
+                emit_cond(asm, cond, ok, next_rule);
                 if k + 1 != conds.len() {
                     asm.place(ok);
                 }
@@ -739,33 +870,32 @@ pub fn compile_for(
         let fallback = asm.ret_label(plan.fallback);
         asm.ja(fallback);
     }
-    asm.emit_rets();
-    let program = asm.assemble();
-    if program.len() > MAX_INSNS {
-        return Err(SeccompError::TooLong { len: program.len() });
-    }
-    Ok(SeccompProgram(program))
 }
 
-/// A binary search over the sorted syscall numbers; the accumulator holds `nr`.
-fn emit_tree(asm: &mut Asm, items: &[(u32, Label)], miss: Label) {
-    if items.len() <= 4 {
-        for (nr, body) in items {
+/// A binary search over sorted, disjoint ranges `lo..=hi` of syscall numbers; the
+/// accumulator holds `nr`.
+fn emit_tree(asm: &mut Asm, runs: &[(u32, u32, Label)], miss: Label) {
+    if runs.len() <= 4 {
+        // Ascending: past this range's end, try the next; else it is this range or a gap.
+        for &(lo, hi, body) in runs {
             let next = asm.label();
-            asm.jump(JEQ, *nr, *body, next);
+            let inside = asm.label();
+            asm.jump(JGT, hi, next, inside);
+            asm.place(inside);
+            asm.jump(JGE, lo, body, miss);
             asm.place(next);
         }
         asm.ja(miss);
         return;
     }
-    let mid = items.len() / 2;
+    let mid = runs.len() / 2;
     let upper = asm.label();
     let lower = asm.label();
-    asm.jump(JGE, items[mid].0, upper, lower);
+    asm.jump(JGE, runs[mid].0, upper, lower);
     asm.place(lower);
-    emit_tree(asm, &items[..mid], miss);
+    emit_tree(asm, &runs[..mid], miss);
     asm.place(upper);
-    emit_tree(asm, &items[mid..], miss);
+    emit_tree(asm, &runs[mid..], miss);
 }
 
 /// Offsets in `struct seccomp_data`.
@@ -1065,7 +1195,7 @@ mod tests {
             prog,
             &Data {
                 nr: nr(name),
-                arch: target.audit_arch,
+                arch: target.native.audit_arch,
                 args,
             },
         )
@@ -1162,26 +1292,176 @@ mod tests {
         assert_eq!(call(&prog, "chroot", [0; 6]), errno(libc::EPERM));
     }
 
+    fn raw_call(prog: &SeccompProgram, arch: u32, nr: u32, args: [u64; 6]) -> u32 {
+        run(prog, &Data { nr, arch, args })
+    }
+
     #[test]
-    fn foreign_arch_gets_the_default() {
+    fn compat_and_foreign_arches() {
         let Some(profile) = containers_profile() else {
             return;
         };
-        let prog = compile_native(&profile, &default_caps());
-        let data = Data {
-            nr: nr("read"),
-            arch: 0x4000_0003, // AUDIT_ARCH_I386
-            args: [0; 6],
+        let caps = default_caps();
+        let target = Target::x86_64((6, 18));
+        let prog = compile_for(&profile, &caps, &target).unwrap();
+        // i386 is in the profile's archMap: filtered with i386 numbers.
+        let i386 = |name: &str| lookup_x86(name).unwrap();
+        assert_eq!(
+            raw_call(&prog, AUDIT_ARCH_I386, i386("read"), [0; 6]),
+            ALLOW
+        );
+        assert_eq!(
+            raw_call(&prog, AUDIT_ARCH_I386, i386("socketcall"), [0; 6]),
+            ALLOW
+        );
+        assert_eq!(
+            raw_call(&prog, AUDIT_ARCH_I386, i386("kexec_load"), [0; 6]),
+            errno(libc::EPERM)
+        );
+        // arch_prctl exists only on x86_64.
+        assert_eq!(
+            raw_call(
+                &prog,
+                AUDIT_ARCH_X86_64,
+                lookup_x86_64("arch_prctl").unwrap(),
+                [0; 6]
+            ),
+            ALLOW
+        );
+        // A foreign arch and the x32 ABI get the default action.
+        assert_eq!(
+            raw_call(&prog, AUDIT_ARCH_ARM, 3, [0; 6]),
+            errno(libc::ENOSYS)
+        );
+        let read = lookup_x86_64("read").unwrap();
+        assert_eq!(
+            raw_call(&prog, AUDIT_ARCH_X86_64, read | 0x4000_0000, [0; 6]),
+            errno(libc::ENOSYS)
+        );
+        // A profile that does not list i386 leaves it to the default action.
+        let plain = profile_json(
+            r#"{"defaultAction":"SCMP_ACT_ERRNO","syscalls":[{"names":["read"],"action":"SCMP_ACT_ALLOW"}]}"#,
+        );
+        let prog = compile_for(&plain, &caps, &target).unwrap();
+        assert_eq!(raw_call(&prog, AUDIT_ARCH_X86_64, read, [0; 6]), ALLOW);
+        assert_eq!(
+            raw_call(&prog, AUDIT_ARCH_I386, i386("read"), [0; 6]),
+            errno(libc::EPERM)
+        );
+    }
+
+    /// What the resolved plans say, computed directly in Rust.
+    fn reference(plans: &[SyscallPlan], default: Action, nr: u32, args: &[u64; 6]) -> u32 {
+        let Some(plan) = plans.iter().find(|p| p.nr == nr) else {
+            return default.ret_value();
         };
-        assert_eq!(run(&prog, &data), errno(libc::ENOSYS));
-        if cfg!(target_arch = "x86_64") {
-            let x32 = Data {
-                nr: nr("read") | 0x4000_0000,
-                arch: AUDIT_ARCH_X86_64,
-                args: [0; 6],
-            };
-            assert_eq!(run(&prog, &x32), errno(libc::ENOSYS));
+        for (conds, action) in &plan.conditional {
+            let all = conds.iter().all(|c| {
+                let a = args[usize::from(c.index)];
+                match c.op {
+                    Op::Eq => a == c.value,
+                    Op::Ne => a != c.value,
+                    Op::Lt => a < c.value,
+                    Op::Le => a <= c.value,
+                    Op::Gt => a > c.value,
+                    Op::Ge => a >= c.value,
+                    Op::MaskedEq => a & c.value == c.value_two,
+                }
+            });
+            if all {
+                return action.ret_value();
+            }
         }
+        plan.fallback.ret_value()
+    }
+
+    #[test]
+    fn every_syscall_number_matches_the_reference() {
+        let Some(profile) = containers_profile() else {
+            return;
+        };
+        let arg_sets = [
+            [0u64; 6],
+            [8, 0, 9, 0, 0, 0],
+            [16, 3, 9, 0, 0, 0],
+            [0xffff_ffff; 6],
+        ];
+        for caps in [default_caps(), Vec::new()] {
+            for target in [Target::x86_64((6, 18)), Target::aarch64((6, 18))] {
+                let prog = compile_for(&profile, &caps, &target).unwrap();
+                for arch in target.arches(&profile) {
+                    let plans = resolve(&profile, &target, &arch, &caps);
+                    for nr in 0..1100 {
+                        for args in &arg_sets {
+                            assert_eq!(
+                                raw_call(&prog, arch.audit_arch, nr, *args),
+                                reference(&plans, profile.default_action, nr, args),
+                                "{} nr {nr} args {args:?}",
+                                arch.scmp_arch
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        let builtin = builtin_profile();
+        let target = Target::x86_64((6, 18));
+        let prog = compile_for(&builtin, &[], &target).unwrap();
+        for arch in target.arches(&builtin) {
+            let plans = resolve(&builtin, &target, &arch, &[]);
+            for nr in 0..1100 {
+                let args = [0x1000_0000, 0x1000_0000, 0, 0, 0, 0];
+                assert_eq!(
+                    raw_call(&prog, arch.audit_arch, nr, args),
+                    reference(&plans, builtin.default_action, nr, &args)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn compiles_for_aarch64() {
+        let Some(profile) = containers_profile() else {
+            return;
+        };
+        let prog = compile_for(&profile, &default_caps(), &Target::aarch64((6, 18))).unwrap();
+        let a64 = |name: &str| lookup_aarch64(name).unwrap();
+        assert_eq!(
+            raw_call(&prog, AUDIT_ARCH_AARCH64, a64("read"), [0; 6]),
+            ALLOW
+        );
+        assert_eq!(
+            raw_call(&prog, AUDIT_ARCH_AARCH64, a64("kexec_load"), [0; 6]),
+            errno(libc::EPERM)
+        );
+        assert_eq!(
+            raw_call(
+                &prog,
+                AUDIT_ARCH_AARCH64,
+                a64("personality"),
+                [8, 0, 0, 0, 0, 0]
+            ),
+            ALLOW
+        );
+        assert_eq!(
+            raw_call(
+                &prog,
+                AUDIT_ARCH_AARCH64,
+                a64("personality"),
+                [9, 0, 0, 0, 0, 0]
+            ),
+            errno(libc::ENOSYS)
+        );
+        let arm = |name: &str| lookup_arm(name).unwrap();
+        assert_eq!(raw_call(&prog, AUDIT_ARCH_ARM, arm("read"), [0; 6]), ALLOW);
+        assert_eq!(
+            raw_call(&prog, AUDIT_ARCH_ARM, arm("arm_fadvise64_64"), [0; 6]),
+            ALLOW
+        );
+        assert_eq!(
+            raw_call(&prog, AUDIT_ARCH_X86_64, 0, [0; 6]),
+            errno(libc::ENOSYS)
+        );
     }
 
     #[test]
@@ -1199,6 +1479,14 @@ mod tests {
         assert_eq!(call(&prog, "unshare", [0x20000, 0, 0, 0, 0, 0]), ALLOW);
         assert_eq!(call(&prog, "clone", [0x11, 0, 0, 0, 0, 0]), ALLOW);
         assert_eq!(call(&prog, "clone3", [0; 6]), errno(libc::ENOSYS));
+        // The compat ABI cannot bypass the denylist.
+        if cfg!(target_arch = "x86_64") {
+            let nr = lookup_x86("kexec_load").unwrap();
+            assert_eq!(
+                raw_call(&prog, AUDIT_ARCH_I386, nr, [0; 6]),
+                errno(libc::EPERM)
+            );
+        }
         let mut caps = default_caps();
         caps.push("CAP_SYS_ADMIN".into());
         let prog = compile_native(&profile, &caps);

@@ -96,9 +96,12 @@ fn one_map(own: u32, ranges: &[SubIdRange]) -> Vec<IdMapEntry> {
         let Some(last) = r.start.checked_add(r.count - 1) else {
             continue;
         };
-        // The user's own id is already mapped to 0; a range containing it is skipped whole
-        // rather than split (the kernel refuses overlapping outside ranges).
-        if (r.start..=last).contains(&own) {
+        // The kernel refuses overlapping outside ranges: a range that overlaps one already
+        // mapped (the user's own id, or a duplicate line in /etc/subuid) is skipped whole.
+        if out
+            .iter()
+            .any(|e| r.start <= e.outside.saturating_add(e.count - 1) && e.outside <= last)
+        {
             continue;
         }
         // Inside ids stop below u32::MAX (which means "no id").
