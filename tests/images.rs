@@ -103,11 +103,13 @@ fn rmi_by_short_id() {
 }
 
 #[test]
-fn rmi_unknown_image_exits_125() {
+fn rmi_unknown_image_exits_1() {
+    // podman-rmi(1): exit 1 when a named image does not exist (125 is for other errors).
     let Some(env) = Env::rootless() else { return };
     env.berth(["rmi", "nosuchimage"])
         .output()
-        .code(125)
+        .code(1)
         .stderr_is_one_error()
-        .stderr_contains("nosuchimage");
+        .stderr_contains("nosuchimage")
+        .stderr_contains("image not known");
 }

@@ -223,6 +223,11 @@ fn setpriv_args(user: &User) -> Vec<OsString> {
     ]
 }
 
+/// Is the suite running against a reference binary (`BERTH_IT_BIN`) instead of berth?
+pub fn reference_mode() -> bool {
+    std::env::var_os("BERTH_IT_BIN").is_some_and(|v| !v.is_empty())
+}
+
 /// Look a program up in the host PATH.
 pub fn find_in_path(name: &str) -> Option<PathBuf> {
     HOST_PATH
@@ -231,11 +236,16 @@ pub fn find_in_path(name: &str) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
-/// The berth binary the tests run. When root, a copy in `/tmp/berth-it-bin/` that the test
+/// The berth binary the tests run (or `$BERTH_IT_BIN`). When root, a copy in `/tmp/berth-it-bin/` that the test
 /// user can execute (the build directory may sit under a 0700 home).
 pub fn berth_bin() -> PathBuf {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
     BIN.get_or_init(|| {
+        // BERTH_IT_BIN runs the suite against another binary (e.g. /usr/bin/podman, the
+        // reference), to check the tests themselves. It must be executable by the test user.
+        if let Some(other) = std::env::var_os("BERTH_IT_BIN").filter(|v| !v.is_empty()) {
+            return PathBuf::from(other);
+        }
         let built = PathBuf::from(env!("CARGO_BIN_EXE_berth"));
         if !is_root() {
             return built;
@@ -316,6 +326,16 @@ impl Env {
             &env.work,
         ] {
             fs::create_dir(dir).expect("create test dir");
+        }
+        if reference_mode() {
+            // podman's default network needs /dev/net/tun; berth's default is none.
+            let dir = env.config_home.join("containers");
+            fs::create_dir(&dir).expect("create containers config dir");
+            fs::write(
+                dir.join("containers.conf"),
+                "[containers]\nnetns = \"none\"\ncgroups = \"disabled\"\n[engine]\ncgroup_manager = \"cgroupfs\"\nevents_logger = \"file\"\n",
+            )
+            .expect("write containers.conf");
         }
         fs::set_permissions(&env.root, fs::Permissions::from_mode(0o755)).expect("chmod root");
         fs::set_permissions(&env.runtime_dir, fs::Permissions::from_mode(0o700))
@@ -398,7 +418,11 @@ impl Env {
     pub fn import_tar(&self, tar: &Path, name: &str) -> String {
         let out = self.berth(["import"]).arg(tar).arg(name).output();
         out.success();
-        let id = out.stdout().trim().to_owned();
+        let mut id = out.stdout().trim().to_owned();
+        if reference_mode() {
+            // podman prints `sha256:<id>`.
+            id = id.trim_start_matches("sha256:").to_owned();
+        }
         out.check(is_image_id(&id), "import must print the 64-hex image id");
         id
     }
