@@ -59,7 +59,10 @@ pub struct GenerateArgs {
 impl Command {
     /// Does this command need the session user namespace (mapped ownership on disk)?
     pub fn needs_session(&self) -> bool {
-        matches!(self, Command::Run(_) | Command::Import(_) | Command::Rmi(_))
+        matches!(
+            self,
+            Command::Run(_) | Command::Import(_) | Command::Rmi(_)
+        )
     }
 }
 

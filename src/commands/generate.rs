@@ -5,7 +5,5 @@ use crate::error::{Error, Result};
 
 /// Run `berth __generate`.
 pub fn execute(_args: GenerateArgs) -> Result<()> {
-    Err(Error::msg(
-        "`berth __generate` is not available in this build",
-    ))
+    Err(Error::msg("`berth __generate` is not available in this build"))
 }

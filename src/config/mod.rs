@@ -47,10 +47,7 @@ impl Paths {
         let home = nonempty("HOME");
         let data = match nonempty("XDG_DATA_HOME") {
             Some(d) => d,
-            None => home
-                .clone()
-                .ok_or(ConfigError::NoHome)?
-                .join(".local/share"),
+            None => home.clone().ok_or(ConfigError::NoHome)?.join(".local/share"),
         };
         let config = match nonempty("XDG_CONFIG_HOME") {
             Some(d) => d,
@@ -88,12 +85,10 @@ impl Paths {
 pub fn ensure_private_dir(path: &Path) -> Result<(), ConfigError> {
     let mut builder = std::fs::DirBuilder::new();
     builder.recursive(true).mode(0o700);
-    builder
-        .create(path)
-        .map_err(|source| ConfigError::CreateDir {
-            path: path.to_path_buf(),
-            source,
-        })?;
+    builder.create(path).map_err(|source| ConfigError::CreateDir {
+        path: path.to_path_buf(),
+        source,
+    })?;
     let meta = std::fs::metadata(path).map_err(|source| ConfigError::Read {
         path: path.to_path_buf(),
         source,
@@ -181,12 +176,7 @@ mod tests {
     use super::*;
 
     fn env<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
-        move |k| {
-            pairs
-                .iter()
-                .find(|(n, _)| *n == k)
-                .map(|(_, v)| v.to_string())
-        }
+        move |k| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string())
     }
 
     #[test]
