@@ -5,6 +5,7 @@
 # ratios and appends a dated section to bench/RESULTS.md.
 #
 # Usage: bench/run-latency.sh [RUNS]      (default 50 runs per command, 5 warm-up runs)
+# BERTH_BIN=/path/to/berth measures that binary instead of a fresh release build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo="$PWD"
@@ -19,8 +20,11 @@ command -v hyperfine >/dev/null || {
     as_root apt-get update -qq && as_root apt-get install -y -qq hyperfine
 }
 [ -x /bin/busybox ] || die "/bin/busybox is missing (apt install busybox-static)"
-command -v cargo >/dev/null || die "cargo is missing (hint: rustup)"
-cargo build --release --quiet
+if [ -z "${BERTH_BIN:-}" ]; then
+    command -v cargo >/dev/null || die "cargo is missing (hint: rustup)"
+    cargo build --release --quiet
+    BERTH_BIN="$repo/target/release/berth"
+fi
 
 work="$(mktemp -d /tmp/berth-bench.XXXXXX)"
 trap 'rm -rf "$work" 2>/dev/null || true' EXIT
@@ -37,7 +41,7 @@ done
 printf 'root:x:0:0:root:/root:/bin/sh\n' > "$rootfs/etc/passwd"
 printf 'root:x:0:\n' > "$rootfs/etc/group"
 tar --numeric-owner --owner=0 --group=0 -C "$rootfs" -cf "$work/busybox.tar" .
-install -m 0755 "$repo/target/release/berth" "$work/berth"
+install -m 0755 "$BERTH_BIN" "$work/berth"
 mkdir -p "$work"/{home,data,config,run,podman/home,podman/data,podman/config/containers,podman/run}
 chmod 700 "$work/run" "$work/podman/run"
 # podman: no network (as berth), cgroups off (rootless without delegation), file events.
@@ -118,7 +122,7 @@ $runs runs per command after 5 warm-up runs (hyperfine -N); medians.
 |---|---|---|
 | floor: \`unshare -Urpf --mount-proc chroot ROOTFS true\` | ${floor_ms} ms | 1.00 |
 | \`berth run --rm busybox true\` | ${berth_ms} ms | $(ratio "$berth_ms" "$floor_ms") |
-| \`podman run --rm --network none busybox true\` | ${podman_ms} ms | $( [ "$podman_ms" = n/a ] && echo n/a || ratio "$podman_ms" "$floor_ms") |
+| \`podman run --rm --network none busybox true\` | ${podman_ms}$( [ "$podman_ms" = n/a ] || echo " ms") | $( [ "$podman_ms" = n/a ] && echo n/a || ratio "$podman_ms" "$floor_ms") |
 | \`berth run --rm busybox true\`, store with $store_size images + $store_size containers | ${full_ms} ms | $(ratio "$full_ms" "$floor_ms") |
 
 podman: $podman_note.
