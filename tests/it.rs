@@ -1,1 +1,18 @@
 //! berth's integration tests: one binary (see tests/util for the harness).
+//!
+//! Every test runs the real `berth` as an unprivileged user with private XDG directories.
+//! Tests that need rootless containers skip (with `skipped: <why>` on stderr) on a machine
+//! without subordinate ids, newuidmap or user namespaces; under `CI=true` they fail instead.
+
+mod util;
+
+mod cli;
+mod hostile;
+mod images;
+mod import;
+mod run_exit;
+mod run_lifecycle;
+mod run_namespaces;
+mod run_options;
+mod run_security;
+mod run_tty;
