@@ -432,13 +432,15 @@ impl Env {
         self.data_home.join("berth").join("containers")
     }
 
-    /// Container ids that have a directory in the store.
+    /// Container ids (64 hex) that have a directory in the store.
     pub fn container_ids(&self) -> Vec<String> {
         let mut ids: Vec<String> = match fs::read_dir(self.containers_dir()) {
             Ok(rd) => rd
                 .filter_map(Result::ok)
                 .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
                 .map(|e| e.file_name().to_string_lossy().into_owned())
+                // Only container directories; the store may keep an index (e.g. `names`).
+                .filter(|name| is_image_id(name))
                 .collect(),
             Err(_) => Vec::new(),
         };
