@@ -485,6 +485,15 @@ impl Env {
 
 impl Drop for Env {
     fn drop(&mut self) {
+        if reference_mode() {
+            // podman leaves a pause process per store; it names our runtime dir.
+            for pid in Env::processes_with(&self.runtime_dir.to_string_lossy()) {
+                let _ = nix::sys::signal::kill(
+                    nix::unistd::Pid::from_raw(pid),
+                    nix::sys::signal::Signal::SIGKILL,
+                );
+            }
+        }
         // Files in the store belong to subordinate ids. Root removes them; a normal user
         // cannot, so the directory is left and its path printed.
         if fs::remove_dir_all(&self.root).is_err() {
