@@ -6,8 +6,10 @@ cd "$(dirname "$0")/.."
 
 if [ "$(id -u)" -eq 0 ]; then
     bash scripts/setup.sh
-else
+elif command -v sudo >/dev/null; then
     sudo --preserve-env=PATH bash scripts/setup.sh
+else
+    echo "note: not root and no sudo: skipping scripts/setup.sh (run it once as root)" >&2
 fi
 
 cargo build --release

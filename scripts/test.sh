@@ -7,16 +7,27 @@ cd "$(dirname "$0")/.."
 
 if [ "$(id -u)" -eq 0 ]; then
     bash scripts/setup.sh
-else
+elif command -v sudo >/dev/null; then
     sudo --preserve-env=PATH bash scripts/setup.sh
+else
+    echo "note: not root and no sudo: skipping scripts/setup.sh (run it once as root)" >&2
 fi
 
 export CI="${CI:-}"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 
-echo "== cargo fmt --check"
-cargo fmt --check
-echo "== cargo clippy --all-targets -- -D warnings"
-cargo clippy --all-targets -- -D warnings
-echo "== cargo test"
-cargo test
+# Run every step even when one fails, so one run shows everything; fail at the end.
+failed=()
+step() {
+    echo "== $*"
+    "$@" || failed+=("$*")
+}
+step cargo fmt --check
+step cargo clippy --all-targets -- -D warnings
+step cargo test
+
+if [ "${#failed[@]}" -gt 0 ]; then
+    printf 'test.sh: failed: %s\n' "${failed[@]}" >&2
+    exit 1
+fi
+echo "test.sh: all passed"

@@ -67,11 +67,24 @@ fn not_found_exits_127() {
 fn killed_by_signal_exits_128_plus_n() {
     let Some(env) = Env::rootless() else { return };
     env.import_busybox();
-    let out = env
-        .berth(["run", "--rm", "busybox", "sh", "-c", "kill -9 $$"])
-        .output();
-    out.code(137);
-    // A child killed by a signal is the shell's business: sh reports 128+15.
+    // The command must not be PID 1 here: the kernel ignores signals a namespace's init
+    // gets from inside its own namespace, even SIGKILL. With --init, the init passes the
+    // command's death on as 128+N.
+    env.berth(["run", "--rm", "--init", "busybox", "sh", "-c", "kill -9 $$"])
+        .output()
+        .code(137);
+    env.berth([
+        "run",
+        "--rm",
+        "--init",
+        "busybox",
+        "sh",
+        "-c",
+        "kill -15 $$",
+    ])
+    .output()
+    .code(143);
+    // A child killed by a signal is the shell's business: sh reports 128+15 as its own code.
     env.berth([
         "run",
         "--rm",
@@ -82,6 +95,25 @@ fn killed_by_signal_exits_128_plus_n() {
     ])
     .output()
     .code(143);
+}
+
+#[test]
+fn pid_1_ignores_its_own_kill() {
+    // Without --init the command is PID 1, and `kill -9 $$` from inside does nothing
+    // (kernel semantics, the same under podman): the shell goes on and exits 0.
+    let Some(env) = Env::rootless() else { return };
+    env.import_busybox();
+    env.berth([
+        "run",
+        "--rm",
+        "busybox",
+        "sh",
+        "-c",
+        "kill -9 $$; echo alive",
+    ])
+    .output()
+    .success()
+    .stdout_eq("alive\n");
 }
 
 /// Run a container that traps `sig` and exits with `code`, send `sig` to berth once the

@@ -112,3 +112,34 @@ fn interactive_stdin_reaches_the_container() {
         .success()
         .stdout_eq("");
 }
+
+#[test]
+fn concurrent_runs_with_one_name_exactly_one_wins() {
+    let Some(env) = Env::rootless() else { return };
+    env.import_busybox();
+    let first = env
+        .berth(["run", "--name", "race", "busybox", "true"])
+        .spawn();
+    let second = env
+        .berth(["run", "--name", "race", "busybox", "true"])
+        .spawn();
+    let outs = [first.wait(), second.wait()];
+    let codes: Vec<Option<i32>> = outs.iter().map(|o| o.status.code()).collect();
+    let winners = codes.iter().filter(|c| **c == Some(0)).count();
+    let losers: Vec<_> = outs
+        .iter()
+        .filter(|o| o.status.code() == Some(125))
+        .collect();
+    assert!(
+        winners == 1 && losers.len() == 1,
+        "exactly one run may win the name; got {codes:?}\n{}\n{}",
+        outs[0].report(),
+        outs[1].report()
+    );
+    losers[0].stderr_is_one_error().stderr_contains("race");
+    assert_eq!(
+        env.container_ids().len(),
+        1,
+        "only the winner has a container"
+    );
+}

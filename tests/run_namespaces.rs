@@ -63,14 +63,14 @@ fn command_is_pid_1_and_ps_shows_only_the_container() {
         rows == vec![vec!["1", "ps", "-o", "pid,args"]],
         "ps must list exactly one process: itself, as PID 1",
     );
-    // A child of the command gets a small pid in the new namespace, and sees PID 1.
+    // The shell is PID 1 (`; true` keeps busybox sh from exec'ing its last command).
     env.berth([
         "run",
         "--rm",
         "busybox",
         "sh",
         "-c",
-        "echo $$; cat /proc/1/comm",
+        "echo $$; cat /proc/1/comm; true",
     ])
     .output()
     .success()

@@ -102,7 +102,7 @@ fn ctrl_c_reaches_the_container() {
 #[test]
 fn tty_sees_window_size_changes() {
     let Some(env) = tty_env() else { return };
-    // The container waits for SIGWINCH, then prints the new size.
+    // The container prints the size on every SIGWINCH and ends once it sees the new one.
     let mut run = PtyRun::spawn(
         &env.berth([
             "run",
@@ -112,7 +112,8 @@ fn tty_sees_window_size_changes() {
             "busybox",
             "sh",
             "-c",
-            "trap 'stty size; exit 0' WINCH; echo ready; while :; do sleep 0.1; done",
+            "trap 's=$(stty size); echo \"size:$s\"; [ \"$s\" = \"50 132\" ] && exit 0' WINCH; \
+             echo ready; while :; do sleep 0.1; done",
         ]),
         24,
         80,
@@ -121,5 +122,5 @@ fn tty_sees_window_size_changes() {
     run.resize(50, 132);
     let (status, text) = run.wait();
     assert_eq!(status.code(), Some(0), "terminal output:\n{text}");
-    assert!(text.contains("50 132"), "terminal output:\n{text}");
+    assert!(text.contains("size:50 132"), "terminal output:\n{text}");
 }

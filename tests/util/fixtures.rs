@@ -181,8 +181,8 @@ pub fn shared_file(name: &str, data: &[u8]) -> PathBuf {
     path
 }
 
-/// Remove fixture directories of test processes that are gone.
-fn remove_stale(base: &Path) {
+/// Remove `<pid>` directories under `base` whose test process is gone.
+pub fn remove_stale(base: &Path) {
     let Ok(rd) = fs::read_dir(base) else { return };
     for entry in rd.filter_map(Result::ok) {
         let name = entry.file_name().to_string_lossy().into_owned();

@@ -236,8 +236,9 @@ pub fn find_in_path(name: &str) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
-/// The berth binary the tests run (or `$BERTH_IT_BIN`). When root, a copy in `/tmp/berth-it-bin/` that the test
-/// user can execute (the build directory may sit under a 0700 home).
+/// The berth binary the tests run (or `$BERTH_IT_BIN`). When root, a copy in
+/// `/tmp/berth-it-bin/<pid>/` that the test user can execute (the build directory may sit
+/// under a 0700 home).
 pub fn berth_bin() -> PathBuf {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
     BIN.get_or_init(|| {
@@ -250,20 +251,23 @@ pub fn berth_bin() -> PathBuf {
         if !is_root() {
             return built;
         }
-        let dir = Path::new("/tmp/berth-it-bin");
-        fs::create_dir_all(dir).expect("create /tmp/berth-it-bin");
-        let meta = fs::symlink_metadata(dir).expect("stat /tmp/berth-it-bin");
+        let base = Path::new("/tmp/berth-it-bin");
+        fs::create_dir_all(base).expect("create /tmp/berth-it-bin");
+        let meta = fs::symlink_metadata(base).expect("stat /tmp/berth-it-bin");
         assert!(
             meta.is_dir() && meta.uid() == 0,
             "/tmp/berth-it-bin exists but is not a directory owned by root"
         );
-        fs::set_permissions(dir, fs::Permissions::from_mode(0o755)).expect("chmod bin dir");
-        let tmp = dir.join(format!(".berth.{}", std::process::id()));
-        fs::copy(&built, &tmp).expect("copy berth binary");
-        fs::set_permissions(&tmp, fs::Permissions::from_mode(0o755)).expect("chmod berth");
+        fs::set_permissions(base, fs::Permissions::from_mode(0o755)).expect("chmod bin dir");
+        // One copy per test process (concurrent runs from other checkouts must not swap
+        // binaries under each other); copies of finished processes are removed.
+        fixtures::remove_stale(base);
+        let dir = base.join(std::process::id().to_string());
+        fs::create_dir_all(&dir).expect("create bin dir");
+        fs::set_permissions(&dir, fs::Permissions::from_mode(0o755)).expect("chmod bin dir");
         let dest = dir.join("berth");
-        // rename, not copy over: a running berth from another test process keeps its inode.
-        fs::rename(&tmp, &dest).expect("install berth binary");
+        fs::copy(&built, &dest).expect("copy berth binary");
+        fs::set_permissions(&dest, fs::Permissions::from_mode(0o755)).expect("chmod berth");
         dest
     })
     .clone()
@@ -432,13 +436,15 @@ impl Env {
         self.data_home.join("berth").join("containers")
     }
 
-    /// Container ids that have a directory in the store.
+    /// Container ids (64 hex) that have a directory in the store.
     pub fn container_ids(&self) -> Vec<String> {
         let mut ids: Vec<String> = match fs::read_dir(self.containers_dir()) {
             Ok(rd) => rd
                 .filter_map(Result::ok)
                 .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
                 .map(|e| e.file_name().to_string_lossy().into_owned())
+                // Only container directories; the store may keep an index (e.g. `names`).
+                .filter(|name| is_image_id(name))
                 .collect(),
             Err(_) => Vec::new(),
         };
@@ -483,6 +489,15 @@ impl Env {
 
 impl Drop for Env {
     fn drop(&mut self) {
+        if reference_mode() {
+            // podman leaves a pause process per store; it names our runtime dir.
+            for pid in Env::processes_with(&self.runtime_dir.to_string_lossy()) {
+                let _ = nix::sys::signal::kill(
+                    nix::unistd::Pid::from_raw(pid),
+                    nix::sys::signal::Signal::SIGKILL,
+                );
+            }
+        }
         // Files in the store belong to subordinate ids. Root removes them; a normal user
         // cannot, so the directory is left and its path printed.
         if fs::remove_dir_all(&self.root).is_err() {
