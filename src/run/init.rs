@@ -22,6 +22,9 @@ pub struct InitContext<'a> {
     pub chan: Channel,
     pub seccomp: Option<&'a crate::run::seccomp::SeccompProgram>,
     pub supported_caps: &'a caps::CapsHashSet,
+    /// The user's terminal size, applied to the pty before the command starts (so that a
+    /// quick `stty size` never sees 0x0).
+    pub winsize: Option<crate::sys::tty::WinSize>,
 }
 
 type StepResult<T = ()> = Result<T, InitFailure>;
@@ -512,6 +515,10 @@ fn setup_stdio(ctx: &InitContext<'_>) -> StepResult {
     if process.terminal {
         let (master, slave) = crate::sys::tty::open_pty()
             .map_err(|e| fail(Step::Terminal, "open a pty from `/dev/ptmx`", &e))?;
+        if let Some(size) = ctx.winsize {
+            crate::sys::tty::set_winsize(slave.as_fd(), size)
+                .map_err(|e| fail(Step::Terminal, "set the pty's window size", &e))?;
+        }
         ctx.chan
             .send_with_fd(&FromInit::Pty, master.as_fd())
             .map_err(|e| fail(Step::Terminal, "send the pty to the session", &e))?;

@@ -227,6 +227,11 @@ fn start_and_wait(
     if plan.keep_id {
         flags |= CloneFlags::CLONE_NEWUSER;
     }
+    let winsize = if opts.tty {
+        crate::sys::tty::get_winsize(std::io::stdin().as_fd()).ok()
+    } else {
+        None
+    };
     let (parent_end, child_end) = Channel::pair().context("create the init's sync socket")?;
     let rootfs = ctr.merged();
     let forked = clone3(flags.bits() as u64)
@@ -244,6 +249,7 @@ fn start_and_wait(
                 chan: child_end,
                 seccomp,
                 supported_caps: supported,
+                winsize,
             })
         }
         Forked::Parent { pid, pidfd } => (pid, pidfd),
