@@ -6,6 +6,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod error;
+pub mod format;
 pub mod image;
 pub mod run;
 pub mod storage;
