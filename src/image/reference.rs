@@ -336,7 +336,12 @@ pub fn valid_digest(digest: &str) -> bool {
 /// written (with `:latest` added when it has neither tag nor digest).
 pub fn lookup_candidates(reference: &Reference) -> Vec<String> {
     if reference.domain().is_some() {
-        return vec![reference.clone().with_default_tag().to_string()];
+        // `with_default_domain` keeps the domain but spells docker.io's names in full.
+        return vec![reference
+            .clone()
+            .with_default_domain(DOCKER_DOMAIN)
+            .with_default_tag()
+            .to_string()];
     }
     let local = reference
         .clone()
@@ -495,5 +500,7 @@ mod tests {
         );
         let r = Reference::parse("quay.io/x").unwrap();
         assert_eq!(lookup_candidates(&r), ["quay.io/x:latest"]);
+        let r = Reference::parse("docker.io/alpine").unwrap();
+        assert_eq!(lookup_candidates(&r), ["docker.io/library/alpine:latest"]);
     }
 }

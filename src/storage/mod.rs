@@ -273,7 +273,9 @@ impl Store {
 
     /// Read a layer blob from `input` in one pass: keep the raw bytes as a blob, extract the
     /// layer on top of `parent` (a chain id) and record it. An identical layer is stored once.
-    /// On error nothing but `.tmp-*` garbage is left, and only if the process dies.
+    /// On error nothing but `.tmp-*` garbage is left, and only if the process dies. The
+    /// returned record's blob fields describe the blob just read, even when the layer was
+    /// already stored from another blob.
     pub fn add_layer(
         &self,
         input: impl Read,
@@ -296,7 +298,13 @@ impl Store {
             };
             blob.sync_all().map_err(io_err("sync", &blob_tmp))?;
             drop(blob);
-            self.finish_layer(&tmp, &blob_tmp, parent, &ingested)
+            let mut record = self.finish_layer(&tmp, &blob_tmp, parent, &ingested)?;
+            // A layer stored earlier from another blob (say gzip instead of plain): the
+            // caller's manifest names the blob it gave us.
+            record.blob_digest = ingested.blob_digest.clone();
+            record.blob_size = ingested.blob_size;
+            record.media_type = ingested.compression.media_type().to_string();
+            Ok(record)
         })();
         if result.is_err() {
             let _ = std::fs::remove_file(&blob_tmp);
@@ -490,9 +498,13 @@ impl Store {
             std::fs::remove_dir_all(&trash).map_err(io_err("remove", &trash))?;
             unused_blobs.push(record.blob_digest);
         }
-        // A layer blob may still back another stored layer.
+        unused_blobs.extend(self.manifest_layer_blobs(&gone.id));
+        // A blob may still back another image's manifest or another stored layer.
         let mut kept_blobs = HashSet::new();
         for image in &images {
+            kept_blobs.insert(format!("sha256:{}", image.id));
+            kept_blobs.insert(image.digest.clone());
+            kept_blobs.extend(self.manifest_layer_blobs(&image.id));
             for chain in &image.layers {
                 if let Ok(r) = self.layer(chain) {
                     kept_blobs.insert(r.blob_digest);
@@ -516,6 +528,28 @@ impl Store {
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
             Err(e) => Err(io_err("rename", &dir)(e)),
         }
+    }
+}
+
+impl Store {
+    /// The layer blob digests image `id`'s manifest names (empty if it cannot be read).
+    fn manifest_layer_blobs(&self, id: &str) -> Vec<String> {
+        let path = self.images_dir().join(id).join("manifest.json");
+        let Ok(bytes) = std::fs::read(path) else {
+            return Vec::new();
+        };
+        let Ok(manifest) = serde_json::from_slice::<serde_json::Value>(&bytes) else {
+            return Vec::new();
+        };
+        manifest["layers"]
+            .as_array()
+            .map(|layers| {
+                layers
+                    .iter()
+                    .filter_map(|l| l["digest"].as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 }
 
@@ -657,4 +691,198 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn summary(id: char, names: &[&str]) -> ImageSummary {
+        ImageSummary {
+            id: id.to_string().repeat(64),
+            names: names.iter().map(|s| s.to_string()).collect(),
+            digest: format!("sha256:{}", "d".repeat(64)),
+            created: Utc::now(),
+            size: 1,
+            layers: vec![],
+        }
+    }
+
+    #[test]
+    fn lookup_by_name_id_and_prefix() {
+        let images = vec![
+            summary('a', &["localhost/busybox:latest"]),
+            summary('b', &["docker.io/library/alpine:3"]),
+            summary(
+                'c',
+                &["quay.io/team/tool:latest", "quay.io/other/tool:latest"],
+            ),
+        ];
+        let name = |q: &str| find_image(&images, q);
+        assert_eq!(
+            name("busybox").unwrap(),
+            (0, Match::Name("localhost/busybox:latest".into()))
+        );
+        assert_eq!(name("localhost/busybox").unwrap().0, 0);
+        assert_eq!(name("alpine:3").unwrap().0, 1);
+        assert_eq!(name("docker.io/alpine:3").unwrap().0, 1);
+        assert_eq!(name(&"b".repeat(64)).unwrap(), (1, Match::Id));
+        assert_eq!(name(&format!("sha256:{}", "b".repeat(64))).unwrap().0, 1);
+        assert_eq!(name("bbb").unwrap(), (1, Match::Id));
+        assert_eq!(name("sha256:ccc").unwrap(), (2, Match::Id));
+        // A short name found by path under another registry.
+        assert_eq!(name("team/tool").unwrap().0, 2);
+        // Two names with the path `tool` on the same image are not ambiguous.
+        assert_eq!(name("tool").unwrap().0, 2);
+        for missing in ["nope", "alpine", "ab", &"e".repeat(64), "sha256:zz"] {
+            let err = name(missing).unwrap_err();
+            assert_eq!(err.to_string(), format!("image not known: `{missing}`"));
+        }
+    }
+
+    #[test]
+    fn ambiguity_is_reported() {
+        let mut images = vec![
+            summary('a', &["quay.io/x/app:latest"]),
+            summary('b', &["ghcr.io/y/app:latest"]),
+        ];
+        images[1].id = format!("aaa{}", "b".repeat(61));
+        let err = find_image(&images, "app").unwrap_err();
+        assert!(matches!(err, StoreError::Ambiguous { .. }), "{err}");
+        assert!(err.to_string().contains("quay.io/x/app:latest"));
+        let err = find_image(&images, "aaa").unwrap_err();
+        assert!(matches!(err, StoreError::Ambiguous { .. }));
+    }
+
+    fn layer_tar(content: &[u8]) -> Vec<u8> {
+        let mut b = tar::Builder::new(Vec::new());
+        let mut h = tar::Header::new_gnu();
+        h.set_path("bin/sh").unwrap();
+        h.set_mode(0o755);
+        h.set_uid(0);
+        h.set_gid(0);
+        h.set_size(content.len() as u64);
+        h.set_cksum();
+        b.append(&h, content).unwrap();
+        b.into_inner().unwrap()
+    }
+
+    fn import(store: &Store, tar: &[u8], name: Option<&str>, created: &str) -> ImageSummary {
+        let layer = store.add_layer(tar, None, &mut |_| {}).unwrap();
+        let config = format!(
+            r#"{{"created":"{created}","architecture":"amd64","os":"linux","rootfs":{{"type":"layers","diff_ids":["{}"]}}}}"#,
+            layer.diff_id
+        );
+        store
+            .add_image(config.as_bytes(), b"{}", name, vec![layer.chain_id])
+            .unwrap()
+    }
+
+    #[test]
+    fn index_round_trip_layers_shared_and_deleted() {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = Store::open_at(tmp.path()).unwrap();
+        assert!(store.images().unwrap().is_empty());
+        let tar = layer_tar(b"#!");
+        let a = import(
+            &store,
+            &tar,
+            Some("localhost/a:latest"),
+            "2026-01-01T00:00:00Z",
+        );
+        let b = import(
+            &store,
+            &tar,
+            Some("localhost/b:latest"),
+            "2026-01-02T00:00:00Z",
+        );
+        assert_ne!(a.id, b.id);
+        assert_eq!(a.layers, b.layers, "identical layers are stored once");
+        let chain = a.layers[0].clone();
+        assert_eq!(chain, layer::sha256_digest(&tar));
+
+        // The record resolves with its config, and the layer link points at the diff.
+        let rec = store.resolve_image("a").unwrap();
+        assert_eq!(rec.id, a.id);
+        assert!(rec.config.history().is_empty());
+        let link = store.layer_link(&chain).unwrap();
+        assert!(link.to_string_lossy().starts_with("l/"));
+        assert_eq!(link.to_string_lossy().len(), 2 + 26);
+        let via_link = store.layers_dir().join(&link).join("bin/sh");
+        assert_eq!(std::fs::read(via_link).unwrap(), b"#!");
+        assert_eq!(
+            store.layer_diff(&chain),
+            store.layers_dir().join(hex_of(&chain)).join("diff")
+        );
+
+        // A name moves to the newest image that takes it.
+        let c = import(
+            &store,
+            &layer_tar(b"other"),
+            Some("localhost/a:latest"),
+            "2026-01-03T00:00:00Z",
+        );
+        let all = store.images().unwrap();
+        assert_eq!(all.len(), 3);
+        assert!(all.iter().find(|i| i.id == a.id).unwrap().names.is_empty());
+        assert_eq!(store.resolve_image("a").unwrap().id, c.id);
+
+        // Deleting `a` keeps the layer `b` still uses.
+        let lock = store.lock().unwrap();
+        store.delete_image(&lock, &a.id).unwrap();
+        assert!(store.layer_diff(&chain).is_dir());
+        store.delete_image(&lock, &b.id).unwrap();
+        assert!(!store.layer_diff(&chain).exists());
+        assert!(!store.layers_dir().join(&link).exists());
+        assert!(!store.blobs_dir().join(&a.id).exists());
+        assert!(!store.blobs_dir().join(hex_of(&chain)).exists());
+        assert!(!store.images_dir().join(&b.id).exists());
+        let after = store.untag(&lock, &c.id, "localhost/a:latest").unwrap();
+        assert!(after.names.is_empty());
+        drop(lock);
+        assert_eq!(store.images().unwrap().len(), 1);
+        let err = store.resolve_image("b").unwrap_err();
+        assert_eq!(err.to_string(), "image not known: `b`");
+        // No temporary garbage is left behind.
+        for dir in [store.layers_dir(), store.blobs_dir(), store.images_dir()] {
+            for e in std::fs::read_dir(dir).unwrap() {
+                let n = e.unwrap().file_name();
+                assert!(!n.to_string_lossy().starts_with('.'), "{n:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn refused_layer_leaves_nothing() {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = Store::open_at(tmp.path()).unwrap();
+        let mut b = tar::Builder::new(Vec::new());
+        let mut h = tar::Header::new_gnu();
+        h.as_old_mut().name[..7].copy_from_slice(b"../evil");
+        h.set_mode(0o644);
+        h.set_uid(0);
+        h.set_gid(0);
+        h.set_size(0);
+        h.set_cksum();
+        b.append(&h, &b""[..]).unwrap();
+        let tar = b.into_inner().unwrap();
+        let err = store.add_layer(&tar[..], None, &mut |_| {}).unwrap_err();
+        assert!(matches!(err, StoreError::Layer(LayerError::Refused { .. })));
+        assert!(!tmp.path().join("evil").exists());
+        let layers: Vec<_> = std::fs::read_dir(store.layers_dir())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(layers, [std::ffi::OsString::from("l")]);
+        assert_eq!(std::fs::read_dir(store.blobs_dir()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn random_names_use_the_alphabet() {
+        let n = random_name(26).unwrap();
+        assert_eq!(n.len(), 26);
+        assert!(n
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()));
+    }
 }
