@@ -81,8 +81,8 @@ pub fn import(opts: &ImportOptions) -> Result<String> {
         Ok(layer) => layer,
         Err(e @ StoreError::Layer(LayerError::Unmapped { .. })) => {
             return Err(Err::<(), _>(e).context(what()).unwrap_err().hint(
-                "layer owners must lie in your /etc/subuid and /etc/subgid ranges; \
-                 add a line `USER:100000:65536` to both files",
+                "berth maps ids 1..N onto your ranges in /etc/subuid and /etc/subgid; \
+                 a larger range (e.g. 65536 ids) covers the ids images use",
             ))
         }
         Err(e) => return Err(e).context(what()),

@@ -384,10 +384,6 @@ impl Store {
         let config_digest = self.put_blob(config)?;
         let manifest_digest = self.put_blob(manifest)?;
         let id = hex_of(&config_digest).to_string();
-        let mut size = 0;
-        for chain in &layers {
-            size += self.layer(chain)?.size;
-        }
         let created = parsed
             .created()
             .as_deref()
@@ -413,6 +409,11 @@ impl Store {
         }
 
         let lock = self.lock()?;
+        // Checked under the lock: a concurrent `rmi` removes layers only while holding it.
+        let mut size = 0;
+        for chain in &layers {
+            size += self.layer(chain)?.size;
+        }
         let mut images = self.images()?;
         if let Some(name) = name {
             for image in &mut images {
