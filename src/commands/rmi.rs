@@ -22,6 +22,9 @@ pub fn execute(args: RmiArgs) -> Result<()> {
     let paths = Paths::discover().context("find berth's directories")?;
     let store = Store::open(&paths).context("open the store")?;
     let lock = store.lock().context("lock the store")?;
+    store
+        .collect_garbage(&lock)
+        .context("remove leftovers of interrupted commands")?;
     let images = store.images().context("read the image index")?;
 
     // Resolve every argument first, so an unknown image removes nothing.

@@ -351,7 +351,7 @@ impl Unpacker<'_> {
         }
         if let Some(hidden) = last_bytes.strip_prefix(WHITEOUT_PREFIX) {
             let hidden = OsStr::from_bytes(hidden);
-            if hidden.is_empty() {
+            if hidden.is_empty() || hidden == "." || hidden == ".." {
                 return Err(refuse(EntryProblem::Escapes));
             }
             self.remove_existing(&parent, parents, hidden, &name)?;

@@ -532,7 +532,52 @@ impl Store {
     }
 }
 
+/// `.tmp-*` entries older than this are left over from a killed command.
+const STALE_TMP: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
+
 impl Store {
+    /// Remove what killed commands left behind: every `.trash-*` (only made while the lock
+    /// is held, so none is in use now) and `.tmp-*` entries older than a day (younger ones
+    /// may belong to an import still running).
+    pub fn collect_garbage(&self, _lock: &StoreLock) -> Result<(), StoreError> {
+        let now = std::time::SystemTime::now();
+        for dir in [
+            self.layers_dir(),
+            self.blobs_dir(),
+            self.images_dir(),
+            self.root.clone(),
+        ] {
+            let entries = match std::fs::read_dir(&dir) {
+                Ok(e) => e,
+                Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(io_err("read", &dir)(e)),
+            };
+            for entry in entries.flatten() {
+                let name = entry.file_name();
+                let name = name.to_string_lossy();
+                let stale = name.starts_with(".trash-")
+                    || (name.starts_with(".tmp-")
+                        && entry
+                            .metadata()
+                            .and_then(|m| m.modified())
+                            .ok()
+                            .and_then(|t| now.duration_since(t).ok())
+                            .is_some_and(|age| age > STALE_TMP));
+                if !stale {
+                    continue;
+                }
+                let path = entry.path();
+                let removed = if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                    std::fs::remove_dir_all(&path)
+                } else {
+                    std::fs::remove_file(&path)
+                };
+                removed.map_err(io_err("remove", &path))?;
+            }
+        }
+        Ok(())
+    }
+
     /// The layer blob digests image `id`'s manifest names (empty if it cannot be read).
     fn manifest_layer_blobs(&self, id: &str) -> Vec<String> {
         let path = self.images_dir().join(id).join("manifest.json");
@@ -876,6 +921,30 @@ mod tests {
             .collect();
         assert_eq!(layers, [std::ffi::OsString::from("l")]);
         assert_eq!(std::fs::read_dir(store.blobs_dir()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn garbage_is_collected() {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = Store::open_at(tmp.path()).unwrap();
+        let trash = store.layers_dir().join(".trash-X");
+        std::fs::create_dir_all(trash.join("diff/sub")).unwrap();
+        let fresh = store.blobs_dir().join(".tmp-fresh");
+        std::fs::write(&fresh, b"in progress").unwrap();
+        let old = store.blobs_dir().join(".tmp-old");
+        std::fs::write(&old, b"left over").unwrap();
+        let two_days_ago = std::time::SystemTime::now() - 2 * STALE_TMP;
+        std::fs::File::options()
+            .write(true)
+            .open(&old)
+            .unwrap()
+            .set_modified(two_days_ago)
+            .unwrap();
+        let lock = store.lock().unwrap();
+        store.collect_garbage(&lock).unwrap();
+        assert!(!trash.exists());
+        assert!(!old.exists());
+        assert!(fresh.exists());
     }
 
     #[test]
