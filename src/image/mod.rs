@@ -1,1 +1,5 @@
 //! Image references, manifests and configs.
+
+pub mod change;
+pub mod config;
+pub mod reference;

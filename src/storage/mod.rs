@@ -1,45 +1,958 @@
-//! TEMP shim (replaced by the real module at merge).
+//! The image store (DESIGN.md section 3): plain files, atomic renames, one flock for the
+//! index.
+//!
+//! ```text
+//! blobs/sha256/<hex>             layer blobs as given, image configs, manifests
+//! layers/<chain-hex>/diff/       an extracted layer; layer.json beside it
+//! layers/l/<short>               -> ../<chain-hex>/diff (keeps overlay's lowerdir short)
+//! images/<id>/                   manifest.json, config.json
+//! images.json                    the index `images` reads
+//! store.lock                     flock held while the index changes
+//! ```
+//!
+//! Everything is written under a `.tmp-*` name, synced and renamed, so a killed command leaves
+//! at worst `.tmp-*`/`.trash-*` garbage and never a half-written file under a final name.
+
 pub mod container;
 pub mod overlay;
+
+pub mod layer;
+
+use std::collections::HashSet;
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::image::config::parse_config;
+use crate::image::reference::{lookup_candidates, Reference, ReferenceError};
+use layer::{Ingested, LayerError};
+
+/// Errors of the image store.
 #[derive(Debug, thiserror::Error)]
-#[error("image not known: `{0}`")]
-pub struct StoreError(String);
+pub enum StoreError {
+    #[error("image not known: `{name}`")]
+    ImageNotFound { name: String },
+    #[error("`{name}` matches more than one image: {}", candidates.join(", "))]
+    Ambiguous {
+        name: String,
+        candidates: Vec<String>,
+    },
+    #[error("layer `{chain_id}` is not in the store")]
+    LayerNotFound { chain_id: String },
+    #[error("{op} `{path}`")]
+    Io {
+        op: &'static str,
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    #[error("parse `{path}`")]
+    Parse {
+        path: PathBuf,
+        #[source]
+        source: serde_json::Error,
+    },
+    #[error("extract the layer")]
+    Layer(#[from] LayerError),
+    #[error(transparent)]
+    Reference(#[from] ReferenceError),
+    #[error("read random bytes")]
+    Random(#[source] io::Error),
+}
+
+fn io_err<'a>(op: &'static str, path: &'a Path) -> impl FnOnce(io::Error) -> StoreError + 'a {
+    move |source| StoreError::Io {
+        op,
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// One image in `images.json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImageSummary {
+    /// sha256 of the config JSON, 64 hex digits.
+    pub id: String,
+    /// Full references (`localhost/busybox:latest`).
+    pub names: Vec<String>,
+    /// The manifest's digest (`sha256:<hex>`).
+    pub digest: String,
+    pub created: DateTime<Utc>,
+    /// Bytes of the uncompressed layers.
+    pub size: u64,
+    /// Chain ids (`sha256:<hex>`), base layer first.
+    pub layers: Vec<String>,
+}
+
+/// An image with its config loaded.
+#[derive(Debug, Clone)]
 pub struct ImageRecord {
     pub id: String,
     pub names: Vec<String>,
+    pub digest: String,
+    pub created: DateTime<Utc>,
+    pub size: u64,
+    /// Chain ids (`sha256:<hex>`), base layer first.
     pub layers: Vec<String>,
     pub config: oci_spec::image::ImageConfiguration,
 }
+
+/// `layers/<chain-hex>/layer.json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LayerRecord {
+    pub diff_id: String,
+    pub chain_id: String,
+    pub parent: Option<String>,
+    /// Bytes of the uncompressed tar.
+    pub size: u64,
+    pub blob_digest: String,
+    pub blob_size: u64,
+    pub media_type: String,
+    /// `l/<short>`, relative to the layers directory.
+    pub link: String,
+}
+
+/// How a lookup matched an image.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Match {
+    /// By this full name.
+    Name(String),
+    /// By id or id prefix.
+    Id,
+}
+
+/// The exclusive store lock; released when dropped.
+#[derive(Debug)]
+pub struct StoreLock {
+    _file: nix::fcntl::Flock<std::fs::File>,
+}
+
+/// The image store under `$XDG_DATA_HOME/berth`.
+#[derive(Debug, Clone)]
 pub struct Store {
     root: PathBuf,
 }
+
 impl Store {
-    pub fn open(p: &crate::config::Paths) -> Result<Store, StoreError> {
-        std::fs::create_dir_all(p.data.join("layers")).ok();
-        Ok(Store {
-            root: p.data.clone(),
-        })
+    /// Open the store of `paths`, creating its directories.
+    pub fn open(paths: &crate::config::Paths) -> Result<Store, StoreError> {
+        Store::open_at(&paths.data)
     }
+
+    /// Open (and create) a store rooted at `root`.
+    pub fn open_at(root: &Path) -> Result<Store, StoreError> {
+        let store = Store {
+            root: root.to_path_buf(),
+        };
+        for dir in [
+            store.blobs_dir(),
+            store.layers_dir().join("l"),
+            store.images_dir(),
+            root.join("containers"),
+        ] {
+            std::fs::create_dir_all(&dir).map_err(io_err("create", &dir))?;
+        }
+        Ok(store)
+    }
+
+    /// The store's root directory.
     pub fn root(&self) -> &Path {
         &self.root
     }
+
+    /// `layers/`.
     pub fn layers_dir(&self) -> PathBuf {
         self.root.join("layers")
     }
-    pub fn layer_link(&self, c: &str) -> Result<PathBuf, StoreError> {
-        Ok(PathBuf::from(c).join("diff"))
+
+    /// `blobs/sha256/`.
+    pub fn blobs_dir(&self) -> PathBuf {
+        self.root.join("blobs").join("sha256")
     }
-    pub fn resolve_image(&self, n: &str) -> Result<ImageRecord, StoreError> {
-        if !self.layers_dir().join(n).is_dir() {
-            return Err(StoreError(n.into()));
+
+    /// `images/`.
+    pub fn images_dir(&self) -> PathBuf {
+        self.root.join("images")
+    }
+
+    fn index_path(&self) -> PathBuf {
+        self.root.join("images.json")
+    }
+
+    /// The extracted contents of a layer: `layers/<chain-hex>/diff`.
+    pub fn layer_diff(&self, chain_id: &str) -> PathBuf {
+        self.layers_dir().join(hex_of(chain_id)).join("diff")
+    }
+
+    /// A layer's record (layer.json).
+    pub fn layer(&self, chain_id: &str) -> Result<LayerRecord, StoreError> {
+        let path = self.layers_dir().join(hex_of(chain_id)).join("layer.json");
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                return Err(StoreError::LayerNotFound {
+                    chain_id: chain_id.to_string(),
+                })
+            }
+            Err(e) => return Err(io_err("read", &path)(e)),
+        };
+        serde_json::from_slice(&bytes).map_err(|source| StoreError::Parse { path, source })
+    }
+
+    /// The short link of a layer, `l/<short>`, relative to [`Store::layers_dir`].
+    pub fn layer_link(&self, chain_id: &str) -> Result<PathBuf, StoreError> {
+        Ok(PathBuf::from(self.layer(chain_id)?.link))
+    }
+
+    /// Take the exclusive store lock (blocks while another berth holds it).
+    pub fn lock(&self) -> Result<StoreLock, StoreError> {
+        let path = self.root.join("store.lock");
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(io_err("open", &path))?;
+        let locked = nix::fcntl::Flock::lock(file, nix::fcntl::FlockArg::LockExclusive)
+            .map_err(|(_, errno)| io_err("lock", &path)(errno.into()))?;
+        Ok(StoreLock { _file: locked })
+    }
+
+    /// The index: every image, as stored.
+    pub fn images(&self) -> Result<Vec<ImageSummary>, StoreError> {
+        let path = self.index_path();
+        match std::fs::read(&path) {
+            Ok(bytes) => {
+                serde_json::from_slice(&bytes).map_err(|source| StoreError::Parse { path, source })
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Vec::new()),
+            Err(e) => Err(io_err("read", &path)(e)),
         }
-        let config: oci_spec::image::ImageConfiguration = serde_json::from_str(r#"{"architecture":"amd64","os":"linux","config":{"Cmd":["sh"]},"rootfs":{"type":"layers","diff_ids":[]},"history":[]}"#).unwrap();
+    }
+
+    fn write_index(&self, _lock: &StoreLock, images: &[ImageSummary]) -> Result<(), StoreError> {
+        let bytes = serde_json::to_vec_pretty(images).map_err(|source| StoreError::Parse {
+            path: self.index_path(),
+            source,
+        })?;
+        write_atomic(&self.index_path(), &bytes)
+    }
+
+    /// Find an image by name, full id, `sha256:<id>` or unique id prefix (see
+    /// [`find_image`]) and load its config.
+    pub fn resolve_image(&self, name_or_id: &str) -> Result<ImageRecord, StoreError> {
+        let images = self.images()?;
+        let (index, _) = find_image(&images, name_or_id)?;
+        self.load_record(images[index].clone())
+    }
+
+    /// Load an index entry's config.
+    pub fn load_record(&self, summary: ImageSummary) -> Result<ImageRecord, StoreError> {
+        let path = self.images_dir().join(&summary.id).join("config.json");
+        let bytes = std::fs::read(&path).map_err(io_err("read", &path))?;
+        let config = parse_config(&bytes).map_err(|source| StoreError::Parse { path, source })?;
         Ok(ImageRecord {
-            id: "f".repeat(64),
-            names: vec![n.into()],
-            layers: vec![n.into()],
+            id: summary.id,
+            names: summary.names,
+            digest: summary.digest,
+            created: summary.created,
+            size: summary.size,
+            layers: summary.layers,
             config,
         })
+    }
+
+    /// Store `bytes` as a blob; returns its digest.
+    pub fn put_blob(&self, bytes: &[u8]) -> Result<String, StoreError> {
+        let digest = layer::sha256_digest(bytes);
+        write_atomic(&self.blobs_dir().join(hex_of(&digest)), bytes)?;
+        Ok(digest)
+    }
+
+    /// Read a layer blob from `input` in one pass: keep the raw bytes as a blob, extract the
+    /// layer on top of `parent` (a chain id) and record it. An identical layer is stored once.
+    /// On error nothing but `.tmp-*` garbage is left, and only if the process dies. The
+    /// returned record's blob fields describe the blob just read, even when the layer was
+    /// already stored from another blob.
+    pub fn add_layer(
+        &self,
+        input: impl Read,
+        parent: Option<&str>,
+        warn: &mut dyn FnMut(String),
+    ) -> Result<LayerRecord, StoreError> {
+        let layers = self.layers_dir();
+        let tmp = layers.join(format!(".tmp-{}", random_name(16)?));
+        let diff = tmp.join("diff");
+        std::fs::create_dir(&tmp).map_err(io_err("create", &tmp))?;
+        let blob_tmp = self.blobs_dir().join(format!(".tmp-{}", random_name(16)?));
+        let result = (|| {
+            std::fs::create_dir(&diff).map_err(io_err("create", &diff))?;
+            let mut blob = std::fs::File::create(&blob_tmp).map_err(io_err("create", &blob_tmp))?;
+            let ingested = {
+                let mut writer = io::BufWriter::with_capacity(256 * 1024, &mut blob);
+                let ingested = layer::ingest(input, &mut writer, &diff, warn)?;
+                writer.flush().map_err(io_err("write", &blob_tmp))?;
+                ingested
+            };
+            blob.sync_all().map_err(io_err("sync", &blob_tmp))?;
+            drop(blob);
+            let mut record = self.finish_layer(&tmp, &blob_tmp, parent, &ingested)?;
+            // A layer stored earlier from another blob (say gzip instead of plain): the
+            // caller's manifest names the blob it gave us.
+            record.blob_digest = ingested.blob_digest.clone();
+            record.blob_size = ingested.blob_size;
+            record.media_type = ingested.compression.media_type().to_string();
+            Ok(record)
+        })();
+        if result.is_err() {
+            let _ = std::fs::remove_file(&blob_tmp);
+            let _ = std::fs::remove_dir_all(&tmp);
+        }
+        result
+    }
+
+    fn finish_layer(
+        &self,
+        tmp: &Path,
+        blob_tmp: &Path,
+        parent: Option<&str>,
+        ingested: &Ingested,
+    ) -> Result<LayerRecord, StoreError> {
+        let blob = self.blobs_dir().join(hex_of(&ingested.blob_digest));
+        std::fs::rename(blob_tmp, &blob).map_err(io_err("rename", blob_tmp))?;
+        let chain_id = layer::chain_id(parent, &ingested.diff_id);
+        let layers = self.layers_dir();
+        let final_dir = layers.join(hex_of(&chain_id));
+        if final_dir.join("layer.json").is_file() {
+            // Already stored (by an earlier import or another process): keep that copy.
+            let _ = std::fs::remove_dir_all(tmp);
+            return self.layer(&chain_id);
+        }
+        let short = random_name(26)?;
+        let record = LayerRecord {
+            diff_id: ingested.diff_id.clone(),
+            chain_id: chain_id.clone(),
+            parent: parent.map(str::to_string),
+            size: ingested.diff_size,
+            blob_digest: ingested.blob_digest.clone(),
+            blob_size: ingested.blob_size,
+            media_type: ingested.compression.media_type().to_string(),
+            link: format!("l/{short}"),
+        };
+        let json = serde_json::to_vec_pretty(&record).map_err(|source| StoreError::Parse {
+            path: tmp.join("layer.json"),
+            source,
+        })?;
+        write_atomic(&tmp.join("layer.json"), &json)?;
+        // The extracted files reach the disk before the layer appears under its final name.
+        let dir = std::fs::File::open(tmp).map_err(io_err("open", tmp))?;
+        nix::unistd::syncfs(std::os::fd::AsRawFd::as_raw_fd(&dir))
+            .map_err(|e| io_err("sync", tmp)(e.into()))?;
+        let link = layers.join(&record.link);
+        std::os::unix::fs::symlink(format!("../{}/diff", hex_of(&chain_id)), &link)
+            .map_err(io_err("create", &link))?;
+        match std::fs::rename(tmp, &final_dir) {
+            Ok(()) => Ok(record),
+            Err(e) if matches!(e.raw_os_error(), Some(libc::EEXIST | libc::ENOTEMPTY)) => {
+                // Another process stored the same layer first.
+                let _ = std::fs::remove_file(&link);
+                let _ = std::fs::remove_dir_all(tmp);
+                self.layer(&chain_id)
+            }
+            Err(e) => {
+                let _ = std::fs::remove_file(&link);
+                Err(io_err("rename", tmp)(e))
+            }
+        }
+    }
+
+    /// Record an image: its config and manifest blobs, `images/<id>/`, and the index entry.
+    /// `name` (a full reference) moves to this image from any other image that had it.
+    pub fn add_image(
+        &self,
+        config: &[u8],
+        manifest: &[u8],
+        name: Option<&str>,
+        layers: Vec<String>,
+    ) -> Result<ImageSummary, StoreError> {
+        let parsed = parse_config(config).map_err(|source| StoreError::Parse {
+            path: PathBuf::from("config.json"),
+            source,
+        })?;
+        let config_digest = self.put_blob(config)?;
+        let manifest_digest = self.put_blob(manifest)?;
+        let id = hex_of(&config_digest).to_string();
+        let created = parsed
+            .created()
+            .as_deref()
+            .and_then(|c| DateTime::parse_from_rfc3339(c).ok())
+            .map_or_else(Utc::now, |c| c.with_timezone(&Utc));
+
+        let dir = self.images_dir().join(&id);
+        if !dir.join("config.json").is_file() {
+            let tmp = self.images_dir().join(format!(".tmp-{}", random_name(16)?));
+            std::fs::create_dir(&tmp).map_err(io_err("create", &tmp))?;
+            let written = write_atomic(&tmp.join("config.json"), config)
+                .and_then(|()| write_atomic(&tmp.join("manifest.json"), manifest));
+            if let Err(e) = written {
+                let _ = std::fs::remove_dir_all(&tmp);
+                return Err(e);
+            }
+            if let Err(e) = std::fs::rename(&tmp, &dir) {
+                let _ = std::fs::remove_dir_all(&tmp);
+                if !matches!(e.raw_os_error(), Some(libc::EEXIST | libc::ENOTEMPTY)) {
+                    return Err(io_err("rename", &tmp)(e));
+                }
+            }
+        }
+
+        let lock = self.lock()?;
+        // Checked under the lock: a concurrent `rmi` removes layers only while holding it.
+        let mut size = 0;
+        for chain in &layers {
+            size += self.layer(chain)?.size;
+        }
+        let mut images = self.images()?;
+        if let Some(name) = name {
+            for image in &mut images {
+                image.names.retain(|n| n != name);
+            }
+        }
+        let summary = match images.iter_mut().find(|i| i.id == id) {
+            Some(existing) => {
+                if let Some(name) = name {
+                    existing.names.insert(0, name.to_string());
+                }
+                existing.clone()
+            }
+            None => {
+                let summary = ImageSummary {
+                    id,
+                    names: name.map(str::to_string).into_iter().collect(),
+                    digest: manifest_digest,
+                    created,
+                    size,
+                    layers,
+                };
+                images.push(summary.clone());
+                summary
+            }
+        };
+        self.write_index(&lock, &images)?;
+        Ok(summary)
+    }
+
+    /// Remove `name` from image `id`; returns the image as it is now.
+    pub fn untag(
+        &self,
+        lock: &StoreLock,
+        id: &str,
+        name: &str,
+    ) -> Result<ImageSummary, StoreError> {
+        let mut images = self.images()?;
+        let image =
+            images
+                .iter_mut()
+                .find(|i| i.id == id)
+                .ok_or_else(|| StoreError::ImageNotFound {
+                    name: id.to_string(),
+                })?;
+        image.names.retain(|n| n != name);
+        let now = image.clone();
+        self.write_index(lock, &images)?;
+        Ok(now)
+    }
+
+    /// Delete image `id`: the index entry first, then its directory, its blobs and the
+    /// layers no other image uses (each renamed to `.trash-*` before it is removed).
+    pub fn delete_image(&self, lock: &StoreLock, id: &str) -> Result<(), StoreError> {
+        let mut images = self.images()?;
+        let Some(pos) = images.iter().position(|i| i.id == id) else {
+            return Err(StoreError::ImageNotFound {
+                name: id.to_string(),
+            });
+        };
+        let gone = images.remove(pos);
+        self.write_index(lock, &images)?;
+
+        let used: HashSet<&str> = images
+            .iter()
+            .flat_map(|i| i.layers.iter().map(String::as_str))
+            .collect();
+        let mut unused_blobs = vec![format!("sha256:{}", gone.id)];
+        if !images.iter().any(|i| i.digest == gone.digest) {
+            unused_blobs.push(gone.digest.clone());
+        }
+        let layers = self.layers_dir();
+        for chain in gone.layers.iter().filter(|c| !used.contains(c.as_str())) {
+            let record = match self.layer(chain) {
+                Ok(r) => r,
+                Err(StoreError::LayerNotFound { .. }) => continue,
+                Err(e) => return Err(e),
+            };
+            let dir = layers.join(hex_of(chain));
+            let trash = layers.join(format!(".trash-{}", random_name(16)?));
+            std::fs::rename(&dir, &trash).map_err(io_err("rename", &dir))?;
+            let _ = std::fs::remove_file(layers.join(&record.link));
+            std::fs::remove_dir_all(&trash).map_err(io_err("remove", &trash))?;
+            unused_blobs.push(record.blob_digest);
+        }
+        unused_blobs.extend(self.manifest_layer_blobs(&gone.id));
+        // A blob may still back another image's manifest or another stored layer.
+        let mut kept_blobs = HashSet::new();
+        for image in &images {
+            kept_blobs.insert(format!("sha256:{}", image.id));
+            kept_blobs.insert(image.digest.clone());
+            kept_blobs.extend(self.manifest_layer_blobs(&image.id));
+            for chain in &image.layers {
+                if let Ok(r) = self.layer(chain) {
+                    kept_blobs.insert(r.blob_digest);
+                }
+            }
+        }
+        for digest in unused_blobs.iter().filter(|d| !kept_blobs.contains(*d)) {
+            let path = self.blobs_dir().join(hex_of(digest));
+            match std::fs::remove_file(&path) {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => return Err(io_err("remove", &path)(e)),
+            }
+        }
+        let dir = self.images_dir().join(&gone.id);
+        let trash = self
+            .images_dir()
+            .join(format!(".trash-{}", random_name(16)?));
+        match std::fs::rename(&dir, &trash) {
+            Ok(()) => std::fs::remove_dir_all(&trash).map_err(io_err("remove", &trash)),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(io_err("rename", &dir)(e)),
+        }
+    }
+}
+
+/// `.tmp-*` entries older than this are left over from a killed command.
+const STALE_TMP: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
+
+impl Store {
+    /// Remove what killed commands left behind: every `.trash-*` (only made while the lock
+    /// is held, so none is in use now) and `.tmp-*` entries older than a day (younger ones
+    /// may belong to an import still running).
+    pub fn collect_garbage(&self, _lock: &StoreLock) -> Result<(), StoreError> {
+        let now = std::time::SystemTime::now();
+        for dir in [
+            self.layers_dir(),
+            self.blobs_dir(),
+            self.images_dir(),
+            self.root.clone(),
+        ] {
+            let entries = match std::fs::read_dir(&dir) {
+                Ok(e) => e,
+                Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(io_err("read", &dir)(e)),
+            };
+            for entry in entries.flatten() {
+                let name = entry.file_name();
+                let name = name.to_string_lossy();
+                let stale = name.starts_with(".trash-")
+                    || (name.starts_with(".tmp-")
+                        && entry
+                            .metadata()
+                            .and_then(|m| m.modified())
+                            .ok()
+                            .and_then(|t| now.duration_since(t).ok())
+                            .is_some_and(|age| age > STALE_TMP));
+                if !stale {
+                    continue;
+                }
+                let path = entry.path();
+                let removed = if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                    std::fs::remove_dir_all(&path)
+                } else {
+                    std::fs::remove_file(&path)
+                };
+                removed.map_err(io_err("remove", &path))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The layer blob digests image `id`'s manifest names (empty if it cannot be read).
+    fn manifest_layer_blobs(&self, id: &str) -> Vec<String> {
+        let path = self.images_dir().join(id).join("manifest.json");
+        let Ok(bytes) = std::fs::read(path) else {
+            return Vec::new();
+        };
+        let Ok(manifest) = serde_json::from_slice::<serde_json::Value>(&bytes) else {
+            return Vec::new();
+        };
+        manifest["layers"]
+            .as_array()
+            .map(|layers| {
+                layers
+                    .iter()
+                    .filter_map(|l| l["digest"].as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// The hex part of `sha256:<hex>` (or the string itself).
+pub fn hex_of(digest: &str) -> &str {
+    digest.strip_prefix("sha256:").unwrap_or(digest)
+}
+
+fn is_hex(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// Find an image in the index, as podman does: a full id (or `sha256:<id>`), a full name, a
+/// short name (`localhost/NAME:TAG`, then docker.io's normalisation, then any stored name
+/// with that path), and finally a unique id prefix of at least 3 hex digits.
+pub fn find_image(images: &[ImageSummary], query: &str) -> Result<(usize, Match), StoreError> {
+    let not_found = || StoreError::ImageNotFound {
+        name: query.to_string(),
+    };
+    if let Some(hex) = query.strip_prefix("sha256:") {
+        if !is_hex(hex) {
+            return Err(not_found());
+        }
+        return find_by_prefix(images, query, hex);
+    }
+    if query.len() == 64 && is_hex(query) {
+        if let Some(i) = images.iter().position(|i| i.id == query) {
+            return Ok((i, Match::Id));
+        }
+        return Err(not_found());
+    }
+    if let Ok(reference) = Reference::parse(query) {
+        for candidate in lookup_candidates(&reference) {
+            if let Some(i) = images.iter().position(|i| i.names.contains(&candidate)) {
+                return Ok((i, Match::Name(candidate)));
+            }
+        }
+        if reference.domain().is_none() {
+            let want_tag = reference.tag().unwrap_or("latest");
+            let mut hits: Vec<(usize, String)> = Vec::new();
+            for (i, image) in images.iter().enumerate() {
+                for name in &image.names {
+                    let Ok(stored) = Reference::parse(name) else {
+                        continue;
+                    };
+                    let path_matches = stored.path() == reference.path()
+                        || stored.path().ends_with(&format!("/{}", reference.path()));
+                    let tag_matches = match reference.digest() {
+                        Some(d) => stored.digest() == Some(d) || image.digest == d,
+                        None => stored.tag() == Some(want_tag),
+                    };
+                    if path_matches && tag_matches {
+                        hits.push((i, name.clone()));
+                    }
+                }
+            }
+            hits.dedup_by_key(|h| h.0);
+            match hits.len() {
+                0 => {}
+                1 => {
+                    let (i, name) = hits.remove(0);
+                    return Ok((i, Match::Name(name)));
+                }
+                _ => {
+                    return Err(StoreError::Ambiguous {
+                        name: query.to_string(),
+                        candidates: hits.into_iter().map(|h| h.1).collect(),
+                    })
+                }
+            }
+        }
+    }
+    if query.len() >= 3 && is_hex(query) {
+        return find_by_prefix(images, query, query);
+    }
+    Err(not_found())
+}
+
+fn find_by_prefix(
+    images: &[ImageSummary],
+    query: &str,
+    prefix: &str,
+) -> Result<(usize, Match), StoreError> {
+    let hits: Vec<usize> = images
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| i.id.starts_with(prefix))
+        .map(|(n, _)| n)
+        .collect();
+    match hits.as_slice() {
+        [] => Err(StoreError::ImageNotFound {
+            name: query.to_string(),
+        }),
+        [one] => Ok((*one, Match::Id)),
+        many => Err(StoreError::Ambiguous {
+            name: query.to_string(),
+            candidates: many
+                .iter()
+                .map(|n| images[*n].id[..12].to_string())
+                .collect(),
+        }),
+    }
+}
+
+/// `n` random characters from `[A-Z0-9]`.
+pub fn random_name(n: usize) -> Result<String, StoreError> {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    let mut bytes = vec![0u8; n];
+    getrandom::getrandom(&mut bytes).map_err(|e| {
+        StoreError::Random(io::Error::from_raw_os_error(
+            e.raw_os_error().unwrap_or(libc::EIO),
+        ))
+    })?;
+    Ok(bytes
+        .iter()
+        .map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()]))
+        .collect())
+}
+
+/// Write `bytes` to `path` atomically: a `.tmp-*` file in the same directory, fsync, rename,
+/// then fsync the directory.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let tmp = dir.join(format!(".tmp-{}", random_name(16)?));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp).map_err(io_err("create", &tmp))?;
+        f.write_all(bytes).map_err(io_err("write", &tmp))?;
+        f.sync_all().map_err(io_err("sync", &tmp))?;
+        drop(f);
+        std::fs::rename(&tmp, path).map_err(io_err("rename", &tmp))?;
+        if let Ok(d) = std::fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn summary(id: char, names: &[&str]) -> ImageSummary {
+        ImageSummary {
+            id: id.to_string().repeat(64),
+            names: names.iter().map(|s| s.to_string()).collect(),
+            digest: format!("sha256:{}", "d".repeat(64)),
+            created: Utc::now(),
+            size: 1,
+            layers: vec![],
+        }
+    }
+
+    #[test]
+    fn lookup_by_name_id_and_prefix() {
+        let images = vec![
+            summary('a', &["localhost/busybox:latest"]),
+            summary('b', &["docker.io/library/alpine:3"]),
+            summary(
+                'c',
+                &["quay.io/team/tool:latest", "quay.io/other/tool:latest"],
+            ),
+        ];
+        let name = |q: &str| find_image(&images, q);
+        assert_eq!(
+            name("busybox").unwrap(),
+            (0, Match::Name("localhost/busybox:latest".into()))
+        );
+        assert_eq!(name("localhost/busybox").unwrap().0, 0);
+        assert_eq!(name("alpine:3").unwrap().0, 1);
+        assert_eq!(name("docker.io/alpine:3").unwrap().0, 1);
+        assert_eq!(name(&"b".repeat(64)).unwrap(), (1, Match::Id));
+        assert_eq!(name(&format!("sha256:{}", "b".repeat(64))).unwrap().0, 1);
+        assert_eq!(name("bbb").unwrap(), (1, Match::Id));
+        assert_eq!(name("sha256:ccc").unwrap(), (2, Match::Id));
+        // A short name found by path under another registry.
+        assert_eq!(name("team/tool").unwrap().0, 2);
+        // Two names with the path `tool` on the same image are not ambiguous.
+        assert_eq!(name("tool").unwrap().0, 2);
+        for missing in ["nope", "alpine", "ab", &"e".repeat(64), "sha256:zz"] {
+            let err = name(missing).unwrap_err();
+            assert_eq!(err.to_string(), format!("image not known: `{missing}`"));
+        }
+    }
+
+    #[test]
+    fn ambiguity_is_reported() {
+        let mut images = vec![
+            summary('a', &["quay.io/x/app:latest"]),
+            summary('b', &["ghcr.io/y/app:latest"]),
+        ];
+        images[1].id = format!("aaa{}", "b".repeat(61));
+        let err = find_image(&images, "app").unwrap_err();
+        assert!(matches!(err, StoreError::Ambiguous { .. }), "{err}");
+        assert!(err.to_string().contains("quay.io/x/app:latest"));
+        let err = find_image(&images, "aaa").unwrap_err();
+        assert!(matches!(err, StoreError::Ambiguous { .. }));
+    }
+
+    fn layer_tar(content: &[u8]) -> Vec<u8> {
+        let mut b = tar::Builder::new(Vec::new());
+        let mut h = tar::Header::new_gnu();
+        h.set_path("bin/sh").unwrap();
+        h.set_mode(0o755);
+        h.set_uid(0);
+        h.set_gid(0);
+        h.set_size(content.len() as u64);
+        h.set_cksum();
+        b.append(&h, content).unwrap();
+        b.into_inner().unwrap()
+    }
+
+    fn import(store: &Store, tar: &[u8], name: Option<&str>, created: &str) -> ImageSummary {
+        let layer = store.add_layer(tar, None, &mut |_| {}).unwrap();
+        let config = format!(
+            r#"{{"created":"{created}","architecture":"amd64","os":"linux","rootfs":{{"type":"layers","diff_ids":["{}"]}}}}"#,
+            layer.diff_id
+        );
+        store
+            .add_image(config.as_bytes(), b"{}", name, vec![layer.chain_id])
+            .unwrap()
+    }
+
+    #[test]
+    fn index_round_trip_layers_shared_and_deleted() {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = Store::open_at(tmp.path()).unwrap();
+        assert!(store.images().unwrap().is_empty());
+        let tar = layer_tar(b"#!");
+        let a = import(
+            &store,
+            &tar,
+            Some("localhost/a:latest"),
+            "2026-01-01T00:00:00Z",
+        );
+        let b = import(
+            &store,
+            &tar,
+            Some("localhost/b:latest"),
+            "2026-01-02T00:00:00Z",
+        );
+        assert_ne!(a.id, b.id);
+        assert_eq!(a.layers, b.layers, "identical layers are stored once");
+        let chain = a.layers[0].clone();
+        assert_eq!(chain, layer::sha256_digest(&tar));
+
+        // The record resolves with its config, and the layer link points at the diff.
+        let rec = store.resolve_image("a").unwrap();
+        assert_eq!(rec.id, a.id);
+        assert!(rec.config.history().is_empty());
+        let link = store.layer_link(&chain).unwrap();
+        assert!(link.to_string_lossy().starts_with("l/"));
+        assert_eq!(link.to_string_lossy().len(), 2 + 26);
+        let via_link = store.layers_dir().join(&link).join("bin/sh");
+        assert_eq!(std::fs::read(via_link).unwrap(), b"#!");
+        assert_eq!(
+            store.layer_diff(&chain),
+            store.layers_dir().join(hex_of(&chain)).join("diff")
+        );
+
+        // A name moves to the newest image that takes it.
+        let c = import(
+            &store,
+            &layer_tar(b"other"),
+            Some("localhost/a:latest"),
+            "2026-01-03T00:00:00Z",
+        );
+        let all = store.images().unwrap();
+        assert_eq!(all.len(), 3);
+        assert!(all.iter().find(|i| i.id == a.id).unwrap().names.is_empty());
+        assert_eq!(store.resolve_image("a").unwrap().id, c.id);
+
+        // Deleting `a` keeps the layer `b` still uses.
+        let lock = store.lock().unwrap();
+        store.delete_image(&lock, &a.id).unwrap();
+        assert!(store.layer_diff(&chain).is_dir());
+        store.delete_image(&lock, &b.id).unwrap();
+        assert!(!store.layer_diff(&chain).exists());
+        assert!(!store.layers_dir().join(&link).exists());
+        assert!(!store.blobs_dir().join(&a.id).exists());
+        assert!(!store.blobs_dir().join(hex_of(&chain)).exists());
+        assert!(!store.images_dir().join(&b.id).exists());
+        let after = store.untag(&lock, &c.id, "localhost/a:latest").unwrap();
+        assert!(after.names.is_empty());
+        drop(lock);
+        assert_eq!(store.images().unwrap().len(), 1);
+        let err = store.resolve_image("b").unwrap_err();
+        assert_eq!(err.to_string(), "image not known: `b`");
+        // No temporary garbage is left behind.
+        for dir in [store.layers_dir(), store.blobs_dir(), store.images_dir()] {
+            for e in std::fs::read_dir(dir).unwrap() {
+                let n = e.unwrap().file_name();
+                assert!(!n.to_string_lossy().starts_with('.'), "{n:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn refused_layer_leaves_nothing() {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = Store::open_at(tmp.path()).unwrap();
+        let mut b = tar::Builder::new(Vec::new());
+        let mut h = tar::Header::new_gnu();
+        h.as_old_mut().name[..7].copy_from_slice(b"../evil");
+        h.set_mode(0o644);
+        h.set_uid(0);
+        h.set_gid(0);
+        h.set_size(0);
+        h.set_cksum();
+        b.append(&h, &b""[..]).unwrap();
+        let tar = b.into_inner().unwrap();
+        let err = store.add_layer(&tar[..], None, &mut |_| {}).unwrap_err();
+        assert!(matches!(err, StoreError::Layer(LayerError::Refused { .. })));
+        assert!(!tmp.path().join("evil").exists());
+        let layers: Vec<_> = std::fs::read_dir(store.layers_dir())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(layers, [std::ffi::OsString::from("l")]);
+        assert_eq!(std::fs::read_dir(store.blobs_dir()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn garbage_is_collected() {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = Store::open_at(tmp.path()).unwrap();
+        let trash = store.layers_dir().join(".trash-X");
+        std::fs::create_dir_all(trash.join("diff/sub")).unwrap();
+        let fresh = store.blobs_dir().join(".tmp-fresh");
+        std::fs::write(&fresh, b"in progress").unwrap();
+        let old = store.blobs_dir().join(".tmp-old");
+        std::fs::write(&old, b"left over").unwrap();
+        let two_days_ago = std::time::SystemTime::now() - 2 * STALE_TMP;
+        std::fs::File::options()
+            .write(true)
+            .open(&old)
+            .unwrap()
+            .set_modified(two_days_ago)
+            .unwrap();
+        let lock = store.lock().unwrap();
+        store.collect_garbage(&lock).unwrap();
+        assert!(!trash.exists());
+        assert!(!old.exists());
+        assert!(fresh.exists());
+    }
+
+    #[test]
+    fn random_names_use_the_alphabet() {
+        let n = random_name(26).unwrap();
+        assert_eq!(n.len(), 26);
+        assert!(n
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()));
     }
 }

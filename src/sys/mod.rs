@@ -1,6 +1,7 @@
 //! The only module with `unsafe`: thin, documented wrappers over raw syscalls.
 
 pub mod channel;
+pub mod fs;
 pub mod inherit;
 pub mod mount;
 pub mod net;
