@@ -60,8 +60,22 @@ complete -c berth -n "__fish_berth_using_subcommand run" -s t -l tty -d 'Allocat
 complete -c berth -n "__fish_berth_using_subcommand run" -l read-only -d 'Make the container\'s root filesystem read-only'
 complete -c berth -n "__fish_berth_using_subcommand run" -l init -d 'Run berth\'s reaping init as PID 1, with the command as its child'
 complete -c berth -n "__fish_berth_using_subcommand run" -l privileged -d 'Give the container every capability and no seccomp filter, masked or read-only paths'
+complete -c berth -n "__fish_berth_using_subcommand import" -s c -l change -d 'Apply a Dockerfile instruction: CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, STOPSIGNAL, USER, VOLUME or WORKDIR (repeatable)' -r
+complete -c berth -n "__fish_berth_using_subcommand import" -s m -l message -d 'Set the comment of the image\'s history entry' -r
+complete -c berth -n "__fish_berth_using_subcommand import" -l os -d 'Set the OS of the image (default: linux)' -r
+complete -c berth -n "__fish_berth_using_subcommand import" -l arch -d 'Set the architecture of the image (Go names: amd64, arm64…; default: this machine\'s)' -r
+complete -c berth -n "__fish_berth_using_subcommand import" -l variant -d 'Set the architecture variant of the image (e.g. v8)' -r
+complete -c berth -n "__fish_berth_using_subcommand import" -s q -l quiet -d 'Print only the image id (it is all berth prints anyway)'
 complete -c berth -n "__fish_berth_using_subcommand import" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand images" -l format -d 'Output format: `json` or `table`' -r
+complete -c berth -n "__fish_berth_using_subcommand images" -s a -l all -d 'Show all images (berth stores no intermediate images, so this changes nothing)'
+complete -c berth -n "__fish_berth_using_subcommand images" -s q -l quiet -d 'Print only the image ids'
+complete -c berth -n "__fish_berth_using_subcommand images" -l no-trunc -d 'Do not truncate image ids'
+complete -c berth -n "__fish_berth_using_subcommand images" -s n -l noheading -d 'Do not print the column headings'
 complete -c berth -n "__fish_berth_using_subcommand images" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand rmi" -s a -l all -d 'Remove all images'
+complete -c berth -n "__fish_berth_using_subcommand rmi" -s f -l force -d 'Also remove the (stopped) containers using the images, and images with several names'
+complete -c berth -n "__fish_berth_using_subcommand rmi" -s i -l ignore -d 'Ignore images that do not exist'
 complete -c berth -n "__fish_berth_using_subcommand rmi" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand ps" -s n -l last -d 'Show the N latest created containers (all states)' -r
 complete -c berth -n "__fish_berth_using_subcommand ps" -l format -d 'Output format: `json` (table by default)' -r
