@@ -77,6 +77,13 @@ ensure_ranges() {
     done
 }
 
+# /dev/fuse is 0666 wherever udev runs; machines without udev (containers, small VMs) leave
+# it 0600, and fuse-overlayfs cannot open it.
+if [ -c /dev/fuse ] && [ "$(stat -c %a /dev/fuse)" != 666 ]; then
+    echo "setup: chmod 0666 /dev/fuse"
+    chmod 0666 /dev/fuse
+fi
+
 ensure_ranges "$TEST_USER"
 [ "$invoker" = "$TEST_USER" ] || ensure_ranges "$invoker"
 

@@ -7,6 +7,7 @@
 mod util;
 
 mod cli;
+mod containers;
 mod hostile;
 mod images;
 mod import;

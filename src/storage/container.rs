@@ -105,12 +105,17 @@ impl ContainerState {
     }
 }
 
-/// Field 22 of /proc/PID/stat: when the process started, in clock ticks since boot.
+/// Field 22 of /proc/PID/stat: when the process started, in clock ticks since boot. `None`
+/// when the process is gone, or is a zombie nobody has reaped yet (it is dead all the same).
 pub fn process_start_time(pid: i32) -> Option<u64> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     // The command name (field 2) may contain spaces and parentheses: skip past its end.
     let rest = &stat[stat.rfind(')')? + 1..];
-    rest.split_whitespace().nth(19)?.parse().ok()
+    let mut fields = rest.split_whitespace();
+    if matches!(fields.next(), Some("Z" | "X")) {
+        return None;
+    }
+    fields.nth(18)?.parse().ok()
 }
 
 /// One container's directory.

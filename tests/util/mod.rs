@@ -49,6 +49,8 @@ pub enum Need {
     UserNs,
     /// `setsid` from util-linux, for giving berth a controlling terminal.
     Setsid,
+    /// fuse-overlayfs is installed and /dev/fuse is usable by everyone.
+    Fuse,
 }
 
 /// Returns true when the machine has `need`. Otherwise prints `skipped: <why>` and returns
@@ -117,6 +119,21 @@ fn missing(need: Need) -> Option<String> {
         Need::Setsid => find_in_path("setsid")
             .is_none()
             .then(|| "`setsid` (util-linux) is not installed".to_owned()),
+        Need::Fuse => {
+            use std::os::unix::fs::PermissionsExt;
+            if find_in_path("fuse-overlayfs").is_none() {
+                Some("fuse-overlayfs is not installed (apt install fuse-overlayfs)".to_owned())
+            } else if !fs::metadata("/dev/fuse")
+                .is_ok_and(|m| m.permissions().mode() & 0o006 == 0o006)
+            {
+                Some(
+                    "/dev/fuse is not usable by unprivileged users (run scripts/setup.sh)"
+                        .to_owned(),
+                )
+            } else {
+                None
+            }
+        }
     }
 }
 

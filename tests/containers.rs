@@ -1,0 +1,177 @@
+//! `ps` and `rm`, honest state, and the fuse-overlayfs rootfs.
+
+use std::time::Duration;
+
+use nix::sys::signal::Signal;
+
+use crate::util::{unique, wait_until, Env};
+
+#[test]
+fn ps_lists_running_and_exited_containers() {
+    let Some(env) = Env::rootless() else { return };
+    env.import_busybox();
+    env.berth(["run", "--name", "done", "busybox", "sh", "-c", "exit 4"])
+        .output()
+        .code(4);
+    let out = env.berth(["ps", "-a"]).output();
+    out.success();
+    let lines = out.stdout_lines();
+    assert!(
+        lines[0].starts_with("CONTAINER ID  IMAGE"),
+        "podman's header: {lines:?}"
+    );
+    let row = lines
+        .iter()
+        .find(|l| l.ends_with("done"))
+        .expect("a row for `done`");
+    assert!(row.contains("Exited (4)"), "status column: {row}");
+    assert!(
+        row.contains("localhost/busybox:latest"),
+        "image column: {row}"
+    );
+    // Without -a only running containers are listed.
+    env.berth(["ps"]).output().success().stdout_lacks("done");
+
+    let mut running = env
+        .berth([
+            "run",
+            "--name",
+            "up",
+            "busybox",
+            "sh",
+            "-c",
+            "echo ready; sleep 60",
+        ])
+        .spawn();
+    running.wait_for_line("ready");
+    let out = env.berth(["ps", "--format", "json"]).output();
+    out.success();
+    let rows: serde_json::Value = serde_json::from_str(&out.stdout()).expect("JSON");
+    let rows = rows.as_array().expect("an array");
+    assert_eq!(rows.len(), 1, "only the running container: {rows:?}");
+    assert_eq!(rows[0]["Names"][0], "up");
+    assert_eq!(rows[0]["State"], "running");
+    let ids = env.berth(["ps", "-aq"]).output();
+    assert_eq!(ids.success().stdout_lines().len(), 2);
+    running.signal(Signal::SIGKILL);
+    let _ = running.wait();
+}
+
+#[test]
+fn rm_removes_exited_and_refuses_running_without_force() {
+    let Some(env) = Env::rootless() else { return };
+    env.import_busybox();
+    // A container that wrote files as a subordinate id: only the session can delete them.
+    env.berth([
+        "run",
+        "--name",
+        "gone",
+        "busybox",
+        "sh",
+        "-c",
+        "mkdir -p /data && chown 1000:1000 /data && touch /data/f && chmod 700 /data",
+    ])
+    .output()
+    .success();
+    env.berth(["rm", "gone"])
+        .output()
+        .success()
+        .stdout_eq("gone\n");
+    assert!(env.container_ids().is_empty());
+    env.berth(["rm", "gone"])
+        .output()
+        .code(1)
+        .stderr_contains("gone");
+    env.berth(["rm", "--ignore", "gone"]).output().success();
+
+    let marker = unique("busy");
+    let script = format!("echo ready; sleep 300; : {marker}");
+    let mut running = env
+        .berth(["run", "--name", "busy", "busybox", "sh", "-c", &script])
+        .spawn();
+    running.wait_for_line("ready");
+    env.berth(["rm", "busy"])
+        .output()
+        .code(2)
+        .stderr_contains("running");
+    env.berth(["rm", "-f", "busy"]).output().success();
+    let _ = running.wait();
+    assert!(env.container_ids().is_empty());
+    assert!(
+        wait_until(Duration::from_secs(10), || Env::processes_with(&marker)
+            .is_empty()),
+        "rm -f leaves no container process"
+    );
+}
+
+#[test]
+fn a_container_whose_monitor_died_is_not_running() {
+    let Some(env) = Env::rootless() else { return };
+    env.import_busybox();
+    let marker = unique("orphan");
+    let script = format!("echo ready; sleep 300; : {marker}");
+    let mut running = env
+        .berth(["run", "--name", "orphan", "busybox", "sh", "-c", &script])
+        .spawn();
+    running.wait_for_line("ready");
+    // Kill the session (berth's monitor), not the container.
+    let session = Env::processes_with(&env.data_home.to_string_lossy())
+        .into_iter()
+        .filter(|pid| *pid != running.pid())
+        .filter(|pid| {
+            std::fs::read_to_string(format!("/proc/{pid}/comm"))
+                .is_ok_and(|c| c.trim() == "berth:[session]")
+        })
+        .collect::<Vec<_>>();
+    assert_eq!(session.len(), 1, "one session process: {session:?}");
+    nix::sys::signal::kill(nix::unistd::Pid::from_raw(session[0]), Signal::SIGKILL).unwrap();
+    let _ = running.wait();
+    assert!(
+        wait_until(Duration::from_secs(10), || Env::processes_with(&marker)
+            .is_empty()),
+        "the container dies with its monitor"
+    );
+    let out = env.berth(["ps", "-a"]).output();
+    out.success();
+    let row = out
+        .stdout_lines()
+        .into_iter()
+        .find(|l| l.ends_with("orphan"))
+        .expect("a row");
+    assert!(
+        row.contains("Exited (-1)"),
+        "an unknown exit, not running: {row}"
+    );
+    env.berth(["ps"]).output().success().stdout_lacks("orphan");
+    env.berth(["rm", "orphan"]).output().success();
+}
+
+#[test]
+fn fuse_overlayfs_rootfs() {
+    let Some(env) = Env::rootless() else { return };
+    if !crate::util::require(crate::util::Need::Fuse) {
+        return;
+    }
+    env.import_busybox();
+    let out = env
+        .berth([
+            "run", "--rm", "busybox", "sh", "-c",
+            "grep ' / ' /proc/mounts; echo changed > /bin/new; cat /bin/new; rm /bin/busybox.not-there 2>/dev/null; ls /bin/sh",
+        ])
+        .env("BERTH_OVERLAY", "fuse")
+        .output();
+    out.success()
+        .stdout_contains("fuse-overlayfs")
+        .stdout_contains("changed\n")
+        .stdout_contains("/bin/sh");
+    env.berth(["__probe-overlay"])
+        .env("BERTH_OVERLAY", "fuse")
+        .output()
+        .success()
+        .stdout_eq("fuse\n");
+    // The default on this kernel is the kernel overlay.
+    env.berth(["run", "--rm", "busybox", "grep", " / ", "/proc/mounts"])
+        .output()
+        .success()
+        .stdout_contains("overlay");
+}
