@@ -27,7 +27,14 @@ if [ -z "${BERTH_BIN:-}" ]; then
 fi
 
 work="$(mktemp -d /tmp/berth-bench.XXXXXX)"
-trap 'rm -rf "$work" 2>/dev/null || true' EXIT
+cleanup() {
+    # podman leaves a pause process per runtime directory; end it with the run.
+    if [ -f "$work/podman/run/libpod/tmp/pause.pid" ]; then
+        kill "$(cat "$work/podman/run/libpod/tmp/pause.pid")" 2>/dev/null || true
+    fi
+    rm -rf "$work" 2>/dev/null || true
+}
+trap cleanup EXIT
 chmod 755 "$work"
 
 # The same busybox tree for every contender.
@@ -74,13 +81,18 @@ floor_cmd="${as_user[*]} unshare -Urpf --mount-proc chroot $rootfs /bin/true"
 podman_cmd=""
 podman_note="not installed"
 if command -v podman >/dev/null; then
-    if "${as_user[@]}" "${penv[@]}" podman import -q "$work/busybox.tar" busybox >/dev/null 2>"$work/podman.err" \
-       && "${as_user[@]}" "${penv[@]}" podman run --rm --network none busybox true 2>>"$work/podman.err"; then
-        podman_cmd="${as_user[*]} ${penv[*]} podman run --rm --network none busybox true"
-        podman_note="$(podman --version)"
-    else
-        podman_note="could not run here: $(grep -m1 -i error "$work/podman.err" || tail -n1 "$work/podman.err")"
+    if "${as_user[@]}" "${penv[@]}" podman import -q "$work/busybox.tar" busybox >/dev/null 2>"$work/podman.err"; then
+        # crun refuses hybrid cgroup machines; runc with cgroupfs runs there.
+        for flags in "" "--runtime runc --cgroup-manager=cgroupfs"; do
+            # shellcheck disable=SC2086
+            if "${as_user[@]}" "${penv[@]}" podman $flags run --rm --network none busybox true 2>>"$work/podman.err"; then
+                podman_cmd="${as_user[*]} ${penv[*]} podman $flags run --rm --network none busybox true"
+                podman_note="$(podman --version)${flags:+ ($flags)}"
+                break
+            fi
+        done
     fi
+    [ -n "$podman_cmd" ] || podman_note="could not run here: $(grep -m1 -i error "$work/podman.err" || tail -n1 "$work/podman.err")"
 fi
 
 # median (seconds) of each command, from hyperfine's CSV export.

@@ -16,6 +16,22 @@ pub struct RunArgs {
     #[arg(long)]
     pub rm: bool,
 
+    /// Run in the background and print the container id
+    #[arg(short, long)]
+    pub detach: bool,
+
+    /// Restart policy: no, on-failure[:N], always, unless-stopped
+    #[arg(long, value_name = "POLICY")]
+    pub restart: Option<String>,
+
+    /// Signal that stops the container (default: the image's StopSignal, else SIGTERM)
+    #[arg(long, value_name = "SIGNAL")]
+    pub stop_signal: Option<String>,
+
+    /// Seconds `stop` waits before it kills the container (default 10)
+    #[arg(long, value_name = "SECONDS")]
+    pub stop_timeout: Option<u32>,
+
     /// Assign a name to the container
     #[arg(long, value_name = "NAME")]
     pub name: Option<String>,

@@ -13,7 +13,7 @@ pub fn execute(args: RunArgs, stage: Stage) -> Result<()> {
     match stage {
         // Usage errors are caught above, before anything is spawned.
         Stage::Host => crate::userns::session::run_in_session(),
-        Stage::Session(_) => match crate::run::spawn::run(&opts)? {
+        Stage::Session(link) => match crate::run::spawn::run(&opts, &link)? {
             0 => Ok(()),
             code => Err(Error::Exit(code)),
         },

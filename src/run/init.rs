@@ -25,9 +25,13 @@ pub struct InitContext<'a> {
     /// The user's terminal size, applied to the pty before the command starts (so that a
     /// quick `stty size` never sees 0x0).
     pub winsize: Option<crate::sys::tty::WinSize>,
+    /// stdout and stderr for a detached container (pipes to its monitor); `None` passes the
+    /// session's own stdio through.
+    pub stdio: Option<(OwnedFd, OwnedFd)>,
 }
 
-type StepResult<T = ()> = Result<T, InitFailure>;
+/// The result of an init step.
+pub type StepResult<T = ()> = Result<T, InitFailure>;
 
 fn fail(step: Step, what: impl Into<String>, err: &io::Error) -> InitFailure {
     InitFailure {
@@ -57,7 +61,8 @@ pub fn container_main(ctx: InitContext<'_>) -> ! {
     crate::sys::process::exit_now(code)
 }
 
-enum Never {}
+/// A step sequence that only returns on failure.
+pub enum Never {}
 
 fn run_steps(ctx: &InitContext<'_>) -> StepResult<Never> {
     let plan = ctx.plan;
@@ -203,22 +208,30 @@ fn run_steps(ctx: &InitContext<'_>) -> StepResult<Never> {
     // 9. The terminal, or stdio.
     setup_stdio(ctx)?;
 
+    become_process(&plan.process, ctx.seccomp, ctx.supported_caps, &ctx.chan)
+}
+
+/// Steps 10 to 15: resolve the user, change directory, set ids, capabilities, no_new_privs
+/// and seccomp, and exec the process. The container init runs them after its mounts; `exec`
+/// runs them after joining a running container's namespaces.
+pub fn become_process(
+    process: &super::plan::Process,
+    seccomp: Option<&crate::run::seccomp::SeccompProgram>,
+    supported_caps: &caps::CapsHashSet,
+    chan: &Channel,
+) -> StepResult<Never> {
     // 10. The user, from the container's own /etc/passwd and /etc/group.
     let passwd = std::fs::read_to_string("/etc/passwd").ok();
     let group = std::fs::read_to_string("/etc/group").ok();
-    let user = super::user::resolve(
-        plan.process.user.as_ref(),
-        passwd.as_deref(),
-        group.as_deref(),
-    )
-    .map_err(|e| InitFailure {
-        step: Step::ResolveUser,
-        what: e.to_string(),
-        errno: None,
-    })?;
+    let user = super::user::resolve(process.user.as_ref(), passwd.as_deref(), group.as_deref())
+        .map_err(|e| InitFailure {
+            step: Step::ResolveUser,
+            what: e.to_string(),
+            errno: None,
+        })?;
 
     // 11. The working directory (created when missing, as podman does).
-    let cwd = Path::new(&plan.process.cwd);
+    let cwd = Path::new(&process.cwd);
     if let Err(e) = std::env::set_current_dir(cwd) {
         if e.kind() != io::ErrorKind::NotFound {
             return Err(fail(Step::Chdir, format!("chdir `{}`", cwd.display()), &e));
@@ -233,8 +246,8 @@ fn run_steps(ctx: &InitContext<'_>) -> StepResult<Never> {
 
     // 13. Bounding set (needs CAP_SETPCAP, so before the id change), then groups and ids,
     //     keeping the permitted set across the change away from uid 0.
-    let caps_plan = &plan.process.caps;
-    for cap in ctx.supported_caps {
+    let caps_plan = &process.caps;
+    for cap in supported_caps {
         if !caps_plan.bounding.contains(cap) {
             caps::drop(None, CapSet::Bounding, *cap).map_err(|e| InitFailure {
                 step: Step::Capabilities,
@@ -258,11 +271,11 @@ fn run_steps(ctx: &InitContext<'_>) -> StepResult<Never> {
 
     // 15a. no_new_privs when asked, then the seccomp filter: without no_new_privs loading a
     //      filter needs CAP_SYS_ADMIN, which we still hold here and drop in 14.
-    if plan.process.no_new_privs {
+    if process.no_new_privs {
         crate::sys::process::set_no_new_privs()
             .map_err(|e| fail(Step::NoNewPrivs, "prctl(PR_SET_NO_NEW_PRIVS)", &e))?;
     }
-    if let Some(program) = ctx.seccomp {
+    if let Some(program) = seccomp {
         crate::sys::seccomp::install(program)
             .map_err(|e| fail(Step::Seccomp, "seccomp(SECCOMP_SET_MODE_FILTER)", &e))?;
     }
@@ -293,7 +306,7 @@ fn run_steps(ctx: &InitContext<'_>) -> StepResult<Never> {
         .map_err(|e| fail(Step::SetIds, "clear keep-caps", &e))?;
 
     // 15b. execve, through berth's reaping init when asked.
-    let mut env: Vec<(String, String)> = plan.process.env.clone();
+    let mut env: Vec<(String, String)> = process.env.clone();
     if !env.iter().any(|(k, _)| k == "HOME") {
         env.push((
             "HOME".into(),
@@ -305,13 +318,13 @@ fn run_steps(ctx: &InitContext<'_>) -> StepResult<Never> {
         .find(|(k, _)| k == "PATH")
         .map(|(_, v)| v.clone())
         .unwrap_or_default();
-    let program = &plan.process.args[0];
+    let program = &process.args[0];
     let exe = find_executable(program, &path_var).ok_or_else(|| InitFailure {
         step: Step::Exec,
         what: format!("executable file `{program}` not found in $PATH"),
         errno: Some(libc::ENOENT),
     })?;
-    let argv = cstrings(plan.process.args.iter().map(String::as_str), Step::Exec)?;
+    let argv = cstrings(process.args.iter().map(String::as_str), Step::Exec)?;
     let envp = cstrings(
         env.iter()
             .map(|(k, v)| format!("{k}={v}"))
@@ -326,8 +339,8 @@ fn run_steps(ctx: &InitContext<'_>) -> StepResult<Never> {
         errno: None,
     })?;
 
-    if plan.process.init {
-        super::reaper::start(&ctx.chan)?;
+    if process.init {
+        super::reaper::start(chan)?;
     }
     crate::sys::process::reset_signals();
     let err = crate::sys::process::execve(&path, &argv, &envp);
@@ -529,10 +542,18 @@ fn setup_stdio(ctx: &InitContext<'_>) -> StepResult {
         for target in 0..=2 {
             dup_onto(&slave, target)?;
         }
-    } else if !process.stdin {
-        let null = std::fs::File::open("/dev/null")
-            .map_err(|e| fail(Step::Terminal, "open `/dev/null`", &e))?;
-        dup_onto(&OwnedFd::from(null), 0)?;
+    } else {
+        if let Some((out, err)) = &ctx.stdio {
+            dup_onto(out, 1)?;
+            dup_onto(err, 2)?;
+        }
+        // A detached container has nothing to read from; a foreground one without -i
+        // neither, as podman has it.
+        if !process.stdin || ctx.stdio.is_some() {
+            let null = std::fs::File::open("/dev/null")
+                .map_err(|e| fail(Step::Terminal, "open `/dev/null`", &e))?;
+            dup_onto(&OwnedFd::from(null), 0)?;
+        }
     }
     Ok(())
 }

@@ -3,6 +3,7 @@
 
 pub mod caps;
 pub mod init;
+pub mod logs;
 pub mod options;
 pub mod plan;
 pub mod reaper;

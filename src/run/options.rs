@@ -46,6 +46,65 @@ pub enum OptionsError {
     Entrypoint(String),
     #[error("invalid image reference ``: an image name is required")]
     NoImage,
+    #[error("invalid --restart `{0}`: expected no, on-failure[:N], always or unless-stopped")]
+    Restart(String),
+    #[error("invalid signal `{0}`")]
+    Signal(String),
+    #[error("--rm and --restart `{0}` cannot be used together")]
+    RmRestart(String),
+}
+
+/// When the monitor starts a container again after it exits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum RestartPolicy {
+    No,
+    /// On a non-zero exit, at most N times (unlimited when `None`).
+    OnFailure(Option<u32>),
+    Always,
+    UnlessStopped,
+}
+
+impl RestartPolicy {
+    /// Parse podman's spelling.
+    pub fn parse(text: &str) -> Option<Self> {
+        Some(match text.split_once(':') {
+            None if text.is_empty() || text == "no" => RestartPolicy::No,
+            None if text == "always" => RestartPolicy::Always,
+            None if text == "unless-stopped" => RestartPolicy::UnlessStopped,
+            None if text == "on-failure" => RestartPolicy::OnFailure(None),
+            Some(("on-failure", n)) => RestartPolicy::OnFailure(Some(n.parse().ok()?)),
+            _ => return None,
+        })
+    }
+
+    /// Should a container that exited with `code`, after `restarts` restarts, start again?
+    /// A container stopped by the user never restarts.
+    pub fn should_restart(self, code: i32, restarts: u32, stopped_by_user: bool) -> bool {
+        if stopped_by_user {
+            return false;
+        }
+        match self {
+            RestartPolicy::No => false,
+            RestartPolicy::Always | RestartPolicy::UnlessStopped => true,
+            RestartPolicy::OnFailure(limit) => code != 0 && limit.is_none_or(|n| restarts < n),
+        }
+    }
+}
+
+/// A signal by name (`TERM`, `SIGTERM`) or number.
+pub fn parse_signal(text: &str) -> Option<i32> {
+    if let Ok(n) = text.parse::<i32>() {
+        return (1..=64).contains(&n).then_some(n);
+    }
+    let upper = text.to_ascii_uppercase();
+    let name = if upper.starts_with("SIG") {
+        upper
+    } else {
+        format!("SIG{upper}")
+    };
+    name.parse::<nix::sys::signal::Signal>()
+        .ok()
+        .map(|s| s as i32)
 }
 
 /// Who the container's process runs as, before resolving names in its /etc/passwd.
@@ -150,6 +209,11 @@ pub struct RunOptions {
     pub seccomp: SeccompChoice,
     pub userns: UsernsMode,
     pub network: NetworkMode,
+    pub detach: bool,
+    pub restart: RestartPolicy,
+    /// `--stop-signal`, as a number.
+    pub stop_signal: Option<i32>,
+    pub stop_timeout: Option<u32>,
 }
 
 impl RunOptions {
@@ -246,7 +310,24 @@ impl RunOptions {
             Some(e) if e.is_empty() => Some(Vec::new()),
             Some(e) => Some(vec![e]),
         };
+        let restart = match args.restart.as_deref() {
+            None => RestartPolicy::No,
+            Some(r) => {
+                RestartPolicy::parse(r).ok_or_else(|| OptionsError::Restart(r.to_string()))?
+            }
+        };
+        if args.rm && restart != RestartPolicy::No {
+            return Err(OptionsError::RmRestart(args.restart.unwrap_or_default()));
+        }
+        let stop_signal = match args.stop_signal.as_deref() {
+            None => None,
+            Some(s) => Some(parse_signal(s).ok_or_else(|| OptionsError::Signal(s.to_string()))?),
+        };
         Ok(RunOptions {
+            detach: args.detach,
+            restart,
+            stop_signal,
+            stop_timeout: args.stop_timeout,
             image,
             command,
             entrypoint,
@@ -502,6 +583,33 @@ mod tests {
         assert!(opts(&["--name=-bad", "i"]).is_err());
         assert!(opts(&["--name", "good.name_1", "i"]).is_ok());
         assert!(opts(&["-w", "rel", "i"]).is_err());
+    }
+
+    #[test]
+    fn restart_policies() {
+        assert_eq!(
+            RestartPolicy::parse("on-failure:2"),
+            Some(RestartPolicy::OnFailure(Some(2)))
+        );
+        assert_eq!(RestartPolicy::parse("always"), Some(RestartPolicy::Always));
+        assert_eq!(RestartPolicy::parse("sometimes"), None);
+        let p = RestartPolicy::OnFailure(Some(2));
+        assert!(p.should_restart(1, 0, false));
+        assert!(p.should_restart(1, 1, false));
+        assert!(!p.should_restart(1, 2, false));
+        assert!(!p.should_restart(0, 0, false));
+        assert!(!RestartPolicy::Always.should_restart(1, 0, true));
+        assert!(opts(&["--rm", "--restart", "always", "i"]).is_err());
+        assert!(opts(&["--restart", "bogus", "i"]).is_err());
+    }
+
+    #[test]
+    fn signals() {
+        assert_eq!(parse_signal("TERM"), Some(15));
+        assert_eq!(parse_signal("sigkill"), Some(9));
+        assert_eq!(parse_signal("10"), Some(10));
+        assert_eq!(parse_signal("NOPE"), None);
+        assert!(opts(&["--stop-signal", "NOPE", "i"]).is_err());
     }
 
     #[test]

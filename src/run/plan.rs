@@ -156,18 +156,7 @@ pub fn build(input: &PlanInput<'_>) -> Result<Plan, PlanError> {
     let opts = input.opts;
     let image = input.image;
 
-    // Entrypoint and command as docker combines them: an overridden entrypoint also drops
-    // the image's Cmd.
-    let (entrypoint, cmd) = match (&opts.entrypoint, &opts.command) {
-        (Some(ep), Some(cmd)) => (ep.clone(), cmd.clone()),
-        (Some(ep), None) => (ep.clone(), Vec::new()),
-        (None, Some(cmd)) => (image.entrypoint.clone(), cmd.clone()),
-        (None, None) => (image.entrypoint.clone(), image.cmd.clone()),
-    };
-    let args: Vec<String> = entrypoint.into_iter().chain(cmd).collect();
-    if args.is_empty() {
-        return Err(PlanError::NoCommand);
-    }
+    let args = process_args(opts, image)?;
 
     let hostname = match (&opts.hostname, opts.network) {
         (Some(h), _) => h.clone(),
@@ -314,6 +303,22 @@ pub fn build(input: &PlanInput<'_>) -> Result<Plan, PlanError> {
             init: opts.init,
         },
     })
+}
+
+/// The container's argv: entrypoint and command as docker combines them (an overridden
+/// entrypoint also drops the image's Cmd).
+pub fn process_args(opts: &RunOptions, image: &ImageDefaults) -> Result<Vec<String>, PlanError> {
+    let (entrypoint, cmd) = match (&opts.entrypoint, &opts.command) {
+        (Some(ep), Some(cmd)) => (ep.clone(), cmd.clone()),
+        (Some(ep), None) => (ep.clone(), Vec::new()),
+        (None, Some(cmd)) => (image.entrypoint.clone(), cmd.clone()),
+        (None, None) => (image.entrypoint.clone(), image.cmd.clone()),
+    };
+    let args: Vec<String> = entrypoint.into_iter().chain(cmd).collect();
+    if args.is_empty() {
+        return Err(PlanError::NoCommand);
+    }
+    Ok(args)
 }
 
 fn mount(kind: MountKind, target: &str) -> Mount {

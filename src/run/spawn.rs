@@ -1,5 +1,7 @@
-//! The session's side of `berth run`: record the container, mount its rootfs, clone C with
-//! its namespaces, start it, and supervise it until it exits.
+//! The session's side of `berth run`, `create` and `start`: record the container, mount its
+//! rootfs, clone C with its namespaces, start it, and supervise it until it exits. A
+//! detached container keeps its session as its monitor (berth's conmon): it writes the logs,
+//! records the exit, and applies `--rm` and the restart policy.
 
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
 use std::path::{Path, PathBuf};
@@ -11,8 +13,10 @@ use nix::sys::signal::{SigSet, SigmaskHow, Signal};
 use nix::sys::signalfd::{SfdFlags, SignalFd};
 use nix::sys::wait::WaitStatus;
 
+use super::logs::{LogWriter, Stream};
 use super::options::{RunOptions, SeccompChoice, UserSpec, UsernsMode};
 use super::plan::{self, ImageDefaults, Plan, PlanInput};
+use super::seccomp::SeccompProgram;
 use super::sync::{FromInit, ToInit};
 use crate::config::{Config, Paths};
 use crate::error::{Context, Error, HintContext, Result};
@@ -21,56 +25,88 @@ use crate::storage::overlay::{self, OverlaySpec};
 use crate::storage::Store;
 use crate::sys::channel::Channel;
 use crate::sys::process::{clone3, Forked};
-use crate::userns::session::FORWARDED;
+use crate::userns::session::{SessionLink, FORWARDED};
 
-/// Run a container in the foreground and return its exit status.
-pub fn run(opts: &RunOptions) -> Result<i32> {
+/// The file in a container's directory that says `stop` ended it (no restart).
+pub const STOPPED_MARK: &str = "stopped-by-user";
+
+/// A container ready to start: its record, options, plan, seccomp program and rootfs.
+pub struct Prepared {
+    pub paths: Paths,
+    pub config: Config,
+    pub store_root: PathBuf,
+    pub ctr: Container,
+    pub opts: RunOptions,
+    pub plan: Plan,
+    pub seccomp: Option<SeccompProgram>,
+    pub overlay: OverlaySpec,
+    pub supported: caps::CapsHashSet,
+}
+
+/// `berth run`: create the container and start it, in the foreground or detached.
+pub fn run(opts: &RunOptions, link: &SessionLink) -> Result<i32> {
+    let ctr = create(opts)?;
+    let prepared = match prepare(ctr.clone()) {
+        Ok(p) => p,
+        Err(e) => {
+            finish(&ctr, opts.rm, None, &Paths::discover().ok());
+            return Err(e);
+        }
+    };
+    start(prepared, opts.detach, link)
+}
+
+/// Record a new container (status `created`) from validated options.
+pub fn create(opts: &RunOptions) -> Result<Container> {
+    let paths = Paths::discover().context("find berth's directories")?;
+    let store = Store::open(&paths).context("open the store")?;
+    let image = store
+        .resolve_image(&opts.image)
+        .with_context(|| format!("resolve image `{}`", opts.image))?;
+    let defaults = image_defaults(&image.config);
+    let command = plan::process_args(opts, &defaults).context("plan the container")?;
+    let options_json = serde_json::to_value(opts).context("record the run options")?;
+    let image_name = image
+        .names
+        .first()
+        .cloned()
+        .unwrap_or_else(|| image.id.clone());
+    container::create(store.root(), opts.name.as_deref(), |id, name| {
+        ContainerConfig {
+            id: id.to_string(),
+            name: name.to_string(),
+            image_id: image.id.clone(),
+            image_name: image_name.clone(),
+            command: command.clone(),
+            created: Utc::now(),
+            rm: opts.rm,
+            options: options_json.clone(),
+        }
+    })
+    .context("create the container")
+}
+
+/// Everything needed to start an existing container: its options from config.json, its
+/// image's defaults, the plan, the seccomp program and the overlay.
+pub fn prepare(ctr: Container) -> Result<Prepared> {
     let paths = Paths::discover().context("find berth's directories")?;
     let config = Config::load(&paths).context("load berth's configuration")?;
     paths
         .ensure_runtime()
         .context("prepare the runtime directory")?;
     let store = Store::open(&paths).context("open the store")?;
+    let opts: RunOptions = serde_json::from_value(ctr.config.options.clone())
+        .with_context(|| format!("read the options of container `{}`", ctr.config.name))?;
     let image = store
-        .resolve_image(&opts.image)
-        .with_context(|| format!("resolve image `{}`", opts.image))?;
-
+        .resolve_image(&ctr.config.image_id)
+        .with_context(|| format!("resolve image `{}`", ctr.config.image_name))?;
     let supported: caps::CapsHashSet = super::caps::all_supported();
     let defaults = image_defaults(&image.config);
-    let options_json = serde_json::to_value(opts).unwrap_or_default();
-    let image_name = image
-        .names
-        .first()
-        .cloned()
-        .unwrap_or_else(|| image.id.clone());
-    let ctr = container::create(store.root(), opts.name.as_deref(), |id, name| {
-        ContainerConfig {
-            id: id.to_string(),
-            name: name.to_string(),
-            image_id: image.id.clone(),
-            image_name: image_name.clone(),
-            command: opts.command.clone().unwrap_or_default(),
-            created: Utc::now(),
-            rm: opts.rm,
-            options: options_json.clone(),
-        }
-    })
-    .context("create the container")?;
-
-    // From here on, the guard removes (--rm) or finalises the container on every exit.
-    let mut guard = Guard {
-        store_root: store.root().to_path_buf(),
-        container: ctr.clone(),
-        rm: opts.rm,
-        mounted: false,
-        exit_code: None,
-    };
-
     let host_hostname = nix::unistd::gethostname()
         .map(|h| h.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let plan = plan::build(&PlanInput {
-        opts,
+    let mut plan = plan::build(&PlanInput {
+        opts: &opts,
         image: &defaults,
         id: &ctr.config.id,
         etc_dir: ctr.etc_dir(),
@@ -78,7 +114,6 @@ pub fn run(opts: &RunOptions) -> Result<i32> {
         supported_caps: &supported,
     })
     .context("plan the container")?;
-    let mut plan = plan;
     if opts.userns == UsernsMode::KeepId && opts.user.is_none() {
         // keep-id runs as the user's own uid and gid by default, as podman does.
         let (uid, gid) = host_ids().context("read the session's id maps")?;
@@ -88,20 +123,7 @@ pub fn run(opts: &RunOptions) -> Result<i32> {
         });
     }
     write_etc_files(&ctr, &plan).context("write the container's /etc files")?;
-
-    let seccomp = match (&opts.seccomp, opts.privileged) {
-        (SeccompChoice::Unconfined, _) | (SeccompChoice::Default, true) => None,
-        (choice, _) => {
-            let path = match choice {
-                SeccompChoice::Profile(p) => Some(p.as_path()),
-                _ => None,
-            };
-            let profile = super::seccomp::load_profile(path).context("load the seccomp profile")?;
-            let names = super::caps::names(&plan.process.caps.bounding);
-            Some(super::seccomp::compile(&profile, &names).context("compile the seccomp profile")?)
-        }
-    };
-
+    let seccomp = seccomp_program(&opts, &plan)?;
     let lowers = image
         .layers
         .iter()
@@ -109,21 +131,390 @@ pub fn run(opts: &RunOptions) -> Result<i32> {
         .map(|l| store.layer_link(l))
         .collect::<std::result::Result<Vec<PathBuf>, _>>()
         .context("find the image's layers")?;
-    let spec = OverlaySpec {
+    let overlay = OverlaySpec {
         layers_dir: store.layers_dir(),
         lowers,
         upper: ctr.upper(),
         work: ctr.work(),
         merged: ctr.merged(),
     };
-    overlay::mount(&spec, config.storage.overlay, &paths.runtime)
+    Ok(Prepared {
+        paths,
+        config,
+        store_root: store.root().to_path_buf(),
+        ctr,
+        opts,
+        plan,
+        seccomp,
+        overlay,
+        supported,
+    })
+}
+
+/// The container's seccomp program, or `None` when it runs unconfined.
+pub fn seccomp_program(opts: &RunOptions, plan: &Plan) -> Result<Option<SeccompProgram>> {
+    match (&opts.seccomp, opts.privileged) {
+        (SeccompChoice::Unconfined, _) | (SeccompChoice::Default, true) => Ok(None),
+        (choice, _) => {
+            let path = match choice {
+                SeccompChoice::Profile(p) => Some(p.as_path()),
+                _ => None,
+            };
+            let profile = super::seccomp::load_profile(path).context("load the seccomp profile")?;
+            let names = super::caps::names(&plan.process.caps.bounding);
+            Ok(Some(
+                super::seccomp::compile(&profile, &names).context("compile the seccomp profile")?,
+            ))
+        }
+    }
+}
+
+/// Start a prepared container: in the foreground (stdio passed straight through), or
+/// detached (this session becomes the container's monitor, and P0 returns once the command
+/// has been exec'd).
+pub fn start(p: Prepared, detach: bool, link: &SessionLink) -> Result<i32> {
+    let _ = std::fs::remove_file(p.ctr.dir.join(STOPPED_MARK));
+    let mut guard = Guard {
+        store_root: p.store_root.clone(),
+        container: p.ctr.clone(),
+        rm: p.opts.rm,
+        mounted: false,
+        exit_code: None,
+    };
+    overlay::mount(&p.overlay, p.config.storage.overlay, &p.paths.runtime)
         .hinted_context("mount the container's rootfs")?;
     guard.mounted = true;
+    let sfd = block_signals()?;
 
-    let code = start_and_wait(&ctr, &plan, seccomp.as_ref(), &supported, opts)?;
-    guard.exit_code = Some(code);
-    drop(guard);
-    Ok(code)
+    if !detach {
+        let launched = launch(&p, None, p.opts.tty, &sfd, 0)?;
+        let stdin = std::io::stdin();
+        // Raw mode whenever there is a pty, so that the outer terminal does not translate
+        // the container's output a second time.
+        let _raw = if launched.master.is_some() && crate::sys::tty::is_tty(stdin.as_fd()) {
+            crate::sys::tty::RawMode::enable(stdin.as_fd()).ok()
+        } else {
+            None
+        };
+        let code = supervise(
+            &launched.pidfd,
+            &sfd,
+            launched.master.as_ref(),
+            p.opts.interactive,
+        )?;
+        launched.disarm();
+        guard.exit_code = Some(code);
+        return Ok(code);
+    }
+
+    let mut log = LogWriter::open(&p.ctr.dir.join("ctr.log")).context("open the container log")?;
+    let mut restarts: u32 = 0;
+    let mut first = true;
+    loop {
+        let (out_r, out_w) = pipe().context("create the stdout pipe")?;
+        let (err_r, err_w) = pipe().context("create the stderr pipe")?;
+        let stdio = (!p.opts.tty).then_some((out_w, err_w));
+        let launched = match launch(&p, stdio, p.opts.tty, &sfd, restarts) {
+            Ok(l) => l,
+            Err(e) if first => return Err(e),
+            Err(e) => {
+                // A restart failed: record it in the log, then stop trying.
+                let _ = log.write(Stream::Stderr, format!("{e}\n").as_bytes());
+                guard.exit_code = Some(e.code());
+                break;
+            }
+        };
+        if first {
+            first = false;
+            println!("{}", p.ctr.config.id);
+            use std::io::Write as _;
+            let _ = std::io::stdout().flush();
+            link.detached()
+                .context("tell berth the container started")?;
+            silence_stdio();
+        }
+        let code = monitor(&launched, &sfd, out_r, err_r, &mut log);
+        launched.disarm();
+        let stopped = p.ctr.dir.join(STOPPED_MARK).exists();
+        if !p.opts.restart.should_restart(code, restarts, stopped) {
+            guard.exit_code = Some(code);
+            break;
+        }
+        restarts += 1;
+        record_exit(&p.ctr, Some(code), restarts);
+        // Back off a little on a container that keeps failing.
+        std::thread::sleep(std::time::Duration::from_millis(
+            (100 * u64::from(restarts)).min(2000),
+        ));
+    }
+    Ok(guard.exit_code.unwrap_or(0))
+}
+
+/// A started container.
+struct Launched {
+    pidfd: OwnedFd,
+    master: Option<OwnedFd>,
+    guard: ChildGuard,
+}
+
+impl Launched {
+    /// C has been reaped: nothing left to kill.
+    fn disarm(mut self) {
+        self.guard.pidfd = None;
+    }
+}
+
+fn block_signals() -> Result<SignalFd> {
+    // Signals are blocked before any clone so that none is lost; S reads them from a
+    // signalfd, and C resets its mask right before execve.
+    let mut mask = SigSet::empty();
+    for sig in FORWARDED {
+        mask.add(sig);
+    }
+    mask.add(Signal::SIGCHLD);
+    nix::sys::signal::sigprocmask(SigmaskHow::SIG_BLOCK, Some(&mask), None)
+        .map_err(std::io::Error::from)
+        .context("block signals")?;
+    SignalFd::with_flags(&mask, SfdFlags::SFD_CLOEXEC | SfdFlags::SFD_NONBLOCK)
+        .map_err(std::io::Error::from)
+        .context("create a signalfd")
+}
+
+fn pipe() -> std::io::Result<(OwnedFd, OwnedFd)> {
+    Ok(nix::unistd::pipe2(nix::fcntl::OFlag::O_CLOEXEC)?)
+}
+
+/// Point this process's stdio at /dev/null, so that whoever reads berth's output (a shell's
+/// `$(berth run -d …)`) sees its end when P0 exits.
+fn silence_stdio() {
+    if let Ok(null) = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/null")
+    {
+        for fd in 0..=2 {
+            let _ = nix::unistd::dup2(null.as_raw_fd(), fd);
+        }
+    }
+}
+
+/// Clone C, record the container as running, let it go, and wait until its command has
+/// been exec'd (or report why it could not be).
+fn launch(
+    p: &Prepared,
+    stdio: Option<(OwnedFd, OwnedFd)>,
+    tty: bool,
+    sfd: &SignalFd,
+    restarts: u32,
+) -> Result<Launched> {
+    let plan = &p.plan;
+    let mut flags = CloneFlags::CLONE_NEWPID
+        | CloneFlags::CLONE_NEWNS
+        | CloneFlags::CLONE_NEWUTS
+        | CloneFlags::CLONE_NEWIPC;
+    if plan.new_net {
+        flags |= CloneFlags::CLONE_NEWNET;
+    }
+    if plan.keep_id {
+        flags |= CloneFlags::CLONE_NEWUSER;
+    }
+    let winsize = if tty && stdio.is_none() {
+        crate::sys::tty::get_winsize(std::io::stdin().as_fd()).ok()
+    } else {
+        None
+    };
+    let (parent_end, child_end) = Channel::pair().context("create the init's sync socket")?;
+    let rootfs = p.ctr.merged();
+    let forked = clone3(flags.bits() as u64)
+        .context("create the container's namespaces")
+        .map_err(|e| {
+            e.hint("check `berth info`: user namespaces may be limited on this machine")
+        })?;
+    let (pid, pidfd) = match forked {
+        Forked::Child => {
+            drop(parent_end);
+            let _ = sfd;
+            super::init::container_main(super::init::InitContext {
+                plan,
+                rootfs: &rootfs,
+                chan: child_end,
+                seccomp: p.seccomp.as_ref(),
+                supported_caps: &p.supported,
+                winsize,
+                stdio,
+            })
+        }
+        Forked::Parent { pid, pidfd } => (pid, pidfd),
+    };
+    drop(child_end);
+    drop(stdio);
+    let guard = ChildGuard {
+        pidfd: Some(pidfd.try_clone().context("duplicate the pidfd")?),
+    };
+
+    if plan.keep_id {
+        write_keep_id_maps(pid).context("write the keep-id maps")?;
+    }
+    p.ctr
+        .write_state(&ContainerState {
+            status: Status::Running,
+            pid: Some(pid),
+            pid_start: container::process_start_time(pid),
+            monitor: {
+                let me = std::process::id().cast_signed();
+                container::process_start_time(me).map(|start| (me, start))
+            },
+            started_at: Some(Utc::now()),
+            restart_count: restarts,
+            ..ContainerState::created()
+        })
+        .context("record the container as running")?;
+    parent_end
+        .send(&ToInit::Go)
+        .context("start the container")?;
+
+    // Until end of file: the pty (with -t), or a failure.
+    let mut master: Option<OwnedFd> = None;
+    loop {
+        match parent_end.recv_with_fd::<FromInit>() {
+            Ok(Some((FromInit::Pty, fd))) => master = fd,
+            Ok(Some((FromInit::Failed(failure), _))) => {
+                let code = failure.exit_code();
+                // An exec failure speaks for itself; other steps name the init's step.
+                let what = match failure.step {
+                    super::sync::Step::Exec => failure.to_string(),
+                    step => format!("container init: {}: {failure}", step.name()),
+                };
+                return Err(Error::Failed {
+                    what,
+                    source: None,
+                    hint: None,
+                    code,
+                });
+            }
+            Ok(None) => break,
+            Err(e) => return Err(e).context("read from the container init"),
+        }
+    }
+    Ok(Launched {
+        pidfd,
+        master,
+        guard,
+    })
+}
+
+/// A detached container's monitor loop: copy its output into the log and forward signals
+/// until it exits; return its status.
+fn monitor(
+    launched: &Launched,
+    sfd: &SignalFd,
+    out: OwnedFd,
+    err: OwnedFd,
+    log: &mut LogWriter,
+) -> i32 {
+    let pidfd = &launched.pidfd;
+    // With a pty, everything arrives on the master, as stdout.
+    let mut sources: Vec<(BorrowedFd<'_>, Stream)> = match &launched.master {
+        Some(m) => vec![(m.as_fd(), Stream::Stdout)],
+        None => vec![(out.as_fd(), Stream::Stdout), (err.as_fd(), Stream::Stderr)],
+    };
+    let mut buf = vec![0u8; 16 * 1024];
+    loop {
+        let mut fds = vec![
+            PollFd::new(pidfd.as_fd(), PollFlags::POLLIN),
+            PollFd::new(sfd.as_fd(), PollFlags::POLLIN),
+        ];
+        fds.extend(
+            sources
+                .iter()
+                .map(|(fd, _)| PollFd::new(*fd, PollFlags::POLLIN)),
+        );
+        match poll(&mut fds, PollTimeout::NONE) {
+            Ok(_) | Err(nix::errno::Errno::EINTR) => {}
+            Err(_) => return crate::error::EXIT_BERTH,
+        }
+        let ready: Vec<bool> = fds
+            .iter()
+            .map(|f| f.revents().is_some_and(|r| !r.is_empty()))
+            .collect();
+        drop(fds);
+        if ready[1] {
+            forward_signals(sfd, pidfd);
+        }
+        let mut closed = Vec::new();
+        for (i, (fd, stream)) in sources.iter().enumerate() {
+            if ready[i + 2] {
+                match nix::unistd::read(fd.as_raw_fd(), &mut buf) {
+                    Ok(0) | Err(_) => closed.push(i),
+                    Ok(n) => {
+                        let _ = log.write(*stream, &buf[..n]);
+                    }
+                }
+            }
+        }
+        for i in closed.into_iter().rev() {
+            sources.remove(i);
+        }
+        if ready[0] {
+            for (fd, stream) in &sources {
+                drain_into_log(*fd, *stream, log, &mut buf);
+            }
+            return match crate::sys::process::wait_pidfd(pidfd) {
+                Ok(WaitStatus::Exited(_, code)) => code,
+                Ok(WaitStatus::Signaled(_, sig, _)) => 128 + sig as i32,
+                _ => crate::error::EXIT_BERTH,
+            };
+        }
+    }
+}
+
+fn drain_into_log(fd: BorrowedFd<'_>, stream: Stream, log: &mut LogWriter, buf: &mut [u8]) {
+    loop {
+        let mut fds = [PollFd::new(fd, PollFlags::POLLIN)];
+        match poll(&mut fds, PollTimeout::ZERO) {
+            Ok(n) if n > 0 => match nix::unistd::read(fd.as_raw_fd(), buf) {
+                Ok(0) | Err(_) => return,
+                Ok(n) => {
+                    let _ = log.write(stream, &buf[..n]);
+                }
+            },
+            _ => return,
+        }
+    }
+}
+
+fn forward_signals(sfd: &SignalFd, pidfd: &OwnedFd) {
+    while let Ok(Some(info)) = sfd.read_signal() {
+        let signo = i32::try_from(info.ssi_signo).unwrap_or(0);
+        if signo != libc::SIGCHLD && signo != libc::SIGWINCH {
+            let _ = crate::sys::process::pidfd_kill(pidfd, signo);
+        }
+    }
+}
+
+/// Record an exit in state.json, keeping when it started and how often it restarted.
+fn record_exit(ctr: &Container, code: Option<i32>, restarts: u32) {
+    let previous = ctr.state().ok();
+    let _ = ctr.write_state(&ContainerState {
+        status: Status::Exited,
+        exit_code: code,
+        started_at: previous.as_ref().and_then(|s| s.started_at),
+        finished_at: Some(Utc::now()),
+        restart_count: restarts,
+        ..ContainerState::created()
+    });
+}
+
+/// Finalise a container that will not run again: remove it (--rm) or record its exit.
+fn finish(ctr: &Container, rm: bool, code: Option<i32>, paths: &Option<Paths>) {
+    if rm {
+        if let Some(paths) = paths {
+            let _ = container::remove(&paths.data, ctr);
+        }
+    } else {
+        let restarts = ctr.state().map(|s| s.restart_count).unwrap_or(0);
+        record_exit(ctr, code, restarts);
+    }
 }
 
 /// The parts of the image config a container needs.
@@ -152,8 +543,8 @@ fn write_etc_files(ctr: &Container, plan: &Plan) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Finalises a container on every way out of `run`: unmounts its rootfs, records its exit,
-/// and removes it with --rm.
+/// Finalises a container on every way out of `start`: unmounts its rootfs, records its
+/// exit, and removes it with --rm.
 struct Guard {
     store_root: PathBuf,
     container: Container,
@@ -170,14 +561,8 @@ impl Drop for Guard {
         if self.rm {
             let _ = container::remove(&self.store_root, &self.container);
         } else {
-            let started_at = self.container.state().ok().and_then(|s| s.started_at);
-            let _ = self.container.write_state(&ContainerState {
-                status: Status::Exited,
-                exit_code: self.exit_code,
-                started_at,
-                finished_at: Some(Utc::now()),
-                ..ContainerState::created()
-            });
+            let restarts = self.container.state().map(|s| s.restart_count).unwrap_or(0);
+            record_exit(&self.container, self.exit_code, restarts);
         }
     }
 }
@@ -194,131 +579,6 @@ impl Drop for ChildGuard {
             let _ = crate::sys::process::wait_pidfd(&fd);
         }
     }
-}
-
-fn start_and_wait(
-    ctr: &Container,
-    plan: &Plan,
-    seccomp: Option<&super::seccomp::SeccompProgram>,
-    supported: &caps::CapsHashSet,
-    opts: &RunOptions,
-) -> Result<i32> {
-    // Signals are blocked before the clone so that none is lost; S reads them from a
-    // signalfd, and C resets its mask right before execve.
-    let mut mask = SigSet::empty();
-    for sig in FORWARDED {
-        mask.add(sig);
-    }
-    mask.add(Signal::SIGCHLD);
-    nix::sys::signal::sigprocmask(SigmaskHow::SIG_BLOCK, Some(&mask), None)
-        .map_err(std::io::Error::from)
-        .context("block signals")?;
-    let sfd = SignalFd::with_flags(&mask, SfdFlags::SFD_CLOEXEC | SfdFlags::SFD_NONBLOCK)
-        .map_err(std::io::Error::from)
-        .context("create a signalfd")?;
-
-    let mut flags = CloneFlags::CLONE_NEWPID
-        | CloneFlags::CLONE_NEWNS
-        | CloneFlags::CLONE_NEWUTS
-        | CloneFlags::CLONE_NEWIPC;
-    if plan.new_net {
-        flags |= CloneFlags::CLONE_NEWNET;
-    }
-    if plan.keep_id {
-        flags |= CloneFlags::CLONE_NEWUSER;
-    }
-    let winsize = if opts.tty {
-        crate::sys::tty::get_winsize(std::io::stdin().as_fd()).ok()
-    } else {
-        None
-    };
-    let (parent_end, child_end) = Channel::pair().context("create the init's sync socket")?;
-    let rootfs = ctr.merged();
-    let forked = clone3(flags.bits() as u64)
-        .context("create the container's namespaces")
-        .map_err(|e| {
-            e.hint("check `berth info`: user namespaces may be limited on this machine")
-        })?;
-    let (pid, pidfd) = match forked {
-        Forked::Child => {
-            drop(parent_end);
-            drop(sfd);
-            super::init::container_main(super::init::InitContext {
-                plan,
-                rootfs: &rootfs,
-                chan: child_end,
-                seccomp,
-                supported_caps: supported,
-                winsize,
-            })
-        }
-        Forked::Parent { pid, pidfd } => (pid, pidfd),
-    };
-    drop(child_end);
-    let mut child_guard = ChildGuard {
-        pidfd: Some(pidfd.try_clone().context("duplicate the pidfd")?),
-    };
-
-    if plan.keep_id {
-        write_keep_id_maps(pid).context("write the keep-id maps")?;
-    }
-    ctr.write_state(&ContainerState {
-        status: Status::Running,
-        pid: Some(pid),
-        pid_start: container::process_start_time(pid),
-        monitor: {
-            let me = std::process::id().cast_signed();
-            container::process_start_time(me).map(|start| (me, start))
-        },
-        started_at: Some(Utc::now()),
-        ..ContainerState::created()
-    })
-    .context("record the container as running")?;
-    parent_end
-        .send(&ToInit::Go)
-        .context("start the container")?;
-
-    // Until end of file: the pty (with -t), or a failure.
-    let mut master: Option<OwnedFd> = None;
-    loop {
-        match parent_end.recv_with_fd::<FromInit>() {
-            Ok(Some((FromInit::Pty, fd))) => master = fd,
-            Ok(Some((FromInit::Failed(failure), _))) => {
-                let code = failure.exit_code();
-                // An exec failure speaks for itself; other steps name the init's step.
-                let what = match failure.step {
-                    super::sync::Step::Exec => failure.to_string(),
-                    step => format!("container init: {}: {failure}", step.name()),
-                };
-                return Err(Error::Failed {
-                    what,
-                    source: None,
-                    hint: None,
-                    code,
-                });
-            }
-            Ok(None) => break,
-            Err(e) => return Err(e).context("read from the container init"),
-        }
-    }
-
-    let stdin = std::io::stdin();
-    // Raw mode whenever there is a pty, so that the outer terminal does not translate the
-    // container's output a second time.
-    let _raw = if master.is_some() && crate::sys::tty::is_tty(stdin.as_fd()) {
-        crate::sys::tty::RawMode::enable(stdin.as_fd()).ok()
-    } else {
-        None
-    };
-    if let Some(m) = &master {
-        if let Ok(size) = crate::sys::tty::get_winsize(stdin.as_fd()) {
-            let _ = crate::sys::tty::set_winsize(m.as_fd(), size);
-        }
-    }
-    let status = supervise(&pidfd, &sfd, master.as_ref(), opts.interactive)?;
-    // Reaped: the guard has nothing left to kill.
-    child_guard.pidfd = None;
-    Ok(status)
 }
 
 /// Forward signals and copy the terminal until C exits; return its status.

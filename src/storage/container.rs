@@ -79,6 +79,9 @@ pub struct ContainerState {
     /// The session process that supervises the container (our conmon), and its start time.
     #[serde(default)]
     pub monitor: Option<(i32, u64)>,
+    /// How often the restart policy has started the container again.
+    #[serde(default)]
+    pub restart_count: u32,
 }
 
 impl ContainerState {
@@ -92,6 +95,7 @@ impl ContainerState {
             finished_at: None,
             pid_start: None,
             monitor: None,
+            restart_count: 0,
         }
     }
 

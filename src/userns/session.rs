@@ -4,6 +4,7 @@
 //! writes, with newgidmap and newuidmap. S then runs the command as uid 0 of the session,
 //! while P0 forwards signals to it and passes its exit status on.
 
+use std::os::fd::AsFd;
 use std::os::unix::process::CommandExt;
 use std::process::Command;
 
@@ -30,8 +31,15 @@ pub enum Stage {
 /// S's link to P0.
 #[derive(Debug)]
 pub struct SessionLink {
-    #[allow(dead_code)]
     chan: Channel,
+}
+
+impl SessionLink {
+    /// Tell P0 that a detached container is running: P0 exits 0 and leaves this session
+    /// behind as the container's monitor.
+    pub fn detached(&self) -> std::io::Result<()> {
+        self.chan.send(&ToHost::Detached)
+    }
 }
 
 /// S to P0.
@@ -39,6 +47,8 @@ pub struct SessionLink {
 enum ToHost {
     /// The user namespace exists: write its maps.
     Unshared,
+    /// The session stays behind as a detached container's monitor.
+    Detached,
 }
 
 /// P0 to S.
@@ -149,7 +159,7 @@ pub fn run_in_session() -> Result<()> {
     nix::sys::signal::sigprocmask(SigmaskHow::SIG_BLOCK, Some(&mask), None)
         .map_err(std::io::Error::from)
         .context("block signals")?;
-    let sfd = SignalFd::with_flags(&mask, SfdFlags::SFD_CLOEXEC)
+    let sfd = SignalFd::with_flags(&mask, SfdFlags::SFD_CLOEXEC | SfdFlags::SFD_NONBLOCK)
         .map_err(std::io::Error::from)
         .context("create a signalfd")?;
 
@@ -174,26 +184,49 @@ pub fn run_in_session() -> Result<()> {
                 .context("tell the session its maps are written")?;
         }
         // The session failed before unsharing and said why on stderr.
-        Ok(None) | Err(_) => {}
+        Ok(Some(ToHost::Detached) | None) | Err(_) => {}
     }
-    drop(host_end);
 
+    // Wait for the session to exit, or to say it stays behind as a monitor; forward
+    // signals meanwhile.
+    let mut link_open = true;
     loop {
         if let Some(status) = child.try_wait().context("wait for the session")? {
             return exit_result(status);
         }
-        match sfd.read_signal() {
-            Ok(Some(info)) => {
-                let signo = i32::try_from(info.ssi_signo).unwrap_or(0);
-                if signo != libc::SIGCHLD {
-                    if let Ok(sig) = Signal::try_from(signo) {
-                        let _ = nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), sig);
-                    }
+        let mut fds = vec![nix::poll::PollFd::new(
+            sfd.as_fd(),
+            nix::poll::PollFlags::POLLIN,
+        )];
+        if link_open {
+            fds.push(nix::poll::PollFd::new(
+                host_end.as_fd(),
+                nix::poll::PollFlags::POLLIN,
+            ));
+        }
+        match nix::poll::poll(&mut fds, nix::poll::PollTimeout::NONE) {
+            Ok(_) | Err(nix::errno::Errno::EINTR) => {}
+            Err(e) => return Err(std::io::Error::from(e)).context("poll"),
+        }
+        let link_ready = fds
+            .get(1)
+            .and_then(|f| f.revents())
+            .is_some_and(|r| !r.is_empty());
+        drop(fds);
+        if link_ready {
+            match host_end.recv::<ToHost>() {
+                Ok(Some(ToHost::Detached)) => return Ok(()),
+                Ok(Some(ToHost::Unshared)) => {}
+                Ok(None) | Err(_) => link_open = false,
+            }
+        }
+        while let Ok(Some(info)) = sfd.read_signal() {
+            let signo = i32::try_from(info.ssi_signo).unwrap_or(0);
+            if signo != libc::SIGCHLD {
+                if let Ok(sig) = Signal::try_from(signo) {
+                    let _ = nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), sig);
                 }
             }
-            Ok(None) => {}
-            Err(nix::errno::Errno::EINTR) => {}
-            Err(e) => return Err(std::io::Error::from(e)).context("read signals"),
         }
     }
 }
