@@ -3,6 +3,10 @@
 /// Arguments of `berth images`.
 #[derive(Debug, clap::Args)]
 pub struct ImagesArgs {
+    /// Show only images with this name (`busybox`, `localhost/app:v1`)
+    #[arg(value_name = "IMAGE")]
+    pub image: Option<String>,
+
     /// Show all images (berth stores no intermediate images, so this changes nothing)
     #[arg(short, long)]
     pub all: bool,

@@ -56,6 +56,10 @@ pub fn execute(args: ImagesArgs) -> Result<()> {
     let store = Store::open(&paths).context("open the store")?;
     let mut images = store.images().context("read the image index")?;
     images.sort_by_key(|i| std::cmp::Reverse(i.created));
+    if let Some(query) = &args.image {
+        let wanted = Reference::parse(query).map_err(|e| Error::msg(e.to_string()))?;
+        images = filter(images, &wanted);
+    }
     let text = match opts.output {
         Output::Quiet => quiet(&images, opts.no_trunc),
         Output::Table => render_table(&images, &opts, Utc::now()),
@@ -93,6 +97,30 @@ fn short_id(id: &str, no_trunc: bool) -> String {
     } else {
         id.chars().take(12).collect()
     }
+}
+
+/// Keep the names that `wanted` means (and the images that have one), as podman's
+/// `images NAME` does: the repository must equal `wanted`'s or end in `/<its path>`, and the
+/// tag must match when `wanted` has one.
+pub fn filter(images: Vec<ImageSummary>, wanted: &Reference) -> Vec<ImageSummary> {
+    let full = wanted.domain().is_some();
+    images
+        .into_iter()
+        .filter_map(|mut image| {
+            image.names.retain(|n| {
+                let Ok(r) = Reference::parse(n) else {
+                    return false;
+                };
+                let repo_ok = if full {
+                    r.repository() == wanted.repository()
+                } else {
+                    r.path() == wanted.path() || r.path().ends_with(&format!("/{}", wanted.path()))
+                };
+                repo_ok && wanted.tag().is_none_or(|t| r.tag() == Some(t))
+            });
+            (!image.names.is_empty()).then_some(image)
+        })
+        .collect()
 }
 
 /// `-q`: each id once, newest first.
@@ -256,8 +284,40 @@ mod tests {
     }
 
     #[test]
+    fn filter_by_name() {
+        let now = Utc::now();
+        let images = vec![
+            image(
+                'a',
+                &["localhost/busybox:latest", "localhost/bb:v1"],
+                1,
+                now,
+            ),
+            image('b', &["docker.io/library/busybox:1.36"], 2, now),
+            image('c', &[], 3, now),
+        ];
+        let f = |q: &str| {
+            filter(images.clone(), &Reference::parse(q).unwrap())
+                .into_iter()
+                .map(|i| (i.id.chars().next().unwrap(), i.names))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            f("busybox"),
+            [
+                ('a', vec!["localhost/busybox:latest".to_string()]),
+                ('b', vec!["docker.io/library/busybox:1.36".to_string()])
+            ]
+        );
+        assert_eq!(f("busybox:1.36").len(), 1);
+        assert_eq!(f("localhost/bb").len(), 1);
+        assert!(f("nothing").is_empty());
+    }
+
+    #[test]
     fn format_is_validated() {
         let args = ImagesArgs {
+            image: None,
             all: false,
             quiet: false,
             no_trunc: false,

@@ -66,6 +66,13 @@ pub fn execute(args: ImportArgs) -> Result<()> {
 
 /// Import `opts.source`; returns the image id (64 hex digits).
 pub fn import(opts: &ImportOptions) -> Result<String> {
+    if opts.source.starts_with("http://") || opts.source.starts_with("https://") {
+        return Err(Error::msg(format!(
+            "import `{}`: importing from a URL is not supported",
+            opts.source
+        ))
+        .hint("download the tarball first, or pipe it: `curl -L URL | berth import - NAME`"));
+    }
     let paths = Paths::discover().context("find berth's directories")?;
     let input: Box<dyn Read> = if opts.source == "-" {
         Box::new(std::io::stdin().lock())

@@ -4,12 +4,71 @@ use crate::cli::rmi::RmiArgs;
 use crate::config::Paths;
 use crate::error::{Context, Error, Result};
 use crate::storage::container::{self, Container, ContainerState, Status};
-use crate::storage::{find_image, Match, Store, StoreError};
+use crate::storage::{find_image, ImageSummary, Match, Store, StoreError};
 
 /// podman's exit status when an image does not exist.
 const EXIT_NOT_KNOWN: i32 = 1;
 /// podman's exit status when an image is in use by a container.
 const EXIT_IN_USE: i32 = 2;
+
+/// One thing `rmi` does to the store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// Remove one name; the image keeps others.
+    Untag { id: String, name: String },
+    /// Remove the image, after untagging the names it still has.
+    Delete { id: String, names: Vec<String> },
+}
+
+/// Decide what `rmi` does, before anything changes (pure). `targets` are the resolved
+/// arguments in order; an image named twice is handled once.
+pub fn plan(
+    images: &[ImageSummary],
+    targets: &[(String, Match)],
+    force: bool,
+) -> Result<Vec<Step>> {
+    let mut names: Vec<(String, Vec<String>)> = images
+        .iter()
+        .map(|i| (i.id.clone(), i.names.clone()))
+        .collect();
+    let mut steps = Vec::new();
+    for (id, how) in targets {
+        let Some((_, left)) = names.iter_mut().find(|(i, _)| i == id) else {
+            continue;
+        };
+        if steps
+            .iter()
+            .any(|s| matches!(s, Step::Delete { id: d, .. } if d == id))
+        {
+            continue;
+        }
+        match how {
+            Match::Name(name) if left.len() > 1 => {
+                left.retain(|n| n != name);
+                steps.push(Step::Untag {
+                    id: id.clone(),
+                    name: name.clone(),
+                });
+            }
+            Match::Id if left.len() > 1 && !force => {
+                return Err(Error::msg(format!(
+                    "unable to delete image `{}` by id with more than one name ({}): please force removal",
+                    short(id),
+                    left.join(", ")
+                )));
+            }
+            Match::Name(_) | Match::Id => steps.push(Step::Delete {
+                id: id.clone(),
+                names: std::mem::take(left),
+            }),
+        }
+    }
+    Ok(steps)
+}
+
+fn short(id: &str) -> &str {
+    &id[..id.len().min(12)]
+}
 
 /// Run `berth rmi`.
 pub fn execute(args: RmiArgs) -> Result<()> {
@@ -42,76 +101,62 @@ pub fn execute(args: RmiArgs) -> Result<()> {
             Err(e) => return Err(Error::msg(e.to_string())),
         }
     }
+    let steps = plan(&images, &targets, args.force || args.all)?;
 
+    // Containers block a deletion unless -f, which removes them (never a running one).
     let containers = container::list(store.root()).context("list the containers")?;
-    let mut done: Vec<String> = Vec::new();
-    for (id, how) in targets {
-        if done.contains(&id) {
-            continue;
-        }
-        let current = store.images().context("read the image index")?;
-        let Some(image) = current.iter().find(|i| i.id == id) else {
+    let mut doomed: Vec<&Container> = Vec::new();
+    for step in &steps {
+        let Step::Delete { id, .. } = step else {
             continue;
         };
-        let untag: Vec<String> = match &how {
-            Match::Name(name) if image.names.len() > 1 => {
-                store
-                    .untag(&lock, &id, name)
-                    .with_context(|| format!("untag `{name}`"))?;
-                println!("Untagged: {name}");
-                continue;
-            }
-            Match::Name(name) => vec![name.clone()],
-            Match::Id if image.names.len() > 1 && !args.force && !args.all => {
-                return Err(Error::msg(format!(
-                    "unable to delete image `{}` by id with more than one name ({}): please force removal",
-                    &id[..12],
-                    image.names.join(", ")
-                )));
-            }
-            Match::Id => image.names.clone(),
-        };
-        let users: Vec<&Container> = containers
-            .iter()
-            .filter(|c| c.config.image_id == id)
-            .collect();
-        if let Some(first) = users.first() {
+        for c in containers.iter().filter(|c| &c.config.image_id == id) {
             if !args.force {
                 return Err(Error::msg(format!(
                     "image `{}` is in use by container `{}` ({})",
-                    &id[..12],
-                    first.config.name,
-                    &first.config.id[..12.min(first.config.id.len())]
+                    short(id),
+                    c.config.name,
+                    short(&c.config.id)
                 ))
                 .hint("remove the container first, or use `berth rmi -f`")
                 .with_code(EXIT_IN_USE));
             }
-            for c in &users {
-                if is_running(c) {
-                    return Err(Error::msg(format!(
-                        "image `{}` is in use by running container `{}`",
-                        &id[..12],
-                        c.config.name
-                    ))
-                    .hint("stop the container first")
-                    .with_code(EXIT_IN_USE));
-                }
+            if is_running(c) {
+                return Err(Error::msg(format!(
+                    "image `{}` is in use by running container `{}`",
+                    short(id),
+                    c.config.name
+                ))
+                .hint("stop the container first")
+                .with_code(EXIT_IN_USE));
             }
-            for c in users {
-                container::remove(store.root(), c)
-                    .with_context(|| format!("remove container `{}`", c.config.name))?;
-            }
+            doomed.push(c);
         }
-        for name in &untag {
-            println!("Untagged: {name}");
-        }
-        store
-            .delete_image(&lock, &id)
-            .with_context(|| format!("delete image `{}`", &id[..12]))?;
-        println!("Deleted: {id}");
-        done.push(id);
     }
-    drop(lock);
+    for c in doomed {
+        container::remove(store.root(), c)
+            .with_context(|| format!("remove container `{}`", c.config.name))?;
+    }
+
+    for step in steps {
+        match step {
+            Step::Untag { id, name } => {
+                store
+                    .untag(&lock, &id, &name)
+                    .with_context(|| format!("untag `{name}`"))?;
+                println!("Untagged: {name}");
+            }
+            Step::Delete { id, names } => {
+                for name in &names {
+                    println!("Untagged: {name}");
+                }
+                store
+                    .delete_image(&lock, &id)
+                    .with_context(|| format!("delete image `{}`", short(&id)))?;
+                println!("Deleted: {id}");
+            }
+        }
+    }
     Ok(())
 }
 
@@ -120,4 +165,62 @@ fn is_running(c: &Container) -> bool {
         .ok()
         .and_then(|b| serde_json::from_slice::<ContainerState>(&b).ok())
         .is_some_and(|s| s.status == Status::Running)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn image(id: char, names: &[&str]) -> ImageSummary {
+        ImageSummary {
+            id: id.to_string().repeat(64),
+            names: names.iter().map(|s| s.to_string()).collect(),
+            digest: String::new(),
+            created: chrono::Utc::now(),
+            size: 0,
+            layers: vec![],
+        }
+    }
+
+    fn by_name(id: char, name: &str) -> (String, Match) {
+        (id.to_string().repeat(64), Match::Name(name.into()))
+    }
+
+    #[test]
+    fn names_untag_until_the_last_deletes() {
+        let images = vec![image('a', &["x:1", "x:2"])];
+        let steps = plan(&images, &[by_name('a', "x:1"), by_name('a', "x:2")], false).unwrap();
+        assert_eq!(
+            steps,
+            [
+                Step::Untag {
+                    id: "a".repeat(64),
+                    name: "x:1".into()
+                },
+                Step::Delete {
+                    id: "a".repeat(64),
+                    names: vec!["x:2".into()]
+                }
+            ]
+        );
+    }
+
+    #[test]
+    fn by_id_with_several_names_needs_force() {
+        let images = vec![image('a', &["x:1", "x:2"]), image('b', &[])];
+        let target = [("a".repeat(64), Match::Id)];
+        let err = plan(&images, &target, false).unwrap_err();
+        assert!(err.render().unwrap().contains("please force removal"));
+        let steps = plan(&images, &target, true).unwrap();
+        assert_eq!(
+            steps,
+            [Step::Delete {
+                id: "a".repeat(64),
+                names: vec!["x:1".into(), "x:2".into()]
+            }]
+        );
+        // An untagged image by id, named twice, is deleted once.
+        let twice = [("b".repeat(64), Match::Id), ("b".repeat(64), Match::Id)];
+        assert_eq!(plan(&images, &twice, false).unwrap().len(), 1);
+    }
 }

@@ -26,8 +26,8 @@ pub const NAME_MAX: usize = 255;
 /// Why a reference is not valid.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ReferenceError {
-    #[error("invalid reference ``: empty")]
-    Empty,
+    #[error("invalid reference `{reference}`: empty repository name")]
+    Empty { reference: String },
     #[error("invalid reference `{reference}`: name is longer than 255 characters")]
     NameTooLong { reference: String },
     #[error("invalid reference `{reference}`: repository name must be lowercase")]
@@ -61,10 +61,12 @@ pub struct Reference {
 impl Reference {
     /// Parse `text` exactly as written, without adding a domain or tag.
     pub fn parse(text: &str) -> Result<Reference, ReferenceError> {
-        if text.is_empty() {
-            return Err(ReferenceError::Empty);
-        }
         let err_ref = || text.to_string();
+        if text.is_empty() {
+            return Err(ReferenceError::Empty {
+                reference: err_ref(),
+            });
+        }
         let (rest, digest) = match text.split_once('@') {
             Some((name, digest)) => {
                 if !valid_digest(digest) {
@@ -92,7 +94,9 @@ impl Reference {
             _ => (rest, None),
         };
         if name.is_empty() {
-            return Err(ReferenceError::Empty);
+            return Err(ReferenceError::Empty {
+                reference: err_ref(),
+            });
         }
         if name.len() > NAME_MAX {
             return Err(ReferenceError::NameTooLong {
@@ -453,8 +457,14 @@ mod tests {
         assert!(matches!(e, ReferenceError::Domain { .. }), "{e:?}");
         let e = Reference::parse("reg.io:po/x").unwrap_err();
         assert!(matches!(e, ReferenceError::Domain { .. }), "{e:?}");
-        assert_eq!(Reference::parse(""), Err(ReferenceError::Empty));
-        assert_eq!(Reference::parse(":tag"), Err(ReferenceError::Empty));
+        assert!(matches!(
+            Reference::parse(""),
+            Err(ReferenceError::Empty { .. })
+        ));
+        assert_eq!(
+            Reference::parse(":tag").unwrap_err().to_string(),
+            "invalid reference `:tag`: empty repository name"
+        );
         let long = "a".repeat(256);
         assert!(matches!(
             Reference::parse(&long),

@@ -282,6 +282,7 @@ pub fn unpack(
         root: root.to_path_buf(),
         root_fd,
         dirs: Vec::new(),
+        last_parent: None,
         warn,
     };
     let mut tar = tar::Archive::new(archive);
@@ -312,6 +313,8 @@ struct Unpacker<'w> {
     root_fd: OwnedFd,
     /// Directories whose mtime is set at the end (writing into them changes it).
     dirs: Vec<(Vec<OsString>, i64)>,
+    /// The last parent directory opened, by its components.
+    last_parent: Option<(Vec<OsString>, OwnedFd)>,
     warn: &'w mut dyn FnMut(String),
 }
 
@@ -341,7 +344,7 @@ impl Unpacker<'_> {
             return Ok(());
         };
         let parent = self
-            .walk(parents, true)
+            .parent_dir(parents)
             .map_err(|e| walk_refusal(e, &name))?;
 
         let last_bytes = last.as_bytes();
@@ -577,6 +580,19 @@ impl Unpacker<'_> {
         Ok(meta)
     }
 
+    /// The parent directory of an entry; entries come grouped by directory, so the last one
+    /// is kept open.
+    fn parent_dir(&mut self, comps: &[OsString]) -> Result<OwnedFd, WalkError> {
+        if let Some((cached, fd)) = &self.last_parent {
+            if cached.as_slice() == comps {
+                return fd.try_clone().map_err(WalkError::Io);
+            }
+        }
+        let fd = self.walk(comps, true)?;
+        self.last_parent = Some((comps.to_vec(), fd.try_clone().map_err(WalkError::Io)?));
+        Ok(fd)
+    }
+
     /// Open the directory `comps` below the root, one component at a time and never through
     /// a symlink; missing directories are created (mode 0755) when `create` is set.
     fn walk(&self, comps: &[OsString], create: bool) -> Result<OwnedFd, WalkError> {
@@ -618,7 +634,7 @@ impl Unpacker<'_> {
 
     /// Remove whatever exists at `parent/name` (a later entry replaces an earlier one).
     fn remove_existing(
-        &self,
+        &mut self,
         parent: &OwnedFd,
         parents: &[OsString],
         name: &OsStr,
@@ -631,6 +647,8 @@ impl Unpacker<'_> {
         ) {
             Ok(()) | Err(Errno::ENOENT) => Ok(()),
             Err(Errno::EISDIR | Errno::EPERM) => {
+                // The cached parent may lie inside the directory that goes away.
+                self.last_parent = None;
                 // A directory: its parents were opened without following symlinks, and
                 // remove_dir_all does not follow symlinks inside it.
                 let mut path = self.root.clone();

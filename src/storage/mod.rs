@@ -635,6 +635,23 @@ pub fn find_image(images: &[ImageSummary], query: &str) -> Result<(usize, Match)
                 return Ok((i, Match::Name(candidate)));
             }
         }
+        if let Some(digest) = reference.digest() {
+            // `name@sha256:…` matches the image with that manifest digest under that name.
+            let repos: Vec<String> = lookup_candidates(&reference)
+                .iter()
+                .filter_map(|c| Reference::parse(c).ok())
+                .map(|r| r.repository())
+                .collect();
+            let hit = images.iter().position(|i| {
+                i.digest == digest
+                    && i.names
+                        .iter()
+                        .any(|n| Reference::parse(n).is_ok_and(|r| repos.contains(&r.repository())))
+            });
+            if let Some(i) = hit {
+                return Ok((i, Match::Id));
+            }
+        }
         if reference.domain().is_none() {
             let want_tag = reference.tag().unwrap_or("latest");
             let mut hits: Vec<(usize, String)> = Vec::new();
@@ -776,6 +793,9 @@ mod tests {
         assert_eq!(name(&format!("sha256:{}", "b".repeat(64))).unwrap().0, 1);
         assert_eq!(name("bbb").unwrap(), (1, Match::Id));
         assert_eq!(name("sha256:ccc").unwrap(), (2, Match::Id));
+        let by_digest = format!("localhost/busybox@sha256:{}", "d".repeat(64));
+        assert_eq!(name(&by_digest).unwrap(), (0, Match::Id));
+        assert!(name(&format!("busybox@sha256:{}", "e".repeat(64))).is_err());
         // A short name found by path under another registry.
         assert_eq!(name("team/tool").unwrap().0, 2);
         // Two names with the path `tool` on the same image are not ambiguous.
