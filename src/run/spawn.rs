@@ -60,9 +60,10 @@ pub fn run(opts: &RunOptions, link: &SessionLink) -> Result<i32> {
 pub fn create(opts: &RunOptions) -> Result<Container> {
     let paths = Paths::discover().context("find berth's directories")?;
     let store = Store::open(&paths).context("open the store")?;
+    // The store's message names the image already: ``image not known: `x` ``.
     let image = store
         .resolve_image(&opts.image)
-        .with_context(|| format!("resolve image `{}`", opts.image))?;
+        .map_err(|e| Error::msg(e.to_string()))?;
     let defaults = image_defaults(&image.config);
     let command = plan::process_args(opts, &defaults).context("plan the container")?;
     let options_json = serde_json::to_value(opts).context("record the run options")?;
@@ -86,15 +87,18 @@ pub fn create(opts: &RunOptions) -> Result<Container> {
     .context("create the container")
 }
 
-/// Everything needed to start an existing container: its options from config.json, its
-/// image's defaults, the plan, the seccomp program and the overlay.
-pub fn prepare(ctr: Container) -> Result<Prepared> {
-    let paths = Paths::discover().context("find berth's directories")?;
-    let config = Config::load(&paths).context("load berth's configuration")?;
-    paths
-        .ensure_runtime()
-        .context("prepare the runtime directory")?;
-    let store = Store::open(&paths).context("open the store")?;
+/// A container's options, plan and seccomp program, computed again from its config.json
+/// and its image, with no side effects (`exec` uses this to run a process the same way).
+pub struct ContainerPlan {
+    pub opts: RunOptions,
+    pub plan: Plan,
+    pub seccomp: Option<SeccompProgram>,
+    pub supported: caps::CapsHashSet,
+    pub layers: Vec<String>,
+}
+
+/// Compute a container's plan from its record and its image.
+pub fn container_plan(store: &Store, ctr: &Container) -> Result<ContainerPlan> {
     let opts: RunOptions = serde_json::from_value(ctr.config.options.clone())
         .with_context(|| format!("read the options of container `{}`", ctr.config.name))?;
     let image = store
@@ -116,16 +120,40 @@ pub fn prepare(ctr: Container) -> Result<Prepared> {
     .context("plan the container")?;
     if opts.userns == UsernsMode::KeepId && opts.user.is_none() {
         // keep-id runs as the user's own uid and gid by default, as podman does.
-        let (uid, gid) = host_ids().context("read the session's id maps")?;
+        let (uid, gid) = keep_id_ids().context("read the user's id")?;
         plan.process.user = Some(UserSpec {
             user: uid.to_string(),
             group: Some(gid.to_string()),
         });
     }
-    write_etc_files(&ctr, &plan).context("write the container's /etc files")?;
     let seccomp = seccomp_program(&opts, &plan)?;
-    let lowers = image
-        .layers
+    Ok(ContainerPlan {
+        opts,
+        plan,
+        seccomp,
+        supported,
+        layers: image.layers,
+    })
+}
+
+/// Everything needed to start an existing container: its plan, its generated /etc files,
+/// and its overlay.
+pub fn prepare(ctr: Container) -> Result<Prepared> {
+    let paths = Paths::discover().context("find berth's directories")?;
+    let config = Config::load(&paths).context("load berth's configuration")?;
+    paths
+        .ensure_runtime()
+        .context("prepare the runtime directory")?;
+    let store = Store::open(&paths).context("open the store")?;
+    let ContainerPlan {
+        opts,
+        plan,
+        seccomp,
+        supported,
+        layers,
+    } = container_plan(&store, &ctr)?;
+    write_etc_files(&ctr, &plan).context("write the container's /etc files")?;
+    let lowers = layers
         .iter()
         .rev()
         .map(|l| store.layer_link(l))
@@ -692,6 +720,19 @@ fn drain(from: BorrowedFd<'_>, to: BorrowedFd<'_>) {
             }
             _ => return,
         }
+    }
+}
+
+/// The ids keep-id gives the container's process: the user's own, seen from the host (in
+/// the session, what its 0 maps to).
+fn keep_id_ids() -> std::io::Result<(u32, u32)> {
+    if nix::unistd::getuid().is_root() {
+        host_ids()
+    } else {
+        Ok((
+            nix::unistd::getuid().as_raw(),
+            nix::unistd::getgid().as_raw(),
+        ))
     }
 }
 
