@@ -27,6 +27,13 @@ end
 complete -c berth -n "__fish_berth_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c berth -n "__fish_berth_needs_command" -s V -l version -d 'Print version'
 complete -c berth -n "__fish_berth_needs_command" -f -a "run" -d 'Run a command in a new container'
+complete -c berth -n "__fish_berth_needs_command" -f -a "create" -d 'Create a container without starting it'
+complete -c berth -n "__fish_berth_needs_command" -f -a "start" -d 'Start one or more containers'
+complete -c berth -n "__fish_berth_needs_command" -f -a "stop" -d 'Stop one or more containers'
+complete -c berth -n "__fish_berth_needs_command" -f -a "kill" -d 'Send a signal to one or more containers'
+complete -c berth -n "__fish_berth_needs_command" -f -a "restart" -d 'Restart one or more containers'
+complete -c berth -n "__fish_berth_needs_command" -f -a "wait" -d 'Wait for containers to exit and print their exit codes'
+complete -c berth -n "__fish_berth_needs_command" -f -a "logs" -d 'Show a container\'s logs'
 complete -c berth -n "__fish_berth_needs_command" -f -a "import" -d 'Import a rootfs tarball as a one-layer image'
 complete -c berth -n "__fish_berth_needs_command" -f -a "images" -d 'List images in the local store'
 complete -c berth -n "__fish_berth_needs_command" -f -a "rmi" -d 'Remove one or more images'
@@ -37,6 +44,9 @@ complete -c berth -n "__fish_berth_needs_command" -f -a "rm" -d 'Remove one or m
 complete -c berth -n "__fish_berth_needs_command" -f -a "info" -d 'Report what berth depends on, each with ok or a fix'
 complete -c berth -n "__fish_berth_needs_command" -f -a "version" -d 'Show the version'
 complete -c berth -n "__fish_berth_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c berth -n "__fish_berth_using_subcommand run" -l restart -d 'Restart policy: no, on-failure[:N], always, unless-stopped' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -l stop-signal -d 'Signal that stops the container (default: the image\'s StopSignal, else SIGTERM)' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -l stop-timeout -d 'Seconds `stop` waits before it kills the container (default 10)' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l name -d 'Assign a name to the container' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -s e -l env -d 'Set an environment variable (KEY=VALUE, or KEY to take it from the host)' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l env-file -d 'Read environment variables from a file' -r -F
@@ -55,11 +65,59 @@ complete -c berth -n "__fish_berth_using_subcommand run" -l userns -d 'User name
 complete -c berth -n "__fish_berth_using_subcommand run" -l network -l net -d 'Network mode: none or host' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand run" -l rm -d 'Remove the container when it exits'
+complete -c berth -n "__fish_berth_using_subcommand run" -s d -l detach -d 'Run in the background and print the container id'
 complete -c berth -n "__fish_berth_using_subcommand run" -s i -l interactive -d 'Keep stdin open'
 complete -c berth -n "__fish_berth_using_subcommand run" -s t -l tty -d 'Allocate a pseudo-terminal'
 complete -c berth -n "__fish_berth_using_subcommand run" -l read-only -d 'Make the container\'s root filesystem read-only'
 complete -c berth -n "__fish_berth_using_subcommand run" -l init -d 'Run berth\'s reaping init as PID 1, with the command as its child'
 complete -c berth -n "__fish_berth_using_subcommand run" -l privileged -d 'Give the container every capability and no seccomp filter, masked or read-only paths'
+complete -c berth -n "__fish_berth_using_subcommand create" -l restart -d 'Restart policy: no, on-failure[:N], always, unless-stopped' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -l stop-signal -d 'Signal that stops the container (default: the image\'s StopSignal, else SIGTERM)' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -l stop-timeout -d 'Seconds `stop` waits before it kills the container (default 10)' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -l name -d 'Assign a name to the container' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -s e -l env -d 'Set an environment variable (KEY=VALUE, or KEY to take it from the host)' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -l env-file -d 'Read environment variables from a file' -r -F
+complete -c berth -n "__fish_berth_using_subcommand create" -s w -l workdir -d 'Working directory inside the container (created if missing)' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -s u -l user -d 'Run as user: name or uid, with an optional :group or :gid' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -l entrypoint -d 'Override the image\'s entrypoint (a string, or a JSON array)' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -s h -l hostname -d 'Set the container\'s hostname' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -s v -l volume -d 'Bind-mount a host path: HOST:CONTAINER[:OPTIONS] (options: ro, rw)' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -l tmpfs -d 'Mount a tmpfs: PATH[:OPTIONS]' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -l read-only-tmpfs -d 'With --read-only, mount tmpfs on /dev, /dev/shm, /run, /tmp and /var/tmp' -r -f -a "true\t''
+false\t''"
+complete -c berth -n "__fish_berth_using_subcommand create" -l cap-add -d 'Add a capability (e.g. NET_ADMIN, or ALL)' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -l cap-drop -d 'Drop a capability (e.g. CHOWN, or ALL)' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -l security-opt -d 'Security options: no-new-privileges, seccomp=unconfined, seccomp=PROFILE.json' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -l userns -d 'User namespace mode: the default session mapping, or keep-id' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -l network -l net -d 'Network mode: none or host' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand create" -l rm -d 'Remove the container when it exits'
+complete -c berth -n "__fish_berth_using_subcommand create" -s d -l detach -d 'Run in the background and print the container id'
+complete -c berth -n "__fish_berth_using_subcommand create" -s i -l interactive -d 'Keep stdin open'
+complete -c berth -n "__fish_berth_using_subcommand create" -s t -l tty -d 'Allocate a pseudo-terminal'
+complete -c berth -n "__fish_berth_using_subcommand create" -l read-only -d 'Make the container\'s root filesystem read-only'
+complete -c berth -n "__fish_berth_using_subcommand create" -l init -d 'Run berth\'s reaping init as PID 1, with the command as its child'
+complete -c berth -n "__fish_berth_using_subcommand create" -l privileged -d 'Give the container every capability and no seccomp filter, masked or read-only paths'
+complete -c berth -n "__fish_berth_using_subcommand start" -s a -l attach -d 'Attach to the container\'s output and wait for it (foreground)'
+complete -c berth -n "__fish_berth_using_subcommand start" -s i -l interactive -d 'Keep stdin open (with --attach)'
+complete -c berth -n "__fish_berth_using_subcommand start" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand stop" -s t -l time -l timeout -d 'Seconds to wait before killing the container (default: its --stop-timeout, else 10)' -r
+complete -c berth -n "__fish_berth_using_subcommand stop" -s a -l all -d 'Stop all running containers'
+complete -c berth -n "__fish_berth_using_subcommand stop" -s i -l ignore -d 'Ignore containers that do not exist'
+complete -c berth -n "__fish_berth_using_subcommand stop" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand kill" -s s -l signal -d 'Signal to send (name or number)' -r
+complete -c berth -n "__fish_berth_using_subcommand kill" -s a -l all -d 'Kill all running containers'
+complete -c berth -n "__fish_berth_using_subcommand kill" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand restart" -s t -l time -l timeout -d 'Seconds to wait before killing the container' -r
+complete -c berth -n "__fish_berth_using_subcommand restart" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand wait" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand logs" -l tail -d 'Only the last N lines' -r
+complete -c berth -n "__fish_berth_using_subcommand logs" -l since -d 'Only lines since this time (RFC 3339, unix seconds, or a duration like 10m)' -r
+complete -c berth -n "__fish_berth_using_subcommand logs" -l until -d 'Only lines until this time (RFC 3339, unix seconds, or a duration like 10m)' -r
+complete -c berth -n "__fish_berth_using_subcommand logs" -s f -l follow -d 'Follow the log until the container exits'
+complete -c berth -n "__fish_berth_using_subcommand logs" -s t -l timestamps -d 'Prefix each line with its time'
+complete -c berth -n "__fish_berth_using_subcommand logs" -s n -l names -d 'Prefix each line with the container\'s name'
+complete -c berth -n "__fish_berth_using_subcommand logs" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand import" -s c -l change -d 'Apply a Dockerfile instruction: CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, STOPSIGNAL, USER, VOLUME or WORKDIR (repeatable)' -r
 complete -c berth -n "__fish_berth_using_subcommand import" -s m -l message -d 'Set the comment of the image\'s history entry' -r
 complete -c berth -n "__fish_berth_using_subcommand import" -l os -d 'Set the OS of the image (default: linux)' -r
@@ -109,12 +167,19 @@ complete -c berth -n "__fish_berth_using_subcommand info" -s f -l format -d 'Out
 complete -c berth -n "__fish_berth_using_subcommand info" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand version" -s f -l format -d 'Output format: `json`, or a template such as `{{.Client.Version}}`' -r
 complete -c berth -n "__fish_berth_using_subcommand version" -s h -l help -d 'Print help'
-complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run import images rmi ps rm info version help" -f -a "run" -d 'Run a command in a new container'
-complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run import images rmi ps rm info version help" -f -a "import" -d 'Import a rootfs tarball as a one-layer image'
-complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run import images rmi ps rm info version help" -f -a "images" -d 'List images in the local store'
-complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run import images rmi ps rm info version help" -f -a "rmi" -d 'Remove one or more images'
-complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run import images rmi ps rm info version help" -f -a "ps" -d 'List containers'
-complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run import images rmi ps rm info version help" -f -a "rm" -d 'Remove one or more containers'
-complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run import images rmi ps rm info version help" -f -a "info" -d 'Report what berth depends on, each with ok or a fix'
-complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run import images rmi ps rm info version help" -f -a "version" -d 'Show the version'
-complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run import images rmi ps rm info version help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs import images rmi ps rm info version help" -f -a "run" -d 'Run a command in a new container'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs import images rmi ps rm info version help" -f -a "create" -d 'Create a container without starting it'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs import images rmi ps rm info version help" -f -a "start" -d 'Start one or more containers'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs import images rmi ps rm info version help" -f -a "stop" -d 'Stop one or more containers'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs import images rmi ps rm info version help" -f -a "kill" -d 'Send a signal to one or more containers'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs import images rmi ps rm info version help" -f -a "restart" -d 'Restart one or more containers'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs import images rmi ps rm info version help" -f -a "wait" -d 'Wait for containers to exit and print their exit codes'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs import images rmi ps rm info version help" -f -a "logs" -d 'Show a container\'s logs'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs import images rmi ps rm info version help" -f -a "import" -d 'Import a rootfs tarball as a one-layer image'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs import images rmi ps rm info version help" -f -a "images" -d 'List images in the local store'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs import images rmi ps rm info version help" -f -a "rmi" -d 'Remove one or more images'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs import images rmi ps rm info version help" -f -a "ps" -d 'List containers'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs import images rmi ps rm info version help" -f -a "rm" -d 'Remove one or more containers'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs import images rmi ps rm info version help" -f -a "info" -d 'Report what berth depends on, each with ok or a fix'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs import images rmi ps rm info version help" -f -a "version" -d 'Show the version'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs import images rmi ps rm info version help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -6,6 +6,7 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 pub mod images;
 pub mod import;
 pub mod info;
+pub mod lifecycle;
 pub mod ps;
 pub mod rm;
 pub mod rmi;
@@ -32,6 +33,20 @@ pub struct Cli {
 pub enum Command {
     /// Run a command in a new container
     Run(Box<run::RunArgs>),
+    /// Create a container without starting it
+    Create(Box<run::RunArgs>),
+    /// Start one or more containers
+    Start(lifecycle::StartArgs),
+    /// Stop one or more containers
+    Stop(lifecycle::StopArgs),
+    /// Send a signal to one or more containers
+    Kill(lifecycle::KillArgs),
+    /// Restart one or more containers
+    Restart(lifecycle::RestartArgs),
+    /// Wait for containers to exit and print their exit codes
+    Wait(lifecycle::WaitArgs),
+    /// Show a container's logs
+    Logs(lifecycle::LogsArgs),
     /// Import a rootfs tarball as a one-layer image
     Import(import::ImportArgs),
     /// List images in the local store
@@ -72,6 +87,8 @@ impl Command {
         matches!(
             self,
             Command::Run(_)
+                | Command::Create(_)
+                | Command::Start(_)
                 | Command::Import(_)
                 | Command::Rmi(_)
                 | Command::Rm(_)

@@ -9,6 +9,8 @@ pub mod generate;
 pub mod images;
 pub mod import;
 pub mod info;
+pub mod lifecycle;
+pub mod logs;
 pub mod probe_overlay;
 pub mod ps;
 pub mod rm;
@@ -21,13 +23,25 @@ pub mod version;
 pub fn execute(cli: Cli, stage: Stage) -> Result<()> {
     // `run` validates its options before it enters the session; the other session
     // commands go straight in.
-    if cli.command.needs_session() && !matches!(cli.command, Command::Run(_) | Command::Rm(_)) {
+    if cli.command.needs_session()
+        && !matches!(
+            cli.command,
+            Command::Run(_) | Command::Create(_) | Command::Start(_) | Command::Rm(_)
+        )
+    {
         if let Stage::Host = stage {
             return crate::userns::session::run_in_session();
         }
     }
     match cli.command {
         Command::Run(args) => run::execute(*args, stage),
+        Command::Create(args) => lifecycle::create(*args, stage),
+        Command::Start(args) => lifecycle::start(args, stage),
+        Command::Stop(args) => lifecycle::stop(args),
+        Command::Kill(args) => lifecycle::kill(args),
+        Command::Restart(args) => lifecycle::restart(args),
+        Command::Wait(args) => lifecycle::wait(args),
+        Command::Logs(args) => logs::execute(args),
         Command::Import(args) => import::execute(args),
         Command::Images(args) => images::execute(args),
         Command::Rmi(args) => rmi::execute(args),

@@ -61,7 +61,9 @@ fn remove_one(paths: &Paths, c: &container::Container, force: bool) -> Result<()
     let state = c
         .state()
         .with_context(|| format!("read the state of container `{}`", c.config.name))?;
-    if state.status == Status::Running {
+    // A monitor that is still alive (a restart policy between two runs, or one finishing its
+    // records) counts as running too.
+    if state.status == Status::Running || c.monitor_alive() {
         if !force {
             return Err(Error::msg(format!(
                 "cannot remove container `{}`: it is running",
@@ -70,7 +72,7 @@ fn remove_one(paths: &Paths, c: &container::Container, force: bool) -> Result<()
             .hint("stop it first, or use `berth rm -f`")
             .with_code(EXIT_RUNNING));
         }
-        kill_monitor(&state);
+        kill_monitor(&c.recorded_state().unwrap_or(state));
         wait_gone(c, Duration::from_secs(10));
     }
     // The monitor of a killed container may still be unmounting: it is gone when the
@@ -95,9 +97,10 @@ fn kill_monitor(state: &container::ContainerState) {
 fn wait_gone(c: &container::Container, limit: Duration) {
     let start = Instant::now();
     while start.elapsed() < limit {
-        match c.state() {
-            Ok(s) if s.status == Status::Running => std::thread::sleep(Duration::from_millis(20)),
-            _ => return,
+        let running = c.state().is_ok_and(|s| s.status == Status::Running);
+        if !running && !c.monitor_alive() {
+            return;
         }
+        std::thread::sleep(Duration::from_millis(20));
     }
 }

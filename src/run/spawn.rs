@@ -53,7 +53,8 @@ pub fn run(opts: &RunOptions, link: &SessionLink) -> Result<i32> {
             return Err(e);
         }
     };
-    start(prepared, opts.detach, link)
+    let id = prepared.ctr.config.id.clone();
+    start(prepared, opts.detach, link, &id)
 }
 
 /// Record a new container (status `created`) from validated options.
@@ -199,8 +200,8 @@ pub fn seccomp_program(opts: &RunOptions, plan: &Plan) -> Result<Option<SeccompP
 
 /// Start a prepared container: in the foreground (stdio passed straight through), or
 /// detached (this session becomes the container's monitor, and P0 returns once the command
-/// has been exec'd).
-pub fn start(p: Prepared, detach: bool, link: &SessionLink) -> Result<i32> {
+/// has been exec'd, after `announce` is printed).
+pub fn start(p: Prepared, detach: bool, link: &SessionLink, announce: &str) -> Result<i32> {
     let _ = std::fs::remove_file(p.ctr.dir.join(STOPPED_MARK));
     let mut guard = Guard {
         store_root: p.store_root.clone(),
@@ -254,7 +255,7 @@ pub fn start(p: Prepared, detach: bool, link: &SessionLink) -> Result<i32> {
         };
         if first {
             first = false;
-            println!("{}", p.ctr.config.id);
+            println!("{announce}");
             use std::io::Write as _;
             let _ = std::io::stdout().flush();
             link.detached()

@@ -147,18 +147,30 @@ impl Container {
     /// Read state.json; a `running` state whose process is gone reads as exited with no
     /// known code (its monitor was killed).
     pub fn state(&self) -> Result<ContainerState, ContainerError> {
-        let path = self.dir.join("state.json");
-        let bytes = std::fs::read(&path).map_err(io_err("read", &path))?;
-        let mut state: ContainerState =
-            serde_json::from_slice(&bytes).map_err(|source| ContainerError::Parse {
-                path: path.clone(),
-                source,
-            })?;
+        let mut state = self.recorded_state()?;
         if state.status == Status::Running && !state.is_alive() {
             state.status = Status::Exited;
             state.pid = None;
         }
         Ok(state)
+    }
+
+    /// state.json as its writer left it, without the liveness check.
+    pub fn recorded_state(&self) -> Result<ContainerState, ContainerError> {
+        let path = self.dir.join("state.json");
+        let bytes = std::fs::read(&path).map_err(io_err("read", &path))?;
+        serde_json::from_slice(&bytes).map_err(|source| ContainerError::Parse {
+            path: path.clone(),
+            source,
+        })
+    }
+
+    /// Is the session that supervises this container still alive?
+    pub fn monitor_alive(&self) -> bool {
+        self.recorded_state()
+            .ok()
+            .and_then(|s| s.monitor)
+            .is_some_and(|(pid, start)| process_start_time(pid) == Some(start))
     }
 
     /// Replace state.json atomically.

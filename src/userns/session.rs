@@ -147,6 +147,11 @@ pub fn host_maps() -> Result<super::map::IdMaps> {
 /// P0: run this same command line again inside the session user namespace, and return its
 /// exit status as ours.
 pub fn run_in_session() -> Result<()> {
+    run_in_session_with(std::env::args_os().skip(1).collect())
+}
+
+/// P0: run berth with `args` inside the session user namespace.
+pub fn run_in_session_with(args: Vec<std::ffi::OsString>) -> Result<()> {
     let maps = host_maps()?;
 
     // Block the forwarded signals and SIGCHLD before the child exists, so none is lost;
@@ -165,7 +170,7 @@ pub fn run_in_session() -> Result<()> {
 
     let (host_end, session_end) = Channel::pair().context("create the sync socket")?;
     let mut cmd = Command::new("/proc/self/exe");
-    cmd.args(std::env::args_os().skip(1))
+    cmd.args(args)
         .env(STAGE_ENV, "session")
         .arg0(std::env::args_os().next().unwrap_or_else(|| "berth".into()));
     let mut child = crate::sys::inherit::spawn_with_fd(&mut cmd, &session_end.into_fd())

@@ -1,0 +1,104 @@
+//! Arguments of the container lifecycle commands: `create`, `start`, `stop`, `kill`,
+//! `restart`, `wait`, `logs`.
+
+use clap::Args;
+
+/// Arguments of `berth start`.
+#[derive(Debug, Args)]
+pub struct StartArgs {
+    /// Attach to the container's output and wait for it (foreground)
+    #[arg(short, long)]
+    pub attach: bool,
+    /// Keep stdin open (with --attach)
+    #[arg(short, long)]
+    pub interactive: bool,
+    /// Containers to start (names or ids)
+    #[arg(value_name = "CONTAINER", required = true)]
+    pub containers: Vec<String>,
+}
+
+/// Arguments of `berth stop`.
+#[derive(Debug, Args)]
+pub struct StopArgs {
+    /// Seconds to wait before killing the container (default: its --stop-timeout, else 10)
+    #[arg(
+        short = 't',
+        long = "time",
+        visible_alias = "timeout",
+        value_name = "SECONDS"
+    )]
+    pub time: Option<u32>,
+    /// Stop all running containers
+    #[arg(short, long)]
+    pub all: bool,
+    /// Ignore containers that do not exist
+    #[arg(short, long)]
+    pub ignore: bool,
+    /// Containers to stop (names or ids)
+    #[arg(value_name = "CONTAINER", required_unless_present = "all")]
+    pub containers: Vec<String>,
+}
+
+/// Arguments of `berth kill`.
+#[derive(Debug, Args)]
+pub struct KillArgs {
+    /// Signal to send (name or number)
+    #[arg(short, long, default_value = "KILL", value_name = "SIGNAL")]
+    pub signal: String,
+    /// Kill all running containers
+    #[arg(short, long)]
+    pub all: bool,
+    /// Containers to signal (names or ids)
+    #[arg(value_name = "CONTAINER", required_unless_present = "all")]
+    pub containers: Vec<String>,
+}
+
+/// Arguments of `berth restart`.
+#[derive(Debug, Args)]
+pub struct RestartArgs {
+    /// Seconds to wait before killing the container
+    #[arg(
+        short = 't',
+        long = "time",
+        visible_alias = "timeout",
+        value_name = "SECONDS"
+    )]
+    pub time: Option<u32>,
+    /// Containers to restart (names or ids)
+    #[arg(value_name = "CONTAINER", required = true)]
+    pub containers: Vec<String>,
+}
+
+/// Arguments of `berth wait`.
+#[derive(Debug, Args)]
+pub struct WaitArgs {
+    /// Containers to wait for (names or ids)
+    #[arg(value_name = "CONTAINER", required = true)]
+    pub containers: Vec<String>,
+}
+
+/// Arguments of `berth logs`.
+#[derive(Debug, Args)]
+pub struct LogsArgs {
+    /// Follow the log until the container exits
+    #[arg(short, long)]
+    pub follow: bool,
+    /// Only the last N lines
+    #[arg(long, value_name = "N")]
+    pub tail: Option<usize>,
+    /// Prefix each line with its time
+    #[arg(short, long)]
+    pub timestamps: bool,
+    /// Only lines since this time (RFC 3339, unix seconds, or a duration like 10m)
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+    /// Only lines until this time (RFC 3339, unix seconds, or a duration like 10m)
+    #[arg(long, value_name = "TIME")]
+    pub until: Option<String>,
+    /// Prefix each line with the container's name
+    #[arg(short, long)]
+    pub names: bool,
+    /// Containers whose logs to show (names or ids)
+    #[arg(value_name = "CONTAINER", required = true)]
+    pub containers: Vec<String>,
+}

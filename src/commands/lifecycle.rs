@@ -1,0 +1,223 @@
+//! The container lifecycle: `create`, `start`, `stop`, `kill`, `restart`, `wait`.
+
+use std::ffi::OsString;
+use std::time::Duration;
+
+use crate::cli::lifecycle::{KillArgs, RestartArgs, StartArgs, StopArgs, WaitArgs};
+use crate::cli::run::RunArgs;
+use crate::config::Paths;
+use crate::error::{Context, Error, Result};
+use crate::run::control::{self, ControlError, Target};
+use crate::run::options::{parse_signal, RunOptions};
+use crate::storage::container::{self, Container, ContainerError, Status};
+use crate::userns::session::{run_in_session_with, Stage};
+
+/// podman's status when a named container does not exist.
+const EXIT_NO_SUCH: i32 = 125;
+
+/// `berth create`: validate in the host process, record the container in the session.
+pub fn create(args: RunArgs, stage: Stage) -> Result<()> {
+    let opts =
+        RunOptions::from_args(args, |k| std::env::var(k).ok()).context("invalid create options")?;
+    match stage {
+        Stage::Host => crate::userns::session::run_in_session(),
+        Stage::Session(_) => {
+            let ctr = crate::run::spawn::create(&opts)?;
+            println!("{}", ctr.config.id);
+            Ok(())
+        }
+    }
+}
+
+/// `berth start`: one session per container, each staying behind as its monitor.
+pub fn start(args: StartArgs, stage: Stage) -> Result<()> {
+    let link = match stage {
+        Stage::Host => {
+            let mut first_error = None;
+            for name in &args.containers {
+                let mut argv: Vec<OsString> = vec!["start".into()];
+                if args.attach {
+                    argv.push("--attach".into());
+                }
+                if args.interactive {
+                    argv.push("--interactive".into());
+                }
+                argv.push(name.into());
+                if let Err(e) = run_in_session_with(argv) {
+                    first_error.get_or_insert(e);
+                }
+            }
+            return first_error.map_or(Ok(()), Err);
+        }
+        Stage::Session(link) => link,
+    };
+    let name = &args.containers[0];
+    let paths = Paths::discover().context("find berth's directories")?;
+    let ctr = find(&paths, name)?;
+    let state = ctr
+        .state()
+        .with_context(|| format!("read the state of container `{name}`"))?;
+    if state.status != Status::Running {
+        // A monitor that is still finishing the last run must be done before this one.
+        control::wait_monitor_gone(&ctr, Duration::from_secs(10));
+    }
+    if state.status == Status::Running {
+        // Starting a running container changes nothing, as in podman.
+        println!("{name}");
+        return Ok(());
+    }
+    let mut prepared = crate::run::spawn::prepare(ctr)?;
+    prepared.opts.interactive = args.interactive;
+    match crate::run::spawn::start(prepared, !args.attach, &link, name)? {
+        0 => Ok(()),
+        code if args.attach => Err(Error::Exit(code)),
+        _ => Ok(()),
+    }
+}
+
+/// `berth stop`.
+pub fn stop(args: StopArgs) -> Result<()> {
+    let paths = Paths::discover().context("find berth's directories")?;
+    let targets = targets(&paths, &args.containers, args.all, args.ignore)?;
+    each(targets, |key, ctr| {
+        let (signal, timeout) = stop_settings(&paths, ctr, args.time);
+        control::stop(ctr, signal, timeout).context("stop container")?;
+        println!("{key}");
+        Ok(())
+    })
+}
+
+/// `berth kill`.
+pub fn kill(args: KillArgs) -> Result<()> {
+    let signal = parse_signal(&args.signal)
+        .ok_or_else(|| Error::msg(format!("invalid signal `{}`", args.signal)))?;
+    let paths = Paths::discover().context("find berth's directories")?;
+    let targets = targets(&paths, &args.containers, args.all, false)?;
+    each(targets, |key, ctr| {
+        let state = ctr
+            .state()
+            .with_context(|| format!("read the state of container `{key}`"))?;
+        let target = Target::of(ctr, &state).context("kill container")?;
+        target.signal(signal).context("kill container")?;
+        println!("{key}");
+        Ok(())
+    })
+}
+
+/// `berth restart`: stop, then start again detached.
+pub fn restart(args: RestartArgs) -> Result<()> {
+    let paths = Paths::discover().context("find berth's directories")?;
+    let targets = targets(&paths, &args.containers, false, false)?;
+    each(targets, |key, ctr| {
+        let (signal, timeout) = stop_settings(&paths, ctr, args.time);
+        control::stop(ctr, signal, timeout).context("stop container")?;
+        run_in_session_with(vec!["start".into(), ctr.config.id.clone().into()]).map_err(
+            |e| match e {
+                Error::Exit(code) => {
+                    Error::msg(format!("restart container `{key}`")).with_code(code)
+                }
+                other => other,
+            },
+        )?;
+        Ok(())
+    })
+}
+
+/// `berth wait`: block until each container has exited and print its exit code.
+pub fn wait(args: WaitArgs) -> Result<()> {
+    let paths = Paths::discover().context("find berth's directories")?;
+    let targets = targets(&paths, &args.containers, false, false)?;
+    each(targets, |key, ctr| {
+        let state = loop {
+            let state = control::wait_recorded(ctr, Duration::from_secs(3600))
+                .ok_or_else(|| Error::msg(format!("container `{key}` disappeared")))?;
+            if state.status != Status::Running {
+                break state;
+            }
+        };
+        println!("{}", state.exit_code.unwrap_or(-1));
+        Ok(())
+    })
+}
+
+/// The signal and timeout `stop` uses: --stop-signal, else the image's StopSignal, else
+/// SIGTERM; -t, else --stop-timeout, else 10 seconds.
+fn stop_settings(paths: &Paths, ctr: &Container, time: Option<u32>) -> (i32, Duration) {
+    let opts: Option<RunOptions> = serde_json::from_value(ctr.config.options.clone()).ok();
+    let image_signal = || {
+        let store = crate::storage::Store::open(paths).ok()?;
+        let image = store.resolve_image(&ctr.config.image_id).ok()?;
+        let name = image.config.config().as_ref()?.stop_signal().clone()?;
+        parse_signal(&name)
+    };
+    let signal = opts
+        .as_ref()
+        .and_then(|o| o.stop_signal)
+        .or_else(image_signal)
+        .unwrap_or(libc::SIGTERM);
+    let secs = time
+        .or_else(|| opts.as_ref().and_then(|o| o.stop_timeout))
+        .unwrap_or(10);
+    (signal, Duration::from_secs(u64::from(secs)))
+}
+
+/// The containers a command acts on: the named ones (in order), or all running ones.
+fn targets(
+    paths: &Paths,
+    names: &[String],
+    all: bool,
+    ignore: bool,
+) -> Result<Vec<(String, Result<Container>)>> {
+    if all {
+        let mut out = Vec::new();
+        for c in container::list(&paths.data).context("list containers")? {
+            if c.state().is_ok_and(|s| s.status == Status::Running) {
+                out.push((c.config.id.clone(), Ok(c)));
+            }
+        }
+        return Ok(out);
+    }
+    Ok(names
+        .iter()
+        .filter_map(|n| match container::find(&paths.data, n) {
+            Err(ContainerError::NotFound(_)) if ignore => None,
+            found => Some((n.clone(), found.map_err(|e| no_such(e)))),
+        })
+        .collect())
+}
+
+fn find(paths: &Paths, name: &str) -> Result<Container> {
+    container::find(&paths.data, name).map_err(no_such)
+}
+
+fn no_such(e: ContainerError) -> Error {
+    let code = match e {
+        ContainerError::NotFound(_) => EXIT_NO_SUCH,
+        _ => crate::error::EXIT_BERTH,
+    };
+    Error::from_source("find container", e).with_code(code)
+}
+
+/// Act on each container; report every failure and exit with the first one's status.
+fn each(
+    targets: Vec<(String, Result<Container>)>,
+    mut act: impl FnMut(&str, &Container) -> Result<()>,
+) -> Result<()> {
+    let mut first: Option<Error> = None;
+    for (key, found) in targets {
+        let result = found.and_then(|ctr| act(&key, &ctr));
+        if let Err(e) = result {
+            if let Some(text) = e.render() {
+                eprintln!("{text}");
+            }
+            first.get_or_insert(Error::Exit(e.code()));
+        }
+    }
+    first.map_or(Ok(()), Err)
+}
+
+impl crate::error::Hint for ControlError {
+    fn hint(&self) -> Option<String> {
+        None
+    }
+}
