@@ -11,6 +11,7 @@ mod containers;
 mod hostile;
 mod images;
 mod import;
+mod lifecycle;
 mod run_exit;
 mod run_lifecycle;
 mod run_namespaces;

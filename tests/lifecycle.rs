@@ -1,0 +1,269 @@
+//! Detached containers and their lifecycle: `run -d`, `logs`, `stop`, `kill`, `wait`,
+//! `start`, `create`, `restart`, and restart policies.
+
+use std::time::Duration;
+
+use crate::util::{is_image_id, unique, wait_until, Env};
+
+fn ps_status(env: &Env, name: &str) -> String {
+    let out = env.berth(["ps", "-a", "--format", "json"]).output();
+    out.success();
+    let rows: serde_json::Value = serde_json::from_str(&out.stdout()).expect("JSON");
+    rows.as_array()
+        .expect("an array")
+        .iter()
+        .find(|r| r["Names"][0] == name)
+        .map(|r| format!("{} {}", r["State"].as_str().unwrap_or(""), r["ExitCode"]))
+        .unwrap_or_default()
+}
+
+#[test]
+fn run_detached_keeps_running_after_berth_exits() {
+    let Some(env) = Env::rootless() else { return };
+    env.import_busybox();
+    let out = env
+        .berth([
+            "run",
+            "-d",
+            "--name",
+            "bg",
+            "busybox",
+            "sh",
+            "-c",
+            "echo started; sleep 300",
+        ])
+        .output();
+    out.success();
+    let id = out.stdout().trim().to_string();
+    assert!(is_image_id(&id), "run -d prints the full id: {id:?}");
+    // berth has exited; the container is still up.
+    assert_eq!(ps_status(&env, "bg"), "running 0");
+    assert!(wait_until(Duration::from_secs(10), || {
+        env.berth(["logs", "bg"]).output().stdout() == "started\n"
+    }));
+    env.berth(["rm", "-f", "bg"]).output().success();
+}
+
+#[test]
+fn logs_follow_new_output_and_streams() {
+    let Some(env) = Env::rootless() else { return };
+    env.import_busybox();
+    env.berth([
+        "run",
+        "-d",
+        "--name",
+        "chatty",
+        "busybox",
+        "sh",
+        "-c",
+        "echo one; echo err >&2; sleep 1; echo two; sleep 1; echo three",
+    ])
+    .output()
+    .success();
+    // -f prints what comes later and returns when the container exits.
+    let out = env.berth(["logs", "-f", "chatty"]).expect_stderr().output();
+    out.success().stdout_eq("one\ntwo\nthree\n");
+    assert_eq!(out.stderr(), "err\n");
+    env.berth(["logs", "--tail", "1", "chatty"])
+        .output()
+        .success()
+        .stdout_eq("three\n");
+    let stamped = env.berth(["logs", "-t", "chatty"]).expect_stderr().output();
+    assert!(
+        stamped
+            .stdout_lines()
+            .iter()
+            .all(|l| l.len() > 30 && l.contains("T")),
+        "timestamps: {:?}",
+        stamped.stdout_lines()
+    );
+    env.berth(["logs", "--since", "2100-01-01T00:00:00Z", "chatty"])
+        .output()
+        .success()
+        .stdout_eq("");
+}
+
+#[test]
+fn stop_waits_then_kills_a_container_that_ignores_sigterm() {
+    let Some(env) = Env::rootless() else { return };
+    env.import_busybox();
+    // PID 1 without a handler ignores SIGTERM: stop must fall back to SIGKILL.
+    env.berth(["run", "-d", "--name", "stubborn", "busybox", "sleep", "300"])
+        .output()
+        .success();
+    env.berth(["stop", "-t", "1", "stubborn"])
+        .output()
+        .success()
+        .stdout_eq("stubborn\n");
+    assert_eq!(ps_status(&env, "stubborn"), "exited 137");
+    env.berth(["wait", "stubborn"])
+        .output()
+        .success()
+        .stdout_eq("137\n");
+}
+
+#[test]
+fn stop_with_a_trap_exits_cleanly_and_start_runs_it_again() {
+    let Some(env) = Env::rootless() else { return };
+    env.import_busybox();
+    env.berth([
+        "run",
+        "-d",
+        "--name",
+        "polite",
+        "busybox",
+        "sh",
+        "-c",
+        "trap 'echo bye; exit 5' TERM; echo hi; while :; do sleep 0.1; done",
+    ])
+    .output()
+    .success();
+    assert!(wait_until(Duration::from_secs(10), || env
+        .berth(["logs", "polite"])
+        .output()
+        .stdout()
+        == "hi\n"));
+    env.berth(["stop", "polite"]).output().success();
+    env.berth(["wait", "polite"])
+        .output()
+        .success()
+        .stdout_eq("5\n");
+    env.berth(["start", "polite"])
+        .output()
+        .success()
+        .stdout_eq("polite\n");
+    assert_eq!(ps_status(&env, "polite"), "running 0");
+    env.berth(["kill", "-s", "TERM", "polite"])
+        .output()
+        .success();
+    env.berth(["wait", "polite"])
+        .output()
+        .success()
+        .stdout_eq("5\n");
+    env.berth(["logs", "polite"])
+        .output()
+        .success()
+        .stdout_eq("hi\nbye\nhi\nbye\n");
+    env.berth(["kill", "polite"])
+        .output()
+        .code(125)
+        .stderr_contains("not running");
+}
+
+#[test]
+fn create_then_start() {
+    let Some(env) = Env::rootless() else { return };
+    env.import_busybox();
+    let out = env
+        .berth([
+            "create",
+            "--name",
+            "later",
+            "busybox",
+            "sh",
+            "-c",
+            "echo ran; exit 4",
+        ])
+        .output();
+    out.success();
+    assert!(is_image_id(out.stdout().trim()));
+    assert_eq!(ps_status(&env, "later"), "created 0");
+    env.berth(["start", "-a", "later"])
+        .output()
+        .code(4)
+        .stdout_eq("ran\n");
+    env.berth(["start", "later"])
+        .output()
+        .success()
+        .stdout_eq("later\n");
+    env.berth(["wait", "later"])
+        .output()
+        .success()
+        .stdout_eq("4\n");
+}
+
+#[test]
+fn restart_on_failure_restarts_exactly_n_times() {
+    let Some(env) = Env::rootless() else { return };
+    env.import_busybox();
+    env.berth([
+        "run",
+        "-d",
+        "--name",
+        "flaky",
+        "--restart",
+        "on-failure:2",
+        "busybox",
+        "sh",
+        "-c",
+        "echo attempt; exit 3",
+    ])
+    .output()
+    .success();
+    assert!(wait_until(Duration::from_secs(20), || ps_status(
+        &env, "flaky"
+    ) == "exited 3"
+        && !env.berth(["ps"]).output().stdout().contains("flaky")
+        && env.berth(["logs", "flaky"]).output().stdout()
+            == "attempt\nattempt\nattempt\n"));
+    // Give a wrong implementation the chance to restart a fourth time.
+    std::thread::sleep(Duration::from_millis(500));
+    env.berth(["logs", "flaky"])
+        .output()
+        .success()
+        .stdout_eq("attempt\nattempt\nattempt\n");
+}
+
+#[test]
+fn restart_always_is_ended_by_stop() {
+    let Some(env) = Env::rootless() else { return };
+    env.import_busybox();
+    let marker = unique("always");
+    let script = format!("echo up; sleep 0.2; : {marker}");
+    env.berth([
+        "run",
+        "-d",
+        "--name",
+        "loop",
+        "--restart",
+        "always",
+        "busybox",
+        "sh",
+        "-c",
+        &script,
+    ])
+    .output()
+    .success();
+    assert!(wait_until(Duration::from_secs(20), || env
+        .berth(["logs", "loop"])
+        .output()
+        .stdout()
+        .matches("up")
+        .count()
+        >= 3));
+    env.berth(["stop", "-t", "2", "loop"]).output().success();
+    assert!(wait_until(Duration::from_secs(10), || Env::processes_with(
+        &marker
+    )
+    .is_empty()));
+    let before = env.berth(["logs", "loop"]).output().stdout();
+    std::thread::sleep(Duration::from_millis(800));
+    assert_eq!(
+        env.berth(["logs", "loop"]).output().stdout(),
+        before,
+        "no restart after stop"
+    );
+    env.berth(["rm", "loop"]).output().success();
+}
+
+#[test]
+fn detached_rm_removes_itself() {
+    let Some(env) = Env::rootless() else { return };
+    env.import_busybox();
+    env.berth(["run", "-d", "--rm", "busybox", "true"])
+        .output()
+        .success();
+    assert!(wait_until(Duration::from_secs(10), || env
+        .container_ids()
+        .is_empty()));
+}
