@@ -181,7 +181,7 @@ fn targets(
         .iter()
         .filter_map(|n| match container::find(&paths.data, n) {
             Err(ContainerError::NotFound(_)) if ignore => None,
-            found => Some((n.clone(), found.map_err(|e| no_such(e)))),
+            found => Some((n.clone(), found.map_err(no_such))),
         })
         .collect())
 }
