@@ -94,7 +94,7 @@ pub fn import(opts: &ImportOptions) -> Result<String> {
         }
         Err(e) => return Err(e).context(what()),
     };
-    let spec = ImportSpec {
+    let mut spec = ImportSpec {
         created: Utc::now(),
         architecture: &opts.arch,
         os: &opts.os,
@@ -103,6 +103,22 @@ pub fn import(opts: &ImportOptions) -> Result<String> {
         diff_id: &layer.diff_id,
         comment: opts.message.as_deref(),
     };
+    // The same tarball with the same options is the same image (as podman does it): when
+    // the store holds an image whose config would be these bytes but for its creation time,
+    // keep that time, and so its id.
+    if let Ok(images) = store.images() {
+        for image in images.iter().filter(|i| i.layers == [layer.chain_id.clone()]) {
+            let candidate = ImportSpec {
+                created: image.created,
+                ..spec
+            };
+            let bytes = config::import_config(&candidate);
+            if crate::storage::layer::sha256_digest(&bytes) == format!("sha256:{}", image.id) {
+                spec.created = image.created;
+                break;
+            }
+        }
+    }
     let config_bytes = config::import_config(&spec);
     let config_desc = Descriptor {
         media_type: MEDIA_CONFIG.into(),
