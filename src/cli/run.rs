@@ -112,6 +112,50 @@ pub struct RunArgs {
     #[arg(long, visible_alias = "net", value_name = "MODE")]
     pub network: Option<String>,
 
+    /// Set a label on the container (KEY=VALUE)
+    #[arg(short, long = "label", value_name = "KEY=VALUE")]
+    pub label: Vec<String>,
+
+    /// Set an annotation on the container (KEY=VALUE)
+    #[arg(long = "annotation", value_name = "KEY=VALUE")]
+    pub annotation: Vec<String>,
+
+    /// Write the container id to this file
+    #[arg(long, value_name = "FILE")]
+    pub cidfile: Option<PathBuf>,
+
+    /// Write the container's pid to this file while it runs
+    #[arg(long, value_name = "FILE")]
+    pub pidfile: Option<PathBuf>,
+
+    /// Copy the host's environment into the container
+    #[arg(long)]
+    pub env_host: bool,
+
+    /// The container's time zone: a zone name such as Europe/Paris, or `local` for the host's
+    #[arg(long, value_name = "TIMEZONE")]
+    pub tz: Option<String>,
+
+    /// Resource limit: NAME=SOFT[:HARD] (e.g. nofile=1024:2048), or host
+    #[arg(long, value_name = "NAME=SOFT[:HARD]")]
+    pub ulimit: Vec<String>,
+
+    /// Size of /dev/shm (e.g. 64m)
+    #[arg(long, value_name = "SIZE")]
+    pub shm_size: Option<String>,
+
+    /// Set a namespaced kernel parameter (e.g. net.ipv4.ip_forward=1)
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub sysctl: Vec<String>,
+
+    /// Bind a host device into the container: HOST[:CONTAINER[:PERMISSIONS]]
+    #[arg(long, value_name = "HOST[:CONTAINER]")]
+    pub device: Vec<String>,
+
+    /// Add a supplementary group (name or gid)
+    #[arg(long = "group-add", value_name = "GROUP")]
+    pub group_add: Vec<String>,
+
     /// The image, then the command and its arguments
     #[arg(
         required = true,

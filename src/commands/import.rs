@@ -107,7 +107,10 @@ pub fn import(opts: &ImportOptions) -> Result<String> {
     // the store holds an image whose config would be these bytes but for its creation time,
     // keep that time, and so its id.
     if let Ok(images) = store.images() {
-        for image in images.iter().filter(|i| i.layers == [layer.chain_id.clone()]) {
+        for image in images
+            .iter()
+            .filter(|i| i.layers == [layer.chain_id.clone()])
+        {
             let candidate = ImportSpec {
                 created: image.created,
                 ..spec

@@ -52,6 +52,170 @@ pub enum OptionsError {
     Signal(String),
     #[error("--rm and --restart `{0}` cannot be used together")]
     RmRestart(String),
+    #[error("invalid {flag} `{value}`: {reason}")]
+    Flag {
+        flag: &'static str,
+        value: String,
+        reason: &'static str,
+    },
+}
+
+/// Flags beyond the foundation: labels, files, limits, kernel parameters, devices.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Extras {
+    pub labels: std::collections::BTreeMap<String, String>,
+    pub annotations: std::collections::BTreeMap<String, String>,
+    pub cidfile: Option<PathBuf>,
+    pub pidfile: Option<PathBuf>,
+    pub env_host: bool,
+    /// A zone under /usr/share/zoneinfo, or `local`.
+    pub tz: Option<String>,
+    /// (resource, soft, hard); `u64::MAX` is unlimited.
+    pub ulimits: Vec<(String, u64, u64)>,
+    pub shm_size: Option<u64>,
+    pub sysctls: Vec<(String, String)>,
+    pub devices: Vec<(PathBuf, String)>,
+    pub group_add: Vec<String>,
+}
+
+/// Parse `--label`-style `KEY=VALUE` lists (a bare KEY means an empty value).
+fn key_values(
+    flag: &'static str,
+    items: &[String],
+) -> Result<std::collections::BTreeMap<String, String>, OptionsError> {
+    let mut out = std::collections::BTreeMap::new();
+    for item in items {
+        let (k, v) = item.split_once('=').unwrap_or((item, ""));
+        if k.is_empty() {
+            return Err(OptionsError::Flag {
+                flag,
+                value: item.clone(),
+                reason: "the key is empty",
+            });
+        }
+        out.insert(k.to_string(), v.to_string());
+    }
+    Ok(out)
+}
+
+/// Sizes as podman writes them: 64m, 1g, 512k, 1024 (bytes), b/k/m/g suffixes.
+pub fn parse_size(text: &str) -> Option<u64> {
+    let t = text.trim().to_ascii_lowercase();
+    let t = t.strip_suffix('b').unwrap_or(&t);
+    let (digits, mult) = match t.chars().last()? {
+        'k' => (&t[..t.len() - 1], 1u64 << 10),
+        'm' => (&t[..t.len() - 1], 1 << 20),
+        'g' => (&t[..t.len() - 1], 1 << 30),
+        _ => (t, 1),
+    };
+    digits.parse::<u64>().ok()?.checked_mul(mult)
+}
+
+/// The resource names `--ulimit` knows.
+pub const ULIMITS: [&str; 15] = [
+    "core",
+    "cpu",
+    "data",
+    "fsize",
+    "locks",
+    "memlock",
+    "msgqueue",
+    "nice",
+    "nofile",
+    "nproc",
+    "rss",
+    "rtprio",
+    "rttime",
+    "sigpending",
+    "stack",
+];
+
+fn parse_ulimit(value: &str) -> Result<(String, u64, u64), OptionsError> {
+    let err = |reason| OptionsError::Flag {
+        flag: "--ulimit",
+        value: value.to_string(),
+        reason,
+    };
+    let (name, limits) = value
+        .split_once('=')
+        .ok_or_else(|| err("expected NAME=SOFT[:HARD]"))?;
+    let name = name
+        .strip_prefix("rlimit_")
+        .unwrap_or(name)
+        .to_ascii_lowercase();
+    if !ULIMITS.contains(&name.as_str()) {
+        return Err(err("unknown resource"));
+    }
+    let num = |s: &str| -> Result<u64, OptionsError> {
+        if s == "-1" || s == "unlimited" {
+            Ok(u64::MAX)
+        } else {
+            s.parse()
+                .map_err(|_| err("limits must be numbers, -1 or unlimited"))
+        }
+    };
+    let (soft, hard) = match limits.split_once(':') {
+        Some((s, h)) => (num(s)?, num(h)?),
+        None => (num(limits)?, num(limits)?),
+    };
+    if soft > hard {
+        return Err(err("the soft limit is above the hard limit"));
+    }
+    Ok((name, soft, hard))
+}
+
+/// Only kernel parameters that belong to a namespace the container has can be set.
+fn parse_sysctl(value: &str) -> Result<(String, String), OptionsError> {
+    let err = |reason| OptionsError::Flag {
+        flag: "--sysctl",
+        value: value.to_string(),
+        reason,
+    };
+    let (key, val) = value
+        .split_once('=')
+        .ok_or_else(|| err("expected KEY=VALUE"))?;
+    let namespaced = key.starts_with("net.")
+        || key.starts_with("fs.mqueue.")
+        || matches!(
+            key,
+            "kernel.shmmax"
+                | "kernel.shmall"
+                | "kernel.shmmni"
+                | "kernel.shm_rmid_forced"
+                | "kernel.msgmax"
+                | "kernel.msgmnb"
+                | "kernel.msgmni"
+                | "kernel.sem"
+                | "kernel.hostname"
+                | "kernel.domainname"
+        );
+    if !namespaced {
+        return Err(err("not a namespaced kernel parameter (net.*, fs.mqueue.*, kernel.shm*, kernel.msg*, kernel.sem)"));
+    }
+    if key.contains("..") || key.contains('/') {
+        return Err(err("malformed key"));
+    }
+    Ok((key.to_string(), val.to_string()))
+}
+
+fn parse_device(value: &str) -> Result<(PathBuf, String), OptionsError> {
+    let err = |reason| OptionsError::Flag {
+        flag: "--device",
+        value: value.to_string(),
+        reason,
+    };
+    let mut parts = value.split(':');
+    let host = parts.next().unwrap_or_default();
+    let target = parts.next().filter(|t| t.starts_with('/')).unwrap_or(host);
+    if !host.starts_with('/') {
+        return Err(err("the host path must be absolute"));
+    }
+    let meta = std::fs::metadata(host).map_err(|_| err("no such device on the host"))?;
+    use std::os::unix::fs::FileTypeExt;
+    if !meta.file_type().is_char_device() && !meta.file_type().is_block_device() {
+        return Err(err("not a device node"));
+    }
+    Ok((PathBuf::from(host), target.to_string()))
 }
 
 /// When the monitor starts a container again after it exits.
@@ -214,6 +378,8 @@ pub struct RunOptions {
     /// `--stop-signal`, as a number.
     pub stop_signal: Option<i32>,
     pub stop_timeout: Option<u32>,
+    #[serde(default)]
+    pub extras: Extras,
 }
 
 impl RunOptions {
@@ -323,7 +489,61 @@ impl RunOptions {
             None => None,
             Some(s) => Some(parse_signal(s).ok_or_else(|| OptionsError::Signal(s.to_string()))?),
         };
+        let tz = match args.tz {
+            Some(tz)
+                if tz != "local"
+                    && (tz.contains("..")
+                        || tz.starts_with('/')
+                        || !std::path::Path::new("/usr/share/zoneinfo")
+                            .join(&tz)
+                            .is_file()) =>
+            {
+                return Err(OptionsError::Flag {
+                    flag: "--tz",
+                    value: tz,
+                    reason: "no such time zone in /usr/share/zoneinfo",
+                })
+            }
+            other => other,
+        };
+        let extras =
+            Extras {
+                labels: key_values("--label", &args.label)?,
+                annotations: key_values("--annotation", &args.annotation)?,
+                cidfile: args.cidfile,
+                pidfile: args.pidfile,
+                env_host: args.env_host,
+                tz,
+                ulimits: args
+                    .ulimit
+                    .iter()
+                    .filter(|u| u.as_str() != "host")
+                    .map(|u| parse_ulimit(u))
+                    .collect::<Result<_, _>>()?,
+                shm_size: match args.shm_size {
+                    None => None,
+                    Some(s) => Some(parse_size(&s).filter(|n| *n > 0).ok_or(
+                        OptionsError::Flag {
+                            flag: "--shm-size",
+                            value: s,
+                            reason: "expected a size such as 64m",
+                        },
+                    )?),
+                },
+                sysctls: args
+                    .sysctl
+                    .iter()
+                    .map(|s| parse_sysctl(s))
+                    .collect::<Result<_, _>>()?,
+                devices: args
+                    .device
+                    .iter()
+                    .map(|d| parse_device(d))
+                    .collect::<Result<_, _>>()?,
+                group_add: args.group_add,
+            };
         Ok(RunOptions {
+            extras,
             detach: args.detach,
             restart,
             stop_signal,
@@ -601,6 +821,50 @@ mod tests {
         assert!(!RestartPolicy::Always.should_restart(1, 0, true));
         assert!(opts(&["--rm", "--restart", "always", "i"]).is_err());
         assert!(opts(&["--restart", "bogus", "i"]).is_err());
+    }
+
+    #[test]
+    fn extras() {
+        let o = opts(&[
+            "-l",
+            "a=1",
+            "--label",
+            "b",
+            "--ulimit",
+            "nofile=100:200",
+            "--shm-size",
+            "1m",
+            "--sysctl",
+            "net.ipv4.ip_forward=1",
+            "--group-add",
+            "extra",
+            "--tz",
+            "UTC",
+            "i",
+        ])
+        .unwrap();
+        assert_eq!(o.extras.labels.get("a").map(String::as_str), Some("1"));
+        assert_eq!(o.extras.labels.get("b").map(String::as_str), Some(""));
+        assert_eq!(o.extras.ulimits, vec![("nofile".to_string(), 100, 200)]);
+        assert_eq!(o.extras.shm_size, Some(1 << 20));
+        assert_eq!(o.extras.sysctls.len(), 1);
+        assert!(opts(&["--sysctl", "kernel.panic=1", "i"]).is_err());
+        assert!(opts(&["--ulimit", "nofile=300:200", "i"]).is_err());
+        assert!(opts(&["--ulimit", "bogus=1", "i"]).is_err());
+        assert!(opts(&["--shm-size", "lots", "i"]).is_err());
+        assert!(opts(&["--tz", "../etc/passwd", "i"]).is_err());
+        assert!(opts(&["--device", "/etc/passwd", "i"]).is_err());
+        assert_eq!(
+            opts(&["--device", "/dev/null:/dev/mynull", "i"])
+                .unwrap()
+                .extras
+                .devices[0]
+                .1,
+            "/dev/mynull"
+        );
+        assert_eq!(parse_size("64m"), Some(64 << 20));
+        assert_eq!(parse_size("2g"), Some(2 << 30));
+        assert_eq!(parse_size("512"), Some(512));
     }
 
     #[test]
