@@ -329,7 +329,11 @@ fn candidate_keys(registry: &str, repository: &str) -> Vec<String> {
     keys
 }
 
-fn entry_credential(entry: &Value, path: &Path, key: &str) -> Result<Option<Credential>, AuthError> {
+fn entry_credential(
+    entry: &Value,
+    path: &Path,
+    key: &str,
+) -> Result<Option<Credential>, AuthError> {
     let bad = || AuthError::BadEntry {
         path: path.to_path_buf(),
         key: key.to_string(),
@@ -359,10 +363,9 @@ fn write_doc(path: &Path, doc: &Map<String, Value>) -> Result<(), AuthError> {
     }
     let mut text = serde_json::to_vec_pretty(doc).map_err(|e| werr(io::Error::other(e)))?;
     text.push(b'\n');
-    let name = path.file_name().map_or_else(
-        || "auth.json".into(),
-        |n| n.to_string_lossy().into_owned(),
-    );
+    let name = path
+        .file_name()
+        .map_or_else(|| "auth.json".into(), |n| n.to_string_lossy().into_owned());
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.subsec_nanos());
@@ -466,7 +469,10 @@ mod tests {
             "t"
         );
         assert_eq!(
-            f.lookup("r.io:5000", "other/app").unwrap().unwrap().username,
+            f.lookup("r.io:5000", "other/app")
+                .unwrap()
+                .unwrap()
+                .username,
             "u"
         );
         assert!(f.logout("r.io:5000/team").unwrap());

@@ -309,7 +309,9 @@ impl RegistriesConf {
     pub fn resolve(&self, name: &str) -> Vec<Endpoint> {
         let (repo_name, by_digest) = strip_tag_digest(name);
         let Some(reg) = self.find(repo_name) else {
-            return split_location(repo_name, false, false).into_iter().collect();
+            return split_location(repo_name, false, false)
+                .into_iter()
+                .collect();
         };
         // The matched part of the name is replaced by a location; a wildcard keeps the host.
         let matched = prefix_match(&reg.prefix, repo_name).unwrap_or(0);
@@ -594,7 +596,10 @@ insecure = true
             _ => None,
         };
         let (mains, dirs) = RegistriesConf::files(env, |_| false);
-        assert_eq!(mains, vec![PathBuf::from("/etc/containers/registries.conf")]);
+        assert_eq!(
+            mains,
+            vec![PathBuf::from("/etc/containers/registries.conf")]
+        );
         assert_eq!(
             dirs,
             vec![
