@@ -10,6 +10,8 @@ mod cli;
 mod hostile;
 mod images;
 mod import;
+mod registry;
+mod registry_fake;
 mod run_exit;
 mod run_lifecycle;
 mod run_namespaces;
