@@ -395,11 +395,11 @@ fn registry_manifest_by_digest_must_match() {
     let client = http_client(&registry.addr, None);
     let right = sha256(&body);
     assert_eq!(
-        client.get_manifest("a", &right.to_string()).unwrap().digest,
+        client.get_manifest("a", right.as_ref()).unwrap().digest,
         right
     );
     let wrong = sha256(b"something else");
-    let err = client.get_manifest("a", &wrong.to_string()).unwrap_err();
+    let err = client.get_manifest("a", wrong.as_ref()).unwrap_err();
     assert!(
         matches!(err, RegistryError::DigestMismatch { .. }),
         "{err:?}"

@@ -232,8 +232,9 @@ impl Client {
                 Err(e) => return Err(e),
             };
             let status = resp.status().as_u16();
+            // Like containers-image, take a challenge from a 200 as well as from a 401.
             let challenge = match status {
-                200..=299 => None,
+                200..=299 => header(&resp, "www-authenticate").and_then(|h| challenge::parse(&h)),
                 401 => Some(
                     header(&resp, "www-authenticate")
                         .and_then(|h| challenge::parse(&h))
@@ -451,6 +452,9 @@ impl Client {
         scopes: &[String],
     ) -> Result<Token, RegistryError> {
         let mut query: Vec<String> = Vec::new();
+        if let Some(c) = &self.opts.credential {
+            query.push(format!("account={}", encode(&c.username)));
+        }
         if let Some(s) = service {
             query.push(format!("service={}", encode(s)));
         }
@@ -493,10 +497,19 @@ impl Client {
                 .and_then(|s| s.split(':').nth(1))
                 .unwrap_or("")
                 .to_string();
-            return Err(RegistryError::Unauthorized {
-                registry: self.registry.clone(),
-                repository,
-                status,
+            let registry = self.registry.clone();
+            return Err(if self.opts.credential.is_some() {
+                RegistryError::BadCredentials {
+                    registry,
+                    repository,
+                    status,
+                }
+            } else {
+                RegistryError::Unauthorized {
+                    registry,
+                    repository,
+                    status,
+                }
             });
         }
         let bad = |message: String| RegistryError::TokenResponse {
@@ -550,6 +563,17 @@ impl Client {
     ) -> RegistryError {
         let status = resp.status().as_u16();
         match status {
+            // With basic auth a 401 means the credentials are wrong; with a token it means
+            // the token does not grant the access.
+            401 if self.opts.credential.is_some()
+                && matches!(self.lock().challenge, Some(Challenge::Basic)) =>
+            {
+                RegistryError::BadCredentials {
+                    registry: self.registry.clone(),
+                    repository: repo.to_string(),
+                    status,
+                }
+            }
             401 => RegistryError::Unauthorized {
                 registry: self.registry.clone(),
                 repository: repo.to_string(),

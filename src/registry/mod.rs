@@ -40,6 +40,12 @@ pub enum RegistryError {
         repository: String,
         status: u16,
     },
+    #[error("the credentials for `{registry}` were refused (HTTP {status})")]
+    BadCredentials {
+        registry: String,
+        repository: String,
+        status: u16,
+    },
     #[error("access to `{registry}/{repository}` is denied (HTTP {status})")]
     Denied {
         registry: String,
@@ -148,6 +154,7 @@ impl RegistryError {
     pub fn hint(&self) -> Option<String> {
         match self {
             RegistryError::Unauthorized { registry, .. }
+            | RegistryError::BadCredentials { registry, .. }
             | RegistryError::Denied { registry, .. } => {
                 Some(format!("log in with `berth login {registry}`"))
             }
@@ -180,4 +187,26 @@ pub fn check_not_blocked(
         return Err(RegistryError::Blocked { registry });
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::registries::RegistriesConf;
+
+    #[test]
+    fn blocked_registry_is_a_clear_error() {
+        let conf = RegistriesConf::parse(
+            "[[registry]]\nlocation = \"bad.io\"\nblocked = true\n",
+            std::path::Path::new("r.conf"),
+        )
+        .unwrap();
+        let e = check_not_blocked(&conf, "bad.io/a/b:1").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "registry `bad.io` is blocked in registries.conf"
+        );
+        assert!(e.hint().is_some());
+        check_not_blocked(&conf, "good.io/a/b").unwrap();
+    }
 }
