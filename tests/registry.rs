@@ -15,7 +15,9 @@ use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 use berth::config::auth::Credential;
-use berth::registry::{BlobJob, BlobPush, Client, ClientOptions, PlatformSpec, RegistryError};
+use berth::registry::{
+    BlobJob, BlobPush, Client, ClientOptions, PlatformSpec, Progress, RegistryError,
+};
 use oci_spec::image::Digest;
 use sha2::Digest as _;
 
@@ -596,6 +598,14 @@ fn registry_htpasswd_basic_auth() {
         .unwrap()
     };
     let good = with(Some(Credential::new("alice", "s3cret-pw")));
+    good.check_login().unwrap();
+    let err = with(Some(Credential::new("alice", "bad")))
+        .check_login()
+        .unwrap_err();
+    assert!(
+        matches!(err, RegistryError::BadCredentials { .. }),
+        "{err:?}"
+    );
     let img = TestImage::new(&PlatformSpec::host().arch, "basic\n");
     let digest = img.push(&good, "test/basic", "v1");
     pull_and_check(&good, "test/basic", "v1", &img, &digest);
@@ -643,20 +653,33 @@ fn registry_digest_mismatch_truncation_and_resume() {
     let partial = work.path().join("layer.partial");
     let half = img.layer.len() / 2;
     fs::write(&partial, &img.layer[..half]).unwrap();
-    let jobs = [BlobJob {
-        digest: layer.clone(),
-        size: Some(size),
-        path: partial.clone(),
-    }];
-    let seen = AtomicUsize::new(0);
-    let results = client
-        .download_blobs("test/bad", &jobs, 4, &|_, r| {
-            assert!(r.is_ok());
-            seen.fetch_add(1, Ordering::Relaxed);
-        })
-        .unwrap();
-    assert_eq!(seen.load(Ordering::Relaxed), 1);
+    let config = sha256(&img.config);
+    let jobs = [
+        BlobJob {
+            digest: layer.clone(),
+            size: Some(size),
+            path: partial.clone(),
+        },
+        BlobJob {
+            digest: config.clone(),
+            size: Some(img.config.len() as u64),
+            path: work.path().join("config.partial"),
+        },
+    ];
+    let seen = Seen::default();
+    let results = client.download_blobs("test/bad", &jobs, 4, &seen).unwrap();
+    assert_eq!(seen.done.load(Ordering::Relaxed), 2);
+    assert_eq!(
+        seen.first.lock().unwrap()[&0],
+        half as u64,
+        "resumed after the prefix"
+    );
+    assert_eq!(seen.last.lock().unwrap()[&0], size);
     assert_eq!(*results[0].as_ref().unwrap(), size);
+    assert_eq!(
+        fs::read(work.path().join("config.partial")).unwrap(),
+        img.config
+    );
     assert_eq!(fs::read(&partial).unwrap(), img.layer);
 
     // A partial file holding garbage: the mismatch empties it, the retry succeeds.
@@ -697,7 +720,7 @@ fn registry_digest_mismatch_truncation_and_resume() {
                 path: work.path().join("c.partial"),
             }],
             2,
-            &|_, _| {},
+            &berth::registry::NoProgress,
         )
         .unwrap();
     let err = results.into_iter().next().unwrap().unwrap_err();
@@ -730,6 +753,26 @@ fn registry_digest_mismatch_truncation_and_resume() {
         .unwrap_err();
     assert!(matches!(err, RegistryError::BlobUnknown { .. }), "{err:?}");
     assert!(err.to_string().contains(&missing.to_string()));
+}
+
+/// Records what `download_blobs` reports.
+#[derive(Default)]
+struct Seen {
+    done: AtomicUsize,
+    first: std::sync::Mutex<std::collections::HashMap<usize, u64>>,
+    last: std::sync::Mutex<std::collections::HashMap<usize, u64>>,
+}
+
+impl Progress for Seen {
+    fn bytes(&self, index: usize, bytes: u64) {
+        self.first.lock().unwrap().entry(index).or_insert(bytes);
+        self.last.lock().unwrap().insert(index, bytes);
+    }
+
+    fn done(&self, _index: usize, result: &Result<u64, RegistryError>) {
+        assert!(result.is_ok(), "{result:?}");
+        self.done.fetch_add(1, Ordering::Relaxed);
+    }
 }
 
 /// A token issuer for the registry's `auth: token` mode: RS256 JWTs with an `x5c` header,
@@ -871,6 +914,14 @@ fn registry_token_auth() {
         .unwrap()
     };
     let bob = with(Some(Credential::new("bob", "tok-pw")));
+    bob.check_login().unwrap();
+    let err = with(Some(Credential::new("bob", "bad")))
+        .check_login()
+        .unwrap_err();
+    assert!(
+        matches!(err, RegistryError::BadCredentials { .. }),
+        "{err:?}"
+    );
     let img = TestImage::new(&PlatformSpec::host().arch, "token\n");
     let digest = img.push(&bob, "test/token", "v1");
     pull_and_check(&bob, "test/token", "v1", &img, &digest);

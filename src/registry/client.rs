@@ -128,6 +128,43 @@ pub struct BlobJob {
     pub path: PathBuf,
 }
 
+/// What [`Client::download_blobs`] reports, from its worker threads.
+pub trait Progress: Sync {
+    /// Job `index`'s partial file now holds `bytes` (a resumed prefix included).
+    fn bytes(&self, index: usize, bytes: u64) {
+        let _ = (index, bytes);
+    }
+    /// Job `index` has finished.
+    fn done(&self, index: usize, result: &Result<u64, RegistryError>) {
+        let _ = (index, result);
+    }
+}
+
+/// Reports nothing.
+pub struct NoProgress;
+
+impl Progress for NoProgress {}
+
+/// A writer that reports its running total.
+struct Counting<'a> {
+    inner: &'a mut dyn Write,
+    total: u64,
+    report: &'a dyn Fn(u64),
+}
+
+impl Write for Counting<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.total += n as u64;
+        (self.report)(self.total);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 /// How a blob reached the registry in a push.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BlobPush {
@@ -256,6 +293,28 @@ impl Client {
             registry: self.registry.clone(),
             source: last.unwrap_or(ureq::Error::ConnectionFailed),
         })
+    }
+
+    /// Check the client's credentials the way `login` needs: ping, then authenticate
+    /// without touching a repository (basic auth on `/v2/`, or a token without a scope).
+    /// A registry that asks for no authentication accepts any credentials.
+    pub fn check_login(&self) -> Result<(), RegistryError> {
+        let base = self.base()?;
+        let challenge = self.lock().challenge.clone();
+        match challenge {
+            None => Ok(()),
+            Some(Challenge::Bearer { realm, service, .. }) => self
+                .fetch_token(&realm, service.as_deref(), &[])
+                .map(|_| ()),
+            Some(Challenge::Basic) => {
+                let url = format!("{base}/v2/");
+                let resp = self.send(Method::GET, &url, &[], &[], ReqBody::Empty)?;
+                match resp.status().as_u16() {
+                    200..=299 => Ok(()),
+                    _ => Err(self.status_error(&Method::GET, &url, "", resp)),
+                }
+            }
+        }
     }
 
     fn base(&self) -> Result<String, RegistryError> {
@@ -741,6 +800,18 @@ impl Client {
         size: Option<u64>,
         file: &mut File,
     ) -> Result<u64, RegistryError> {
+        self.resume_into(repo, digest, size, file, &|_| {})
+    }
+
+    /// [`Self::get_blob_resume`], telling `report` how many bytes the file holds as it grows.
+    fn resume_into(
+        &self,
+        repo: &str,
+        digest: &Digest,
+        size: Option<u64>,
+        file: &mut File,
+        report: &dyn Fn(u64),
+    ) -> Result<u64, RegistryError> {
         let werr = |source| RegistryError::WriteBlob {
             digest: digest.to_string(),
             source,
@@ -760,8 +831,14 @@ impl Client {
             v = Verifier::new(digest)?;
         }
         file.seek(SeekFrom::End(0)).map_err(werr)?;
+        report(v.len());
+        let mut counting = Counting {
+            inner: &mut *file,
+            total: v.len(),
+            report,
+        };
         let result = self
-            .fetch_into(repo, digest, size, &mut v, file)
+            .fetch_into(repo, digest, size, &mut v, &mut counting)
             .and_then(|()| v.finish(digest, size));
         if let Err(RegistryError::DigestMismatch { .. } | RegistryError::SizeMismatch { .. }) =
             &result
@@ -870,9 +947,9 @@ impl Client {
     }
 
     /// Download `jobs` on up to `parallel` scoped threads, each into its partial file with
-    /// resume (see [`Self::get_blob_resume`]). `done` is called as each finishes. Returns one
-    /// result per job, in order; the outer error is a failure before any download (the
-    /// ping or the token).
+    /// resume (see [`Self::get_blob_resume`]), reporting to `progress` from the workers.
+    /// Returns one result per job, in order; the outer error is a failure before any download
+    /// (the ping or the token).
     ///
     /// Threads: call this only from P0, the host process, never from the session process.
     pub fn download_blobs(
@@ -880,7 +957,7 @@ impl Client {
         repo: &str,
         jobs: &[BlobJob],
         parallel: usize,
-        done: &(dyn Fn(&BlobJob, &Result<u64, RegistryError>) + Sync),
+        progress: &dyn Progress,
     ) -> Result<Vec<Result<u64, RegistryError>>, RegistryError> {
         // Ping and take a token once, before the workers race for them.
         self.base()?;
@@ -888,7 +965,7 @@ impl Client {
         let next = AtomicUsize::new(0);
         let results: Mutex<Vec<Option<Result<u64, RegistryError>>>> =
             Mutex::new(jobs.iter().map(|_| None).collect());
-        let one = |job: &BlobJob| -> Result<u64, RegistryError> {
+        let one = |i: usize, job: &BlobJob| -> Result<u64, RegistryError> {
             let mut file = std::fs::OpenOptions::new()
                 .read(true)
                 .write(true)
@@ -899,7 +976,9 @@ impl Client {
                     digest: job.digest.to_string(),
                     source,
                 })?;
-            let n = self.get_blob_resume(repo, &job.digest, job.size, &mut file)?;
+            let n = self.resume_into(repo, &job.digest, job.size, &mut file, &|bytes| {
+                progress.bytes(i, bytes);
+            })?;
             file.sync_all().map_err(|source| RegistryError::WriteBlob {
                 digest: job.digest.to_string(),
                 source,
@@ -912,8 +991,8 @@ impl Client {
                 s.spawn(|| loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(job) = jobs.get(i) else { break };
-                    let r = one(job);
-                    done(job, &r);
+                    let r = one(i, job);
+                    progress.done(i, &r);
                     results
                         .lock()
                         .unwrap_or_else(std::sync::PoisonError::into_inner)[i] = Some(r);

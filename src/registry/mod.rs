@@ -18,7 +18,9 @@ pub mod verify;
 use std::io;
 use std::path::PathBuf;
 
-pub use client::{BlobJob, BlobPush, Client, ClientOptions, ManifestHead, ResolvedImage};
+pub use client::{
+    BlobJob, BlobPush, Client, ClientOptions, ManifestHead, NoProgress, Progress, ResolvedImage,
+};
 pub use manifest::{Fetched, Parsed, PlatformSpec};
 
 /// Errors talking to a registry. Every variant names what it was working on.
