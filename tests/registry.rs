@@ -354,6 +354,21 @@ fn registry_plain_http_push_pull_mount_chunked() {
         Err(RegistryError::ManifestUnknown { .. })
     ));
 
+    // Through registries.conf: a prefix rewritten to this registry, marked insecure.
+    let conf = berth::config::registries::RegistriesConf::parse(
+        &format!(
+            "[[registry]]\nprefix = \"example.test/app\"\nlocation = \"{}/test/plain\"\ninsecure = true\n",
+            reg.addr
+        ),
+        Path::new("registries.conf"),
+    )
+    .unwrap();
+    let endpoints = conf.resolve("example.test/app:v1");
+    assert_eq!(endpoints.len(), 1);
+    let ep = &endpoints[0];
+    let via_conf = Client::new(&ep.registry, ClientOptions::for_endpoint(ep, None)).unwrap();
+    pull_and_check(&via_conf, &ep.repository, "v1", &img, &digest);
+
     // A second push uploads nothing; another repository mounts.
     let layer = sha256(&img.layer);
     let open = || Ok(std::io::Cursor::new(img.layer.clone()));

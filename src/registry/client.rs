@@ -24,6 +24,7 @@ use super::tls;
 use super::verify::{sha256_digest, Verifier};
 use super::RegistryError;
 use crate::config::auth::Credential;
+use crate::config::registries::Endpoint;
 
 /// The largest manifest berth accepts (the distribution registry's own limit is 4 MiB).
 const MAX_MANIFEST: u64 = 4 << 20;
@@ -66,6 +67,19 @@ impl Default for ClientOptions {
             connect_timeout: Duration::from_secs(30),
             read_timeout: Duration::from_secs(60),
             user_agent: concat!("berth/", env!("CARGO_PKG_VERSION")).to_string(),
+        }
+    }
+}
+
+impl ClientOptions {
+    /// Options for an endpoint from registries.conf. `tls_verify` is `--tls-verify` when
+    /// the user gave it: as in containers-image, an explicit value wins over the endpoint's
+    /// `insecure`, which decides otherwise.
+    pub fn for_endpoint(endpoint: &Endpoint, tls_verify: Option<bool>) -> Self {
+        ClientOptions {
+            tls_verify: tls_verify.unwrap_or(true),
+            insecure: tls_verify.is_none() && endpoint.insecure,
+            ..ClientOptions::default()
         }
     }
 }
@@ -438,9 +452,11 @@ impl Client {
                 Err(e) => return Err(e),
                 Ok(resp) => {
                     let status = resp.status().as_u16();
-                    if status == 401 && replayable && !reauthed {
+                    if status == 401 && !reauthed {
+                        // A stream cannot be sent again here, but the stale token is
+                        // forgotten so that the caller's next attempt takes a fresh one.
                         reauthed = true;
-                        if self.reauth(&resp, scopes, auth.is_some()) {
+                        if self.reauth(&resp, scopes, auth.is_some()) && replayable {
                             continue;
                         }
                     } else if (status >= 500 || status == 429)
@@ -1061,7 +1077,14 @@ impl Client {
         size: u64,
         open: &dyn Fn() -> io::Result<R>,
     ) -> Result<(), RegistryError> {
-        self.with_retries(true, |_| self.upload_once(repo, digest, size, open))
+        let mut auth_retried = false;
+        self.with_retries(true, |_| loop {
+            match self.upload_once(repo, digest, size, open) {
+                // A token that expired during the upload: start over once with a new one.
+                Err(RegistryError::Unauthorized { .. }) if !auth_retried => auth_retried = true,
+                other => return other,
+            }
+        })
     }
 
     fn upload_once<R: Read>(
@@ -1405,6 +1428,27 @@ mod tests {
         let c = Client::new("localhost:1", opts).unwrap();
         let text = format!("{c:?}");
         assert!(!text.contains("topsecret"), "{text}");
+    }
+
+    #[test]
+    fn explicit_tls_verify_wins_over_insecure() {
+        let ep = Endpoint {
+            registry: "r.io".into(),
+            repository: "a".into(),
+            insecure: true,
+            mirror: false,
+        };
+        let o = ClientOptions::for_endpoint(&ep, None);
+        assert!(o.insecure && o.tls_verify);
+        let o = ClientOptions::for_endpoint(&ep, Some(true));
+        assert!(!o.insecure && o.tls_verify);
+        let o = ClientOptions::for_endpoint(&ep, Some(false));
+        assert!(!o.tls_verify);
+        let secure = Endpoint {
+            insecure: false,
+            ..ep
+        };
+        assert!(!ClientOptions::for_endpoint(&secure, None).insecure);
     }
 
     #[test]
