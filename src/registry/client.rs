@@ -273,7 +273,18 @@ impl Client {
         for scheme in schemes {
             let url = format!("{scheme}://{}/v2/", self.host);
             let resp = match self.with_retries(true, |_| {
-                self.execute(&Method::GET, &url, &[], None, &mut ReqBody::Empty)
+                let r = self.execute(&Method::GET, &url, &[], None, &mut ReqBody::Empty)?;
+                let status = r.status().as_u16();
+                if status >= 500 || status == 429 {
+                    // Transient: retried, and the error if it stays so.
+                    return Err(RegistryError::Status {
+                        method: "GET".into(),
+                        url: redact(&url),
+                        status,
+                        detail: String::new(),
+                    });
+                }
+                Ok(r)
             }) {
                 Ok(r) => r,
                 Err(RegistryError::Transport { source, .. }) => {
@@ -603,7 +614,7 @@ impl Client {
         struct TokenJson {
             token: Option<String>,
             access_token: Option<String>,
-            expires_in: Option<u64>,
+            expires_in: Option<i64>,
         }
         let body = resp
             .into_body()
@@ -620,7 +631,8 @@ impl Client {
             .ok_or_else(|| bad("the response has no token".into()))?;
         // The spec's default lifetime is 60 s; keep a margin so a token does not expire in
         // flight.
-        let life = Duration::from_secs(parsed.expires_in.unwrap_or(60).max(1));
+        let secs = parsed.expires_in.unwrap_or(60).max(1).unsigned_abs();
+        let life = Duration::from_secs(secs);
         let margin = (life / 10).min(Duration::from_secs(10));
         Ok(Token {
             value,

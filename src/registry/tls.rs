@@ -1,6 +1,6 @@
-//! TLS trust for one registry: the system roots plus `certs.d/<host[:port]>/*.crt`, and an
-//! optional client certificate (`*.cert` with the matching `*.key`), as containers-image
-//! reads them.
+//! TLS trust for one registry: the system roots (`$SSL_CERT_FILE` or the distribution's CA
+//! bundle) plus `certs.d/<host[:port]>/*.crt`, and an optional client certificate (`*.cert`
+//! with the matching `*.key`), as containers-image reads them.
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -44,6 +44,7 @@ pub fn config_for(
         .into_iter()
         .chain(SYSTEM_BUNDLES.iter().map(PathBuf::from))
         .find(|p| p.is_file());
+    let have_system = bundle.is_some();
     if let Some(path) = bundle {
         roots.extend(read_certs(&path)?);
     }
@@ -75,8 +76,15 @@ pub fn config_for(
             }
         }
     }
+    // Without a system bundle, Mozilla's roots (compiled in) stand in for it, unless
+    // certs.d names this registry's own CA.
+    let roots = if !have_system && roots.is_empty() {
+        RootCerts::WebPki
+    } else {
+        RootCerts::new_with_certs(&roots)
+    };
     Ok(TlsConfig::builder()
-        .root_certs(RootCerts::new_with_certs(&roots))
+        .root_certs(roots)
         .client_cert(client)
         .disable_verification(!verify)
         .build())
