@@ -984,3 +984,103 @@ fn registry_token_auth() {
     );
     assert!(!text.contains("nope-pw"), "{text}");
 }
+
+/// Write `img` as an OCI layout directory tagged `tag`.
+fn write_oci_layout(dir: &Path, img: &TestImage, tag: &str) {
+    let blobs = dir.join("blobs/sha256");
+    fs::create_dir_all(&blobs).unwrap();
+    for blob in [&img.layer, &img.config, &img.manifest] {
+        fs::write(blobs.join(sha256(blob).digest()), blob).unwrap();
+    }
+    fs::write(dir.join("oci-layout"), r#"{"imageLayoutVersion":"1.0.0"}"#).unwrap();
+    let index = serde_json::json!({
+        "schemaVersion": 2,
+        "manifests": [{
+            "mediaType": "application/vnd.oci.image.manifest.v1+json",
+            "digest": sha256(&img.manifest).to_string(),
+            "size": img.manifest.len(),
+            "annotations": {"org.opencontainers.image.ref.name": tag},
+        }],
+    });
+    fs::write(dir.join("index.json"), serde_json::to_vec(&index).unwrap()).unwrap();
+}
+
+fn skopeo(args: &[&str]) -> std::process::Output {
+    let out = Command::new("skopeo")
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run skopeo");
+    assert!(
+        out.status.success(),
+        "skopeo {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+#[test]
+fn registry_interop_with_skopeo() {
+    if !have(REGISTRY_BIN) || !have("skopeo") {
+        return;
+    }
+    let reg = Registry::start(Setup::default(), tempfile::tempdir().unwrap());
+    let client = Client::new(&reg.addr, insecure()).unwrap();
+    let arch = PlatformSpec::host().arch;
+
+    // skopeo pushes (converting to a Docker schema 2 manifest); berth pulls.
+    let theirs = TestImage::new(&arch, "from skopeo\n");
+    let layout = tempfile::tempdir().unwrap();
+    write_oci_layout(layout.path(), &theirs, "v1");
+    let src = format!("oci:{}:v1", layout.path().display());
+    let dst = format!("docker://{}/test/skopeo:v1", reg.addr);
+    skopeo(&[
+        "copy",
+        "--quiet",
+        "--dest-tls-verify=false",
+        "--format",
+        "v2s2",
+        &src,
+        &dst,
+    ]);
+    let r = client
+        .resolve_image("test/skopeo", "v1", &PlatformSpec::host())
+        .unwrap();
+    assert_eq!(
+        r.manifest.media_type,
+        "application/vnd.docker.distribution.manifest.v2+json"
+    );
+    let ld = &r.image.layers()[0];
+    let mut layer = Vec::new();
+    client
+        .get_blob("test/skopeo", ld.digest(), Some(ld.size()), &mut layer)
+        .unwrap();
+    assert_eq!(layer, theirs.layer);
+    let mut config = Vec::new();
+    let cd = r.image.config();
+    client
+        .get_blob("test/skopeo", cd.digest(), Some(cd.size()), &mut config)
+        .unwrap();
+    assert_eq!(sha256(&config), *cd.digest());
+
+    // berth pushes; skopeo reads the manifest with the same digest and copies every blob.
+    let ours = TestImage::new(&arch, "from berth\n");
+    let digest = ours.push(&client, "test/berth", "v1");
+    let out = skopeo(&[
+        "inspect",
+        "--tls-verify=false",
+        "--raw",
+        &format!("docker://{}/test/berth:v1", reg.addr),
+    ]);
+    assert_eq!(out.stdout, ours.manifest);
+    let copy = tempfile::tempdir().unwrap();
+    skopeo(&[
+        "copy",
+        "--quiet",
+        "--src-tls-verify=false",
+        &format!("docker://{}/test/berth@{digest}", reg.addr),
+        &format!("dir:{}", copy.path().join("out").display()),
+    ]);
+    let copied = fs::read(copy.path().join("out").join(sha256(&ours.layer).digest())).unwrap();
+    assert_eq!(copied, ours.layer);
+}
