@@ -8,6 +8,41 @@
 //!
 //! Credentials and tokens never appear in errors: URLs in errors lose their query strings
 //! (signed blob-storage URLs carry secrets there), and no header value is ever rendered.
+//!
+//! A pull, as the command layer strings it together (mirrors first, then the location):
+//!
+//! ```no_run
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use berth::config::{auth::AuthFiles, registries::RegistriesConf};
+//! use berth::registry::{check_not_blocked, BlobJob, Client, ClientOptions, NoProgress, PlatformSpec};
+//!
+//! let conf = RegistriesConf::load()?;
+//! let name = "docker.io/library/alpine:3.20";
+//! check_not_blocked(&conf, name)?;
+//! let auth = AuthFiles::discover(None)?;
+//! for ep in conf.resolve(name) {
+//!     let mut opts = ClientOptions::for_endpoint(&ep, None);
+//!     opts.credential = auth.lookup(&ep.registry, &ep.repository)?;
+//!     let client = Client::new(&ep.registry, opts)?;
+//!     let image = client.resolve_image(&ep.repository, "3.20", &PlatformSpec::host())?;
+//!     let jobs: Vec<BlobJob> = image
+//!         .image
+//!         .layers()
+//!         .iter()
+//!         .map(|l| BlobJob {
+//!             digest: l.digest().clone(),
+//!             size: Some(l.size()),
+//!             path: format!("/tmp/{}.partial", l.digest().digest()).into(),
+//!         })
+//!         .collect();
+//!     for result in client.download_blobs(&ep.repository, &jobs, 4, &NoProgress)? {
+//!         result?; // verified: now rename the partial file into the store
+//!     }
+//!     break;
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 pub mod challenge;
 pub mod client;
