@@ -213,7 +213,9 @@ pub fn select_platform<'a>(
     // A wanted variant prefers an exact match, then older compatible ones (arm), and
     // accepts an entry without a variant last; no wanted variant takes the first entry.
     if want.variant.is_none() {
-        if let Some((d, _)) = entries.iter().find(|(_, p)| same(p)) {
+        // An entry without a variant is the baseline (amd64 `v2`/`v3` need newer CPUs).
+        let plain = entries.iter().find(|(_, p)| same(p) && p.variant.is_none());
+        if let Some((d, _)) = plain.or_else(|| entries.iter().find(|(_, p)| same(p))) {
             return Ok(d);
         }
     } else {
@@ -284,6 +286,9 @@ mod tests {
         assert_eq!(chosen(&idx, "linux/arm/v6").unwrap(), 2);
         assert_eq!(chosen(&idx, "linux/x86_64").unwrap(), 0);
         // arm64 entries without a variant are v8.
+        let levels = index(&[("linux", "amd64", Some("v3")), ("linux", "amd64", None)]);
+        assert_eq!(chosen(&levels, "linux/amd64").unwrap(), 1);
+        assert_eq!(chosen(&levels, "linux/amd64/v3").unwrap(), 0);
         let bare = index(&[("linux", "arm64", None)]);
         assert_eq!(chosen(&bare, "linux/arm64").unwrap(), 0);
     }
