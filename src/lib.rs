@@ -8,6 +8,7 @@ pub mod config;
 pub mod error;
 pub mod format;
 pub mod image;
+pub mod registry;
 pub mod run;
 pub mod storage;
 pub mod sys;

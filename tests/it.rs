@@ -12,6 +12,8 @@ mod hostile;
 mod images;
 mod import;
 mod lifecycle;
+mod registry;
+mod registry_fake;
 mod run_exit;
 mod run_lifecycle;
 mod run_namespaces;

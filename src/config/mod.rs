@@ -1,5 +1,8 @@
 //! Where berth keeps things (XDG paths) and what `berth.toml` says.
 
+pub mod auth;
+pub mod registries;
+
 use std::io;
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
