@@ -63,6 +63,16 @@ complete -c berth -n "__fish_berth_using_subcommand run" -l cap-drop -d 'Drop a 
 complete -c berth -n "__fish_berth_using_subcommand run" -l security-opt -d 'Security options: no-new-privileges, seccomp=unconfined, seccomp=PROFILE.json' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l userns -d 'User namespace mode: the default session mapping, or keep-id' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l network -l net -d 'Network mode: none or host' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -s l -l label -d 'Set a label on the container (KEY=VALUE)' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -l annotation -d 'Set an annotation on the container (KEY=VALUE)' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -l cidfile -d 'Write the container id to this file' -r -F
+complete -c berth -n "__fish_berth_using_subcommand run" -l pidfile -d 'Write the container\'s pid to this file while it runs' -r -F
+complete -c berth -n "__fish_berth_using_subcommand run" -l tz -d 'The container\'s time zone: a zone name such as Europe/Paris, or `local` for the host\'s' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -l ulimit -d 'Resource limit: NAME=SOFT[:HARD] (e.g. nofile=1024:2048), or host' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -l shm-size -d 'Size of /dev/shm (e.g. 64m)' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -l sysctl -d 'Set a namespaced kernel parameter (e.g. net.ipv4.ip_forward=1)' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -l device -d 'Bind a host device into the container: HOST[:CONTAINER[:PERMISSIONS]]' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -l group-add -d 'Add a supplementary group (name or gid)' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand run" -l rm -d 'Remove the container when it exits'
 complete -c berth -n "__fish_berth_using_subcommand run" -s d -l detach -d 'Run in the background and print the container id'
@@ -71,6 +81,7 @@ complete -c berth -n "__fish_berth_using_subcommand run" -s t -l tty -d 'Allocat
 complete -c berth -n "__fish_berth_using_subcommand run" -l read-only -d 'Make the container\'s root filesystem read-only'
 complete -c berth -n "__fish_berth_using_subcommand run" -l init -d 'Run berth\'s reaping init as PID 1, with the command as its child'
 complete -c berth -n "__fish_berth_using_subcommand run" -l privileged -d 'Give the container every capability and no seccomp filter, masked or read-only paths'
+complete -c berth -n "__fish_berth_using_subcommand run" -l env-host -d 'Copy the host\'s environment into the container'
 complete -c berth -n "__fish_berth_using_subcommand create" -l restart -d 'Restart policy: no, on-failure[:N], always, unless-stopped' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -l stop-signal -d 'Signal that stops the container (default: the image\'s StopSignal, else SIGTERM)' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -l stop-timeout -d 'Seconds `stop` waits before it kills the container (default 10)' -r
@@ -90,6 +101,16 @@ complete -c berth -n "__fish_berth_using_subcommand create" -l cap-drop -d 'Drop
 complete -c berth -n "__fish_berth_using_subcommand create" -l security-opt -d 'Security options: no-new-privileges, seccomp=unconfined, seccomp=PROFILE.json' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -l userns -d 'User namespace mode: the default session mapping, or keep-id' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -l network -l net -d 'Network mode: none or host' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -s l -l label -d 'Set a label on the container (KEY=VALUE)' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -l annotation -d 'Set an annotation on the container (KEY=VALUE)' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -l cidfile -d 'Write the container id to this file' -r -F
+complete -c berth -n "__fish_berth_using_subcommand create" -l pidfile -d 'Write the container\'s pid to this file while it runs' -r -F
+complete -c berth -n "__fish_berth_using_subcommand create" -l tz -d 'The container\'s time zone: a zone name such as Europe/Paris, or `local` for the host\'s' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -l ulimit -d 'Resource limit: NAME=SOFT[:HARD] (e.g. nofile=1024:2048), or host' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -l shm-size -d 'Size of /dev/shm (e.g. 64m)' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -l sysctl -d 'Set a namespaced kernel parameter (e.g. net.ipv4.ip_forward=1)' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -l device -d 'Bind a host device into the container: HOST[:CONTAINER[:PERMISSIONS]]' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -l group-add -d 'Add a supplementary group (name or gid)' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand create" -l rm -d 'Remove the container when it exits'
 complete -c berth -n "__fish_berth_using_subcommand create" -s d -l detach -d 'Run in the background and print the container id'
@@ -98,6 +119,7 @@ complete -c berth -n "__fish_berth_using_subcommand create" -s t -l tty -d 'Allo
 complete -c berth -n "__fish_berth_using_subcommand create" -l read-only -d 'Make the container\'s root filesystem read-only'
 complete -c berth -n "__fish_berth_using_subcommand create" -l init -d 'Run berth\'s reaping init as PID 1, with the command as its child'
 complete -c berth -n "__fish_berth_using_subcommand create" -l privileged -d 'Give the container every capability and no seccomp filter, masked or read-only paths'
+complete -c berth -n "__fish_berth_using_subcommand create" -l env-host -d 'Copy the host\'s environment into the container'
 complete -c berth -n "__fish_berth_using_subcommand start" -s a -l attach -d 'Attach to the container\'s output and wait for it (foreground)'
 complete -c berth -n "__fish_berth_using_subcommand start" -s i -l interactive -d 'Keep stdin open (with --attach)'
 complete -c berth -n "__fish_berth_using_subcommand start" -s h -l help -d 'Print help'

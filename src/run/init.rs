@@ -157,7 +157,18 @@ fn run_steps(ctx: &InitContext<'_>) -> StepResult<Never> {
         .map_err(|e| nix_fail(Step::PivotRoot, "detach the old root", e))?;
     nix::unistd::chdir("/").map_err(|e| nix_fail(Step::PivotRoot, "chdir `/`", e))?;
 
-    // 6. Masked paths and read-only paths.
+    // 6. Namespaced kernel parameters (while /proc/sys is still writable), then masked
+    //    paths and read-only paths.
+    for (key, value) in &plan.sysctls {
+        let path = PathBuf::from("/proc/sys").join(key.replace('.', "/"));
+        std::fs::write(&path, value).map_err(|e| {
+            fail(
+                Step::MaskPaths,
+                format!("set sysctl `{key}` (`{}`)", path.display()),
+                &e,
+            )
+        })?;
+    }
     for path in &plan.masked {
         mask(path)?;
     }
@@ -223,12 +234,25 @@ pub fn become_process(
     // 10. The user, from the container's own /etc/passwd and /etc/group.
     let passwd = std::fs::read_to_string("/etc/passwd").ok();
     let group = std::fs::read_to_string("/etc/group").ok();
-    let user = super::user::resolve(process.user.as_ref(), passwd.as_deref(), group.as_deref())
+    let mut user = super::user::resolve(process.user.as_ref(), passwd.as_deref(), group.as_deref())
         .map_err(|e| InitFailure {
             step: Step::ResolveUser,
             what: e.to_string(),
             errno: None,
         })?;
+    for extra in &process.extra_groups {
+        let gid = super::user::group_id(extra, group.as_deref()).map_err(|e| InitFailure {
+            step: Step::ResolveUser,
+            what: e.to_string(),
+            errno: None,
+        })?;
+        if gid != user.gid && !user.groups.contains(&gid) {
+            user.groups.push(gid);
+        }
+    }
+    for (name, soft, hard) in &process.rlimits {
+        set_rlimit(name, *soft, *hard)?;
+    }
 
     // 11. The working directory (created when missing, as podman does).
     let cwd = Path::new(&process.cwd);
@@ -345,6 +369,35 @@ pub fn become_process(
     crate::sys::process::reset_signals();
     let err = crate::sys::process::execve(&path, &argv, &envp);
     Err(fail(Step::Exec, format!("exec `{program}`"), &err))
+}
+
+/// `--ulimit`: set one resource limit (names as in podman, validated by the options).
+fn set_rlimit(name: &str, soft: u64, hard: u64) -> StepResult {
+    use nix::sys::resource::{setrlimit, Resource};
+    let resource = match name {
+        "core" => Resource::RLIMIT_CORE,
+        "cpu" => Resource::RLIMIT_CPU,
+        "data" => Resource::RLIMIT_DATA,
+        "fsize" => Resource::RLIMIT_FSIZE,
+        "locks" => Resource::RLIMIT_LOCKS,
+        "memlock" => Resource::RLIMIT_MEMLOCK,
+        "msgqueue" => Resource::RLIMIT_MSGQUEUE,
+        "nice" => Resource::RLIMIT_NICE,
+        "nofile" => Resource::RLIMIT_NOFILE,
+        "nproc" => Resource::RLIMIT_NPROC,
+        "rss" => Resource::RLIMIT_RSS,
+        "rtprio" => Resource::RLIMIT_RTPRIO,
+        "rttime" => Resource::RLIMIT_RTTIME,
+        "sigpending" => Resource::RLIMIT_SIGPENDING,
+        _ => Resource::RLIMIT_STACK,
+    };
+    setrlimit(resource, soft, hard).map_err(|e| {
+        nix_fail(
+            Step::SetIds,
+            format!("set the `{name}` limit to {soft}:{hard}"),
+            e,
+        )
+    })
 }
 
 fn cap_err(e: caps::errors::CapsError) -> InitFailure {

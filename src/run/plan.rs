@@ -107,6 +107,10 @@ pub struct Process {
     pub no_new_privs: bool,
     pub caps: CapPlan,
     pub init: bool,
+    /// (resource, soft, hard) for setrlimit before exec.
+    pub rlimits: Vec<(String, u64, u64)>,
+    /// `--group-add`: names (looked up in the container's /etc/group) or gids.
+    pub extra_groups: Vec<String>,
 }
 
 /// Everything C does, in order.
@@ -119,6 +123,8 @@ pub struct Plan {
     pub masked: Vec<String>,
     pub readonly_paths: Vec<String>,
     pub readonly_rootfs: bool,
+    /// Namespaced kernel parameters written under /proc/sys before it is made read-only.
+    pub sysctls: Vec<(String, String)>,
     pub process: Process,
 }
 
@@ -179,6 +185,9 @@ pub fn build(input: &PlanInput<'_>) -> Result<Plan, PlanError> {
     if opts.tty {
         set("TERM", "xterm");
     }
+    if let Some(tz) = opts.extras.tz.as_deref().filter(|t| *t != "local") {
+        set("TZ", tz);
+    }
     set("HOSTNAME", &hostname);
     for (k, v) in &opts.env {
         set(k, v);
@@ -204,7 +213,10 @@ pub fn build(input: &PlanInput<'_>) -> Result<Plan, PlanError> {
         mount(MountKind::Devpts, "/dev/pts"),
         mount(
             MountKind::Tmpfs {
-                data: "mode=1777,size=65536k".into(),
+                data: format!(
+                    "mode=1777,size={}k",
+                    opts.extras.shm_size.map_or(65536, |b| b.div_ceil(1024))
+                ),
                 flags: MountFlags::ALL,
             },
             "/dev/shm",
@@ -238,6 +250,29 @@ pub fn build(input: &PlanInput<'_>) -> Result<Plan, PlanError> {
                 target,
             ));
         }
+    }
+    for (host, target) in &opts.extras.devices {
+        mounts.push(Mount {
+            kind: MountKind::Bind {
+                source: host.clone(),
+            },
+            target: target.clone(),
+            readonly: false,
+            file: true,
+        });
+    }
+    if let Some(tz) = &opts.extras.tz {
+        let source = if tz == "local" {
+            PathBuf::from("/etc/localtime")
+        } else {
+            PathBuf::from("/usr/share/zoneinfo").join(tz)
+        };
+        mounts.push(Mount {
+            kind: MountKind::Bind { source },
+            target: "/etc/localtime".into(),
+            readonly: true,
+            file: true,
+        });
     }
     for name in ["hosts", "hostname", "resolv.conf"] {
         // A user's own bind of the same file wins.
@@ -301,7 +336,10 @@ pub fn build(input: &PlanInput<'_>) -> Result<Plan, PlanError> {
             no_new_privs: opts.no_new_privs,
             caps: super::caps::plan(opts, input.supported_caps),
             init: opts.init,
+            rlimits: opts.extras.ulimits.clone(),
+            extra_groups: opts.extras.group_add.clone(),
         },
+        sysctls: opts.extras.sysctls.clone(),
     })
 }
 

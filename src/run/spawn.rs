@@ -73,7 +73,15 @@ pub fn create(opts: &RunOptions) -> Result<Container> {
         .first()
         .cloned()
         .unwrap_or_else(|| image.id.clone());
-    container::create(store.root(), opts.name.as_deref(), |id, name| {
+    if let Some(path) = &opts.extras.cidfile {
+        if path.exists() {
+            return Err(Error::msg(format!(
+                "container id file `{}` exists: remove it first",
+                path.display()
+            )));
+        }
+    }
+    let ctr = container::create(store.root(), opts.name.as_deref(), |id, name| {
         ContainerConfig {
             id: id.to_string(),
             name: name.to_string(),
@@ -85,7 +93,12 @@ pub fn create(opts: &RunOptions) -> Result<Container> {
             options: options_json.clone(),
         }
     })
-    .context("create the container")
+    .context("create the container")?;
+    if let Some(path) = &opts.extras.cidfile {
+        std::fs::write(path, &ctr.config.id)
+            .with_context(|| format!("write the container id file `{}`", path.display()))?;
+    }
+    Ok(ctr)
 }
 
 /// A container's options, plan and seccomp program, computed again from its config.json
@@ -126,6 +139,14 @@ pub fn container_plan(store: &Store, ctr: &Container) -> Result<ContainerPlan> {
             user: uid.to_string(),
             group: Some(gid.to_string()),
         });
+    }
+    if opts.extras.env_host {
+        // --env-host: the host's variables, under everything the image and -e set.
+        for (k, v) in std::env::vars() {
+            if !plan.process.env.iter().any(|(key, _)| *key == k) {
+                plan.process.env.push((k, v));
+            }
+        }
     }
     let seccomp = seccomp_program(&opts, &plan)?;
     Ok(ContainerPlan {
@@ -398,6 +419,10 @@ fn launch(
             ..ContainerState::created()
         })
         .context("record the container as running")?;
+    if let Some(path) = &p.opts.extras.pidfile {
+        std::fs::write(path, pid.to_string())
+            .with_context(|| format!("write the pid file `{}`", path.display()))?;
+    }
     parent_end
         .send(&ToInit::Go)
         .context("start the container")?;

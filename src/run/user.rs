@@ -122,6 +122,17 @@ pub fn resolve(
     })
 }
 
+/// A group by name (in the container's /etc/group) or number.
+pub fn group_id(name: &str, group: Option<&str>) -> Result<u32, UserError> {
+    if let Ok(gid) = name.parse::<u32>() {
+        return Ok(gid);
+    }
+    group_entries(group.unwrap_or(""))
+        .find(|g| g.name == name)
+        .map(|g| g.gid)
+        .ok_or_else(|| UserError::NoGroup(name.to_string()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -154,6 +165,13 @@ mod tests {
         assert_eq!((r.uid, r.gid, r.groups.len()), (4242, 4343, 0));
         let r = resolve(Some(&spec("1000")), Some(PASSWD), Some(GROUP)).unwrap();
         assert_eq!((r.uid, r.gid), (1000, 1000));
+    }
+
+    #[test]
+    fn extra_groups() {
+        assert_eq!(group_id("extra", Some(GROUP)), Ok(2000));
+        assert_eq!(group_id("4242", None), Ok(4242));
+        assert!(group_id("nope", Some(GROUP)).is_err());
     }
 
     #[test]
