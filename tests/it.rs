@@ -15,6 +15,7 @@ mod lifecycle;
 mod registry;
 mod registry_fake;
 mod run_exit;
+mod run_extras;
 mod run_lifecycle;
 mod run_namespaces;
 mod run_options;
