@@ -175,3 +175,43 @@ fn fuse_overlayfs_rootfs() {
         .success()
         .stdout_contains("overlay");
 }
+
+#[test]
+fn ps_filters() {
+    let Some(env) = Env::rootless() else { return };
+    env.import_busybox();
+    env.berth([
+        "run", "--label", "team=a", "--name", "three", "busybox", "sh", "-c", "exit 3",
+    ])
+    .output()
+    .code(3);
+    env.berth(["run", "--name", "zero", "busybox", "true"])
+        .output()
+        .success();
+    let names = |filter: &str| {
+        let out = env
+            .berth(["ps", "-a", "--filter", filter, "--format", "json"])
+            .output();
+        out.success();
+        let rows: serde_json::Value = serde_json::from_str(&out.stdout()).expect("JSON");
+        let mut names: Vec<String> = rows
+            .as_array()
+            .expect("array")
+            .iter()
+            .map(|r| r["Names"][0].as_str().unwrap_or("").to_string())
+            .collect();
+        names.sort();
+        names
+    };
+    assert_eq!(names("exited=3"), ["three"]);
+    assert_eq!(names("label=team=a"), ["three"]);
+    assert_eq!(names("label=team"), ["three"]);
+    assert_eq!(names("name=zero"), ["zero"]);
+    assert_eq!(names("status=exited"), ["three", "zero"]);
+    assert_eq!(names("ancestor=busybox"), ["three", "zero"]);
+    assert!(names("status=running").is_empty());
+    env.berth(["ps", "--filter", "color=red"])
+        .output()
+        .code(125)
+        .stderr_is_one_error();
+}

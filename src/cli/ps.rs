@@ -23,6 +23,9 @@ pub struct PsArgs {
     /// Show the N latest created containers (all states)
     #[arg(short = 'n', long, value_name = "N")]
     pub last: Option<usize>,
+    /// Filter: id=, name=, status=, ancestor=, label=KEY[=VALUE], exited=CODE
+    #[arg(short, long, value_name = "FILTER")]
+    pub filter: Vec<String>,
     /// Output format: `json` (table by default)
     #[arg(long, value_name = "FORMAT")]
     pub format: Option<String>,

@@ -61,11 +61,21 @@ pub fn execute(args: PsArgs) -> Result<()> {
             state,
         });
     }
+    let filters = args
+        .filter
+        .iter()
+        .map(|f| Filter::parse(f))
+        .collect::<Result<Vec<_>>>()?;
+    // A filter on status or exit code looks at every container, as in podman.
+    let any_state = filters
+        .iter()
+        .any(|f| matches!(f, Filter::Status(_) | Filter::Exited(_)));
+    rows.retain(|r| filters.iter().all(|f| f.matches(r)));
     rows.sort_by_key(|r| std::cmp::Reverse(r.container.config.created));
     let limit = if args.latest { Some(1) } else { args.last };
     if let Some(n) = limit {
         rows.truncate(n);
-    } else if !args.all {
+    } else if !args.all && !any_state {
         rows.retain(|r| r.state.status == Status::Running);
     }
     let now = Utc::now();
@@ -116,6 +126,87 @@ pub fn execute(args: PsArgs) -> Result<()> {
     }
     print!("{}", table(&table_rows));
     Ok(())
+}
+
+/// One `--filter`.
+#[derive(Debug, PartialEq, Eq)]
+enum Filter {
+    Id(String),
+    Name(String),
+    Status(String),
+    Ancestor(String),
+    Label(String, Option<String>),
+    Exited(i32),
+}
+
+impl Filter {
+    fn parse(text: &str) -> Result<Self> {
+        let bad = |why: &str| Error::msg(format!("invalid --filter `{text}`: {why}"));
+        let (key, value) = text
+            .split_once('=')
+            .ok_or_else(|| bad("expected KEY=VALUE"))?;
+        Ok(match key {
+            "id" => Filter::Id(value.to_string()),
+            "name" => Filter::Name(value.to_string()),
+            "status" => match value {
+                "created" | "running" | "exited" | "paused" | "restarting" | "removing"
+                | "stopped" | "configured" => Filter::Status(value.to_string()),
+                _ => {
+                    return Err(bad(
+                        "status is created, running, exited, paused, restarting or removing",
+                    ))
+                }
+            },
+            "ancestor" => Filter::Ancestor(value.to_string()),
+            "label" => match value.split_once('=') {
+                Some((k, v)) => Filter::Label(k.to_string(), Some(v.to_string())),
+                None => Filter::Label(value.to_string(), None),
+            },
+            "exited" => Filter::Exited(
+                value
+                    .parse()
+                    .map_err(|_| bad("exited takes an exit code"))?,
+            ),
+            _ => {
+                return Err(bad(
+                    "berth filters on id, name, status, ancestor, label and exited",
+                ))
+            }
+        })
+    }
+
+    fn matches(&self, r: &Row) -> bool {
+        let c = &r.container.config;
+        match self {
+            Filter::Id(id) => c.id.starts_with(id.as_str()),
+            // podman matches names as a regular expression; a substring covers the common use.
+            Filter::Name(name) => c.name.contains(name.as_str()),
+            Filter::Status(s) => match r.state.status {
+                Status::Created => s == "created" || s == "configured",
+                Status::Running => s == "running",
+                Status::Exited => s == "exited" || s == "stopped",
+            },
+            Filter::Ancestor(a) => {
+                c.image_id.starts_with(a.as_str())
+                    || c.image_name == *a
+                    || c.image_name
+                        .rsplit('/')
+                        .next()
+                        .is_some_and(|n| n == a || n.split(':').next() == Some(a.as_str()))
+            }
+            Filter::Label(k, v) => {
+                let labels = c.options.get("extras").and_then(|e| e.get("labels"));
+                match (labels.and_then(|l| l.get(k)), v) {
+                    (Some(found), Some(want)) => found.as_str() == Some(want.as_str()),
+                    (Some(_), None) => true,
+                    (None, _) => false,
+                }
+            }
+            Filter::Exited(code) => {
+                r.state.status == Status::Exited && r.state.exit_code == Some(*code)
+            }
+        }
+    }
 }
 
 fn short(id: &str, no_trunc: bool) -> String {
@@ -183,6 +274,22 @@ fn json_row(r: &Row, now: DateTime<Utc>) -> JsonRow<'_> {
 mod tests {
     use super::*;
     use chrono::Duration;
+
+    #[test]
+    fn filters_parse() {
+        assert_eq!(
+            Filter::parse("status=exited").unwrap(),
+            Filter::Status("exited".into())
+        );
+        assert_eq!(
+            Filter::parse("label=a=b").unwrap(),
+            Filter::Label("a".into(), Some("b".into()))
+        );
+        assert_eq!(Filter::parse("exited=3").unwrap(), Filter::Exited(3));
+        assert!(Filter::parse("status=sleepy").is_err());
+        assert!(Filter::parse("color=red").is_err());
+        assert!(Filter::parse("nokey").is_err());
+    }
 
     #[test]
     fn statuses_read_like_podman() {
