@@ -139,7 +139,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__create)
-            opts="-d -i -t -e -w -u -h -v -l --help --rm --detach --restart --stop-signal --stop-timeout --name --interactive --tty --env --env-file --workdir --user --entrypoint --hostname --volume --tmpfs --read-only --read-only-tmpfs --init --privileged --cap-add --cap-drop --security-opt --userns --net --network --label --annotation --cidfile --pidfile --env-host --tz --ulimit --shm-size --sysctl --device --group-add"
+            opts="-d -i -t -e -w -u -h -v -l --help --rm --detach --restart --stop-signal --stop-timeout --name --interactive --tty --env --env-file --workdir --user --entrypoint --hostname --volume --tmpfs --read-only --read-only-tmpfs --init --privileged --cap-add --cap-drop --security-opt --userns --net --network --log-driver --log-opt --label --annotation --cidfile --pidfile --env-host --tz --ulimit --shm-size --sysctl --device --group-add"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -238,6 +238,14 @@ _berth() {
                     return 0
                     ;;
                 --net)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-driver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-opt)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -661,7 +669,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__ps)
-            opts="-a -q -l -n -h --all --quiet --no-trunc --noheading --no-heading --latest --last --format --help"
+            opts="-a -q -l -n -f -h --all --quiet --no-trunc --noheading --no-heading --latest --last --filter --format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -672,6 +680,14 @@ _berth() {
                     return 0
                     ;;
                 -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -741,7 +757,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__run)
-            opts="-d -i -t -e -w -u -h -v -l --help --rm --detach --restart --stop-signal --stop-timeout --name --interactive --tty --env --env-file --workdir --user --entrypoint --hostname --volume --tmpfs --read-only --read-only-tmpfs --init --privileged --cap-add --cap-drop --security-opt --userns --net --network --label --annotation --cidfile --pidfile --env-host --tz --ulimit --shm-size --sysctl --device --group-add"
+            opts="-d -i -t -e -w -u -h -v -l --help --rm --detach --restart --stop-signal --stop-timeout --name --interactive --tty --env --env-file --workdir --user --entrypoint --hostname --volume --tmpfs --read-only --read-only-tmpfs --init --privileged --cap-add --cap-drop --security-opt --userns --net --network --log-driver --log-opt --label --annotation --cidfile --pidfile --env-host --tz --ulimit --shm-size --sysctl --device --group-add"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -840,6 +856,14 @@ _berth() {
                     return 0
                     ;;
                 --net)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-driver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-opt)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -63,6 +63,8 @@ complete -c berth -n "__fish_berth_using_subcommand run" -l cap-drop -d 'Drop a 
 complete -c berth -n "__fish_berth_using_subcommand run" -l security-opt -d 'Security options: no-new-privileges, seccomp=unconfined, seccomp=PROFILE.json' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l userns -d 'User namespace mode: the default session mapping, or keep-id' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l network -l net -d 'Network mode: none or host' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -l log-driver -d 'Where the container\'s output goes: k8s-file (json-file), none, passthrough' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -l log-opt -d 'Log driver options: max-size=SIZE' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -s l -l label -d 'Set a label on the container (KEY=VALUE)' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l annotation -d 'Set an annotation on the container (KEY=VALUE)' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l cidfile -d 'Write the container id to this file' -r -F
@@ -101,6 +103,8 @@ complete -c berth -n "__fish_berth_using_subcommand create" -l cap-drop -d 'Drop
 complete -c berth -n "__fish_berth_using_subcommand create" -l security-opt -d 'Security options: no-new-privileges, seccomp=unconfined, seccomp=PROFILE.json' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -l userns -d 'User namespace mode: the default session mapping, or keep-id' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -l network -l net -d 'Network mode: none or host' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -l log-driver -d 'Where the container\'s output goes: k8s-file (json-file), none, passthrough' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -l log-opt -d 'Log driver options: max-size=SIZE' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -s l -l label -d 'Set a label on the container (KEY=VALUE)' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -l annotation -d 'Set an annotation on the container (KEY=VALUE)' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -l cidfile -d 'Write the container id to this file' -r -F
@@ -158,6 +162,7 @@ complete -c berth -n "__fish_berth_using_subcommand rmi" -s f -l force -d 'Also 
 complete -c berth -n "__fish_berth_using_subcommand rmi" -s i -l ignore -d 'Ignore images that do not exist'
 complete -c berth -n "__fish_berth_using_subcommand rmi" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand ps" -s n -l last -d 'Show the N latest created containers (all states)' -r
+complete -c berth -n "__fish_berth_using_subcommand ps" -s f -l filter -d 'Filter: id=, name=, status=, ancestor=, label=KEY[=VALUE], exited=CODE' -r
 complete -c berth -n "__fish_berth_using_subcommand ps" -l format -d 'Output format: `json` (table by default)' -r
 complete -c berth -n "__fish_berth_using_subcommand ps" -s a -l all -d 'Show all containers, not only running ones'
 complete -c berth -n "__fish_berth_using_subcommand ps" -s q -l quiet -d 'Print only the container ids'
@@ -166,6 +171,7 @@ complete -c berth -n "__fish_berth_using_subcommand ps" -l no-heading -l noheadi
 complete -c berth -n "__fish_berth_using_subcommand ps" -s l -l latest -d 'Show the latest created container (all states)'
 complete -c berth -n "__fish_berth_using_subcommand ps" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand list" -s n -l last -d 'Show the N latest created containers (all states)' -r
+complete -c berth -n "__fish_berth_using_subcommand list" -s f -l filter -d 'Filter: id=, name=, status=, ancestor=, label=KEY[=VALUE], exited=CODE' -r
 complete -c berth -n "__fish_berth_using_subcommand list" -l format -d 'Output format: `json` (table by default)' -r
 complete -c berth -n "__fish_berth_using_subcommand list" -s a -l all -d 'Show all containers, not only running ones'
 complete -c berth -n "__fish_berth_using_subcommand list" -s q -l quiet -d 'Print only the container ids'
@@ -174,6 +180,7 @@ complete -c berth -n "__fish_berth_using_subcommand list" -l no-heading -l nohea
 complete -c berth -n "__fish_berth_using_subcommand list" -s l -l latest -d 'Show the latest created container (all states)'
 complete -c berth -n "__fish_berth_using_subcommand list" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand ls" -s n -l last -d 'Show the N latest created containers (all states)' -r
+complete -c berth -n "__fish_berth_using_subcommand ls" -s f -l filter -d 'Filter: id=, name=, status=, ancestor=, label=KEY[=VALUE], exited=CODE' -r
 complete -c berth -n "__fish_berth_using_subcommand ls" -l format -d 'Output format: `json` (table by default)' -r
 complete -c berth -n "__fish_berth_using_subcommand ls" -s a -l all -d 'Show all containers, not only running ones'
 complete -c berth -n "__fish_berth_using_subcommand ls" -s q -l quiet -d 'Print only the container ids'

@@ -267,3 +267,81 @@ fn detached_rm_removes_itself() {
         .container_ids()
         .is_empty()));
 }
+
+#[test]
+fn log_drivers_and_rotation() {
+    let Some(env) = Env::rootless() else { return };
+    env.import_busybox();
+    // k8s-file in the foreground: output is shown and kept.
+    env.berth([
+        "run",
+        "--name",
+        "kept",
+        "--log-driver",
+        "k8s-file",
+        "busybox",
+        "echo",
+        "shown",
+    ])
+    .output()
+    .success()
+    .stdout_eq("shown\n");
+    env.berth(["logs", "kept"])
+        .output()
+        .success()
+        .stdout_eq("shown\n");
+    // none: nothing is kept.
+    env.berth([
+        "run",
+        "-d",
+        "--name",
+        "silent",
+        "--log-driver",
+        "none",
+        "busybox",
+        "echo",
+        "lost",
+    ])
+    .output()
+    .success();
+    env.berth(["wait", "silent"]).output().success();
+    env.berth(["logs", "silent"])
+        .output()
+        .code(125)
+        .stderr_contains("no log");
+    env.berth([
+        "run",
+        "-d",
+        "--log-driver",
+        "passthrough",
+        "busybox",
+        "true",
+    ])
+    .output()
+    .code(125)
+    .stderr_contains("passthrough");
+    // max-size rotates: the newest lines are there, the log stays small.
+    env.berth([
+        "run",
+        "-d",
+        "--name",
+        "rotor",
+        "--log-opt",
+        "max-size=300",
+        "busybox",
+        "sh",
+        "-c",
+        "for i in $(seq 50); do echo line-$i; done",
+    ])
+    .output()
+    .success();
+    env.berth(["wait", "rotor"]).output().success();
+    let out = env.berth(["logs", "rotor"]).output();
+    let lines = out.success().stdout_lines();
+    assert_eq!(lines.last().map(String::as_str), Some("line-50"));
+    assert!(
+        lines.len() < 50,
+        "older lines were rotated away: {}",
+        lines.len()
+    );
+}

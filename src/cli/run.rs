@@ -112,6 +112,14 @@ pub struct RunArgs {
     #[arg(long, visible_alias = "net", value_name = "MODE")]
     pub network: Option<String>,
 
+    /// Where the container's output goes: k8s-file (json-file), none, passthrough
+    #[arg(long, value_name = "DRIVER")]
+    pub log_driver: Option<String>,
+
+    /// Log driver options: max-size=SIZE
+    #[arg(long, value_name = "OPT")]
+    pub log_opt: Vec<String>,
+
     /// Set a label on the container (KEY=VALUE)
     #[arg(short, long = "label", value_name = "KEY=VALUE")]
     pub label: Vec<String>,

@@ -45,20 +45,25 @@ fn show(
     until: Option<DateTime<Utc>>,
     names: bool,
 ) -> Result<()> {
-    let path = ctr.dir.join("ctr.log");
+    let path = ctr.dir.join(crate::run::logs::LOG_FILE);
+    // After a rotation the previous file holds the older records.
+    let mut older = Vec::new();
+    if let Ok(text) = std::fs::read_to_string(path.with_extension("log.1")) {
+        older.extend(text.lines().filter_map(parse_line));
+    }
     let file = match std::fs::File::open(&path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return Err(Error::msg(format!(
-                "container `{}` has no log: it ran in the foreground, where berth passes its output straight through",
+                "container `{}` has no log: it ran in the foreground, where berth passes its output straight through, or with --log-driver none",
                 ctr.config.name
             ))
-            .hint("run it with -d to keep its output in a log"));
+            .hint("run it with -d, or with --log-driver k8s-file, to keep its output in a log"));
         }
         Err(e) => return Err(e).with_context(|| format!("open `{}`", path.display())),
     };
     let mut reader = BufReader::new(file);
-    let mut records = Vec::new();
+    let mut records = older;
     let mut line = String::new();
     while reader.read_line(&mut line).context("read the log")? > 0 {
         if line.ends_with('\n') {

@@ -79,25 +79,103 @@ pub fn parse_line(line: &str) -> Option<Record> {
     })
 }
 
-/// Appends records to a container's log file.
+/// Where a container's output goes (`--log-driver`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum LogDriver {
+    /// The k8s-file log (podman's `json-file` is the same format).
+    K8sFile,
+    /// Nowhere.
+    None,
+    /// Straight to berth's own stdio (foreground only).
+    Passthrough,
+}
+
+impl LogDriver {
+    /// Parse podman's names.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "k8s-file" | "json-file" => Some(LogDriver::K8sFile),
+            "none" => Some(LogDriver::None),
+            "passthrough" => Some(LogDriver::Passthrough),
+            _ => None,
+        }
+    }
+}
+
+/// The log file's name in a container's directory; the previous one after a rotation has
+/// `.1` appended.
+pub const LOG_FILE: &str = "ctr.log";
+
+/// Appends records to a container's log file, rotating it at `max_size` (one previous file
+/// is kept), and with `tee` copies the output to berth's own stdout and stderr too.
 #[derive(Debug)]
 pub struct LogWriter {
-    file: std::fs::File,
+    file: Option<std::fs::File>,
+    path: std::path::PathBuf,
+    max_size: Option<u64>,
+    written: u64,
+    tee: bool,
 }
 
 impl LogWriter {
-    /// Open (create) the log for appending.
-    pub fn open(path: &Path) -> io::Result<Self> {
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(path)?;
-        Ok(LogWriter { file })
+    /// Open (create) the log for appending; `driver` None writes nothing.
+    pub fn open(
+        path: &Path,
+        driver: LogDriver,
+        max_size: Option<u64>,
+        tee: bool,
+    ) -> io::Result<Self> {
+        let file = match driver {
+            LogDriver::K8sFile => Some(
+                std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(path)?,
+            ),
+            LogDriver::None | LogDriver::Passthrough => None,
+        };
+        let written = file
+            .as_ref()
+            .and_then(|f| f.metadata().ok())
+            .map_or(0, |m| m.len());
+        Ok(LogWriter {
+            file,
+            path: path.to_path_buf(),
+            max_size,
+            written,
+            tee,
+        })
     }
 
     /// Record one chunk of a stream's output.
     pub fn write(&mut self, stream: Stream, data: &[u8]) -> io::Result<()> {
-        self.file.write_all(&format_chunk(Utc::now(), stream, data))
+        if self.tee {
+            let _ = match stream {
+                Stream::Stdout => {
+                    let mut out = io::stdout().lock();
+                    out.write_all(data).and_then(|()| out.flush())
+                }
+                Stream::Stderr => io::stderr().write_all(data),
+            };
+        }
+        let Some(file) = self.file.as_mut() else {
+            return Ok(());
+        };
+        let bytes = format_chunk(Utc::now(), stream, data);
+        if let Some(max) = self.max_size {
+            if self.written > 0 && self.written + bytes.len() as u64 > max {
+                let old = self.path.with_extension("log.1");
+                std::fs::rename(&self.path, old)?;
+                *file = std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(&self.path)?;
+                self.written = 0;
+            }
+        }
+        file.write_all(&bytes)?;
+        self.written += bytes.len() as u64;
+        Ok(())
     }
 }
 
@@ -123,6 +201,28 @@ mod tests {
             (Stream::Stdout, false, "thr")
         );
         assert_eq!(r.time, t);
+    }
+
+    #[test]
+    fn rotation_keeps_one_previous_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(LOG_FILE);
+        let mut w = LogWriter::open(&path, LogDriver::K8sFile, Some(100), false).unwrap();
+        for _ in 0..5 {
+            w.write(
+                Stream::Stdout,
+                b"0123456789012345678901234567890123456789\n",
+            )
+            .unwrap();
+        }
+        assert!(std::fs::metadata(&path).unwrap().len() <= 100);
+        assert!(dir.path().join("ctr.log.1").exists());
+        let mut none =
+            LogWriter::open(&dir.path().join("x.log"), LogDriver::None, None, false).unwrap();
+        none.write(Stream::Stdout, b"nothing\n").unwrap();
+        assert!(!dir.path().join("x.log").exists());
+        assert_eq!(LogDriver::parse("json-file"), Some(LogDriver::K8sFile));
+        assert_eq!(LogDriver::parse("journald"), None);
     }
 
     #[test]

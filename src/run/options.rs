@@ -76,6 +76,11 @@ pub struct Extras {
     pub sysctls: Vec<(String, String)>,
     pub devices: Vec<(PathBuf, String)>,
     pub group_add: Vec<String>,
+    /// `--log-driver`; `None` is the default (passthrough in the foreground, k8s-file
+    /// detached).
+    pub log_driver: Option<super::logs::LogDriver>,
+    /// `--log-opt max-size=`.
+    pub log_max_size: Option<u64>,
 }
 
 /// Parse `--label`-style `KEY=VALUE` lists (a bare KEY means an empty value).
@@ -196,6 +201,28 @@ fn parse_sysctl(value: &str) -> Result<(String, String), OptionsError> {
         return Err(err("malformed key"));
     }
     Ok((key.to_string(), val.to_string()))
+}
+
+fn parse_log_opts(opts: &[String]) -> Result<Option<u64>, OptionsError> {
+    let mut max = None;
+    for o in opts {
+        let err = |reason| OptionsError::Flag {
+            flag: "--log-opt",
+            value: o.clone(),
+            reason,
+        };
+        match o.split_once('=') {
+            Some(("max-size", v)) => {
+                max = Some(
+                    parse_size(v)
+                        .filter(|n| *n > 0)
+                        .ok_or_else(|| err("expected a size such as 10m"))?,
+                );
+            }
+            _ => return Err(err("berth knows max-size=SIZE")),
+        }
+    }
+    Ok(max)
 }
 
 fn parse_device(value: &str) -> Result<(PathBuf, String), OptionsError> {
@@ -506,42 +533,59 @@ impl RunOptions {
             }
             other => other,
         };
-        let extras =
-            Extras {
-                labels: key_values("--label", &args.label)?,
-                annotations: key_values("--annotation", &args.annotation)?,
-                cidfile: args.cidfile,
-                pidfile: args.pidfile,
-                env_host: args.env_host,
-                tz,
-                ulimits: args
-                    .ulimit
-                    .iter()
-                    .filter(|u| u.as_str() != "host")
-                    .map(|u| parse_ulimit(u))
-                    .collect::<Result<_, _>>()?,
-                shm_size: match args.shm_size {
-                    None => None,
-                    Some(s) => Some(parse_size(&s).filter(|n| *n > 0).ok_or(
-                        OptionsError::Flag {
+        let extras = Extras {
+            labels: key_values("--label", &args.label)?,
+            annotations: key_values("--annotation", &args.annotation)?,
+            cidfile: args.cidfile,
+            pidfile: args.pidfile,
+            env_host: args.env_host,
+            tz,
+            ulimits: args
+                .ulimit
+                .iter()
+                .filter(|u| u.as_str() != "host")
+                .map(|u| parse_ulimit(u))
+                .collect::<Result<_, _>>()?,
+            shm_size: match args.shm_size {
+                None => None,
+                Some(s) => Some(
+                    parse_size(&s)
+                        .filter(|n| *n > 0)
+                        .ok_or(OptionsError::Flag {
                             flag: "--shm-size",
                             value: s,
                             reason: "expected a size such as 64m",
-                        },
-                    )?),
-                },
-                sysctls: args
-                    .sysctl
-                    .iter()
-                    .map(|s| parse_sysctl(s))
-                    .collect::<Result<_, _>>()?,
-                devices: args
-                    .device
-                    .iter()
-                    .map(|d| parse_device(d))
-                    .collect::<Result<_, _>>()?,
-                group_add: args.group_add,
-            };
+                        })?,
+                ),
+            },
+            sysctls: args
+                .sysctl
+                .iter()
+                .map(|s| parse_sysctl(s))
+                .collect::<Result<_, _>>()?,
+            devices: args
+                .device
+                .iter()
+                .map(|d| parse_device(d))
+                .collect::<Result<_, _>>()?,
+            group_add: args.group_add,
+            log_driver: match args.log_driver.as_deref() {
+                None => None,
+                Some(d) => Some(super::logs::LogDriver::parse(d).ok_or(OptionsError::Flag {
+                    flag: "--log-driver",
+                    value: d.to_string(),
+                    reason: "berth supports k8s-file, json-file, none and passthrough",
+                })?),
+            },
+            log_max_size: parse_log_opts(&args.log_opt)?,
+        };
+        if args.detach && extras.log_driver == Some(super::logs::LogDriver::Passthrough) {
+            return Err(OptionsError::Flag {
+                flag: "--log-driver",
+                value: "passthrough".into(),
+                reason: "passthrough needs a foreground container (without -d)",
+            });
+        }
         Ok(RunOptions {
             extras,
             detach: args.detach,

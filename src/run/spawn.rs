@@ -13,7 +13,7 @@ use nix::sys::signal::{SigSet, SigmaskHow, Signal};
 use nix::sys::signalfd::{SfdFlags, SignalFd};
 use nix::sys::wait::WaitStatus;
 
-use super::logs::{LogWriter, Stream};
+use super::logs::{LogDriver, LogWriter, Stream};
 use super::options::{RunOptions, SeccompChoice, UserSpec, UsernsMode};
 use super::plan::{self, ImageDefaults, Plan, PlanInput};
 use super::seccomp::SeccompProgram;
@@ -236,6 +236,26 @@ pub fn start(p: Prepared, detach: bool, link: &SessionLink, announce: &str) -> R
     guard.mounted = true;
     let sfd = block_signals()?;
 
+    let driver = p.opts.extras.log_driver;
+    let log_path = p.ctr.dir.join(super::logs::LOG_FILE);
+    if !detach && driver == Some(LogDriver::K8sFile) && !p.opts.tty {
+        // An explicit log in the foreground: copy the output through pipes into the log
+        // and to our own stdio.
+        let mut log = LogWriter::open(
+            &log_path,
+            LogDriver::K8sFile,
+            p.opts.extras.log_max_size,
+            true,
+        )
+        .context("open the container log")?;
+        let (out_r, out_w) = pipe().context("create the stdout pipe")?;
+        let (err_r, err_w) = pipe().context("create the stderr pipe")?;
+        let launched = launch(&p, Some((out_w, err_w)), false, &sfd, 0)?;
+        let code = monitor(&launched, &sfd, out_r, err_r, &mut log);
+        launched.disarm();
+        guard.exit_code = Some(code);
+        return Ok(code);
+    }
     if !detach {
         let launched = launch(&p, None, p.opts.tty, &sfd, 0)?;
         let stdin = std::io::stdin();
@@ -257,7 +277,13 @@ pub fn start(p: Prepared, detach: bool, link: &SessionLink, announce: &str) -> R
         return Ok(code);
     }
 
-    let mut log = LogWriter::open(&p.ctr.dir.join("ctr.log")).context("open the container log")?;
+    let mut log = LogWriter::open(
+        &log_path,
+        driver.unwrap_or(LogDriver::K8sFile),
+        p.opts.extras.log_max_size,
+        false,
+    )
+    .context("open the container log")?;
     let mut restarts: u32 = 0;
     let mut first = true;
     loop {
