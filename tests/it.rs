@@ -6,6 +6,7 @@
 
 mod util;
 
+mod attach;
 mod cli;
 mod containers;
 mod hostile;

@@ -102,3 +102,17 @@ pub struct LogsArgs {
     #[arg(value_name = "CONTAINER", required = true)]
     pub containers: Vec<String>,
 }
+
+/// Arguments of `berth attach`.
+#[derive(Debug, Args)]
+pub struct AttachArgs {
+    /// Key sequence that detaches, leaving the container running
+    #[arg(long, default_value = "ctrl-p,ctrl-q", value_name = "KEYS")]
+    pub detach_keys: String,
+    /// Do not send stdin to the container
+    #[arg(long)]
+    pub no_stdin: bool,
+    /// The container (name or id)
+    #[arg(value_name = "CONTAINER")]
+    pub container: String,
+}

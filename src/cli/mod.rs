@@ -47,6 +47,8 @@ pub enum Command {
     Wait(lifecycle::WaitArgs),
     /// Show a container's logs
     Logs(lifecycle::LogsArgs),
+    /// Attach to a detached container's output and input
+    Attach(lifecycle::AttachArgs),
     /// Import a rootfs tarball as a one-layer image
     Import(import::ImportArgs),
     /// List images in the local store

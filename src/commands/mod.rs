@@ -5,6 +5,7 @@ use crate::cli::{Cli, Command};
 use crate::error::Result;
 use crate::userns::session::Stage;
 
+pub mod attach;
 pub mod generate;
 pub mod images;
 pub mod import;
@@ -42,6 +43,7 @@ pub fn execute(cli: Cli, stage: Stage) -> Result<()> {
         Command::Restart(args) => lifecycle::restart(args),
         Command::Wait(args) => lifecycle::wait(args),
         Command::Logs(args) => logs::execute(args),
+        Command::Attach(args) => attach::execute(args),
         Command::Import(args) => import::execute(args),
         Command::Images(args) => images::execute(args),
         Command::Rmi(args) => rmi::execute(args),

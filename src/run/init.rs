@@ -25,9 +25,17 @@ pub struct InitContext<'a> {
     /// The user's terminal size, applied to the pty before the command starts (so that a
     /// quick `stty size` never sees 0x0).
     pub winsize: Option<crate::sys::tty::WinSize>,
-    /// stdout and stderr for a detached container (pipes to its monitor); `None` passes the
-    /// session's own stdio through.
-    pub stdio: Option<(OwnedFd, OwnedFd)>,
+    /// Pipes to the monitor of a detached (or logged) container; `None` passes the session's
+    /// own stdio through.
+    pub stdio: Option<Stdio>,
+}
+
+/// A container's standard streams when its monitor handles them.
+pub struct Stdio {
+    /// `-d -i`: the read end of a pipe the monitor feeds from `attach`.
+    pub stdin: Option<OwnedFd>,
+    pub stdout: OwnedFd,
+    pub stderr: OwnedFd,
 }
 
 /// The result of an init step.
@@ -596,13 +604,17 @@ fn setup_stdio(ctx: &InitContext<'_>) -> StepResult {
             dup_onto(&slave, target)?;
         }
     } else {
-        if let Some((out, err)) = &ctx.stdio {
-            dup_onto(out, 1)?;
-            dup_onto(err, 2)?;
+        if let Some(stdio) = &ctx.stdio {
+            dup_onto(&stdio.stdout, 1)?;
+            dup_onto(&stdio.stderr, 2)?;
+            if let Some(input) = &stdio.stdin {
+                dup_onto(input, 0)?;
+            }
         }
-        // A detached container has nothing to read from; a foreground one without -i
-        // neither, as podman has it.
-        if !process.stdin || ctx.stdio.is_some() {
+        // Without -i there is nothing to read from, as podman has it; a detached container
+        // reads only from its monitor's pipe.
+        let piped_stdin = ctx.stdio.as_ref().is_some_and(|s| s.stdin.is_some());
+        if !piped_stdin && (!process.stdin || ctx.stdio.is_some()) {
             let null = std::fs::File::open("/dev/null")
                 .map_err(|e| fail(Step::Terminal, "open `/dev/null`", &e))?;
             dup_onto(&OwnedFd::from(null), 0)?;

@@ -1,6 +1,7 @@
 //! Running a container: options, the pure Plan, the sync protocol, spawning, the init steps
 //! inside C, and supervision.
 
+pub mod attach;
 pub mod caps;
 pub mod control;
 pub mod init;

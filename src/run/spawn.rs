@@ -13,6 +13,7 @@ use nix::sys::signal::{SigSet, SigmaskHow, Signal};
 use nix::sys::signalfd::{SfdFlags, SignalFd};
 use nix::sys::wait::WaitStatus;
 
+use super::init::Stdio;
 use super::logs::{LogDriver, LogWriter, Stream};
 use super::options::{RunOptions, SeccompChoice, UserSpec, UsernsMode};
 use super::plan::{self, ImageDefaults, Plan, PlanInput};
@@ -250,8 +251,13 @@ pub fn start(p: Prepared, detach: bool, link: &SessionLink, announce: &str) -> R
         .context("open the container log")?;
         let (out_r, out_w) = pipe().context("create the stdout pipe")?;
         let (err_r, err_w) = pipe().context("create the stderr pipe")?;
-        let launched = launch(&p, Some((out_w, err_w)), false, &sfd, 0)?;
-        let code = monitor(&launched, &sfd, out_r, err_r, &mut log);
+        let stdio = Stdio {
+            stdin: None,
+            stdout: out_w,
+            stderr: err_w,
+        };
+        let launched = launch(&p, Some(stdio), false, &sfd, 0)?;
+        let code = monitor(&launched, &sfd, out_r, err_r, &mut log, None, None);
         launched.disarm();
         guard.exit_code = Some(code);
         return Ok(code);
@@ -286,10 +292,26 @@ pub fn start(p: Prepared, detach: bool, link: &SessionLink, announce: &str) -> R
     .context("open the container log")?;
     let mut restarts: u32 = 0;
     let mut first = true;
+    // `berth attach` connects here; without the socket the container still runs.
+    let mut server = super::attach::Server::bind(&super::attach::socket_path(
+        &p.paths.runtime,
+        &p.ctr.config.id,
+    ))
+    .ok();
     loop {
         let (out_r, out_w) = pipe().context("create the stdout pipe")?;
         let (err_r, err_w) = pipe().context("create the stderr pipe")?;
-        let stdio = (!p.opts.tty).then_some((out_w, err_w));
+        let (stdin_r, stdin_w) = if p.opts.interactive && !p.opts.tty {
+            let (r, w) = pipe().context("create the stdin pipe")?;
+            (Some(r), Some(w))
+        } else {
+            (None, None)
+        };
+        let stdio = (!p.opts.tty).then_some(Stdio {
+            stdin: stdin_r,
+            stdout: out_w,
+            stderr: err_w,
+        });
         let launched = match launch(&p, stdio, p.opts.tty, &sfd, restarts) {
             Ok(l) => l,
             Err(e) if first => return Err(e),
@@ -309,7 +331,15 @@ pub fn start(p: Prepared, detach: bool, link: &SessionLink, announce: &str) -> R
                 .context("tell berth the container started")?;
             silence_stdio();
         }
-        let code = monitor(&launched, &sfd, out_r, err_r, &mut log);
+        let code = monitor(
+            &launched,
+            &sfd,
+            out_r,
+            err_r,
+            &mut log,
+            server.as_mut(),
+            stdin_w,
+        );
         launched.disarm();
         let stopped = p.ctr.dir.join(STOPPED_MARK).exists();
         if !p.opts.restart.should_restart(code, restarts, stopped) {
@@ -378,7 +408,7 @@ fn silence_stdio() {
 /// been exec'd (or report why it could not be).
 fn launch(
     p: &Prepared,
-    stdio: Option<(OwnedFd, OwnedFd)>,
+    stdio: Option<Stdio>,
     tty: bool,
     sfd: &SignalFd,
     restarts: u32,
@@ -485,12 +515,15 @@ fn launch(
 
 /// A detached container's monitor loop: copy its output into the log and forward signals
 /// until it exits; return its status.
+#[allow(clippy::too_many_arguments)]
 fn monitor(
     launched: &Launched,
     sfd: &SignalFd,
     out: OwnedFd,
     err: OwnedFd,
     log: &mut LogWriter,
+    mut server: Option<&mut super::attach::Server>,
+    mut stdin_pipe: Option<OwnedFd>,
 ) -> i32 {
     let pidfd = &launched.pidfd;
     // With a pty, everything arrives on the master, as stdout.
@@ -499,6 +532,19 @@ fn monitor(
         None => vec![(out.as_fd(), Stream::Stdout), (err.as_fd(), Stream::Stderr)],
     };
     let mut buf = vec![0u8; 16 * 1024];
+    let record = |log: &mut LogWriter,
+                  server: &mut Option<&mut super::attach::Server>,
+                  stream: Stream,
+                  data: &[u8]| {
+        let _ = log.write(stream, data);
+        if let Some(s) = server.as_deref_mut() {
+            let kind = match stream {
+                Stream::Stdout => super::attach::Kind::Stdout,
+                Stream::Stderr => super::attach::Kind::Stderr,
+            };
+            s.broadcast(kind, data);
+        }
+    };
     loop {
         let mut fds = vec![
             PollFd::new(pidfd.as_fd(), PollFlags::POLLIN),
@@ -509,6 +555,13 @@ fn monitor(
                 .iter()
                 .map(|(fd, _)| PollFd::new(*fd, PollFlags::POLLIN)),
         );
+        let attach_fds: Vec<BorrowedFd<'_>> = server.as_ref().map(|s| s.fds()).unwrap_or_default();
+        let attach_base = fds.len();
+        fds.extend(
+            attach_fds
+                .iter()
+                .map(|fd| PollFd::new(*fd, PollFlags::POLLIN)),
+        );
         match poll(&mut fds, PollTimeout::NONE) {
             Ok(_) | Err(nix::errno::Errno::EINTR) => {}
             Err(_) => return crate::error::EXIT_BERTH,
@@ -518,6 +571,7 @@ fn monitor(
             .map(|f| f.revents().is_some_and(|r| !r.is_empty()))
             .collect();
         drop(fds);
+        drop(attach_fds);
         if ready[1] {
             forward_signals(sfd, pidfd);
         }
@@ -526,37 +580,62 @@ fn monitor(
             if ready[i + 2] {
                 match nix::unistd::read(fd.as_raw_fd(), &mut buf) {
                     Ok(0) | Err(_) => closed.push(i),
-                    Ok(n) => {
-                        let _ = log.write(*stream, &buf[..n]);
-                    }
+                    Ok(n) => record(log, &mut server, *stream, &buf[..n]),
                 }
             }
         }
         for i in closed.into_iter().rev() {
             sources.remove(i);
         }
+        if let Some(s) = server.as_deref_mut() {
+            let req = s.serve(&ready[attach_base..]);
+            // Input goes to the pty, or to the stdin pipe of a `-d -i` container.
+            let input = launched
+                .master
+                .as_ref()
+                .map(AsFd::as_fd)
+                .or(stdin_pipe.as_ref().map(AsFd::as_fd));
+            if let Some(fd) = input {
+                if !req.input.is_empty() {
+                    write_all(fd, &req.input);
+                }
+                if let (Some((rows, cols)), Some(m)) = (req.resize, &launched.master) {
+                    let _ = crate::sys::tty::set_winsize(
+                        m.as_fd(),
+                        crate::sys::tty::WinSize { rows, cols },
+                    );
+                }
+            }
+            if req.eof {
+                stdin_pipe = None;
+            }
+        }
         if ready[0] {
             for (fd, stream) in &sources {
-                drain_into_log(*fd, *stream, log, &mut buf);
+                drain(*fd, |data| record(log, &mut server, *stream, data));
             }
-            return match crate::sys::process::wait_pidfd(pidfd) {
+            let code = match crate::sys::process::wait_pidfd(pidfd) {
                 Ok(WaitStatus::Exited(_, code)) => code,
                 Ok(WaitStatus::Signaled(_, sig, _)) => 128 + sig as i32,
                 _ => crate::error::EXIT_BERTH,
             };
+            if let Some(s) = server.as_deref_mut() {
+                s.exit(code);
+            }
+            return code;
         }
     }
 }
 
-fn drain_into_log(fd: BorrowedFd<'_>, stream: Stream, log: &mut LogWriter, buf: &mut [u8]) {
+/// Read what is waiting on `fd` without blocking and hand it to `sink`.
+fn drain(fd: BorrowedFd<'_>, mut sink: impl FnMut(&[u8])) {
+    let mut buf = vec![0u8; 16 * 1024];
     loop {
         let mut fds = [PollFd::new(fd, PollFlags::POLLIN)];
         match poll(&mut fds, PollTimeout::ZERO) {
-            Ok(n) if n > 0 => match nix::unistd::read(fd.as_raw_fd(), buf) {
+            Ok(n) if n > 0 => match nix::unistd::read(fd.as_raw_fd(), &mut buf) {
                 Ok(0) | Err(_) => return,
-                Ok(n) => {
-                    let _ = log.write(stream, &buf[..n]);
-                }
+                Ok(n) => sink(&buf[..n]),
             },
             _ => return,
         }
@@ -728,7 +807,9 @@ fn supervise(
         if ready[0] {
             // Drain what the container wrote before it exited.
             if let (Some(m), true) = (master, master_open) {
-                drain(m.as_fd(), stdout.as_fd());
+                drain(m.as_fd(), |data| {
+                    write_all(stdout.as_fd(), data);
+                });
             }
             let status =
                 crate::sys::process::wait_pidfd(pidfd).context("wait for the container")?;
@@ -759,20 +840,6 @@ fn write_all(to: BorrowedFd<'_>, mut data: &[u8]) -> bool {
         }
     }
     true
-}
-
-fn drain(from: BorrowedFd<'_>, to: BorrowedFd<'_>) {
-    loop {
-        let mut fds = [PollFd::new(from, PollFlags::POLLIN)];
-        match poll(&mut fds, PollTimeout::ZERO) {
-            Ok(n) if n > 0 => {
-                if !copy(from, to) {
-                    return;
-                }
-            }
-            _ => return,
-        }
-    }
 }
 
 /// The ids keep-id gives the container's process: the user's own, seen from the host (in
