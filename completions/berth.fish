@@ -35,6 +35,7 @@ complete -c berth -n "__fish_berth_needs_command" -f -a "restart" -d 'Restart on
 complete -c berth -n "__fish_berth_needs_command" -f -a "wait" -d 'Wait for containers to exit and print their exit codes'
 complete -c berth -n "__fish_berth_needs_command" -f -a "logs" -d 'Show a container\'s logs'
 complete -c berth -n "__fish_berth_needs_command" -f -a "attach" -d 'Attach to a detached container\'s output and input'
+complete -c berth -n "__fish_berth_needs_command" -f -a "healthcheck" -d 'Run a container\'s healthcheck'
 complete -c berth -n "__fish_berth_needs_command" -f -a "import" -d 'Import a rootfs tarball as a one-layer image'
 complete -c berth -n "__fish_berth_needs_command" -f -a "images" -d 'List images in the local store'
 complete -c berth -n "__fish_berth_needs_command" -f -a "rmi" -d 'Remove one or more images'
@@ -66,6 +67,12 @@ complete -c berth -n "__fish_berth_using_subcommand run" -l userns -d 'User name
 complete -c berth -n "__fish_berth_using_subcommand run" -l network -l net -d 'Network mode: none or host' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l log-driver -d 'Where the container\'s output goes: k8s-file (json-file), none, passthrough' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l log-opt -d 'Log driver options: max-size=SIZE' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -l health-cmd -d 'Healthcheck command (a shell string, a JSON exec array, or `none`)' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -l health-interval -d 'Time between healthchecks (e.g. 30s)' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -l health-retries -d 'Failures in a row before the container is unhealthy' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -l health-start-period -d 'Time after start during which failures do not count' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -l health-timeout -d 'Time a healthcheck may take' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -l health-on-failure -d 'What to do when the container turns unhealthy: none, kill, restart, stop' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -s l -l label -d 'Set a label on the container (KEY=VALUE)' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l annotation -d 'Set an annotation on the container (KEY=VALUE)' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l cidfile -d 'Write the container id to this file' -r -F
@@ -106,6 +113,12 @@ complete -c berth -n "__fish_berth_using_subcommand create" -l userns -d 'User n
 complete -c berth -n "__fish_berth_using_subcommand create" -l network -l net -d 'Network mode: none or host' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -l log-driver -d 'Where the container\'s output goes: k8s-file (json-file), none, passthrough' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -l log-opt -d 'Log driver options: max-size=SIZE' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -l health-cmd -d 'Healthcheck command (a shell string, a JSON exec array, or `none`)' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -l health-interval -d 'Time between healthchecks (e.g. 30s)' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -l health-retries -d 'Failures in a row before the container is unhealthy' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -l health-start-period -d 'Time after start during which failures do not count' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -l health-timeout -d 'Time a healthcheck may take' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -l health-on-failure -d 'What to do when the container turns unhealthy: none, kill, restart, stop' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -s l -l label -d 'Set a label on the container (KEY=VALUE)' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -l annotation -d 'Set an annotation on the container (KEY=VALUE)' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -l cidfile -d 'Write the container id to this file' -r -F
@@ -148,6 +161,12 @@ complete -c berth -n "__fish_berth_using_subcommand logs" -s h -l help -d 'Print
 complete -c berth -n "__fish_berth_using_subcommand attach" -l detach-keys -d 'Key sequence that detaches, leaving the container running' -r
 complete -c berth -n "__fish_berth_using_subcommand attach" -l no-stdin -d 'Do not send stdin to the container'
 complete -c berth -n "__fish_berth_using_subcommand attach" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand healthcheck; and not __fish_seen_subcommand_from run help" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand healthcheck; and not __fish_seen_subcommand_from run help" -f -a "run" -d 'Run a container\'s healthcheck now'
+complete -c berth -n "__fish_berth_using_subcommand healthcheck; and not __fish_seen_subcommand_from run help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c berth -n "__fish_berth_using_subcommand healthcheck; and __fish_seen_subcommand_from run" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand healthcheck; and __fish_seen_subcommand_from help" -f -a "run" -d 'Run a container\'s healthcheck now'
+complete -c berth -n "__fish_berth_using_subcommand healthcheck; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c berth -n "__fish_berth_using_subcommand import" -s c -l change -d 'Apply a Dockerfile instruction: CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, STOPSIGNAL, USER, VOLUME or WORKDIR (repeatable)' -r
 complete -c berth -n "__fish_berth_using_subcommand import" -s m -l message -d 'Set the comment of the image\'s history entry' -r
 complete -c berth -n "__fish_berth_using_subcommand import" -l os -d 'Set the OS of the image (default: linux)' -r
@@ -200,20 +219,22 @@ complete -c berth -n "__fish_berth_using_subcommand info" -s f -l format -d 'Out
 complete -c berth -n "__fish_berth_using_subcommand info" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand version" -s f -l format -d 'Output format: `json`, or a template such as `{{.Client.Version}}`' -r
 complete -c berth -n "__fish_berth_using_subcommand version" -s h -l help -d 'Print help'
-complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs attach import images rmi ps rm info version help" -f -a "run" -d 'Run a command in a new container'
-complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs attach import images rmi ps rm info version help" -f -a "create" -d 'Create a container without starting it'
-complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs attach import images rmi ps rm info version help" -f -a "start" -d 'Start one or more containers'
-complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs attach import images rmi ps rm info version help" -f -a "stop" -d 'Stop one or more containers'
-complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs attach import images rmi ps rm info version help" -f -a "kill" -d 'Send a signal to one or more containers'
-complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs attach import images rmi ps rm info version help" -f -a "restart" -d 'Restart one or more containers'
-complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs attach import images rmi ps rm info version help" -f -a "wait" -d 'Wait for containers to exit and print their exit codes'
-complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs attach import images rmi ps rm info version help" -f -a "logs" -d 'Show a container\'s logs'
-complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs attach import images rmi ps rm info version help" -f -a "attach" -d 'Attach to a detached container\'s output and input'
-complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs attach import images rmi ps rm info version help" -f -a "import" -d 'Import a rootfs tarball as a one-layer image'
-complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs attach import images rmi ps rm info version help" -f -a "images" -d 'List images in the local store'
-complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs attach import images rmi ps rm info version help" -f -a "rmi" -d 'Remove one or more images'
-complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs attach import images rmi ps rm info version help" -f -a "ps" -d 'List containers'
-complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs attach import images rmi ps rm info version help" -f -a "rm" -d 'Remove one or more containers'
-complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs attach import images rmi ps rm info version help" -f -a "info" -d 'Report what berth depends on, each with ok or a fix'
-complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs attach import images rmi ps rm info version help" -f -a "version" -d 'Show the version'
-complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs attach import images rmi ps rm info version help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs attach healthcheck import images rmi ps rm info version help" -f -a "run" -d 'Run a command in a new container'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs attach healthcheck import images rmi ps rm info version help" -f -a "create" -d 'Create a container without starting it'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs attach healthcheck import images rmi ps rm info version help" -f -a "start" -d 'Start one or more containers'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs attach healthcheck import images rmi ps rm info version help" -f -a "stop" -d 'Stop one or more containers'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs attach healthcheck import images rmi ps rm info version help" -f -a "kill" -d 'Send a signal to one or more containers'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs attach healthcheck import images rmi ps rm info version help" -f -a "restart" -d 'Restart one or more containers'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs attach healthcheck import images rmi ps rm info version help" -f -a "wait" -d 'Wait for containers to exit and print their exit codes'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs attach healthcheck import images rmi ps rm info version help" -f -a "logs" -d 'Show a container\'s logs'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs attach healthcheck import images rmi ps rm info version help" -f -a "attach" -d 'Attach to a detached container\'s output and input'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs attach healthcheck import images rmi ps rm info version help" -f -a "healthcheck" -d 'Run a container\'s healthcheck'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs attach healthcheck import images rmi ps rm info version help" -f -a "import" -d 'Import a rootfs tarball as a one-layer image'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs attach healthcheck import images rmi ps rm info version help" -f -a "images" -d 'List images in the local store'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs attach healthcheck import images rmi ps rm info version help" -f -a "rmi" -d 'Remove one or more images'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs attach healthcheck import images rmi ps rm info version help" -f -a "ps" -d 'List containers'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs attach healthcheck import images rmi ps rm info version help" -f -a "rm" -d 'Remove one or more containers'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs attach healthcheck import images rmi ps rm info version help" -f -a "info" -d 'Report what berth depends on, each with ok or a fix'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs attach healthcheck import images rmi ps rm info version help" -f -a "version" -d 'Show the version'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs attach healthcheck import images rmi ps rm info version help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c berth -n "__fish_berth_using_subcommand help; and __fish_seen_subcommand_from healthcheck" -f -a "run" -d 'Run a container\'s healthcheck now'

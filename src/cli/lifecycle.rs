@@ -116,3 +116,21 @@ pub struct AttachArgs {
     #[arg(value_name = "CONTAINER")]
     pub container: String,
 }
+
+/// Arguments of `berth healthcheck`.
+#[derive(Debug, Args)]
+pub struct HealthcheckArgs {
+    #[command(subcommand)]
+    pub command: HealthcheckCommand,
+}
+
+/// `berth healthcheck` subcommands.
+#[derive(Debug, clap::Subcommand)]
+pub enum HealthcheckCommand {
+    /// Run a container's healthcheck now
+    Run {
+        /// The container (name or id)
+        #[arg(value_name = "CONTAINER")]
+        container: String,
+    },
+}

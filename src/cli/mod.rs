@@ -49,6 +49,8 @@ pub enum Command {
     Logs(lifecycle::LogsArgs),
     /// Attach to a detached container's output and input
     Attach(lifecycle::AttachArgs),
+    /// Run a container's healthcheck
+    Healthcheck(lifecycle::HealthcheckArgs),
     /// Import a rootfs tarball as a one-layer image
     Import(import::ImportArgs),
     /// List images in the local store

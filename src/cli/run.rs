@@ -120,6 +120,30 @@ pub struct RunArgs {
     #[arg(long, value_name = "OPT")]
     pub log_opt: Vec<String>,
 
+    /// Healthcheck command (a shell string, a JSON exec array, or `none`)
+    #[arg(long, value_name = "COMMAND")]
+    pub health_cmd: Option<String>,
+
+    /// Time between healthchecks (e.g. 30s)
+    #[arg(long, value_name = "DURATION")]
+    pub health_interval: Option<String>,
+
+    /// Failures in a row before the container is unhealthy
+    #[arg(long, value_name = "N")]
+    pub health_retries: Option<u32>,
+
+    /// Time after start during which failures do not count
+    #[arg(long, value_name = "DURATION")]
+    pub health_start_period: Option<String>,
+
+    /// Time a healthcheck may take
+    #[arg(long, value_name = "DURATION")]
+    pub health_timeout: Option<String>,
+
+    /// What to do when the container turns unhealthy: none, kill, restart, stop
+    #[arg(long, value_name = "ACTION")]
+    pub health_on_failure: Option<String>,
+
     /// Set a label on the container (KEY=VALUE)
     #[arg(short, long = "label", value_name = "KEY=VALUE")]
     pub label: Vec<String>,

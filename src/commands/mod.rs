@@ -7,6 +7,7 @@ use crate::userns::session::Stage;
 
 pub mod attach;
 pub mod generate;
+pub mod healthcheck;
 pub mod images;
 pub mod import;
 pub mod info;
@@ -44,6 +45,7 @@ pub fn execute(cli: Cli, stage: Stage) -> Result<()> {
         Command::Wait(args) => lifecycle::wait(args),
         Command::Logs(args) => logs::execute(args),
         Command::Attach(args) => attach::execute(args),
+        Command::Healthcheck(args) => healthcheck::execute(args),
         Command::Import(args) => import::execute(args),
         Command::Images(args) => images::execute(args),
         Command::Rmi(args) => rmi::execute(args),

@@ -119,7 +119,7 @@ pub fn execute(args: PsArgs) -> Result<()> {
             c.image_name.clone(),
             command,
             time_ago(c.created, now),
-            status_text(&r.state, now),
+            with_health(status_text(&r.state, now), r),
             String::new(),
             c.name.clone(),
         ]);
@@ -238,6 +238,17 @@ fn status_text(state: &ContainerState, now: DateTime<Utc>) -> String {
     }
 }
 
+/// `Up 3 seconds (healthy)`: a running container with a healthcheck shows its health.
+fn with_health(status: String, r: &Row) -> String {
+    if r.state.status != Status::Running {
+        return status;
+    }
+    match crate::run::health::load(&r.container.dir) {
+        Some(h) => format!("{status} ({})", h.status),
+        None => status,
+    }
+}
+
 fn json_row(r: &Row, now: DateTime<Utc>) -> JsonRow<'_> {
     let c = &r.container.config;
     JsonRow {
@@ -253,7 +264,7 @@ fn json_row(r: &Row, now: DateTime<Utc>) -> JsonRow<'_> {
             Status::Running => "running",
             Status::Exited => "exited",
         },
-        status: status_text(&r.state, now),
+        status: with_health(status_text(&r.state, now), r),
         exit_code: r
             .state
             .exit_code

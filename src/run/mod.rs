@@ -4,6 +4,7 @@
 pub mod attach;
 pub mod caps;
 pub mod control;
+pub mod health;
 pub mod init;
 pub mod logs;
 pub mod options;

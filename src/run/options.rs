@@ -81,6 +81,41 @@ pub struct Extras {
     pub log_driver: Option<super::logs::LogDriver>,
     /// `--log-opt max-size=`.
     pub log_max_size: Option<u64>,
+    /// `--health-*`.
+    #[serde(default)]
+    pub health: super::health::HealthFlags,
+}
+
+/// Go-style durations as podman takes them: `30s`, `1m30s`, `500ms`, `2h`.
+pub fn parse_duration(text: &str) -> Option<std::time::Duration> {
+    let mut total = 0f64;
+    let mut number = String::new();
+    let mut chars = text.chars().peekable();
+    let mut any = false;
+    while let Some(c) = chars.next() {
+        if c.is_ascii_digit() || c == '.' {
+            number.push(c);
+            continue;
+        }
+        let value: f64 = number.parse().ok()?;
+        number.clear();
+        let unit = match c {
+            'h' => 3600.0,
+            'm' if chars.peek() == Some(&'s') => {
+                chars.next();
+                0.001
+            }
+            'm' => 60.0,
+            's' => 1.0,
+            _ => return None,
+        };
+        total += value * unit;
+        any = true;
+    }
+    if !number.is_empty() || !any {
+        return None;
+    }
+    Some(std::time::Duration::from_secs_f64(total))
 }
 
 /// Parse `--label`-style `KEY=VALUE` lists (a bare KEY means an empty value).
@@ -578,6 +613,44 @@ impl RunOptions {
                 })?),
             },
             log_max_size: parse_log_opts(&args.log_opt)?,
+            health: super::health::HealthFlags {
+                cmd: args.health_cmd,
+                interval: match args.health_interval.as_deref() {
+                    None => None,
+                    Some(d) => Some(parse_duration(d).ok_or_else(|| OptionsError::Flag {
+                        flag: "--health-interval",
+                        value: d.to_string(),
+                        reason: "expected a duration such as 30s or 1m30s",
+                    })?),
+                },
+                timeout: match args.health_timeout.as_deref() {
+                    None => None,
+                    Some(d) => Some(parse_duration(d).ok_or_else(|| OptionsError::Flag {
+                        flag: "--health-timeout",
+                        value: d.to_string(),
+                        reason: "expected a duration such as 30s or 1m30s",
+                    })?),
+                },
+                start_period: match args.health_start_period.as_deref() {
+                    None => None,
+                    Some(d) => Some(parse_duration(d).ok_or_else(|| OptionsError::Flag {
+                        flag: "--health-start-period",
+                        value: d.to_string(),
+                        reason: "expected a duration such as 30s or 1m30s",
+                    })?),
+                },
+                retries: args.health_retries,
+                on_failure: match args.health_on_failure.as_deref() {
+                    None => super::health::OnFailure::None,
+                    Some(a) => {
+                        super::health::OnFailure::parse(a).ok_or_else(|| OptionsError::Flag {
+                            flag: "--health-on-failure",
+                            value: a.to_string(),
+                            reason: "expected none, kill, restart or stop",
+                        })?
+                    }
+                },
+            },
         };
         if args.detach && extras.log_driver == Some(super::logs::LogDriver::Passthrough) {
             return Err(OptionsError::Flag {
@@ -909,6 +982,35 @@ mod tests {
         assert_eq!(parse_size("64m"), Some(64 << 20));
         assert_eq!(parse_size("2g"), Some(2 << 30));
         assert_eq!(parse_size("512"), Some(512));
+    }
+
+    #[test]
+    fn durations_and_health_flags() {
+        assert_eq!(
+            parse_duration("1m30s"),
+            Some(std::time::Duration::from_secs(90))
+        );
+        assert_eq!(
+            parse_duration("500ms"),
+            Some(std::time::Duration::from_millis(500))
+        );
+        assert_eq!(parse_duration("5"), None);
+        let o = opts(&[
+            "--health-cmd",
+            "true",
+            "--health-interval",
+            "1s",
+            "--health-on-failure",
+            "kill",
+            "i",
+        ])
+        .unwrap();
+        assert_eq!(
+            o.extras.health.interval,
+            Some(std::time::Duration::from_secs(1))
+        );
+        assert!(opts(&["--health-interval", "soon", "i"]).is_err());
+        assert!(opts(&["--health-on-failure", "explode", "i"]).is_err());
     }
 
     #[test]

@@ -42,6 +42,7 @@ pub struct Prepared {
     pub seccomp: Option<SeccompProgram>,
     pub overlay: OverlaySpec,
     pub supported: caps::CapsHashSet,
+    pub health: Option<super::health::HealthConfig>,
 }
 
 /// `berth run`: create the container and start it, in the foreground or detached.
@@ -110,6 +111,8 @@ pub struct ContainerPlan {
     pub seccomp: Option<SeccompProgram>,
     pub supported: caps::CapsHashSet,
     pub layers: Vec<String>,
+    /// The healthcheck, from --health-* and the image's HEALTHCHECK.
+    pub health: Option<super::health::HealthConfig>,
 }
 
 /// Compute a container's plan from its record and its image.
@@ -150,12 +153,19 @@ pub fn container_plan(store: &Store, ctr: &Container) -> Result<ContainerPlan> {
         }
     }
     let seccomp = seccomp_program(&opts, &plan)?;
+    // HEALTHCHECK is a docker extension that the OCI config types drop: read it raw.
+    let image_health = std::fs::read(store.images_dir().join(&image.id).join("config.json"))
+        .ok()
+        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+        .and_then(|v| v.get("config").and_then(|c| c.get("Healthcheck")).cloned());
+    let health = super::health::resolve(&opts.extras.health, image_health.as_ref());
     Ok(ContainerPlan {
         opts,
         plan,
         seccomp,
         supported,
         layers: image.layers,
+        health,
     })
 }
 
@@ -174,6 +184,7 @@ pub fn prepare(ctr: Container) -> Result<Prepared> {
         seccomp,
         supported,
         layers,
+        health,
     } = container_plan(&store, &ctr)?;
     write_etc_files(&ctr, &plan).context("write the container's /etc files")?;
     let lowers = layers
@@ -199,6 +210,7 @@ pub fn prepare(ctr: Container) -> Result<Prepared> {
         seccomp,
         overlay,
         supported,
+        health,
     })
 }
 
@@ -257,7 +269,18 @@ pub fn start(p: Prepared, detach: bool, link: &SessionLink, announce: &str) -> R
             stderr: err_w,
         };
         let launched = launch(&p, Some(stdio), false, &sfd, 0)?;
-        let code = monitor(&launched, &sfd, out_r, err_r, &mut log, None, None);
+        let (code, _) = monitor(
+            &launched,
+            &sfd,
+            out_r,
+            err_r,
+            MonitorIo {
+                log: &mut log,
+                server: None,
+                stdin_pipe: None,
+                health: None,
+            },
+        );
         launched.disarm();
         guard.exit_code = Some(code);
         return Ok(code);
@@ -331,18 +354,28 @@ pub fn start(p: Prepared, detach: bool, link: &SessionLink, announce: &str) -> R
                 .context("tell berth the container started")?;
             silence_stdio();
         }
-        let code = monitor(
+        if p.health.is_some() {
+            let _ = super::health::save(&p.ctr.dir, &super::health::HealthState::default());
+        }
+        let (code, health_restart) = monitor(
             &launched,
             &sfd,
             out_r,
             err_r,
-            &mut log,
-            server.as_mut(),
-            stdin_w,
+            MonitorIo {
+                log: &mut log,
+                server: server.as_mut(),
+                stdin_pipe: stdin_w,
+                health: p.health.as_ref().map(|cfg| HealthRun {
+                    cfg,
+                    dir: &p.ctr.dir,
+                    id: &p.ctr.config.id,
+                }),
+            },
         );
         launched.disarm();
         let stopped = p.ctr.dir.join(STOPPED_MARK).exists();
-        if !p.opts.restart.should_restart(code, restarts, stopped) {
+        if !health_restart && !p.opts.restart.should_restart(code, restarts, stopped) {
             guard.exit_code = Some(code);
             break;
         }
@@ -515,16 +548,52 @@ fn launch(
 
 /// A detached container's monitor loop: copy its output into the log and forward signals
 /// until it exits; return its status.
-#[allow(clippy::too_many_arguments)]
+/// What a monitor loop writes to and reads from besides the container.
+struct MonitorIo<'a> {
+    log: &'a mut LogWriter,
+    server: Option<&'a mut super::attach::Server>,
+    /// `-d -i`: the write end of the container's stdin.
+    stdin_pipe: Option<OwnedFd>,
+    health: Option<HealthRun<'a>>,
+}
+
+/// A healthcheck the monitor runs on a timer.
+struct HealthRun<'a> {
+    cfg: &'a super::health::HealthConfig,
+    dir: &'a Path,
+    id: &'a str,
+}
+
+/// The monitor's healthcheck timer and the check running now (a child of the monitor).
+struct HealthTimer {
+    next: std::time::Instant,
+    started: std::time::Instant,
+    checker: Option<OwnedFd>,
+    /// SIGKILL after a `stop` action's timeout.
+    kill_at: Option<std::time::Instant>,
+}
+
+/// Returns the container's status, and whether a healthcheck asked for a restart.
 fn monitor(
     launched: &Launched,
     sfd: &SignalFd,
     out: OwnedFd,
     err: OwnedFd,
-    log: &mut LogWriter,
-    mut server: Option<&mut super::attach::Server>,
-    mut stdin_pipe: Option<OwnedFd>,
-) -> i32 {
+    io: MonitorIo<'_>,
+) -> (i32, bool) {
+    let MonitorIo {
+        log,
+        mut server,
+        mut stdin_pipe,
+        health,
+    } = io;
+    let mut timer = health.as_ref().map(|h| HealthTimer {
+        next: std::time::Instant::now() + h.cfg.interval,
+        started: std::time::Instant::now(),
+        checker: None,
+        kill_at: None,
+    });
+    let mut health_restart = false;
     let pidfd = &launched.pidfd;
     // With a pty, everything arrives on the master, as stdout.
     let mut sources: Vec<(BorrowedFd<'_>, Stream)> = match &launched.master {
@@ -562,9 +631,28 @@ fn monitor(
                 .iter()
                 .map(|fd| PollFd::new(*fd, PollFlags::POLLIN)),
         );
-        match poll(&mut fds, PollTimeout::NONE) {
+        let checker_index = fds.len();
+        if let Some(c) = timer.as_ref().and_then(|t| t.checker.as_ref()) {
+            fds.push(PollFd::new(c.as_fd(), PollFlags::POLLIN));
+        }
+        let timeout = timer.as_ref().map_or(PollTimeout::NONE, |t| {
+            let now = std::time::Instant::now();
+            let mut due = if t.checker.is_some() {
+                None
+            } else {
+                Some(t.next)
+            };
+            if let Some(k) = t.kill_at {
+                due = Some(due.map_or(k, |d| d.min(k)));
+            }
+            due.map_or(PollTimeout::NONE, |d| {
+                let ms = d.saturating_duration_since(now).as_millis().min(60_000);
+                PollTimeout::from(u16::try_from(ms).unwrap_or(u16::MAX))
+            })
+        });
+        match poll(&mut fds, timeout) {
             Ok(_) | Err(nix::errno::Errno::EINTR) => {}
-            Err(_) => return crate::error::EXIT_BERTH,
+            Err(_) => return (crate::error::EXIT_BERTH, false),
         }
         let ready: Vec<bool> = fds
             .iter()
@@ -610,6 +698,32 @@ fn monitor(
                 stdin_pipe = None;
             }
         }
+        if let (Some(t), Some(h)) = (timer.as_mut(), health.as_ref()) {
+            let checker_done =
+                t.checker.is_some() && ready.get(checker_index).copied().unwrap_or(false);
+            if checker_done {
+                if let Some(c) = t.checker.take() {
+                    let _ = crate::sys::process::wait_pidfd(&c);
+                }
+                t.next = std::time::Instant::now() + h.cfg.interval;
+                let unhealthy = super::health::load(h.dir).is_some_and(|s| s.status == "unhealthy");
+                if unhealthy {
+                    act_on_unhealthy(h, t, pidfd, &mut health_restart);
+                }
+            }
+            let now = std::time::Instant::now();
+            if t.kill_at.is_some_and(|k| now >= k) {
+                let _ = crate::sys::process::pidfd_kill(pidfd, libc::SIGKILL);
+                t.kill_at = None;
+            }
+            if t.checker.is_none() && now >= t.next && !ready[0] {
+                let in_start_period = t.started.elapsed() < h.cfg.start_period;
+                t.checker = start_health_check(h, in_start_period);
+                if t.checker.is_none() {
+                    t.next = now + h.cfg.interval;
+                }
+            }
+        }
         if ready[0] {
             for (fd, stream) in &sources {
                 drain(*fd, |data| record(log, &mut server, *stream, data));
@@ -622,8 +736,53 @@ fn monitor(
             if let Some(s) = server.as_deref_mut() {
                 s.exit(code);
             }
-            return code;
+            if let Some(c) = timer.and_then(|t| t.checker) {
+                let _ = crate::sys::process::pidfd_kill(&c, libc::SIGKILL);
+                let _ = crate::sys::process::wait_pidfd(&c);
+            }
+            return (code, health_restart);
         }
+    }
+}
+
+/// `--health-on-failure`: what the monitor does once the container is unhealthy.
+fn act_on_unhealthy(
+    h: &HealthRun<'_>,
+    t: &mut HealthTimer,
+    pidfd: &OwnedFd,
+    health_restart: &mut bool,
+) {
+    use super::health::OnFailure;
+    match h.cfg.on_failure {
+        OnFailure::None => {}
+        OnFailure::Kill => {
+            let _ = crate::sys::process::pidfd_kill(pidfd, libc::SIGKILL);
+        }
+        OnFailure::Restart => {
+            *health_restart = true;
+            let _ = crate::sys::process::pidfd_kill(pidfd, libc::SIGKILL);
+        }
+        OnFailure::Stop => {
+            let _ = std::fs::write(h.dir.join(STOPPED_MARK), b"");
+            let _ = crate::sys::process::pidfd_kill(pidfd, libc::SIGTERM);
+            t.kill_at = Some(std::time::Instant::now() + std::time::Duration::from_secs(10));
+        }
+    }
+}
+
+/// Run one healthcheck in a child of the monitor (it may take up to its timeout; the
+/// monitor keeps copying output meanwhile). The child records the result in health.json.
+fn start_health_check(h: &HealthRun<'_>, in_start_period: bool) -> Option<OwnedFd> {
+    match clone3(0).ok()? {
+        Forked::Child => {
+            crate::sys::process::reset_signals();
+            let result = super::health::run_check(h.id, h.cfg);
+            let mut state = super::health::load(h.dir).unwrap_or_default();
+            state.record(result, h.cfg.retries, in_start_period);
+            let _ = super::health::save(h.dir, &state);
+            crate::sys::process::exit_now(0)
+        }
+        Forked::Parent { pidfd, .. } => Some(pidfd),
     }
 }
 
