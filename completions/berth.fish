@@ -34,9 +34,14 @@ complete -c berth -n "__fish_berth_needs_command" -f -a "ps" -d 'List containers
 complete -c berth -n "__fish_berth_needs_command" -f -a "list" -d 'List containers'
 complete -c berth -n "__fish_berth_needs_command" -f -a "ls" -d 'List containers'
 complete -c berth -n "__fish_berth_needs_command" -f -a "rm" -d 'Remove one or more containers'
+complete -c berth -n "__fish_berth_needs_command" -f -a "exec" -d 'Run a command in a running container'
+complete -c berth -n "__fish_berth_needs_command" -f -a "top" -d 'Show the processes of a running container'
 complete -c berth -n "__fish_berth_needs_command" -f -a "info" -d 'Report what berth depends on, each with ok or a fix'
 complete -c berth -n "__fish_berth_needs_command" -f -a "version" -d 'Show the version'
 complete -c berth -n "__fish_berth_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c berth -n "__fish_berth_using_subcommand run" -l restart -d 'Restart policy: no, on-failure[:N], always, unless-stopped' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -l stop-signal -d 'Signal that stops the container (default: the image\'s StopSignal, else SIGTERM)' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -l stop-timeout -d 'Seconds `stop` waits before it kills the container (default 10)' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l name -d 'Assign a name to the container' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -s e -l env -d 'Set an environment variable (KEY=VALUE, or KEY to take it from the host)' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l env-file -d 'Read environment variables from a file' -r -F
@@ -55,6 +60,7 @@ complete -c berth -n "__fish_berth_using_subcommand run" -l userns -d 'User name
 complete -c berth -n "__fish_berth_using_subcommand run" -l network -l net -d 'Network mode: none or host' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand run" -l rm -d 'Remove the container when it exits'
+complete -c berth -n "__fish_berth_using_subcommand run" -s d -l detach -d 'Run in the background and print the container id'
 complete -c berth -n "__fish_berth_using_subcommand run" -s i -l interactive -d 'Keep stdin open'
 complete -c berth -n "__fish_berth_using_subcommand run" -s t -l tty -d 'Allocate a pseudo-terminal'
 complete -c berth -n "__fish_berth_using_subcommand run" -l read-only -d 'Make the container\'s root filesystem read-only'
@@ -105,16 +111,28 @@ complete -c berth -n "__fish_berth_using_subcommand rm" -s f -l force -d 'Kill a
 complete -c berth -n "__fish_berth_using_subcommand rm" -s a -l all -d 'Remove all containers'
 complete -c berth -n "__fish_berth_using_subcommand rm" -s i -l ignore -d 'Ignore containers that do not exist'
 complete -c berth -n "__fish_berth_using_subcommand rm" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand exec" -s e -l env -d 'Set an environment variable (KEY=VALUE, or KEY to take it from the host)' -r
+complete -c berth -n "__fish_berth_using_subcommand exec" -l env-file -d 'Read environment variables from a file' -r -F
+complete -c berth -n "__fish_berth_using_subcommand exec" -s u -l user -d 'Run as user: name or uid, with an optional :group or :gid' -r
+complete -c berth -n "__fish_berth_using_subcommand exec" -s w -l workdir -d 'Working directory inside the container' -r
+complete -c berth -n "__fish_berth_using_subcommand exec" -s d -l detach -d 'Run the command in the background (stdio on /dev/null)'
+complete -c berth -n "__fish_berth_using_subcommand exec" -s i -l interactive -d 'Keep stdin open'
+complete -c berth -n "__fish_berth_using_subcommand exec" -s t -l tty -d 'Allocate a pseudo-terminal'
+complete -c berth -n "__fish_berth_using_subcommand exec" -l privileged -d 'Give the process every capability (still inside the user namespace)'
+complete -c berth -n "__fish_berth_using_subcommand exec" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand top" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand info" -s f -l format -d 'Output format: `json`, or a template such as `{{.Host.Kernel}}`' -r
 complete -c berth -n "__fish_berth_using_subcommand info" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand version" -s f -l format -d 'Output format: `json`, or a template such as `{{.Client.Version}}`' -r
 complete -c berth -n "__fish_berth_using_subcommand version" -s h -l help -d 'Print help'
-complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run import images rmi ps rm info version help" -f -a "run" -d 'Run a command in a new container'
-complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run import images rmi ps rm info version help" -f -a "import" -d 'Import a rootfs tarball as a one-layer image'
-complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run import images rmi ps rm info version help" -f -a "images" -d 'List images in the local store'
-complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run import images rmi ps rm info version help" -f -a "rmi" -d 'Remove one or more images'
-complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run import images rmi ps rm info version help" -f -a "ps" -d 'List containers'
-complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run import images rmi ps rm info version help" -f -a "rm" -d 'Remove one or more containers'
-complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run import images rmi ps rm info version help" -f -a "info" -d 'Report what berth depends on, each with ok or a fix'
-complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run import images rmi ps rm info version help" -f -a "version" -d 'Show the version'
-complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run import images rmi ps rm info version help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run import images rmi ps rm exec top info version help" -f -a "run" -d 'Run a command in a new container'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run import images rmi ps rm exec top info version help" -f -a "import" -d 'Import a rootfs tarball as a one-layer image'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run import images rmi ps rm exec top info version help" -f -a "images" -d 'List images in the local store'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run import images rmi ps rm exec top info version help" -f -a "rmi" -d 'Remove one or more images'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run import images rmi ps rm exec top info version help" -f -a "ps" -d 'List containers'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run import images rmi ps rm exec top info version help" -f -a "rm" -d 'Remove one or more containers'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run import images rmi ps rm exec top info version help" -f -a "exec" -d 'Run a command in a running container'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run import images rmi ps rm exec top info version help" -f -a "top" -d 'Show the processes of a running container'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run import images rmi ps rm exec top info version help" -f -a "info" -d 'Report what berth depends on, each with ok or a fix'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run import images rmi ps rm exec top info version help" -f -a "version" -d 'Show the version'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run import images rmi ps rm exec top info version help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -8,6 +8,7 @@ mod util;
 
 mod cli;
 mod containers;
+mod exec;
 mod hostile;
 mod images;
 mod import;

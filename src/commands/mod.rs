@@ -5,6 +5,7 @@ use crate::cli::{Cli, Command};
 use crate::error::Result;
 use crate::userns::session::Stage;
 
+pub mod exec;
 pub mod generate;
 pub mod images;
 pub mod import;
@@ -14,6 +15,7 @@ pub mod ps;
 pub mod rm;
 pub mod rmi;
 pub mod run;
+pub mod top;
 pub mod version;
 
 /// Run one parsed command line. A command that needs the session user namespace is handed to
@@ -33,6 +35,8 @@ pub fn execute(cli: Cli, stage: Stage) -> Result<()> {
         Command::Rmi(args) => rmi::execute(args),
         Command::Ps(args) => ps::execute(args),
         Command::Rm(args) => rm::execute(args, stage),
+        Command::Exec(args) => exec::execute(args),
+        Command::Top(args) => top::execute(args),
         Command::Info(args) => info::execute(args),
         Command::Version(args) => version::execute(args),
         Command::Generate(args) => generate::execute(args),

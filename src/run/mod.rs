@@ -2,6 +2,7 @@
 //! inside C, and supervision.
 
 pub mod caps;
+pub mod exec;
 pub mod init;
 pub mod logs;
 pub mod options;
