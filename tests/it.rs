@@ -9,6 +9,7 @@ mod util;
 mod attach;
 mod cli;
 mod containers;
+mod exec;
 mod hostile;
 mod images;
 mod import;

@@ -3,6 +3,7 @@
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
+pub mod exec;
 pub mod images;
 pub mod import;
 pub mod info;
@@ -11,6 +12,7 @@ pub mod ps;
 pub mod rm;
 pub mod rmi;
 pub mod run;
+pub mod top;
 pub mod version;
 
 /// berth: rootless containers, no daemon.
@@ -62,6 +64,10 @@ pub enum Command {
     Ps(ps::PsArgs),
     /// Remove one or more containers
     Rm(rm::RmArgs),
+    /// Run a command in a running container
+    Exec(exec::ExecArgs),
+    /// Show the processes of a running container
+    Top(top::TopArgs),
     /// Report what berth depends on, each with ok or a fix
     Info(info::InfoArgs),
     /// Show the version

@@ -6,6 +6,7 @@ use crate::error::Result;
 use crate::userns::session::Stage;
 
 pub mod attach;
+pub mod exec;
 pub mod generate;
 pub mod healthcheck;
 pub mod images;
@@ -18,6 +19,7 @@ pub mod ps;
 pub mod rm;
 pub mod rmi;
 pub mod run;
+pub mod top;
 pub mod version;
 
 /// Run one parsed command line. A command that needs the session user namespace is handed to
@@ -51,6 +53,8 @@ pub fn execute(cli: Cli, stage: Stage) -> Result<()> {
         Command::Rmi(args) => rmi::execute(args),
         Command::Ps(args) => ps::execute(args),
         Command::Rm(args) => rm::execute(args, stage),
+        Command::Exec(args) => exec::execute(args),
+        Command::Top(args) => top::execute(args),
         Command::Info(args) => info::execute(args),
         Command::Version(args) => version::execute(args),
         Command::Generate(args) => generate::execute(args),

@@ -4,6 +4,7 @@
 pub mod attach;
 pub mod caps;
 pub mod control;
+pub mod exec;
 pub mod health;
 pub mod init;
 pub mod logs;

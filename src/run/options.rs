@@ -701,7 +701,9 @@ pub fn valid_name(name: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
 }
 
-fn push_env(
+/// Add one `-e` item (`KEY=VALUE`, or `KEY` taken from `host_env`) to `env`, replacing an
+/// earlier value of the same key.
+pub fn push_env(
     env: &mut Vec<(String, String)>,
     item: &str,
     host_env: &impl Fn(&str) -> Option<String>,

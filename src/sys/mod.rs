@@ -5,6 +5,7 @@ pub mod fs;
 pub mod inherit;
 pub mod mount;
 pub mod net;
+pub mod ns;
 pub mod pidfd;
 pub mod process;
 pub mod seccomp;

@@ -1,0 +1,1160 @@
+//! `berth exec`: run one more process in a running container.
+//!
+//! This runs in P0, not in a session: P0 joins the container's own namespaces (DESIGN.md
+//! section 2, "Exec"). While it is still single-threaded it opens a pidfd for the container
+//! init (and checks the pid's start time, against pid reuse), turns dumpable off (so that
+//! nothing in the container can ptrace or read a process that came from the host), and joins
+//! the user, mount, PID, UTS, IPC and network namespaces with one `setns(pidfd, …)`. Joining
+//! the user namespace of a container we own gives full capabilities in it; joining its mount
+//! namespace moves our root to the container's. A PID namespace applies to children only,
+//! so P0 then forks once: the child sets up its stdio and runs steps 10 to 15 of the
+//! container init (`init::become_process`); P0 forwards signals, copies the pty and passes
+//! the child's exit status on.
+
+use std::io;
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
+
+use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
+use nix::sys::signal::{SigSet, SigmaskHow};
+use nix::sys::signalfd::{SfdFlags, SignalFd};
+use nix::sys::wait::WaitStatus;
+
+use super::caps::CapPlan;
+use super::init::become_process;
+use super::options::{push_env, OptionsError, UserSpec};
+use super::plan::{Plan, Process};
+use super::seccomp::SeccompProgram;
+use super::sync::{FromInit, InitFailure, Step};
+use crate::cli::exec::ExecArgs;
+use crate::sys::channel::Channel;
+use crate::sys::process::{clone3, Forked};
+
+/// Why an exec could not be started.
+#[derive(Debug, thiserror::Error)]
+pub enum ExecError {
+    #[error(transparent)]
+    Options(#[from] OptionsError),
+    #[error("--detach and --tty cannot be used together: a detached exec has no terminal")]
+    DetachTty,
+    #[error("open a pidfd for the container's process {pid}")]
+    Pidfd {
+        pid: i32,
+        #[source]
+        source: io::Error,
+    },
+    #[error("the container's process {pid} is gone")]
+    Gone { pid: i32 },
+    #[error("turn off dumpable")]
+    Dumpable(#[source] io::Error),
+    #[error("join the namespaces of the container's process {pid}")]
+    Join {
+        pid: i32,
+        #[source]
+        source: io::Error,
+    },
+    #[error("{op}")]
+    Setup {
+        op: &'static str,
+        #[source]
+        source: io::Error,
+    },
+    /// The child failed before its `execve`: the step, what and errno, as the init reports.
+    #[error("{0}")]
+    Init(InitFailure),
+}
+
+impl ExecError {
+    /// The exit status: 126/127 when the command cannot be run, else 125.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            ExecError::Init(f) => f.exit_code(),
+            _ => crate::error::EXIT_BERTH,
+        }
+    }
+}
+
+fn setup(op: &'static str) -> impl FnOnce(io::Error) -> ExecError {
+    move |source| ExecError::Setup { op, source }
+}
+
+/// `berth exec`'s validated options.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExecOptions {
+    pub container: String,
+    pub command: Vec<String>,
+    pub interactive: bool,
+    pub tty: bool,
+    pub detach: bool,
+    pub privileged: bool,
+    /// `KEY=VALUE` pairs in order: env files first, then `-e`.
+    pub env: Vec<(String, String)>,
+    pub user: Option<UserSpec>,
+    pub workdir: Option<String>,
+}
+
+impl ExecOptions {
+    /// Check and convert `berth exec`'s arguments. `host_env` looks up `-e KEY` values.
+    pub fn from_args(
+        args: ExecArgs,
+        host_env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, ExecError> {
+        let mut rest = args.container_and_command.into_iter();
+        let container = rest.next().unwrap_or_default();
+        let command: Vec<String> = rest.collect();
+        if args.detach && args.tty {
+            return Err(ExecError::DetachTty);
+        }
+        let mut env = Vec::new();
+        for path in &args.env_file {
+            let text = std::fs::read_to_string(path).map_err(|source| OptionsError::EnvFile {
+                path: path.clone(),
+                source,
+            })?;
+            for line in text.lines() {
+                let line = line.trim_start();
+                if !line.is_empty() && !line.starts_with('#') {
+                    push_env(&mut env, line, &host_env)?;
+                }
+            }
+        }
+        for item in &args.env {
+            push_env(&mut env, item, &host_env)?;
+        }
+        let user = match args.user {
+            Some(u) => Some(UserSpec::parse(&u).ok_or(OptionsError::User(u))?),
+            None => None,
+        };
+        if let Some(w) = &args.workdir {
+            if !w.starts_with('/') {
+                return Err(OptionsError::Workdir(w.clone()).into());
+            }
+        }
+        Ok(ExecOptions {
+            container,
+            command,
+            interactive: args.interactive,
+            tty: args.tty,
+            detach: args.detach,
+            privileged: args.privileged,
+            env,
+            user,
+            workdir: args.workdir,
+        })
+    }
+}
+
+/// The exec's process, from the container's: its environment plus `-e`, its user and
+/// working directory unless overridden, its capabilities (all of them with
+/// `--privileged`) and no_new_privs. Never berth's reaping init: the container has its PID 1.
+pub fn exec_process(base: &Process, opts: &ExecOptions, supported: &caps::CapsHashSet) -> Process {
+    let mut env = base.env.clone();
+    for (k, v) in &opts.env {
+        env.retain(|(key, _)| key != k);
+        env.push((k.clone(), v.clone()));
+    }
+    let caps = if opts.privileged {
+        CapPlan {
+            bounding: supported.clone(),
+            added: supported.clone(),
+        }
+    } else {
+        base.caps.clone()
+    };
+    Process {
+        args: opts.command.clone(),
+        env,
+        cwd: opts.workdir.clone().unwrap_or_else(|| base.cwd.clone()),
+        user: opts.user.clone().or_else(|| base.user.clone()),
+        terminal: opts.tty,
+        stdin: opts.interactive && !opts.detach,
+        no_new_privs: base.no_new_privs,
+        caps,
+        init: false,
+        rlimits: base.rlimits.clone(),
+        extra_groups: base.extra_groups.clone(),
+    }
+}
+
+/// The namespaces to join (`crate::sys::ns` bits): the user namespace the container's
+/// process lives in, and every namespace it was created with. A container on the host's
+/// network keeps the host's network namespace, which we must not (and cannot) join.
+pub fn namespaces(plan: &Plan) -> i32 {
+    use crate::sys::ns;
+    let mut flags = ns::USER | ns::MOUNT | ns::PID | ns::UTS | ns::IPC;
+    if plan.new_net {
+        flags |= ns::NET;
+    }
+    flags
+}
+
+/// Open a pidfd for the container's process and make sure it is still the process that
+/// was recorded (same start time: the pid was not reused).
+pub fn open_target(pid: i32, start: Option<u64>) -> Result<OwnedFd, ExecError> {
+    let pidfd = crate::sys::ns::pidfd_open(pid).map_err(|source| match source.raw_os_error() {
+        Some(libc::ESRCH) => ExecError::Gone { pid },
+        _ => ExecError::Pidfd { pid, source },
+    })?;
+    // Checked after the open: from here on the pidfd pins this very process.
+    if start.is_none() || crate::storage::container::process_start_time(pid) != start {
+        return Err(ExecError::Gone { pid });
+    }
+    Ok(pidfd)
+}
+
+/// Turn dumpable off and join `flags` of the process behind `pidfd`. Must be called while
+/// the process is single-threaded; afterwards our root is the container's.
+pub fn join(pidfd: BorrowedFd<'_>, pid: i32, flags: i32) -> Result<(), ExecError> {
+    crate::sys::process::set_dumpable(false).map_err(ExecError::Dumpable)?;
+    // A container's monitor (running a healthcheck) is already in the container's user
+    // namespace, and the kernel refuses to join the namespace one is in.
+    let flags = if same_user_namespace(pid) {
+        flags & !crate::sys::ns::USER
+    } else {
+        flags
+    };
+    crate::sys::ns::setns_pidfd(pidfd, flags).map_err(|source| ExecError::Join { pid, source })
+}
+
+/// Are we in the user namespace of `pid` already?
+fn same_user_namespace(pid: i32) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let ours = std::fs::metadata("/proc/self/ns/user");
+    let theirs = std::fs::metadata(format!("/proc/{pid}/ns/user"));
+    match (ours, theirs) {
+        (Ok(a), Ok(b)) => a.ino() == b.ino() && a.dev() == b.dev(),
+        _ => false,
+    }
+}
+
+/// A started exec process.
+pub struct Started {
+    pub pid: i32,
+    pub pidfd: OwnedFd,
+    /// The pty master (`-t`).
+    pub master: Option<OwnedFd>,
+}
+
+/// The parent's view of the signals it forwards: blocked, and readable from a signalfd.
+pub struct Signals {
+    fd: SignalFd,
+}
+
+impl Signals {
+    /// Block the forwarded signals and SIGCHLD (before the fork, so none is lost; the child
+    /// unblocks them right before its `execve`).
+    pub fn block() -> Result<Self, ExecError> {
+        let mut mask = SigSet::empty();
+        for sig in crate::userns::session::FORWARDED {
+            mask.add(sig);
+        }
+        mask.add(nix::sys::signal::Signal::SIGCHLD);
+        nix::sys::signal::sigprocmask(SigmaskHow::SIG_BLOCK, Some(&mask), None)
+            .map_err(|e| setup("block signals")(e.into()))?;
+        let fd = SignalFd::with_flags(&mask, SfdFlags::SFD_CLOEXEC | SfdFlags::SFD_NONBLOCK)
+            .map_err(|e| setup("create a signalfd")(e.into()))?;
+        Ok(Signals { fd })
+    }
+}
+
+/// Fork the exec process (already inside the container's namespaces) and wait until it has
+/// exec'd its command, or report why it could not.
+pub fn start(
+    process: &Process,
+    seccomp: Option<&SeccompProgram>,
+    supported: &caps::CapsHashSet,
+    winsize: Option<crate::sys::tty::WinSize>,
+    detach: bool,
+) -> Result<Started, ExecError> {
+    let (parent_end, child_end) = Channel::pair().map_err(setup("create the sync socket"))?;
+    match clone3(0).map_err(setup("fork into the container's PID namespace"))? {
+        Forked::Child => {
+            drop(parent_end);
+            crate::sys::process::set_name("berth:[exec]");
+            let failure =
+                match child_steps(process, seccomp, supported, winsize, detach, &child_end) {
+                    Ok(never) => match never {},
+                    Err(f) => f,
+                };
+            let code = failure.exit_code();
+            let _ = child_end.send(&FromInit::Failed(failure));
+            crate::sys::process::exit_now(code)
+        }
+        Forked::Parent { pid, pidfd } => {
+            drop(child_end);
+            let mut master = None;
+            loop {
+                match parent_end.recv_with_fd::<FromInit>() {
+                    Ok(Some((FromInit::Pty, fd))) => master = fd,
+                    Ok(Some((FromInit::Failed(failure), _))) => {
+                        let _ = crate::sys::process::wait_pidfd(&pidfd);
+                        return Err(ExecError::Init(failure));
+                    }
+                    Ok(None) => break,
+                    Err(e) => {
+                        let _ = crate::sys::process::pidfd_kill(&pidfd, libc::SIGKILL);
+                        let _ = crate::sys::process::wait_pidfd(&pidfd);
+                        return Err(setup("read from the exec process")(e));
+                    }
+                }
+            }
+            Ok(Started { pid, pidfd, master })
+        }
+    }
+}
+
+fn step_fail(step: Step, what: &str, err: &io::Error) -> InitFailure {
+    InitFailure {
+        step,
+        what: what.to_string(),
+        errno: err.raw_os_error(),
+    }
+}
+
+/// The child: a session of its own, stdio, then steps 10 to 15 of the container init.
+fn child_steps(
+    process: &Process,
+    seccomp: Option<&SeccompProgram>,
+    supported: &caps::CapsHashSet,
+    winsize: Option<crate::sys::tty::WinSize>,
+    detach: bool,
+    chan: &Channel,
+) -> Result<super::init::Never, InitFailure> {
+    // A session of its own: a Ctrl-C typed at the user's terminal reaches P0 only, which
+    // forwards it once; with -t the pty becomes this session's controlling terminal.
+    nix::unistd::setsid().map_err(|e| step_fail(Step::Terminal, "setsid", &e.into()))?;
+    if process.terminal {
+        // The container's /dev/ptmx: our mount namespace is the container's.
+        let (master, slave) = crate::sys::tty::open_pty()
+            .map_err(|e| step_fail(Step::Terminal, "open a pty from `/dev/ptmx`", &e))?;
+        if let Some(size) = winsize {
+            crate::sys::tty::set_winsize(slave.as_fd(), size)
+                .map_err(|e| step_fail(Step::Terminal, "set the pty's window size", &e))?;
+        }
+        chan.send_with_fd(&FromInit::Pty, master.as_fd())
+            .map_err(|e| step_fail(Step::Terminal, "send the pty to berth", &e))?;
+        drop(master);
+        crate::sys::tty::set_controlling_terminal(slave.as_fd())
+            .map_err(|e| step_fail(Step::Terminal, "make the pty the controlling terminal", &e))?;
+        for target in 0..=2 {
+            dup_onto(slave.as_fd(), target)?;
+        }
+    } else {
+        let null = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open("/dev/null")
+            .map_err(|e| step_fail(Step::Terminal, "open `/dev/null`", &e))?;
+        if !process.stdin {
+            dup_onto(null.as_fd(), 0)?;
+        }
+        if detach {
+            dup_onto(null.as_fd(), 1)?;
+            dup_onto(null.as_fd(), 2)?;
+        }
+    }
+    become_process(process, seccomp, supported, chan)
+}
+
+fn dup_onto(fd: BorrowedFd<'_>, target: i32) -> Result<(), InitFailure> {
+    nix::unistd::dup2(fd.as_raw_fd(), target)
+        .map(|_| ())
+        .map_err(|e| step_fail(Step::Terminal, &format!("dup2 onto {target}"), &e.into()))
+}
+
+/// Forward signals and copy the terminal until the exec process exits; return its status
+/// (128+N when a signal ended it).
+pub fn supervise(
+    started: &Started,
+    signals: &Signals,
+    interactive: bool,
+) -> Result<i32, ExecError> {
+    let stdin = io::stdin();
+    let stdout = io::stdout();
+    let master = started.master.as_ref();
+    // Raw mode whenever there is a pty, so that the outer terminal does not translate the
+    // process's output a second time.
+    let _raw = if master.is_some() && crate::sys::tty::is_tty(stdin.as_fd()) {
+        crate::sys::tty::RawMode::enable(stdin.as_fd()).ok()
+    } else {
+        None
+    };
+    let mut stdin_open = interactive && master.is_some();
+    let mut master_open = master.is_some();
+    loop {
+        let mut fds = vec![
+            PollFd::new(started.pidfd.as_fd(), PollFlags::POLLIN),
+            PollFd::new(signals.fd.as_fd(), PollFlags::POLLIN),
+        ];
+        if let (Some(m), true) = (master, master_open) {
+            fds.push(PollFd::new(m.as_fd(), PollFlags::POLLIN));
+        }
+        if stdin_open {
+            fds.push(PollFd::new(stdin.as_fd(), PollFlags::POLLIN));
+        }
+        match poll(&mut fds, PollTimeout::NONE) {
+            Ok(_) => {}
+            Err(nix::errno::Errno::EINTR) => continue,
+            Err(e) => return Err(setup("poll")(e.into())),
+        }
+        let ready: Vec<bool> = fds
+            .iter()
+            .map(|f| f.revents().is_some_and(|r| !r.is_empty()))
+            .collect();
+        drop(fds);
+        if ready[1] {
+            forward(&signals.fd, &started.pidfd, master, stdin.as_fd());
+        }
+        let mut idx = 2;
+        if let (Some(m), true) = (master, master_open) {
+            if ready[idx] && !copy(m.as_fd(), stdout.as_fd()) {
+                master_open = false;
+            }
+            idx += 1;
+        }
+        if stdin_open && ready[idx] {
+            if let Some(m) = master {
+                if !copy(stdin.as_fd(), m.as_fd()) {
+                    stdin_open = false;
+                }
+            }
+        }
+        if ready[0] {
+            if let (Some(m), true) = (master, master_open) {
+                drain(m.as_fd(), stdout.as_fd());
+            }
+            let status = crate::sys::process::wait_pidfd(&started.pidfd)
+                .map_err(setup("wait for the exec process"))?;
+            return Ok(status_code(status));
+        }
+    }
+}
+
+/// The shell's view of a wait status.
+pub fn status_code(status: WaitStatus) -> i32 {
+    match status {
+        WaitStatus::Exited(_, code) => code,
+        WaitStatus::Signaled(_, sig, _) => 128 + sig as i32,
+        _ => crate::error::EXIT_BERTH,
+    }
+}
+
+fn forward(sfd: &SignalFd, pidfd: &OwnedFd, master: Option<&OwnedFd>, stdin: BorrowedFd<'_>) {
+    while let Ok(Some(info)) = sfd.read_signal() {
+        let signo = i32::try_from(info.ssi_signo).unwrap_or(0);
+        match signo {
+            libc::SIGCHLD => {}
+            libc::SIGWINCH => {
+                if let Some(m) = master {
+                    if let Ok(size) = crate::sys::tty::get_winsize(stdin) {
+                        let _ = crate::sys::tty::set_winsize(m.as_fd(), size);
+                    }
+                }
+            }
+            sig => {
+                let _ = crate::sys::process::pidfd_kill(pidfd, sig);
+            }
+        }
+    }
+}
+
+/// Copy one chunk; false at end of file or error.
+fn copy(from: BorrowedFd<'_>, to: BorrowedFd<'_>) -> bool {
+    let mut buf = [0u8; 8192];
+    match nix::unistd::read(from.as_raw_fd(), &mut buf) {
+        Ok(0) | Err(_) => false,
+        Ok(n) => {
+            let mut data = &buf[..n];
+            while !data.is_empty() {
+                match nix::unistd::write(to, data) {
+                    Ok(n) => data = &data[n..],
+                    Err(nix::errno::Errno::EINTR) => {}
+                    Err(_) => return false,
+                }
+            }
+            true
+        }
+    }
+}
+
+fn drain(from: BorrowedFd<'_>, to: BorrowedFd<'_>) {
+    loop {
+        let mut fds = [PollFd::new(from, PollFlags::POLLIN)];
+        match poll(&mut fds, PollTimeout::ZERO) {
+            Ok(n) if n > 0 => {
+                if !copy(from, to) {
+                    return;
+                }
+            }
+            _ => return,
+        }
+    }
+}
+
+/// `berth top`: the container's processes, read from the /proc of its PID namespace (which
+/// its mount namespace shows), with podman's format descriptors.
+pub mod top {
+    use std::collections::HashMap;
+    use std::path::Path;
+
+    /// One column of `berth top` (podman's format descriptors, a subset).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum Descriptor {
+        Args,
+        Comm,
+        Etime,
+        Group,
+        Nice,
+        Pcpu,
+        Pgid,
+        Pid,
+        Ppid,
+        Rgroup,
+        Ruser,
+        State,
+        Time,
+        Tty,
+        User,
+        Vsz,
+    }
+
+    /// podman's default columns.
+    pub const DEFAULT: [Descriptor; 8] = [
+        Descriptor::User,
+        Descriptor::Pid,
+        Descriptor::Ppid,
+        Descriptor::Pcpu,
+        Descriptor::Etime,
+        Descriptor::Tty,
+        Descriptor::Time,
+        Descriptor::Args,
+    ];
+
+    impl Descriptor {
+        /// A descriptor by name, or `None`.
+        pub fn parse(name: &str) -> Option<Self> {
+            Some(match name {
+                "args" => Descriptor::Args,
+                "comm" => Descriptor::Comm,
+                "etime" => Descriptor::Etime,
+                "group" => Descriptor::Group,
+                "nice" => Descriptor::Nice,
+                "pcpu" => Descriptor::Pcpu,
+                "pgid" => Descriptor::Pgid,
+                "pid" => Descriptor::Pid,
+                "ppid" => Descriptor::Ppid,
+                "rgroup" => Descriptor::Rgroup,
+                "ruser" => Descriptor::Ruser,
+                "state" => Descriptor::State,
+                "time" => Descriptor::Time,
+                "tty" => Descriptor::Tty,
+                "user" => Descriptor::User,
+                "vsz" => Descriptor::Vsz,
+                _ => return None,
+            })
+        }
+
+        /// The column header, as podman prints it.
+        pub fn header(self) -> &'static str {
+            match self {
+                Descriptor::Args | Descriptor::Comm => "COMMAND",
+                Descriptor::Etime => "ELAPSED",
+                Descriptor::Group => "GROUP",
+                Descriptor::Nice => "NI",
+                Descriptor::Pcpu => "%CPU",
+                Descriptor::Pgid => "PGID",
+                Descriptor::Pid => "PID",
+                Descriptor::Ppid => "PPID",
+                Descriptor::Rgroup => "RGROUP",
+                Descriptor::Ruser => "RUSER",
+                Descriptor::State => "STATE",
+                Descriptor::Time => "TIME",
+                Descriptor::Tty => "TTY",
+                Descriptor::User => "USER",
+                Descriptor::Vsz => "VSZ",
+            }
+        }
+    }
+
+    /// The columns `args` ask for (descriptors separated by commas or spaces; none means
+    /// podman's default), or `None` when an argument is not a descriptor: then the
+    /// arguments are for the container's own `ps`, as podman does.
+    pub fn parse_descriptors(args: &[String]) -> Option<Vec<Descriptor>> {
+        if args.is_empty() {
+            return Some(DEFAULT.to_vec());
+        }
+        let mut out = Vec::new();
+        for arg in args {
+            for name in arg.split([',', ' ']).filter(|n| !n.is_empty()) {
+                out.push(Descriptor::parse(name)?);
+            }
+        }
+        (!out.is_empty()).then_some(out)
+    }
+
+    /// What top shows of one process.
+    #[derive(Debug, Clone, PartialEq, Eq, Default)]
+    pub struct ProcInfo {
+        pub pid: i32,
+        pub comm: String,
+        pub state: char,
+        pub ppid: i32,
+        pub pgid: i32,
+        pub tty_nr: u32,
+        pub utime: u64,
+        pub stime: u64,
+        pub nice: i64,
+        pub start: u64,
+        pub vsize: u64,
+        /// The command line, NULs as spaces; empty for a zombie.
+        pub args: String,
+        /// Real and effective uid and gid.
+        pub uid: (u32, u32),
+        pub gid: (u32, u32),
+    }
+
+    /// Parse /proc/PID/stat (the fields top uses) into `info`.
+    pub fn parse_stat(text: &str, info: &mut ProcInfo) -> Option<()> {
+        let open = text.find('(')?;
+        let close = text.rfind(')')?;
+        info.pid = text[..open].trim().parse().ok()?;
+        info.comm = text.get(open + 1..close)?.to_string();
+        // Fields from 3 (state) on; index 0 here is field 3.
+        let f: Vec<&str> = text[close + 1..].split_whitespace().collect();
+        let num = |i: usize| f.get(i).and_then(|v| v.parse::<u64>().ok());
+        info.state = f.first()?.chars().next()?;
+        info.ppid = f.get(1)?.parse().ok()?;
+        info.pgid = f.get(2)?.parse().ok()?;
+        info.tty_nr = u32::try_from(num(4)?).ok()?;
+        info.utime = num(11)?;
+        info.stime = num(12)?;
+        info.nice = f.get(16)?.parse().ok()?;
+        info.start = num(19)?;
+        info.vsize = num(20)?;
+        Some(())
+    }
+
+    /// The real and effective ids from the `Uid:` and `Gid:` lines of /proc/PID/status.
+    pub fn parse_status_ids(text: &str, info: &mut ProcInfo) -> Option<()> {
+        let ids = |prefix: &str| -> Option<(u32, u32)> {
+            let line = text.lines().find_map(|l| l.strip_prefix(prefix))?;
+            let mut it = line.split_whitespace().map(str::parse::<u32>);
+            Some((it.next()?.ok()?, it.next()?.ok()?))
+        };
+        info.uid = ids("Uid:")?;
+        info.gid = ids("Gid:")?;
+        Some(())
+    }
+
+    /// A duration as Go prints it (`0s`, `12ms`, `3.5s`, `2m5.25s`, `1h0m0s`), which is how
+    /// podman shows ELAPSED and TIME.
+    pub fn go_duration(nanos: u128) -> String {
+        fn fraction(v: u128, unit: u128, digits: usize) -> String {
+            let (int, frac) = (v / unit, v % unit);
+            if frac == 0 {
+                return int.to_string();
+            }
+            let frac = format!("{frac:0digits$}");
+            format!("{int}.{}", frac.trim_end_matches('0'))
+        }
+        const S: u128 = 1_000_000_000;
+        match nanos {
+            0 => "0s".into(),
+            n if n < 1_000 => format!("{n}ns"),
+            n if n < 1_000_000 => format!("{}µs", fraction(n, 1_000, 3)),
+            n if n < S => format!("{}ms", fraction(n, 1_000_000, 6)),
+            n => {
+                let (h, m) = (n / (3600 * S), (n / (60 * S)) % 60);
+                let secs = fraction(n % (60 * S), S, 9);
+                if h > 0 {
+                    format!("{h}h{m}m{secs}s")
+                } else if m > 0 {
+                    format!("{m}m{secs}s")
+                } else {
+                    format!("{secs}s")
+                }
+            }
+        }
+    }
+
+    /// A terminal's name from `tty_nr` (major and minor packed as the kernel does), or `?`.
+    pub fn tty_name(tty_nr: u32) -> String {
+        let major = (tty_nr >> 8) & 0xfff;
+        let minor = (tty_nr & 0xff) | ((tty_nr >> 12) & 0xfff00);
+        match major {
+            0 => "?".into(),
+            136..=143 => format!("pts/{}", (major - 136) * 256 + minor),
+            4 if minor < 64 => format!("tty{minor}"),
+            4 => format!("ttyS{}", minor - 64),
+            _ => "?".into(),
+        }
+    }
+
+    /// id -> name, from /etc/passwd or /etc/group text (name in field 1, id in field 3).
+    pub fn id_names(text: &str) -> HashMap<u32, String> {
+        text.lines()
+            .filter_map(|line| {
+                let mut f = line.split(':');
+                let name = f.next()?;
+                let id = f.nth(1)?.parse().ok()?;
+                Some((id, name.to_string()))
+            })
+            .collect()
+    }
+
+    /// What the cells need besides the process.
+    pub struct Context {
+        /// Nanoseconds since boot, now.
+        pub uptime: u128,
+        /// Clock ticks per second.
+        pub ticks: u64,
+        pub users: HashMap<u32, String>,
+        pub groups: HashMap<u32, String>,
+    }
+
+    fn name(names: &HashMap<u32, String>, id: u32) -> String {
+        names.get(&id).cloned().unwrap_or_else(|| id.to_string())
+    }
+
+    /// One cell of the table.
+    pub fn cell(d: Descriptor, p: &ProcInfo, ctx: &Context) -> String {
+        let ticks = u128::from(ctx.ticks.max(1));
+        let elapsed = ctx
+            .uptime
+            .saturating_sub(u128::from(p.start) * 1_000_000_000 / ticks);
+        let cpu = u128::from(p.utime + p.stime) * 1_000_000_000 / ticks;
+        match d {
+            Descriptor::Args if !p.args.is_empty() => p.args.clone(),
+            Descriptor::Args => format!("[{}]", p.comm),
+            Descriptor::Comm => p.comm.clone(),
+            Descriptor::Etime => go_duration(elapsed),
+            Descriptor::Group => name(&ctx.groups, p.gid.1),
+            Descriptor::Nice => p.nice.to_string(),
+            Descriptor::Pcpu => percent(cpu, elapsed),
+            Descriptor::Pgid => p.pgid.to_string(),
+            Descriptor::Pid => p.pid.to_string(),
+            Descriptor::Ppid => p.ppid.to_string(),
+            Descriptor::Rgroup => name(&ctx.groups, p.gid.0),
+            Descriptor::Ruser => name(&ctx.users, p.uid.0),
+            Descriptor::State => p.state.to_string(),
+            Descriptor::Time => go_duration(cpu),
+            Descriptor::Tty => tty_name(p.tty_nr),
+            Descriptor::User => name(&ctx.users, p.uid.1),
+            Descriptor::Vsz => (p.vsize / 1024).to_string(),
+        }
+    }
+
+    /// `part` of `whole` in percent with three decimals (`0.000` when `whole` is 0).
+    pub fn percent(part: u128, whole: u128) -> String {
+        if whole == 0 {
+            return "0.000".into();
+        }
+        let milli = (part * 100_000 + whole / 2) / whole;
+        format!("{}.{:03}", milli / 1000, milli % 1000)
+    }
+
+    /// The table: a header line, then one line per process, in podman's layout.
+    pub fn render(columns: &[Descriptor], procs: &[ProcInfo], ctx: &Context) -> String {
+        let mut rows = vec![columns.iter().map(|d| d.header().to_string()).collect()];
+        for p in procs {
+            rows.push(columns.iter().map(|d| cell(*d, p, ctx)).collect());
+        }
+        crate::format::table(&rows)
+    }
+
+    /// Every process in the /proc at `proc` (the container's, once its mount namespace is
+    /// joined), by pid. A process that exits while we read it is left out.
+    pub fn read_processes(proc: &Path) -> std::io::Result<Vec<ProcInfo>> {
+        let mut out = Vec::new();
+        for entry in std::fs::read_dir(proc)? {
+            let entry = entry?;
+            let Some(pid) = entry
+                .file_name()
+                .to_str()
+                .and_then(|n| n.parse::<i32>().ok())
+            else {
+                continue;
+            };
+            let dir = proc.join(pid.to_string());
+            let mut info = ProcInfo::default();
+            let ok = std::fs::read_to_string(dir.join("stat"))
+                .ok()
+                .and_then(|t| parse_stat(&t, &mut info))
+                .and_then(|()| std::fs::read_to_string(dir.join("status")).ok())
+                .and_then(|t| parse_status_ids(&t, &mut info));
+            if ok.is_none() {
+                continue;
+            }
+            if let Ok(bytes) = std::fs::read(dir.join("cmdline")) {
+                let args: Vec<String> = bytes
+                    .split(|b| *b == 0)
+                    .filter(|a| !a.is_empty())
+                    .map(|a| String::from_utf8_lossy(a).into_owned())
+                    .collect();
+                info.args = args.join(" ");
+            }
+            out.push(info);
+        }
+        out.sort_by_key(|p| p.pid);
+        Ok(out)
+    }
+
+    /// Nanoseconds since boot, from /proc/uptime.
+    pub fn uptime(proc: &Path) -> std::io::Result<u128> {
+        let text = std::fs::read_to_string(proc.join("uptime"))?;
+        parse_uptime(&text).ok_or_else(|| {
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("unexpected /proc/uptime `{}`", text.trim()),
+            )
+        })
+    }
+
+    /// The first field of /proc/uptime (`12345.67`) in nanoseconds, without rounding.
+    pub fn parse_uptime(text: &str) -> Option<u128> {
+        let first = text.split_whitespace().next()?;
+        let (secs, frac) = first.split_once('.').unwrap_or((first, ""));
+        if frac.len() > 9 || !frac.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let frac_ns: u128 = if frac.is_empty() {
+            0
+        } else {
+            format!("{frac:0<9}").parse().ok()?
+        };
+        Some(secs.parse::<u128>().ok()? * 1_000_000_000 + frac_ns)
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn descriptors() {
+            assert_eq!(parse_descriptors(&[]), Some(DEFAULT.to_vec()));
+            let args = |v: &[&str]| v.iter().map(ToString::to_string).collect::<Vec<_>>();
+            assert_eq!(
+                parse_descriptors(&args(&["pid,comm", "user"])),
+                Some(vec![Descriptor::Pid, Descriptor::Comm, Descriptor::User])
+            );
+            assert_eq!(parse_descriptors(&args(&["-ef"])), None);
+            assert_eq!(parse_descriptors(&args(&["pid", "bogus"])), None);
+            assert_eq!(parse_descriptors(&args(&[","])), None);
+            let headers: Vec<&str> = DEFAULT.iter().map(|d| d.header()).collect();
+            assert_eq!(
+                headers,
+                ["USER", "PID", "PPID", "%CPU", "ELAPSED", "TTY", "TIME", "COMMAND"]
+            );
+        }
+
+        #[test]
+        fn go_durations() {
+            assert_eq!(go_duration(0), "0s");
+            assert_eq!(go_duration(999), "999ns");
+            assert_eq!(go_duration(1_500), "1.5µs");
+            assert_eq!(go_duration(12_000_000), "12ms");
+            assert_eq!(go_duration(80_000_000), "80ms");
+            assert_eq!(go_duration(3_500_000_000), "3.5s");
+            assert_eq!(go_duration(125_250_000_000), "2m5.25s");
+            assert_eq!(go_duration(3_600_000_000_000), "1h0m0s");
+            assert_eq!(go_duration(3_661_000_000_001), "1h1m1.000000001s");
+        }
+
+        #[test]
+        fn stat_and_status() {
+            let stat = "42 (my (odd) cmd) S 1 42 42 34816 42 4194560 100 0 0 0 7 3 0 0 20 5 1 0 \
+                        1234 2322432 100 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 1 0 0";
+            let mut p = ProcInfo::default();
+            assert_eq!(parse_stat(stat, &mut p), Some(()));
+            assert_eq!(p.pid, 42);
+            assert_eq!(p.comm, "my (odd) cmd");
+            assert_eq!((p.state, p.ppid, p.pgid), ('S', 1, 42));
+            assert_eq!(p.tty_nr, 34816);
+            assert_eq!((p.utime, p.stime, p.nice), (7, 3, 5));
+            assert_eq!((p.start, p.vsize), (1234, 2_322_432));
+            assert_eq!(parse_stat("garbage", &mut p), None);
+
+            let status = "Name:\tsh\nUid:\t0\t1000\t1000\t1000\nGid:\t5\t2000\t2000\t2000\n";
+            assert_eq!(parse_status_ids(status, &mut p), Some(()));
+            assert_eq!((p.uid, p.gid), ((0, 1000), (5, 2000)));
+        }
+
+        #[test]
+        fn tty_names() {
+            assert_eq!(tty_name(0), "?");
+            assert_eq!(tty_name(34816), "pts/0");
+            assert_eq!(tty_name((136 << 8) | 3), "pts/3");
+            assert_eq!(tty_name((137 << 8) | 1), "pts/257");
+            assert_eq!(tty_name((4 << 8) | 1), "tty1");
+            assert_eq!(tty_name((4 << 8) | 65), "ttyS1");
+        }
+
+        #[test]
+        fn uptime_and_percent() {
+            assert_eq!(parse_uptime("12.34 56.78\n"), Some(12_340_000_000));
+            assert_eq!(parse_uptime("7 1"), Some(7_000_000_000));
+            assert_eq!(parse_uptime("x"), None);
+            assert_eq!(percent(1, 0), "0.000");
+            assert_eq!(percent(1, 4), "25.000");
+            assert_eq!(percent(1, 3), "33.333");
+        }
+
+        #[test]
+        fn cells_and_table() {
+            let ctx = Context {
+                uptime: 10_000_000_000,
+                ticks: 100,
+                users: id_names("root:x:0:0::/root:/bin/sh\ntester:x:1000:1000::/h:/bin/sh\n"),
+                groups: id_names("root:x:0:\nextra:x:2000:tester\n"),
+            };
+            let p = ProcInfo {
+                pid: 1,
+                comm: "sleep".into(),
+                state: 'S',
+                ppid: 0,
+                pgid: 0,
+                tty_nr: 0,
+                utime: 150,
+                stime: 50,
+                nice: 0,
+                start: 600,
+                vsize: 2_048_000,
+                args: "sleep 300".into(),
+                uid: (0, 1000),
+                gid: (0, 2000),
+            };
+            assert_eq!(cell(Descriptor::Etime, &p, &ctx), "4s");
+            assert_eq!(cell(Descriptor::Time, &p, &ctx), "2s");
+            assert_eq!(cell(Descriptor::Pcpu, &p, &ctx), "50.000");
+            assert_eq!(cell(Descriptor::User, &p, &ctx), "tester");
+            assert_eq!(cell(Descriptor::Ruser, &p, &ctx), "root");
+            assert_eq!(cell(Descriptor::Group, &p, &ctx), "extra");
+            assert_eq!(cell(Descriptor::Vsz, &p, &ctx), "2000");
+            let zombie = ProcInfo {
+                args: String::new(),
+                uid: (4242, 4242),
+                ..p.clone()
+            };
+            assert_eq!(cell(Descriptor::Args, &zombie, &ctx), "[sleep]");
+            assert_eq!(cell(Descriptor::User, &zombie, &ctx), "4242");
+            let table = render(&[Descriptor::Pid, Descriptor::Args], &[p], &ctx);
+            assert_eq!(table, "PID         COMMAND\n1           sleep 300\n");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    fn args(argv: &[&str]) -> ExecArgs {
+        let cli =
+            crate::cli::Cli::try_parse_from(["berth", "exec"].iter().chain(argv.iter()).copied())
+                .expect("parse");
+        match cli.command {
+            crate::cli::Command::Exec(a) => a,
+            other => panic!("parsed as {other:?}"),
+        }
+    }
+
+    fn opts(argv: &[&str]) -> Result<ExecOptions, ExecError> {
+        ExecOptions::from_args(args(argv), |k| (k == "HOSTVAR").then(|| "host".to_string()))
+    }
+
+    #[test]
+    fn options_from_args() {
+        let o = opts(&[
+            "-it",
+            "-e",
+            "A=1",
+            "-e",
+            "HOSTVAR",
+            "-e",
+            "MISSING",
+            "-u",
+            "tester:extra",
+            "-w",
+            "/tmp",
+            "ctr",
+            "sh",
+            "-c",
+            "echo -n hi",
+        ])
+        .unwrap();
+        assert_eq!(o.container, "ctr");
+        assert_eq!(o.command, ["sh", "-c", "echo -n hi"]);
+        assert!(o.interactive && o.tty && !o.detach && !o.privileged);
+        assert_eq!(
+            o.env,
+            [("A".into(), "1".into()), ("HOSTVAR".into(), "host".into())]
+        );
+        assert_eq!(
+            o.user,
+            Some(UserSpec {
+                user: "tester".into(),
+                group: Some("extra".into())
+            })
+        );
+        assert_eq!(o.workdir.as_deref(), Some("/tmp"));
+    }
+
+    #[test]
+    fn env_file_then_flags() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("env");
+        std::fs::write(&file, "# c\n\nA=file\nB=file\n").unwrap();
+        let o = opts(&[
+            "--env-file",
+            file.to_str().unwrap(),
+            "-e",
+            "A=flag",
+            "c",
+            "true",
+        ])
+        .unwrap();
+        assert_eq!(
+            o.env,
+            [("B".into(), "file".into()), ("A".into(), "flag".into())]
+        );
+        let missing = dir.path().join("missing");
+        assert!(matches!(
+            opts(&["--env-file", missing.to_str().unwrap(), "c", "true"]),
+            Err(ExecError::Options(OptionsError::EnvFile { .. }))
+        ));
+    }
+
+    #[test]
+    fn invalid_options() {
+        assert!(matches!(
+            opts(&["-w", "relative", "c", "true"]),
+            Err(ExecError::Options(OptionsError::Workdir(_)))
+        ));
+        assert!(matches!(
+            opts(&["-u", "a:", "c", "true"]),
+            Err(ExecError::Options(OptionsError::User(_)))
+        ));
+        assert!(matches!(
+            opts(&["-e", "=x", "c", "true"]),
+            Err(ExecError::Options(OptionsError::Env(_)))
+        ));
+        assert!(matches!(
+            opts(&["-d", "-t", "c", "true"]),
+            Err(ExecError::DetachTty)
+        ));
+        // A container and a command are both required.
+        assert!(crate::cli::Cli::try_parse_from(["berth", "exec", "ctr"]).is_err());
+    }
+
+    fn base() -> Process {
+        Process {
+            args: vec!["sleep".into(), "300".into()],
+            env: vec![("PATH".into(), "/bin".into()), ("A".into(), "run".into())],
+            cwd: "/work".into(),
+            user: Some(UserSpec {
+                user: "tester".into(),
+                group: None,
+            }),
+            terminal: false,
+            stdin: false,
+            no_new_privs: true,
+            caps: CapPlan {
+                bounding: [caps::Capability::CAP_CHOWN].into_iter().collect(),
+                added: caps::CapsHashSet::new(),
+            },
+            init: true,
+        }
+    }
+
+    #[test]
+    fn process_inherits_the_containers() {
+        let supported = super::super::caps::all_supported();
+        let o = opts(&["-e", "A=exec", "-e", "B=new", "c", "id"]).unwrap();
+        let p = exec_process(&base(), &o, &supported);
+        assert_eq!(p.args, ["id"]);
+        assert_eq!(
+            p.env,
+            [
+                ("PATH".into(), "/bin".into()),
+                ("A".into(), "exec".into()),
+                ("B".into(), "new".into())
+            ]
+        );
+        assert_eq!(p.cwd, "/work");
+        assert_eq!(p.user, base().user);
+        assert!(p.no_new_privs && !p.init && !p.terminal && !p.stdin);
+        assert_eq!(p.caps, base().caps);
+
+        let o = opts(&["-i", "-t", "-u", "0", "-w", "/", "--privileged", "c", "sh"]).unwrap();
+        let p = exec_process(&base(), &o, &supported);
+        assert_eq!(p.user.as_ref().map(|u| u.user.as_str()), Some("0"));
+        assert_eq!(p.cwd, "/");
+        assert!(p.terminal && p.stdin);
+        assert_eq!(p.caps.bounding, supported);
+
+        // A detached exec never reads stdin.
+        let o = opts(&["-d", "-i", "c", "sh"]).unwrap();
+        assert!(!exec_process(&base(), &o, &supported).stdin);
+    }
+
+    #[test]
+    fn namespaces_follow_the_plan() {
+        use crate::sys::ns;
+        let mut plan = Plan {
+            hostname: "h".into(),
+            new_net: true,
+            keep_id: false,
+            mounts: Vec::new(),
+            masked: Vec::new(),
+            readonly_paths: Vec::new(),
+            readonly_rootfs: false,
+            process: base(),
+        };
+        let all = ns::USER | ns::MOUNT | ns::PID | ns::UTS | ns::IPC | ns::NET;
+        assert_eq!(namespaces(&plan), all);
+        plan.new_net = false;
+        assert_eq!(namespaces(&plan), all & !ns::NET);
+    }
+
+    #[test]
+    fn exit_codes() {
+        let failure = |step, errno| {
+            ExecError::Init(InitFailure {
+                step,
+                what: String::new(),
+                errno: Some(errno),
+            })
+        };
+        assert_eq!(failure(Step::Exec, libc::ENOENT).exit_code(), 127);
+        assert_eq!(failure(Step::Exec, libc::EACCES).exit_code(), 126);
+        assert_eq!(failure(Step::SetIds, libc::EPERM).exit_code(), 125);
+        assert_eq!(ExecError::Gone { pid: 1 }.exit_code(), 125);
+        assert_eq!(
+            status_code(WaitStatus::Exited(nix::unistd::Pid::from_raw(1), 3)),
+            3
+        );
+        assert_eq!(
+            status_code(WaitStatus::Signaled(
+                nix::unistd::Pid::from_raw(1),
+                nix::sys::signal::Signal::SIGKILL,
+                false
+            )),
+            137
+        );
+    }
+
+    #[test]
+    fn target_must_be_the_recorded_process() {
+        let me = std::process::id().cast_signed();
+        let start = crate::storage::container::process_start_time(me);
+        assert!(open_target(me, start).is_ok());
+        assert!(matches!(
+            open_target(me, start.map(|s| s + 1)),
+            Err(ExecError::Gone { .. })
+        ));
+        assert!(matches!(open_target(me, None), Err(ExecError::Gone { .. })));
+        assert!(matches!(
+            open_target(i32::MAX, Some(1)),
+            Err(ExecError::Gone { .. })
+        ));
+    }
+}

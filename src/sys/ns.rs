@@ -1,0 +1,62 @@
+//! Joining a running process's namespaces: `pidfd_open` and `setns` with a pidfd, which
+//! enters several namespaces of one process in a single, atomic call.
+
+use std::io;
+use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
+
+/// The namespaces `setns` can join, as `CLONE_NEW*` bits.
+pub const USER: i32 = libc::CLONE_NEWUSER;
+pub const MOUNT: i32 = libc::CLONE_NEWNS;
+pub const PID: i32 = libc::CLONE_NEWPID;
+pub const UTS: i32 = libc::CLONE_NEWUTS;
+pub const IPC: i32 = libc::CLONE_NEWIPC;
+pub const NET: i32 = libc::CLONE_NEWNET;
+
+/// Open a pidfd for `pid` (close-on-exec, as every pidfd is).
+pub fn pidfd_open(pid: i32) -> io::Result<OwnedFd> {
+    // SAFETY: pidfd_open takes a pid and flags (0) and returns a new descriptor or -1.
+    let ret = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) };
+    if ret < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    let fd = i32::try_from(ret).map_err(|_| io::Error::from_raw_os_error(libc::EBADF))?;
+    // SAFETY: the kernel returned a new descriptor that nothing else in this process owns.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd) })
+}
+
+/// `setns(pidfd, flags)`: join the namespaces named by `flags` (a union of the constants
+/// above) of the process behind `pidfd`, all at once. Joining a user namespace needs a
+/// single-threaded caller that shares no filesystem information with another process.
+pub fn setns_pidfd(pidfd: BorrowedFd<'_>, flags: i32) -> io::Result<()> {
+    debug_assert_eq!(
+        super::process::thread_count(),
+        1,
+        "setns from a multithreaded process"
+    );
+    // SAFETY: setns takes a descriptor and a flag word; it changes only this process's
+    // namespaces and credentials, none of which Rust's memory safety depends on.
+    let ret = unsafe { libc::setns(pidfd.as_raw_fd(), flags) };
+    if ret == -1 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pidfd_of_self() {
+        // (No setns here: the test harness is multithreaded.)
+        let fd = pidfd_open(std::process::id().cast_signed()).unwrap();
+        assert!(fd.as_raw_fd() > 2);
+    }
+
+    #[test]
+    fn pidfd_of_missing_process() {
+        // pid_max is at most 2^22, so this pid cannot exist.
+        let err = pidfd_open(i32::MAX).unwrap_err();
+        assert_eq!(err.raw_os_error(), Some(libc::ESRCH));
+    }
+}
