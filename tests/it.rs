@@ -10,6 +10,7 @@ mod attach;
 mod cli;
 mod containers;
 mod exec;
+mod health;
 mod hostile;
 mod images;
 mod import;

@@ -118,6 +118,7 @@ pub fn resolve(flags: &HealthFlags, image: Option<&serde_json::Value>) -> Option
 
 /// One check's result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
 pub struct CheckResult {
     pub start: DateTime<Utc>,
     pub end: DateTime<Utc>,
