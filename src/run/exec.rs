@@ -1062,6 +1062,8 @@ mod tests {
                 added: caps::CapsHashSet::new(),
             },
             init: true,
+            rlimits: Vec::new(),
+            extra_groups: Vec::new(),
         }
     }
 
@@ -1107,6 +1109,7 @@ mod tests {
             masked: Vec::new(),
             readonly_paths: Vec::new(),
             readonly_rootfs: false,
+            sysctls: Vec::new(),
             process: base(),
         };
         let all = ns::USER | ns::MOUNT | ns::PID | ns::UTS | ns::IPC | ns::NET;
