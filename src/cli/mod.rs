@@ -3,10 +3,17 @@
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
+pub mod commit;
+pub mod container;
+pub mod cp;
+pub mod diff;
+pub mod export;
 pub mod images;
 pub mod import;
 pub mod info;
+pub mod inspect;
 pub mod ps;
+pub mod rename;
 pub mod rm;
 pub mod rmi;
 pub mod run;
@@ -43,6 +50,20 @@ pub enum Command {
     Ps(ps::PsArgs),
     /// Remove one or more containers
     Rm(rm::RmArgs),
+    /// Show the configuration and state of containers and images
+    Inspect(inspect::InspectArgs),
+    /// Rename a container
+    Rename(rename::RenameArgs),
+    /// Manage containers
+    Container(container::ContainerArgs),
+    /// Show the files a container changed, added or deleted
+    Diff(diff::DiffArgs),
+    /// Write a container's filesystem as a tarball
+    Export(export::ExportArgs),
+    /// Create an image from a container's changes
+    Commit(commit::CommitArgs),
+    /// Copy files between a container and the host
+    Cp(cp::CpArgs),
     /// Report what berth depends on, each with ok or a fix
     Info(info::InfoArgs),
     /// Show the version
@@ -76,7 +97,11 @@ impl Command {
                 | Command::Rmi(_)
                 | Command::Rm(_)
                 | Command::ProbeOverlay
-        )
+                | Command::Diff(_)
+                | Command::Export(_)
+                | Command::Commit(_)
+                | Command::Cp(_)
+        ) || matches!(self, Command::Container(c) if c.command.needs_session())
     }
 }
 
