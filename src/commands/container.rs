@@ -5,7 +5,7 @@
 
 use std::io::{BufRead, Write};
 use std::os::fd::OwnedFd;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::cli::container::{ContainerArgs, ContainerCommand, ExistsArgs, PruneArgs};
 use crate::config::{Config, Paths};
@@ -109,10 +109,54 @@ pub fn lower_dirs(store: &Store, ctr: &Container) -> Result<Vec<PathBuf>> {
         .collect())
 }
 
+/// P0, for `export` and `cp`: when the container is running, join its monitor's user and
+/// mount namespaces, where its rootfs is mounted, and return true; the command then runs
+/// right here as uid 0 of that namespace. Otherwise (or when the container does not exist)
+/// return false, and the command goes to a new session.
+///
+/// A new session could not reach the rootfs: its user namespace is a sibling of the
+/// monitor's, and the kernel only lets the namespace's owner (P0, the real user) look into
+/// the monitor's `/proc/PID/root` or join its namespaces.
+pub fn join_running(key: &str) -> Result<bool> {
+    let paths = Paths::discover().context("find berth's directories")?;
+    let Ok(ctr) = container::find(&paths.data, key) else {
+        return Ok(false);
+    };
+    let Ok(state) = ctr.state() else {
+        return Ok(false);
+    };
+    let Some((pid, start)) = state.monitor.filter(|_| state.status == Status::Running) else {
+        return Ok(false);
+    };
+    let what = || format!("join the namespaces of container `{}`", ctr.config.name);
+    // Opened before joining, and checked against the start time after opening, so a
+    // reused pid is never joined.
+    let userns = std::fs::File::open(format!("/proc/{pid}/ns/user")).with_context(what)?;
+    let mntns = std::fs::File::open(format!("/proc/{pid}/ns/mnt")).with_context(what)?;
+    if container::process_start_time(pid) != Some(start) {
+        return Ok(false);
+    }
+    // Joining a mount namespace moves the cwd to its root: come back to ours, so that
+    // relative host paths keep their meaning.
+    let cwd = std::fs::File::open(".").context("open the current directory")?;
+    crate::sys::process::set_dumpable(false).with_context(what)?;
+    nix::sched::setns(&userns, nix::sched::CloneFlags::CLONE_NEWUSER)
+        .map_err(std::io::Error::from)
+        .with_context(what)?;
+    nix::sched::setns(&mntns, nix::sched::CloneFlags::CLONE_NEWNS)
+        .map_err(std::io::Error::from)
+        .with_context(what)?;
+    nix::unistd::fchdir(std::os::fd::AsRawFd::as_raw_fd(&cwd))
+        .map_err(std::io::Error::from)
+        .context("return to the current directory")?;
+    crate::sys::process::set_ids(0, 0, &[]).context("become root in the user namespace")?;
+    Ok(true)
+}
+
 /// A container's merged root filesystem, open as a directory. A running container's rootfs
-/// is mounted in its monitor's mount namespace and reached through `/proc/PID/root`; a
-/// stopped one is mounted here, in the session's private mount namespace, and unmounted
-/// when this is dropped.
+/// is mounted in its monitor's mount namespace, which [`join_running`] joined; a stopped
+/// one is mounted here, in the session's private mount namespace, and unmounted when this
+/// is dropped.
 pub struct Rootfs {
     pub fd: OwnedFd,
     /// What to call it in messages.
@@ -128,27 +172,35 @@ impl Drop for Rootfs {
     }
 }
 
-/// Open a container's rootfs (in the session: its files belong to the mapped ids).
+/// overlayfs' and FUSE's `statfs` magic numbers.
+const OVERLAY_MAGIC: i64 = 0x794c_7630;
+const FUSE_MAGIC: i64 = 0x6573_5546;
+
+/// Open a container's rootfs (in the session or the joined monitor namespaces: its files
+/// belong to the mapped ids).
 pub fn open_rootfs(paths: &Paths, ctr: &Container) -> Result<Rootfs> {
     let state = ctr
         .state()
         .with_context(|| format!("read the state of container `{}`", ctr.config.name))?;
     if state.status == Status::Running {
-        if let Some((pid, start)) = state.monitor {
-            if container::process_start_time(pid) == Some(start) {
-                let merged = ctr.merged();
-                let path = Path::new(&format!("/proc/{pid}/root"))
-                    .join(merged.strip_prefix("/").unwrap_or(&merged));
-                let fd = crate::storage::changes::open_tree(&path).with_context(|| {
-                    format!("open the rootfs of running container `{}`", ctr.config.name)
-                })?;
-                return Ok(Rootfs {
-                    fd,
-                    path: merged,
-                    mounted: None,
-                });
-            }
+        let merged = ctr.merged();
+        let fd = crate::storage::changes::open_tree(&merged)
+            .with_context(|| format!("open the rootfs of container `{}`", ctr.config.name))?;
+        let magic = nix::sys::statfs::fstatfs(&fd)
+            .map(|s| i64::from(s.filesystem_type().0))
+            .unwrap_or(0);
+        if magic != OVERLAY_MAGIC && magic != FUSE_MAGIC {
+            return Err(Error::msg(format!(
+                "open the rootfs of container `{}`: it started while berth was preparing",
+                ctr.config.name
+            ))
+            .hint("run the command again"));
         }
+        return Ok(Rootfs {
+            fd,
+            path: merged,
+            mounted: None,
+        });
     }
     let config = Config::load(paths).context("load berth's configuration")?;
     paths

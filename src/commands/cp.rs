@@ -168,7 +168,12 @@ pub fn split_source(path: &Path) -> SourceSpec {
 pub fn execute(args: CpArgs, stage: Stage) -> Result<()> {
     let direction = Direction::from_args(&args)?;
     if let Stage::Host = stage {
-        return crate::userns::session::run_in_session();
+        let container = match &direction {
+            Direction::Out { container, .. } | Direction::In { container, .. } => container,
+        };
+        if !super::container::join_running(container)? {
+            return crate::userns::session::run_in_session();
+        }
     }
     let paths = Paths::discover().context("find berth's directories")?;
     match direction {

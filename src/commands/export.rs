@@ -19,7 +19,9 @@ pub fn execute(args: ExportArgs, stage: Stage) -> Result<()> {
             return Err(Error::msg("refusing to export to a terminal")
                 .hint("use -o FILE, or redirect the output"));
         }
-        return crate::userns::session::run_in_session();
+        if !super::container::join_running(&args.container)? {
+            return crate::userns::session::run_in_session();
+        }
     }
     let paths = Paths::discover().context("find berth's directories")?;
     let ctr = super::container::find(&paths, &args.container)?;
