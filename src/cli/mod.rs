@@ -3,12 +3,19 @@
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
+pub mod commit;
+pub mod container;
+pub mod cp;
+pub mod diff;
 pub mod exec;
+pub mod export;
 pub mod images;
 pub mod import;
 pub mod info;
+pub mod inspect;
 pub mod lifecycle;
 pub mod ps;
+pub mod rename;
 pub mod rm;
 pub mod rmi;
 pub mod run;
@@ -68,6 +75,20 @@ pub enum Command {
     Exec(exec::ExecArgs),
     /// Show the processes of a running container
     Top(top::TopArgs),
+    /// Show the configuration and state of containers and images
+    Inspect(inspect::InspectArgs),
+    /// Rename a container
+    Rename(rename::RenameArgs),
+    /// Manage containers
+    Container(container::ContainerArgs),
+    /// Show the files a container changed, added or deleted
+    Diff(diff::DiffArgs),
+    /// Write a container's filesystem as a tarball
+    Export(export::ExportArgs),
+    /// Create an image from a container's changes
+    Commit(commit::CommitArgs),
+    /// Copy files between a container and the host
+    Cp(cp::CpArgs),
     /// Report what berth depends on, each with ok or a fix
     Info(info::InfoArgs),
     /// Show the version
@@ -103,7 +124,11 @@ impl Command {
                 | Command::Rmi(_)
                 | Command::Rm(_)
                 | Command::ProbeOverlay
-        )
+                | Command::Diff(_)
+                | Command::Export(_)
+                | Command::Commit(_)
+                | Command::Cp(_)
+        ) || matches!(self, Command::Container(c) if c.command.needs_session())
     }
 }
 

@@ -6,16 +6,23 @@ use crate::error::Result;
 use crate::userns::session::Stage;
 
 pub mod attach;
+pub mod commit;
+pub mod container;
+pub mod cp;
+pub mod diff;
 pub mod exec;
+pub mod export;
 pub mod generate;
 pub mod healthcheck;
 pub mod images;
 pub mod import;
 pub mod info;
+pub mod inspect;
 pub mod lifecycle;
 pub mod logs;
 pub mod probe_overlay;
 pub mod ps;
+pub mod rename;
 pub mod rm;
 pub mod rmi;
 pub mod run;
@@ -25,12 +32,20 @@ pub mod version;
 /// Run one parsed command line. A command that needs the session user namespace is handed to
 /// a re-executed session process when we are still the host process (P0).
 pub fn execute(cli: Cli, stage: Stage) -> Result<()> {
-    // `run` validates its options before it enters the session; the other session
-    // commands go straight in.
+    // `run` validates its options before it enters the session (as do the commands that
+    // take the stage); the other session commands go straight in.
     if cli.command.needs_session()
         && !matches!(
             cli.command,
-            Command::Run(_) | Command::Create(_) | Command::Start(_) | Command::Rm(_)
+            Command::Run(_)
+                | Command::Create(_)
+                | Command::Start(_)
+                | Command::Rm(_)
+                | Command::Container(_)
+                | Command::Diff(_)
+                | Command::Export(_)
+                | Command::Commit(_)
+                | Command::Cp(_)
         )
     {
         if let Stage::Host = stage {
@@ -55,6 +70,13 @@ pub fn execute(cli: Cli, stage: Stage) -> Result<()> {
         Command::Rm(args) => rm::execute(args, stage),
         Command::Exec(args) => exec::execute(args),
         Command::Top(args) => top::execute(args),
+        Command::Inspect(args) => inspect::execute(args),
+        Command::Rename(args) => rename::execute(args),
+        Command::Container(args) => container::execute(args, stage),
+        Command::Diff(args) => diff::execute(args, stage),
+        Command::Export(args) => export::execute(args, stage),
+        Command::Commit(args) => commit::execute(args, stage),
+        Command::Cp(args) => cp::execute(args, stage),
         Command::Info(args) => info::execute(args),
         Command::Version(args) => version::execute(args),
         Command::Generate(args) => generate::execute(args),

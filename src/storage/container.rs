@@ -292,6 +292,54 @@ pub fn remove(store_root: &Path, container: &Container) -> Result<(), ContainerE
     std::fs::remove_dir_all(&trash).map_err(io_err("remove", &trash))
 }
 
+/// Give a container a new name: the new name is reserved first (atomically, so a name in
+/// use is refused), then config.json is replaced, then the old name is released.
+pub fn rename(
+    store_root: &Path,
+    container: &Container,
+    new_name: &str,
+) -> Result<Container, ContainerError> {
+    let names = containers_dir(store_root).join("names");
+    let link = names.join(new_name);
+    let id = &container.config.id;
+    match std::os::unix::fs::symlink(id, &link) {
+        Ok(()) => {}
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+            let other = std::fs::read_link(&link)
+                .map(|p| p.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            return Err(ContainerError::NameInUse {
+                name: new_name.to_string(),
+                id: other,
+            });
+        }
+        Err(e) => return Err(io_err("create", &link)(e)),
+    }
+    let config = ContainerConfig {
+        name: new_name.to_string(),
+        ..container.config.clone()
+    };
+    let path = container.dir.join("config.json");
+    let written = serde_json::to_vec_pretty(&config)
+        .map_err(|source| ContainerError::Parse {
+            path: path.clone(),
+            source,
+        })
+        .and_then(|bytes| write_atomic(&path, &bytes).map_err(io_err("write", &path)));
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&link);
+        return Err(e);
+    }
+    let old = names.join(&container.config.name);
+    if std::fs::read_link(&old).is_ok_and(|p| p.as_os_str() == id.as_str()) {
+        let _ = std::fs::remove_file(&old);
+    }
+    Ok(Container {
+        config,
+        dir: container.dir.clone(),
+    })
+}
+
 /// Find a container by full id, unique id prefix, or name.
 pub fn find(store_root: &Path, key: &str) -> Result<Container, ContainerError> {
     let dir = containers_dir(store_root);
@@ -432,6 +480,27 @@ mod tests {
         state.pid_start = Some(1);
         c.write_state(&state).unwrap();
         assert_eq!(c.state().unwrap().status, Status::Exited);
+    }
+
+    #[test]
+    fn rename_moves_the_name() {
+        let tmp = tempfile::tempdir().unwrap();
+        let a = create(tmp.path(), Some("a"), config).unwrap();
+        create(tmp.path(), Some("taken"), config).unwrap();
+        match rename(tmp.path(), &a, "taken") {
+            Err(ContainerError::NameInUse { name, .. }) => assert_eq!(name, "taken"),
+            other => panic!("expected NameInUse, got {other:?}"),
+        }
+        let b = rename(tmp.path(), &a, "b").unwrap();
+        assert_eq!(b.config.name, "b");
+        assert_eq!(find(tmp.path(), "b").unwrap().config.id, a.config.id);
+        assert_eq!(find(tmp.path(), "b").unwrap().config.name, "b");
+        assert!(matches!(
+            find(tmp.path(), "a"),
+            Err(ContainerError::NotFound(_))
+        ));
+        // The old name is free again.
+        create(tmp.path(), Some("a"), config).unwrap();
     }
 
     #[test]

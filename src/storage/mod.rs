@@ -13,6 +13,7 @@
 //! Everything is written under a `.tmp-*` name, synced and renamed, so a killed command leaves
 //! at worst `.tmp-*`/`.trash-*` garbage and never a half-written file under a final name.
 
+pub mod changes;
 pub mod container;
 pub mod overlay;
 

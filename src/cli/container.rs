@@ -1,0 +1,94 @@
+//! `berth container` arguments: podman's container command group, mapped onto the top-level
+//! commands.
+
+use clap::{Args, Subcommand};
+
+use super::{commit, cp, diff, export, inspect, ps, rename, rm, run};
+
+/// Arguments of `berth container`.
+#[derive(Debug, Args)]
+pub struct ContainerArgs {
+    #[command(subcommand)]
+    pub command: ContainerCommand,
+}
+
+/// The subcommands of `berth container`.
+#[derive(Debug, Subcommand)]
+pub enum ContainerCommand {
+    /// List containers
+    #[command(visible_alias = "list", visible_alias = "ps")]
+    Ls(ps::PsArgs),
+    /// Run a command in a new container
+    Run(Box<run::RunArgs>),
+    /// Remove one or more containers
+    Rm(rm::RmArgs),
+    /// Show the configuration and state of containers
+    Inspect(ContainerInspectArgs),
+    /// Rename a container
+    Rename(rename::RenameArgs),
+    /// Remove all containers that are not running
+    Prune(PruneArgs),
+    /// Exit 0 when a container exists, 1 when it does not
+    Exists(ExistsArgs),
+    /// Show the files a container changed, added or deleted
+    Diff(diff::DiffArgs),
+    /// Write a container's filesystem as a tarball
+    Export(export::ExportArgs),
+    /// Create an image from a container's changes
+    Commit(commit::CommitArgs),
+    /// Copy files between a container and the host
+    Cp(cp::CpArgs),
+}
+
+impl ContainerCommand {
+    /// Does this subcommand run in the session user namespace?
+    pub fn needs_session(&self) -> bool {
+        matches!(
+            self,
+            ContainerCommand::Run(_)
+                | ContainerCommand::Rm(_)
+                | ContainerCommand::Prune(_)
+                | ContainerCommand::Diff(_)
+                | ContainerCommand::Export(_)
+                | ContainerCommand::Commit(_)
+                | ContainerCommand::Cp(_)
+        )
+    }
+}
+
+/// Arguments of `berth container inspect`.
+#[derive(Debug, Args)]
+pub struct ContainerInspectArgs {
+    /// Output format: `json`, or a Go template with field paths such as `{{.State.Status}}`
+    #[arg(short, long, value_name = "FORMAT")]
+    pub format: Option<String>,
+    /// Containers to inspect (names or ids)
+    #[arg(value_name = "CONTAINER", required = true)]
+    pub names: Vec<String>,
+}
+
+impl From<ContainerInspectArgs> for inspect::InspectArgs {
+    fn from(a: ContainerInspectArgs) -> Self {
+        inspect::InspectArgs {
+            kind: inspect::InspectType::Container,
+            format: a.format,
+            names: a.names,
+        }
+    }
+}
+
+/// Arguments of `berth container prune`.
+#[derive(Debug, Args)]
+pub struct PruneArgs {
+    /// Do not ask for confirmation
+    #[arg(short, long)]
+    pub force: bool,
+}
+
+/// Arguments of `berth container exists`.
+#[derive(Debug, Args)]
+pub struct ExistsArgs {
+    /// The container (name or id)
+    #[arg(value_name = "CONTAINER")]
+    pub container: String,
+}

@@ -1,0 +1,14 @@
+//! `berth diff` arguments.
+
+use clap::Args;
+
+/// Arguments of `berth diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// Output format: `json` (lines of `A|C|D PATH` by default)
+    #[arg(long, value_name = "FORMAT")]
+    pub format: Option<String>,
+    /// The container (name or id)
+    #[arg(value_name = "CONTAINER")]
+    pub container: String,
+}

@@ -1,0 +1,86 @@
+//! `berth diff`: what a container added, changed and deleted, read from its overlay upper
+//! directory in the session (the files belong to the mapped ids).
+
+use serde_json::json;
+
+use crate::cli::diff::DiffArgs;
+use crate::config::Paths;
+use crate::error::{Context, Error, Result};
+use crate::storage::changes::{self, Change, ChangeKind};
+use crate::storage::Store;
+use crate::userns::session::Stage;
+
+/// Run `berth diff`.
+pub fn execute(args: DiffArgs, stage: Stage) -> Result<()> {
+    let json = match args.format.as_deref() {
+        None => false,
+        Some("json") => true,
+        Some(other) => {
+            return Err(Error::msg(format!("unsupported --format `{other}` (json)")));
+        }
+    };
+    if let Stage::Host = stage {
+        return crate::userns::session::run_in_session();
+    }
+    let paths = Paths::discover().context("find berth's directories")?;
+    let store = Store::open(&paths).context("open the store")?;
+    let ctr = super::container::find(&paths, &args.container)?;
+    let lowers = super::container::lower_dirs(&store, &ctr)?;
+    let found = changes::diff(&ctr.upper(), &lowers)
+        .with_context(|| format!("read the changes of container `{}`", ctr.config.name))?;
+    print!("{}", render(&found, json));
+    Ok(())
+}
+
+/// podman's output: `C /etc` lines, or `{"changed": [...], "added": [...], "deleted": [...]}`.
+pub fn render(found: &[Change], json: bool) -> String {
+    if json {
+        let pick = |kind: ChangeKind| -> Vec<String> {
+            found
+                .iter()
+                .filter(|c| c.kind == kind)
+                .map(|c| c.path.display().to_string())
+                .collect()
+        };
+        let mut s = serde_json::to_string_pretty(&json!({
+            "changed": pick(ChangeKind::Changed),
+            "added": pick(ChangeKind::Added),
+            "deleted": pick(ChangeKind::Deleted),
+        }))
+        .unwrap_or_default();
+        s.push('\n');
+        return s;
+    }
+    found
+        .iter()
+        .map(|c| format!("{} {}\n", c.kind.letter(), c.path.display()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_and_json() {
+        let found = [
+            Change {
+                kind: ChangeKind::Changed,
+                path: "/etc".into(),
+            },
+            Change {
+                kind: ChangeKind::Added,
+                path: "/etc/x".into(),
+            },
+            Change {
+                kind: ChangeKind::Deleted,
+                path: "/bin/ls".into(),
+            },
+        ];
+        assert_eq!(render(&found, false), "C /etc\nA /etc/x\nD /bin/ls\n");
+        let v: serde_json::Value = serde_json::from_str(&render(&found, true)).unwrap();
+        assert_eq!(v["added"], json!(["/etc/x"]));
+        assert_eq!(v["deleted"], json!(["/bin/ls"]));
+        assert_eq!(v["changed"], json!(["/etc"]));
+    }
+}

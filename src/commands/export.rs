@@ -1,0 +1,43 @@
+//! `berth export`: a container's root filesystem as a tarball. Runs in the session: a stopped
+//! container's overlay is mounted there, and a running one's is reached in its monitor's
+//! mount namespace. The walk never follows a symlink.
+
+use std::io::Write;
+use std::os::fd::AsFd;
+use std::path::Path;
+
+use crate::cli::export::ExportArgs;
+use crate::config::Paths;
+use crate::error::{Context, Error, Result};
+use crate::storage::changes::{Archiver, TarMode};
+use crate::userns::session::Stage;
+
+/// Run `berth export`.
+pub fn execute(args: ExportArgs, stage: Stage) -> Result<()> {
+    if let Stage::Host = stage {
+        if args.output.is_none() && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+            return Err(Error::msg("refusing to export to a terminal")
+                .hint("use -o FILE, or redirect the output"));
+        }
+        if !super::container::join_running(&args.container)? {
+            return crate::userns::session::run_in_session();
+        }
+    }
+    let paths = Paths::discover().context("find berth's directories")?;
+    let ctr = super::container::find(&paths, &args.container)?;
+    let out: Box<dyn Write> = match &args.output {
+        Some(path) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(path).with_context(|| format!("create `{}`", path.display()))?,
+        )),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    };
+    let rootfs = super::container::open_rootfs(&paths, &ctr)?;
+    let what = || format!("export container `{}`", ctr.config.name);
+    let mut archiver = Archiver::new(out, TarMode::Plain);
+    archiver
+        .add_contents(rootfs.fd.as_fd(), Path::new(""), &rootfs.path)
+        .with_context(what)?;
+    let mut out = archiver.finish().with_context(what)?;
+    out.flush().with_context(what)?;
+    Ok(())
+}

@@ -1,0 +1,647 @@
+//! `berth inspect`: containers and images as podman's JSON, or through a Go-style template
+//! of field paths (`{{.State.Status}}`). Containers are looked up first, then images, as
+//! podman does. Runs in P0: it only reads the store's records.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde_json::{json, Map, Value};
+
+use crate::cli::inspect::{InspectArgs, InspectType};
+use crate::config::Paths;
+use crate::error::{Context, Error, Result};
+use crate::storage::container::{self, Container, ContainerError, ContainerState, Status};
+use crate::storage::{Store, StoreError};
+
+/// How to print what was found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Output {
+    Json,
+    Template(Template),
+}
+
+impl Output {
+    /// Parse `--format`.
+    pub fn parse(format: Option<&str>) -> Result<Self> {
+        match format {
+            None | Some("json") => Ok(Output::Json),
+            Some(text) => Template::parse(text)
+                .map(Output::Template)
+                .map_err(|e| Error::msg(format!("invalid --format `{text}`: {e}"))),
+        }
+    }
+}
+
+/// Run `berth inspect`.
+pub fn execute(args: InspectArgs) -> Result<()> {
+    let output = Output::parse(args.format.as_deref())?;
+    let paths = Paths::discover().context("find berth's directories")?;
+    let store = Store::open(&paths).context("open the store")?;
+    let mut found = Vec::new();
+    let mut missing = Vec::new();
+    for name in &args.names {
+        match lookup(&paths, &store, args.kind, name)? {
+            Some(v) => found.push(v),
+            None => missing.push(name.clone()),
+        }
+    }
+    let text = match &output {
+        Output::Json => {
+            let mut s =
+                serde_json::to_string_pretty(&Value::Array(found)).context("render the JSON")?;
+            s.push('\n');
+            s
+        }
+        Output::Template(t) => {
+            let mut s = String::new();
+            for v in &found {
+                s.push_str(&t.render(v).map_err(|e| Error::msg(e.to_string()))?);
+                s.push('\n');
+            }
+            s
+        }
+    };
+    print!("{text}");
+    match missing.first() {
+        None => Ok(()),
+        Some(name) => Err(Error::msg(format!("no such object: `{name}`"))),
+    }
+}
+
+fn lookup(paths: &Paths, store: &Store, kind: InspectType, name: &str) -> Result<Option<Value>> {
+    if kind != InspectType::Image {
+        match container::find(&paths.data, name) {
+            Ok(c) => return container_json(store, &c).map(Some),
+            Err(ContainerError::NotFound(_)) => {}
+            Err(e) => return Err(e).with_context(|| format!("look up container `{name}`")),
+        }
+    }
+    if kind != InspectType::Container {
+        match store.resolve_image(name) {
+            Ok(image) => return image_json(store, &image).map(Some),
+            Err(StoreError::ImageNotFound { .. } | StoreError::Reference(_)) => {}
+            Err(e) => return Err(e).with_context(|| format!("look up image `{name}`")),
+        }
+    }
+    Ok(None)
+}
+
+/// Go's zero time, which podman prints for times that never happened.
+const ZERO_TIME: &str = "0001-01-01T00:00:00Z";
+
+fn time(t: Option<DateTime<Utc>>) -> String {
+    t.map_or_else(
+        || ZERO_TIME.to_string(),
+        |t| t.to_rfc3339_opts(SecondsFormat::Nanos, true),
+    )
+}
+
+fn strings(v: Option<&Value>) -> Vec<String> {
+    v.and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|s| s.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// One container in podman's `inspect` shape.
+pub fn container_json(store: &Store, c: &Container) -> Result<Value> {
+    let state = c
+        .state()
+        .with_context(|| format!("read the state of container `{}`", c.config.name))?;
+    // The image may be gone (`rmi -f`): the container's own record still answers.
+    let image_config: Value = std::fs::read(
+        store
+            .images_dir()
+            .join(&c.config.image_id)
+            .join("config.json"),
+    )
+    .ok()
+    .and_then(|b| serde_json::from_slice(&b).ok())
+    .unwrap_or(Value::Null);
+    Ok(build_container_json(c, &state, &image_config))
+}
+
+/// The pure part of [`container_json`].
+pub fn build_container_json(c: &Container, state: &ContainerState, image: &Value) -> Value {
+    let cfg = &c.config;
+    let o = &cfg.options;
+    let ic = &image["config"];
+    let status = match state.status {
+        Status::Created => "created",
+        Status::Running => "running",
+        Status::Exited => "exited",
+    };
+    let running = state.status == Status::Running;
+
+    let entrypoint = match o.get("entrypoint") {
+        Some(Value::Array(_)) => strings(o.get("entrypoint")),
+        _ => strings(ic.get("Entrypoint")),
+    };
+    let cmd = match o.get("command") {
+        Some(Value::Array(_)) => strings(o.get("command")),
+        // An --entrypoint clears the image's Cmd, as in docker.
+        _ if matches!(o.get("entrypoint"), Some(Value::Array(_))) => Vec::new(),
+        _ => strings(ic.get("Cmd")),
+    };
+    let mut env = strings(ic.get("Env"));
+    if let Some(Value::Array(pairs)) = o.get("env") {
+        for pair in pairs {
+            if let (Some(k), Some(v)) = (pair[0].as_str(), pair[1].as_str()) {
+                env.retain(|e| e.split_once('=').map_or(e.as_str(), |(ek, _)| ek) != k);
+                env.push(format!("{k}={v}"));
+            }
+        }
+    }
+    let user = match o.get("user") {
+        Some(u) if u.is_object() => match (u["user"].as_str(), u["group"].as_str()) {
+            (Some(u), Some(g)) => format!("{u}:{g}"),
+            (Some(u), None) => u.to_string(),
+            _ => String::new(),
+        },
+        _ => ic["User"].as_str().unwrap_or_default().to_string(),
+    };
+    let workdir = o["workdir"]
+        .as_str()
+        .or_else(|| ic["WorkingDir"].as_str())
+        .filter(|w| !w.is_empty())
+        .unwrap_or("/");
+    let hostname = o["hostname"]
+        .as_str()
+        .map_or_else(|| cfg.id[..12].to_string(), str::to_string);
+    let stop_signal = match o["stop_signal"].as_i64() {
+        Some(n) => i32::try_from(n)
+            .ok()
+            .and_then(|n| nix::sys::signal::Signal::try_from(n).ok())
+            .map_or_else(|| n.to_string(), |s| s.as_str().to_string()),
+        None => ic["StopSignal"].as_str().unwrap_or("SIGTERM").to_string(),
+    };
+    let labels = ic
+        .get("Labels")
+        .filter(|l| l.is_object())
+        .cloned()
+        .unwrap_or(json!({}));
+
+    let mut binds = Vec::new();
+    let mut mounts = Vec::new();
+    if let Some(Value::Array(vols)) = o.get("volumes") {
+        for v in vols {
+            let src = v["source"].as_str().unwrap_or_default();
+            let dst = v["target"].as_str().unwrap_or_default();
+            let ro = v["readonly"].as_bool().unwrap_or(false);
+            binds.push(format!("{src}:{dst}:{}", if ro { "ro" } else { "rw" }));
+            mounts.push(json!({
+                "Type": "bind",
+                "Source": src,
+                "Destination": dst,
+                "Driver": "",
+                "Mode": "",
+                "Options": ["rbind"],
+                "RW": !ro,
+                "Propagation": "rprivate",
+            }));
+        }
+    }
+    let mut tmpfs = Map::new();
+    if let Some(Value::Array(list)) = o.get("tmpfs") {
+        for t in list {
+            if let Some(target) = t["target"].as_str() {
+                tmpfs.insert(target.into(), json!(strings(t.get("options")).join(",")));
+            }
+        }
+    }
+    let restart = match o.get("restart") {
+        Some(Value::Object(m)) if m.contains_key("OnFailure") => json!({
+            "Name": "on-failure",
+            "MaximumRetryCount": m["OnFailure"].as_u64().unwrap_or(0),
+        }),
+        Some(Value::String(s)) => json!({
+            "Name": match s.as_str() {
+                "Always" => "always",
+                "UnlessStopped" => "unless-stopped",
+                _ => "no",
+            },
+            "MaximumRetryCount": 0,
+        }),
+        _ => json!({"Name": "no", "MaximumRetryCount": 0}),
+    };
+    let mut security_opt = Vec::new();
+    match o.get("seccomp") {
+        Some(Value::String(s)) if s == "Unconfined" => {
+            security_opt.push("seccomp=unconfined".to_string())
+        }
+        Some(Value::Object(m)) => {
+            if let Some(p) = m.get("Profile").and_then(Value::as_str) {
+                security_opt.push(format!("seccomp={p}"));
+            }
+        }
+        _ => {}
+    }
+    if o["no_new_privs"].as_bool() == Some(true) {
+        security_opt.push("no-new-privileges".into());
+    }
+    let network = match o["network"].as_str() {
+        Some("Host") => "host",
+        _ => "none",
+    };
+    let userns = match o["userns"].as_str() {
+        Some("KeepId") => "keep-id",
+        _ => "",
+    };
+    let (path, args) = cfg
+        .command
+        .split_first()
+        .map_or((String::new(), Vec::new()), |(p, a)| {
+            (p.clone(), a.to_vec())
+        });
+
+    json!({
+        "Id": cfg.id,
+        "Created": time(Some(cfg.created)),
+        "Path": path,
+        "Args": args,
+        "State": {
+            "Status": status,
+            "Running": running,
+            "Paused": false,
+            "Restarting": false,
+            "OOMKilled": false,
+            "Dead": false,
+            "Pid": if running { state.pid.unwrap_or(0) } else { 0 },
+            "ExitCode": state.exit_code.unwrap_or(0),
+            "Error": "",
+            "StartedAt": time(state.started_at),
+            "FinishedAt": time(state.finished_at),
+        },
+        "Image": cfg.image_id,
+        "ImageName": cfg.image_name,
+        "Rootfs": "",
+        "ResolvConfPath": c.etc_dir().join("resolv.conf"),
+        "HostnamePath": c.etc_dir().join("hostname"),
+        "HostsPath": c.etc_dir().join("hosts"),
+        "Name": cfg.name,
+        "RestartCount": state.restart_count,
+        "Driver": "overlay",
+        "Mounts": mounts,
+        "LogPath": c.dir.join("ctr.log"),
+        "Config": {
+            "Hostname": hostname,
+            "User": user,
+            "Env": env,
+            "Cmd": cmd,
+            "Entrypoint": entrypoint,
+            "WorkingDir": workdir,
+            "Labels": labels,
+            "StopSignal": stop_signal,
+            "StopTimeout": o["stop_timeout"].as_u64().unwrap_or(10),
+            "Image": cfg.image_name,
+            "Tty": o["tty"].as_bool().unwrap_or(false),
+            "OpenStdin": o["interactive"].as_bool().unwrap_or(false),
+        },
+        "HostConfig": {
+            "Binds": binds,
+            "NetworkMode": network,
+            "RestartPolicy": restart,
+            "AutoRemove": cfg.rm,
+            "CapAdd": strings(o.get("cap_add")),
+            "CapDrop": strings(o.get("cap_drop")),
+            "Privileged": o["privileged"].as_bool().unwrap_or(false),
+            "ReadonlyRootfs": o["read_only"].as_bool().unwrap_or(false),
+            "SecurityOpt": security_opt,
+            "Tmpfs": tmpfs,
+            "UsernsMode": userns,
+        },
+    })
+}
+
+/// One image in podman's `inspect` shape, from the store's records.
+pub fn image_json(store: &Store, image: &crate::storage::ImageRecord) -> Result<Value> {
+    let dir = store.images_dir().join(&image.id);
+    let read = |name: &str| -> Result<Value> {
+        let path = dir.join(name);
+        let bytes = std::fs::read(&path).with_context(|| format!("read `{}`", path.display()))?;
+        serde_json::from_slice(&bytes).with_context(|| format!("parse `{}`", path.display()))
+    };
+    let config = read("config.json")?;
+    let manifest = read("manifest.json").unwrap_or(Value::Null);
+    Ok(build_image_json(image, &config, &manifest))
+}
+
+/// The pure part of [`image_json`].
+pub fn build_image_json(
+    image: &crate::storage::ImageRecord,
+    config: &Value,
+    manifest: &Value,
+) -> Value {
+    let repo_tags: Vec<&String> = image.names.iter().filter(|n| !n.contains('@')).collect();
+    let repo_digests: Vec<String> = image
+        .names
+        .iter()
+        .map(|n| format!("{}@{}", repository(n), image.digest))
+        .collect();
+    let runtime = config.get("config").cloned().unwrap_or(json!({}));
+    let labels = runtime.get("Labels").cloned().unwrap_or(Value::Null);
+    json!({
+        "Id": image.id,
+        "Digest": image.digest,
+        "RepoTags": repo_tags,
+        "RepoDigests": repo_digests,
+        "Parent": "",
+        "Comment": config["comment"].as_str().unwrap_or_default(),
+        "Created": time(Some(image.created)),
+        "Config": runtime,
+        "Version": "",
+        "Author": config["author"].as_str().unwrap_or_default(),
+        "Architecture": config["architecture"].as_str().unwrap_or_default(),
+        "Os": config["os"].as_str().unwrap_or_default(),
+        "Size": image.size,
+        "VirtualSize": image.size,
+        "GraphDriver": {"Name": "overlay"},
+        "RootFS": {
+            "Type": config["rootfs"]["type"].as_str().unwrap_or("layers"),
+            "Layers": config["rootfs"]["diff_ids"].clone(),
+        },
+        "Labels": labels,
+        "Annotations": manifest.get("annotations").cloned().unwrap_or(json!({})),
+        "ManifestType": manifest["mediaType"].as_str().unwrap_or(crate::image::config::MEDIA_MANIFEST),
+        "User": runtime["User"].as_str().unwrap_or_default(),
+        "History": config.get("history").cloned().unwrap_or(json!([])),
+        "NamesHistory": image.names,
+    })
+}
+
+/// `docker.io/library/busybox:latest` -> `docker.io/library/busybox`.
+fn repository(name: &str) -> &str {
+    let name = name.split('@').next().unwrap_or(name);
+    match name.rfind(':') {
+        Some(i) if !name[i..].contains('/') => &name[..i],
+        _ => name,
+    }
+}
+
+/// A `--format` template: literal text and `{{.Field.Path}}` or `{{json .Field.Path}}`
+/// actions. Anything else is refused when parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Template {
+    parts: Vec<Part>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Part {
+    Text(String),
+    Field { path: Vec<String>, json: bool },
+}
+
+/// Why a template cannot be parsed or rendered.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TemplateError {
+    #[error("unclosed action `{0}`")]
+    Unclosed(String),
+    #[error("unsupported action `{{{{{0}}}}}`: only field paths such as `{{{{.State.Status}}}}` and `{{{{json .Config}}}}` are supported")]
+    Unsupported(String),
+    #[error("template: can't evaluate field `{0}`")]
+    NoField(String),
+}
+
+impl Template {
+    pub fn parse(text: &str) -> Result<Self, TemplateError> {
+        // podman accepts `\n` and `\t` escapes in --format.
+        let text = text.replace("\\n", "\n").replace("\\t", "\t");
+        let mut parts = Vec::new();
+        let mut rest = text.as_str();
+        while let Some(start) = rest.find("{{") {
+            if start > 0 {
+                parts.push(Part::Text(rest[..start].to_string()));
+            }
+            let after = &rest[start + 2..];
+            let end = after
+                .find("}}")
+                .ok_or_else(|| TemplateError::Unclosed(rest[start..].to_string()))?;
+            let action = after[..end].trim();
+            parts.push(parse_action(action)?);
+            rest = &after[end + 2..];
+        }
+        if !rest.is_empty() {
+            parts.push(Part::Text(rest.to_string()));
+        }
+        Ok(Template { parts })
+    }
+
+    /// Render the template for one object.
+    pub fn render(&self, value: &Value) -> Result<String, TemplateError> {
+        let mut out = String::new();
+        for part in &self.parts {
+            match part {
+                Part::Text(t) => out.push_str(t),
+                Part::Field { path, json } => {
+                    let mut v = value;
+                    for (i, key) in path.iter().enumerate() {
+                        v = v.get(key).ok_or_else(|| {
+                            TemplateError::NoField(format!(".{}", path[..=i].join(".")))
+                        })?;
+                    }
+                    if *json {
+                        out.push_str(&serde_json::to_string(v).unwrap_or_default());
+                    } else {
+                        go_print(v, &mut out);
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn parse_action(action: &str) -> Result<Part, TemplateError> {
+    let (json, field) = match action.strip_prefix("json ") {
+        Some(f) => (true, f.trim()),
+        None => (false, action),
+    };
+    if field == "." {
+        return Ok(Part::Field {
+            path: Vec::new(),
+            json,
+        });
+    }
+    let Some(path) = field.strip_prefix('.') else {
+        return Err(TemplateError::Unsupported(action.to_string()));
+    };
+    let keys: Vec<String> = path.split('.').map(str::to_string).collect();
+    let ok = keys
+        .iter()
+        .all(|k| !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+    if !ok {
+        return Err(TemplateError::Unsupported(action.to_string()));
+    }
+    Ok(Part::Field { path: keys, json })
+}
+
+/// Print a value the way Go's text/template prints it.
+fn go_print(v: &Value, out: &mut String) {
+    match v {
+        Value::Null => out.push_str("<nil>"),
+        Value::String(s) => out.push_str(s),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => out.push_str(&n.to_string()),
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(' ');
+                }
+                go_print(item, out);
+            }
+            out.push(']');
+        }
+        Value::Object(map) => {
+            out.push_str("map[");
+            for (i, (k, item)) in map.iter().enumerate() {
+                if i > 0 {
+                    out.push(' ');
+                }
+                out.push_str(k);
+                out.push(':');
+                go_print(item, out);
+            }
+            out.push(']');
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::container::ContainerConfig;
+
+    fn ctr(options: Value) -> Container {
+        Container {
+            config: ContainerConfig {
+                id: "ab".repeat(32),
+                name: "web".into(),
+                image_id: "cd".repeat(32),
+                image_name: "localhost/busybox:latest".into(),
+                command: vec!["sh".into(), "-c".into(), "exit 3".into()],
+                created: DateTime::parse_from_rfc3339("2026-01-02T03:04:05Z")
+                    .unwrap()
+                    .with_timezone(&Utc),
+                rm: true,
+                options,
+            },
+            dir: "/data/containers/x".into(),
+        }
+    }
+
+    #[test]
+    fn container_shape() {
+        let mut state = ContainerState::created();
+        state.status = Status::Exited;
+        state.exit_code = Some(3);
+        let image =
+            json!({"config": {"Env": ["PATH=/bin", "A=1"], "Cmd": ["sh"], "User": "daemon"}});
+        let opts = json!({
+            "env": [["A", "2"]],
+            "command": ["sh", "-c", "exit 3"],
+            "volumes": [{"source": "/h", "target": "/c", "readonly": true}],
+            "restart": {"OnFailure": 2},
+            "cap_add": ["CAP_NET_ADMIN"],
+            "network": "None",
+            "stop_signal": 2,
+        });
+        let v = build_container_json(&ctr(opts), &state, &image);
+        assert_eq!(v["Id"], "ab".repeat(32));
+        assert_eq!(v["Path"], "sh");
+        assert_eq!(v["Args"], json!(["-c", "exit 3"]));
+        assert_eq!(v["State"]["Status"], "exited");
+        assert_eq!(v["State"]["Running"], false);
+        assert_eq!(v["State"]["ExitCode"], 3);
+        assert_eq!(v["State"]["StartedAt"], ZERO_TIME);
+        assert_eq!(v["Config"]["Env"], json!(["PATH=/bin", "A=2"]));
+        assert_eq!(v["Config"]["User"], "daemon");
+        assert_eq!(v["Config"]["Hostname"], "abababababab");
+        assert_eq!(v["Config"]["StopSignal"], "SIGINT");
+        assert_eq!(v["HostConfig"]["Binds"], json!(["/h:/c:ro"]));
+        assert_eq!(v["HostConfig"]["AutoRemove"], true);
+        assert_eq!(v["HostConfig"]["RestartPolicy"]["Name"], "on-failure");
+        assert_eq!(v["HostConfig"]["RestartPolicy"]["MaximumRetryCount"], 2);
+        assert_eq!(v["HostConfig"]["CapAdd"], json!(["CAP_NET_ADMIN"]));
+        assert_eq!(v["Mounts"][0]["RW"], false);
+        assert_eq!(v["LogPath"], "/data/containers/x/ctr.log");
+        assert_eq!(v["Created"], "2026-01-02T03:04:05.000000000Z");
+    }
+
+    #[test]
+    fn image_shape() {
+        let record = crate::storage::ImageRecord {
+            id: "ef".repeat(32),
+            names: vec!["localhost/busybox:latest".into()],
+            digest: format!("sha256:{}", "1".repeat(64)),
+            created: Utc::now(),
+            size: 42,
+            layers: vec![],
+            config: crate::image::config::parse_config(br#"{"architecture":"amd64","os":"linux"}"#)
+                .unwrap(),
+        };
+        let config = json!({"architecture": "amd64", "os": "linux", "author": "me",
+            "config": {"Labels": {"a": "b"}}, "rootfs": {"type": "layers", "diff_ids": ["sha256:x"]}});
+        let v = build_image_json(&record, &config, &Value::Null);
+        assert_eq!(v["RepoTags"], json!(["localhost/busybox:latest"]));
+        assert_eq!(
+            v["RepoDigests"][0],
+            format!("localhost/busybox@sha256:{}", "1".repeat(64))
+        );
+        assert_eq!(v["RootFS"]["Layers"], json!(["sha256:x"]));
+        assert_eq!(v["Labels"]["a"], "b");
+        assert_eq!(v["Author"], "me");
+        assert_eq!(v["Size"], 42);
+        assert_eq!(repository("localhost:5000/a:1"), "localhost:5000/a");
+        assert_eq!(repository("localhost:5000/a"), "localhost:5000/a");
+    }
+
+    #[test]
+    fn templates() {
+        let v = json!({"State": {"Status": "running", "Pid": 7}, "Name": "x", "Args": ["a", "b"],
+            "Labels": {"k": "v"}, "N": null});
+        let t = Template::parse("{{.Name}} {{ .State.Status }}/{{.State.Pid}}").unwrap();
+        assert_eq!(t.render(&v).unwrap(), "x running/7");
+        assert_eq!(
+            Template::parse("{{.Args}}").unwrap().render(&v).unwrap(),
+            "[a b]"
+        );
+        assert_eq!(
+            Template::parse("{{.Labels}}").unwrap().render(&v).unwrap(),
+            "map[k:v]"
+        );
+        assert_eq!(
+            Template::parse("{{.N}}").unwrap().render(&v).unwrap(),
+            "<nil>"
+        );
+        assert_eq!(
+            Template::parse("{{json .State}}")
+                .unwrap()
+                .render(&v)
+                .unwrap(),
+            r#"{"Pid":7,"Status":"running"}"#
+        );
+        assert_eq!(
+            Template::parse("{{.State.Nope}}")
+                .unwrap()
+                .render(&v)
+                .unwrap_err(),
+            TemplateError::NoField(".State.Nope".into())
+        );
+        assert!(matches!(
+            Template::parse("{{range .Args}}x{{end}}"),
+            Err(TemplateError::Unsupported(_))
+        ));
+        assert!(matches!(
+            Template::parse("{{.Name"),
+            Err(TemplateError::Unclosed(_))
+        ));
+        assert_eq!(Output::parse(Some("json")).unwrap(), Output::Json);
+        let e = Output::parse(Some("{{if .X}}")).unwrap_err();
+        assert!(e
+            .render()
+            .unwrap()
+            .starts_with("Error: invalid --format `{{if .X}}`: unsupported action"));
+    }
+}
