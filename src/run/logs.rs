@@ -162,8 +162,14 @@ impl LogWriter {
             return Ok(());
         };
         let bytes = format_chunk(Utc::now(), stream, data);
-        if let Some(max) = self.max_size {
-            if self.written > 0 && self.written + bytes.len() as u64 > max {
+        let Some(max) = self.max_size else {
+            file.write_all(&bytes)?;
+            self.written += bytes.len() as u64;
+            return Ok(());
+        };
+        // Rotation happens between records, so a burst of output rotates too.
+        for record in bytes.split_inclusive(|&b| b == b'\n') {
+            if self.written > 0 && self.written + record.len() as u64 > max {
                 let old = self.path.with_extension("log.1");
                 std::fs::rename(&self.path, old)?;
                 *file = std::fs::OpenOptions::new()
@@ -172,9 +178,9 @@ impl LogWriter {
                     .open(&self.path)?;
                 self.written = 0;
             }
+            file.write_all(record)?;
+            self.written += record.len() as u64;
         }
-        file.write_all(&bytes)?;
-        self.written += bytes.len() as u64;
         Ok(())
     }
 }
