@@ -70,6 +70,9 @@ _berth() {
             berth,ls)
                 cmd="berth__subcmd__ps"
                 ;;
+            berth,pause)
+                cmd="berth__subcmd__pause"
+                ;;
             berth,ps)
                 cmd="berth__subcmd__ps"
                 ;;
@@ -96,6 +99,9 @@ _berth() {
                 ;;
             berth,top)
                 cmd="berth__subcmd__top"
+                ;;
+            berth,unpause)
+                cmd="berth__subcmd__unpause"
                 ;;
             berth,version)
                 cmd="berth__subcmd__version"
@@ -241,6 +247,9 @@ _berth() {
             berth__subcmd__help,logs)
                 cmd="berth__subcmd__help__subcmd__logs"
                 ;;
+            berth__subcmd__help,pause)
+                cmd="berth__subcmd__help__subcmd__pause"
+                ;;
             berth__subcmd__help,ps)
                 cmd="berth__subcmd__help__subcmd__ps"
                 ;;
@@ -267,6 +276,9 @@ _berth() {
                 ;;
             berth__subcmd__help,top)
                 cmd="berth__subcmd__help__subcmd__top"
+                ;;
+            berth__subcmd__help,unpause)
+                cmd="berth__subcmd__help__subcmd__unpause"
                 ;;
             berth__subcmd__help,version)
                 cmd="berth__subcmd__help__subcmd__version"
@@ -317,7 +329,7 @@ _berth() {
 
     case "${cmd}" in
         berth)
-            opts="-h -V --help --version run create start stop kill restart wait logs attach healthcheck import images rmi ps list ls rm exec top inspect rename container diff export commit cp info version help"
+            opts="-h -V --help --version run create start stop kill restart wait logs attach healthcheck pause unpause import images rmi ps list ls rm exec top inspect rename container diff export commit cp info version help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1325,7 +1337,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__help)
-            opts="run create start stop kill restart wait logs attach healthcheck import images rmi ps rm exec top inspect rename container diff export commit cp info version help"
+            opts="run create start stop kill restart wait logs attach healthcheck pause unpause import images rmi ps rm exec top inspect rename container diff export commit cp info version help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1730,6 +1742,20 @@ _berth() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        berth__subcmd__help__subcmd__pause)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         berth__subcmd__help__subcmd__ps)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1843,6 +1869,20 @@ _berth() {
             return 0
             ;;
         berth__subcmd__help__subcmd__top)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__help__subcmd__unpause)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2037,6 +2077,20 @@ _berth() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__pause)
+            opts="-h --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 *)
                     COMPREPLY=()
                     ;;
@@ -2373,6 +2427,20 @@ _berth() {
             return 0
             ;;
         berth__subcmd__top)
+            opts="-h --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__unpause)
             opts="-h --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -134,3 +134,11 @@ pub enum HealthcheckCommand {
         container: String,
     },
 }
+
+/// Arguments of `berth pause` and `berth unpause`.
+#[derive(Debug, Args)]
+pub struct PauseArgs {
+    /// Containers (names or ids)
+    #[arg(value_name = "CONTAINER", required = true)]
+    pub containers: Vec<String>,
+}

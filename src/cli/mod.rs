@@ -60,6 +60,10 @@ pub enum Command {
     Attach(lifecycle::AttachArgs),
     /// Run a container's healthcheck
     Healthcheck(lifecycle::HealthcheckArgs),
+    /// Pause a container (needs the cgroup freezer: not available yet)
+    Pause(lifecycle::PauseArgs),
+    /// Unpause a container (needs the cgroup freezer: not available yet)
+    Unpause(lifecycle::PauseArgs),
     /// Import a rootfs tarball as a one-layer image
     Import(import::ImportArgs),
     /// List images in the local store

@@ -20,6 +20,7 @@ pub mod info;
 pub mod inspect;
 pub mod lifecycle;
 pub mod logs;
+pub mod pause;
 pub mod probe_overlay;
 pub mod ps;
 pub mod rename;
@@ -63,6 +64,8 @@ pub fn execute(cli: Cli, stage: Stage) -> Result<()> {
         Command::Logs(args) => logs::execute(args),
         Command::Attach(args) => attach::execute(args),
         Command::Healthcheck(args) => healthcheck::execute(args),
+        Command::Pause(args) => pause::execute(&args, "pause"),
+        Command::Unpause(args) => pause::execute(&args, "unpause"),
         Command::Import(args) => import::execute(args),
         Command::Images(args) => images::execute(args),
         Command::Rmi(args) => rmi::execute(args),
