@@ -83,7 +83,7 @@ podman_note="not installed"
 if command -v podman >/dev/null; then
     if "${as_user[@]}" "${penv[@]}" podman import -q "$work/busybox.tar" busybox >/dev/null 2>"$work/podman.err"; then
         # crun refuses hybrid cgroup machines; runc with cgroupfs runs there.
-        for flags in "" "--runtime runc --cgroup-manager=cgroupfs"; do
+        for flags in "" "--runtime runc --cgroup-manager=cgroupfs --cgroups=enabled"; do
             # shellcheck disable=SC2086
             if "${as_user[@]}" "${penv[@]}" podman $flags run --rm --network none busybox true 2>>"$work/podman.err"; then
                 podman_cmd="${as_user[*]} ${penv[*]} podman $flags run --rm --network none busybox true"
