@@ -301,6 +301,7 @@ pub fn start(p: Prepared, detach: bool, link: &SessionLink, announce: &str) -> R
         rm: p.opts.rm,
         mounted: false,
         exit_code: None,
+        link: (!detach).then_some(link),
     };
     overlay::mount(&p.overlay, p.config.storage.overlay, &p.paths.runtime)
         .hinted_context("mount the container's rootfs")?;
@@ -921,21 +922,35 @@ fn write_etc_files(ctr: &Container, plan: &Plan) -> std::io::Result<()> {
 
 /// Finalises a container on every way out of `start`: unmounts its rootfs, records its
 /// exit, and removes it with --rm.
-struct Guard {
+struct Guard<'a> {
     store_root: PathBuf,
     container: Container,
     rm: bool,
     mounted: bool,
     exit_code: Option<i32>,
+    /// P0, waiting for a foreground container's status.
+    link: Option<&'a SessionLink>,
 }
 
-impl Drop for Guard {
+impl Drop for Guard<'_> {
     fn drop(&mut self) {
         if self.mounted {
             let _ = overlay::unmount(&self.container.merged());
         }
         if self.rm {
-            let _ = container::remove(&self.store_root, &self.container);
+            // Deleting the files is the slowest part of a short container's life: once the
+            // container is out of the store, tell P0 its status and let it go, and delete
+            // the files after (a crash in between leaves `.trash-*`, which `system check`
+            // removes).
+            let Ok(trash) = container::retire(&self.store_root, &self.container) else {
+                return;
+            };
+            if let (Some(link), Some(code)) = (self.link, self.exit_code) {
+                if link.exited(code).is_ok() {
+                    silence_stdio();
+                }
+            }
+            let _ = container::purge(&trash);
         } else {
             let restarts = self.container.state().map(|s| s.restart_count).unwrap_or(0);
             record_exit(&self.container, self.exit_code, restarts);

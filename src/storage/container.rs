@@ -282,6 +282,13 @@ pub fn create(
 /// Remove a container's directory and its name. The directory is first renamed out of
 /// sight, so a crash half-way leaves only `.trash-*` garbage.
 pub fn remove(store_root: &Path, container: &Container) -> Result<(), ContainerError> {
+    let trash = retire(store_root, container)?;
+    purge(&trash)
+}
+
+/// The first, fast half of `remove`: the container disappears from the store (its
+/// directory renamed to `.trash-<id>`, its name released). Returns the trash path.
+pub fn retire(store_root: &Path, container: &Container) -> Result<PathBuf, ContainerError> {
     let dir = containers_dir(store_root);
     let trash = dir.join(format!(".trash-{}", container.config.id));
     std::fs::rename(&container.dir, &trash).map_err(io_err("rename", &container.dir))?;
@@ -289,7 +296,12 @@ pub fn remove(store_root: &Path, container: &Container) -> Result<(), ContainerE
     if std::fs::read_link(&link).is_ok_and(|p| p.as_os_str() == container.config.id.as_str()) {
         let _ = std::fs::remove_file(&link);
     }
-    std::fs::remove_dir_all(&trash).map_err(io_err("remove", &trash))
+    Ok(trash)
+}
+
+/// The second half of `remove`: delete a retired container's files.
+pub fn purge(trash: &Path) -> Result<(), ContainerError> {
+    std::fs::remove_dir_all(trash).map_err(io_err("remove", trash))
 }
 
 /// Give a container a new name: the new name is reserved first (atomically, so a name in

@@ -40,6 +40,11 @@ impl SessionLink {
     pub fn detached(&self) -> std::io::Result<()> {
         self.chan.send(&ToHost::Detached)
     }
+
+    /// Tell P0 the command's exit status before this session finishes its clean-up.
+    pub fn exited(&self, code: i32) -> std::io::Result<()> {
+        self.chan.send(&ToHost::Exited(code))
+    }
 }
 
 /// S to P0.
@@ -49,6 +54,8 @@ enum ToHost {
     Unshared,
     /// The session stays behind as a detached container's monitor.
     Detached,
+    /// The command is done with this status; the session only cleans up after it.
+    Exited(i32),
 }
 
 /// P0 to S.
@@ -189,7 +196,7 @@ pub fn run_in_session_with(args: Vec<std::ffi::OsString>) -> Result<()> {
                 .context("tell the session its maps are written")?;
         }
         // The session failed before unsharing and said why on stderr.
-        Ok(Some(ToHost::Detached) | None) | Err(_) => {}
+        Ok(Some(ToHost::Detached | ToHost::Exited(_)) | None) | Err(_) => {}
     }
 
     // Wait for the session to exit, or to say it stays behind as a monitor; forward
@@ -220,7 +227,8 @@ pub fn run_in_session_with(args: Vec<std::ffi::OsString>) -> Result<()> {
         drop(fds);
         if link_ready {
             match host_end.recv::<ToHost>() {
-                Ok(Some(ToHost::Detached)) => return Ok(()),
+                Ok(Some(ToHost::Detached | ToHost::Exited(0))) => return Ok(()),
+                Ok(Some(ToHost::Exited(code))) => return Err(Error::Exit(code)),
                 Ok(Some(ToHost::Unshared)) => {}
                 Ok(None) | Err(_) => link_open = false,
             }
