@@ -144,7 +144,12 @@ pub fn command() -> clap::Command {
 /// Parse the process arguments. On `--help` and `--version` print and return `Err(0)`; on a
 /// usage error print clap's message and return `Err(125)`, as podman does.
 pub fn parse() -> Result<Cli, i32> {
-    let matches = match command().try_get_matches() {
+    parse_from(std::env::args_os())
+}
+
+/// Parse an argument list (the first item is the program name).
+pub fn parse_from(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<Cli, i32> {
+    let matches = match command().try_get_matches_from(args) {
         Ok(m) => m,
         Err(e) => return Err(print_clap_error(&e)),
     };

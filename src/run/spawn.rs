@@ -553,11 +553,17 @@ fn launch(
     if plan.keep_id {
         write_keep_id_maps(pid).context("write the keep-id maps")?;
     }
+    // Let C go first and record it while C sets up its mounts: the two overlap. The start
+    // time is read before, while C cannot have exited yet.
+    let pid_start = container::process_start_time(pid);
+    parent_end
+        .send(&ToInit::Go)
+        .context("start the container")?;
     p.ctr
         .write_state(&ContainerState {
             status: Status::Running,
             pid: Some(pid),
-            pid_start: container::process_start_time(pid),
+            pid_start,
             monitor: {
                 let me = std::process::id().cast_signed();
                 container::process_start_time(me).map(|start| (me, start))
@@ -571,9 +577,6 @@ fn launch(
         std::fs::write(path, pid.to_string())
             .with_context(|| format!("write the pid file `{}`", path.display()))?;
     }
-    parent_end
-        .send(&ToInit::Go)
-        .context("start the container")?;
 
     // Until end of file: the pty (with -t), or a failure.
     let mut master: Option<OwnedFd> = None;

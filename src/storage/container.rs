@@ -497,22 +497,25 @@ mod tests {
     #[test]
     fn rename_moves_the_name() {
         let tmp = tempfile::tempdir().unwrap();
-        let a = create(tmp.path(), Some("a"), config).unwrap();
+        let first = create(tmp.path(), Some("first"), config).unwrap();
         create(tmp.path(), Some("taken"), config).unwrap();
-        match rename(tmp.path(), &a, "taken") {
+        match rename(tmp.path(), &first, "taken") {
             Err(ContainerError::NameInUse { name, .. }) => assert_eq!(name, "taken"),
             other => panic!("expected NameInUse, got {other:?}"),
         }
-        let b = rename(tmp.path(), &a, "b").unwrap();
-        assert_eq!(b.config.name, "b");
-        assert_eq!(find(tmp.path(), "b").unwrap().config.id, a.config.id);
-        assert_eq!(find(tmp.path(), "b").unwrap().config.name, "b");
+        let b = rename(tmp.path(), &first, "second").unwrap();
+        assert_eq!(b.config.name, "second");
+        assert_eq!(
+            find(tmp.path(), "second").unwrap().config.id,
+            first.config.id
+        );
+        assert_eq!(find(tmp.path(), "second").unwrap().config.name, "second");
         assert!(matches!(
-            find(tmp.path(), "a"),
+            find(tmp.path(), "first"),
             Err(ContainerError::NotFound(_))
         ));
         // The old name is free again.
-        create(tmp.path(), Some("a"), config).unwrap();
+        create(tmp.path(), Some("first"), config).unwrap();
     }
 
     #[test]

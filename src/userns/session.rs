@@ -96,11 +96,15 @@ pub fn dispatch() -> Stage {
 
 /// S: create the user and mount namespaces, wait for the maps, become uid 0.
 fn enter_session() -> Result<SessionLink> {
-    debug_assert_eq!(crate::sys::process::thread_count(), 1);
     std::env::remove_var(STAGE_ENV);
     let fd = crate::sys::inherit::take_sync_fd()
         .ok_or_else(|| Error::msg("start the session: no sync socket was inherited"))?;
-    let chan = Channel::from_fd(fd);
+    enter_session_on(Channel::from_fd(fd))
+}
+
+/// S, after the fork or re-exec: unshare, wait for the maps, become root in the session.
+fn enter_session_on(chan: Channel) -> Result<SessionLink> {
+    debug_assert_eq!(crate::sys::process::thread_count(), 1);
     crate::sys::process::set_name("berth:[session]");
     // Our own session: terminal signals reach only P0, which forwards each exactly once.
     let _ = nix::unistd::setsid();
@@ -176,19 +180,54 @@ pub fn run_in_session_with(args: Vec<std::ffi::OsString>) -> Result<()> {
         .context("create a signalfd")?;
 
     let (host_end, session_end) = Channel::pair().context("create the sync socket")?;
-    let mut cmd = Command::new("/proc/self/exe");
-    cmd.args(args)
-        .env(STAGE_ENV, "session")
-        .arg0(std::env::args_os().next().unwrap_or_else(|| "berth".into()));
-    let mut child = crate::sys::inherit::spawn_with_fd(&mut cmd, &session_end.into_fd())
-        .context("start the session process")?;
-    let pid = i32::try_from(child.id()).unwrap_or(-1);
+    let mut child = if crate::sys::process::thread_count() == 1 {
+        // Fork: the child is a copy of this single-threaded process, so it can unshare at
+        // once, and it saves an exec and a second start of the binary (a tenth of a
+        // container start). It parses the same command line again and runs it as S.
+        match crate::sys::process::clone3(0).context("start the session process")? {
+            crate::sys::process::Forked::Child => {
+                drop(host_end);
+                drop(sfd);
+                let _ = nix::sys::signal::sigprocmask(
+                    SigmaskHow::SIG_SETMASK,
+                    Some(&SigSet::empty()),
+                    None,
+                );
+                let code = match enter_session_on(session_end) {
+                    Ok(link) => crate::commands::run_in_forked_session(args, Stage::Session(link)),
+                    Err(err) => {
+                        if let Some(text) = err.render() {
+                            eprintln!("{text}");
+                        }
+                        err.code()
+                    }
+                };
+                use std::io::Write as _;
+                let _ = std::io::stdout().flush();
+                crate::sys::process::exit_now(code)
+            }
+            crate::sys::process::Forked::Parent { pid, pidfd } => {
+                drop(session_end);
+                SessionChild::Forked { pid, pidfd }
+            }
+        }
+    } else {
+        // A process with threads (a pull's downloads) must not fork: exec afresh.
+        let mut cmd = Command::new("/proc/self/exe");
+        cmd.args(args)
+            .env(STAGE_ENV, "session")
+            .arg0(std::env::args_os().next().unwrap_or_else(|| "berth".into()));
+        SessionChild::Spawned(
+            crate::sys::inherit::spawn_with_fd(&mut cmd, &session_end.into_fd())
+                .context("start the session process")?,
+        )
+    };
+    let pid = child.pid();
 
     match host_end.recv::<ToHost>() {
         Ok(Some(ToHost::Unshared)) => {
             if let Err(e) = super::newidmap::write_maps(pid, &maps) {
-                let _ = child.kill();
-                let _ = child.wait();
+                child.kill();
                 return Err(e).hinted_context("write the session's id maps");
             }
             host_end
@@ -244,9 +283,61 @@ pub fn run_in_session_with(args: Vec<std::ffi::OsString>) -> Result<()> {
     }
 }
 
-fn exit_result(status: std::process::ExitStatus) -> Result<()> {
-    use std::os::unix::process::ExitStatusExt;
-    match (status.code(), status.signal()) {
+/// The session process, forked or re-executed.
+enum SessionChild {
+    Forked {
+        pid: i32,
+        pidfd: std::os::fd::OwnedFd,
+    },
+    Spawned(std::process::Child),
+}
+
+impl SessionChild {
+    fn pid(&self) -> i32 {
+        match self {
+            SessionChild::Forked { pid, .. } => *pid,
+            SessionChild::Spawned(c) => i32::try_from(c.id()).unwrap_or(-1),
+        }
+    }
+
+    /// The status if the session has exited (exit code, or signal).
+    fn try_wait(&mut self) -> std::io::Result<Option<(Option<i32>, Option<i32>)>> {
+        use std::os::unix::process::ExitStatusExt;
+        match self {
+            SessionChild::Spawned(c) => Ok(c.try_wait()?.map(|s| (s.code(), s.signal()))),
+            SessionChild::Forked { pidfd, .. } => {
+                let mut fds = [nix::poll::PollFd::new(
+                    pidfd.as_fd(),
+                    nix::poll::PollFlags::POLLIN,
+                )];
+                if nix::poll::poll(&mut fds, nix::poll::PollTimeout::ZERO).unwrap_or(0) == 0 {
+                    return Ok(None);
+                }
+                Ok(Some(match crate::sys::process::wait_pidfd(pidfd)? {
+                    nix::sys::wait::WaitStatus::Exited(_, code) => (Some(code), None),
+                    nix::sys::wait::WaitStatus::Signaled(_, sig, _) => (None, Some(sig as i32)),
+                    _ => (None, None),
+                }))
+            }
+        }
+    }
+
+    fn kill(&mut self) {
+        match self {
+            SessionChild::Spawned(c) => {
+                let _ = c.kill();
+                let _ = c.wait();
+            }
+            SessionChild::Forked { pidfd, .. } => {
+                let _ = crate::sys::process::pidfd_kill(pidfd, libc::SIGKILL);
+                let _ = crate::sys::process::wait_pidfd(pidfd);
+            }
+        }
+    }
+}
+
+fn exit_result(status: (Option<i32>, Option<i32>)) -> Result<()> {
+    match status {
         (Some(0), _) => Ok(()),
         (Some(code), _) => Err(Error::Exit(code)),
         (None, Some(sig)) => Err(Error::msg(format!(
