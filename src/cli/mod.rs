@@ -11,6 +11,7 @@ pub mod rm;
 pub mod rmi;
 pub mod run;
 pub mod version;
+pub mod volume;
 
 /// berth: rootless containers, no daemon.
 #[derive(Debug, Parser)]
@@ -47,6 +48,8 @@ pub enum Command {
     Info(info::InfoArgs),
     /// Show the version
     Version(version::VersionArgs),
+    /// Manage named volumes
+    Volume(volume::VolumeArgs),
     /// Generate man pages and shell completions (for packagers)
     #[command(hide = true, name = "__generate")]
     Generate(GenerateArgs),
@@ -76,7 +79,7 @@ impl Command {
                 | Command::Rmi(_)
                 | Command::Rm(_)
                 | Command::ProbeOverlay
-        )
+        ) || matches!(self, Command::Volume(v) if v.command.writes())
     }
 }
 

@@ -15,6 +15,7 @@ pub mod rm;
 pub mod rmi;
 pub mod run;
 pub mod version;
+pub mod volume;
 
 /// Run one parsed command line. A command that needs the session user namespace is handed to
 /// a re-executed session process when we are still the host process (P0).
@@ -35,6 +36,7 @@ pub fn execute(cli: Cli, stage: Stage) -> Result<()> {
         Command::Rm(args) => rm::execute(args, stage),
         Command::Info(args) => info::execute(args),
         Command::Version(args) => version::execute(args),
+        Command::Volume(args) => volume::execute(args),
         Command::Generate(args) => generate::execute(args),
         Command::ProbeOverlay => probe_overlay::execute(),
     }

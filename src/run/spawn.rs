@@ -22,6 +22,7 @@ use crate::config::{Config, Paths};
 use crate::error::{Context, Error, HintContext, Result};
 use crate::storage::container::{self, Container, ContainerConfig, ContainerState, Status};
 use crate::storage::overlay::{self, OverlaySpec};
+use crate::storage::volume;
 use crate::storage::Store;
 use crate::sys::channel::Channel;
 use crate::sys::process::{clone3, Forked};
@@ -66,13 +67,16 @@ pub fn create(opts: &RunOptions) -> Result<Container> {
         .map_err(|e| Error::msg(e.to_string()))?;
     let defaults = image_defaults(&image.config);
     let command = plan::process_args(opts, &defaults).context("plan the container")?;
+    let mut opts = opts.clone();
+    volume::attach(&mut opts, &image.config).context("name the image's volumes")?;
+    let opts = &opts;
     let options_json = serde_json::to_value(opts).context("record the run options")?;
     let image_name = image
         .names
         .first()
         .cloned()
         .unwrap_or_else(|| image.id.clone());
-    container::create(store.root(), opts.name.as_deref(), |id, name| {
+    let ctr = container::create(store.root(), opts.name.as_deref(), |id, name| {
         ContainerConfig {
             id: id.to_string(),
             name: name.to_string(),
@@ -84,7 +88,9 @@ pub fn create(opts: &RunOptions) -> Result<Container> {
             options: options_json.clone(),
         }
     })
-    .context("create the container")
+    .context("create the container")?;
+    volume::ensure(store.root(), &opts.named_volumes).context("create the container's volumes")?;
+    Ok(ctr)
 }
 
 /// A container's options, plan and seccomp program, computed again from its config.json
@@ -116,6 +122,7 @@ pub fn container_plan(store: &Store, ctr: &Container) -> Result<ContainerPlan> {
         etc_dir: ctr.etc_dir(),
         host_hostname,
         supported_caps: &supported,
+        volumes_dir: crate::storage::volume::volumes_dir(store.root()),
     })
     .context("plan the container")?;
     if opts.userns == UsernsMode::KeepId && opts.user.is_none() {
@@ -212,6 +219,14 @@ pub fn start(p: Prepared, detach: bool, link: &SessionLink) -> Result<i32> {
     overlay::mount(&p.overlay, p.config.storage.overlay, &p.paths.runtime)
         .hinted_context("mount the container's rootfs")?;
     guard.mounted = true;
+    volume::prepare_volumes(
+        &p.store_root,
+        &p.opts.named_volumes,
+        &p.ctr.merged(),
+        p.plan.process.user.as_ref(),
+        p.plan.keep_id,
+    )
+    .context("prepare the container's volumes")?;
     let sfd = block_signals()?;
 
     if !detach {
@@ -538,6 +553,7 @@ fn finish(ctr: &Container, rm: bool, code: Option<i32>, paths: &Option<Paths>) {
     if rm {
         if let Some(paths) = paths {
             let _ = container::remove(&paths.data, ctr);
+            let _ = volume::remove_anonymous(&paths.data, &volume::mounts_of(ctr));
         }
     } else {
         let restarts = ctr.state().map(|s| s.restart_count).unwrap_or(0);
@@ -588,6 +604,7 @@ impl Drop for Guard {
         }
         if self.rm {
             let _ = container::remove(&self.store_root, &self.container);
+            let _ = volume::remove_anonymous(&self.store_root, &volume::mounts_of(&self.container));
         } else {
             let restarts = self.container.state().map(|s| s.restart_count).unwrap_or(0);
             record_exit(&self.container, self.exit_code, restarts);

@@ -15,6 +15,7 @@
 
 pub mod container;
 pub mod overlay;
+pub mod volume;
 
 pub mod layer;
 
