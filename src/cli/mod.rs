@@ -21,6 +21,7 @@ pub mod rmi;
 pub mod run;
 pub mod top;
 pub mod version;
+pub mod volume;
 
 /// berth: rootless containers, no daemon.
 #[derive(Debug, Parser)]
@@ -97,6 +98,8 @@ pub enum Command {
     Info(info::InfoArgs),
     /// Show the version
     Version(version::VersionArgs),
+    /// Manage named volumes
+    Volume(volume::VolumeArgs),
     /// Generate man pages and shell completions (for packagers)
     #[command(hide = true, name = "__generate")]
     Generate(GenerateArgs),
@@ -133,6 +136,7 @@ impl Command {
                 | Command::Commit(_)
                 | Command::Cp(_)
         ) || matches!(self, Command::Container(c) if c.command.needs_session())
+            || matches!(self, Command::Volume(v) if v.command.writes())
     }
 }
 

@@ -11,6 +11,9 @@ pub struct RmArgs {
     /// Remove all containers
     #[arg(short, long)]
     pub all: bool,
+    /// Remove the containers' anonymous volumes too
+    #[arg(short, long)]
+    pub volumes: bool,
     /// Ignore containers that do not exist
     #[arg(short, long)]
     pub ignore: bool,

@@ -68,9 +68,13 @@ pub struct RunArgs {
     #[arg(short = 'h', long, value_name = "NAME")]
     pub hostname: Option<String>,
 
-    /// Bind-mount a host path: HOST:CONTAINER[:OPTIONS] (options: ro, rw)
-    #[arg(short, long = "volume", value_name = "HOST:CONTAINER[:ro]")]
+    /// Mount a host path or a named volume: [HOST-PATH|NAME:]CONTAINER[:OPTIONS] (options: ro, rw, U, z, Z, nocopy); a new named volume gets the image's content at CONTAINER
+    #[arg(short, long = "volume", value_name = "[SOURCE:]CONTAINER[:OPTIONS]")]
     pub volume: Vec<String>,
+
+    /// Attach a mount: type=bind|volume|tmpfs,source=,target=[,readonly][,U][,tmpfs-size=][,tmpfs-mode=]
+    #[arg(long, value_name = "type=TYPE,KEY=VALUE,...")]
+    pub mount: Vec<String>,
 
     /// Mount a tmpfs: PATH[:OPTIONS]
     #[arg(long, value_name = "PATH[:OPTIONS]")]

@@ -29,6 +29,7 @@ pub mod rmi;
 pub mod run;
 pub mod top;
 pub mod version;
+pub mod volume;
 
 /// Run one parsed command line. A command that needs the session user namespace is handed to
 /// a re-executed session process when we are still the host process (P0).
@@ -82,6 +83,7 @@ pub fn execute(cli: Cli, stage: Stage) -> Result<()> {
         Command::Cp(args) => cp::execute(args, stage),
         Command::Info(args) => info::execute(args),
         Command::Version(args) => version::execute(args),
+        Command::Volume(args) => volume::execute(args),
         Command::Generate(args) => generate::execute(args),
         Command::ProbeOverlay => probe_overlay::execute(),
     }

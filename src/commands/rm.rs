@@ -8,6 +8,7 @@ use crate::cli::rm::RmArgs;
 use crate::config::Paths;
 use crate::error::{Context, Error, Result};
 use crate::storage::container::{self, ContainerError, Status};
+use crate::storage::volume;
 use crate::userns::session::Stage;
 
 /// podman's status when a container named on the command line does not exist.
@@ -41,7 +42,13 @@ pub fn execute(args: RmArgs, stage: Stage) -> Result<()> {
                 Err(Error::from_source("remove container", e).with_code(EXIT_NO_SUCH))
             }
             Err(e) => Err(Error::from_source("remove container", e)),
-            Ok(c) => remove_one(&paths, &c, args.force),
+            Ok(c) => remove_one(&paths, &c, args.force).and_then(|()| {
+                if !args.volumes {
+                    return Ok(());
+                }
+                volume::remove_anonymous(&paths.data, &volume::mounts_of(&c))
+                    .with_context(|| format!("remove the volumes of container `{}`", c.config.name))
+            }),
         };
         match result {
             Ok(()) => println!("{key}"),
@@ -57,7 +64,9 @@ pub fn execute(args: RmArgs, stage: Stage) -> Result<()> {
     first_error.map_or(Ok(()), Err)
 }
 
-fn remove_one(paths: &Paths, c: &container::Container, force: bool) -> Result<()> {
+/// Remove one container; with `force` a running one is killed first (`volume rm -f` uses
+/// this too).
+pub fn remove_one(paths: &Paths, c: &container::Container, force: bool) -> Result<()> {
     let state = c
         .state()
         .with_context(|| format!("read the state of container `{}`", c.config.name))?;

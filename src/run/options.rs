@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use caps::Capability;
 
 use crate::cli::run::RunArgs;
+use crate::storage::volume::{self, VolumeError, VolumeMount};
 
 /// A flag value berth cannot use.
 #[derive(Debug, thiserror::Error)]
@@ -28,6 +29,14 @@ pub enum OptionsError {
         #[source]
         source: std::io::Error,
     },
+    #[error("invalid --mount `{value}`: {reason}")]
+    Mount { value: String, reason: &'static str },
+    #[error("invalid --mount `{value}`: unknown option `{key}`")]
+    MountKey { value: String, key: String },
+    #[error("duplicate mount destination `{0}`")]
+    DuplicateMount(String),
+    #[error("name an anonymous volume")]
+    AnonymousVolume(#[source] VolumeError),
     #[error("invalid tmpfs `{value}`: {reason}")]
     Tmpfs { value: String, reason: &'static str },
     #[error("invalid workdir `{0}`: it must be an absolute path")]
@@ -420,7 +429,12 @@ pub struct RunOptions {
     pub workdir: Option<String>,
     pub user: Option<UserSpec>,
     pub hostname: Option<String>,
+    /// Host paths bound in (`-v /path:…`, `--mount type=bind`).
     pub volumes: Vec<BindMount>,
+    /// Named and anonymous volumes (`-v NAME:…`, `-v /path`, `--mount type=volume`, the
+    /// image's VOLUME entries); `volume rm` reads them to tell whether a volume is in use.
+    #[serde(default)]
+    pub named_volumes: Vec<VolumeMount>,
     pub tmpfs: Vec<TmpfsMount>,
     pub read_only: bool,
     pub read_only_tmpfs: bool,
@@ -490,16 +504,23 @@ impl RunOptions {
             Some(u) => Some(UserSpec::parse(&u).ok_or(OptionsError::User(u))?),
             None => None,
         };
-        let volumes = args
-            .volume
-            .iter()
-            .map(|v| parse_volume(v))
-            .collect::<Result<Vec<_>, _>>()?;
-        let tmpfs = args
+        let mut volumes = Vec::new();
+        let mut named_volumes = Vec::new();
+        let mut tmpfs = args
             .tmpfs
             .iter()
             .map(|t| parse_tmpfs(t))
             .collect::<Result<Vec<_>, _>>()?;
+        let parsed = args.volume.iter().map(|v| parse_volume(v));
+        let parsed = parsed.chain(args.mount.iter().map(|m| parse_mount(m)));
+        for mount in parsed {
+            match mount? {
+                ParsedMount::Bind(b) => volumes.push(b),
+                ParsedMount::Volume(v) => named_volumes.push(v),
+                ParsedMount::Tmpfs(t) => tmpfs.push(t),
+            }
+        }
+        check_duplicate_targets(&volumes, &named_volumes, &tmpfs)?;
 
         let (cap_add, cap_add_all) = parse_caps(&args.cap_add)?;
         let (cap_drop, cap_drop_all) = parse_caps(&args.cap_drop)?;
@@ -677,6 +698,7 @@ impl RunOptions {
             user,
             hostname: args.hostname,
             volumes,
+            named_volumes,
             tmpfs,
             read_only: args.read_only,
             read_only_tmpfs: args.read_only_tmpfs,
@@ -724,47 +746,222 @@ pub fn push_env(
     Ok(())
 }
 
-fn parse_volume(value: &str) -> Result<BindMount, OptionsError> {
+/// One parsed `-v` or `--mount`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum ParsedMount {
+    Bind(BindMount),
+    Volume(VolumeMount),
+    Tmpfs(TmpfsMount),
+}
+
+/// `-v SOURCE:TARGET[:OPTIONS]` or `-v TARGET`. A SOURCE starting with `/` or `.` is a host
+/// path; anything else names a volume. A lone TARGET is an anonymous volume.
+fn parse_volume(value: &str) -> Result<ParsedMount, OptionsError> {
     let err = |reason| OptionsError::Volume {
         value: value.to_string(),
         reason,
     };
-    let mut parts = value.split(':');
-    let source = parts.next().unwrap_or_default();
-    let target = parts.next().ok_or_else(|| err("expected HOST:CONTAINER"))?;
-    let options = parts.next();
-    if parts.next().is_some() {
-        return Err(err("too many `:` separated fields"));
-    }
-    if !source.starts_with('/') && !source.starts_with('.') {
-        return Err(err(
-            "named volumes are not supported yet; use an absolute or ./relative host path",
-        ));
+    let fields: Vec<&str> = value.split(':').collect();
+    let (source, target, options) = match fields[..] {
+        [target] => (None, target, None),
+        [source, target] => (Some(source), target, None),
+        [source, target, options] => (Some(source), target, Some(options)),
+        _ => return Err(err("too many `:` separated fields")),
+    };
+    if source == Some("") {
+        return Err(err("the source must not be empty"));
     }
     if !target.starts_with('/') {
         return Err(err("the container path must be absolute"));
     }
+    let is_path = source.is_none_or(|s| s.starts_with('/') || s.starts_with('.'));
+    let anonymous = source.is_none();
     let mut readonly = false;
+    let mut chown = false;
+    let mut copy_up = true;
     for opt in options.unwrap_or("").split(',').filter(|o| !o.is_empty()) {
         match opt {
             "ro" => readonly = true,
             "rw" => readonly = false,
-            "z" | "Z" | "rbind" | "bind" | "private" | "rprivate" => {}
-            _ => return Err(err("unknown option (berth knows ro, rw, z, Z)")),
+            "U" => chown = true,
+            "nocopy" => copy_up = false,
+            "copy" => copy_up = true,
+            // No SELinux labels to set in a rootless session.
+            "z" | "Z" => {}
+            "rbind" | "bind" | "private" | "rprivate" if is_path => {}
+            _ => return Err(err("unknown option (berth knows ro, rw, U, z, Z, nocopy)")),
         }
     }
-    let source = std::fs::canonicalize(Path::new(source)).map_err(|source_err| {
-        OptionsError::VolumeSource {
-            value: value.to_string(),
-            path: PathBuf::from(source),
-            source: source_err,
-        }
-    })?;
-    Ok(BindMount {
-        source,
+    if anonymous || !is_path {
+        let name = match source {
+            None => volume::anonymous_name().map_err(OptionsError::AnonymousVolume)?,
+            Some(name) if volume::valid_name(name) => name.to_string(),
+            Some(_) => {
+                return Err(err(
+                    "a volume name must match [a-zA-Z0-9][a-zA-Z0-9_.-]*; a host path must start with `/` or `.`",
+                ))
+            }
+        };
+        return Ok(ParsedMount::Volume(VolumeMount {
+            name,
+            target: target.to_string(),
+            readonly,
+            chown,
+            copy_up,
+            anonymous,
+        }));
+    }
+    if chown {
+        return Err(err(
+            "`U` is for volumes; berth does not chown host directories",
+        ));
+    }
+    let source = source.unwrap_or_default();
+    Ok(ParsedMount::Bind(BindMount {
+        source: canonical_source(value, source)?,
         target: target.to_string(),
         readonly,
+    }))
+}
+
+fn canonical_source(value: &str, source: &str) -> Result<PathBuf, OptionsError> {
+    std::fs::canonicalize(Path::new(source)).map_err(|source_err| OptionsError::VolumeSource {
+        value: value.to_string(),
+        path: PathBuf::from(source),
+        source: source_err,
     })
+}
+
+/// `--mount type=bind|volume|tmpfs,source=…,target=…,…` with podman's keys.
+fn parse_mount(value: &str) -> Result<ParsedMount, OptionsError> {
+    let err = |reason| OptionsError::Mount {
+        value: value.to_string(),
+        reason,
+    };
+    let flag = |v: Option<&str>| match v {
+        None | Some("true") => Ok(true),
+        Some("false") => Ok(false),
+        Some(_) => Err(err("a boolean option takes true or false")),
+    };
+    let mut kind = None;
+    let mut source = None;
+    let mut target = None;
+    let mut readonly = false;
+    let mut chown = false;
+    let mut copy_up = true;
+    let mut tmpfs_options = Vec::new();
+    for item in value.split(',').filter(|i| !i.is_empty()) {
+        let (key, val) = match item.split_once('=') {
+            Some((k, v)) => (k, Some(v)),
+            None => (item, None),
+        };
+        match key {
+            "type" => kind = val,
+            "src" | "source" => source = val.filter(|v| !v.is_empty()),
+            "dst" | "destination" | "target" => target = val,
+            "ro" | "readonly" => readonly = flag(val)?,
+            "rw" => readonly = !flag(val)?,
+            "U" | "chown" => chown = flag(val)?,
+            "nocopy" | "volume-nocopy" => copy_up = !flag(val)?,
+            "z" | "Z" | "relabel" => {}
+            "bind-propagation" if matches!(val, Some("private" | "rprivate")) => {}
+            "bind-propagation" => return Err(err("berth's binds are private")),
+            "tmpfs-size" => {
+                let size = val.ok_or_else(|| err("tmpfs-size needs a value"))?;
+                tmpfs_options.push(format!("size={size}"));
+            }
+            "tmpfs-mode" => {
+                let mode = val
+                    .filter(|m| u32::from_str_radix(m, 8).is_ok())
+                    .ok_or_else(|| err("tmpfs-mode takes an octal mode"))?;
+                tmpfs_options.push(format!("mode={mode}"));
+            }
+            _ => {
+                return Err(OptionsError::MountKey {
+                    value: value.to_string(),
+                    key: key.to_string(),
+                })
+            }
+        }
+    }
+    let target = target.ok_or_else(|| err("a target is required"))?;
+    if !target.starts_with('/') {
+        return Err(err("the target must be an absolute path"));
+    }
+    let target = target.to_string();
+    let bind_only = chown || !copy_up;
+    match kind {
+        Some("bind") => {
+            let source = source.ok_or_else(|| err("a bind mount needs a source"))?;
+            if bind_only || !tmpfs_options.is_empty() {
+                return Err(err(
+                    "U, nocopy and tmpfs options do not apply to a bind mount",
+                ));
+            }
+            Ok(ParsedMount::Bind(BindMount {
+                source: canonical_source(value, source)?,
+                target,
+                readonly,
+            }))
+        }
+        Some("volume") => {
+            if !tmpfs_options.is_empty() {
+                return Err(err("tmpfs options do not apply to a volume"));
+            }
+            let (name, anonymous) = match source {
+                None => (
+                    volume::anonymous_name().map_err(OptionsError::AnonymousVolume)?,
+                    true,
+                ),
+                Some(n) if volume::valid_name(n) => (n.to_string(), false),
+                Some(_) => return Err(err("a volume name must match [a-zA-Z0-9][a-zA-Z0-9_.-]*")),
+            };
+            Ok(ParsedMount::Volume(VolumeMount {
+                name,
+                target,
+                readonly,
+                chown,
+                copy_up,
+                anonymous,
+            }))
+        }
+        Some("tmpfs") => {
+            if source.is_some() || bind_only {
+                return Err(err("a tmpfs takes no source, U or nocopy"));
+            }
+            if readonly {
+                tmpfs_options.push("ro".into());
+            }
+            Ok(ParsedMount::Tmpfs(TmpfsMount {
+                target,
+                options: tmpfs_options,
+            }))
+        }
+        None => Err(err("type= is required (bind, volume or tmpfs)")),
+        Some(_) => Err(err("berth supports type=bind, volume and tmpfs")),
+    }
+}
+
+/// Two mounts on one container path are an error, as in podman.
+fn check_duplicate_targets(
+    binds: &[BindMount],
+    volumes: &[VolumeMount],
+    tmpfs: &[TmpfsMount],
+) -> Result<(), OptionsError> {
+    let mut seen = std::collections::HashSet::new();
+    let targets = binds
+        .iter()
+        .map(|b| &b.target)
+        .chain(volumes.iter().map(|v| &v.target))
+        .chain(tmpfs.iter().map(|t| &t.target));
+    for t in targets {
+        let clean = t.trim_end_matches('/');
+        let clean = if clean.is_empty() { "/" } else { clean };
+        if !seen.insert(clean.to_string()) {
+            return Err(OptionsError::DuplicateMount(clean.to_string()));
+        }
+    }
+    Ok(())
 }
 
 fn parse_tmpfs(value: &str) -> Result<TmpfsMount, OptionsError> {
@@ -860,12 +1057,87 @@ mod tests {
         assert_eq!(o.volumes[0].target, "/data");
         assert!(o.volumes[0].readonly);
         assert!(opts(&["-v", "/tmp:data", "img"]).is_err());
-        assert!(opts(&["-v", "/tmp", "img"]).is_err());
+        assert!(opts(&["-v", "/tmp:/d:U", "img"]).is_err());
+        assert!(opts(&["-v", ":/d", "img"]).is_err());
         assert!(opts(&["-v", "/tmp:/d:bogus", "img"]).is_err());
         assert!(matches!(
             opts(&["-v", "/no/such/dir/xyz:/d", "img"]),
             Err(OptionsError::VolumeSource { .. })
         ));
+    }
+
+    #[test]
+    fn named_and_anonymous_volumes() {
+        let o = opts(&["-v", "data:/srv:ro,U,Z", "-v", "/cache", "img"]).unwrap();
+        assert!(o.volumes.is_empty());
+        let v = &o.named_volumes[0];
+        assert_eq!((v.name.as_str(), v.target.as_str()), ("data", "/srv"));
+        assert!(v.readonly && v.chown && v.copy_up && !v.anonymous);
+        let a = &o.named_volumes[1];
+        assert!(a.anonymous && a.name.len() == 64 && a.target == "/cache");
+        assert!(!opts(&["-v", "v:/x:nocopy", "img"]).unwrap().named_volumes[0].copy_up);
+        assert!(matches!(
+            opts(&["-v", "bad name:/x", "img"]),
+            Err(OptionsError::Volume { .. })
+        ));
+        assert!(matches!(
+            opts(&["-v", "a:/x", "-v", "b:/x/", "img"]),
+            Err(OptionsError::DuplicateMount(_))
+        ));
+    }
+
+    #[test]
+    fn mount_flag() {
+        let o = opts(&[
+            "--mount",
+            "type=volume,source=data,target=/srv,readonly",
+            "--mount",
+            "type=bind,src=/tmp,dst=/host,ro=true",
+            "--mount",
+            "type=tmpfs,destination=/scratch,tmpfs-size=1m,tmpfs-mode=1770",
+            "--mount",
+            "type=volume,dst=/anon,U,nocopy",
+            "img",
+        ])
+        .unwrap();
+        let v = &o.named_volumes[0];
+        assert_eq!(
+            (v.name.as_str(), v.target.as_str(), v.readonly),
+            ("data", "/srv", true)
+        );
+        assert_eq!(o.volumes[0].source, std::fs::canonicalize("/tmp").unwrap());
+        assert!(o.volumes[0].readonly);
+        assert_eq!(o.tmpfs[0].target, "/scratch");
+        assert_eq!(o.tmpfs[0].options, ["size=1m", "mode=1770"]);
+        let a = &o.named_volumes[1];
+        assert!(a.anonymous && a.chown && !a.copy_up);
+        for bad in [
+            "type=bind,target=/x",
+            "type=volume,source=v",
+            "type=volume,source=v,target=rel",
+            "type=image,source=v,target=/x",
+            "source=v,target=/x",
+            "type=volume,source=v,target=/x,bogus=1",
+            "type=tmpfs,target=/x,tmpfs-mode=999",
+            "type=tmpfs,source=x,target=/x",
+            "type=volume,source=v,target=/x,ro=maybe",
+            "type=bind,source=/tmp,target=/x,bind-propagation=shared",
+        ] {
+            assert!(opts(&["--mount", bad, "img"]).is_err(), "{bad}");
+        }
+        assert!(matches!(
+            opts(&["--mount", "type=volume,source=v,target=/x,bogus=1", "img"]),
+            Err(OptionsError::MountKey { .. })
+        ));
+    }
+
+    #[test]
+    fn old_records_without_named_volumes_still_load() {
+        let o = opts(&["img"]);
+        let mut v = serde_json::to_value(o.unwrap()).unwrap();
+        v.as_object_mut().unwrap().remove("named_volumes");
+        let back: RunOptions = serde_json::from_value(v).unwrap();
+        assert!(back.named_volumes.is_empty());
     }
 
     #[test]

@@ -155,6 +155,8 @@ pub struct PlanInput<'a> {
     pub etc_dir: PathBuf,
     pub host_hostname: String,
     pub supported_caps: &'a caps::CapsHashSet,
+    /// The store's `volumes/` directory (`storage::volume::volumes_dir`).
+    pub volumes_dir: PathBuf,
 }
 
 /// Build the plan.
@@ -277,7 +279,9 @@ pub fn build(input: &PlanInput<'_>) -> Result<Plan, PlanError> {
     for name in ["hosts", "hostname", "resolv.conf"] {
         // A user's own bind of the same file wins.
         let target = format!("/etc/{name}");
-        if opts.volumes.iter().any(|v| v.target == target) {
+        if opts.volumes.iter().any(|v| v.target == target)
+            || opts.named_volumes.iter().any(|v| v.target == target)
+        {
             continue;
         }
         mounts.push(Mount {
@@ -289,8 +293,9 @@ pub fn build(input: &PlanInput<'_>) -> Result<Plan, PlanError> {
             file: true,
         });
     }
+    let mut user_mounts = Vec::new();
     for v in &opts.volumes {
-        mounts.push(Mount {
+        user_mounts.push(Mount {
             kind: MountKind::Bind {
                 source: v.source.clone(),
             },
@@ -299,15 +304,28 @@ pub fn build(input: &PlanInput<'_>) -> Result<Plan, PlanError> {
             file: !v.source.is_dir(),
         });
     }
+    for v in &opts.named_volumes {
+        user_mounts.push(Mount {
+            kind: MountKind::Bind {
+                source: crate::storage::volume::data_dir(&input.volumes_dir, &v.name),
+            },
+            target: v.target.clone(),
+            readonly: v.readonly,
+            file: false,
+        });
+    }
     for t in &opts.tmpfs {
         let (data, flags, readonly) = tmpfs_options(&t.options);
-        mounts.push(Mount {
+        user_mounts.push(Mount {
             kind: MountKind::Tmpfs { data, flags },
             target: t.target.clone(),
             readonly,
             file: false,
         });
     }
+    // A mount inside another one's target goes after it (`/data` before `/data/logs`).
+    user_mounts.sort_by_key(|m| m.target.split('/').filter(|c| !c.is_empty()).count());
+    mounts.extend(user_mounts);
 
     let (masked, readonly_paths) = if opts.privileged {
         (Vec::new(), Vec::new())
@@ -439,6 +457,7 @@ mod tests {
             etc_dir: PathBuf::from("/c"),
             host_hostname: "hosty".into(),
             supported_caps: &caps,
+            volumes_dir: PathBuf::from("/store/volumes"),
         })
     }
 
@@ -529,6 +548,37 @@ mod tests {
         );
         assert!(p.masked.contains(&"/proc/kcore".to_string()));
         assert!(p.readonly_paths.contains(&"/proc/sys".to_string()));
+    }
+
+    #[test]
+    fn volumes_bind_their_data_and_nest_in_order() {
+        let p = plan_for(
+            &[
+                "-v",
+                "logs:/data/logs:ro",
+                "--mount",
+                "type=tmpfs,target=/data/logs/tmp",
+                "-v",
+                "data:/data",
+                "img",
+            ],
+            &image(),
+        )
+        .unwrap();
+        let user: Vec<&Mount> = p
+            .mounts
+            .iter()
+            .skip_while(|m| m.target != "/data")
+            .collect();
+        let targets: Vec<&str> = user.iter().map(|m| m.target.as_str()).collect();
+        assert_eq!(targets, ["/data", "/data/logs", "/data/logs/tmp"]);
+        assert_eq!(
+            user[0].kind,
+            MountKind::Bind {
+                source: PathBuf::from("/store/volumes/data/_data")
+            }
+        );
+        assert!(user[1].readonly && !user[0].readonly && !user[0].file);
     }
 
     #[test]

@@ -23,6 +23,7 @@ use crate::config::{Config, Paths};
 use crate::error::{Context, Error, HintContext, Result};
 use crate::storage::container::{self, Container, ContainerConfig, ContainerState, Status};
 use crate::storage::overlay::{self, OverlaySpec};
+use crate::storage::volume;
 use crate::storage::Store;
 use crate::sys::channel::Channel;
 use crate::sys::process::{clone3, Forked};
@@ -69,6 +70,9 @@ pub fn create(opts: &RunOptions) -> Result<Container> {
         .map_err(|e| Error::msg(e.to_string()))?;
     let defaults = image_defaults(&image.config);
     let command = plan::process_args(opts, &defaults).context("plan the container")?;
+    let mut opts = opts.clone();
+    volume::attach(&mut opts, &image.config).context("name the image's volumes")?;
+    let opts = &opts;
     let options_json = serde_json::to_value(opts).context("record the run options")?;
     let image_name = image
         .names
@@ -100,6 +104,7 @@ pub fn create(opts: &RunOptions) -> Result<Container> {
         std::fs::write(path, &ctr.config.id)
             .with_context(|| format!("write the container id file `{}`", path.display()))?;
     }
+    volume::ensure(store.root(), &opts.named_volumes).context("create the container's volumes")?;
     Ok(ctr)
 }
 
@@ -134,6 +139,7 @@ pub fn container_plan(store: &Store, ctr: &Container) -> Result<ContainerPlan> {
         etc_dir: ctr.etc_dir(),
         host_hostname,
         supported_caps: &supported,
+        volumes_dir: crate::storage::volume::volumes_dir(store.root()),
     })
     .context("plan the container")?;
     if opts.userns == UsernsMode::KeepId && opts.user.is_none() {
@@ -306,6 +312,14 @@ pub fn start(p: Prepared, detach: bool, link: &SessionLink, announce: &str) -> R
     overlay::mount(&p.overlay, p.config.storage.overlay, &p.paths.runtime)
         .hinted_context("mount the container's rootfs")?;
     guard.mounted = true;
+    volume::prepare_volumes(
+        &p.store_root,
+        &p.opts.named_volumes,
+        &p.ctr.merged(),
+        p.plan.process.user.as_ref(),
+        p.plan.keep_id,
+    )
+    .context("prepare the container's volumes")?;
     let sfd = block_signals()?;
 
     let driver = p.opts.extras.log_driver;
@@ -890,6 +904,7 @@ fn finish(ctr: &Container, rm: bool, code: Option<i32>, paths: &Option<Paths>) {
     if rm {
         if let Some(paths) = paths {
             let _ = container::remove(&paths.data, ctr);
+            let _ = volume::remove_anonymous(&paths.data, &volume::mounts_of(ctr));
         }
     } else {
         let restarts = ctr.state().map(|s| s.restart_count).unwrap_or(0);
@@ -954,6 +969,7 @@ impl Drop for Guard<'_> {
                 }
             }
             let _ = container::purge(&trash);
+            let _ = volume::remove_anonymous(&self.store_root, &volume::mounts_of(&self.container));
         } else {
             let restarts = self.container.state().map(|s| s.restart_count).unwrap_or(0);
             record_exit(&self.container, self.exit_code, restarts);

@@ -16,6 +16,7 @@
 pub mod changes;
 pub mod container;
 pub mod overlay;
+pub mod volume;
 
 pub mod layer;
 

@@ -1,0 +1,123 @@
+//! `berth volume` arguments.
+
+use clap::{Args, Subcommand};
+
+/// Arguments of `berth volume`.
+#[derive(Debug, Args)]
+pub struct VolumeArgs {
+    #[command(subcommand)]
+    pub command: VolumeCommand,
+}
+
+/// The `volume` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum VolumeCommand {
+    /// Create a volume
+    Create(VolumeCreateArgs),
+    /// List volumes
+    #[command(visible_alias = "list")]
+    Ls(VolumeLsArgs),
+    /// Show volumes' details as JSON
+    Inspect(VolumeInspectArgs),
+    /// Remove volumes
+    #[command(visible_alias = "remove")]
+    Rm(VolumeRmArgs),
+    /// Remove every volume no container uses
+    Prune(VolumePruneArgs),
+    /// Exit 0 when a volume exists, 1 when it does not
+    Exists(VolumeExistsArgs),
+}
+
+impl VolumeCommand {
+    /// Does this subcommand write the store (and so run in the session)?
+    pub fn writes(&self) -> bool {
+        matches!(
+            self,
+            VolumeCommand::Create(_) | VolumeCommand::Rm(_) | VolumeCommand::Prune(_)
+        )
+    }
+}
+
+/// Arguments of `berth volume create`.
+#[derive(Debug, Args)]
+pub struct VolumeCreateArgs {
+    /// Set a label: KEY=VALUE
+    #[arg(short, long = "label", value_name = "KEY=VALUE")]
+    pub label: Vec<String>,
+    /// Set a driver option: KEY=VALUE (the local driver takes o=uid=N,gid=N)
+    #[arg(short, long = "opt", value_name = "KEY=VALUE")]
+    pub opt: Vec<String>,
+    /// The volume driver (only `local`)
+    #[arg(short, long, value_name = "DRIVER", default_value = "local")]
+    pub driver: String,
+    /// Do not fail when the volume exists already
+    #[arg(long)]
+    pub ignore: bool,
+    /// The volume's name (a random one when omitted)
+    #[arg(value_name = "NAME")]
+    pub name: Option<String>,
+}
+
+/// Arguments of `berth volume ls`.
+#[derive(Debug, Args)]
+pub struct VolumeLsArgs {
+    /// Print only the volume names
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Filter: name=TEXT, label=KEY[=VALUE], dangling=true|false, driver=NAME
+    #[arg(short, long = "filter", value_name = "FILTER")]
+    pub filter: Vec<String>,
+    /// Output format: `json`, `table`, or a template such as `{{.Name}}`
+    #[arg(long, value_name = "FORMAT")]
+    pub format: Option<String>,
+    /// Do not print the header
+    #[arg(short, long, visible_alias = "noheading")]
+    pub no_heading: bool,
+}
+
+/// Arguments of `berth volume inspect`.
+#[derive(Debug, Args)]
+pub struct VolumeInspectArgs {
+    /// Inspect every volume
+    #[arg(short, long)]
+    pub all: bool,
+    /// Output format: `json` (the default) or a template such as `{{.Mountpoint}}`
+    #[arg(short, long, value_name = "FORMAT")]
+    pub format: Option<String>,
+    /// Volumes to inspect
+    #[arg(value_name = "VOLUME", required_unless_present = "all")]
+    pub names: Vec<String>,
+}
+
+/// Arguments of `berth volume rm`.
+#[derive(Debug, Args)]
+pub struct VolumeRmArgs {
+    /// Remove the containers that use the volume first (killing running ones)
+    #[arg(short, long)]
+    pub force: bool,
+    /// Remove every volume
+    #[arg(short, long)]
+    pub all: bool,
+    /// Volumes to remove
+    #[arg(value_name = "VOLUME", required_unless_present = "all")]
+    pub names: Vec<String>,
+}
+
+/// Arguments of `berth volume prune`.
+#[derive(Debug, Args)]
+pub struct VolumePruneArgs {
+    /// Do not ask for confirmation
+    #[arg(short, long)]
+    pub force: bool,
+    /// Only prune volumes that match: label=KEY[=VALUE], name=TEXT
+    #[arg(long = "filter", value_name = "FILTER")]
+    pub filter: Vec<String>,
+}
+
+/// Arguments of `berth volume exists`.
+#[derive(Debug, Args)]
+pub struct VolumeExistsArgs {
+    /// The volume's name
+    #[arg(value_name = "VOLUME")]
+    pub name: String,
+}

@@ -1,0 +1,424 @@
+//! `berth volume`: create, list, inspect, remove and prune named volumes. Subcommands that
+//! write the store (`create`, `rm`, `prune`) run in the session, because a volume's data
+//! belong to the mapped ids once a container has written into it.
+
+use std::collections::BTreeMap;
+use std::io::BufRead as _;
+
+use chrono::SecondsFormat;
+use serde::Serialize;
+
+use crate::cli::volume::{
+    VolumeArgs, VolumeCommand, VolumeCreateArgs, VolumeExistsArgs, VolumeInspectArgs, VolumeLsArgs,
+    VolumePruneArgs, VolumeRmArgs,
+};
+use crate::config::Paths;
+use crate::error::{Context, Error, Result};
+use crate::format::table;
+use crate::storage::volume::{self, Filter, Volume, VolumeError};
+
+/// podman's status when a named volume does not exist.
+const EXIT_NO_SUCH: i32 = 1;
+/// podman's status when a volume is in use and `-f` was not given.
+const EXIT_IN_USE: i32 = 2;
+
+/// Run `berth volume …`.
+pub fn execute(args: VolumeArgs) -> Result<()> {
+    let paths = Paths::discover().context("find berth's directories")?;
+    match args.command {
+        VolumeCommand::Create(a) => create(&paths, a),
+        VolumeCommand::Ls(a) => ls(&paths, a),
+        VolumeCommand::Inspect(a) => inspect(&paths, a),
+        VolumeCommand::Rm(a) => rm(&paths, a),
+        VolumeCommand::Prune(a) => prune(&paths, a),
+        VolumeCommand::Exists(a) => exists(&paths, &a),
+    }
+}
+
+/// Split `KEY=VALUE` items (a bare KEY has an empty value, as in podman).
+fn key_values(items: &[String], what: &str) -> Result<BTreeMap<String, String>> {
+    let mut out = BTreeMap::new();
+    for item in items {
+        let (k, v) = item.split_once('=').unwrap_or((item.as_str(), ""));
+        if k.is_empty() {
+            return Err(Error::msg(format!(
+                "invalid {what} `{item}`: expected KEY=VALUE"
+            )));
+        }
+        out.insert(k.to_string(), v.to_string());
+    }
+    Ok(out)
+}
+
+fn create(paths: &Paths, args: VolumeCreateArgs) -> Result<()> {
+    if args.driver != volume::DRIVER {
+        return Err(Error::msg(format!(
+            "invalid volume driver `{}`: berth has only `local`",
+            args.driver
+        )));
+    }
+    let labels = key_values(&args.label, "label")?;
+    let options = key_values(&args.opt, "volume option")?;
+    match volume::create(&paths.data, args.name.as_deref(), labels, options, false) {
+        Ok(v) => {
+            println!("{}", v.config.name);
+            Ok(())
+        }
+        Err(VolumeError::Exists(name)) if args.ignore => {
+            println!("{name}");
+            Ok(())
+        }
+        Err(e) => Err(Error::from_source("create volume", e)),
+    }
+}
+
+/// podman's volume JSON (`volume inspect`, `volume ls --format json`).
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct VolumeJson<'a> {
+    name: &'a str,
+    driver: &'a str,
+    mountpoint: String,
+    created_at: String,
+    labels: &'a BTreeMap<String, String>,
+    scope: &'static str,
+    options: &'a BTreeMap<String, String>,
+    mount_count: u32,
+    needs_copy_up: bool,
+    anonymous: bool,
+}
+
+fn to_json(v: &Volume) -> VolumeJson<'_> {
+    VolumeJson {
+        name: &v.config.name,
+        driver: &v.config.driver,
+        mountpoint: v.data().to_string_lossy().into_owned(),
+        created_at: v
+            .config
+            .created
+            .with_timezone(&chrono::Local)
+            .to_rfc3339_opts(SecondsFormat::Nanos, true),
+        labels: &v.config.labels,
+        scope: "local",
+        options: &v.config.options,
+        mount_count: 0,
+        needs_copy_up: v.config.needs_copy_up,
+        anonymous: v.config.anonymous,
+    }
+}
+
+/// How `ls` and `inspect` print.
+#[derive(Debug, PartialEq, Eq)]
+enum Format {
+    Table,
+    Json,
+    Template(String),
+}
+
+fn parse_format(text: Option<&str>, default: Format) -> Result<Format> {
+    match text {
+        None => Ok(default),
+        Some("table") => Ok(Format::Table),
+        Some("json") => Ok(Format::Json),
+        Some(t) if t.contains("{{") && !t.trim_start().starts_with("table") => {
+            // Check the fields now, so that a typo fails before any output.
+            render_template(t, &BTreeMap::new())?;
+            Ok(Format::Template(t.to_string()))
+        }
+        Some(other) => Err(Error::msg(format!(
+            "invalid --format `{other}`: berth supports `json`, `table` and templates such as `{{{{.Name}}}}`"
+        ))),
+    }
+}
+
+/// The fields a template may use, as text.
+fn template_fields(v: &Volume) -> BTreeMap<&'static str, String> {
+    let j = to_json(v);
+    let labels = j
+        .labels
+        .iter()
+        .map(|(k, v)| format!("{k}:{v}"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    BTreeMap::from([
+        ("Name", j.name.to_string()),
+        ("Driver", j.driver.to_string()),
+        ("Mountpoint", j.mountpoint.clone()),
+        ("CreatedAt", j.created_at.clone()),
+        ("Scope", j.scope.to_string()),
+        ("Labels", format!("map[{labels}]")),
+        ("Anonymous", j.anonymous.to_string()),
+    ])
+}
+
+/// Substitute `{{.Field}}` (and `{{ .Field }}`); `\t` and `\n` are escapes. With an empty
+/// `fields` map only the field names are checked.
+fn render_template(template: &str, fields: &BTreeMap<&'static str, String>) -> Result<String> {
+    const KNOWN: [&str; 7] = [
+        "Name",
+        "Driver",
+        "Mountpoint",
+        "CreatedAt",
+        "Scope",
+        "Labels",
+        "Anonymous",
+    ];
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some(start) = rest.find("{{") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let end = after
+            .find("}}")
+            .ok_or_else(|| Error::msg(format!("invalid --format `{template}`: unclosed `{{{{`")))?;
+        let name = after[..end].trim();
+        let field = name
+            .strip_prefix('.')
+            .filter(|f| KNOWN.contains(f))
+            .ok_or_else(|| {
+                Error::msg(format!(
+                    "invalid --format `{template}`: unknown field `{name}` (berth knows {})",
+                    KNOWN.map(|k| format!(".{k}")).join(", ")
+                ))
+            })?;
+        if let Some(value) = fields.get(field) {
+            out.push_str(value);
+        }
+        rest = &after[end + 2..];
+    }
+    out.push_str(rest);
+    Ok(out.replace("\\t", "\t").replace("\\n", "\n"))
+}
+
+fn ls(paths: &Paths, args: VolumeLsArgs) -> Result<()> {
+    let format = parse_format(args.format.as_deref(), Format::Table)?;
+    let filters = args
+        .filter
+        .iter()
+        .map(|f| {
+            Filter::parse(f).ok_or_else(|| {
+                Error::msg(format!(
+                    "invalid --filter `{f}`: berth supports name=, label=, dangling= and driver="
+                ))
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let mut volumes = volume::list(&paths.data).context("list volumes")?;
+    if !filters.is_empty() {
+        let in_use = volume::names_in_use(&paths.data).context("list volumes")?;
+        volumes.retain(|v| {
+            let used = in_use.contains(&v.config.name);
+            filters.iter().all(|f| f.matches(&v.config, used))
+        });
+    }
+    if args.quiet {
+        for v in &volumes {
+            println!("{}", v.config.name);
+        }
+        return Ok(());
+    }
+    match format {
+        Format::Json => {
+            let rows: Vec<VolumeJson<'_>> = volumes.iter().map(to_json).collect();
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&rows).context("render JSON")?
+            );
+        }
+        Format::Template(t) => {
+            for v in &volumes {
+                println!("{}", render_template(&t, &template_fields(v))?);
+            }
+        }
+        Format::Table => {
+            let mut rows = Vec::new();
+            if !args.no_heading {
+                rows.push(vec!["DRIVER".to_string(), "VOLUME NAME".to_string()]);
+            }
+            for v in &volumes {
+                rows.push(vec![v.config.driver.clone(), v.config.name.clone()]);
+            }
+            if !rows.is_empty() {
+                print!("{}", table(&rows));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn inspect(paths: &Paths, args: VolumeInspectArgs) -> Result<()> {
+    let format = parse_format(args.format.as_deref(), Format::Json)?;
+    if format == Format::Table {
+        return Err(Error::msg(
+            "invalid --format `table`: `volume inspect` prints JSON or a template",
+        ));
+    }
+    let mut found = Vec::new();
+    let mut missing = None;
+    if args.all {
+        found = volume::list(&paths.data).context("list volumes")?;
+    }
+    for name in &args.names {
+        match volume::find(&paths.data, name) {
+            Ok(v) => found.push(v),
+            Err(e @ VolumeError::NotFound(_)) => {
+                missing.get_or_insert(Error::from_source("inspect volume", e));
+            }
+            Err(e) => return Err(Error::from_source("inspect volume", e)),
+        }
+    }
+    match format {
+        Format::Template(t) => {
+            for v in &found {
+                println!("{}", render_template(&t, &template_fields(v))?);
+            }
+        }
+        _ => {
+            let rows: Vec<VolumeJson<'_>> = found.iter().map(to_json).collect();
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&rows).context("render JSON")?
+            );
+        }
+    }
+    missing.map_or(Ok(()), Err)
+}
+
+fn rm(paths: &Paths, args: VolumeRmArgs) -> Result<()> {
+    let targets: Vec<(String, std::result::Result<Volume, VolumeError>)> = if args.all {
+        volume::list(&paths.data)
+            .context("list volumes")?
+            .into_iter()
+            .map(|v| (v.config.name.clone(), Ok(v)))
+            .collect()
+    } else {
+        args.names
+            .iter()
+            .map(|n| (n.clone(), volume::find(&paths.data, n)))
+            .collect()
+    };
+    let mut first_error: Option<Error> = None;
+    for (name, found) in targets {
+        let result = match found {
+            Err(e @ VolumeError::NotFound(_)) => {
+                Err(Error::from_source("remove volume", e).with_code(EXIT_NO_SUCH))
+            }
+            Err(e) => Err(Error::from_source("remove volume", e)),
+            Ok(v) => remove_one(paths, &v, args.force),
+        };
+        match result {
+            Ok(()) => println!("{name}"),
+            Err(e) => {
+                // Report every failure, and exit with the first one's status.
+                if let Some(text) = e.render() {
+                    eprintln!("{text}");
+                }
+                first_error.get_or_insert(Error::Exit(e.code()));
+            }
+        }
+    }
+    first_error.map_or(Ok(()), Err)
+}
+
+fn remove_one(paths: &Paths, v: &Volume, force: bool) -> Result<()> {
+    let name = &v.config.name;
+    let users =
+        volume::users(&paths.data, name).with_context(|| format!("remove volume `{name}`"))?;
+    if !users.is_empty() {
+        if !force {
+            let list: Vec<&str> = users.iter().map(|c| c.config.name.as_str()).collect();
+            return Err(Error::msg(format!(
+                "cannot remove volume `{name}`: it is used by container {}",
+                list.join(", ")
+            ))
+            .hint("remove the containers first, or use `berth volume rm -f`")
+            .with_code(EXIT_IN_USE));
+        }
+        for c in &users {
+            super::rm::remove_one(paths, c, true)
+                .with_context(|| format!("remove volume `{name}`"))?;
+        }
+    }
+    volume::remove(&paths.data, v).with_context(|| format!("remove volume `{name}`"))
+}
+
+fn prune(paths: &Paths, args: VolumePruneArgs) -> Result<()> {
+    let filters = args
+        .filter
+        .iter()
+        .map(|f| match Filter::parse(f) {
+            Some(f @ (Filter::Label(..) | Filter::Name(_))) => Ok(f),
+            _ => Err(Error::msg(format!(
+                "invalid --filter `{f}`: `volume prune` supports label= and name="
+            ))),
+        })
+        .collect::<Result<Vec<_>>>()?;
+    if !args.force {
+        eprintln!(
+            "WARNING! This will remove all volumes not used by at least one container. The following volumes will be removed:"
+        );
+    }
+    let in_use = volume::names_in_use(&paths.data).context("prune volumes")?;
+    let unused: Vec<Volume> = volume::list(&paths.data)
+        .context("prune volumes")?
+        .into_iter()
+        .filter(|v| !in_use.contains(&v.config.name))
+        .filter(|v| filters.iter().all(|f| f.matches(&v.config, false)))
+        .collect();
+    if !args.force {
+        for v in &unused {
+            eprintln!("{}", v.config.name);
+        }
+        eprint!("Are you sure you want to continue? [y/N] ");
+        let mut answer = String::new();
+        let _ = std::io::stdin().lock().read_line(&mut answer);
+        if !matches!(answer.trim(), "y" | "Y" | "yes" | "Yes") {
+            return Ok(());
+        }
+    }
+    for v in &unused {
+        volume::remove(&paths.data, v)
+            .with_context(|| format!("remove volume `{}`", v.config.name))?;
+        println!("{}", v.config.name);
+    }
+    Ok(())
+}
+
+fn exists(paths: &Paths, args: &VolumeExistsArgs) -> Result<()> {
+    match volume::find(&paths.data, &args.name) {
+        Ok(_) => Ok(()),
+        Err(VolumeError::NotFound(_)) => Err(Error::Exit(EXIT_NO_SUCH)),
+        Err(e) => Err(Error::from_source("look up volume", e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats() {
+        assert_eq!(parse_format(None, Format::Table).unwrap(), Format::Table);
+        assert_eq!(
+            parse_format(Some("json"), Format::Table).unwrap(),
+            Format::Json
+        );
+        assert!(parse_format(Some("{{.Nope}}"), Format::Table).is_err());
+        assert!(parse_format(Some("yaml"), Format::Table).is_err());
+        let fields = BTreeMap::from([("Name", "v".to_string()), ("Driver", "local".to_string())]);
+        assert_eq!(
+            render_template("{{.Name}}\\t{{ .Driver }}", &fields).unwrap(),
+            "v\tlocal"
+        );
+        assert!(render_template("{{.Name", &fields).is_err());
+    }
+
+    #[test]
+    fn labels_and_options() {
+        let m = key_values(&["a=1".into(), "b".into(), "c=x=y".into()], "label").unwrap();
+        assert_eq!(m["a"], "1");
+        assert_eq!(m["b"], "");
+        assert_eq!(m["c"], "x=y");
+        assert!(key_values(&["=1".into()], "label").is_err());
+    }
+}
