@@ -89,7 +89,10 @@ pub fn create(opts: &RunOptions) -> Result<Container> {
         }
     })
     .context("create the container")?;
-    volume::ensure(store.root(), &opts.named_volumes).context("create the container's volumes")?;
+    if let Err(e) = volume::ensure(store.root(), &opts.named_volumes) {
+        let _ = container::remove(store.root(), &ctr);
+        return Err(e).context("create the container's volumes");
+    }
     Ok(ctr)
 }
 
