@@ -24,3 +24,4 @@ mod run_namespaces;
 mod run_options;
 mod run_security;
 mod run_tty;
+mod volumes;

@@ -100,11 +100,14 @@ pub fn create(opts: &RunOptions) -> Result<Container> {
         }
     })
     .context("create the container")?;
+    if let Err(e) = volume::ensure(store.root(), &opts.named_volumes) {
+        let _ = container::remove(store.root(), &ctr);
+        return Err(e).context("create the container's volumes");
+    }
     if let Some(path) = &opts.extras.cidfile {
         std::fs::write(path, &ctr.config.id)
             .with_context(|| format!("write the container id file `{}`", path.display()))?;
     }
-    volume::ensure(store.root(), &opts.named_volumes).context("create the container's volumes")?;
     Ok(ctr)
 }
 

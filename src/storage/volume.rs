@@ -57,6 +57,8 @@ pub enum VolumeError {
         #[source]
         source: ContainerError,
     },
+    #[error("list containers")]
+    ListContainers(#[source] ContainerError),
     #[error("copy `{target}` of the image into volume `{volume}`")]
     CopyUp {
         volume: String,
@@ -355,10 +357,7 @@ pub fn users(store_root: &Path, name: &str) -> Result<Vec<Container>, VolumeErro
 
 /// The names of every volume some container uses.
 pub fn names_in_use(store_root: &Path) -> Result<Vec<String>, VolumeError> {
-    let all = container::list(store_root).map_err(|source| VolumeError::Containers {
-        volume: String::new(),
-        source,
-    })?;
+    let all = container::list(store_root).map_err(VolumeError::ListContainers)?;
     let mut names: Vec<String> = all.iter().flat_map(mounts_of).map(|m| m.name).collect();
     names.sort();
     names.dedup();
@@ -854,6 +853,57 @@ mod tests {
         assert_eq!(mounts[1].target, "/logs");
         assert!(mounts[1].anonymous);
         assert_eq!(mounts[1].name.len(), 64);
+    }
+
+    fn use_of(name: &str, anonymous: bool) -> VolumeMount {
+        VolumeMount {
+            name: name.into(),
+            target: format!("/{name}"),
+            readonly: false,
+            chown: false,
+            copy_up: true,
+            anonymous,
+        }
+    }
+
+    fn container_using(root: &Path, mounts: &[VolumeMount]) -> Container {
+        let options = serde_json::json!({ "named_volumes": mounts });
+        container::create(root, None, |id, name| container::ContainerConfig {
+            id: id.into(),
+            name: name.into(),
+            image_id: "i".repeat(64),
+            image_name: "busybox".into(),
+            command: vec!["true".into()],
+            created: Utc::now(),
+            rm: false,
+            options: options.clone(),
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn users_and_anonymous_removal() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        let anon = anonymous_name().unwrap();
+        let mounts = [use_of("named", false), use_of(&anon, true)];
+        ensure(root, &mounts).unwrap();
+        assert!(find(root, &anon).unwrap().config.anonymous);
+        let a = container_using(root, &mounts);
+        let b = container_using(root, &[use_of(&anon, true)]);
+        assert_eq!(mounts_of(&a), mounts);
+        assert_eq!(users(root, "named").unwrap().len(), 1);
+        assert_eq!(users(root, &anon).unwrap().len(), 2);
+        assert_eq!(names_in_use(root).unwrap().len(), 2);
+        // Still used by b: kept.
+        container::remove(root, &a).unwrap();
+        remove_anonymous(root, &mounts).unwrap();
+        assert!(find(root, &anon).is_ok());
+        container::remove(root, &b).unwrap();
+        remove_anonymous(root, &mounts).unwrap();
+        assert!(matches!(find(root, &anon), Err(VolumeError::NotFound(_))));
+        assert!(find(root, "named").is_ok(), "named volumes stay");
+        assert!(users(root, "named").unwrap().is_empty());
     }
 
     #[test]

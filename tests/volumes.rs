@@ -1,0 +1,424 @@
+//! Named volumes: `volume create/ls/inspect/rm/prune/exists`, `-v NAME:/path` with copy-up,
+//! `:ro` and `:U`, `--mount`, and anonymous volumes.
+
+use std::fs;
+
+use crate::util::{fixtures, Env};
+
+fn volume_names(env: &Env) -> Vec<String> {
+    env.berth(["volume", "ls", "-q"])
+        .output()
+        .success()
+        .stdout_lines()
+}
+
+#[test]
+fn volume_data_survive_the_container_and_are_shared() {
+    let Some(env) = Env::rootless() else { return };
+    env.import_busybox();
+    env.berth([
+        "run",
+        "--name",
+        "writer",
+        "-v",
+        "data:/data",
+        "busybox",
+        "sh",
+        "-c",
+        "echo kept > /data/f; chown 1000:1000 /data/f",
+    ])
+    .output()
+    .success();
+    env.berth(["rm", "writer"]).output().success();
+    assert_eq!(volume_names(&env), ["data"], "created on first use");
+    // A second container (another path) sees the data, owned as the first one left them.
+    env.berth([
+        "run",
+        "--rm",
+        "-v",
+        "data:/elsewhere",
+        "busybox",
+        "sh",
+        "-c",
+        "cat /elsewhere/f; stat -c %u /elsewhere/f",
+    ])
+    .output()
+    .success()
+    .stdout_eq("kept\n1000\n");
+    // `volume rm` deletes files that belong to subordinate ids (it runs in the session).
+    env.berth(["volume", "rm", "data"])
+        .output()
+        .success()
+        .stdout_eq("data\n");
+    assert!(volume_names(&env).is_empty());
+}
+
+#[test]
+fn a_new_volume_is_filled_from_the_image_once() {
+    let Some(env) = Env::rootless() else { return };
+    env.import_busybox();
+    // /etc of the image: its files appear in the new volume.
+    env.berth([
+        "run",
+        "--rm",
+        "-v",
+        "etcvol:/etc",
+        "busybox",
+        "cat",
+        "/etc/passwd",
+    ])
+    .output()
+    .success()
+    .stdout_contains("tester:x:1000:1000");
+    env.berth([
+        "run",
+        "--rm",
+        "-v",
+        "etcvol:/mnt",
+        "busybox",
+        "stat",
+        "-c",
+        "%n %a %u",
+        "/mnt/passwd",
+        "/mnt/group",
+    ])
+    .output()
+    .success()
+    .stdout_eq("/mnt/passwd 644 0\n/mnt/group 644 0\n");
+    // Ownership and modes are kept: /home/tester belongs to 1000 in the image.
+    env.berth([
+        "run",
+        "--rm",
+        "-v",
+        "homevol:/home",
+        "busybox",
+        "stat",
+        "-c",
+        "%u:%g %a",
+        "/home/tester",
+    ])
+    .output()
+    .success()
+    .stdout_eq("1000:1000 755\n");
+    // A volume that was mounted once is never filled again, even at a path with content.
+    env.berth(["volume", "create", "used"])
+        .output()
+        .success()
+        .stdout_eq("used\n");
+    env.berth([
+        "run",
+        "--rm",
+        "-v",
+        "used:/x",
+        "busybox",
+        "touch",
+        "/x/marker",
+    ])
+    .output()
+    .success();
+    env.berth(["run", "--rm", "-v", "used:/etc", "busybox", "ls", "/etc"])
+        .output()
+        .success()
+        .stdout_eq("marker\n");
+    // nocopy leaves a new volume empty.
+    env.berth([
+        "run",
+        "--rm",
+        "-v",
+        "bare:/etc:nocopy",
+        "busybox",
+        "ls",
+        "-A",
+        "/etc",
+    ])
+    .output()
+    .success()
+    .stdout_eq("");
+}
+
+#[test]
+fn read_only_and_chown_options() {
+    let Some(env) = Env::rootless() else { return };
+    env.import_busybox();
+    let out = env
+        .berth([
+            "run",
+            "--rm",
+            "-v",
+            "ro:/data:ro",
+            "busybox",
+            "touch",
+            "/data/x",
+        ])
+        .expect_stderr()
+        .output();
+    out.code(1).stderr_contains("Read-only file system");
+    // :U gives the volume to the container's user, resolved in its /etc/passwd.
+    env.berth([
+        "run",
+        "--rm",
+        "-u",
+        "tester",
+        "-v",
+        "mine:/data:U",
+        "busybox",
+        "sh",
+        "-c",
+        "stat -c %u:%g /data && touch /data/ok",
+    ])
+    .output()
+    .success()
+    .stdout_eq("1000:1000\n");
+}
+
+#[test]
+fn volume_rm_refuses_a_volume_in_use_unless_forced() {
+    let Some(env) = Env::rootless() else { return };
+    env.import_busybox();
+    env.berth([
+        "run",
+        "--name",
+        "user",
+        "-v",
+        "busy:/data",
+        "busybox",
+        "true",
+    ])
+    .output()
+    .success();
+    let out = env.berth(["volume", "rm", "busy"]).expect_stderr().output();
+    out.code(2).stderr_contains("user");
+    env.berth(["volume", "exists", "busy"]).output().success();
+    // -f removes the container first.
+    env.berth(["volume", "rm", "-f", "busy"])
+        .output()
+        .success()
+        .stdout_eq("busy\n");
+    assert!(env.container_ids().is_empty(), "the user container is gone");
+    env.berth(["volume", "exists", "busy"]).output().code(1);
+    env.berth(["volume", "rm", "busy"])
+        .expect_stderr()
+        .output()
+        .code(1)
+        .stderr_contains("no such volume");
+}
+
+#[test]
+fn mount_flag_volume_bind_and_tmpfs() {
+    let Some(env) = Env::rootless() else { return };
+    env.import_busybox();
+    let dir = env.make_dir("host");
+    let bind = format!("type=bind,source={},target=/h,readonly", dir.display());
+    let out = env
+        .berth([
+            "run",
+            "--rm",
+            "--mount",
+            "type=volume,source=mv,target=/m",
+            "--mount",
+            "type=tmpfs,target=/t,tmpfs-size=1m,tmpfs-mode=1770",
+            "--mount",
+            &bind,
+            "busybox",
+            "sh",
+            "-c",
+            "echo via-mount > /m/f; grep ' /t ' /proc/mounts; stat -c %a /t; touch /h/x || echo ro",
+        ])
+        .expect_stderr()
+        .output();
+    out.success();
+    let text = out.stdout();
+    assert!(text.contains("tmpfs /t tmpfs"), "a tmpfs at /t: {text}");
+    assert!(text.contains("size=1024k"), "tmpfs-size: {text}");
+    assert!(text.contains("1770\n"), "tmpfs-mode: {text}");
+    assert!(text.ends_with("ro\n"), "the bind is read-only: {text}");
+    // The data are in the volume's Mountpoint on the host.
+    let mountpoint = env
+        .berth(["volume", "inspect", "--format", "{{.Mountpoint}}", "mv"])
+        .output()
+        .success()
+        .stdout();
+    let mountpoint = mountpoint.trim();
+    assert!(
+        mountpoint.ends_with("/berth/volumes/mv/_data"),
+        "{mountpoint}"
+    );
+    assert_eq!(
+        fs::read_to_string(format!("{mountpoint}/f")).unwrap(),
+        "via-mount\n"
+    );
+}
+
+#[test]
+fn anonymous_volumes_go_with_rm_v_and_with_rm() {
+    let Some(env) = Env::rootless() else { return };
+    env.import_busybox();
+    let tar = fixtures::busybox_tar();
+    env.berth(["import", "--change", "VOLUME=/vol"])
+        .arg(&tar)
+        .arg("withvol")
+        .output()
+        .success();
+    env.berth([
+        "run",
+        "--name",
+        "a",
+        "-v",
+        "named:/named",
+        "withvol",
+        "sh",
+        "-c",
+        "echo y > /vol/f",
+    ])
+    .output()
+    .success();
+    let names = volume_names(&env);
+    assert_eq!(
+        names.len(),
+        2,
+        "the image's VOLUME and the named one: {names:?}"
+    );
+    let anon: Vec<&String> = names.iter().filter(|n| n.as_str() != "named").collect();
+    assert_eq!(anon[0].len(), 64, "an anonymous volume has a 64-hex name");
+    let inspect = env
+        .berth(["volume", "inspect", anon[0].as_str()])
+        .output()
+        .success()
+        .stdout();
+    let json: serde_json::Value = serde_json::from_str(&inspect).unwrap();
+    assert_eq!(json[0]["Anonymous"], true);
+    env.berth(["rm", "-v", "a"]).output().success();
+    assert_eq!(volume_names(&env), ["named"], "rm -v keeps named volumes");
+    // `-v /path` is anonymous too, and --rm removes it.
+    env.berth(["run", "--rm", "-v", "/anon", "busybox", "touch", "/anon/x"])
+        .output()
+        .success();
+    assert_eq!(volume_names(&env), ["named"]);
+    // Without -v the anonymous volume stays.
+    env.berth(["run", "--name", "b", "withvol", "true"])
+        .output()
+        .success();
+    env.berth(["rm", "b"]).output().success();
+    assert_eq!(volume_names(&env).len(), 2);
+}
+
+#[test]
+fn create_ls_inspect_prune_exists() {
+    let Some(env) = Env::rootless() else { return };
+    env.berth(["volume", "create", "--label", "app=web", "v1"])
+        .output()
+        .success()
+        .stdout_eq("v1\n");
+    env.berth(["volume", "create", "v1"])
+        .expect_stderr()
+        .output()
+        .code(125)
+        .stderr_contains("already exists");
+    env.berth(["volume", "create", "bad/name"])
+        .expect_stderr()
+        .output()
+        .code(125);
+    let generated = env.berth(["volume", "create"]).output().success().stdout();
+    assert_eq!(generated.trim().len(), 64, "a generated name: {generated}");
+
+    let out = env.berth(["volume", "ls"]).output();
+    let lines = out.success().stdout_lines();
+    assert!(
+        lines[0].starts_with("DRIVER") && lines[0].ends_with("VOLUME NAME"),
+        "podman's header: {lines:?}"
+    );
+    assert!(lines
+        .iter()
+        .any(|l| l.starts_with("local") && l.ends_with(" v1")));
+    assert_eq!(lines.len(), 3);
+    env.berth(["volume", "ls", "-q", "--filter", "label=app=web"])
+        .output()
+        .success()
+        .stdout_eq("v1\n");
+    env.berth(["volume", "ls", "-q", "--filter", "name=zzz"])
+        .output()
+        .success()
+        .stdout_eq("");
+    env.berth([
+        "volume",
+        "ls",
+        "--format",
+        "{{.Name}} {{.Driver}}",
+        "-f",
+        "name=v1",
+    ])
+    .output()
+    .success()
+    .stdout_eq("v1 local\n");
+    let json = env.berth(["volume", "ls", "--format", "json"]).output();
+    let rows: serde_json::Value = serde_json::from_str(&json.success().stdout()).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 2);
+
+    let out = env.berth(["volume", "inspect", "v1"]).output();
+    let v: serde_json::Value = serde_json::from_str(&out.success().stdout()).unwrap();
+    let v = &v[0];
+    assert_eq!(v["Name"], "v1");
+    assert_eq!(v["Driver"], "local");
+    assert_eq!(v["Scope"], "local");
+    assert_eq!(v["Labels"]["app"], "web");
+    assert_eq!(v["Options"], serde_json::json!({}));
+    assert_eq!(v["Anonymous"], false);
+    assert!(v["Mountpoint"]
+        .as_str()
+        .unwrap()
+        .ends_with("/volumes/v1/_data"));
+    assert!(chrono::DateTime::parse_from_rfc3339(v["CreatedAt"].as_str().unwrap()).is_ok());
+    env.berth(["volume", "inspect", "nope"])
+        .expect_stderr()
+        .output()
+        .code(125)
+        .stdout_eq("[]\n");
+
+    env.berth(["volume", "exists", "v1"]).output().success();
+    env.berth(["volume", "exists", "nope"]).output().code(1);
+
+    // prune removes the volumes no container uses.
+    env.berth(["volume", "prune", "-f"]).output().success();
+    assert!(volume_names(&env).is_empty());
+}
+
+#[test]
+fn prune_keeps_volumes_in_use_and_asks_first() {
+    let Some(env) = Env::rootless() else { return };
+    env.import_busybox();
+    env.berth(["run", "--name", "c", "-v", "kept:/k", "busybox", "true"])
+        .output()
+        .success();
+    env.berth(["volume", "create", "loose"]).output().success();
+    // Without -f, a "no" keeps everything.
+    env.berth(["volume", "prune"])
+        .stdin("n\n")
+        .expect_stderr()
+        .output()
+        .success()
+        .stdout_eq("");
+    assert_eq!(volume_names(&env), ["kept", "loose"]);
+    env.berth(["volume", "prune", "-f"])
+        .output()
+        .success()
+        .stdout_eq("loose\n");
+    assert_eq!(volume_names(&env), ["kept"]);
+}
+
+#[test]
+fn usage_errors() {
+    let Some(env) = Env::cli() else { return };
+    for args in [
+        &["run", "-v", "bad name:/x", "busybox"][..],
+        &["run", "--mount", "type=volume,target=rel", "busybox"],
+        &["run", "--mount", "type=nfs,target=/x", "busybox"],
+        &["volume", "create", "-o", "type=nfs", "x"],
+        &["volume", "ls", "--filter", "bogus=1"],
+    ] {
+        env.berth(args)
+            .expect_stderr()
+            .output()
+            .code(125)
+            .stderr_is_one_error();
+    }
+}
