@@ -966,13 +966,14 @@ impl Drop for Guard<'_> {
             let Ok(trash) = container::retire(&self.store_root, &self.container) else {
                 return;
             };
+            // Anonymous volumes go before the report: a caller may list volumes next.
+            let _ = volume::remove_anonymous(&self.store_root, &volume::mounts_of(&self.container));
             if let (Some(link), Some(code)) = (self.link, self.exit_code) {
                 if link.exited(code).is_ok() {
                     silence_stdio();
                 }
             }
             let _ = container::purge(&trash);
-            let _ = volume::remove_anonymous(&self.store_root, &volume::mounts_of(&self.container));
         } else {
             let restarts = self.container.state().map(|s| s.restart_count).unwrap_or(0);
             record_exit(&self.container, self.exit_code, restarts);
