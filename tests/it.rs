@@ -7,10 +7,12 @@
 mod util;
 
 mod cli;
+mod commit;
 mod containers;
 mod hostile;
 mod images;
 mod import;
+mod inspect;
 mod run_exit;
 mod run_lifecycle;
 mod run_namespaces;
