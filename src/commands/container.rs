@@ -187,7 +187,7 @@ pub fn open_rootfs(paths: &Paths, ctr: &Container) -> Result<Rootfs> {
         let fd = crate::storage::changes::open_tree(&merged)
             .with_context(|| format!("open the rootfs of container `{}`", ctr.config.name))?;
         let magic = nix::sys::statfs::fstatfs(&fd)
-            .map(|s| i64::from(s.filesystem_type().0))
+            .map(|s| s.filesystem_type().0)
             .unwrap_or(0);
         if magic != OVERLAY_MAGIC && magic != FUSE_MAGIC {
             return Err(Error::msg(format!(
