@@ -8,12 +8,14 @@ mod util;
 
 mod attach;
 mod cli;
+mod commit;
 mod containers;
 mod exec;
 mod health;
 mod hostile;
 mod images;
 mod import;
+mod inspect;
 mod lifecycle;
 mod registry;
 mod registry_fake;
