@@ -271,9 +271,14 @@ pub fn create(
 /// sight, so a crash half-way leaves only `.trash-*` garbage.
 pub fn remove(store_root: &Path, container: &Container) -> Result<(), ContainerError> {
     let dir = containers_dir(store_root);
+    // The name on disk, which `rename` may have changed since `container` was read.
+    let name = std::fs::read(container.dir.join("config.json"))
+        .ok()
+        .and_then(|b| serde_json::from_slice::<ContainerConfig>(&b).ok())
+        .map_or_else(|| container.config.name.clone(), |c| c.name);
     let trash = dir.join(format!(".trash-{}", container.config.id));
     std::fs::rename(&container.dir, &trash).map_err(io_err("rename", &container.dir))?;
-    let link = dir.join("names").join(&container.config.name);
+    let link = dir.join("names").join(&name);
     if std::fs::read_link(&link).is_ok_and(|p| p.as_os_str() == container.config.id.as_str()) {
         let _ = std::fs::remove_file(&link);
     }
@@ -487,8 +492,10 @@ mod tests {
             find(tmp.path(), "a"),
             Err(ContainerError::NotFound(_))
         ));
-        // The old name is free again.
+        // The old name is free again, and removing with the stale record frees the new one.
         create(tmp.path(), Some("a"), config).unwrap();
+        remove(tmp.path(), &a).unwrap();
+        create(tmp.path(), Some("b"), config).unwrap();
     }
 
     #[test]
