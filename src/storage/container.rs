@@ -290,9 +290,14 @@ pub fn remove(store_root: &Path, container: &Container) -> Result<(), ContainerE
 /// directory renamed to `.trash-<id>`, its name released). Returns the trash path.
 pub fn retire(store_root: &Path, container: &Container) -> Result<PathBuf, ContainerError> {
     let dir = containers_dir(store_root);
+    // The name on disk, which `rename` may have changed since `container` was read.
+    let name = std::fs::read(container.dir.join("config.json"))
+        .ok()
+        .and_then(|b| serde_json::from_slice::<ContainerConfig>(&b).ok())
+        .map_or_else(|| container.config.name.clone(), |c| c.name);
     let trash = dir.join(format!(".trash-{}", container.config.id));
     std::fs::rename(&container.dir, &trash).map_err(io_err("rename", &container.dir))?;
-    let link = dir.join("names").join(&container.config.name);
+    let link = dir.join("names").join(&name);
     if std::fs::read_link(&link).is_ok_and(|p| p.as_os_str() == container.config.id.as_str()) {
         let _ = std::fs::remove_file(&link);
     }
@@ -514,8 +519,15 @@ mod tests {
             find(tmp.path(), "first"),
             Err(ContainerError::NotFound(_))
         ));
+<<<<<<< HEAD
         // The old name is free again.
         create(tmp.path(), Some("first"), config).unwrap();
+=======
+        // The old name is free again, and removing with the stale record frees the new one.
+        create(tmp.path(), Some("a"), config).unwrap();
+        remove(tmp.path(), &a).unwrap();
+        create(tmp.path(), Some("b"), config).unwrap();
+>>>>>>> wt-inspect
     }
 
     #[test]

@@ -338,6 +338,9 @@ impl SessionChild {
 
 fn exit_result(status: (Option<i32>, Option<i32>)) -> Result<()> {
     match status {
+        // Whoever read our output went away (`berth export c | head`): quietly, as any
+        // Unix filter.
+        (None, Some(libc::SIGPIPE)) => Err(Error::Exit(128 + libc::SIGPIPE)),
         (Some(0), _) => Ok(()),
         (Some(code), _) => Err(Error::Exit(code)),
         (None, Some(sig)) => Err(Error::msg(format!(
