@@ -519,15 +519,10 @@ mod tests {
             find(tmp.path(), "first"),
             Err(ContainerError::NotFound(_))
         ));
-<<<<<<< HEAD
-        // The old name is free again.
-        create(tmp.path(), Some("first"), config).unwrap();
-=======
         // The old name is free again, and removing with the stale record frees the new one.
-        create(tmp.path(), Some("a"), config).unwrap();
-        remove(tmp.path(), &a).unwrap();
-        create(tmp.path(), Some("b"), config).unwrap();
->>>>>>> wt-inspect
+        create(tmp.path(), Some("first"), config).unwrap();
+        remove(tmp.path(), &first).unwrap();
+        create(tmp.path(), Some("second"), config).unwrap();
     }
 
     #[test]
