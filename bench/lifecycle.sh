@@ -58,13 +58,15 @@ cd "$work"
 
 $B import "$work/busybox.tar" busybox >/dev/null
 have_podman=""
-if command -v podman >/dev/null && $P import -q "$work/busybox.tar" busybox >/dev/null 2>&1 \
-   && $P run --rm busybox true >/dev/null 2>&1; then
+if command -v podman >/dev/null && $P import -q "$work/busybox.tar" busybox >/dev/null 2>"$work/podman.err" \
+   && $P run --rm --network none busybox true >/dev/null 2>>"$work/podman.err"; then
     have_podman=1
+else
+    echo "lifecycle: podman cannot run here: $(tail -n1 "$work/podman.err" 2>/dev/null)" >&2
 fi
 
 median() { awk -F, -v row="$2" 'NR == row + 1 { printf "%.1f", $4 * 1000 }' "$1"; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print "n/a" }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a ~ /^[0-9.]+$/ && b > 0) printf "%.1f", a / b; else print "n/a" }'; }
 bench() { # csv, then commands (with --prepare pairs allowed)
     local csv="$1"; shift
     hyperfine -N --warmup 3 --runs "$runs" --export-csv "$csv" "$@" >&2
@@ -76,22 +78,21 @@ rund_b="$(median "$work/rund.csv" 1)"
 $B rm -af >/dev/null
 rund_p="n/a"
 if [ -n "$have_podman" ]; then
-    bench "$work/rundp.csv" "$P run -d busybox sleep 1000"
+    bench "$work/rundp.csv" "$P run -d --network none busybox sleep 1000"
     rund_p="$(median "$work/rundp.csv" 1)"
     $P rm -af -t 0 >/dev/null 2>&1
 fi
 
-# stop of a container that exits on SIGTERM
-script='trap exit TERM; while :; do sleep 0.1; done'
+# stop of a container that exits on SIGTERM (--init passes it to sleep, which dies of it)
 bench "$work/stop.csv" \
-    --prepare "sh -c '$B rm -f s >/dev/null 2>&1; $B run -d --name s busybox sh -c \"$script\" >/dev/null'" \
+    --prepare "sh -c '$B rm -f s >/dev/null 2>&1; $B run -d --init --name s busybox sleep 1000 >/dev/null'" \
     "$B stop s"
 stop_b="$(median "$work/stop.csv" 1)"
 $B rm -af >/dev/null
 stop_p="n/a"
 if [ -n "$have_podman" ]; then
     bench "$work/stopp.csv" \
-        --prepare "sh -c '$P rm -f -t 0 s >/dev/null 2>&1; $P run -d --name s busybox sh -c \"$script\" >/dev/null'" \
+        --prepare "sh -c '$P rm -f -t 0 s >/dev/null 2>&1; $P run -d --network none --init --name s busybox sleep 1000 >/dev/null'" \
         "$P stop s"
     stop_p="$(median "$work/stopp.csv" 1)"
     $P rm -af -t 0 >/dev/null 2>&1
@@ -104,7 +105,7 @@ bench "$work/ps.csv" "$B ps -a"
 ps_b="$(median "$work/ps.csv" 1)"
 ps_p="n/a"
 if [ -n "$have_podman" ]; then
-    for i in $(seq 1 "$count"); do $P create busybox true >/dev/null; done
+    for i in $(seq 1 "$count"); do $P create --network none busybox true >/dev/null; done
     bench "$work/psp.csv" "$P ps -a"
     ps_p="$(median "$work/psp.csv" 1)"
 fi
