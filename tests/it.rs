@@ -12,6 +12,7 @@ mod hostile;
 mod images;
 mod import;
 mod lifecycle;
+mod pull;
 mod registry;
 mod registry_fake;
 mod run_exit;

@@ -8,6 +8,8 @@ pub mod import;
 pub mod info;
 pub mod lifecycle;
 pub mod ps;
+pub mod pull;
+pub mod push;
 pub mod rm;
 pub mod rmi;
 pub mod run;
@@ -49,6 +51,10 @@ pub enum Command {
     Logs(lifecycle::LogsArgs),
     /// Import a rootfs tarball as a one-layer image
     Import(import::ImportArgs),
+    /// Pull an image from a registry
+    Pull(pull::PullArgs),
+    /// Push an image to a registry
+    Push(push::PushArgs),
     /// List images in the local store
     Images(images::ImagesArgs),
     /// Remove one or more images
@@ -65,6 +71,9 @@ pub enum Command {
     /// Generate man pages and shell completions (for packagers)
     #[command(hide = true, name = "__generate")]
     Generate(GenerateArgs),
+    /// Extract a pulled image's layers and register it (the session's half of `pull`)
+    #[command(hide = true, name = "__unpack-image")]
+    UnpackImage(pull::UnpackArgs),
     /// Report which overlay implementation works here (used by `berth info`)
     #[command(hide = true, name = "__probe-overlay")]
     ProbeOverlay,
@@ -93,6 +102,7 @@ impl Command {
                 | Command::Rmi(_)
                 | Command::Rm(_)
                 | Command::ProbeOverlay
+                | Command::UnpackImage(_)
         )
     }
 }

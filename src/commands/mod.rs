@@ -13,6 +13,8 @@ pub mod lifecycle;
 pub mod logs;
 pub mod probe_overlay;
 pub mod ps;
+pub mod pull;
+pub mod push;
 pub mod rm;
 pub mod rmi;
 pub mod run;
@@ -43,6 +45,9 @@ pub fn execute(cli: Cli, stage: Stage) -> Result<()> {
         Command::Wait(args) => lifecycle::wait(args),
         Command::Logs(args) => logs::execute(args),
         Command::Import(args) => import::execute(args),
+        Command::Pull(args) => pull::execute(args),
+        Command::UnpackImage(args) => pull::unpack(args),
+        Command::Push(args) => push::execute(args),
         Command::Images(args) => images::execute(args),
         Command::Rmi(args) => rmi::execute(args),
         Command::Ps(args) => ps::execute(args),
