@@ -7,12 +7,14 @@ pub mod images;
 pub mod import;
 pub mod info;
 pub mod lifecycle;
+pub mod login;
 pub mod ps;
 pub mod pull;
 pub mod push;
 pub mod rm;
 pub mod rmi;
 pub mod run;
+pub mod tag;
 pub mod version;
 
 /// berth: rootless containers, no daemon.
@@ -55,6 +57,14 @@ pub enum Command {
     Pull(pull::PullArgs),
     /// Push an image to a registry
     Push(push::PushArgs),
+    /// Log in to a registry
+    Login(login::LoginArgs),
+    /// Log out of a registry
+    Logout(login::LogoutArgs),
+    /// Add names to an image
+    Tag(tag::TagArgs),
+    /// Remove names from an image
+    Untag(tag::UntagArgs),
     /// List images in the local store
     Images(images::ImagesArgs),
     /// Remove one or more images

@@ -10,6 +10,8 @@ pub mod images;
 pub mod import;
 pub mod info;
 pub mod lifecycle;
+pub mod login;
+pub mod logout;
 pub mod logs;
 pub mod probe_overlay;
 pub mod ps;
@@ -18,6 +20,8 @@ pub mod push;
 pub mod rm;
 pub mod rmi;
 pub mod run;
+pub mod tag;
+pub mod untag;
 pub mod version;
 
 /// Run one parsed command line. A command that needs the session user namespace is handed to
@@ -48,6 +52,10 @@ pub fn execute(cli: Cli, stage: Stage) -> Result<()> {
         Command::Pull(args) => pull::execute(args),
         Command::UnpackImage(args) => pull::unpack(args),
         Command::Push(args) => push::execute(args),
+        Command::Login(args) => login::execute(args),
+        Command::Logout(args) => logout::execute(args),
+        Command::Tag(args) => tag::execute(args),
+        Command::Untag(args) => untag::execute(args),
         Command::Images(args) => images::execute(args),
         Command::Rmi(args) => rmi::execute(args),
         Command::Ps(args) => ps::execute(args),

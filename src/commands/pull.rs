@@ -89,8 +89,9 @@ pub fn execute(args: PullArgs) -> Result<()> {
 pub fn candidates(text: &str, conf: &RegistriesConf) -> Result<Vec<Reference>> {
     let parsed = Reference::parse(text).map_err(|e| Error::msg(e.to_string()))?;
     if parsed.domain().is_some() {
-        return Ok(vec![Reference::parse_normalized(text)
-            .map_err(|e| Error::msg(e.to_string()))?]);
+        return Ok(vec![
+            Reference::parse_normalized(text).map_err(|e| Error::msg(e.to_string()))?
+        ]);
     }
     let registries: Vec<String> = if conf.unqualified_search.is_empty() {
         vec!["docker.io".into()]
@@ -133,7 +134,8 @@ pub fn pull(opts: &PullOptions) -> Result<String> {
             }
         }
     }
-    Err(last.unwrap_or_else(|| Error::msg(format!("pull `{}`: no registry to try", opts.reference))))
+    Err(last
+        .unwrap_or_else(|| Error::msg(format!("pull `{}`: no registry to try", opts.reference))))
 }
 
 fn client_for(
@@ -154,7 +156,12 @@ fn client_for(
 
 /// Is the local image `summary` what the registry serves as `remote` (a manifest digest,
 /// or an index whose entry for `platform` is the local manifest)?
-fn is_current(store: &Store, summary: &ImageSummary, remote: &str, platform: &PlatformSpec) -> bool {
+fn is_current(
+    store: &Store,
+    summary: &ImageSummary,
+    remote: &str,
+    platform: &PlatformSpec,
+) -> bool {
     if summary.digest == remote {
         return true;
     }
@@ -314,7 +321,12 @@ fn fetch_blobs(
 pub fn unpack(args: UnpackArgs) -> Result<()> {
     let paths = Paths::discover().context("find berth's directories")?;
     let store = Store::open(&paths).context("open the store")?;
-    let what = || format!("unpack `{}`", args.name.as_deref().unwrap_or(&args.manifest));
+    let what = || {
+        format!(
+            "unpack `{}`",
+            args.name.as_deref().unwrap_or(&args.manifest)
+        )
+    };
     let manifest = read_blob(&store, &args.manifest).with_context(what)?;
     let blobs = store.blobs_dir();
     register_image(&store, &manifest, args.name.as_deref(), &|d| {
@@ -342,8 +354,8 @@ pub fn register_image(
         serde_json::from_slice(manifest_bytes).context("parse the manifest")?;
     let config_digest = manifest.config().digest().to_string();
     let config_path = blob(&config_digest);
-    let config_bytes = std::fs::read(&config_path)
-        .with_context(|| format!("read `{}`", config_path.display()))?;
+    let config_bytes =
+        std::fs::read(&config_path).with_context(|| format!("read `{}`", config_path.display()))?;
     if sha256_digest(&config_bytes) != config_digest {
         return Err(Error::msg(format!(
             "config `{config_digest}` does not match its digest"

@@ -152,11 +152,7 @@ pub fn push(opts: &PushOptions) -> Result<String> {
     if !opts.quiet {
         eprintln!("Writing manifest to image destination");
     }
-    let reference = dest
-        .tag()
-        .or(dest.digest())
-        .unwrap_or("latest")
-        .to_string();
+    let reference = dest.tag().or(dest.digest()).unwrap_or("latest").to_string();
     let digest = client
         .put_manifest(&ep.repository, &reference, &media_type, &manifest_bytes)
         .hinted_context(what())?
@@ -174,7 +170,9 @@ mod tests {
     #[test]
     fn destinations() {
         assert_eq!(
-            parse_destination("docker://h:5000/a/b").unwrap().to_string(),
+            parse_destination("docker://h:5000/a/b")
+                .unwrap()
+                .to_string(),
             "h:5000/a/b:latest"
         );
         assert_eq!(

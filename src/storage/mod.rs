@@ -776,7 +776,8 @@ impl Store {
 
     /// Where a download of `digest` accumulates: a stable name, so a killed pull resumes.
     pub fn partial_blob_path(&self, digest: &str) -> PathBuf {
-        self.blobs_dir().join(format!(".partial-{}", hex_of(digest)))
+        self.blobs_dir()
+            .join(format!(".partial-{}", hex_of(digest)))
     }
 
     /// Take the lock of blob `digest` (blocks while another berth downloads it).
