@@ -21,3 +21,4 @@ mod run_namespaces;
 mod run_options;
 mod run_security;
 mod run_tty;
+mod save_load;

@@ -7,6 +7,7 @@ pub mod images;
 pub mod import;
 pub mod info;
 pub mod lifecycle;
+pub mod load;
 pub mod login;
 pub mod ps;
 pub mod pull;
@@ -14,6 +15,7 @@ pub mod push;
 pub mod rm;
 pub mod rmi;
 pub mod run;
+pub mod save;
 pub mod tag;
 pub mod version;
 
@@ -65,6 +67,10 @@ pub enum Command {
     Tag(tag::TagArgs),
     /// Remove names from an image
     Untag(tag::UntagArgs),
+    /// Save images to an archive
+    Save(save::SaveArgs),
+    /// Load images from an archive
+    Load(load::LoadArgs),
     /// List images in the local store
     Images(images::ImagesArgs),
     /// Remove one or more images
@@ -113,6 +119,7 @@ impl Command {
                 | Command::Rm(_)
                 | Command::ProbeOverlay
                 | Command::UnpackImage(_)
+                | Command::Load(_)
         )
     }
 }

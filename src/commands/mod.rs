@@ -10,6 +10,7 @@ pub mod images;
 pub mod import;
 pub mod info;
 pub mod lifecycle;
+pub mod load;
 pub mod login;
 pub mod logout;
 pub mod logs;
@@ -20,6 +21,7 @@ pub mod push;
 pub mod rm;
 pub mod rmi;
 pub mod run;
+pub mod save;
 pub mod tag;
 pub mod untag;
 pub mod version;
@@ -56,6 +58,8 @@ pub fn execute(cli: Cli, stage: Stage) -> Result<()> {
         Command::Logout(args) => logout::execute(args),
         Command::Tag(args) => tag::execute(args),
         Command::Untag(args) => untag::execute(args),
+        Command::Save(args) => save::execute(args),
+        Command::Load(args) => load::execute(args),
         Command::Images(args) => images::execute(args),
         Command::Rmi(args) => rmi::execute(args),
         Command::Ps(args) => ps::execute(args),
