@@ -3,6 +3,8 @@
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
+pub mod history;
+pub mod image;
 pub mod images;
 pub mod import;
 pub mod info;
@@ -16,6 +18,7 @@ pub mod rm;
 pub mod rmi;
 pub mod run;
 pub mod save;
+pub mod system;
 pub mod tag;
 pub mod version;
 
@@ -71,6 +74,12 @@ pub enum Command {
     Save(save::SaveArgs),
     /// Load images from an archive
     Load(load::LoadArgs),
+    /// Show an image's history
+    History(history::HistoryArgs),
+    /// Manage images
+    Image(image::ImageArgs),
+    /// Check and repair the store
+    System(system::SystemArgs),
     /// List images in the local store
     Images(images::ImagesArgs),
     /// Remove one or more images
@@ -109,6 +118,9 @@ pub struct GenerateArgs {
 impl Command {
     /// Does this command need the session user namespace (mapped ownership on disk)?
     pub fn needs_session(&self) -> bool {
+        if let Command::Image(args) = self {
+            return crate::commands::image::needs_session(args);
+        }
         matches!(
             self,
             Command::Run(_)
@@ -120,6 +132,7 @@ impl Command {
                 | Command::ProbeOverlay
                 | Command::UnpackImage(_)
                 | Command::Load(_)
+                | Command::System(_)
         )
     }
 }

@@ -6,6 +6,8 @@ use crate::error::Result;
 use crate::userns::session::Stage;
 
 pub mod generate;
+pub mod history;
+pub mod image;
 pub mod images;
 pub mod import;
 pub mod info;
@@ -22,6 +24,7 @@ pub mod rm;
 pub mod rmi;
 pub mod run;
 pub mod save;
+pub mod system;
 pub mod tag;
 pub mod untag;
 pub mod version;
@@ -60,6 +63,9 @@ pub fn execute(cli: Cli, stage: Stage) -> Result<()> {
         Command::Untag(args) => untag::execute(args),
         Command::Save(args) => save::execute(args),
         Command::Load(args) => load::execute(args),
+        Command::History(args) => history::execute(args),
+        Command::Image(args) => image::execute(args),
+        Command::System(args) => system::execute(args),
         Command::Images(args) => images::execute(args),
         Command::Rmi(args) => rmi::execute(args),
         Command::Ps(args) => ps::execute(args),

@@ -413,32 +413,7 @@ pub fn register_image(
         .context("register the image")
 }
 
-/// When `run` pulls: podman's `--pull` policies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-pub enum PullPolicy {
-    /// Pull only when the image is not in the store (the default).
-    #[default]
-    Missing,
-    /// Always pull (a present, current image costs one HEAD request).
-    Always,
-    /// Never pull.
-    Never,
-    /// Pull when the registry has a newer image (same as `always` here: one HEAD decides).
-    Newer,
-}
-
-impl PullPolicy {
-    /// Parse `--pull VALUE`.
-    pub fn parse(text: &str) -> Option<Self> {
-        match text {
-            "missing" => Some(PullPolicy::Missing),
-            "always" | "true" => Some(PullPolicy::Always),
-            "never" | "false" => Some(PullPolicy::Never),
-            "newer" => Some(PullPolicy::Newer),
-            _ => None,
-        }
-    }
-}
+pub use crate::run::options::PullPolicy;
 
 /// For `run`/`create` in P0: pull `image` when `policy` says so. With `missing`, an image
 /// found locally costs no network access at all.
