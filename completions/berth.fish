@@ -35,6 +35,17 @@ complete -c berth -n "__fish_berth_needs_command" -f -a "restart" -d 'Restart on
 complete -c berth -n "__fish_berth_needs_command" -f -a "wait" -d 'Wait for containers to exit and print their exit codes'
 complete -c berth -n "__fish_berth_needs_command" -f -a "logs" -d 'Show a container\'s logs'
 complete -c berth -n "__fish_berth_needs_command" -f -a "import" -d 'Import a rootfs tarball as a one-layer image'
+complete -c berth -n "__fish_berth_needs_command" -f -a "pull" -d 'Pull an image from a registry'
+complete -c berth -n "__fish_berth_needs_command" -f -a "push" -d 'Push an image to a registry'
+complete -c berth -n "__fish_berth_needs_command" -f -a "login" -d 'Log in to a registry'
+complete -c berth -n "__fish_berth_needs_command" -f -a "logout" -d 'Log out of a registry'
+complete -c berth -n "__fish_berth_needs_command" -f -a "tag" -d 'Add names to an image'
+complete -c berth -n "__fish_berth_needs_command" -f -a "untag" -d 'Remove names from an image'
+complete -c berth -n "__fish_berth_needs_command" -f -a "save" -d 'Save images to an archive'
+complete -c berth -n "__fish_berth_needs_command" -f -a "load" -d 'Load images from an archive'
+complete -c berth -n "__fish_berth_needs_command" -f -a "history" -d 'Show an image\'s history'
+complete -c berth -n "__fish_berth_needs_command" -f -a "image" -d 'Manage images'
+complete -c berth -n "__fish_berth_needs_command" -f -a "system" -d 'Check and repair the store'
 complete -c berth -n "__fish_berth_needs_command" -f -a "images" -d 'List images in the local store'
 complete -c berth -n "__fish_berth_needs_command" -f -a "rmi" -d 'Remove one or more images'
 complete -c berth -n "__fish_berth_needs_command" -f -a "ps" -d 'List containers'
@@ -63,6 +74,17 @@ complete -c berth -n "__fish_berth_using_subcommand run" -l cap-drop -d 'Drop a 
 complete -c berth -n "__fish_berth_using_subcommand run" -l security-opt -d 'Security options: no-new-privileges, seccomp=unconfined, seccomp=PROFILE.json' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l userns -d 'User namespace mode: the default session mapping, or keep-id' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l network -l net -d 'Network mode: none or host' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -s l -l label -d 'Set a label on the container (KEY=VALUE)' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -l annotation -d 'Set an annotation on the container (KEY=VALUE)' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -l cidfile -d 'Write the container id to this file' -r -F
+complete -c berth -n "__fish_berth_using_subcommand run" -l pidfile -d 'Write the container\'s pid to this file while it runs' -r -F
+complete -c berth -n "__fish_berth_using_subcommand run" -l tz -d 'The container\'s time zone: a zone name such as Europe/Paris, or `local` for the host\'s' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -l ulimit -d 'Resource limit: NAME=SOFT[:HARD] (e.g. nofile=1024:2048), or host' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -l shm-size -d 'Size of /dev/shm (e.g. 64m)' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -l sysctl -d 'Set a namespaced kernel parameter (e.g. net.ipv4.ip_forward=1)' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -l device -d 'Bind a host device into the container: HOST[:CONTAINER[:PERMISSIONS]]' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -l group-add -d 'Add a supplementary group (name or gid)' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -l pull -d 'Pull the image: missing (default), always, never or newer' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand run" -l rm -d 'Remove the container when it exits'
 complete -c berth -n "__fish_berth_using_subcommand run" -s d -l detach -d 'Run in the background and print the container id'
@@ -71,6 +93,7 @@ complete -c berth -n "__fish_berth_using_subcommand run" -s t -l tty -d 'Allocat
 complete -c berth -n "__fish_berth_using_subcommand run" -l read-only -d 'Make the container\'s root filesystem read-only'
 complete -c berth -n "__fish_berth_using_subcommand run" -l init -d 'Run berth\'s reaping init as PID 1, with the command as its child'
 complete -c berth -n "__fish_berth_using_subcommand run" -l privileged -d 'Give the container every capability and no seccomp filter, masked or read-only paths'
+complete -c berth -n "__fish_berth_using_subcommand run" -l env-host -d 'Copy the host\'s environment into the container'
 complete -c berth -n "__fish_berth_using_subcommand create" -l restart -d 'Restart policy: no, on-failure[:N], always, unless-stopped' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -l stop-signal -d 'Signal that stops the container (default: the image\'s StopSignal, else SIGTERM)' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -l stop-timeout -d 'Seconds `stop` waits before it kills the container (default 10)' -r
@@ -90,6 +113,17 @@ complete -c berth -n "__fish_berth_using_subcommand create" -l cap-drop -d 'Drop
 complete -c berth -n "__fish_berth_using_subcommand create" -l security-opt -d 'Security options: no-new-privileges, seccomp=unconfined, seccomp=PROFILE.json' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -l userns -d 'User namespace mode: the default session mapping, or keep-id' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -l network -l net -d 'Network mode: none or host' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -s l -l label -d 'Set a label on the container (KEY=VALUE)' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -l annotation -d 'Set an annotation on the container (KEY=VALUE)' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -l cidfile -d 'Write the container id to this file' -r -F
+complete -c berth -n "__fish_berth_using_subcommand create" -l pidfile -d 'Write the container\'s pid to this file while it runs' -r -F
+complete -c berth -n "__fish_berth_using_subcommand create" -l tz -d 'The container\'s time zone: a zone name such as Europe/Paris, or `local` for the host\'s' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -l ulimit -d 'Resource limit: NAME=SOFT[:HARD] (e.g. nofile=1024:2048), or host' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -l shm-size -d 'Size of /dev/shm (e.g. 64m)' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -l sysctl -d 'Set a namespaced kernel parameter (e.g. net.ipv4.ip_forward=1)' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -l device -d 'Bind a host device into the container: HOST[:CONTAINER[:PERMISSIONS]]' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -l group-add -d 'Add a supplementary group (name or gid)' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -l pull -d 'Pull the image: missing (default), always, never or newer' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand create" -l rm -d 'Remove the container when it exits'
 complete -c berth -n "__fish_berth_using_subcommand create" -s d -l detach -d 'Run in the background and print the container id'
@@ -98,6 +132,7 @@ complete -c berth -n "__fish_berth_using_subcommand create" -s t -l tty -d 'Allo
 complete -c berth -n "__fish_berth_using_subcommand create" -l read-only -d 'Make the container\'s root filesystem read-only'
 complete -c berth -n "__fish_berth_using_subcommand create" -l init -d 'Run berth\'s reaping init as PID 1, with the command as its child'
 complete -c berth -n "__fish_berth_using_subcommand create" -l privileged -d 'Give the container every capability and no seccomp filter, masked or read-only paths'
+complete -c berth -n "__fish_berth_using_subcommand create" -l env-host -d 'Copy the host\'s environment into the container'
 complete -c berth -n "__fish_berth_using_subcommand start" -s a -l attach -d 'Attach to the container\'s output and wait for it (foreground)'
 complete -c berth -n "__fish_berth_using_subcommand start" -s i -l interactive -d 'Keep stdin open (with --attach)'
 complete -c berth -n "__fish_berth_using_subcommand start" -s h -l help -d 'Print help'
@@ -125,6 +160,137 @@ complete -c berth -n "__fish_berth_using_subcommand import" -l arch -d 'Set the 
 complete -c berth -n "__fish_berth_using_subcommand import" -l variant -d 'Set the architecture variant of the image (e.g. v8)' -r
 complete -c berth -n "__fish_berth_using_subcommand import" -s q -l quiet -d 'Print only the image id (it is all berth prints anyway)'
 complete -c berth -n "__fish_berth_using_subcommand import" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand pull" -l platform -d 'Pull the image for this platform (os/arch[/variant]) instead of the host\'s' -r
+complete -c berth -n "__fish_berth_using_subcommand pull" -l arch -d 'Pull the image for this architecture' -r
+complete -c berth -n "__fish_berth_using_subcommand pull" -l os -d 'Pull the image for this OS' -r
+complete -c berth -n "__fish_berth_using_subcommand pull" -l variant -d 'Pull the image for this architecture variant' -r
+complete -c berth -n "__fish_berth_using_subcommand pull" -l tls-verify -d 'Require HTTPS and verify certificates (default: true, unless registries.conf says insecure)' -r -f -a "true\t''
+false\t''"
+complete -c berth -n "__fish_berth_using_subcommand pull" -l creds -d 'Credentials (USERNAME[:PASSWORD]) for the registry' -r
+complete -c berth -n "__fish_berth_using_subcommand pull" -l authfile -d 'Path of the authentication file (default: ${XDG_RUNTIME_DIR}/containers/auth.json)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand pull" -s q -l quiet -d 'Print only the image id'
+complete -c berth -n "__fish_berth_using_subcommand pull" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand push" -l tls-verify -d 'Require HTTPS and verify certificates (default: true, unless registries.conf says insecure)' -r -f -a "true\t''
+false\t''"
+complete -c berth -n "__fish_berth_using_subcommand push" -l creds -d 'Credentials (USERNAME[:PASSWORD]) for the registry' -r
+complete -c berth -n "__fish_berth_using_subcommand push" -l authfile -d 'Path of the authentication file (default: ${XDG_RUNTIME_DIR}/containers/auth.json)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand push" -l digestfile -d 'Write the pushed manifest\'s digest to this file' -r -F
+complete -c berth -n "__fish_berth_using_subcommand push" -s q -l quiet -d 'Print nothing but errors'
+complete -c berth -n "__fish_berth_using_subcommand push" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand login" -s u -l username -d 'User name (prompted for on a terminal when missing)' -r
+complete -c berth -n "__fish_berth_using_subcommand login" -s p -l password -d 'Password (prefer --password-stdin: a command line is visible to other users)' -r
+complete -c berth -n "__fish_berth_using_subcommand login" -l authfile -d 'Path of the authentication file (default: ${XDG_RUNTIME_DIR}/containers/auth.json)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand login" -l tls-verify -d 'Require HTTPS and verify certificates (default: true, unless registries.conf says insecure)' -r -f -a "true\t''
+false\t''"
+complete -c berth -n "__fish_berth_using_subcommand login" -l password-stdin -d 'Read the password from stdin'
+complete -c berth -n "__fish_berth_using_subcommand login" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand logout" -l authfile -d 'Path of the authentication file (default: ${XDG_RUNTIME_DIR}/containers/auth.json)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand logout" -s a -l all -d 'Remove the credentials of every registry'
+complete -c berth -n "__fish_berth_using_subcommand logout" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand tag" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand untag" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand save" -s o -l output -d 'Write to this file (a directory for oci-dir) instead of stdout' -r -F
+complete -c berth -n "__fish_berth_using_subcommand save" -l format -d 'docker-archive, oci-archive or oci-dir' -r
+complete -c berth -n "__fish_berth_using_subcommand save" -s q -l quiet -d 'Print nothing but errors'
+complete -c berth -n "__fish_berth_using_subcommand save" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand load" -s i -l input -d 'Read from this archive (or OCI layout directory) instead of stdin' -r -F
+complete -c berth -n "__fish_berth_using_subcommand load" -s q -l quiet -d 'Print nothing but errors'
+complete -c berth -n "__fish_berth_using_subcommand load" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand history" -s H -l human -d 'Sizes and dates in human-readable form' -r -f -a "true\t''
+false\t''"
+complete -c berth -n "__fish_berth_using_subcommand history" -l no-trunc -d 'Do not truncate the output'
+complete -c berth -n "__fish_berth_using_subcommand history" -s q -l quiet -d 'Print only the ids'
+complete -c berth -n "__fish_berth_using_subcommand history" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from ls list rm pull push tag untag history prune save load import help" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from ls list rm pull push tag untag history prune save load import help" -f -a "ls" -d 'List images in the local store'
+complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from ls list rm pull push tag untag history prune save load import help" -f -a "list" -d 'List images in the local store'
+complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from ls list rm pull push tag untag history prune save load import help" -f -a "rm" -d 'Remove one or more images'
+complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from ls list rm pull push tag untag history prune save load import help" -f -a "pull" -d 'Pull an image from a registry'
+complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from ls list rm pull push tag untag history prune save load import help" -f -a "push" -d 'Push an image to a registry'
+complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from ls list rm pull push tag untag history prune save load import help" -f -a "tag" -d 'Add names to an image'
+complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from ls list rm pull push tag untag history prune save load import help" -f -a "untag" -d 'Remove names from an image'
+complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from ls list rm pull push tag untag history prune save load import help" -f -a "history" -d 'Show an image\'s history'
+complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from ls list rm pull push tag untag history prune save load import help" -f -a "prune" -d 'Remove unused images'
+complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from ls list rm pull push tag untag history prune save load import help" -f -a "save" -d 'Save images to an archive'
+complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from ls list rm pull push tag untag history prune save load import help" -f -a "load" -d 'Load images from an archive'
+complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from ls list rm pull push tag untag history prune save load import help" -f -a "import" -d 'Import a rootfs tarball as a one-layer image'
+complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from ls list rm pull push tag untag history prune save load import help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from ls" -l format -d 'Output format: `json` or `table`' -r
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from ls" -s a -l all -d 'Show all images (berth stores no intermediate images, so this changes nothing)'
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Print only the image ids'
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from ls" -l no-trunc -d 'Do not truncate image ids'
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from ls" -s n -l noheading -d 'Do not print the column headings'
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from list" -l format -d 'Output format: `json` or `table`' -r
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from list" -s a -l all -d 'Show all images (berth stores no intermediate images, so this changes nothing)'
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only the image ids'
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from list" -l no-trunc -d 'Do not truncate image ids'
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from list" -s n -l noheading -d 'Do not print the column headings'
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from rm" -s a -l all -d 'Remove all images'
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from rm" -s f -l force -d 'Also remove the (stopped) containers using the images, and images with several names'
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from rm" -s i -l ignore -d 'Ignore images that do not exist'
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from pull" -l platform -d 'Pull the image for this platform (os/arch[/variant]) instead of the host\'s' -r
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from pull" -l arch -d 'Pull the image for this architecture' -r
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from pull" -l os -d 'Pull the image for this OS' -r
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from pull" -l variant -d 'Pull the image for this architecture variant' -r
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from pull" -l tls-verify -d 'Require HTTPS and verify certificates (default: true, unless registries.conf says insecure)' -r -f -a "true\t''
+false\t''"
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from pull" -l creds -d 'Credentials (USERNAME[:PASSWORD]) for the registry' -r
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from pull" -l authfile -d 'Path of the authentication file (default: ${XDG_RUNTIME_DIR}/containers/auth.json)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from pull" -s q -l quiet -d 'Print only the image id'
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from pull" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from push" -l tls-verify -d 'Require HTTPS and verify certificates (default: true, unless registries.conf says insecure)' -r -f -a "true\t''
+false\t''"
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from push" -l creds -d 'Credentials (USERNAME[:PASSWORD]) for the registry' -r
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from push" -l authfile -d 'Path of the authentication file (default: ${XDG_RUNTIME_DIR}/containers/auth.json)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from push" -l digestfile -d 'Write the pushed manifest\'s digest to this file' -r -F
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from push" -s q -l quiet -d 'Print nothing but errors'
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from push" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from tag" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from untag" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from history" -s H -l human -d 'Sizes and dates in human-readable form' -r -f -a "true\t''
+false\t''"
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from history" -l no-trunc -d 'Do not truncate the output'
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from history" -s q -l quiet -d 'Print only the ids'
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from history" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from prune" -s a -l all -d 'Remove every image no container uses, not only the dangling ones'
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from prune" -s f -l force -d 'Do not ask for confirmation (berth never asks)'
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from prune" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from save" -s o -l output -d 'Write to this file (a directory for oci-dir) instead of stdout' -r -F
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from save" -l format -d 'docker-archive, oci-archive or oci-dir' -r
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from save" -s q -l quiet -d 'Print nothing but errors'
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from save" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from load" -s i -l input -d 'Read from this archive (or OCI layout directory) instead of stdin' -r -F
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from load" -s q -l quiet -d 'Print nothing but errors'
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from load" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from import" -s c -l change -d 'Apply a Dockerfile instruction: CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, STOPSIGNAL, USER, VOLUME or WORKDIR (repeatable)' -r
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from import" -s m -l message -d 'Set the comment of the image\'s history entry' -r
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from import" -l os -d 'Set the OS of the image (default: linux)' -r
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from import" -l arch -d 'Set the architecture of the image (Go names: amd64, arm64…; default: this machine\'s)' -r
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from import" -l variant -d 'Set the architecture variant of the image (e.g. v8)' -r
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from import" -s q -l quiet -d 'Print only the image id (it is all berth prints anyway)'
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "ls" -d 'List images in the local store'
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Remove one or more images'
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "pull" -d 'Pull an image from a registry'
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "push" -d 'Push an image to a registry'
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "tag" -d 'Add names to an image'
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "untag" -d 'Remove names from an image'
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "history" -d 'Show an image\'s history'
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "prune" -d 'Remove unused images'
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "save" -d 'Save images to an archive'
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "load" -d 'Load images from an archive'
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "import" -d 'Import a rootfs tarball as a one-layer image'
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c berth -n "__fish_berth_using_subcommand system; and not __fish_seen_subcommand_from check help" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand system; and not __fish_seen_subcommand_from check help" -f -a "check" -d 'Find (and with --repair remove) half-written blobs, layers and index entries'
+complete -c berth -n "__fish_berth_using_subcommand system; and not __fish_seen_subcommand_from check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c berth -n "__fish_berth_using_subcommand system; and __fish_seen_subcommand_from check" -s r -l repair -d 'Remove what is found'
+complete -c berth -n "__fish_berth_using_subcommand system; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand system; and __fish_seen_subcommand_from help" -f -a "check" -d 'Find (and with --repair remove) half-written blobs, layers and index entries'
+complete -c berth -n "__fish_berth_using_subcommand system; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c berth -n "__fish_berth_using_subcommand images" -l format -d 'Output format: `json` or `table`' -r
 complete -c berth -n "__fish_berth_using_subcommand images" -s a -l all -d 'Show all images (berth stores no intermediate images, so this changes nothing)'
 complete -c berth -n "__fish_berth_using_subcommand images" -s q -l quiet -d 'Print only the image ids'
@@ -167,19 +333,42 @@ complete -c berth -n "__fish_berth_using_subcommand info" -s f -l format -d 'Out
 complete -c berth -n "__fish_berth_using_subcommand info" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand version" -s f -l format -d 'Output format: `json`, or a template such as `{{.Client.Version}}`' -r
 complete -c berth -n "__fish_berth_using_subcommand version" -s h -l help -d 'Print help'
-complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs import images rmi ps rm info version help" -f -a "run" -d 'Run a command in a new container'
-complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs import images rmi ps rm info version help" -f -a "create" -d 'Create a container without starting it'
-complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs import images rmi ps rm info version help" -f -a "start" -d 'Start one or more containers'
-complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs import images rmi ps rm info version help" -f -a "stop" -d 'Stop one or more containers'
-complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs import images rmi ps rm info version help" -f -a "kill" -d 'Send a signal to one or more containers'
-complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs import images rmi ps rm info version help" -f -a "restart" -d 'Restart one or more containers'
-complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs import images rmi ps rm info version help" -f -a "wait" -d 'Wait for containers to exit and print their exit codes'
-complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs import images rmi ps rm info version help" -f -a "logs" -d 'Show a container\'s logs'
-complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs import images rmi ps rm info version help" -f -a "import" -d 'Import a rootfs tarball as a one-layer image'
-complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs import images rmi ps rm info version help" -f -a "images" -d 'List images in the local store'
-complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs import images rmi ps rm info version help" -f -a "rmi" -d 'Remove one or more images'
-complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs import images rmi ps rm info version help" -f -a "ps" -d 'List containers'
-complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs import images rmi ps rm info version help" -f -a "rm" -d 'Remove one or more containers'
-complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs import images rmi ps rm info version help" -f -a "info" -d 'Report what berth depends on, each with ok or a fix'
-complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs import images rmi ps rm info version help" -f -a "version" -d 'Show the version'
-complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs import images rmi ps rm info version help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs import pull push login logout tag untag save load history image system images rmi ps rm info version help" -f -a "run" -d 'Run a command in a new container'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs import pull push login logout tag untag save load history image system images rmi ps rm info version help" -f -a "create" -d 'Create a container without starting it'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs import pull push login logout tag untag save load history image system images rmi ps rm info version help" -f -a "start" -d 'Start one or more containers'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs import pull push login logout tag untag save load history image system images rmi ps rm info version help" -f -a "stop" -d 'Stop one or more containers'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs import pull push login logout tag untag save load history image system images rmi ps rm info version help" -f -a "kill" -d 'Send a signal to one or more containers'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs import pull push login logout tag untag save load history image system images rmi ps rm info version help" -f -a "restart" -d 'Restart one or more containers'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs import pull push login logout tag untag save load history image system images rmi ps rm info version help" -f -a "wait" -d 'Wait for containers to exit and print their exit codes'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs import pull push login logout tag untag save load history image system images rmi ps rm info version help" -f -a "logs" -d 'Show a container\'s logs'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs import pull push login logout tag untag save load history image system images rmi ps rm info version help" -f -a "import" -d 'Import a rootfs tarball as a one-layer image'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs import pull push login logout tag untag save load history image system images rmi ps rm info version help" -f -a "pull" -d 'Pull an image from a registry'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs import pull push login logout tag untag save load history image system images rmi ps rm info version help" -f -a "push" -d 'Push an image to a registry'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs import pull push login logout tag untag save load history image system images rmi ps rm info version help" -f -a "login" -d 'Log in to a registry'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs import pull push login logout tag untag save load history image system images rmi ps rm info version help" -f -a "logout" -d 'Log out of a registry'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs import pull push login logout tag untag save load history image system images rmi ps rm info version help" -f -a "tag" -d 'Add names to an image'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs import pull push login logout tag untag save load history image system images rmi ps rm info version help" -f -a "untag" -d 'Remove names from an image'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs import pull push login logout tag untag save load history image system images rmi ps rm info version help" -f -a "save" -d 'Save images to an archive'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs import pull push login logout tag untag save load history image system images rmi ps rm info version help" -f -a "load" -d 'Load images from an archive'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs import pull push login logout tag untag save load history image system images rmi ps rm info version help" -f -a "history" -d 'Show an image\'s history'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs import pull push login logout tag untag save load history image system images rmi ps rm info version help" -f -a "image" -d 'Manage images'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs import pull push login logout tag untag save load history image system images rmi ps rm info version help" -f -a "system" -d 'Check and repair the store'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs import pull push login logout tag untag save load history image system images rmi ps rm info version help" -f -a "images" -d 'List images in the local store'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs import pull push login logout tag untag save load history image system images rmi ps rm info version help" -f -a "rmi" -d 'Remove one or more images'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs import pull push login logout tag untag save load history image system images rmi ps rm info version help" -f -a "ps" -d 'List containers'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs import pull push login logout tag untag save load history image system images rmi ps rm info version help" -f -a "rm" -d 'Remove one or more containers'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs import pull push login logout tag untag save load history image system images rmi ps rm info version help" -f -a "info" -d 'Report what berth depends on, each with ok or a fix'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs import pull push login logout tag untag save load history image system images rmi ps rm info version help" -f -a "version" -d 'Show the version'
+complete -c berth -n "__fish_berth_using_subcommand help; and not __fish_seen_subcommand_from run create start stop kill restart wait logs import pull push login logout tag untag save load history image system images rmi ps rm info version help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c berth -n "__fish_berth_using_subcommand help; and __fish_seen_subcommand_from image" -f -a "ls" -d 'List images in the local store'
+complete -c berth -n "__fish_berth_using_subcommand help; and __fish_seen_subcommand_from image" -f -a "rm" -d 'Remove one or more images'
+complete -c berth -n "__fish_berth_using_subcommand help; and __fish_seen_subcommand_from image" -f -a "pull" -d 'Pull an image from a registry'
+complete -c berth -n "__fish_berth_using_subcommand help; and __fish_seen_subcommand_from image" -f -a "push" -d 'Push an image to a registry'
+complete -c berth -n "__fish_berth_using_subcommand help; and __fish_seen_subcommand_from image" -f -a "tag" -d 'Add names to an image'
+complete -c berth -n "__fish_berth_using_subcommand help; and __fish_seen_subcommand_from image" -f -a "untag" -d 'Remove names from an image'
+complete -c berth -n "__fish_berth_using_subcommand help; and __fish_seen_subcommand_from image" -f -a "history" -d 'Show an image\'s history'
+complete -c berth -n "__fish_berth_using_subcommand help; and __fish_seen_subcommand_from image" -f -a "prune" -d 'Remove unused images'
+complete -c berth -n "__fish_berth_using_subcommand help; and __fish_seen_subcommand_from image" -f -a "save" -d 'Save images to an archive'
+complete -c berth -n "__fish_berth_using_subcommand help; and __fish_seen_subcommand_from image" -f -a "load" -d 'Load images from an archive'
+complete -c berth -n "__fish_berth_using_subcommand help; and __fish_seen_subcommand_from image" -f -a "import" -d 'Import a rootfs tarball as a one-layer image'
+complete -c berth -n "__fish_berth_using_subcommand help; and __fish_seen_subcommand_from system" -f -a "check" -d 'Find (and with --repair remove) half-written blobs, layers and index entries'

@@ -109,7 +109,7 @@ fn load_oci(store: &Store, dir: &Path) -> Result<Vec<ImageSummary>> {
                 serde_json::from_slice(&bytes).context("parse an image index")?;
             let chosen = select_platform(&index, &PlatformSpec::host(), &entry.digest)
                 .context("choose a platform")?;
-            let p = archive::oci_blob(dir, &chosen.digest().to_string());
+            let p = archive::oci_blob(dir, chosen.digest().as_ref());
             bytes = std::fs::read(&p).with_context(|| format!("read `{}`", p.display()))?;
         }
         let name = entry.name.as_deref().and_then(archive_name);

@@ -197,7 +197,7 @@ fn pull_from(
     if let Ok((i, _)) = find_image(&images, name) {
         if let Ok(Some(head)) = client.head_manifest(repo, &tag_or_digest) {
             if let Some(d) = head.digest {
-                if is_current(store, &images[i], &d.to_string(), &opts.platform) {
+                if is_current(store, &images[i], d.as_ref(), &opts.platform) {
                     return Ok(images[i].id.clone());
                 }
             }
@@ -231,7 +231,7 @@ fn pull_from(
         name.into(),
     ];
     crate::userns::session::run_in_session_with(args)?;
-    Ok(hex_of(&config.digest().to_string()).to_string())
+    Ok(hex_of(config.digest().as_ref()).to_string())
 }
 
 /// Prints one plain line per finished blob on stderr (podman's wording).
@@ -282,18 +282,18 @@ fn fetch_blobs(
     for d in &missing {
         locks.push(
             store
-                .blob_lock(&d.digest().to_string())
+                .blob_lock(d.digest().as_ref())
                 .context("lock a blob")?,
         );
     }
     // Another pull may have fetched them while we waited.
-    missing.retain(|d| !store.has_blob(&d.digest().to_string()));
+    missing.retain(|d| !store.has_blob(d.digest().as_ref()));
     let jobs: Vec<BlobJob> = missing
         .iter()
         .map(|d| BlobJob {
             digest: d.digest().clone(),
             size: Some(d.size()),
-            path: store.partial_blob_path(&d.digest().to_string()),
+            path: store.partial_blob_path(d.digest().as_ref()),
         })
         .collect();
     if jobs.is_empty() {
@@ -309,7 +309,7 @@ fn fetch_blobs(
     for (job, result) in jobs.iter().zip(results) {
         result.hinted_context(format!("download blob `{}`", job.digest))?;
         store
-            .commit_partial_blob(&job.path, &job.digest.to_string())
+            .commit_partial_blob(&job.path, job.digest.as_ref())
             .context("store a blob")?;
     }
     drop(locks);
