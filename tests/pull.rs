@@ -295,3 +295,207 @@ fn tag_and_untag() {
         .code(125)
         .stderr_contains("no name `nosuch`");
 }
+
+/// Make the registry at `addr` insecure (plain HTTP) in the env's registries.conf.
+fn insecure_conf(env: &Env, addr: &str) {
+    let dir = env.config_home.join("containers");
+    fs::create_dir_all(&dir).unwrap();
+    fs::write(
+        dir.join("registries.conf"),
+        format!("[[registry]]\nlocation = \"{addr}\"\ninsecure = true\n"),
+    )
+    .unwrap();
+    env.give_to_user(&env.config_home);
+}
+
+#[test]
+fn run_pulls_a_missing_image_and_pull_never_refuses() {
+    let Some((env, reg)) = registry() else { return };
+    env.import_busybox();
+    let dest = format!("{}/test/runpull:1", reg.addr);
+    env.berth(["push", "-q", "--tls-verify=false", "busybox", &dest])
+        .output()
+        .success();
+    let fresh = Env::rootless().unwrap();
+    insecure_conf(&fresh, &reg.addr);
+    fresh
+        .berth(["run", "--rm", "--pull=never", &dest, "true"])
+        .output()
+        .code(125)
+        .stderr_contains("image not known");
+    fresh
+        .berth(["run", "--rm", &dest, "echo", "auto"])
+        .expect_stderr()
+        .output()
+        .success()
+        .stdout_eq("auto\n");
+    // Present now: `missing` does not touch the network (the registry is gone).
+    drop(reg);
+    let out = fresh
+        .berth(["run", "--rm", &dest, "echo", "again"])
+        .output();
+    out.success().stdout_eq("again\n");
+    assert_eq!(out.stderr(), "");
+}
+
+#[test]
+fn pull_refuses_a_corrupt_blob_and_stores_nothing() {
+    let Some((env, reg)) = registry() else { return };
+    let client = Client::new(&reg.addr, insecure()).unwrap();
+    let img = TestImage::new(&PlatformSpec::host().arch, "corrupt\n");
+    img.push(&client, "test/bad", "v1");
+    // Flip a byte of the layer in the registry's storage: the digest no longer matches.
+    let layer = reg.blob_file(&crate::registry::sha256(&img.layer));
+    let mut bytes = fs::read(&layer).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 0xff;
+    fs::write(&layer, &bytes).unwrap();
+    let name = format!("{}/test/bad:v1", reg.addr);
+    let out = env
+        .berth(["pull", "-q", "--tls-verify=false", &name])
+        .output();
+    out.code(125).stderr_contains("digest mismatch");
+    env.berth(["images", "-q"]).output().success().stdout_eq("");
+    let blobs = env.data_home.join("berth/blobs/sha256");
+    let kept: Vec<_> = fs::read_dir(&blobs)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with('.'))
+        .filter(|n| *n == crate::registry::sha256(&img.layer).digest().to_string())
+        .collect();
+    assert!(kept.is_empty(), "the bad blob was stored: {kept:?}");
+    // Truncated: shorter than the manifest says.
+    bytes.truncate(bytes.len() / 2);
+    fs::write(&layer, &bytes).unwrap();
+    env.berth(["pull", "-q", "--tls-verify=false", &name])
+        .output()
+        .code(125);
+    env.berth(["images", "-q"]).output().success().stdout_eq("");
+}
+
+#[test]
+fn interrupted_and_concurrent_pulls_complete() {
+    use nix::sys::signal::Signal;
+    let Some((env, reg)) = registry() else { return };
+    env.import_busybox();
+    let dest = format!("{}/test/kill:1", reg.addr);
+    env.berth(["push", "-q", "--tls-verify=false", "busybox", &dest])
+        .output()
+        .success();
+
+    // kill -9 at some moment of the pull: whatever is listed afterwards must be whole.
+    let fresh = Env::rootless().unwrap();
+    let running = fresh
+        .berth(["pull", "--tls-verify=false", &dest])
+        .expect_stderr()
+        .spawn();
+    running.signal(Signal::SIGKILL);
+    let _ = running.wait();
+    let listed = fresh.berth(["images", "-q"]).output();
+    listed.success();
+    if !listed.stdout().trim().is_empty() {
+        fresh
+            .berth(["run", "--rm", &dest, "true"])
+            .output()
+            .success();
+    }
+    fresh
+        .berth(["pull", "-q", "--tls-verify=false", &dest])
+        .output()
+        .success();
+    fresh
+        .berth(["run", "--rm", &dest, "echo", "whole"])
+        .output()
+        .success()
+        .stdout_eq("whole\n");
+
+    // A partial download left by a killed pull resumes; leftovers are found and repaired.
+    let other = Env::rootless().unwrap();
+    let blobs = other.data_home.join("berth/blobs/sha256");
+    fs::create_dir_all(&blobs).unwrap();
+    let layer_hex = {
+        let m: serde_json::Value =
+            serde_json::from_slice(&fs::read(env.data_home.join("berth/images.json")).unwrap())
+                .unwrap();
+        let id = m[0]["id"].as_str().unwrap().to_string();
+        let manifest: serde_json::Value = serde_json::from_slice(
+            &fs::read(
+                env.data_home
+                    .join("berth/images")
+                    .join(&id)
+                    .join("manifest.json"),
+            )
+            .unwrap(),
+        )
+        .unwrap();
+        manifest["layers"][0]["digest"].as_str().unwrap()[7..].to_string()
+    };
+    let full = fs::read(env.data_home.join("berth/blobs/sha256").join(&layer_hex)).unwrap();
+    fs::write(
+        blobs.join(format!(".partial-{layer_hex}")),
+        &full[..full.len() / 3],
+    )
+    .unwrap();
+    other.give_to_user(&other.data_home);
+
+    // Two pulls at once: both succeed.
+    let a = other
+        .berth(["pull", "-q", "--tls-verify=false", &dest])
+        .spawn();
+    let b = other
+        .berth(["pull", "-q", "--tls-verify=false", &dest])
+        .spawn();
+    let (oa, ob) = (a.wait(), b.wait());
+    oa.success();
+    ob.success();
+    assert_eq!(oa.stdout(), ob.stdout());
+    let out = other.berth(["images", "-q"]).output();
+    assert_eq!(out.stdout_lines().len(), 1, "{}", out.report());
+    // The partial download was resumed and renamed into place.
+    assert!(!blobs.join(format!(".partial-{layer_hex}")).exists());
+    assert!(blobs.join(&layer_hex).is_file());
+    // Leftovers are found and repaired.
+    fs::write(blobs.join(".tmp-leftover"), b"x").unwrap();
+    other.give_to_user(&blobs.join(".tmp-leftover"));
+    other
+        .berth(["system", "check"])
+        .output()
+        .code(1)
+        .stdout_contains(".tmp-leftover");
+    other
+        .berth(["system", "check", "--repair"])
+        .output()
+        .success();
+    other
+        .berth(["system", "check"])
+        .output()
+        .success()
+        .stdout_eq("no problems found\n");
+}
+
+#[test]
+fn history_and_prune() {
+    let Some(env) = Env::rootless() else { return };
+    let id = env.import_busybox();
+    let out = env.berth(["history", "busybox"]).output();
+    out.success()
+        .stdout_contains("ID            CREATED")
+        .stdout_contains("CREATED BY")
+        .stdout_contains("COMMENT")
+        .stdout_contains(&id[..12]);
+    env.berth(["history", "-q", "busybox"])
+        .output()
+        .success()
+        .stdout_eq(&format!("{}\n", &id[..12]));
+    // Named: `prune` keeps it; `prune -a` removes it.
+    env.berth(["image", "prune"])
+        .output()
+        .success()
+        .stdout_eq("");
+    env.berth(["image", "prune", "-a"])
+        .output()
+        .success()
+        .stdout_eq(&format!("{id}\n"));
+    env.berth(["images", "-q"]).output().success().stdout_eq("");
+}
