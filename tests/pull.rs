@@ -362,7 +362,7 @@ fn pull_refuses_a_corrupt_blob_and_stores_nothing() {
         .filter_map(Result::ok)
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|n| !n.starts_with('.'))
-        .filter(|n| *n == crate::registry::sha256(&img.layer).digest().to_string())
+        .filter(|n| n.as_str() == crate::registry::sha256(&img.layer).digest())
         .collect();
     assert!(kept.is_empty(), "the bad blob was stored: {kept:?}");
     // Truncated: shorter than the manifest says.
