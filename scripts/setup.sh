@@ -8,7 +8,8 @@ set -euo pipefail
 TEST_USER=berthtest
 RANGE=65536
 PACKAGES=(uidmap busybox-static fuse-overlayfs golang-github-containers-common passt
-          slirp4netns iproute2 util-linux bsdutils procps hyperfine)
+          slirp4netns iproute2 util-linux bsdutils procps hyperfine
+          docker-registry openssl skopeo)
 
 die() { echo "setup: $*" >&2; exit 1; }
 

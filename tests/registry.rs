@@ -67,22 +67,22 @@ pub fn opts() -> ClientOptions {
 
 /// How the registry is configured.
 #[derive(Default)]
-struct Setup {
-    tls: Option<(PathBuf, PathBuf)>,
-    htpasswd: Option<PathBuf>,
+pub(crate) struct Setup {
+    pub(crate) tls: Option<(PathBuf, PathBuf)>,
+    pub(crate) htpasswd: Option<PathBuf>,
     /// realm, service, issuer, rootcertbundle
-    token: Option<(String, String, String, PathBuf)>,
+    pub(crate) token: Option<(String, String, String, PathBuf)>,
 }
 
 /// A running `docker-registry serve`, killed on drop.
-struct Registry {
+pub(crate) struct Registry {
     child: Child,
     dir: tempfile::TempDir,
-    addr: String,
+    pub(crate) addr: String,
 }
 
 impl Registry {
-    fn start(setup: Setup, dir: tempfile::TempDir) -> Registry {
+    pub(crate) fn start(setup: Setup, dir: tempfile::TempDir) -> Registry {
         let port = free_port();
         let addr = format!("127.0.0.1:{port}");
         let storage = dir.path().join("storage");
@@ -137,7 +137,7 @@ impl Registry {
     }
 
     /// The file holding a blob in the registry's storage.
-    fn blob_file(&self, digest: &Digest) -> PathBuf {
+    pub(crate) fn blob_file(&self, digest: &Digest) -> PathBuf {
         let hex = digest.digest();
         self.dir
             .path()
@@ -241,7 +241,7 @@ fn pull_and_check(client: &Client, repo: &str, tag: &str, img: &TestImage, want:
     assert_eq!(layer, img.layer);
 }
 
-fn openssl(dir: &Path, args: &[&str]) {
+pub(crate) fn openssl(dir: &Path, args: &[&str]) {
     let out = Command::new("openssl")
         .args(args)
         .current_dir(dir)
@@ -256,7 +256,7 @@ fn openssl(dir: &Path, args: &[&str]) {
 }
 
 /// A CA and a server certificate for 127.0.0.1 signed by it: (ca.crt, server.crt, server.key).
-fn make_ca(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
+pub(crate) fn make_ca(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
     openssl(
         dir,
         &[
@@ -322,7 +322,7 @@ fn make_ca(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
     )
 }
 
-fn insecure() -> ClientOptions {
+pub(crate) fn insecure() -> ClientOptions {
     ClientOptions {
         insecure: true,
         ..opts()

@@ -9,16 +9,25 @@ pub mod cp;
 pub mod diff;
 pub mod exec;
 pub mod export;
+pub mod history;
+pub mod image;
 pub mod images;
 pub mod import;
 pub mod info;
 pub mod inspect;
 pub mod lifecycle;
+pub mod load;
+pub mod login;
 pub mod ps;
+pub mod pull;
+pub mod push;
 pub mod rename;
 pub mod rm;
 pub mod rmi;
 pub mod run;
+pub mod save;
+pub mod system;
+pub mod tag;
 pub mod top;
 pub mod version;
 pub mod volume;
@@ -67,6 +76,28 @@ pub enum Command {
     Unpause(lifecycle::PauseArgs),
     /// Import a rootfs tarball as a one-layer image
     Import(import::ImportArgs),
+    /// Pull an image from a registry
+    Pull(pull::PullArgs),
+    /// Push an image to a registry
+    Push(push::PushArgs),
+    /// Log in to a registry
+    Login(login::LoginArgs),
+    /// Log out of a registry
+    Logout(login::LogoutArgs),
+    /// Add names to an image
+    Tag(tag::TagArgs),
+    /// Remove names from an image
+    Untag(tag::UntagArgs),
+    /// Save images to an archive
+    Save(save::SaveArgs),
+    /// Load images from an archive
+    Load(load::LoadArgs),
+    /// Show an image's history
+    History(history::HistoryArgs),
+    /// Manage images
+    Image(image::ImageArgs),
+    /// Check and repair the store
+    System(system::SystemArgs),
     /// List images in the local store
     Images(images::ImagesArgs),
     /// Remove one or more images
@@ -103,6 +134,9 @@ pub enum Command {
     /// Generate man pages and shell completions (for packagers)
     #[command(hide = true, name = "__generate")]
     Generate(GenerateArgs),
+    /// Extract a pulled image's layers and register it (the session's half of `pull`)
+    #[command(hide = true, name = "__unpack-image")]
+    UnpackImage(pull::UnpackArgs),
     /// Report which overlay implementation works here (used by `berth info`)
     #[command(hide = true, name = "__probe-overlay")]
     ProbeOverlay,
@@ -122,6 +156,9 @@ pub struct GenerateArgs {
 impl Command {
     /// Does this command need the session user namespace (mapped ownership on disk)?
     pub fn needs_session(&self) -> bool {
+        if let Command::Image(args) = self {
+            return crate::commands::image::needs_session(args);
+        }
         matches!(
             self,
             Command::Run(_)
@@ -135,6 +172,9 @@ impl Command {
                 | Command::Export(_)
                 | Command::Commit(_)
                 | Command::Cp(_)
+                | Command::UnpackImage(_)
+                | Command::Load(_)
+                | Command::System(_)
         ) || matches!(self, Command::Container(c) if c.command.needs_session())
             || matches!(self, Command::Volume(v) if v.command.writes())
     }

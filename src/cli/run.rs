@@ -192,6 +192,10 @@ pub struct RunArgs {
     #[arg(long = "group-add", value_name = "GROUP")]
     pub group_add: Vec<String>,
 
+    /// Pull the image: missing (default), always, never or newer
+    #[arg(long, value_name = "POLICY", num_args = 0..=1, default_missing_value = "always")]
+    pub pull: Option<String>,
+
     /// The image, then the command and its arguments
     #[arg(
         required = true,

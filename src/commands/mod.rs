@@ -14,20 +14,31 @@ pub mod exec;
 pub mod export;
 pub mod generate;
 pub mod healthcheck;
+pub mod history;
+pub mod image;
 pub mod images;
 pub mod import;
 pub mod info;
 pub mod inspect;
 pub mod lifecycle;
+pub mod load;
+pub mod login;
+pub mod logout;
 pub mod logs;
 pub mod pause;
 pub mod probe_overlay;
 pub mod ps;
+pub mod pull;
+pub mod push;
 pub mod rename;
 pub mod rm;
 pub mod rmi;
 pub mod run;
+pub mod save;
+pub mod system;
+pub mod tag;
 pub mod top;
+pub mod untag;
 pub mod version;
 pub mod volume;
 
@@ -68,6 +79,18 @@ pub fn execute(cli: Cli, stage: Stage) -> Result<()> {
         Command::Pause(args) => pause::execute(&args, "pause"),
         Command::Unpause(args) => pause::execute(&args, "unpause"),
         Command::Import(args) => import::execute(args),
+        Command::Pull(args) => pull::execute(args),
+        Command::UnpackImage(args) => pull::unpack(args),
+        Command::Push(args) => push::execute(args),
+        Command::Login(args) => login::execute(args),
+        Command::Logout(args) => logout::execute(args),
+        Command::Tag(args) => tag::execute(args),
+        Command::Untag(args) => untag::execute(args),
+        Command::Save(args) => save::execute(args),
+        Command::Load(args) => load::execute(args),
+        Command::History(args) => history::execute(args),
+        Command::Image(args) => image::execute(args),
+        Command::System(args) => system::execute(args),
         Command::Images(args) => images::execute(args),
         Command::Rmi(args) => rmi::execute(args),
         Command::Ps(args) => ps::execute(args),

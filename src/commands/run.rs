@@ -12,7 +12,11 @@ pub fn execute(args: RunArgs, stage: Stage) -> Result<()> {
         RunOptions::from_args(args, |k| std::env::var(k).ok()).context("invalid run options")?;
     match stage {
         // Usage errors are caught above, before anything is spawned.
-        Stage::Host => crate::userns::session::run_in_session(),
+        Stage::Host => {
+            // The network half of a pull runs here, before the session exists.
+            crate::commands::pull::ensure_image(&opts.image, opts.pull)?;
+            crate::userns::session::run_in_session()
+        }
         Stage::Session(link) => match crate::run::spawn::run(&opts, &link)? {
             0 => Ok(()),
             code => Err(Error::Exit(code)),

@@ -213,6 +213,12 @@ impl RegistryError {
     }
 }
 
+impl crate::error::Hint for RegistryError {
+    fn hint(&self) -> Option<String> {
+        RegistryError::hint(self)
+    }
+}
+
 /// Fail with [`RegistryError::Blocked`] when registries.conf blocks `name`
 /// (`host[:port]/path[:tag][@digest]`).
 pub fn check_not_blocked(

@@ -456,6 +456,36 @@ pub struct RunOptions {
     pub stop_timeout: Option<u32>,
     #[serde(default)]
     pub extras: Extras,
+    /// `--pull`: when `run`/`create` pull the image (in the host process, before the session).
+    #[serde(default)]
+    pub pull: PullPolicy,
+}
+
+/// When `run` pulls: podman's `--pull` policies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub enum PullPolicy {
+    /// Pull only when the image is not in the store (the default).
+    #[default]
+    Missing,
+    /// Always pull (a present, current image costs one HEAD request).
+    Always,
+    /// Never pull.
+    Never,
+    /// Pull when the registry has a newer image (one HEAD decides, as for `always`).
+    Newer,
+}
+
+impl PullPolicy {
+    /// Parse `--pull VALUE`.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "missing" => Some(PullPolicy::Missing),
+            "always" | "true" => Some(PullPolicy::Always),
+            "never" | "false" => Some(PullPolicy::Never),
+            "newer" => Some(PullPolicy::Newer),
+            _ => None,
+        }
+    }
 }
 
 impl RunOptions {
@@ -680,7 +710,16 @@ impl RunOptions {
                 reason: "passthrough needs a foreground container (without -d)",
             });
         }
+        let pull = match &args.pull {
+            None => PullPolicy::Missing,
+            Some(p) => PullPolicy::parse(p).ok_or_else(|| OptionsError::Flag {
+                flag: "--pull",
+                value: p.clone(),
+                reason: "expected missing, always, never or newer",
+            })?,
+        };
         Ok(RunOptions {
+            pull,
             extras,
             detach: args.detach,
             restart,

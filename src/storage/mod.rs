@@ -60,6 +60,12 @@ pub enum StoreError {
     Layer(#[from] LayerError),
     #[error(transparent)]
     Reference(#[from] ReferenceError),
+    #[error("blob `{path}` does not match its digest: expected `{expected}`, got `{actual}`")]
+    BlobMismatch {
+        path: PathBuf,
+        expected: String,
+        actual: String,
+    },
     #[error("read random bytes")]
     Random(#[source] io::Error),
 }
@@ -756,6 +762,109 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+/// Blob helpers for pull, load and push (`blobs/sha256/`).
+impl Store {
+    /// The path of blob `digest` (`sha256:<hex>`).
+    pub fn blob_path(&self, digest: &str) -> PathBuf {
+        self.blobs_dir().join(hex_of(digest))
+    }
+
+    /// Is blob `digest` stored (it was verified before it got its name)?
+    pub fn has_blob(&self, digest: &str) -> bool {
+        self.blob_path(digest).is_file()
+    }
+
+    /// Where a download of `digest` accumulates: a stable name, so a killed pull resumes.
+    pub fn partial_blob_path(&self, digest: &str) -> PathBuf {
+        self.blobs_dir()
+            .join(format!(".partial-{}", hex_of(digest)))
+    }
+
+    /// Take the lock of blob `digest` (blocks while another berth downloads it).
+    pub fn blob_lock(&self, digest: &str) -> Result<StoreLock, StoreError> {
+        let dir = self.root.join("locks");
+        std::fs::create_dir_all(&dir).map_err(io_err("create", &dir))?;
+        let path = dir.join(format!("blob-{}", hex_of(digest)));
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(io_err("open", &path))?;
+        let locked = nix::fcntl::Flock::lock(file, nix::fcntl::FlockArg::LockExclusive)
+            .map_err(|(_, errno)| io_err("lock", &path)(errno.into()))?;
+        Ok(StoreLock { _file: locked })
+    }
+
+    /// Rename a verified partial download into place as blob `digest`.
+    pub fn commit_partial_blob(&self, partial: &Path, digest: &str) -> Result<(), StoreError> {
+        let path = self.blob_path(digest);
+        std::fs::rename(partial, &path).map_err(io_err("rename", partial))?;
+        if let Ok(d) = std::fs::File::open(self.blobs_dir()) {
+            let _ = d.sync_all();
+        }
+        Ok(())
+    }
+
+    /// Copy the file `src` into the store as blob `digest`, checking that it hashes to it.
+    pub fn copy_blob_in(&self, src: &Path, digest: &str) -> Result<(), StoreError> {
+        use sha2::Digest as _;
+        let tmp = self.blobs_dir().join(format!(".tmp-{}", random_name(16)?));
+        let result = (|| {
+            let mut input = std::fs::File::open(src).map_err(io_err("open", src))?;
+            let mut out = std::fs::File::create(&tmp).map_err(io_err("create", &tmp))?;
+            let mut hasher = sha2::Sha256::new();
+            let mut buf = vec![0u8; 128 * 1024];
+            loop {
+                let n = input.read(&mut buf).map_err(io_err("read", src))?;
+                if n == 0 {
+                    break;
+                }
+                hasher.update(&buf[..n]);
+                out.write_all(&buf[..n]).map_err(io_err("write", &tmp))?;
+            }
+            let actual = format!("sha256:{}", hex::encode(hasher.finalize()));
+            if actual != digest {
+                return Err(StoreError::BlobMismatch {
+                    path: src.to_path_buf(),
+                    expected: digest.to_string(),
+                    actual,
+                });
+            }
+            out.sync_all().map_err(io_err("sync", &tmp))?;
+            std::fs::rename(&tmp, self.blob_path(digest)).map_err(io_err("rename", &tmp))
+        })();
+        if result.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        result
+    }
+
+    /// Give image `id` the full name `name`, taking it from any other image that had it.
+    pub fn tag(&self, lock: &StoreLock, id: &str, name: &str) -> Result<ImageSummary, StoreError> {
+        let mut images = self.images()?;
+        if !images.iter().any(|i| i.id == id) {
+            return Err(StoreError::ImageNotFound {
+                name: id.to_string(),
+            });
+        }
+        for image in &mut images {
+            if image.id == id {
+                if !image.names.iter().any(|n| n == name) {
+                    image.names.push(name.to_string());
+                }
+            } else {
+                image.names.retain(|n| n != name);
+            }
+        }
+        let now = images.iter().find(|i| i.id == id).cloned();
+        self.write_index(lock, &images)?;
+        now.ok_or_else(|| StoreError::ImageNotFound {
+            name: id.to_string(),
+        })
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,50 @@
+//! `berth image SUBCOMMAND`: podman's image group, mapped onto the top-level commands.
+
+use clap::{Args, Subcommand};
+
+/// Arguments of `berth image`.
+#[derive(Debug, Args)]
+pub struct ImageArgs {
+    #[command(subcommand)]
+    pub command: ImageCommand,
+}
+
+/// The `image` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ImageCommand {
+    /// List images in the local store
+    #[command(visible_alias = "list")]
+    Ls(super::images::ImagesArgs),
+    /// Remove one or more images
+    Rm(super::rmi::RmiArgs),
+    /// Pull an image from a registry
+    Pull(super::pull::PullArgs),
+    /// Push an image to a registry
+    Push(super::push::PushArgs),
+    /// Add names to an image
+    Tag(super::tag::TagArgs),
+    /// Remove names from an image
+    Untag(super::tag::UntagArgs),
+    /// Show an image's history
+    History(super::history::HistoryArgs),
+    /// Remove unused images
+    Prune(PruneArgs),
+    /// Save images to an archive
+    Save(super::save::SaveArgs),
+    /// Load images from an archive
+    Load(super::load::LoadArgs),
+    /// Import a rootfs tarball as a one-layer image
+    Import(super::import::ImportArgs),
+}
+
+/// Arguments of `berth image prune`.
+#[derive(Debug, Clone, Args)]
+pub struct PruneArgs {
+    /// Remove every image no container uses, not only the dangling ones
+    #[arg(short, long)]
+    pub all: bool,
+
+    /// Do not ask for confirmation (berth never asks)
+    #[arg(short, long)]
+    pub force: bool,
+}

@@ -1,0 +1,177 @@
+//! `berth system check [--repair]` (in the session): find what killed commands left
+//! half-written in the store, and remove it with `--repair`.
+
+use std::path::{Path, PathBuf};
+
+use crate::cli::system::{CheckArgs, SystemArgs, SystemCommand};
+use crate::config::Paths;
+use crate::error::{Context, Error, Result};
+use crate::storage::Store;
+
+/// One problem in the store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Finding {
+    /// A `.tmp-*`, `.partial-*` or `.trash-*` file or directory.
+    Leftover(PathBuf),
+    /// A layer directory without its layer.json.
+    HalfLayer(PathBuf),
+    /// A short link whose layer is gone.
+    DanglingLink(PathBuf),
+    /// An index entry whose config or layers are missing.
+    BrokenImage { id: String, missing: PathBuf },
+}
+
+impl std::fmt::Display for Finding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Finding::Leftover(p) => write!(f, "half-written file `{}`", p.display()),
+            Finding::HalfLayer(p) => write!(f, "layer without layer.json `{}`", p.display()),
+            Finding::DanglingLink(p) => write!(f, "dangling layer link `{}`", p.display()),
+            Finding::BrokenImage { id, missing } => write!(
+                f,
+                "image `{}` lacks `{}`",
+                &id[..id.len().min(12)],
+                missing.display()
+            ),
+        }
+    }
+}
+
+/// Is `name` a leftover of an interrupted write (pure)?
+pub fn is_leftover(name: &str) -> bool {
+    name.starts_with(".tmp-") || name.starts_with(".trash-") || name.starts_with(".partial-")
+}
+
+fn entries(dir: &Path) -> Vec<std::fs::DirEntry> {
+    std::fs::read_dir(dir)
+        .map(|rd| rd.filter_map(std::result::Result::ok).collect())
+        .unwrap_or_default()
+}
+
+/// Look through the store.
+pub fn check(store: &Store) -> Result<Vec<Finding>> {
+    let mut out = Vec::new();
+    for dir in [
+        store.root().to_path_buf(),
+        store.layers_dir(),
+        store.blobs_dir(),
+        store.images_dir(),
+    ] {
+        for e in entries(&dir) {
+            if is_leftover(&e.file_name().to_string_lossy()) {
+                out.push(Finding::Leftover(e.path()));
+            }
+        }
+    }
+    for e in entries(&store.layers_dir()) {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name == "l" || is_leftover(&name) {
+            continue;
+        }
+        if !e.path().join("layer.json").is_file() {
+            out.push(Finding::HalfLayer(e.path()));
+        }
+    }
+    for e in entries(&store.layers_dir().join("l")) {
+        if std::fs::metadata(e.path()).is_err() {
+            out.push(Finding::DanglingLink(e.path()));
+        }
+    }
+    for image in store.images().context("read the image index")? {
+        let config = store.images_dir().join(&image.id).join("config.json");
+        let mut missing = (!config.is_file()).then_some(config);
+        if missing.is_none() {
+            for chain in &image.layers {
+                let hex = chain.split_once(':').map_or(chain.as_str(), |(_, h)| h);
+                let json = store.layers_dir().join(hex).join("layer.json");
+                if !json.is_file() {
+                    missing = Some(json);
+                    break;
+                }
+            }
+        }
+        if let Some(missing) = missing {
+            out.push(Finding::BrokenImage {
+                id: image.id,
+                missing,
+            });
+        }
+    }
+    Ok(out)
+}
+
+fn remove(path: &Path) -> std::io::Result<()> {
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if m.is_dir() => std::fs::remove_dir_all(path),
+        Ok(_) => std::fs::remove_file(path),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+/// Run `berth system SUBCOMMAND`.
+pub fn execute(args: SystemArgs) -> Result<()> {
+    match args.command {
+        SystemCommand::Check(a) => run_check(&a),
+    }
+}
+
+fn run_check(args: &CheckArgs) -> Result<()> {
+    let paths = Paths::discover().context("find berth's directories")?;
+    let store = Store::open(&paths).context("open the store")?;
+    let lock = store.lock().context("lock the store")?;
+    let findings = check(&store)?;
+    for f in &findings {
+        println!("{f}");
+    }
+    if findings.is_empty() {
+        println!("no problems found");
+        return Ok(());
+    }
+    if !args.repair {
+        return Err(
+            Error::msg(format!("the store has {} problem(s)", findings.len()))
+                .hint("remove them with `berth system check --repair`")
+                .with_code(1),
+        );
+    }
+    for f in &findings {
+        match f {
+            Finding::Leftover(p) | Finding::HalfLayer(p) | Finding::DanglingLink(p) => {
+                remove(p).with_context(|| format!("remove `{}`", p.display()))?;
+            }
+            Finding::BrokenImage { id, .. } => store
+                .delete_image(&lock, id)
+                .with_context(|| format!("remove image `{}`", &id[..id.len().min(12)]))?,
+        }
+    }
+    println!("repaired {} problem(s)", findings.len());
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn leftovers_by_name() {
+        assert!(is_leftover(".tmp-abc"));
+        assert!(is_leftover(".partial-0123"));
+        assert!(is_leftover(".trash-x"));
+        assert!(!is_leftover("abc"));
+        assert!(!is_leftover("l"));
+    }
+
+    #[test]
+    fn check_finds_each_kind() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_at(dir.path()).unwrap();
+        std::fs::write(store.blobs_dir().join(".tmp-x"), b"x").unwrap();
+        std::fs::create_dir(store.layers_dir().join("abcd")).unwrap();
+        std::os::unix::fs::symlink("../gone/diff", store.layers_dir().join("l/SHORT")).unwrap();
+        let found = check(&store).unwrap();
+        assert_eq!(found.len(), 3, "{found:?}");
+        assert!(found.contains(&Finding::Leftover(store.blobs_dir().join(".tmp-x"))));
+        assert!(found.contains(&Finding::HalfLayer(store.layers_dir().join("abcd"))));
+    }
+}
