@@ -85,7 +85,7 @@ fn rmi_untags_and_deletes() {
             "Untagged: localhost/busybox:latest\nDeleted: {id}\n"
         ));
     env.berth(["images", "-q"]).output().success().stdout_eq("");
-    env.berth(["run", "--rm", "busybox", "true"])
+    env.berth(["run", "--rm", "--pull=never", "busybox", "true"])
         .output()
         .code(125)
         .stderr_contains("image not known");

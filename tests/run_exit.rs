@@ -29,7 +29,8 @@ fn exit_code_zero_and_container_code() {
 #[test]
 fn unknown_image_exits_125() {
     let Some(env) = Env::rootless() else { return };
-    env.berth(["run", "--rm", "nosuchimage", "true"])
+    // Without a registry to pull from (--pull=never), as podman: `image not known`.
+    env.berth(["run", "--rm", "--pull=never", "nosuchimage", "true"])
         .output()
         .code(125)
         .stderr_is_one_error()
