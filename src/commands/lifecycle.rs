@@ -20,7 +20,11 @@ pub fn create(args: RunArgs, stage: Stage) -> Result<()> {
     let opts =
         RunOptions::from_args(args, |k| std::env::var(k).ok()).context("invalid create options")?;
     match stage {
-        Stage::Host => crate::userns::session::run_in_session(),
+        Stage::Host => {
+            // The network half of a pull runs here, in P0, as for `run`.
+            crate::commands::pull::ensure_image(&opts.image, opts.pull)?;
+            crate::userns::session::run_in_session()
+        }
         Stage::Session(_) => {
             let ctr = crate::run::spawn::create(&opts)?;
             println!("{}", ctr.config.id);
