@@ -83,10 +83,13 @@ podman_note="not installed"
 if command -v podman >/dev/null; then
     if "${as_user[@]}" "${penv[@]}" podman import -q "$work/busybox.tar" busybox >/dev/null 2>"$work/podman.err"; then
         # crun refuses hybrid cgroup machines; runc with cgroupfs runs there.
-        for flags in "" "--runtime runc --cgroup-manager=cgroupfs --cgroups=enabled"; do
+        for flags in "" "--runtime runc --cgroup-manager=cgroupfs"; do
+            # runc cannot run without cgroups, which this script's containers.conf turns off.
+            run_flags=""
+            [ -z "$flags" ] || run_flags="--cgroups=enabled"
             # shellcheck disable=SC2086
-            if "${as_user[@]}" "${penv[@]}" podman $flags run --rm --network none busybox true 2>>"$work/podman.err"; then
-                podman_cmd="${as_user[*]} ${penv[*]} podman $flags run --rm --network none busybox true"
+            if "${as_user[@]}" "${penv[@]}" podman $flags run $run_flags --rm --network none busybox true 2>>"$work/podman.err"; then
+                podman_cmd="${as_user[*]} ${penv[*]} podman $flags run $run_flags --rm --network none busybox true"
                 podman_note="$(podman --version)${flags:+ ($flags)}"
                 break
             fi

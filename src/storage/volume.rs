@@ -448,6 +448,11 @@ pub fn ensure(store_root: &Path, mounts: &[VolumeMount]) -> Result<(), VolumeErr
 /// Remove the anonymous volumes of a removed container (`rm -v`, `--rm`); a volume another
 /// container still uses is kept.
 pub fn remove_anonymous(store_root: &Path, mounts: &[VolumeMount]) -> Result<(), VolumeError> {
+    // Looking for other users reads every container: only when there is something to remove
+    // (the start path must not get slower as the store fills up).
+    if !mounts.iter().any(|m| m.anonymous) {
+        return Ok(());
+    }
     let in_use = names_in_use(store_root)?;
     for m in mounts.iter().filter(|m| m.anonymous) {
         if in_use.contains(&m.name) {
