@@ -345,3 +345,79 @@ fn log_drivers_and_rotation() {
         lines.len()
     );
 }
+
+#[test]
+fn a_storm_of_runs_ps_and_rm_leaves_a_clean_store() {
+    let Some(env) = Env::rootless() else { return };
+    env.import_busybox();
+    let marker = unique("storm");
+    let script = format!("sleep 30; : {marker}");
+    // 50 detached runs, with ps and rm -f racing them, 10 at a time.
+    let mut children = Vec::new();
+    for i in 0..50 {
+        let name = format!("s{i}");
+        children.push(
+            env.berth(["run", "-d", "--name", &name, "busybox", "sh", "-c", &script])
+                .expect_stderr()
+                .spawn(),
+        );
+        children.push(env.berth(["ps", "-a", "-q"]).expect_stderr().spawn());
+        if i % 3 == 0 {
+            children.push(env.berth(["rm", "-f", &name]).expect_stderr().spawn());
+        }
+        if children.len() >= 10 {
+            for c in children.drain(..) {
+                let _ = c.wait();
+            }
+        }
+    }
+    for c in children.drain(..) {
+        let _ = c.wait();
+    }
+    env.berth(["rm", "-af"]).expect_stderr().output();
+    env.berth(["ps", "-aq"]).output().success().stdout_eq("");
+    assert!(
+        wait_until(Duration::from_secs(30), || Env::processes_with(&marker)
+            .is_empty()),
+        "container processes left: {:?}",
+        Env::processes_with(&marker)
+    );
+    let data = env.data_home.to_string_lossy().into_owned();
+    assert!(
+        wait_until(Duration::from_secs(30), || Env::processes_with(&data)
+            .is_empty()),
+        "berth processes left: {:?}",
+        Env::processes_with(&data)
+    );
+    // Nothing half-written: the store checks clean.
+    env.berth(["system", "check"]).output().success();
+    assert!(env.container_ids().is_empty(), "{:?}", env.container_ids());
+}
+
+#[test]
+fn two_starts_at_once_give_one_running_container() {
+    let Some(env) = Env::rootless() else { return };
+    env.import_busybox();
+    let marker = unique("twice");
+    let script = format!("sleep 300; : {marker}");
+    env.berth(["create", "--name", "once", "busybox", "sh", "-c", &script])
+        .output()
+        .success();
+    let a = env.berth(["start", "once"]).spawn();
+    let b = env.berth(["start", "once"]).spawn();
+    a.wait().success().stdout_eq("once\n");
+    b.wait().success().stdout_eq("once\n");
+    // Exactly one container process: the second start found it running.
+    assert!(wait_until(Duration::from_secs(10), || Env::processes_with(
+        &marker
+    )
+    .len()
+        == 1));
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(
+        Env::processes_with(&marker).len(),
+        1,
+        "one container, one process"
+    );
+    env.berth(["rm", "-f", "once"]).output().success();
+}

@@ -58,6 +58,7 @@ pub fn start(args: StartArgs, stage: Stage) -> Result<()> {
     let name = &args.containers[0];
     let paths = Paths::discover().context("find berth's directories")?;
     let ctr = find(&paths, name)?;
+    let lock = ctr.lock().context("lock the container")?;
     let state = ctr
         .state()
         .with_context(|| format!("read the state of container `{name}`"))?;
@@ -72,7 +73,7 @@ pub fn start(args: StartArgs, stage: Stage) -> Result<()> {
     }
     let mut prepared = crate::run::spawn::prepare(ctr)?;
     prepared.opts.interactive = args.interactive;
-    match crate::run::spawn::start(prepared, !args.attach, &link, name)? {
+    match crate::run::spawn::start(prepared, !args.attach, &link, name, Some(lock))? {
         0 => Ok(()),
         code if args.attach => Err(Error::Exit(code)),
         _ => Ok(()),
@@ -85,6 +86,7 @@ pub fn stop(args: StopArgs) -> Result<()> {
     let targets = targets(&paths, &args.containers, args.all, args.ignore)?;
     each(targets, |key, ctr| {
         let (signal, timeout) = stop_settings(&paths, ctr, args.time);
+        let _lock = ctr.lock().context("lock the container")?;
         control::stop(ctr, signal, timeout).context("stop container")?;
         println!("{key}");
         Ok(())
@@ -98,6 +100,7 @@ pub fn kill(args: KillArgs) -> Result<()> {
     let paths = Paths::discover().context("find berth's directories")?;
     let targets = targets(&paths, &args.containers, args.all, false)?;
     each(targets, |key, ctr| {
+        let _lock = ctr.lock().context("lock the container")?;
         let state = ctr
             .state()
             .with_context(|| format!("read the state of container `{key}`"))?;

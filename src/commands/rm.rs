@@ -67,6 +67,16 @@ pub fn execute(args: RmArgs, stage: Stage) -> Result<()> {
 /// Remove one container; with `force` a running one is killed first (`volume rm -f` uses
 /// this too).
 pub fn remove_one(paths: &Paths, c: &container::Container, force: bool) -> Result<()> {
+    // Serialised with start/stop/kill on the same container. A container removed by a
+    // racing command meanwhile is simply gone.
+    let _lock = match c.lock() {
+        Ok(l) => l,
+        Err(_) if !c.dir.exists() => return Ok(()),
+        Err(e) => return Err(e).context("lock the container"),
+    };
+    if !c.dir.exists() {
+        return Ok(());
+    }
     let state = c
         .state()
         .with_context(|| format!("read the state of container `{}`", c.config.name))?;

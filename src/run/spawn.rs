@@ -57,7 +57,7 @@ pub fn run(opts: &RunOptions, link: &SessionLink) -> Result<i32> {
         }
     };
     let id = prepared.ctr.config.id.clone();
-    start(prepared, opts.detach, link, &id)
+    start(prepared, opts.detach, link, &id, None)
 }
 
 /// Record a new container (status `created`) from validated options.
@@ -302,7 +302,16 @@ fn load_cached_program(path: &Path) -> Option<SeccompProgram> {
 /// Start a prepared container: in the foreground (stdio passed straight through), or
 /// detached (this session becomes the container's monitor, and P0 returns once the command
 /// has been exec'd, after `announce` is printed).
-pub fn start(p: Prepared, detach: bool, link: &SessionLink, announce: &str) -> Result<i32> {
+pub fn start(
+    p: Prepared,
+    detach: bool,
+    link: &SessionLink,
+    announce: &str,
+    lock: Option<container::ContainerLock>,
+) -> Result<i32> {
+    // The container's lock (from `start`) is held until the container is launched, so that
+    // two starts at once give one container; the monitor does not keep it.
+    let mut lock = lock;
     let _ = std::fs::remove_file(p.ctr.dir.join(STOPPED_MARK));
     let mut guard = Guard {
         store_root: p.store_root.clone(),
@@ -363,6 +372,7 @@ pub fn start(p: Prepared, detach: bool, link: &SessionLink, announce: &str) -> R
     }
     if !detach {
         let launched = launch(&p, None, p.opts.tty, &sfd, 0)?;
+        drop(lock.take());
         let stdin = std::io::stdin();
         // Raw mode whenever there is a pty, so that the outer terminal does not translate
         // the container's output a second time.
@@ -421,6 +431,7 @@ pub fn start(p: Prepared, detach: bool, link: &SessionLink, announce: &str) -> R
                 break;
             }
         };
+        drop(lock.take());
         if first {
             first = false;
             println!("{announce}");

@@ -122,6 +122,12 @@ pub fn process_start_time(pid: i32) -> Option<u64> {
     fields.nth(18)?.parse().ok()
 }
 
+/// A held container lock; released when dropped.
+#[derive(Debug)]
+pub struct ContainerLock {
+    _file: nix::fcntl::Flock<std::fs::File>,
+}
+
 /// One container's directory.
 #[derive(Debug, Clone)]
 pub struct Container {
@@ -163,6 +169,22 @@ impl Container {
             path: path.clone(),
             source,
         })
+    }
+
+    /// Take the container's lock (flock on `lock` in its directory): commands that change
+    /// a container's state hold it, so two of them on one container run one after the
+    /// other. A detached container's monitor does not hold it while the container runs.
+    pub fn lock(&self) -> Result<ContainerLock, ContainerError> {
+        let path = self.dir.join("lock");
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(io_err("open", &path))?;
+        let locked = nix::fcntl::Flock::lock(file, nix::fcntl::FlockArg::LockExclusive)
+            .map_err(|(_, errno)| io_err("lock", &path)(errno.into()))?;
+        Ok(ContainerLock { _file: locked })
     }
 
     /// Is the session that supervises this container still alive?
