@@ -15,7 +15,7 @@ pub enum OutputFormat {
     Plain,
     /// Pretty-printed JSON.
     Json,
-    /// A Go-template-like string with `{{.Field.Sub}}` placeholders.
+    /// A Go-template-like string such as `{{.Host.Kernel}}` (fields by name).
     Template(String),
 }
 

@@ -164,36 +164,8 @@ pub fn parse_time(text: &str, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
         let nanos = (secs * 1e9) as i64;
         return Some(DateTime::from_timestamp_nanos(nanos));
     }
-    let mut total = 0f64;
-    let mut number = String::new();
-    let mut chars = text.chars().peekable();
-    let mut any = false;
-    while let Some(c) = chars.next() {
-        if c.is_ascii_digit() || c == '.' {
-            number.push(c);
-            continue;
-        }
-        let value: f64 = number.parse().ok()?;
-        number.clear();
-        let unit = match c {
-            'h' => 3600.0,
-            'm' if chars.peek() == Some(&'s') => {
-                chars.next();
-                0.001
-            }
-            'm' => 60.0,
-            's' => 1.0,
-            _ => return None,
-        };
-        total += value * unit;
-        any = true;
-    }
-    if !number.is_empty() || !any {
-        return None;
-    }
-    #[allow(clippy::cast_possible_truncation)]
-    let millis = (total * 1000.0) as i64;
-    Some(now - chrono::Duration::milliseconds(millis))
+    let ago = crate::run::options::parse_duration(text)?;
+    Some(now - chrono::Duration::from_std(ago).ok()?)
 }
 
 #[cfg(test)]
