@@ -6,8 +6,7 @@ use std::os::fd::{AsFd, AsRawFd};
 use std::os::unix::net::UnixStream;
 
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
-use nix::sys::signal::{SigSet, SigmaskHow, Signal};
-use nix::sys::signalfd::{SfdFlags, SignalFd};
+use nix::sys::signal::Signal;
 
 use crate::cli::lifecycle::AttachArgs;
 use crate::config::Paths;
@@ -40,14 +39,7 @@ pub fn execute(args: AttachArgs) -> Result<()> {
             e.hint("containers started in the foreground cannot be attached to; start them with -d")
         })?;
 
-    let mut mask = SigSet::empty();
-    mask.add(Signal::SIGWINCH);
-    nix::sys::signal::sigprocmask(SigmaskHow::SIG_BLOCK, Some(&mask), None)
-        .map_err(std::io::Error::from)
-        .context("block signals")?;
-    let sfd = SignalFd::with_flags(&mask, SfdFlags::SFD_CLOEXEC | SfdFlags::SFD_NONBLOCK)
-        .map_err(std::io::Error::from)
-        .context("create a signalfd")?;
+    let sfd = crate::sys::process::block_signals(&[Signal::SIGWINCH]).context("block SIGWINCH")?;
 
     let stdin = std::io::stdin();
     let tty = crate::sys::tty::is_tty(stdin.as_fd());

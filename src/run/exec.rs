@@ -14,10 +14,7 @@
 use std::io;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
 
-use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
-use nix::sys::signal::{SigSet, SigmaskHow};
-use nix::sys::signalfd::{SfdFlags, SignalFd};
-use nix::sys::wait::WaitStatus;
+use nix::sys::signalfd::SignalFd;
 
 use super::caps::CapPlan;
 use super::init::become_process;
@@ -243,15 +240,8 @@ impl Signals {
     /// Block the forwarded signals and SIGCHLD (before the fork, so none is lost; the child
     /// unblocks them right before its `execve`).
     pub fn block() -> Result<Self, ExecError> {
-        let mut mask = SigSet::empty();
-        for sig in crate::userns::session::FORWARDED {
-            mask.add(sig);
-        }
-        mask.add(nix::sys::signal::Signal::SIGCHLD);
-        nix::sys::signal::sigprocmask(SigmaskHow::SIG_BLOCK, Some(&mask), None)
-            .map_err(|e| setup("block signals")(e.into()))?;
-        let fd = SignalFd::with_flags(&mask, SfdFlags::SFD_CLOEXEC | SfdFlags::SFD_NONBLOCK)
-            .map_err(|e| setup("create a signalfd")(e.into()))?;
+        let fd = crate::sys::process::block_signals(&crate::userns::session::FORWARDED_AND_CHLD)
+            .map_err(setup("block signals"))?;
         Ok(Signals { fd })
     }
 }
@@ -368,126 +358,13 @@ pub fn supervise(
     signals: &Signals,
     interactive: bool,
 ) -> Result<i32, ExecError> {
-    let stdin = io::stdin();
-    let stdout = io::stdout();
-    let master = started.master.as_ref();
-    // Raw mode whenever there is a pty, so that the outer terminal does not translate the
-    // process's output a second time.
-    let _raw = if master.is_some() && crate::sys::tty::is_tty(stdin.as_fd()) {
-        crate::sys::tty::RawMode::enable(stdin.as_fd()).ok()
-    } else {
-        None
-    };
-    let mut stdin_open = interactive && master.is_some();
-    let mut master_open = master.is_some();
-    loop {
-        let mut fds = vec![
-            PollFd::new(started.pidfd.as_fd(), PollFlags::POLLIN),
-            PollFd::new(signals.fd.as_fd(), PollFlags::POLLIN),
-        ];
-        if let (Some(m), true) = (master, master_open) {
-            fds.push(PollFd::new(m.as_fd(), PollFlags::POLLIN));
-        }
-        if stdin_open {
-            fds.push(PollFd::new(stdin.as_fd(), PollFlags::POLLIN));
-        }
-        match poll(&mut fds, PollTimeout::NONE) {
-            Ok(_) => {}
-            Err(nix::errno::Errno::EINTR) => continue,
-            Err(e) => return Err(setup("poll")(e.into())),
-        }
-        let ready: Vec<bool> = fds
-            .iter()
-            .map(|f| f.revents().is_some_and(|r| !r.is_empty()))
-            .collect();
-        drop(fds);
-        if ready[1] {
-            forward(&signals.fd, &started.pidfd, master, stdin.as_fd());
-        }
-        let mut idx = 2;
-        if let (Some(m), true) = (master, master_open) {
-            if ready[idx] && !copy(m.as_fd(), stdout.as_fd()) {
-                master_open = false;
-            }
-            idx += 1;
-        }
-        if stdin_open && ready[idx] {
-            if let Some(m) = master {
-                if !copy(stdin.as_fd(), m.as_fd()) {
-                    stdin_open = false;
-                }
-            }
-        }
-        if ready[0] {
-            if let (Some(m), true) = (master, master_open) {
-                drain(m.as_fd(), stdout.as_fd());
-            }
-            let status = crate::sys::process::wait_pidfd(&started.pidfd)
-                .map_err(setup("wait for the exec process"))?;
-            return Ok(status_code(status));
-        }
-    }
-}
-
-/// The shell's view of a wait status.
-pub fn status_code(status: WaitStatus) -> i32 {
-    match status {
-        WaitStatus::Exited(_, code) => code,
-        WaitStatus::Signaled(_, sig, _) => 128 + sig as i32,
-        _ => crate::error::EXIT_BERTH,
-    }
-}
-
-fn forward(sfd: &SignalFd, pidfd: &OwnedFd, master: Option<&OwnedFd>, stdin: BorrowedFd<'_>) {
-    while let Ok(Some(info)) = sfd.read_signal() {
-        let signo = i32::try_from(info.ssi_signo).unwrap_or(0);
-        match signo {
-            libc::SIGCHLD => {}
-            libc::SIGWINCH => {
-                if let Some(m) = master {
-                    if let Ok(size) = crate::sys::tty::get_winsize(stdin) {
-                        let _ = crate::sys::tty::set_winsize(m.as_fd(), size);
-                    }
-                }
-            }
-            sig => {
-                let _ = crate::sys::process::pidfd_kill(pidfd, sig);
-            }
-        }
-    }
-}
-
-/// Copy one chunk; false at end of file or error.
-fn copy(from: BorrowedFd<'_>, to: BorrowedFd<'_>) -> bool {
-    let mut buf = [0u8; 8192];
-    match nix::unistd::read(from.as_raw_fd(), &mut buf) {
-        Ok(0) | Err(_) => false,
-        Ok(n) => {
-            let mut data = &buf[..n];
-            while !data.is_empty() {
-                match nix::unistd::write(to, data) {
-                    Ok(n) => data = &data[n..],
-                    Err(nix::errno::Errno::EINTR) => {}
-                    Err(_) => return false,
-                }
-            }
-            true
-        }
-    }
-}
-
-fn drain(from: BorrowedFd<'_>, to: BorrowedFd<'_>) {
-    loop {
-        let mut fds = [PollFd::new(from, PollFlags::POLLIN)];
-        match poll(&mut fds, PollTimeout::ZERO) {
-            Ok(n) if n > 0 => {
-                if !copy(from, to) {
-                    return;
-                }
-            }
-            _ => return,
-        }
-    }
+    super::relay::relay(
+        &started.pidfd,
+        &signals.fd,
+        started.master.as_ref(),
+        interactive,
+    )
+    .map_err(setup("wait for the exec process"))
 }
 
 /// `berth top`: the container's processes, read from the /proc of its PID namespace (which
@@ -1131,18 +1008,6 @@ mod tests {
         assert_eq!(failure(Step::Exec, libc::EACCES).exit_code(), 126);
         assert_eq!(failure(Step::SetIds, libc::EPERM).exit_code(), 125);
         assert_eq!(ExecError::Gone { pid: 1 }.exit_code(), 125);
-        assert_eq!(
-            status_code(WaitStatus::Exited(nix::unistd::Pid::from_raw(1), 3)),
-            3
-        );
-        assert_eq!(
-            status_code(WaitStatus::Signaled(
-                nix::unistd::Pid::from_raw(1),
-                nix::sys::signal::Signal::SIGKILL,
-                false
-            )),
-            137
-        );
     }
 
     #[test]

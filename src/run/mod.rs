@@ -11,6 +11,7 @@ pub mod logs;
 pub mod options;
 pub mod plan;
 pub mod reaper;
+pub mod relay;
 pub mod seccomp;
 pub mod spawn;
 pub mod sync;

@@ -64,9 +64,10 @@ fn reap(child: Pid) -> Option<i32> {
     let mut result = None;
     loop {
         match waitpid(None, Some(WaitPidFlag::WNOHANG)) {
-            Ok(WaitStatus::Exited(pid, code)) if pid == child => result = Some(code),
-            Ok(WaitStatus::Signaled(pid, sig, _)) if pid == child => {
-                result = Some(128 + sig as i32);
+            Ok(status @ (WaitStatus::Exited(pid, _) | WaitStatus::Signaled(pid, _, _)))
+                if pid == child =>
+            {
+                result = Some(super::relay::status_code(status));
             }
             Ok(WaitStatus::StillAlive) | Err(_) => return result,
             Ok(_) => {}

@@ -9,14 +9,13 @@ use std::path::{Path, PathBuf};
 use chrono::Utc;
 use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
 use nix::sched::CloneFlags;
-use nix::sys::signal::{SigSet, SigmaskHow, Signal};
-use nix::sys::signalfd::{SfdFlags, SignalFd};
-use nix::sys::wait::WaitStatus;
+use nix::sys::signalfd::SignalFd;
 
 use super::init::Stdio;
 use super::logs::{LogDriver, LogWriter, Stream};
 use super::options::{RunOptions, SeccompChoice, UserSpec, UsernsMode};
 use super::plan::{self, ImageDefaults, Plan, PlanInput};
+use super::relay::{drain, forward_signals, write_all};
 use super::seccomp::SeccompProgram;
 use super::sync::{FromInit, ToInit};
 use crate::config::{Config, Paths};
@@ -27,7 +26,7 @@ use crate::storage::volume;
 use crate::storage::Store;
 use crate::sys::channel::Channel;
 use crate::sys::process::{clone3, Forked};
-use crate::userns::session::{SessionLink, FORWARDED};
+use crate::userns::session::{SessionLink, FORWARDED_AND_CHLD};
 
 /// The file in a container's directory that says `stop` ended it (no restart).
 pub const STOPPED_MARK: &str = "stopped-by-user";
@@ -332,7 +331,8 @@ pub fn start(
         p.plan.keep_id,
     )
     .context("prepare the container's volumes")?;
-    let sfd = block_signals()?;
+    // Blocked before any clone; C resets its mask right before execve.
+    let sfd = crate::sys::process::block_signals(&FORWARDED_AND_CHLD).context("block signals")?;
 
     let driver = p.opts.extras.log_driver;
     let log_path = p.ctr.dir.join(super::logs::LOG_FILE);
@@ -373,20 +373,13 @@ pub fn start(
     if !detach {
         let launched = launch(&p, None, p.opts.tty, &sfd, 0)?;
         drop(lock.take());
-        let stdin = std::io::stdin();
-        // Raw mode whenever there is a pty, so that the outer terminal does not translate
-        // the container's output a second time.
-        let _raw = if launched.master.is_some() && crate::sys::tty::is_tty(stdin.as_fd()) {
-            crate::sys::tty::RawMode::enable(stdin.as_fd()).ok()
-        } else {
-            None
-        };
-        let code = supervise(
+        let code = super::relay::relay(
             &launched.pidfd,
             &sfd,
             launched.master.as_ref(),
             p.opts.interactive,
-        )?;
+        )
+        .context("supervise the container")?;
         launched.disarm();
         guard.exit_code = Some(code);
         return Ok(code);
@@ -488,22 +481,6 @@ impl Launched {
     fn disarm(mut self) {
         self.guard.pidfd = None;
     }
-}
-
-fn block_signals() -> Result<SignalFd> {
-    // Signals are blocked before any clone so that none is lost; S reads them from a
-    // signalfd, and C resets its mask right before execve.
-    let mut mask = SigSet::empty();
-    for sig in FORWARDED {
-        mask.add(sig);
-    }
-    mask.add(Signal::SIGCHLD);
-    nix::sys::signal::sigprocmask(SigmaskHow::SIG_BLOCK, Some(&mask), None)
-        .map_err(std::io::Error::from)
-        .context("block signals")?;
-    SignalFd::with_flags(&mask, SfdFlags::SFD_CLOEXEC | SfdFlags::SFD_NONBLOCK)
-        .map_err(std::io::Error::from)
-        .context("create a signalfd")
 }
 
 fn pipe() -> std::io::Result<(OwnedFd, OwnedFd)> {
@@ -751,7 +728,7 @@ fn monitor(
         drop(fds);
         drop(attach_fds);
         if ready[1] {
-            forward_signals(sfd, pidfd);
+            forward_signals(sfd, pidfd, None);
         }
         let mut closed = Vec::new();
         for (i, (fd, stream)) in sources.iter().enumerate() {
@@ -818,11 +795,8 @@ fn monitor(
             for (fd, stream) in &sources {
                 drain(*fd, |data| record(log, &mut server, *stream, data));
             }
-            let code = match crate::sys::process::wait_pidfd(pidfd) {
-                Ok(WaitStatus::Exited(_, code)) => code,
-                Ok(WaitStatus::Signaled(_, sig, _)) => 128 + sig as i32,
-                _ => crate::error::EXIT_BERTH,
-            };
+            let code = crate::sys::process::wait_pidfd(pidfd)
+                .map_or(crate::error::EXIT_BERTH, super::relay::status_code);
             if let Some(s) = server.as_deref_mut() {
                 s.exit(code);
             }
@@ -873,30 +847,6 @@ fn start_health_check(h: &HealthRun<'_>, in_start_period: bool) -> Option<OwnedF
             crate::sys::process::exit_now(0)
         }
         Forked::Parent { pidfd, .. } => Some(pidfd),
-    }
-}
-
-/// Read what is waiting on `fd` without blocking and hand it to `sink`.
-fn drain(fd: BorrowedFd<'_>, mut sink: impl FnMut(&[u8])) {
-    let mut buf = vec![0u8; 16 * 1024];
-    loop {
-        let mut fds = [PollFd::new(fd, PollFlags::POLLIN)];
-        match poll(&mut fds, PollTimeout::ZERO) {
-            Ok(n) if n > 0 => match nix::unistd::read(fd.as_raw_fd(), &mut buf) {
-                Ok(0) | Err(_) => return,
-                Ok(n) => sink(&buf[..n]),
-            },
-            _ => return,
-        }
-    }
-}
-
-fn forward_signals(sfd: &SignalFd, pidfd: &OwnedFd) {
-    while let Ok(Some(info)) = sfd.read_signal() {
-        let signo = i32::try_from(info.ssi_signo).unwrap_or(0);
-        if signo != libc::SIGCHLD && signo != libc::SIGWINCH {
-            let _ = crate::sys::process::pidfd_kill(pidfd, signo);
-        }
     }
 }
 
@@ -1004,108 +954,6 @@ impl Drop for ChildGuard {
             let _ = crate::sys::process::wait_pidfd(&fd);
         }
     }
-}
-
-/// Forward signals and copy the terminal until C exits; return its status.
-fn supervise(
-    pidfd: &OwnedFd,
-    sfd: &SignalFd,
-    master: Option<&OwnedFd>,
-    interactive: bool,
-) -> Result<i32> {
-    let stdin = std::io::stdin();
-    let stdout = std::io::stdout();
-    let mut stdin_open = interactive && master.is_some();
-    let mut master_open = master.is_some();
-    loop {
-        let mut fds = vec![
-            PollFd::new(pidfd.as_fd(), PollFlags::POLLIN),
-            PollFd::new(sfd.as_fd(), PollFlags::POLLIN),
-        ];
-        if let (Some(m), true) = (master, master_open) {
-            fds.push(PollFd::new(m.as_fd(), PollFlags::POLLIN));
-        }
-        if stdin_open {
-            fds.push(PollFd::new(stdin.as_fd(), PollFlags::POLLIN));
-        }
-        match poll(&mut fds, PollTimeout::NONE) {
-            Ok(_) => {}
-            Err(nix::errno::Errno::EINTR) => continue,
-            Err(e) => return Err(std::io::Error::from(e)).context("poll"),
-        }
-        let ready: Vec<bool> = fds
-            .iter()
-            .map(|f| f.revents().is_some_and(|r| !r.is_empty()))
-            .collect();
-        drop(fds);
-        if ready[1] {
-            while let Ok(Some(info)) = sfd.read_signal() {
-                let signo = i32::try_from(info.ssi_signo).unwrap_or(0);
-                match signo {
-                    libc::SIGCHLD => {}
-                    libc::SIGWINCH => {
-                        if let Some(m) = master {
-                            if let Ok(size) = crate::sys::tty::get_winsize(stdin.as_fd()) {
-                                let _ = crate::sys::tty::set_winsize(m.as_fd(), size);
-                            }
-                        }
-                    }
-                    sig => {
-                        let _ = crate::sys::process::pidfd_kill(pidfd, sig);
-                    }
-                }
-            }
-        }
-        let mut idx = 2;
-        if let (Some(m), true) = (master, master_open) {
-            if ready[idx] && !copy(m.as_fd(), stdout.as_fd()) {
-                master_open = false;
-            }
-            idx += 1;
-        }
-        if stdin_open && ready[idx] {
-            if let Some(m) = master {
-                if !copy(stdin.as_fd(), m.as_fd()) {
-                    stdin_open = false;
-                }
-            }
-        }
-        if ready[0] {
-            // Drain what the container wrote before it exited.
-            if let (Some(m), true) = (master, master_open) {
-                drain(m.as_fd(), |data| {
-                    write_all(stdout.as_fd(), data);
-                });
-            }
-            let status =
-                crate::sys::process::wait_pidfd(pidfd).context("wait for the container")?;
-            return Ok(match status {
-                WaitStatus::Exited(_, code) => code,
-                WaitStatus::Signaled(_, sig, _) => 128 + sig as i32,
-                _ => crate::error::EXIT_BERTH,
-            });
-        }
-    }
-}
-
-/// Copy one chunk; false at end of file or error.
-fn copy(from: BorrowedFd<'_>, to: BorrowedFd<'_>) -> bool {
-    let mut buf = [0u8; 8192];
-    match nix::unistd::read(from.as_raw_fd(), &mut buf) {
-        Ok(0) | Err(_) => false,
-        Ok(n) => write_all(to, &buf[..n]),
-    }
-}
-
-fn write_all(to: BorrowedFd<'_>, mut data: &[u8]) -> bool {
-    while !data.is_empty() {
-        match nix::unistd::write(to, data) {
-            Ok(n) => data = &data[n..],
-            Err(nix::errno::Errno::EINTR) => {}
-            Err(_) => return false,
-        }
-    }
-    true
 }
 
 /// The ids keep-id gives the container's process: the user's own, seen from the host (in

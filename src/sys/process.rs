@@ -235,3 +235,21 @@ pub fn default_sigpipe() {
     // SAFETY: SIG_DFL runs no handler code of ours.
     let _ = unsafe { signal(Signal::SIGPIPE, SigHandler::SigDfl) };
 }
+
+/// Block `signals` and return a signalfd (close-on-exec, non-blocking) to read them from:
+/// blocked before a fork, none is lost, and a child unblocks them before `execve`.
+pub fn block_signals(
+    signals: &[nix::sys::signal::Signal],
+) -> io::Result<nix::sys::signalfd::SignalFd> {
+    use nix::sys::signal::{SigSet, SigmaskHow};
+    use nix::sys::signalfd::{SfdFlags, SignalFd};
+    let mut mask = SigSet::empty();
+    for sig in signals {
+        mask.add(*sig);
+    }
+    nix::sys::signal::sigprocmask(SigmaskHow::SIG_BLOCK, Some(&mask), None)?;
+    Ok(SignalFd::with_flags(
+        &mask,
+        SfdFlags::SFD_CLOEXEC | SfdFlags::SFD_NONBLOCK,
+    )?)
+}

@@ -10,7 +10,6 @@ use std::process::Command;
 
 use nix::sched::CloneFlags;
 use nix::sys::signal::{SigSet, SigmaskHow, Signal};
-use nix::sys::signalfd::{SfdFlags, SignalFd};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Context, Error, HintContext, Result};
@@ -65,8 +64,9 @@ enum ToSession {
     Mapped,
 }
 
-/// The signals P0 forwards to S (and S to the container).
-pub const FORWARDED: [Signal; 8] = [
+/// The signals berth forwards to what it supervises (P0 to S, S to the container, exec to
+/// its process), and SIGCHLD: what a supervising process reads from its signalfd.
+pub const FORWARDED_AND_CHLD: [Signal; 9] = [
     Signal::SIGTERM,
     Signal::SIGINT,
     Signal::SIGHUP,
@@ -75,6 +75,7 @@ pub const FORWARDED: [Signal; 8] = [
     Signal::SIGUSR2,
     Signal::SIGWINCH,
     Signal::SIGCONT,
+    Signal::SIGCHLD,
 ];
 
 /// Stage dispatch: the first call in `main`, while the process is single-threaded.
@@ -165,19 +166,8 @@ pub fn run_in_session() -> Result<()> {
 pub fn run_in_session_with(args: Vec<std::ffi::OsString>) -> Result<()> {
     let maps = host_maps()?;
 
-    // Block the forwarded signals and SIGCHLD before the child exists, so none is lost;
-    // the child gets a clean mask from std's spawn.
-    let mut mask = SigSet::empty();
-    for sig in FORWARDED {
-        mask.add(sig);
-    }
-    mask.add(Signal::SIGCHLD);
-    nix::sys::signal::sigprocmask(SigmaskHow::SIG_BLOCK, Some(&mask), None)
-        .map_err(std::io::Error::from)
-        .context("block signals")?;
-    let sfd = SignalFd::with_flags(&mask, SfdFlags::SFD_CLOEXEC | SfdFlags::SFD_NONBLOCK)
-        .map_err(std::io::Error::from)
-        .context("create a signalfd")?;
+    // The forwarded signals and SIGCHLD, blocked before the child exists so none is lost.
+    let sfd = crate::sys::process::block_signals(&FORWARDED_AND_CHLD).context("block signals")?;
 
     let (host_end, session_end) = Channel::pair().context("create the sync socket")?;
     let mut child = if crate::sys::process::thread_count() == 1 {
