@@ -38,11 +38,8 @@ impl Target {
         else {
             return Err(not_running());
         };
-        let pidfd = crate::sys::pidfd::open(pid).map_err(|_| not_running())?;
-        // The pidfd now pins the process: check it is still the one we recorded.
-        if process_start_time(pid) != Some(start) {
-            return Err(not_running());
-        }
+        // Pinned by a pidfd, and checked to be the process we recorded.
+        let pidfd = super::exec::open_target(pid, Some(start)).map_err(|_| not_running())?;
         Ok(Target {
             name: ctr.config.name.clone(),
             pidfd,
@@ -64,12 +61,13 @@ impl Target {
         // child, so that this process keeps its own namespaces.
         match clone3(0).map_err(err)? {
             Forked::Child => {
-                let code = match crate::sys::pidfd::join_user_namespace(&self.pidfd)
-                    .and_then(|()| crate::sys::process::pidfd_kill(&self.pidfd, sig))
-                {
-                    Ok(()) => 0,
-                    Err(e) => e.raw_os_error().unwrap_or(libc::EIO),
-                };
+                let code =
+                    match crate::sys::ns::setns_pidfd(self.pidfd.as_fd(), crate::sys::ns::USER)
+                        .and_then(|()| crate::sys::process::pidfd_kill(&self.pidfd, sig))
+                    {
+                        Ok(()) => 0,
+                        Err(e) => e.raw_os_error().unwrap_or(libc::EIO),
+                    };
                 exit_now(code)
             }
             Forked::Parent { pidfd, .. } => {
@@ -119,7 +117,7 @@ pub fn wait_recorded(ctr: &Container, limit: Duration) -> Option<ContainerState>
         .ok()
         .and_then(|s| s.monitor)
         .and_then(|(pid, start)| {
-            let fd = crate::sys::pidfd::open(pid).ok()?;
+            let fd = crate::sys::ns::pidfd_open(pid).ok()?;
             (process_start_time(pid) == Some(start)).then_some(fd)
         });
     loop {

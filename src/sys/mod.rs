@@ -6,7 +6,6 @@ pub mod inherit;
 pub mod mount;
 pub mod net;
 pub mod ns;
-pub mod pidfd;
 pub mod process;
 pub mod seccomp;
 pub mod tty;

@@ -2,53 +2,13 @@
 //! (RESOLVE_IN_ROOT), mounts made onto the resolved descriptor, and read-only remounts that
 //! keep the flags the kernel has locked.
 
-use std::ffi::CString;
 use std::io;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::path::{Component, Path, PathBuf};
 
 use nix::mount::MsFlags;
 
-/// `openat2(dirfd, path, flags, mode, resolve)`.
-pub fn openat2(
-    dirfd: &OwnedFd,
-    path: &Path,
-    flags: i32,
-    mode: u32,
-    resolve: u64,
-) -> io::Result<OwnedFd> {
-    let cpath = CString::new(path.as_os_str().as_encoded_bytes())
-        .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "path contains NUL"))?;
-    // SAFETY: `open_how` is plain integers; all-zero is a valid value.
-    let mut how: libc::open_how = unsafe { std::mem::zeroed() };
-    how.flags = (flags | libc::O_CLOEXEC) as u64;
-    how.mode = u64::from(mode);
-    how.resolve = resolve;
-    loop {
-        // SAFETY: openat2 reads the NUL-terminated path and one `open_how` of the size given;
-        // both live across the call.
-        let ret = unsafe {
-            libc::syscall(
-                libc::SYS_openat2,
-                dirfd.as_raw_fd(),
-                cpath.as_ptr(),
-                std::ptr::addr_of!(how),
-                std::mem::size_of::<libc::open_how>(),
-            )
-        };
-        if ret == -1 {
-            let err = io::Error::last_os_error();
-            if err.raw_os_error() == Some(libc::EAGAIN) || err.kind() == io::ErrorKind::Interrupted
-            {
-                continue;
-            }
-            return Err(err);
-        }
-        let fd = i32::try_from(ret).map_err(|_| io::Error::other("bad descriptor"))?;
-        // SAFETY: openat2 returned a new descriptor that nothing else owns.
-        return Ok(unsafe { OwnedFd::from_raw_fd(fd) });
-    }
-}
+use super::fs::openat2;
 
 /// Resolve flags for paths inside a container root.
 pub const IN_ROOT: u64 = libc::RESOLVE_IN_ROOT | libc::RESOLVE_NO_MAGICLINKS;
