@@ -20,21 +20,6 @@ use crate::userns::map::{session_maps, IdMapEntry};
 use crate::userns::newidmap::{tool_status, userns_disabled_hint, ToolStatus};
 use crate::userns::subid::{self, SubIdRange, SUBGID_FILE, SUBUID_FILE};
 
-/// podman's default capabilities, used to compile the seccomp profile as a container would.
-const DEFAULT_CAPS: [&str; 11] = [
-    "CAP_CHOWN",
-    "CAP_DAC_OVERRIDE",
-    "CAP_FOWNER",
-    "CAP_FSETID",
-    "CAP_KILL",
-    "CAP_NET_BIND_SERVICE",
-    "CAP_SETFCAP",
-    "CAP_SETGID",
-    "CAP_SETPCAP",
-    "CAP_SETUID",
-    "CAP_SYS_CHROOT",
-];
-
 /// Controllers a resource limit needs.
 const LIMIT_CONTROLLERS: [&str; 3] = ["cpu", "memory", "pids"];
 
@@ -492,7 +477,8 @@ fn network_checks(
 fn gather_seccomp(r: &mut Report) {
     let source = seccomp::default_profile_source();
     r.host.seccomp_profile = source.to_string();
-    let caps: Vec<String> = DEFAULT_CAPS.iter().map(|c| (*c).to_string()).collect();
+    // Compiled as a container with the default capabilities would get it.
+    let caps = crate::run::caps::names(&crate::run::caps::DEFAULT.into_iter().collect());
     let compiled = seccomp::load_profile(None).and_then(|p| seccomp::compile(&p, &caps));
     r.checks.push(match compiled {
         Ok(prog) => Check::ok(

@@ -23,7 +23,7 @@ use crate::error::{Context, Error, HintContext, Result};
 use crate::storage::container::{self, Container, ContainerConfig, ContainerState, Status};
 use crate::storage::overlay::{self, OverlaySpec};
 use crate::storage::volume;
-use crate::storage::Store;
+use crate::storage::{ImageRecord, Store};
 use crate::sys::channel::Channel;
 use crate::sys::process::{clone3, Forked};
 use crate::userns::session::{SessionLink, FORWARDED_AND_CHLD};
@@ -47,8 +47,12 @@ pub struct Prepared {
 
 /// `berth run`: create the container and start it, in the foreground or detached.
 pub fn run(opts: &RunOptions, link: &SessionLink) -> Result<i32> {
-    let ctr = create(opts)?;
-    let prepared = match prepare(ctr.clone()) {
+    // The start path is hot: find the directories, open the store and resolve the image
+    // once, for both halves.
+    let paths = Paths::discover().context("find berth's directories")?;
+    let store = Store::open(&paths).context("open the store")?;
+    let (ctr, image) = create_in(&store, opts)?;
+    let prepared = match prepare_in(paths, &store, ctr.clone(), Some(image)) {
         Ok(p) => p,
         Err(e) => {
             finish(&ctr, opts.rm, None, &Paths::discover().ok());
@@ -63,6 +67,11 @@ pub fn run(opts: &RunOptions, link: &SessionLink) -> Result<i32> {
 pub fn create(opts: &RunOptions) -> Result<Container> {
     let paths = Paths::discover().context("find berth's directories")?;
     let store = Store::open(&paths).context("open the store")?;
+    Ok(create_in(&store, opts)?.0)
+}
+
+/// `create` in an open store; also returns the image, which `run` needs next.
+fn create_in(store: &Store, opts: &RunOptions) -> Result<(Container, ImageRecord)> {
     // The store's message names the image already: ``image not known: `x` ``.
     let image = store
         .resolve_image(&opts.image)
@@ -107,7 +116,7 @@ pub fn create(opts: &RunOptions) -> Result<Container> {
         std::fs::write(path, &ctr.config.id)
             .with_context(|| format!("write the container id file `{}`", path.display()))?;
     }
-    Ok(ctr)
+    Ok((ctr, image))
 }
 
 /// A container's options, plan and seccomp program, computed again from its config.json
@@ -124,11 +133,23 @@ pub struct ContainerPlan {
 
 /// Compute a container's plan from its record and its image.
 pub fn container_plan(store: &Store, ctr: &Container) -> Result<ContainerPlan> {
+    container_plan_with(store, ctr, None)
+}
+
+/// `container_plan`, with the container's image when the caller has it already.
+fn container_plan_with(
+    store: &Store,
+    ctr: &Container,
+    image: Option<ImageRecord>,
+) -> Result<ContainerPlan> {
     let opts: RunOptions = serde_json::from_value(ctr.config.options.clone())
         .with_context(|| format!("read the options of container `{}`", ctr.config.name))?;
-    let image = store
-        .resolve_image(&ctr.config.image_id)
-        .with_context(|| format!("resolve image `{}`", ctr.config.image_name))?;
+    let image = match image {
+        Some(image) => image,
+        None => store
+            .resolve_image(&ctr.config.image_id)
+            .with_context(|| format!("resolve image `{}`", ctr.config.image_name))?,
+    };
     let supported: caps::CapsHashSet = super::caps::all_supported();
     let defaults = image_defaults(&image.config);
     let host_hostname = nix::unistd::gethostname()
@@ -181,11 +202,21 @@ pub fn container_plan(store: &Store, ctr: &Container) -> Result<ContainerPlan> {
 /// and its overlay.
 pub fn prepare(ctr: Container) -> Result<Prepared> {
     let paths = Paths::discover().context("find berth's directories")?;
+    let store = Store::open(&paths).context("open the store")?;
+    prepare_in(paths, &store, ctr, None)
+}
+
+/// `prepare` in an open store, with the image when the caller has it already.
+fn prepare_in(
+    paths: Paths,
+    store: &Store,
+    ctr: Container,
+    image: Option<ImageRecord>,
+) -> Result<Prepared> {
     let config = Config::load(&paths).context("load berth's configuration")?;
     paths
         .ensure_runtime()
         .context("prepare the runtime directory")?;
-    let store = Store::open(&paths).context("open the store")?;
     let ContainerPlan {
         opts,
         plan,
@@ -193,7 +224,7 @@ pub fn prepare(ctr: Container) -> Result<Prepared> {
         supported,
         layers,
         health,
-    } = container_plan(&store, &ctr)?;
+    } = container_plan_with(store, &ctr, image)?;
     write_etc_files(&ctr, &plan).context("write the container's /etc files")?;
     let lowers = layers
         .iter()
