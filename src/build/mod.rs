@@ -1,0 +1,8 @@
+//! `berth build`: Dockerfiles to images.
+//!
+//! - `ast`: the parsed Dockerfile (the contract between parser and executor).
+//! - `parse`: Dockerfile text to `ast::Dockerfile` (pure).
+//! - `vars`: docker's word expansion (`$VAR`, `${VAR:-x}`, quotes) (pure).
+//! - `ignore`: `.dockerignore` / `.containerignore` matching (pure).
+
+pub mod ast;
