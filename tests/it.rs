@@ -7,6 +7,7 @@
 mod util;
 
 mod attach;
+mod build;
 mod cli;
 mod commit;
 mod containers;

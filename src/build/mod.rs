@@ -4,5 +4,16 @@
 //! - `parse`: Dockerfile text to `ast::Dockerfile` (pure).
 //! - `vars`: docker's word expansion (`$VAR`, `${VAR:-x}`, quotes) (pure).
 //! - `ignore`: `.dockerignore` / `.containerignore` matching (pure).
+//! - `frontend`: the executor's one door to the pure modules.
+//! - `config`: the image config as the steps change it (pure).
+//! - `cache`: cache keys (pure) and the cache directory.
+//! - `fsops`: writes into a step's rootfs, resolved inside it.
+//! - `executor`: runs the stages (in the session).
 
 pub mod ast;
+pub mod cache;
+pub mod config;
+pub mod executor;
+pub mod frontend;
+pub mod fsops;
+pub mod parse;

@@ -35,6 +35,8 @@ pub enum ImageCommand {
     Load(super::load::LoadArgs),
     /// Import a rootfs tarball as a one-layer image
     Import(super::import::ImportArgs),
+    /// Build an image from a Dockerfile (same as `berth build`)
+    Build(Box<super::build::BuildArgs>),
 }
 
 /// Arguments of `berth image prune`.

@@ -3,6 +3,7 @@
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
+pub mod build;
 pub mod commit;
 pub mod container;
 pub mod cp;
@@ -131,6 +132,12 @@ pub enum Command {
     Version(version::VersionArgs),
     /// Manage named volumes
     Volume(volume::VolumeArgs),
+    /// Build an image from a Dockerfile (Containerfile) and a context directory
+    Build(Box<build::BuildArgs>),
+    /// Docker's buildx: `buildx build` is `build`
+    Buildx(build::BuildxArgs),
+    /// Manage the build cache
+    Builder(build::BuilderArgs),
     /// Generate man pages and shell completions (for packagers)
     #[command(hide = true, name = "__generate")]
     Generate(GenerateArgs),
@@ -175,6 +182,9 @@ impl Command {
                 | Command::UnpackImage(_)
                 | Command::Load(_)
                 | Command::System(_)
+                | Command::Build(_)
+                | Command::Buildx(_)
+                | Command::Builder(_)
         ) || matches!(self, Command::Container(c) if c.command.needs_session())
             || matches!(self, Command::Volume(v) if v.command.writes())
     }

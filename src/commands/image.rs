@@ -31,6 +31,8 @@ pub fn execute(args: ImageArgs) -> Result<()> {
         ImageCommand::Save(a) => super::save::execute(a),
         ImageCommand::Load(a) => super::load::execute(a),
         ImageCommand::Import(a) => super::import::execute(a),
+        // Dispatched with its stage by `commands::execute`.
+        ImageCommand::Build(a) => super::build::execute(*a, crate::userns::session::Stage::Host),
     }
 }
 

@@ -6,6 +6,7 @@ use crate::error::Result;
 use crate::userns::session::Stage;
 
 pub mod attach;
+pub mod build;
 pub mod commit;
 pub mod container;
 pub mod cp;
@@ -59,6 +60,8 @@ pub fn execute(cli: Cli, stage: Stage) -> Result<()> {
                 | Command::Export(_)
                 | Command::Commit(_)
                 | Command::Cp(_)
+                | Command::Build(_)
+                | Command::Buildx(_)
         )
     {
         if let Stage::Host = stage {
@@ -66,6 +69,9 @@ pub fn execute(cli: Cli, stage: Stage) -> Result<()> {
         }
     }
     match cli.command {
+        Command::Image(crate::cli::image::ImageArgs {
+            command: crate::cli::image::ImageCommand::Build(args),
+        }) => build::execute(*args, stage),
         Command::Run(args) => run::execute(*args, stage),
         Command::Create(args) => lifecycle::create(*args, stage),
         Command::Start(args) => lifecycle::start(args, stage),
@@ -109,6 +115,11 @@ pub fn execute(cli: Cli, stage: Stage) -> Result<()> {
         Command::Volume(args) => volume::execute(args),
         Command::Generate(args) => generate::execute(args),
         Command::ProbeOverlay => probe_overlay::execute(),
+        Command::Build(args) => build::execute(*args, stage),
+        Command::Buildx(args) => match args.command {
+            crate::cli::build::BuildxCommand::Build(a) => build::execute(a, stage),
+        },
+        Command::Builder(args) => build::builder(&args),
     }
 }
 

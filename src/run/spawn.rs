@@ -557,34 +557,18 @@ fn launch(
     } else {
         None
     };
-    let (parent_end, child_end) = Channel::pair().context("create the init's sync socket")?;
+    // The signalfd stays open in C until it execs (it is close-on-exec).
+    let _ = sfd;
     let rootfs = p.ctr.merged();
-    let forked = clone3(flags.bits() as u64)
-        .context("create the container's namespaces")
-        .map_err(|e| {
-            e.hint("check `berth info`: user namespaces may be limited on this machine")
-        })?;
-    let (pid, pidfd) = match forked {
-        Forked::Child => {
-            drop(parent_end);
-            let _ = sfd;
-            super::init::container_main(super::init::InitContext {
-                plan,
-                rootfs: &rootfs,
-                chan: child_end,
-                seccomp: p.seccomp.as_ref(),
-                supported_caps: &p.supported,
-                winsize,
-                stdio,
-            })
-        }
-        Forked::Parent { pid, pidfd } => (pid, pidfd),
-    };
-    drop(child_end);
-    drop(stdio);
-    let guard = ChildGuard {
-        pidfd: Some(pidfd.try_clone().context("duplicate the pidfd")?),
-    };
+    let (pid, pidfd, parent_end, guard) = clone_init(
+        plan,
+        &rootfs,
+        p.seccomp.as_ref(),
+        &p.supported,
+        winsize,
+        stdio,
+        flags,
+    )?;
 
     if plan.keep_id {
         write_keep_id_maps(pid).context("write the keep-id maps")?;
@@ -614,7 +598,57 @@ fn launch(
             .with_context(|| format!("write the pid file `{}`", path.display()))?;
     }
 
-    // Until end of file: the pty (with -t), or a failure.
+    let master = await_exec(&parent_end)?;
+    Ok(Launched {
+        pidfd,
+        master,
+        guard,
+    })
+}
+
+/// Clone C into its namespaces (`flags`) to carry out `plan` on `rootfs`; returns its pid,
+/// pidfd, the parent's end of the sync socket and a guard that kills C unless disarmed.
+fn clone_init(
+    plan: &Plan,
+    rootfs: &Path,
+    seccomp: Option<&SeccompProgram>,
+    supported: &caps::CapsHashSet,
+    winsize: Option<crate::sys::tty::WinSize>,
+    stdio: Option<Stdio>,
+    flags: CloneFlags,
+) -> Result<(i32, OwnedFd, Channel, ChildGuard)> {
+    let (parent_end, child_end) = Channel::pair().context("create the init's sync socket")?;
+    let forked = clone3(flags.bits() as u64)
+        .context("create the container's namespaces")
+        .map_err(|e| {
+            e.hint("check `berth info`: user namespaces may be limited on this machine")
+        })?;
+    let (pid, pidfd) = match forked {
+        Forked::Child => {
+            drop(parent_end);
+            super::init::container_main(super::init::InitContext {
+                plan,
+                rootfs,
+                chan: child_end,
+                seccomp,
+                supported_caps: supported,
+                winsize,
+                stdio,
+            })
+        }
+        Forked::Parent { pid, pidfd } => (pid, pidfd),
+    };
+    drop(child_end);
+    drop(stdio);
+    let guard = ChildGuard {
+        pidfd: Some(pidfd.try_clone().context("duplicate the pidfd")?),
+    };
+    Ok((pid, pidfd, parent_end, guard))
+}
+
+/// Read from C until end of file (its command was exec'd): the pty (with -t), or the
+/// reason it failed.
+fn await_exec(parent_end: &Channel) -> Result<Option<OwnedFd>> {
     let mut master: Option<OwnedFd> = None;
     loop {
         match parent_end.recv_with_fd::<FromInit>() {
@@ -637,11 +671,37 @@ fn launch(
             Err(e) => return Err(e).context("read from the container init"),
         }
     }
-    Ok(Launched {
-        pidfd,
-        master,
-        guard,
-    })
+    Ok(master)
+}
+
+/// Run `plan` once on an already mounted `rootfs` that is no recorded container (a build's
+/// RUN step): clone C, let it go, and wait for its status while forwarding signals. The
+/// process is in no `ps` listing; the caller owns the rootfs's mount. `stdio` `None`
+/// passes berth's own stdout and stderr through (stdin is /dev/null).
+pub fn run_transient(
+    plan: &Plan,
+    rootfs: &Path,
+    seccomp: Option<&SeccompProgram>,
+    supported: &caps::CapsHashSet,
+    stdio: Option<Stdio>,
+) -> Result<i32> {
+    let sfd = crate::sys::process::block_signals(&FORWARDED_AND_CHLD).context("block signals")?;
+    let mut flags = CloneFlags::CLONE_NEWPID
+        | CloneFlags::CLONE_NEWNS
+        | CloneFlags::CLONE_NEWUTS
+        | CloneFlags::CLONE_NEWIPC;
+    if plan.new_net {
+        flags |= CloneFlags::CLONE_NEWNET;
+    }
+    let (_pid, pidfd, parent_end, mut guard) =
+        clone_init(plan, rootfs, seccomp, supported, None, stdio, flags)?;
+    parent_end
+        .send(&ToInit::Go)
+        .context("start the container")?;
+    await_exec(&parent_end)?;
+    let code = super::relay::relay(&pidfd, &sfd, None, false).context("wait for the process")?;
+    guard.pidfd = None;
+    Ok(code)
 }
 
 /// A detached container's monitor loop: copy its output into the log and forward signals

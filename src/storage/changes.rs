@@ -294,6 +294,8 @@ pub struct Archiver<W: Write> {
     owner: Option<(u64, u64)>,
     /// Hard links: (dev, ino) -> the first archive name.
     links: HashMap<(u64, u64), PathBuf>,
+    /// Every entry's mtime (a reproducible build's `--timestamp`).
+    mtime: Option<u64>,
 }
 
 impl<W: Write> Archiver<W> {
@@ -306,6 +308,7 @@ impl<W: Write> Archiver<W> {
             mode,
             owner: None,
             links: HashMap::new(),
+            mtime: None,
         }
     }
 
@@ -313,6 +316,13 @@ impl<W: Write> Archiver<W> {
     #[must_use]
     pub fn with_owner(mut self, uid: u64, gid: u64) -> Self {
         self.owner = Some((uid, gid));
+        self
+    }
+
+    /// Record every entry with this mtime.
+    #[must_use]
+    pub fn with_mtime(mut self, mtime: u64) -> Self {
+        self.mtime = Some(mtime);
         self
     }
 
@@ -459,7 +469,10 @@ impl<W: Write> Archiver<W> {
             .unwrap_or((u64::from(st.st_uid), u64::from(st.st_gid)));
         header.set_uid(uid);
         header.set_gid(gid);
-        header.set_mtime(u64::try_from(st.st_mtime).unwrap_or(0));
+        header.set_mtime(
+            self.mtime
+                .unwrap_or_else(|| u64::try_from(st.st_mtime).unwrap_or(0)),
+        );
         header
     }
 

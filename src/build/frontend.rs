@@ -1,0 +1,206 @@
+//! The executor's one door to the pure Dockerfile modules (`parse`, `vars`, `ignore`): every
+//! call the executor makes to them goes through here, so their signatures are named once.
+
+use super::ast::{Dockerfile, ParseError};
+
+/// Parse Dockerfile text.
+pub fn parse(text: &str) -> Result<Dockerfile, ParseError> {
+    super::parse::parse(text)
+}
+
+/// Expand `$VAR`, `${VAR}`, `${VAR:-x}`, `${VAR:+x}` and quotes in one word against `vars`
+/// (later pairs win).
+pub fn expand(word: &str, vars: &[(String, String)]) -> Result<String, String> {
+    let lookup = |name: &str| {
+        vars.iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    };
+    expand_word(word, &lookup)
+}
+
+/// docker's word expansion (its shell lexer): `'...'` literal, `"..."` expanding, `\` escape,
+/// `$VAR`, `${VAR}`, `${VAR:-w}`, `${VAR-w}`, `${VAR:+w}`, `${VAR+w}`, `${VAR:?msg}`.
+fn expand_word(word: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Result<String, String> {
+    let chars: Vec<char> = word.chars().collect();
+    let mut out = String::new();
+    let mut i = 0;
+    let mut in_double = false;
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            '\'' if !in_double => {
+                let end = chars[i + 1..]
+                    .iter()
+                    .position(|&c| c == '\'')
+                    .ok_or_else(|| format!("unexpected end of text in `{word}`: missing '"))?;
+                out.extend(&chars[i + 1..i + 1 + end]);
+                i += end + 2;
+            }
+            '"' => {
+                in_double = !in_double;
+                i += 1;
+            }
+            '\\' if i + 1 < chars.len() => {
+                let next = chars[i + 1];
+                if in_double && !matches!(next, '"' | '$' | '\\') {
+                    out.push('\\');
+                }
+                out.push(next);
+                i += 2;
+            }
+            '$' if chars.get(i + 1) == Some(&'{') => {
+                let end = chars[i + 2..]
+                    .iter()
+                    .position(|&c| c == '}')
+                    .ok_or_else(|| format!("missing '}}' in `{word}`"))?;
+                let inner: String = chars[i + 2..i + 2 + end].iter().collect();
+                out.push_str(&expand_braced(&inner, lookup)?);
+                i += end + 3;
+            }
+            '$' if chars
+                .get(i + 1)
+                .is_some_and(|c| c.is_ascii_alphabetic() || *c == '_') =>
+            {
+                let mut j = i + 1;
+                while j < chars.len() && (chars[j].is_ascii_alphanumeric() || chars[j] == '_') {
+                    j += 1;
+                }
+                let name: String = chars[i + 1..j].iter().collect();
+                out.push_str(&lookup(&name).unwrap_or_default());
+                i = j;
+            }
+            other => {
+                out.push(other);
+                i += 1;
+            }
+        }
+    }
+    if in_double {
+        return Err(format!("unexpected end of text in `{word}`: missing \""));
+    }
+    Ok(out)
+}
+
+fn expand_braced(inner: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Result<String, String> {
+    let name_end = inner
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(inner.len());
+    let (name, rest) = inner.split_at(name_end);
+    if name.is_empty() {
+        return Err(format!("bad substitution: `${{{inner}}}`"));
+    }
+    let value = lookup(name);
+    let set = value.is_some();
+    let nonempty = value.as_deref().is_some_and(|v| !v.is_empty());
+    let word = |w: &str| expand_word(w, lookup);
+    Ok(match rest {
+        "" => value.unwrap_or_default(),
+        r if r.starts_with(":-") => if nonempty { value.unwrap_or_default() } else { word(&r[2..])? },
+        r if r.starts_with('-') => if set { value.unwrap_or_default() } else { word(&r[1..])? },
+        r if r.starts_with(":+") => if nonempty { word(&r[2..])? } else { String::new() },
+        r if r.starts_with('+') => if set { word(&r[1..])? } else { String::new() },
+        r if r.starts_with(":?") => {
+            if nonempty {
+                value.unwrap_or_default()
+            } else {
+                return Err(format!("{name}: {}", &r[2..]));
+            }
+        }
+        _ => return Err(format!("bad substitution: `${{{inner}}}`")),
+    })
+}
+
+/// `.dockerignore`/`.containerignore` patterns of a context.
+pub struct Ignore {
+    /// (negated, pattern components), in file order.
+    patterns: Vec<(bool, Vec<String>)>,
+}
+
+impl Ignore {
+    /// Read the context's ignore file (`.containerignore` first, then `.dockerignore`).
+    pub fn load(context: &std::path::Path) -> std::io::Result<Ignore> {
+        let text = [".containerignore", ".dockerignore"]
+            .iter()
+            .find_map(|n| std::fs::read_to_string(context.join(n)).ok())
+            .unwrap_or_default();
+        Ok(Ignore::parse(&text))
+    }
+
+    /// Parse ignore-file text.
+    pub fn parse(text: &str) -> Ignore {
+        let mut patterns = Vec::new();
+        for line in text.lines() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let (neg, pat) = match line.strip_prefix('!') {
+                Some(p) => (true, p.trim()),
+                None => (false, line),
+            };
+            let comps: Vec<String> = pat
+                .split('/')
+                .filter(|c| !c.is_empty() && *c != ".")
+                .map(str::to_string)
+                .collect();
+            if !comps.is_empty() {
+                patterns.push((neg, comps));
+            }
+        }
+        Ignore { patterns }
+    }
+
+    /// Is `rel` (relative to the context, `/`-separated) left out? A pattern that matches
+    /// a parent directory matches what is in it; the last matching pattern decides.
+    pub fn excluded(&self, rel: &str) -> bool {
+        let parts: Vec<&str> = rel.split('/').filter(|c| !c.is_empty() && *c != ".").collect();
+        let mut out = false;
+        for (neg, pat) in &self.patterns {
+            let hit = (1..=parts.len()).any(|n| match_parts(pat, &parts[..n]));
+            if hit {
+                out = !neg;
+            }
+        }
+        out
+    }
+}
+
+fn match_parts(pat: &[String], path: &[&str]) -> bool {
+    match pat.first() {
+        None => path.is_empty(),
+        Some(p) if p == "**" => (0..=path.len()).any(|i| match_parts(&pat[1..], &path[i..])),
+        Some(p) => {
+            !path.is_empty()
+                && super::executor::glob_match(p, path[0])
+                && match_parts(&pat[1..], &path[1..])
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_expand() {
+        let vars = vec![("A".to_string(), "x".to_string()), ("E".to_string(), String::new())];
+        assert_eq!(expand("$A-${A}", &vars).unwrap(), "x-x");
+        assert_eq!(expand("'$A' \"$A\"", &vars).unwrap(), "$A x");
+        assert_eq!(expand("${E:-d} ${E-d} ${N:-d} ${A:+y}", &vars).unwrap(), "d  d y");
+        assert_eq!(expand("\\$A", &vars).unwrap(), "$A");
+        assert!(expand("${N:?must be set}", &vars).is_err());
+    }
+
+    #[test]
+    fn ignore_rules() {
+        let ig = Ignore::parse("# c\n*.log\nbuild/\n!build/keep\n**/tmp\n");
+        assert!(ig.excluded("a.log"));
+        assert!(!ig.excluded("dir/a.log"));
+        assert!(ig.excluded("build/x"));
+        assert!(!ig.excluded("build/keep"));
+        assert!(ig.excluded("a/b/tmp/c"));
+        assert!(!ig.excluded("src/main.rs"));
+    }
+}

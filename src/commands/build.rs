@@ -1,0 +1,281 @@
+//! `berth build`: read and parse the Dockerfile and check the options in the host process
+//! (a parse error costs no session), pull missing base images there, then run the build in
+//! the session. Also `builder prune`.
+
+use std::path::{Path, PathBuf};
+
+use crate::build::ast::{Dockerfile, InstructionKind};
+use crate::build::executor::{self, BuildOptions};
+use crate::build::frontend;
+use crate::cli::build::{BuildArgs, BuilderArgs, BuilderCommand};
+use crate::config::Paths;
+use crate::error::{Context, Error, Result};
+use crate::image::reference::Reference;
+use crate::run::options::{NetworkMode, PullPolicy};
+use crate::storage::Store;
+use crate::userns::session::Stage;
+
+/// The Dockerfile's text and its name for messages.
+fn read_dockerfile(args: &BuildArgs, context: &Path) -> Result<(String, String)> {
+    match args.file.as_deref() {
+        Some("-") => {
+            // In the session, `-` was replaced by a file holding what P0 read (`execute`).
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+                .context("read the Dockerfile from stdin")?;
+            Ok((text, "-".into()))
+        }
+        Some(f) => {
+            let text = std::fs::read_to_string(f).map_err(|e| {
+                Error::msg(format!("read the Dockerfile `{f}`: {e}"))
+                    .hint("give an existing file with -f")
+            })?;
+            Ok((text, f.to_string()))
+        }
+        None => {
+            for name in ["Containerfile", "Dockerfile"] {
+                let p = context.join(name);
+                if p.is_file() {
+                    let text = std::fs::read_to_string(&p)
+                        .with_context(|| format!("read `{}`", p.display()))?;
+                    return Ok((text, name.to_string()));
+                }
+            }
+            Err(Error::msg(format!(
+                "no Containerfile or Dockerfile in the context `{}`",
+                context.display()
+            ))
+            .hint("give the file with -f FILE"))
+        }
+    }
+}
+
+/// Check `build`'s arguments and parse the Dockerfile (before anything runs).
+pub fn options(args: &BuildArgs) -> Result<(BuildOptions, PullPolicy, String)> {
+    let context = PathBuf::from(&args.context);
+    if !context.is_dir() {
+        return Err(Error::msg(format!(
+            "the build context `{}` is not a directory",
+            args.context
+        )));
+    }
+    let context = context
+        .canonicalize()
+        .with_context(|| format!("resolve the context `{}`", args.context))?;
+    let (text, file_name) = read_dockerfile(args, &context)?;
+    let dockerfile: Dockerfile = frontend::parse(&text)
+        .map_err(|e| Error::msg(format!("{file_name}:{e}")))?;
+    if dockerfile.stages.is_empty() {
+        return Err(Error::msg(format!("{file_name}: no FROM instruction")));
+    }
+    let mut tags = Vec::new();
+    for t in &args.tag {
+        let r = Reference::parse_local(t)
+            .map_err(|e| Error::msg(format!("invalid --tag `{t}`: {e}")))?;
+        tags.push(r.to_string());
+    }
+    let mut build_args = Vec::new();
+    for a in &args.build_arg {
+        match a.split_once('=') {
+            Some((k, v)) => build_args.push((k.to_string(), v.to_string())),
+            None => {
+                if let Ok(v) = std::env::var(a) {
+                    build_args.push((a.clone(), v));
+                }
+            }
+        }
+    }
+    let target = match &args.target {
+        Some(t) => {
+            let lower = t.to_ascii_lowercase();
+            dockerfile
+                .stages
+                .iter()
+                .position(|s| s.name.as_deref() == Some(lower.as_str()))
+                .ok_or_else(|| {
+                    Error::msg(format!("--target `{t}`: no stage of that name in {file_name}"))
+                })?
+        }
+        None => dockerfile.stages.len() - 1,
+    };
+    let mut labels = Vec::new();
+    for l in &args.label {
+        let (k, v) = l.split_once('=').unwrap_or((l.as_str(), ""));
+        if k.is_empty() {
+            return Err(Error::msg(format!("invalid --label `{l}`: want KEY=VALUE")));
+        }
+        labels.push((k.to_string(), v.to_string()));
+    }
+    let pull = match args.pull.as_deref() {
+        None => PullPolicy::Missing,
+        Some(p) => PullPolicy::parse(p).ok_or_else(|| {
+            Error::msg(format!(
+                "invalid --pull `{p}`: want missing, always, never, true or false"
+            ))
+        })?,
+    };
+    let network = match args.network.as_deref() {
+        None | Some("host" | "default") => NetworkMode::Host,
+        Some("none") => NetworkMode::None,
+        Some(other) => {
+            return Err(Error::msg(format!(
+                "--network `{other}` is not supported for build yet: use host or none"
+            )))
+        }
+    };
+    if let Some(p) = &args.platform {
+        let (os, arch) = executor::host_platform();
+        let want = format!("{os}/{arch}");
+        if p != &want && p != &arch {
+            return Err(Error::msg(format!(
+                "--platform `{p}`: building for another platform is not supported (this host builds {want})"
+            )));
+        }
+    }
+    let layers = match args.layers.as_deref() {
+        None | Some("true") => true,
+        Some("false") => false,
+        Some(other) => {
+            return Err(Error::msg(format!(
+                "invalid --layers `{other}`: want true or false"
+            )))
+        }
+    };
+    for stage in &dockerfile.stages {
+        if let Some(p) = &stage.platform {
+            let (os, arch) = executor::host_platform();
+            let p_exp = frontend::expand(p, &[]).unwrap_or_else(|_| p.clone());
+            let ok = p_exp == format!("{os}/{arch}")
+                || p_exp.contains("BUILDPLATFORM")
+                || p_exp.contains("TARGETPLATFORM")
+                || p.contains('$');
+            if !ok {
+                return Err(Error::msg(format!(
+                    "{file_name}:{}:{}: FROM --platform={p}: building for another platform is not supported",
+                    stage.from.location.line, stage.from.location.column
+                )));
+            }
+        }
+    }
+    let timestamp = match args.timestamp {
+        Some(t) => Some(t),
+        None => match std::env::var("SOURCE_DATE_EPOCH") {
+            Ok(v) if !v.is_empty() => Some(v.parse::<i64>().map_err(|_| {
+                Error::msg(format!("invalid SOURCE_DATE_EPOCH `{v}`: want seconds"))
+            })?),
+            _ => None,
+        },
+    };
+    let iidfile = args.iidfile.as_ref().map(PathBuf::from);
+    Ok((
+        BuildOptions {
+            context,
+            file_name,
+            dockerfile,
+            tags,
+            build_args,
+            target,
+            no_cache: args.no_cache,
+            labels,
+            iidfile,
+            quiet: args.quiet,
+            network,
+            layers: layers && !args.squash,
+            squash: args.squash,
+            timestamp,
+        },
+        pull,
+        text,
+    ))
+}
+
+/// The images the needed stages start from or copy from (not stages, not scratch).
+fn base_images(opts: &BuildOptions) -> Vec<String> {
+    let df = &opts.dockerfile;
+    let globals = executor::global_args(&df.global_args, &opts.build_args).unwrap_or_default();
+    let mut out = Vec::new();
+    for i in executor::needed_stages(df, opts.target) {
+        let stage = &df.stages[i];
+        let mut refs = vec![stage.base.clone()];
+        for ins in &stage.instructions {
+            if let InstructionKind::Copy(c) | InstructionKind::Add(c) = &ins.kind {
+                if let Some(f) = &c.from {
+                    refs.push(f.clone());
+                }
+            }
+        }
+        for r in refs {
+            let Ok(r) = frontend::expand(&r, &globals) else {
+                continue;
+            };
+            if r == "scratch" || executor::stage_ref(df, &r, i).is_some() || r.contains('$') {
+                continue;
+            }
+            if !out.contains(&r) {
+                out.push(r);
+            }
+        }
+    }
+    out
+}
+
+/// Run `berth build`.
+pub fn execute(args: BuildArgs, stage: Stage) -> Result<()> {
+    match stage {
+        Stage::Host => {
+            let (opts, pull, text) = options(&args)?;
+            for image in base_images(&opts) {
+                crate::commands::pull::ensure_image(&image, pull)?;
+            }
+            // The session cannot read the stdin P0 already read: hand the text on in a file.
+            let mut argv: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
+            let mut saved: Option<PathBuf> = None;
+            if args.file.as_deref() == Some("-") {
+                let paths = Paths::discover().context("find berth's directories")?;
+                paths
+                    .ensure_runtime()
+                    .context("prepare the runtime directory")?;
+                let path = paths.runtime.join(format!(
+                    "build-stdin-{}",
+                    crate::storage::random_name(12).context("name a file")?
+                ));
+                std::fs::write(&path, text.as_bytes())
+                    .with_context(|| format!("write `{}`", path.display()))?;
+                for a in &mut argv {
+                    if a == "-" {
+                        *a = path.clone().into_os_string();
+                    } else if a == "--file=-" {
+                        *a = format!("--file={}", path.display()).into();
+                    }
+                }
+                saved = Some(path);
+            }
+            let r = crate::userns::session::run_in_session_with(argv);
+            if let Some(p) = saved {
+                let _ = std::fs::remove_file(p);
+            }
+            r
+        }
+        Stage::Session(_link) => {
+            let (opts, _, _) = options(&args)?;
+            let id = executor::build(&opts)?;
+            println!("{id}");
+            Ok(())
+        }
+    }
+}
+
+/// Run `berth builder prune`.
+pub fn builder(args: &BuilderArgs) -> Result<()> {
+    match &args.command {
+        BuilderCommand::Prune(_) => {
+            let paths = Paths::discover().context("find berth's directories")?;
+            let store = Store::open(&paths).context("open the store")?;
+            let n = crate::build::cache::Cache::new(store.root())
+                .prune(&store)
+                .context("prune the build cache")?;
+            println!("removed {n} build cache entries");
+            Ok(())
+        }
+    }
+}
