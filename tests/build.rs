@@ -183,3 +183,190 @@ fn build_cache_reuses_steps_and_rebuilds_from_a_changed_file() {
         .success()
         .stdout_contains("first-run-2\n");
 }
+
+#[test]
+fn build_multi_stage_runs_only_needed_stages_and_copies_from() {
+    let Some(env) = Env::rootless() else { return };
+    env.import_busybox();
+    let ctx = context(
+        &env,
+        "ctx",
+        &[(
+            "Dockerfile",
+            "FROM busybox AS builder\nRUN mkdir -p /out && echo built > /out/artifact\n\
+             FROM busybox AS unused\nRUN echo unused-stage-ran-$((2+2))\n\
+             FROM builder AS second\nRUN echo more >> /out/artifact\n\
+             FROM scratch\nCOPY --from=second /out/artifact /artifact\nCOPY --from=busybox /bin/busybox /bin/cat\n\
+             CMD [\"/bin/cat\", \"/artifact\"]\n",
+        )],
+    );
+    let out = build(&env, &ctx, &["-t", "multi"]);
+    out.success()
+        .stdout_lacks("unused-stage-ran-4")
+        .stdout_contains("[1/3] STEP 1/2: FROM busybox AS builder")
+        .stdout_contains("[3/3] STEP 2/4: COPY --from=second");
+    env.berth(["run", "--rm", "multi"])
+        .output()
+        .success()
+        .stdout_eq("built\nmore\n");
+    // --target builds up to a stage.
+    let out = build(&env, &ctx, &["--target", "unused", "-t", "just-unused"]);
+    out.success().stdout_contains("unused-stage-ran-4\n");
+    // Only the final image is listed; no intermediate `<none>` rows.
+    let images = env.berth(["images"]).output();
+    images.success().stdout_lacks("<none>");
+    images.check(images.stdout_lines().len() == 4, "busybox, multi and just-unused only");
+}
+
+#[test]
+fn build_honours_dockerignore_and_globs() {
+    let Some(env) = Env::rootless() else { return };
+    env.import_busybox();
+    let ctx = context(
+        &env,
+        "ctx",
+        &[
+            (
+                "Dockerfile",
+                "FROM busybox\nCOPY . /ctx/\nCOPY *.txt /globbed/\nRUN find /ctx /globbed | sort\n",
+            ),
+            (".dockerignore", "# comment\n*.log\nsecret/\n!secret/public\n**/cache\n"),
+            ("a.txt", "a"),
+            ("b.txt", "b"),
+            ("debug.log", "x"),
+            ("secret/key", "k"),
+            ("secret/public", "p"),
+            ("src/cache/big", "c"),
+            ("src/main.c", "m"),
+        ],
+    );
+    let out = build(&env, &ctx, &[]);
+    out.success()
+        .stdout_contains("/ctx/a.txt\n")
+        .stdout_contains("/ctx/src/main.c\n")
+        .stdout_contains("/ctx/secret/public\n")
+        .stdout_contains("/globbed/a.txt\n/globbed/b.txt\n")
+        .stdout_lacks("debug.log")
+        .stdout_lacks("/ctx/secret/key")
+        .stdout_lacks("/ctx/src/cache");
+    // An ignored file changing does not invalidate the cache.
+    std::fs::write(ctx.join("debug.log"), "changed").unwrap();
+    build(&env, &ctx, &[])
+        .success()
+        .stdout_lacks("/ctx/a.txt");
+}
+
+#[test]
+fn build_heredocs_in_run_and_copy() {
+    let Some(env) = Env::rootless() else { return };
+    env.import_busybox();
+    let ctx = context(
+        &env,
+        "ctx",
+        &[(
+            "Dockerfile",
+            "FROM busybox\nARG WHO=world\nRUN <<EOF\necho line one\necho hello $WHO > /hello\nEOF\n\
+             COPY <<EOT /etc/motd\nwelcome $WHO\nEOT\n\
+             CMD cat /hello /etc/motd\n",
+        )],
+    );
+    let out = build(&env, &ctx, &["-t", "heredoc"]);
+    out.success().stdout_contains("line one\n");
+    env.berth(["run", "--rm", "heredoc"])
+        .output()
+        .success()
+        .stdout_eq("hello world\nwelcome world\n");
+}
+
+#[test]
+fn build_with_timestamp_is_reproducible() {
+    let Some(env) = Env::rootless() else { return };
+    env.import_busybox();
+    let ctx = context(
+        &env,
+        "ctx",
+        &[
+            (
+                "Dockerfile",
+                "FROM busybox\nCOPY f /f\nRUN echo $RANDOM > /dev/null && mkdir /made && touch /made/x\nENV A=1\n",
+            ),
+            ("f", "content"),
+        ],
+    );
+    let id = |o: &crate::util::command::Output| o.stdout_lines().last().unwrap().clone();
+    let a = build(&env, &ctx, &["--no-cache", "--timestamp", "1700000000", "-q"]);
+    a.success();
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let b = build(&env, &ctx, &["--no-cache", "--timestamp", "1700000000", "-q"]);
+    b.success();
+    b.check(id(&a) == id(&b), "the same inputs give the same image id");
+    let inspect = env.berth(["inspect", "-f", "{{.Created}}", &id(&a)]).output();
+    inspect.success().stdout_contains("2023-11-14");
+    // Without a timestamp the times differ.
+    let c = build(&env, &ctx, &["--no-cache", "-q"]);
+    c.success();
+    c.check(id(&c) != id(&a), "a build without --timestamp has its own time");
+}
+
+#[test]
+fn build_errors_name_their_cause() {
+    let Some(env) = Env::rootless() else { return };
+    env.import_busybox();
+    // A parse error names file, line and column, before anything runs.
+    let ctx = context(&env, "bad", &[("Dockerfile", "FROM busybox\nRUN echo ran-$((1+1))\nFORM x\n")]);
+    let out = env
+        .berth(["build", "--pull=never"])
+        .arg(&ctx)
+        .expect_stderr()
+        .output();
+    out.code(125)
+        .stderr_is_one_error()
+        .stderr_contains("Dockerfile:3:1")
+        .stdout_lacks("ran-2");
+    // A missing COPY source names the path.
+    let ctx = context(&env, "missing", &[("Dockerfile", "FROM busybox\nCOPY nothere.txt /x\n")]);
+    env.berth(["build", "--pull=never"])
+        .arg(&ctx)
+        .expect_stderr()
+        .output()
+        .code(125)
+        .stderr_contains("nothere.txt");
+    // A failing RUN names the step, the command and its status; berth exits 1 and no image
+    // is made.
+    let ctx = context(
+        &env,
+        "failing",
+        &[("Dockerfile", "FROM busybox\nRUN echo before\nRUN exit 3\n")],
+    );
+    env.berth(["build", "--pull=never", "-t", "never-made"])
+        .arg(&ctx)
+        .expect_stderr()
+        .output()
+        .code(1)
+        .stderr_contains("RUN exit 3")
+        .stderr_contains("status 3");
+    env.berth(["images"])
+        .output()
+        .success()
+        .stdout_lacks("never-made");
+    // Bad options exit 125 naming the value.
+    env.berth(["build", "--network", "bridge"])
+        .arg(&ctx)
+        .expect_stderr()
+        .output()
+        .code(125)
+        .stderr_contains("bridge");
+    env.berth(["build", "--target", "nope"])
+        .arg(&ctx)
+        .expect_stderr()
+        .output()
+        .code(125)
+        .stderr_contains("nope");
+    // Nothing half-made is left behind.
+    let leftovers: Vec<_> = std::fs::read_dir(env.data_home.join("berth"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".tmp-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}

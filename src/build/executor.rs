@@ -864,10 +864,15 @@ impl Builder<'_> {
                     };
                     let src = src_root.join(rel);
                     let base_rel = rel.clone();
-                    let skip = |p: &Path| {
+                    let skip = |p: &Path, is_dir: bool| {
                         ignore.as_ref().is_some_and(|ig| {
                             let full = base_rel.join(p);
-                            ig.excluded(&full.to_string_lossy())
+                            let full = full.to_string_lossy();
+                            if is_dir {
+                                ig.excluded_dir(&full)
+                            } else {
+                                ig.excluded(&full)
+                            }
                         })
                     };
                     let result = if plan.is_add && is_archive(&src) {
@@ -1551,7 +1556,15 @@ fn digest_tree(h: &mut sha2::Sha256, host: &Path, rel: &Path, ignore: Option<&fr
         names.sort();
         for n in names {
             let r = rel.join(&n);
-            if ignore.is_some_and(|ig| ig.excluded(&r.to_string_lossy())) {
+            let is_dir = std::fs::symlink_metadata(host.join(&n)).is_ok_and(|m| m.is_dir());
+            if ignore.is_some_and(|ig| {
+                let r = r.to_string_lossy();
+                if is_dir {
+                    ig.excluded_dir(&r)
+                } else {
+                    ig.excluded(&r)
+                }
+            }) {
                 continue;
             }
             digest_tree(h, &host.join(&n), &r, ignore);

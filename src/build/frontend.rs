@@ -165,6 +165,31 @@ impl Ignore {
         }
         out
     }
+
+    /// Is directory `rel` left out with nothing under it let back in by a `!` pattern?
+    /// (Then a copy need not look inside it.)
+    pub fn excluded_dir(&self, rel: &str) -> bool {
+        if !self.excluded(rel) {
+            return false;
+        }
+        let parts: Vec<&str> = rel.split('/').filter(|c| !c.is_empty() && *c != ".").collect();
+        !self
+            .patterns
+            .iter()
+            .any(|(neg, pat)| *neg && prefix_may_match(pat, &parts))
+    }
+}
+
+/// Could `pat` match something under the directory `dir`?
+fn prefix_may_match(pat: &[String], dir: &[&str]) -> bool {
+    match (pat.first(), dir.first()) {
+        (_, None) => !pat.is_empty(),
+        (None, Some(_)) => false,
+        (Some(p), Some(_)) if p == "**" => true,
+        (Some(p), Some(d)) => {
+            super::executor::glob_match(p, d) && prefix_may_match(&pat[1..], &dir[1..])
+        }
+    }
 }
 
 fn match_parts(pat: &[String], path: &[&str]) -> bool {
@@ -202,5 +227,8 @@ mod tests {
         assert!(!ig.excluded("build/keep"));
         assert!(ig.excluded("a/b/tmp/c"));
         assert!(!ig.excluded("src/main.rs"));
+        assert!(ig.excluded("build"));
+        assert!(!ig.excluded_dir("build"), "build/keep is let back in");
+        assert!(ig.excluded_dir("a/tmp"));
     }
 }

@@ -241,14 +241,14 @@ impl Root {
 
     /// Copy host path `src` (a file, a symlink, or a directory's contents when `src` is a
     /// directory) to `dest` in the root, as docker's COPY does: file times kept, modes
-    /// kept unless `meta.chmod`, owner 0:0 unless `meta.owner`. `skip` says which host
-    /// paths (relative to `src`) to leave out.
+    /// kept unless `meta.chmod`, owner 0:0 unless `meta.owner`. `skip(path, is_dir)` says
+    /// which host paths (relative to `src`) to leave out.
     pub fn copy_in(
         &self,
         src: &Path,
         dest: &str,
         meta: Meta,
-        skip: &dyn Fn(&Path) -> bool,
+        skip: &dyn Fn(&Path, bool) -> bool,
     ) -> io::Result<()> {
         let md = std::fs::symlink_metadata(src)?;
         self.copy_entry(src, Path::new(""), &md, dest, meta, skip)
@@ -261,7 +261,7 @@ impl Root {
         md: &std::fs::Metadata,
         dest: &str,
         meta: Meta,
-        skip: &dyn Fn(&Path) -> bool,
+        skip: &dyn Fn(&Path, bool) -> bool,
     ) -> io::Result<()> {
         let ft = md.file_type();
         if ft.is_dir() {
@@ -273,11 +273,11 @@ impl Root {
             names.sort();
             for name in names {
                 let child_rel = rel.join(&name);
-                if skip(&child_rel) {
-                    continue;
-                }
                 let child = src.join(&name);
                 let cmd = std::fs::symlink_metadata(&child)?;
+                if skip(&child_rel, cmd.is_dir()) {
+                    continue;
+                }
                 let child_dest = format!(
                     "{}/{}",
                     dest.trim_end_matches('/'),
