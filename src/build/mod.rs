@@ -6,3 +6,4 @@
 //! - `ignore`: `.dockerignore` / `.containerignore` matching (pure).
 
 pub mod ast;
+pub mod parse;
