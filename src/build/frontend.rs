@@ -9,7 +9,7 @@ pub fn parse(text: &str) -> Result<Dockerfile, ParseError> {
 }
 
 /// Expand `$VAR`, `${VAR}`, `${VAR:-x}`, `${VAR:+x}` and quotes in one word against `vars`
-/// (later pairs win).
+/// (later pairs win), with `vars::expand_word`.
 pub fn expand(word: &str, vars: &[(String, String)]) -> Result<String, String> {
     let lookup = |name: &str| {
         vars.iter()
@@ -17,99 +17,7 @@ pub fn expand(word: &str, vars: &[(String, String)]) -> Result<String, String> {
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.clone())
     };
-    expand_word(word, &lookup)
-}
-
-/// docker's word expansion (its shell lexer): `'...'` literal, `"..."` expanding, `\` escape,
-/// `$VAR`, `${VAR}`, `${VAR:-w}`, `${VAR-w}`, `${VAR:+w}`, `${VAR+w}`, `${VAR:?msg}`.
-fn expand_word(word: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Result<String, String> {
-    let chars: Vec<char> = word.chars().collect();
-    let mut out = String::new();
-    let mut i = 0;
-    let mut in_double = false;
-    while i < chars.len() {
-        let c = chars[i];
-        match c {
-            '\'' if !in_double => {
-                let end = chars[i + 1..]
-                    .iter()
-                    .position(|&c| c == '\'')
-                    .ok_or_else(|| format!("unexpected end of text in `{word}`: missing '"))?;
-                out.extend(&chars[i + 1..i + 1 + end]);
-                i += end + 2;
-            }
-            '"' => {
-                in_double = !in_double;
-                i += 1;
-            }
-            '\\' if i + 1 < chars.len() => {
-                let next = chars[i + 1];
-                if in_double && !matches!(next, '"' | '$' | '\\') {
-                    out.push('\\');
-                }
-                out.push(next);
-                i += 2;
-            }
-            '$' if chars.get(i + 1) == Some(&'{') => {
-                let end = chars[i + 2..]
-                    .iter()
-                    .position(|&c| c == '}')
-                    .ok_or_else(|| format!("missing '}}' in `{word}`"))?;
-                let inner: String = chars[i + 2..i + 2 + end].iter().collect();
-                out.push_str(&expand_braced(&inner, lookup)?);
-                i += end + 3;
-            }
-            '$' if chars
-                .get(i + 1)
-                .is_some_and(|c| c.is_ascii_alphabetic() || *c == '_') =>
-            {
-                let mut j = i + 1;
-                while j < chars.len() && (chars[j].is_ascii_alphanumeric() || chars[j] == '_') {
-                    j += 1;
-                }
-                let name: String = chars[i + 1..j].iter().collect();
-                out.push_str(&lookup(&name).unwrap_or_default());
-                i = j;
-            }
-            other => {
-                out.push(other);
-                i += 1;
-            }
-        }
-    }
-    if in_double {
-        return Err(format!("unexpected end of text in `{word}`: missing \""));
-    }
-    Ok(out)
-}
-
-fn expand_braced(inner: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Result<String, String> {
-    let name_end = inner
-        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-        .unwrap_or(inner.len());
-    let (name, rest) = inner.split_at(name_end);
-    if name.is_empty() {
-        return Err(format!("bad substitution: `${{{inner}}}`"));
-    }
-    let value = lookup(name);
-    let set = value.is_some();
-    let nonempty = value.as_deref().is_some_and(|v| !v.is_empty());
-    let word = |w: &str| expand_word(w, lookup);
-    Ok(match rest {
-        "" => value.unwrap_or_default(),
-        r if r.starts_with(":-") => if nonempty { value.unwrap_or_default() } else { word(&r[2..])? },
-        r if r.starts_with('-') => if set { value.unwrap_or_default() } else { word(&r[1..])? },
-        r if r.starts_with(":+") => if nonempty { word(&r[2..])? } else { String::new() },
-        r if r.starts_with('+') => if set { word(&r[1..])? } else { String::new() },
-        r if r.starts_with(":?") => {
-            if nonempty {
-                value.unwrap_or_default()
-            } else {
-                return Err(format!("{name}: {}", &r[2..]));
-            }
-        }
-        _ => return Err(format!("bad substitution: `${{{inner}}}`")),
-    })
+    super::vars::expand_word(word, &lookup, '\\').map_err(|e| e.to_string())
 }
 
 /// `.dockerignore`/`.containerignore` patterns of a context.
@@ -216,6 +124,7 @@ mod tests {
         assert_eq!(expand("${E:-d} ${E-d} ${N:-d} ${A:+y}", &vars).unwrap(), "d  d y");
         assert_eq!(expand("\\$A", &vars).unwrap(), "$A");
         assert!(expand("${N:?must be set}", &vars).is_err());
+        assert_eq!(expand("${A/x/y}", &vars).unwrap(), "y");
     }
 
     #[test]

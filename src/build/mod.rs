@@ -17,3 +17,4 @@ pub mod executor;
 pub mod frontend;
 pub mod fsops;
 pub mod parse;
+pub mod vars;
