@@ -68,10 +68,12 @@ CMD ["cat /app/built; greet.sh; pwd; id -u"]
         .stdout_contains("COMMIT localhost/demo:latest")
         .stdout_contains("Successfully tagged localhost/demo:latest");
     let id = lines.last().unwrap().clone();
-    out.check(crate::util::is_image_id(&id), "the last line is the full id");
+    out.check(
+        crate::util::is_image_id(&id),
+        "the last line is the full id",
+    );
     let run = env.berth(["run", "--rm", "demo"]).output();
     run.success();
-    let text = run.stdout();
     run.stdout_eq("hi from run\ngreet /app\n/app\n1000\n");
     // A copied directory's contents, with --chmod, owned by root.
     let ls = env
@@ -94,22 +96,28 @@ CMD ["cat /app/built; greet.sh; pwd; id -u"]
     assert!(c["ExposedPorts"].get("8080/tcp").is_some(), "{c}");
     assert!(c["ExposedPorts"].get("53/udp").is_some(), "{c}");
     assert!(c["Volumes"].get("/cache").is_some(), "{c}");
-    assert!(c["Env"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|e| e == "APP=/app"));
+    assert!(c["Env"].as_array().unwrap().iter().any(|e| e == "APP=/app"));
     // Build args are not kept in the image.
     assert!(!c["Env"].to_string().contains("GREETING"), "{c}");
-    assert_eq!(c["Healthcheck"]["Test"], serde_json::json!(["CMD-SHELL", "true"]), "{c}");
+    assert_eq!(
+        c["Healthcheck"]["Test"],
+        serde_json::json!(["CMD-SHELL", "true"]),
+        "{c}"
+    );
     assert_eq!(c["Healthcheck"]["Retries"], 2, "{c}");
     assert_eq!(c["OnBuild"], serde_json::json!(["RUN echo child"]), "{c}");
     // History: the base's entry, then one per step; metadata steps are empty layers.
     let history = v[0]["History"].as_array().unwrap();
     // (ARG records nothing, as with BuildKit.)
     assert_eq!(history.len(), 1 + 16, "{history:?}");
-    let layers = history.iter().filter(|h| h.get("empty_layer").is_none()).count();
-    assert_eq!(layers, 4, "base, two COPYs and the RUN make layers: {history:?}");
+    let layers = history
+        .iter()
+        .filter(|h| h.get("empty_layer").is_none())
+        .count();
+    assert_eq!(
+        layers, 4,
+        "base, two COPYs and the RUN make layers: {history:?}"
+    );
     assert_eq!(
         v[0]["RootFS"]["Layers"].as_array().map(Vec::len),
         Some(4),
@@ -121,7 +129,11 @@ CMD ["cat /app/built; greet.sh; pwd; id -u"]
         .unwrap()
         .contains("echo \"$GREETING from run\""));
     // The child build runs the ONBUILD trigger.
-    let child = context(&env, "child", &[("Dockerfile", "FROM demo\nUSER 0\nRUN test -e /app/built\n")]);
+    let child = context(
+        &env,
+        "child",
+        &[("Dockerfile", "FROM demo\nUSER 0\nRUN test -e /app/built\n")],
+    );
     let out = build(&env, &child, &["-t", "child"]);
     out.success().stdout_contains("child\n");
 }
@@ -215,7 +227,10 @@ fn build_multi_stage_runs_only_needed_stages_and_copies_from() {
     // Only the final image is listed; no intermediate `<none>` rows.
     let images = env.berth(["images"]).output();
     images.success().stdout_lacks("<none>");
-    images.check(images.stdout_lines().len() == 4, "busybox, multi and just-unused only");
+    images.check(
+        images.stdout_lines().len() == 4,
+        "busybox, multi and just-unused only",
+    );
 }
 
 #[test]
@@ -230,7 +245,10 @@ fn build_honours_dockerignore_and_globs() {
                 "Dockerfile",
                 "FROM busybox\nCOPY . /ctx/\nCOPY *.txt /globbed/\nRUN find /ctx /globbed | sort\n",
             ),
-            (".dockerignore", "# comment\n*.log\nsecret/\n!secret/public\n**/cache\n"),
+            (
+                ".dockerignore",
+                "# comment\n*.log\nsecret/\n!secret/public\n**/cache\n",
+            ),
             ("a.txt", "a"),
             ("b.txt", "b"),
             ("debug.log", "x"),
@@ -251,9 +269,7 @@ fn build_honours_dockerignore_and_globs() {
         .stdout_lacks("/ctx/src/cache");
     // An ignored file changing does not invalidate the cache.
     std::fs::write(ctx.join("debug.log"), "changed").unwrap();
-    build(&env, &ctx, &[])
-        .success()
-        .stdout_lacks("/ctx/a.txt");
+    build(&env, &ctx, &[]).success().stdout_lacks("/ctx/a.txt");
 }
 
 #[test]
@@ -294,18 +310,31 @@ fn build_with_timestamp_is_reproducible() {
         ],
     );
     let id = |o: &crate::util::command::Output| o.stdout_lines().last().unwrap().clone();
-    let a = build(&env, &ctx, &["--no-cache", "--timestamp", "1700000000", "-q"]);
+    let a = build(
+        &env,
+        &ctx,
+        &["--no-cache", "--timestamp", "1700000000", "-q"],
+    );
     a.success();
     std::thread::sleep(std::time::Duration::from_millis(1100));
-    let b = build(&env, &ctx, &["--no-cache", "--timestamp", "1700000000", "-q"]);
+    let b = build(
+        &env,
+        &ctx,
+        &["--no-cache", "--timestamp", "1700000000", "-q"],
+    );
     b.success();
     b.check(id(&a) == id(&b), "the same inputs give the same image id");
-    let inspect = env.berth(["inspect", "-f", "{{.Created}}", &id(&a)]).output();
+    let inspect = env
+        .berth(["inspect", "-f", "{{.Created}}", &id(&a)])
+        .output();
     inspect.success().stdout_contains("2023-11-14");
     // Without a timestamp the times differ.
     let c = build(&env, &ctx, &["--no-cache", "-q"]);
     c.success();
-    c.check(id(&c) != id(&a), "a build without --timestamp has its own time");
+    c.check(
+        id(&c) != id(&a),
+        "a build without --timestamp has its own time",
+    );
 }
 
 #[test]
@@ -313,7 +342,14 @@ fn build_errors_name_their_cause() {
     let Some(env) = Env::rootless() else { return };
     env.import_busybox();
     // A parse error names file, line and column, before anything runs.
-    let ctx = context(&env, "bad", &[("Dockerfile", "FROM busybox\nRUN echo ran-$((1+1))\nFORM x\n")]);
+    let ctx = context(
+        &env,
+        "bad",
+        &[(
+            "Dockerfile",
+            "FROM busybox\nRUN echo ran-$((1+1))\nFORM x\n",
+        )],
+    );
     let out = env
         .berth(["build", "--pull=never"])
         .arg(&ctx)
@@ -324,7 +360,11 @@ fn build_errors_name_their_cause() {
         .stderr_contains("Dockerfile:3:1")
         .stdout_lacks("ran-2");
     // A missing COPY source names the path.
-    let ctx = context(&env, "missing", &[("Dockerfile", "FROM busybox\nCOPY nothere.txt /x\n")]);
+    let ctx = context(
+        &env,
+        "missing",
+        &[("Dockerfile", "FROM busybox\nCOPY nothere.txt /x\n")],
+    );
     env.berth(["build", "--pull=never"])
         .arg(&ctx)
         .expect_stderr()
@@ -369,4 +409,106 @@ fn build_errors_name_their_cause() {
         .filter(|e| e.file_name().to_string_lossy().starts_with(".tmp-"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+/// Serve `body` to every request on 127.0.0.1 (for ADD URL); returns the port.
+fn serve(body: &'static [u8]) -> u16 {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut stream = stream;
+            let mut buf = [0u8; 4096];
+            let _ = stream.read(&mut buf);
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = stream.write_all(head.as_bytes());
+            let _ = stream.write_all(body);
+        }
+    });
+    port
+}
+
+#[test]
+fn build_add_unpacks_archives_and_downloads_urls() {
+    let Some(env) = Env::rootless() else { return };
+    env.import_busybox();
+    let mut tar = crate::util::fixtures::TarBuilder::new();
+    tar.dir("pkg", 0o755, (0, 0))
+        .file("pkg/readme", 0o644, (0, 0), b"from the archive\n");
+    let gz = crate::util::fixtures::gzip(&tar.finish());
+    let ctx = context(&env, "ctx", &[]);
+    std::fs::write(ctx.join("pkg.tar.gz"), &gz).unwrap();
+    let port = serve(b"downloaded\n");
+    let digest = {
+        use sha2::Digest;
+        format!(
+            "sha256:{}",
+            hex::encode(sha2::Sha256::digest(b"downloaded\n"))
+        )
+    };
+    std::fs::write(
+        ctx.join("Dockerfile"),
+        format!(
+            "FROM busybox\nADD pkg.tar.gz /opt/\nCOPY pkg.tar.gz /copied/\n\
+             ADD --checksum={digest} http://127.0.0.1:{port}/file.txt /dl/\n\
+             CMD cat /opt/pkg/readme /dl/file.txt; ls /copied\n"
+        ),
+    )
+    .unwrap();
+    env.give_to_user(&ctx);
+    build(&env, &ctx, &["-t", "added"]).success();
+    env.berth(["run", "--rm", "added"])
+        .output()
+        .success()
+        .stdout_eq("from the archive\ndownloaded\npkg.tar.gz\n");
+    // A wrong checksum fails the build, naming both digests.
+    let bad = "sha256:0000000000000000000000000000000000000000000000000000000000000000";
+    std::fs::write(
+        ctx.join("Dockerfile"),
+        format!("FROM busybox\nADD --checksum={bad} http://127.0.0.1:{port}/file.txt /dl/\n"),
+    )
+    .unwrap();
+    env.berth(["build", "--pull=never"])
+        .arg(&ctx)
+        .expect_stderr()
+        .output()
+        .code(125)
+        .stderr_contains(&digest);
+}
+
+#[test]
+fn build_squash_and_no_layers_make_one_new_layer() {
+    let Some(env) = Env::rootless() else { return };
+    env.import_busybox();
+    let ctx = context(
+        &env,
+        "ctx",
+        &[
+            (
+                "Dockerfile",
+                "FROM busybox\nRUN echo 1 > /one\nCOPY f /f\nRUN rm /one && echo 2 > /two\nCMD ls /\n",
+            ),
+            ("f", "x"),
+        ],
+    );
+    for flag in ["--squash", "--layers=false"] {
+        let out = build(&env, &ctx, &[flag, "-t", "squashed"]);
+        out.success().stdout_lacks("Using cache");
+        let inspect = env
+            .berth(["inspect", "--type", "image", "squashed"])
+            .output();
+        inspect.success();
+        let v: serde_json::Value = serde_json::from_str(&inspect.stdout()).unwrap();
+        assert_eq!(
+            v[0]["RootFS"]["Layers"].as_array().map(Vec::len),
+            Some(2),
+            "{flag}: the base layer and one new one"
+        );
+        let run = env.berth(["run", "--rm", "squashed"]).output();
+        run.success().stdout_contains("two\n").stdout_lacks("one\n");
+    }
 }

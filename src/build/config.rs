@@ -42,7 +42,11 @@ fn runtime(config: &mut Value) -> &mut Map<String, Value> {
 pub fn strings(config: &Value, key: &str) -> Vec<String> {
     config["config"][key]
         .as_array()
-        .map(|a| a.iter().filter_map(|s| s.as_str().map(str::to_string)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|s| s.as_str().map(str::to_string))
+                .collect()
+        })
         .unwrap_or_default()
 }
 

@@ -4,7 +4,7 @@
 //! config. Every step's result is recorded in the cache (see `cache`); the final state
 //! becomes an image. Nothing but the final image is added to the image index.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::io::{Seek, SeekFrom, Write};
 use std::os::fd::AsFd;
 use std::os::unix::fs::OpenOptionsExt;
@@ -147,9 +147,10 @@ struct Workspace {
 
 impl Workspace {
     fn new(store: &Store) -> Result<Workspace> {
-        let dir = store
-            .root()
-            .join(format!(".tmp-build-{}", random_name(12).context("name a directory")?));
+        let dir = store.root().join(format!(
+            ".tmp-build-{}",
+            random_name(12).context("name a directory")?
+        ));
         for sub in ["upper", "work", "merged", "etc", "empty"] {
             std::fs::create_dir_all(dir.join(sub))
                 .with_context(|| format!("create `{}`", dir.join(sub).display()))?;
@@ -210,8 +211,6 @@ impl Drop for Workspace {
 struct Scope {
     /// Declared args with their values, in order.
     args: Vec<(String, String)>,
-    /// `--build-arg` names used by some ARG (for the unused warning).
-    shell: Vec<String>,
 }
 
 struct Builder<'a> {
@@ -257,7 +256,10 @@ pub fn build(opts: &BuildOptions) -> Result<String> {
         let state = b.run_stage(&opts.dockerfile.stages[i], &prefix, i == opts.target)?;
         b.results.insert(i, state);
     }
-    let state = b.results.remove(&opts.target).expect("the target was built");
+    let state = b
+        .results
+        .remove(&opts.target)
+        .expect("the target was built");
     let id = b.commit(&state)?;
     let unused: Vec<&str> = opts
         .build_args
@@ -300,8 +302,16 @@ impl Builder<'_> {
     fn base(&mut self, stage: &Stage) -> Result<(State, Vec<String>)> {
         let base = frontend::expand(&stage.base, &self.globals)
             .map_err(|e| self.step_error(&stage.from, e))?;
-        let layered = if self.opts.layers { "layers" } else { "one-layer" };
-        let ts = self.opts.timestamp.map(|t| t.to_string()).unwrap_or_default();
+        let layered = if self.opts.layers {
+            "layers"
+        } else {
+            "one-layer"
+        };
+        let ts = self
+            .opts
+            .timestamp
+            .map(|t| t.to_string())
+            .unwrap_or_default();
         if base == "scratch" {
             let (os, arch) = host_platform();
             let key = cache::key("scratch", &[layered, &ts]);
@@ -332,8 +342,8 @@ impl Builder<'_> {
             })?;
         let path = self.store.images_dir().join(&image.id).join("config.json");
         let bytes = std::fs::read(&path).with_context(|| format!("read `{}`", path.display()))?;
-        let raw: Value =
-            serde_json::from_slice(&bytes).with_context(|| format!("parse `{}`", path.display()))?;
+        let raw: Value = serde_json::from_slice(&bytes)
+            .with_context(|| format!("parse `{}`", path.display()))?;
         let onbuild = cfg::strings(&raw, "OnBuild");
         let config = cfg::from_base(raw);
         let key = cache::key(&image.id, &[layered, &ts]);
@@ -351,16 +361,16 @@ impl Builder<'_> {
         let total = stage.instructions.len() + 1;
         self.say(&format!("{prefix}STEP 1/{total}: {}", stage.from.original));
         let (mut state, onbuild) = self.base(stage)?;
-        let mut scope = Scope {
-            args: Vec::new(),
-            shell: Vec::new(),
-        };
+        let mut scope = Scope { args: Vec::new() };
         // Triggers of the base run first, then are gone from the new image.
         let mut steps: Vec<Instruction> = Vec::new();
         if !onbuild.is_empty() {
             let text = format!("FROM scratch\n{}\n", onbuild.join("\n"));
             let df = frontend::parse(&text).map_err(|e| {
-                self.step_error(&stage.from, format!("the base image's ONBUILD trigger: {e}"))
+                self.step_error(
+                    &stage.from,
+                    format!("the base image's ONBUILD trigger: {e}"),
+                )
             })?;
             steps.extend(df.stages.into_iter().flat_map(|s| s.instructions));
             if let Some(rt) = state.config["config"].as_object_mut() {
@@ -382,7 +392,14 @@ impl Builder<'_> {
             } else {
                 self.say(&format!("{prefix}--> ONBUILD {}", ins.original));
             }
-            state = self.step(stage, ins, state, &mut scope, &mut pending, &mut last_layer_step)?;
+            state = self.step(
+                stage,
+                ins,
+                state,
+                &mut scope,
+                &mut pending,
+                &mut last_layer_step,
+            )?;
             if !self.opts.quiet && n.is_some() && n != Some(total - 2) {
                 self.say(&format!("--> {}", &cfg::id(&state.config)[..12]));
             }
@@ -401,7 +418,6 @@ impl Builder<'_> {
                 }
             }
         }
-        let _ = scope.shell;
         Ok(state)
     }
 
@@ -418,11 +434,7 @@ impl Builder<'_> {
 
     /// The parts of the cache key a step adds: the instruction and the args it can see.
     fn step_key(state: &State, ins: &Instruction, scope: &Scope, extra: &str) -> String {
-        let args: Vec<String> = scope
-            .args
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect();
+        let args: Vec<String> = scope.args.iter().map(|(k, v)| format!("{k}={v}")).collect();
         cache::key(&state.key, &[&ins.original, &args.join("\n"), extra])
     }
 
@@ -465,9 +477,7 @@ impl Builder<'_> {
                     scope.args.push((d.name.clone(), v));
                 }
             }
-            let created = self.now();
             state.key = Self::step_key(&state, ins, scope, "");
-            let _ = created;
             return Ok(state);
         }
         let layered = matches!(
@@ -581,9 +591,9 @@ impl Builder<'_> {
                         retries,
                     } => {
                         let test = match test {
-                            CommandForm::Exec(words) => {
-                                std::iter::once("CMD".to_string()).chain(words.clone()).collect()
-                            }
+                            CommandForm::Exec(words) => std::iter::once("CMD".to_string())
+                                .chain(words.clone())
+                                .collect(),
                             CommandForm::Shell(s) => vec!["CMD-SHELL".to_string(), s.clone()],
                         };
                         let dur = |name: &str, v: &Option<String>| -> Result<_> {
@@ -667,7 +677,12 @@ impl Builder<'_> {
                 *last_layer_step = state.config["history"].as_array().map(Vec::len);
             }
         }
-        cfg::record_step(&mut state.config, &created, &created_by, layer_diff.as_deref());
+        cfg::record_step(
+            &mut state.config,
+            &created,
+            &created_by,
+            layer_diff.as_deref(),
+        );
         state.key = key;
         if self.opts.layers {
             self.cache
@@ -719,7 +734,10 @@ impl Builder<'_> {
             .mode(0o600)
             .open(self.store.root())
             .with_context(|| {
-                format!("create a temporary file in `{}`", self.store.root().display())
+                format!(
+                    "create a temporary file in `{}`",
+                    self.store.root().display()
+                )
             })?;
         let root = changes::open_tree(upper).with_context(what)?;
         let mut archiver = Archiver::new(&mut spool, TarMode::Layer);
@@ -785,12 +803,12 @@ impl Builder<'_> {
         // of the step's changes: note which are new, and remove them after.
         let mut targets: Vec<String> = plan.mounts.iter().map(|m| m.target.clone()).collect();
         targets.sort_by_key(|t| std::cmp::Reverse(t.matches('/').count()));
-        let new_targets: Vec<String> = targets
-            .into_iter()
-            .filter(|t| !root.exists(t))
-            .collect();
+        let new_targets: Vec<String> = targets.into_iter().filter(|t| !root.exists(t)).collect();
         let stdio = if self.opts.quiet {
-            let err = std::io::stderr().as_fd().try_clone_to_owned().context("dup stderr")?;
+            let err = std::io::stderr()
+                .as_fd()
+                .try_clone_to_owned()
+                .context("dup stderr")?;
             Some(crate::run::init::Stdio {
                 stdin: None,
                 stdout: err.try_clone().context("dup stderr")?,
@@ -831,7 +849,7 @@ impl Builder<'_> {
             owner,
             chmod: plan.chmod,
         };
-        let _ = state;
+        ensure_workdir(&root, &state.config).context("create the working directory")?;
         // The source tree of --from: a read-only view through its own overlay.
         let mut from_ws: Option<Workspace> = None;
         let src_root: PathBuf = match &plan.from_layers {
@@ -876,7 +894,8 @@ impl Builder<'_> {
                         })
                     };
                     let result = if plan.is_add && is_archive(&src) {
-                        unpack_archive(&root, &src, dest)
+                        // An archive unpacks into the destination directory itself.
+                        unpack_archive(&root, &src, &plan.dest)
                     } else {
                         root.copy_in(&src, dest, meta, &skip)
                     };
@@ -894,7 +913,11 @@ impl Builder<'_> {
                     )
                     .map_err(|e| self.step_error(ins, format!("write `{dest}`: {e}")))?;
                 }
-                CopyItem::Url { url, dest, checksum } => {
+                CopyItem::Url {
+                    url,
+                    dest,
+                    checksum,
+                } => {
                     let data = download(url).map_err(|e| self.step_error(ins, e))?;
                     if let Some(want) = checksum {
                         let got = crate::storage::layer::sha256_digest(&data);
@@ -937,7 +960,8 @@ impl Builder<'_> {
         }
         let dest_raw = self.expand(ins, &c.dest, vars)?;
         let workdir = cfg::text(&state.config, "WorkingDir").unwrap_or_else(|| "/".into());
-        let dest_is_dir_word = dest_raw.ends_with('/') || dest_raw == "." || dest_raw.ends_with("/.");
+        let dest_is_dir_word =
+            dest_raw.ends_with('/') || dest_raw == "." || dest_raw.ends_with("/.");
         let dest_abs = if dest_raw.starts_with('/') {
             dest_raw.clone()
         } else {
@@ -978,7 +1002,10 @@ impl Builder<'_> {
         for s in &c.sources {
             let heredoc = s
                 .strip_prefix("<<")
-                .map(|n| n.trim_start_matches('-').trim_matches(|c| c == '"' || c == '\''))
+                .map(|n| {
+                    n.trim_start_matches('-')
+                        .trim_matches(|c| c == '"' || c == '\'')
+                })
                 .and_then(|n| c.heredocs.iter().find(|h| h.name == n));
             match heredoc {
                 Some(h) => sources.push((h.name.clone(), Some(h))),
@@ -1128,7 +1155,12 @@ impl Builder<'_> {
         })
     }
 
-    fn expand_heredoc(&self, ins: &Instruction, body: &str, vars: &[(String, String)]) -> Result<String> {
+    fn expand_heredoc(
+        &self,
+        ins: &Instruction,
+        body: &str,
+        vars: &[(String, String)],
+    ) -> Result<String> {
         // Expand line by line, keeping the text otherwise as written.
         let mut out = String::new();
         for line in body.split_inclusive('\n') {
@@ -1249,7 +1281,10 @@ pub fn run_argv(run: &Run, shell: &[String]) -> (Vec<String>, String) {
             let only_heredoc = run.heredocs.len() == 1
                 && trimmed
                     .strip_prefix("<<")
-                    .map(|m| m.trim_start_matches('-').trim_matches(|c| c == '"' || c == '\''))
+                    .map(|m| {
+                        m.trim_start_matches('-')
+                            .trim_matches(|c| c == '"' || c == '\'')
+                    })
                     .is_some_and(|m| m == run.heredocs[0].name);
             let script = if only_heredoc {
                 run.heredocs[0].content.clone()
@@ -1284,19 +1319,23 @@ fn run_plan(
     Option<crate::run::seccomp::SeccompProgram>,
     caps::CapsHashSet,
 )> {
-    let cli = crate::cli::parse_from(["berth", "run", "--rm", "build-step"].map(std::ffi::OsString::from))
-        .map_err(|_| Error::msg("internal: the RUN step's options do not parse"))?;
+    let cli = crate::cli::parse_from(
+        ["berth", "run", "--rm", "build-step"].map(std::ffi::OsString::from),
+    )
+    .map_err(|_| Error::msg("internal: the RUN step's options do not parse"))?;
     let crate::cli::Command::Run(args) = cli.command else {
         return Err(Error::msg("internal: the RUN step's options are not `run`"));
     };
-    let mut opts = crate::run::options::RunOptions::from_args(*args, |_| None)
-        .context("plan the RUN step")?;
+    let mut opts =
+        crate::run::options::RunOptions::from_args(*args, |_| None).context("plan the RUN step")?;
     opts.command = Some(argv.to_vec());
     opts.entrypoint = Some(vec![]);
     opts.env = env;
     opts.network = network;
     let user = cfg::text(config, "User");
-    opts.user = user.as_deref().and_then(crate::run::options::UserSpec::parse);
+    opts.user = user
+        .as_deref()
+        .and_then(crate::run::options::UserSpec::parse);
     let defaults = crate::run::plan::ImageDefaults {
         entrypoint: vec![],
         cmd: vec![],
@@ -1305,8 +1344,11 @@ fn run_plan(
         user: None,
     };
     let hostname = "buildhost".to_string();
-    std::fs::write(etc.join("hosts"), crate::run::plan::hosts_file(&hostname, &hostname))
-        .context("write the step's /etc/hosts")?;
+    std::fs::write(
+        etc.join("hosts"),
+        crate::run::plan::hosts_file(&hostname, &hostname),
+    )
+    .context("write the step's /etc/hosts")?;
     std::fs::write(etc.join("hostname"), format!("{hostname}\n"))
         .context("write the step's /etc/hostname")?;
     std::fs::write(
@@ -1374,9 +1416,9 @@ fn resolve_chown(rootfs: &Path, spec: &str) -> std::result::Result<(u32, u32), S
         None => (spec.to_string(), None),
     };
     let read = |p: &str| {
-        Root::open(rootfs).ok().and_then(|_| {
-            std::fs::read_to_string(rootfs.join(p)).ok()
-        })
+        Root::open(rootfs)
+            .ok()
+            .and_then(|_| std::fs::read_to_string(rootfs.join(p)).ok())
     };
     let passwd = read("etc/passwd");
     let groups = read("etc/group");
@@ -1436,8 +1478,7 @@ struct CopyPlan {
 fn glob_paths(root: &Path, pattern: &str, ignore: Option<&frontend::Ignore>) -> Vec<PathBuf> {
     let clean = clean_rel(pattern);
     let excluded = |rel: &Path| {
-        !rel.as_os_str().is_empty()
-            && ignore.is_some_and(|ig| ig.excluded(&rel.to_string_lossy()))
+        !rel.as_os_str().is_empty() && ignore.is_some_and(|ig| ig.excluded(&rel.to_string_lossy()))
     };
     let mut current: Vec<PathBuf> = vec![PathBuf::new()];
     for comp in clean.split('/').filter(|c| !c.is_empty()) {
@@ -1719,12 +1760,6 @@ fn automatic_arg(name: &str) -> Option<String> {
     }
 }
 
-/// Keys of a map, for tests.
-#[allow(dead_code)]
-fn keys(m: &BTreeMap<String, String>) -> Vec<&str> {
-    m.keys().map(String::as_str).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1738,7 +1773,12 @@ mod tests {
         }
     }
 
-    fn stage(index: usize, name: Option<&str>, base: &str, instructions: Vec<Instruction>) -> Stage {
+    fn stage(
+        index: usize,
+        name: Option<&str>,
+        base: &str,
+        instructions: Vec<Instruction>,
+    ) -> Stage {
         Stage {
             index,
             name: name.map(str::to_string),
@@ -1807,9 +1847,15 @@ mod tests {
             content: "echo a\necho b\n".into(),
             expand: true,
         };
-        let (argv, _) = run_argv(&r(CommandForm::Shell("<<EOF".into()), vec![h.clone()]), &shell);
+        let (argv, _) = run_argv(
+            &r(CommandForm::Shell("<<EOF".into()), vec![h.clone()]),
+            &shell,
+        );
         assert_eq!(argv[2], "echo a\necho b\n");
-        let (argv, _) = run_argv(&r(CommandForm::Shell("cat <<EOF > /f".into()), vec![h]), &shell);
+        let (argv, _) = run_argv(
+            &r(CommandForm::Shell("cat <<EOF > /f".into()), vec![h]),
+            &shell,
+        );
         assert_eq!(argv[2], "cat <<EOF > /f\necho a\necho b\nEOF\n");
         let (argv, _) = run_argv(&r(CommandForm::Exec(vec!["a".into()]), vec![]), &shell);
         assert_eq!(argv, vec!["a"]);
@@ -1818,7 +1864,10 @@ mod tests {
     #[test]
     fn heredoc_dollars() {
         let vars = vec![("A".to_string(), "1".to_string())];
-        assert_eq!(expand_dollars("x $A ${A} \\$A $B.", &vars).unwrap(), "x 1 1 $A .");
+        assert_eq!(
+            expand_dollars("x $A ${A} \\$A $B.", &vars).unwrap(),
+            "x 1 1 $A ."
+        );
     }
 
     #[test]

@@ -63,7 +63,10 @@ impl Ignore {
     /// Is `rel` (relative to the context, `/`-separated) left out? A pattern that matches
     /// a parent directory matches what is in it; the last matching pattern decides.
     pub fn excluded(&self, rel: &str) -> bool {
-        let parts: Vec<&str> = rel.split('/').filter(|c| !c.is_empty() && *c != ".").collect();
+        let parts: Vec<&str> = rel
+            .split('/')
+            .filter(|c| !c.is_empty() && *c != ".")
+            .collect();
         let mut out = false;
         for (neg, pat) in &self.patterns {
             let hit = (1..=parts.len()).any(|n| match_parts(pat, &parts[..n]));
@@ -80,7 +83,10 @@ impl Ignore {
         if !self.excluded(rel) {
             return false;
         }
-        let parts: Vec<&str> = rel.split('/').filter(|c| !c.is_empty() && *c != ".").collect();
+        let parts: Vec<&str> = rel
+            .split('/')
+            .filter(|c| !c.is_empty() && *c != ".")
+            .collect();
         !self
             .patterns
             .iter()
@@ -118,10 +124,16 @@ mod tests {
 
     #[test]
     fn words_expand() {
-        let vars = vec![("A".to_string(), "x".to_string()), ("E".to_string(), String::new())];
+        let vars = vec![
+            ("A".to_string(), "x".to_string()),
+            ("E".to_string(), String::new()),
+        ];
         assert_eq!(expand("$A-${A}", &vars).unwrap(), "x-x");
         assert_eq!(expand("'$A' \"$A\"", &vars).unwrap(), "$A x");
-        assert_eq!(expand("${E:-d} ${E-d} ${N:-d} ${A:+y}", &vars).unwrap(), "d  d y");
+        assert_eq!(
+            expand("${E:-d} ${E-d} ${N:-d} ${A:+y}", &vars).unwrap(),
+            "d  d y"
+        );
         assert_eq!(expand("\\$A", &vars).unwrap(), "$A");
         assert!(expand("${N:?must be set}", &vars).is_err());
         assert_eq!(expand("${A/x/y}", &vars).unwrap(), "y");

@@ -200,7 +200,13 @@ impl Root {
     }
 
     /// Make `path` a directory (keeping one that exists) with `mode` and `owner`.
-    pub fn dir(&self, path: &str, mode: u32, owner: (u32, u32), mtime: Option<i64>) -> io::Result<()> {
+    pub fn dir(
+        &self,
+        path: &str,
+        mode: u32,
+        owner: (u32, u32),
+        mtime: Option<i64>,
+    ) -> io::Result<()> {
         let d = self.mkdir_all(path, mode, owner)?;
         nix::unistd::fchown(
             d.as_raw_fd(),

@@ -63,8 +63,8 @@ pub fn options(args: &BuildArgs) -> Result<(BuildOptions, PullPolicy, String)> {
         .canonicalize()
         .with_context(|| format!("resolve the context `{}`", args.context))?;
     let (text, file_name) = read_dockerfile(args, &context)?;
-    let dockerfile: Dockerfile = frontend::parse(&text)
-        .map_err(|e| Error::msg(format!("{file_name}:{e}")))?;
+    let dockerfile: Dockerfile =
+        frontend::parse(&text).map_err(|e| Error::msg(format!("{file_name}:{e}")))?;
     if dockerfile.stages.is_empty() {
         return Err(Error::msg(format!("{file_name}: no FROM instruction")));
     }
@@ -93,7 +93,9 @@ pub fn options(args: &BuildArgs) -> Result<(BuildOptions, PullPolicy, String)> {
                 .iter()
                 .position(|s| s.name.as_deref() == Some(lower.as_str()))
                 .ok_or_else(|| {
-                    Error::msg(format!("--target `{t}`: no stage of that name in {file_name}"))
+                    Error::msg(format!(
+                        "--target `{t}`: no stage of that name in {file_name}"
+                    ))
                 })?
         }
         None => dockerfile.stages.len() - 1,
