@@ -189,11 +189,26 @@ fn build_cache_reuses_steps_and_rebuilds_from_a_changed_file() {
         "-q prints only the id",
     );
     quiet.stderr_contains("first-run-2\n");
-    // The cache survives until `builder prune`.
+    // The cache survives until `builder prune`, and `system prune` prunes it too.
     env.berth(["builder", "prune", "-f"]).output().success();
-    build(&env, &ctx, &[])
+    build(&env, &ctx, &["-t", "cached"])
         .success()
         .stdout_contains("first-run-2\n");
+    build(&env, &ctx, &["-t", "cached"])
+        .success()
+        .stdout_lacks("first-run-2");
+    let pruned = env.berth(["system", "prune", "-f"]).output();
+    pruned
+        .success()
+        .stdout_contains("Deleted build cache entries: ");
+    build(&env, &ctx, &["-t", "cached"])
+        .success()
+        .stdout_contains("first-run-2\n");
+    // The built image is named, so pruning left it alone.
+    env.berth(["run", "--rm", "cached"])
+        .output()
+        .success()
+        .stdout_eq("two\n");
 }
 
 #[test]

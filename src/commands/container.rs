@@ -66,7 +66,7 @@ fn prune(args: &PruneArgs, stage: Stage) -> Result<()> {
 
 /// The containers `prune` removes: all that are not running (a running state whose
 /// process is gone reads as exited).
-fn prunable(all: Vec<Container>) -> Vec<Container> {
+pub fn prunable(all: Vec<Container>) -> Vec<Container> {
     let mut out: Vec<Container> = all
         .into_iter()
         .filter(|c| c.state().is_ok_and(|s| s.status != Status::Running))

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::cli::system::{CheckArgs, SystemArgs, SystemCommand};
+use crate::cli::system::{CheckArgs, SystemArgs, SystemCommand, SystemPruneArgs};
 use crate::config::Paths;
 use crate::error::{Context, Error, Result};
 use crate::storage::Store;
@@ -113,7 +113,88 @@ fn remove(path: &Path) -> std::io::Result<()> {
 pub fn execute(args: SystemArgs) -> Result<()> {
     match args.command {
         SystemCommand::Check(a) => run_check(&a),
+        SystemCommand::Prune(a) => prune(&a),
     }
+}
+
+/// `berth system prune` (in the session): stopped containers, then the images nothing uses
+/// (dangling ones, or with --all every one), the build cache, and with --volumes the unused
+/// volumes.
+fn prune(args: &SystemPruneArgs) -> Result<()> {
+    if !args.force {
+        use std::io::{BufRead, Write};
+        let images = if args.all {
+            "all images without at least one container associated to them"
+        } else {
+            "all dangling images"
+        };
+        let volumes = if args.volumes {
+            "\t- all volumes not used by at least one container\n"
+        } else {
+            ""
+        };
+        print!(
+            "WARNING! This command removes:\n\t- all stopped containers\n{volumes}\t- {images}\n\t- all build cache\n\nAre you sure you want to continue? [y/N] "
+        );
+        std::io::stdout().flush().context("write the prompt")?;
+        let mut answer = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut answer)
+            .context("read the answer")?;
+        if !matches!(answer.trim(), "y" | "Y" | "yes" | "Yes") {
+            return Ok(());
+        }
+    }
+    let paths = Paths::discover().context("find berth's directories")?;
+    let store = Store::open(&paths).context("open the store")?;
+    let containers =
+        crate::storage::container::list(store.root()).context("list the containers")?;
+    let stopped = super::container::prunable(containers);
+    if !stopped.is_empty() {
+        println!("Deleted Containers");
+    }
+    for c in stopped {
+        crate::storage::container::remove(store.root(), &c)
+            .with_context(|| format!("remove container `{}`", c.config.name))?;
+        println!("{}", c.config.id);
+    }
+    if args.volumes {
+        super::volume::execute(crate::cli::volume::VolumeArgs {
+            command: crate::cli::volume::VolumeCommand::Prune(
+                crate::cli::volume::VolumePruneArgs {
+                    force: true,
+                    filter: Vec::new(),
+                },
+            ),
+        })?;
+    }
+    let used: Vec<String> = crate::storage::container::list(store.root())
+        .context("list the containers")?
+        .into_iter()
+        .map(|c| c.config.image_id)
+        .collect();
+    {
+        let lock = store.lock().context("lock the store")?;
+        let images = store.images().context("read the image index")?;
+        let gone = super::image::prunable(&images, &used, args.all);
+        if !gone.is_empty() {
+            println!("Deleted Images");
+        }
+        for image in gone {
+            store
+                .delete_image(&lock, &image.id)
+                .with_context(|| format!("remove image `{}`", &image.id[..12]))?;
+            println!("{}", image.id);
+        }
+    }
+    let n = crate::build::cache::Cache::new(store.root())
+        .prune(&store)
+        .context("prune the build cache")?;
+    if n > 0 {
+        println!("Deleted build cache entries: {n}");
+    }
+    Ok(())
 }
 
 fn run_check(args: &CheckArgs) -> Result<()> {
