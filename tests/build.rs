@@ -527,3 +527,44 @@ fn build_squash_and_no_layers_make_one_new_layer() {
         run.success().stdout_contains("two\n").stdout_lacks("one\n");
     }
 }
+
+#[test]
+fn build_copy_chown_and_entrypoint_rules() {
+    let Some(env) = Env::rootless() else { return };
+    env.import_busybox();
+    let ctx = context(
+        &env,
+        "ctx",
+        &[
+            (
+                "Dockerfile",
+                "FROM busybox AS base\nCMD [\"inherited\"]\nFROM base\n\
+                 COPY --chown=tester:extra owned /home/owned\n\
+                 COPY --chown=1234 numeric /numeric\n\
+                 COPY owned /etc/\n\
+                 USER tester\n\
+                 ENTRYPOINT [\"/bin/sh\", \"-c\", \"stat -c '%u:%g %n' /home/owned /numeric /etc/owned; id -un\"]\n",
+            ),
+            ("owned", "o"),
+            ("numeric", "n"),
+        ],
+    );
+    build(&env, &ctx, &["-t", "owned"]).success();
+    // ENTRYPOINT after an inherited CMD clears it (the CMD would be an argument to sh -c).
+    env.berth(["run", "--rm", "owned"])
+        .output()
+        .success()
+        .stdout_eq("1000:2000 /home/owned\n1234:1234 /numeric\n0:0 /etc/owned\ntester\n");
+    let v = env.berth(["inspect", "--type", "image", "owned"]).output();
+    v.success();
+    let v: serde_json::Value = serde_json::from_str(&v.stdout()).unwrap();
+    assert!(v[0]["Config"].get("Cmd").is_none(), "{}", v[0]["Config"]);
+    // The built image can be saved at once.
+    let out = env.work.join("owned.tar");
+    env.berth(["save", "-o"])
+        .arg(&out)
+        .arg("owned")
+        .output()
+        .success();
+    assert!(std::fs::metadata(&out).unwrap().len() > 0);
+}
