@@ -281,3 +281,85 @@ pub fn builder(args: &BuilderArgs) -> Result<()> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Wrap {
+        #[command(flatten)]
+        args: BuildArgs,
+    }
+
+    fn args(dir: &Path, extra: &[&str]) -> BuildArgs {
+        let mut argv = vec!["build".to_string()];
+        argv.extend(extra.iter().map(|s| s.to_string()));
+        argv.push(dir.display().to_string());
+        Wrap::parse_from(argv).args
+    }
+
+    fn ctx(dockerfile: &str) -> tempfile::TempDir {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(d.path().join("Dockerfile"), dockerfile).unwrap();
+        d
+    }
+
+    fn err(dir: &Path, extra: &[&str]) -> String {
+        options(&args(dir, extra)).err().unwrap().render().unwrap()
+    }
+
+    #[test]
+    fn options_are_checked_before_anything_runs() {
+        let d = ctx("FROM busybox AS one\nRUN true\nFROM one\nLABEL a=b\n");
+        let (o, pull, text) = options(&args(
+            d.path(),
+            &[
+                "-t",
+                "x",
+                "--build-arg",
+                "A=1",
+                "--pull=never",
+                "--label",
+                "k=v",
+            ],
+        ))
+        .unwrap();
+        assert_eq!(o.tags, vec!["localhost/x:latest"]);
+        assert_eq!(o.build_args, vec![("A".to_string(), "1".to_string())]);
+        assert_eq!(o.target, 1);
+        assert_eq!(pull, PullPolicy::Never);
+        assert_eq!(o.network, NetworkMode::Host);
+        assert!(o.layers && !o.squash);
+        assert!(text.starts_with("FROM busybox"));
+        assert_eq!(o.labels, vec![("k".to_string(), "v".to_string())]);
+        let (o, _, _) = options(&args(d.path(), &["--target", "ONE", "--squash"])).unwrap();
+        assert_eq!(o.target, 0);
+        assert!(!o.layers && o.squash);
+        assert!(err(d.path(), &["--target", "two"]).contains("--target `two`"));
+        assert!(err(d.path(), &["--network", "bridge"]).contains("`bridge`"));
+        assert!(err(d.path(), &["--layers=maybe"]).contains("`maybe`"));
+        assert!(err(d.path(), &["--pull=sometimes"]).contains("`sometimes`"));
+        assert!(err(d.path(), &["--platform", "linux/s390x-nope"]).contains("s390x-nope"));
+        assert!(err(d.path(), &["-t", "Bad Name"]).contains("Bad Name"));
+    }
+
+    #[test]
+    fn parse_errors_name_file_line_and_column() {
+        let d = ctx("FROM busybox\nFORM x\n");
+        let e = err(d.path(), &[]);
+        assert!(e.contains("Dockerfile:2:1"), "{e}");
+        let empty = tempfile::tempdir().unwrap();
+        assert!(err(empty.path(), &[]).contains("no Containerfile or Dockerfile"));
+    }
+
+    #[test]
+    fn base_images_skip_stages_and_scratch() {
+        let d = ctx(
+            "ARG V=1\nFROM alpine:$V AS a\nFROM scratch AS s\nCOPY --from=busybox /x /x\nFROM a\nCOPY --from=s /x /y\n",
+        );
+        let (o, _, _) = options(&args(d.path(), &[])).unwrap();
+        assert_eq!(base_images(&o), vec!["alpine:1", "busybox"]);
+    }
+}
