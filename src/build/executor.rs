@@ -400,7 +400,7 @@ impl Builder<'_> {
                 &mut pending,
                 &mut last_layer_step,
             )?;
-            if !self.opts.quiet && n.is_some() && n != Some(total - 2) {
+            if n.is_some() && (n != Some(total - 2) || !is_target) {
                 self.say(&format!("--> {}", &cfg::id(&state.config)[..12]));
             }
         }
@@ -945,7 +945,6 @@ impl Builder<'_> {
 
     /// Resolve a COPY/ADD: its sources (context paths, paths in a stage or image, heredocs,
     /// URLs), their destinations, and a digest of everything that goes in.
-    #[allow(clippy::too_many_arguments)]
     fn plan_copy(
         &mut self,
         stage: &Stage,
@@ -1204,11 +1203,24 @@ impl Builder<'_> {
                 .unwrap_or_default()
         ));
         let first = self.opts.tags.first().map(String::as_str);
-        let summary = self
+        let id = cfg::id(&state.config);
+        // A fully cached rebuild names an image that is already stored with these names:
+        // nothing to write (the store's writes are fsynced, and cost most of such a build).
+        let existing = self
             .store
-            .add_image(&config_bytes, &manifest, first, state.layers.clone())
-            .context("store the image")?;
-        if self.opts.tags.len() > 1 {
+            .images()
+            .context("read the image index")?
+            .into_iter()
+            .find(|i| i.id == id && self.opts.tags.iter().all(|t| i.names.contains(t)));
+        let stored = existing.is_some();
+        let summary = match existing {
+            Some(s) => s,
+            None => self
+                .store
+                .add_image(&config_bytes, &manifest, first, state.layers.clone())
+                .context("store the image")?,
+        };
+        if !stored && self.opts.tags.len() > 1 {
             let lock = self.store.lock().context("lock the store")?;
             for t in &self.opts.tags[1..] {
                 self.store

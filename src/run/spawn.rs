@@ -701,6 +701,13 @@ pub fn run_transient(
     await_exec(&parent_end)?;
     let code = super::relay::relay(&pidfd, &sfd, None, false).context("wait for the process")?;
     guard.pidfd = None;
+    // Between steps a signal acts on berth itself again (Ctrl-C stops the build).
+    let mut mask = nix::sys::signal::SigSet::empty();
+    for sig in FORWARDED_AND_CHLD {
+        mask.add(sig);
+    }
+    let _ =
+        nix::sys::signal::sigprocmask(nix::sys::signal::SigmaskHow::SIG_UNBLOCK, Some(&mask), None);
     Ok(code)
 }
 
