@@ -6,5 +6,6 @@
 //! - `ignore`: `.dockerignore` / `.containerignore` matching (pure).
 
 pub mod ast;
+pub mod ignore;
 pub mod parse;
 pub mod vars;
