@@ -305,6 +305,53 @@ fn compile(pattern: &str) -> Result<Kind, &'static str> {
     })
 }
 
+/// Go's `path.Match` (what docker uses for COPY source globs): `*` is any run of characters
+/// but `/`, `?` one character but `/`, `[...]` a class (`^` negates), `\` escapes; the whole
+/// of `name` must match. A malformed pattern is an error.
+pub fn path_match(pattern: &str, name: &str) -> Result<bool, &'static str> {
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut tokens = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        i += 1;
+        match c {
+            '*' => tokens.push(Token::Star),
+            '?' => tokens.push(Token::One),
+            '\\' => match chars.get(i) {
+                Some(&n) => {
+                    i += 1;
+                    tokens.push(Token::Literal(n));
+                }
+                None => return Err("it ends in an escape \\"),
+            },
+            '[' => {
+                let (class, next) = parse_class(&chars, i)?;
+                tokens.push(class);
+                i = next;
+            }
+            _ => tokens.push(Token::Literal(c)),
+        }
+    }
+    let text: Vec<char> = name.chars().collect();
+    Ok(match_tokens(&tokens, &text))
+}
+
+/// True when the text has `*`, `?` or `[` that is not escaped: docker treats it as a glob.
+pub fn has_wildcards(text: &str) -> bool {
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                chars.next();
+            }
+            '*' | '?' | '[' => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
 /// Reads a `[...]` class starting after the `[`; returns it and the index after `]`.
 fn parse_class(chars: &[char], mut i: usize) -> Result<(Token, usize), &'static str> {
     let negated = matches!(chars.get(i), Some('^'));
@@ -612,5 +659,22 @@ mod tests {
         assert!(m("a\n!b/c\n").must_walk("."));
         // An exception that names the directory itself also means walking it.
         assert!(m("a/*\n!a/b\n").must_walk("a/b"));
+    }
+
+    #[test]
+    fn go_path_match() {
+        assert_eq!(path_match("*.txt", "a.txt"), Ok(true));
+        assert_eq!(path_match("*.txt", "d/a.txt"), Ok(false));
+        assert_eq!(path_match("*/*.txt", "d/a.txt"), Ok(true));
+        assert_eq!(path_match("a?c", "abc"), Ok(true));
+        assert_eq!(path_match("a?c", "a/c"), Ok(false));
+        assert_eq!(path_match("[^a]b", "cb"), Ok(true));
+        assert_eq!(path_match("\\*", "*"), Ok(true));
+        assert_eq!(path_match("**", "a"), Ok(true));
+        assert!(path_match("[", "a").is_err());
+        assert!(has_wildcards("a*"));
+        assert!(has_wildcards("[ab]"));
+        assert!(!has_wildcards("a\\*"));
+        assert!(!has_wildcards("plain/path"));
     }
 }

@@ -6,6 +6,7 @@
 //! - `ignore`: `.dockerignore` / `.containerignore` matching (pure).
 
 pub mod ast;
+pub mod context;
 pub mod ignore;
 pub mod parse;
 pub mod vars;
