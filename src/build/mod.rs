@@ -4,9 +4,12 @@
 //! - `parse`: Dockerfile text to `ast::Dockerfile` (pure).
 //! - `vars`: docker's word expansion (`$VAR`, `${VAR:-x}`, quotes) (pure).
 //! - `ignore`: `.dockerignore` / `.containerignore` matching (pure).
+//! - `context`: walking the build context, resolving COPY sources, content digests.
+//! - `stages`: which stages to build for `--target`, and ARG scoping (pure).
 
 pub mod ast;
 pub mod context;
 pub mod ignore;
 pub mod parse;
+pub mod stages;
 pub mod vars;
