@@ -24,6 +24,21 @@ pub enum IgnoreError {
     },
 }
 
+/// An ignore file that could not be read or parsed.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadIgnoreError {
+    #[error("read `{}`: {error}", path.display())]
+    Read {
+        path: std::path::PathBuf,
+        error: std::io::Error,
+    },
+    #[error("`{}` {error}", path.display())]
+    Parse {
+        path: std::path::PathBuf,
+        error: IgnoreError,
+    },
+}
+
 /// The parsed patterns of an ignore file.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Matcher {
@@ -136,6 +151,23 @@ impl Matcher {
             });
         }
         Ok(Matcher { patterns })
+    }
+
+    /// Reads the context's ignore file as podman does: `.containerignore`, else
+    /// `.dockerignore`; no file means no patterns.
+    pub fn load(context: &std::path::Path) -> Result<Matcher, LoadIgnoreError> {
+        for name in [".containerignore", ".dockerignore"] {
+            let path = context.join(name);
+            match std::fs::read_to_string(&path) {
+                Ok(text) => {
+                    return Matcher::parse(&text)
+                        .map_err(|error| LoadIgnoreError::Parse { path, error })
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                Err(error) => return Err(LoadIgnoreError::Read { path, error }),
+            }
+        }
+        Ok(Matcher::default())
     }
 
     /// True when there are no patterns at all.
@@ -676,5 +708,23 @@ mod tests {
         assert!(has_wildcards("[ab]"));
         assert!(!has_wildcards("a\\*"));
         assert!(!has_wildcards("plain/path"));
+    }
+
+    #[test]
+    fn load_prefers_containerignore() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(Matcher::load(dir.path()).unwrap().is_empty());
+        std::fs::write(dir.path().join(".dockerignore"), "a\n").unwrap();
+        assert!(Matcher::load(dir.path()).unwrap().is_excluded("a"));
+        std::fs::write(dir.path().join(".containerignore"), "b\n").unwrap();
+        let m = Matcher::load(dir.path()).unwrap();
+        assert!(m.is_excluded("b") && !m.is_excluded("a"));
+        std::fs::write(dir.path().join(".containerignore"), "[\n").unwrap();
+        let e = Matcher::load(dir.path()).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains(".containerignore` line 1: bad pattern"),
+            "{e}"
+        );
     }
 }

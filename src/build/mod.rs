@@ -6,9 +6,11 @@
 //! - `ignore`: `.dockerignore` / `.containerignore` matching (pure).
 //! - `context`: walking the build context, resolving COPY sources, content digests.
 //! - `stages`: which stages to build for `--target`, and ARG scoping (pure).
+//! - `copy`: COPY/ADD destinations as a plan, `--chmod` and `--chown` (pure).
 
 pub mod ast;
 pub mod context;
+pub mod copy;
 pub mod ignore;
 pub mod parse;
 pub mod stages;
