@@ -435,35 +435,56 @@ fn parse_class(chars: &[char], mut i: usize) -> Result<(Token, usize), &'static 
     Ok((Token::Class { negated, ranges }, i))
 }
 
-/// Backtracking match of the whole of `text`.
+/// True when the tokens match the whole of `text`. Memoised on (token, position), so a
+/// pattern with many stars stays polynomial.
 fn match_tokens(tokens: &[Token], text: &[char]) -> bool {
-    let Some((token, rest)) = tokens.split_first() else {
-        return text.is_empty();
-    };
-    match token {
-        Token::Literal(c) => text.first() == Some(c) && match_tokens(rest, &text[1..]),
-        Token::One => text.first().is_some_and(|c| *c != '/') && match_tokens(rest, &text[1..]),
-        Token::Class { negated, ranges } => {
-            text.first().is_some_and(|c| {
+    let mut memo = vec![None; (tokens.len() + 1) * (text.len() + 1)];
+    match_from(tokens, text, 0, 0, &mut memo)
+}
+
+fn match_from(
+    tokens: &[Token],
+    text: &[char],
+    t: usize,
+    at: usize,
+    memo: &mut [Option<bool>],
+) -> bool {
+    let slot = t * (text.len() + 1) + at;
+    if let Some(known) = memo[slot] {
+        return known;
+    }
+    let rest = &text[at..];
+    let result = match tokens.get(t) {
+        None => rest.is_empty(),
+        Some(Token::Literal(c)) => {
+            rest.first() == Some(c) && match_from(tokens, text, t + 1, at + 1, memo)
+        }
+        Some(Token::One) => {
+            rest.first().is_some_and(|c| *c != '/') && match_from(tokens, text, t + 1, at + 1, memo)
+        }
+        Some(Token::Class { negated, ranges }) => {
+            rest.first().is_some_and(|c| {
                 let inside = ranges.iter().any(|(lo, hi)| lo <= c && c <= hi);
                 inside != *negated
-            }) && match_tokens(rest, &text[1..])
+            }) && match_from(tokens, text, t + 1, at + 1, memo)
         }
-        Token::Star => {
-            let limit = text.iter().position(|c| *c == '/').unwrap_or(text.len());
-            (0..=limit).any(|n| match_tokens(rest, &text[n..]))
+        Some(Token::Star) => {
+            let limit = rest.iter().position(|c| *c == '/').unwrap_or(rest.len());
+            (0..=limit).any(|n| match_from(tokens, text, t + 1, at + n, memo))
         }
-        Token::Anything => (0..=text.len()).any(|n| match_tokens(rest, &text[n..])),
-        Token::AnyDirs => {
+        Some(Token::Anything) => {
+            (0..=rest.len()).any(|n| match_from(tokens, text, t + 1, at + n, memo))
+        }
+        Some(Token::AnyDirs) => {
             // Nothing, or any prefix that ends in `/`.
-            match_tokens(rest, text)
-                || text
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, c)| **c == '/')
-                    .any(|(i, _)| match_tokens(rest, &text[i + 1..]))
+            match_from(tokens, text, t + 1, at, memo)
+                || (0..rest.len())
+                    .filter(|&i| rest[i] == '/')
+                    .any(|i| match_from(tokens, text, t + 1, at + i + 1, memo))
         }
-    }
+    };
+    memo[slot] = Some(result);
+    result
 }
 
 #[cfg(test)]
@@ -725,6 +746,44 @@ mod tests {
             e.to_string()
                 .contains(".containerignore` line 1: bad pattern"),
             "{e}"
+        );
+    }
+
+    #[test]
+    fn arbitrary_patterns_never_panic() {
+        let alphabet = [
+            "*", "**", "?", "[", "]", "^", "-", "\\", "/", "a", "b", ".", "..", "!", "\n", " ", "é",
+        ];
+        let paths = ["a", "a/b", "b/a/a", ".a", "é/a", "a/b/c/d"];
+        let mut seed = 0x1234_5678_9abc_def1_u64;
+        for _ in 0..3000 {
+            let mut text = String::new();
+            for _ in 0..10 {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                text.push_str(alphabet[(seed % alphabet.len() as u64) as usize]);
+            }
+            if let Ok(m) = Matcher::parse(&text) {
+                for p in paths {
+                    let _ = m.is_excluded(p);
+                    let _ = m.must_walk(p);
+                }
+            }
+            let _ = path_match(&text, "a/b");
+        }
+    }
+
+    #[test]
+    fn many_stars_stay_fast() {
+        let name = "a".repeat(200);
+        check(
+            &format!("{}b\n", "*a".repeat(30)),
+            &[(name.as_str(), false)],
+        );
+        check(
+            "**/**/**/**/**/x\n",
+            &[("a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p/y", false)],
         );
     }
 }
