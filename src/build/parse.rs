@@ -2213,4 +2213,62 @@ CMD ["serve"]
             ]))
         );
     }
+
+    /// A small deterministic generator for the robustness tests.
+    fn noise(seed: &mut u64, alphabet: &[&str], len: usize) -> String {
+        let mut out = String::new();
+        for _ in 0..len {
+            *seed ^= *seed << 13;
+            *seed ^= *seed >> 7;
+            *seed ^= *seed << 17;
+            out.push_str(alphabet[(*seed % alphabet.len() as u64) as usize]);
+        }
+        out
+    }
+
+    #[test]
+    fn arbitrary_text_never_panics() {
+        let alphabet = [
+            "FROM a\n",
+            "RUN ",
+            "COPY ",
+            "ONBUILD ",
+            "HEALTHCHECK ",
+            "ENV ",
+            "ARG ",
+            " ",
+            "\t",
+            "\n",
+            "\\",
+            "`",
+            "#",
+            "# escape=`\n",
+            "\"",
+            "'",
+            "[",
+            "]",
+            "\"x\",",
+            "<<",
+            "<<-",
+            "EOF",
+            "\nEOF\n",
+            "--",
+            "--from=",
+            "=",
+            "$",
+            "{",
+            "}",
+            "é",
+            "\r\n",
+            "CMD",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        for _ in 0..3000 {
+            let text = noise(&mut seed, &alphabet, 24);
+            if let Err(e) = parse(&text) {
+                assert!(e.line >= 1 && e.column >= 1, "{e:?} for {text:?}");
+                assert!(!e.message.is_empty());
+            }
+        }
+    }
 }

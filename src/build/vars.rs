@@ -501,14 +501,32 @@ fn pattern_tokens(pattern: &str) -> Step<Vec<Token>> {
     Ok(tokens)
 }
 
-/// True when the pattern matches all of `text`.
+/// True when the pattern matches all of `text` (memoised on token and position).
 fn glob_match(tokens: &[Token], text: &[char]) -> bool {
-    match tokens.split_first() {
-        None => text.is_empty(),
-        Some((Token::Star, rest)) => (0..=text.len()).any(|i| glob_match(rest, &text[i..])),
-        Some((Token::One, rest)) => !text.is_empty() && glob_match(rest, &text[1..]),
-        Some((Token::Literal(c), rest)) => text.first() == Some(c) && glob_match(rest, &text[1..]),
+    fn from(
+        tokens: &[Token],
+        text: &[char],
+        t: usize,
+        at: usize,
+        memo: &mut [Option<bool>],
+    ) -> bool {
+        let slot = t * (text.len() + 1) + at;
+        if let Some(known) = memo[slot] {
+            return known;
+        }
+        let result = match tokens.get(t) {
+            None => at == text.len(),
+            Some(Token::Star) => (at..=text.len()).any(|n| from(tokens, text, t + 1, n, memo)),
+            Some(Token::One) => at < text.len() && from(tokens, text, t + 1, at + 1, memo),
+            Some(Token::Literal(c)) => {
+                text.get(at) == Some(c) && from(tokens, text, t + 1, at + 1, memo)
+            }
+        };
+        memo[slot] = Some(result);
+        result
     }
+    let mut memo = vec![None; (tokens.len() + 1) * (text.len() + 1)];
+    from(tokens, text, 0, 0, &mut memo)
 }
 
 /// The length of the shortest (or longest) prefix of `text` the pattern matches.
@@ -833,5 +851,25 @@ mod tests {
             split_assignments("a=\"x y\" b=c\\ d e", '\\'),
             vec!["a=\"x y\"", "b=c\\ d", "e"]
         );
+    }
+
+    #[test]
+    fn arbitrary_words_never_panic() {
+        let alphabet = [
+            "$", "{", "}", ":", "-", "+", "?", "#", "%", "/", "//", "\\", "'", "\"", " ", "a",
+            "PWD", "*", "<", "<<", "é", "`",
+        ];
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        for _ in 0..5000 {
+            let mut raw = String::new();
+            for _ in 0..12 {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                raw.push_str(alphabet[(seed % alphabet.len() as u64) as usize]);
+            }
+            let _ = expand_word(&raw, &env, '\\');
+            let _ = expand_words(&raw, &env, '`');
+        }
     }
 }

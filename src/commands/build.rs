@@ -63,6 +63,8 @@ pub fn options(args: &BuildArgs) -> Result<(BuildOptions, PullPolicy, String)> {
         .canonicalize()
         .with_context(|| format!("resolve the context `{}`", args.context))?;
     let (text, file_name) = read_dockerfile(args, &context)?;
+    // A bad ignore file is an error before anything runs.
+    frontend::Ignore::load(&context).map_err(|e| Error::msg(e.to_string()))?;
     let dockerfile: Dockerfile =
         frontend::parse(&text).map_err(|e| Error::msg(format!("{file_name}:{e}")))?;
     if dockerfile.stages.is_empty() {
