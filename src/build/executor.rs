@@ -222,6 +222,8 @@ struct Builder<'a> {
     globals: Vec<(String, String)>,
     results: HashMap<usize, State>,
     consumed: std::collections::HashSet<String>,
+    /// The build context, walked on first use.
+    context: Option<super::context::Context>,
 }
 
 /// Run the build; returns the new image's id.
@@ -244,6 +246,7 @@ pub fn build(opts: &BuildOptions) -> Result<String> {
         globals,
         results: HashMap::new(),
         consumed: std::collections::HashSet::new(),
+        context: None,
     };
     let stages = needed_stages(&opts.dockerfile, opts.target);
     let many = stages.len() > 1;
@@ -1017,11 +1020,6 @@ impl Builder<'_> {
         use sha2::Digest as _;
         hasher.update(from_id.as_bytes());
         hasher.update(format!("{chown:?}{chmod:?}{dest_abs}").as_bytes());
-        let ignore = if from_layers.is_none() {
-            Some(frontend::Ignore::load(&self.opts.context).context("read the ignore file")?)
-        } else {
-            None
-        };
         // A temporary view of --from sources, to expand globs and digest them.
         let mut from_ws: Option<Workspace> = None;
         let src_root = match &from_layers {
@@ -1035,11 +1033,13 @@ impl Builder<'_> {
             None => self.opts.context.clone(),
         };
         enum Src {
-            Path(PathBuf),
+            /// A path under the source root, with the name it was matched by (context).
+            Path(PathBuf, Option<String>),
             Content(String, Vec<u8>),
             Url(String),
         }
         let mut resolved: Vec<Src> = Vec::new();
+        let mut context_files: Vec<super::context::ContextFile> = Vec::new();
         for (s, heredoc) in &sources {
             if let Some(h) = heredoc {
                 let body = if h.expand {
@@ -1057,23 +1057,46 @@ impl Builder<'_> {
             if s.starts_with("git@") || s.ends_with(".git") && s.contains("://") {
                 return Err(self.step_error(ins, "ADD of a git repository is not supported yet"));
             }
-            let matches = glob_paths(&src_root, s, ignore.as_ref());
-            if matches.is_empty() {
-                return Err(self
-                    .step_error(
-                        ins,
-                        format!(
-                            "no source files were specified: `{s}` does not exist{}",
-                            if from_layers.is_none() {
-                                " in the build context (or is excluded by .dockerignore)"
-                            } else {
-                                ""
-                            }
-                        ),
-                    )
-                    .hint("check the path; sources are relative to the context directory"));
+            if from_layers.is_none() {
+                // The context, walked once per build with the ignore file applied.
+                if self.context.is_none() {
+                    let matcher = super::ignore::Matcher::load(&self.opts.context)
+                        .map_err(|e| Error::msg(e.to_string()))?;
+                    self.context = Some(
+                        super::context::walk(&self.opts.context, &matcher)
+                            .map_err(|e| Error::msg(e.to_string()))?,
+                    );
+                }
+                let ctx = self.context.as_ref().expect("walked above");
+                let found = super::context::resolve_sources_named(ctx, s).map_err(|e| {
+                    self.step_error(ins, e)
+                        .hint("sources are relative to the context directory")
+                })?;
+                for f in found {
+                    context_files.push(f.file.clone());
+                    let name = f.matched.rsplit('/').next().unwrap_or(".").to_string();
+                    resolved.push(Src::Path(PathBuf::from(&f.file.rel), Some(name)));
+                }
+                continue;
             }
-            resolved.extend(matches.into_iter().map(Src::Path));
+            let matches = glob_paths(&src_root, s);
+            if matches.is_empty() {
+                return Err(self.step_error(
+                    ins,
+                    format!(
+                        "no source files were specified: `{s}` does not exist in `{}`",
+                        c.from.as_deref().unwrap_or_default()
+                    ),
+                ));
+            }
+            resolved.extend(matches.into_iter().map(|p| Src::Path(p, None)));
+        }
+        if !context_files.is_empty() {
+            let ctx = self.context.as_ref().expect("walked above");
+            let refs: Vec<&super::context::ContextFile> = context_files.iter().collect();
+            let d =
+                super::context::digest_sources(ctx, &refs).map_err(|e| self.step_error(ins, e))?;
+            hasher.update(d.as_bytes());
         }
         let many = resolved.len() > 1;
         let dest_dir = dest_is_dir_word || many;
@@ -1087,15 +1110,18 @@ impl Builder<'_> {
         }
         for src in resolved {
             match src {
-                Src::Path(rel) => {
+                Src::Path(rel, matched_name) => {
                     let host = src_root.join(&rel);
-                    let md = std::fs::symlink_metadata(&host)
+                    let md = std::fs::metadata(&host)
                         .with_context(|| format!("read `{}`", host.display()))?;
-                    digest_tree(&mut hasher, &host, &rel, ignore.as_ref());
-                    let name = rel
-                        .file_name()
-                        .map(|n| n.to_string_lossy().into_owned())
-                        .unwrap_or_default();
+                    if matched_name.is_none() {
+                        digest_tree(&mut hasher, &host, &rel);
+                    }
+                    let name = matched_name.unwrap_or_else(|| {
+                        rel.file_name()
+                            .map(|n| n.to_string_lossy().into_owned())
+                            .unwrap_or_default()
+                    });
                     let (dest, name_if_dir) = if md.is_dir() {
                         (dest_abs.clone(), None)
                     } else if dest_dir {
@@ -1485,13 +1511,10 @@ struct CopyPlan {
 }
 
 /// The source paths `pattern` names under `root` (relative paths, sorted): the path itself,
-/// or each match of a glob (`*`, `?`, `[...]` per component). Paths excluded by the
-/// ignore file do not exist for COPY.
-fn glob_paths(root: &Path, pattern: &str, ignore: Option<&frontend::Ignore>) -> Vec<PathBuf> {
+/// or each match of a glob (`*`, `?`, `[...]` per component). For `COPY --from` (an image
+/// or a stage: no ignore file); context sources go through `context::resolve_sources_named`.
+fn glob_paths(root: &Path, pattern: &str) -> Vec<PathBuf> {
     let clean = clean_rel(pattern);
-    let excluded = |rel: &Path| {
-        !rel.as_os_str().is_empty() && ignore.is_some_and(|ig| ig.excluded(&rel.to_string_lossy()))
-    };
     let mut current: Vec<PathBuf> = vec![PathBuf::new()];
     for comp in clean.split('/').filter(|c| !c.is_empty()) {
         let mut next = Vec::new();
@@ -1519,8 +1542,6 @@ fn glob_paths(root: &Path, pattern: &str, ignore: Option<&frontend::Ignore>) -> 
         }
         current = next;
     }
-    // `.` (the whole context) stays; excluded paths go.
-    current.retain(|p| !excluded(p));
     current
 }
 
@@ -1585,8 +1606,9 @@ pub fn glob_match(pattern: &str, name: &str) -> bool {
     rec(&p, &n)
 }
 
-/// Feed a source tree into the digest: names, modes, sizes, times and contents, sorted.
-fn digest_tree(h: &mut sha2::Sha256, host: &Path, rel: &Path, ignore: Option<&frontend::Ignore>) {
+/// Feed a `--from` source tree into the digest: names, modes, sizes, times and contents,
+/// sorted.
+fn digest_tree(h: &mut sha2::Sha256, host: &Path, rel: &Path) {
     use sha2::Digest as _;
     use std::os::unix::fs::MetadataExt;
     let Ok(md) = std::fs::symlink_metadata(host) else {
@@ -1609,18 +1631,7 @@ fn digest_tree(h: &mut sha2::Sha256, host: &Path, rel: &Path, ignore: Option<&fr
         names.sort();
         for n in names {
             let r = rel.join(&n);
-            let is_dir = std::fs::symlink_metadata(host.join(&n)).is_ok_and(|m| m.is_dir());
-            if ignore.is_some_and(|ig| {
-                let r = r.to_string_lossy();
-                if is_dir {
-                    ig.excluded_dir(&r)
-                } else {
-                    ig.excluded(&r)
-                }
-            }) {
-                continue;
-            }
-            digest_tree(h, &host.join(&n), &r, ignore);
+            digest_tree(h, &host.join(&n), &r);
         }
     }
 }
