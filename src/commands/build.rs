@@ -87,21 +87,15 @@ pub fn options(args: &BuildArgs) -> Result<(BuildOptions, PullPolicy, String)> {
             }
         }
     }
-    let target = match &args.target {
-        Some(t) => {
-            let lower = t.to_ascii_lowercase();
-            dockerfile
-                .stages
-                .iter()
-                .position(|s| s.name.as_deref() == Some(lower.as_str()))
-                .ok_or_else(|| {
-                    Error::msg(format!(
-                        "--target `{t}`: no stage of that name in {file_name}"
-                    ))
-                })?
-        }
-        None => dockerfile.stages.len() - 1,
-    };
+    let arg_map: crate::build::stages::BuildArgs = build_args.iter().cloned().collect();
+    let host = crate::build::stages::Platform::host();
+    let plan = crate::build::stages::global_scope(&dockerfile, &arg_map, &host, &host)
+        .and_then(|globals| {
+            crate::build::stages::plan_stages(&dockerfile, args.target.as_deref(), &globals)
+        })
+        .map_err(|e| Error::msg(format!("{file_name}: {e}")))?;
+    let target = plan.target;
+    let order = plan.order;
     let mut labels = Vec::new();
     for l in &args.label {
         let (k, v) = l.split_once('=').unwrap_or((l.as_str(), ""));
@@ -179,6 +173,7 @@ pub fn options(args: &BuildArgs) -> Result<(BuildOptions, PullPolicy, String)> {
             tags,
             build_args,
             target,
+            order,
             no_cache: args.no_cache,
             labels,
             iidfile,
@@ -198,7 +193,7 @@ fn base_images(opts: &BuildOptions) -> Vec<String> {
     let df = &opts.dockerfile;
     let globals = executor::global_args(&df.global_args, &opts.build_args).unwrap_or_default();
     let mut out = Vec::new();
-    for i in executor::needed_stages(df, opts.target) {
+    for &i in &opts.order {
         let stage = &df.stages[i];
         let mut refs = vec![stage.base.clone()];
         for ins in &stage.instructions {
@@ -339,7 +334,7 @@ mod tests {
         let (o, _, _) = options(&args(d.path(), &["--target", "ONE", "--squash"])).unwrap();
         assert_eq!(o.target, 0);
         assert!(!o.layers && o.squash);
-        assert!(err(d.path(), &["--target", "two"]).contains("--target `two`"));
+        assert!(err(d.path(), &["--target", "two"]).contains("two"));
         assert!(err(d.path(), &["--network", "bridge"]).contains("`bridge`"));
         assert!(err(d.path(), &["--layers=maybe"]).contains("`maybe`"));
         assert!(err(d.path(), &["--pull=sometimes"]).contains("`sometimes`"));
