@@ -568,3 +568,43 @@ fn build_copy_chown_and_entrypoint_rules() {
         .success();
     assert!(std::fs::metadata(&out).unwrap().len() > 0);
 }
+
+#[test]
+fn build_image_pushes_and_pulls_back() {
+    use crate::registry::{have, Registry, Setup, REGISTRY_BIN};
+    if !have(REGISTRY_BIN) {
+        return;
+    }
+    let Some(env) = Env::rootless() else { return };
+    let reg = Registry::start(Setup::default(), tempfile::tempdir().unwrap());
+    env.import_busybox();
+    let ctx = context(
+        &env,
+        "ctx",
+        &[
+            (
+                "Dockerfile",
+                "FROM busybox\nCOPY msg /msg\nRUN cat /msg > /copy\nCMD [\"cat\", \"/copy\"]\n",
+            ),
+            ("msg", "pushed build\n"),
+        ],
+    );
+    let out = build(&env, &ctx, &["-t", "pushme"]);
+    out.success();
+    let id = out.stdout_lines().last().unwrap().clone();
+    let dest = format!("{}/built/pushme:1", reg.addr);
+    env.berth(["push", "-q", "--tls-verify=false", "pushme", &dest])
+        .output()
+        .success();
+    let fresh = Env::rootless().unwrap();
+    fresh
+        .berth(["pull", "-q", "--tls-verify=false", &dest])
+        .output()
+        .success()
+        .stdout_eq(&format!("{id}\n"));
+    fresh
+        .berth(["run", "--rm", &dest])
+        .output()
+        .success()
+        .stdout_eq("pushed build\n");
+}
