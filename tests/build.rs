@@ -608,3 +608,52 @@ fn build_image_pushes_and_pulls_back() {
         .success()
         .stdout_eq("pushed build\n");
 }
+
+#[test]
+fn build_reads_stdin_writes_iidfile_and_has_aliases() {
+    let Some(env) = Env::rootless() else { return };
+    env.import_busybox();
+    let ctx = context(&env, "ctx", &[("f", "x")]);
+    let iid = env.work.join("iid");
+    let out = env
+        .berth([
+            "build",
+            "--pull=never",
+            "-f",
+            "-",
+            "--network",
+            "none",
+            "--iidfile",
+        ])
+        .arg(&iid)
+        .arg(&ctx)
+        .stdin("FROM busybox\nRUN ls /sys/class/net\nCOPY f /f\n")
+        .output();
+    out.success().stdout_contains("\nlo\n");
+    let id = out.stdout_lines().last().unwrap().clone();
+    assert_eq!(
+        std::fs::read_to_string(&iid).unwrap(),
+        format!("sha256:{id}")
+    );
+    std::fs::write(ctx.join("Containerfile"), "FROM busybox\nLABEL via=alias\n").unwrap();
+    for alias in [&["image", "build"][..], &["buildx", "build"][..]] {
+        let out = env
+            .berth(alias)
+            .args(["--pull=never", "-q", "-t", "aliased"])
+            .arg(&ctx)
+            .output();
+        out.success();
+        out.check(out.stdout_lines().len() == 1, "-q prints the id only");
+    }
+    env.berth(["inspect", "-f", "{{.Config.Labels}}", "aliased"])
+        .output()
+        .success()
+        .stdout_contains("via:alias");
+    // A --build-arg no ARG uses is reported, as podman does.
+    env.berth(["build", "--pull=never", "--build-arg", "UNUSED=1"])
+        .arg(&ctx)
+        .expect_stderr()
+        .output()
+        .success()
+        .stderr_contains("not consumed: [UNUSED]");
+}
