@@ -505,12 +505,12 @@ fn build_squash_and_no_layers_make_one_new_layer() {
         &[
             (
                 "Dockerfile",
-                "FROM busybox\nRUN echo 1 > /one\nCOPY f /f\nRUN rm /one && echo 2 > /two\nCMD ls /\n",
+                "FROM busybox\nRUN echo 1 > /one\nCOPY f /f\nRUN rm /one && echo 2 > /two\nRUN rm /bin/ls\nCMD [\"sh\", \"-c\", \"echo /*; test -e /bin/ls || echo ls-gone\"]\n",
             ),
             ("f", "x"),
         ],
     );
-    for flag in ["--squash", "--layers=false"] {
+    for (flag, layers) in [("--squash", 2), ("--layers=false", 2), ("--layers=true", 5)] {
         let out = build(&env, &ctx, &[flag, "-t", "squashed"]);
         out.success().stdout_lacks("Using cache");
         let inspect = env
@@ -520,11 +520,15 @@ fn build_squash_and_no_layers_make_one_new_layer() {
         let v: serde_json::Value = serde_json::from_str(&inspect.stdout()).unwrap();
         assert_eq!(
             v[0]["RootFS"]["Layers"].as_array().map(Vec::len),
-            Some(2),
-            "{flag}: the base layer and one new one"
+            Some(layers),
+            "{flag}: the base layer and the new ones"
         );
+        // Files deleted from lower layers stay deleted (whiteouts).
         let run = env.berth(["run", "--rm", "squashed"]).output();
-        run.success().stdout_contains("two\n").stdout_lacks("one\n");
+        run.success()
+            .stdout_contains("/two")
+            .stdout_lacks("/one")
+            .stdout_contains("ls-gone\n");
     }
 }
 
