@@ -380,12 +380,14 @@ struct Marker {
 }
 
 /// Splits a line into words on blanks outside quotes, keeping quotes and escapes (`\`) as
-/// written; each word with its byte offset.
-fn raw_words(line: &str) -> Vec<(usize, String)> {
+/// written; each word with its byte offset. As in BuildKit's lexer, `<<` (and here also
+/// `<<-`) keeps the blanks after it in its word, so `<< EOF` is one marker. `None` when a
+/// quote is not closed: BuildKit then finds no heredocs on the line.
+fn raw_words(line: &str) -> Option<Vec<(usize, String)>> {
     let mut words = Vec::new();
     let mut current: Option<(usize, String)> = None;
     let mut quote: Option<char> = None;
-    let mut chars = line.char_indices();
+    let mut chars = line.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
         if quote.is_none() && c.is_whitespace() {
             if let Some(word) = current.take() {
@@ -405,11 +407,26 @@ fn raw_words(line: &str) -> Vec<(usize, String)> {
             }
             (Some('"'), '"') => quote = None,
             (None, '\'' | '"') => quote = Some(c),
+            (None, '<') if chars.peek().is_some_and(|(_, n)| *n == '<') => {
+                word.1.push('<');
+                chars.next();
+                if chars.peek().is_some_and(|(_, n)| *n == '-') {
+                    word.1.push('-');
+                    chars.next();
+                }
+                while let Some(&(_, blank @ (' ' | '\t' | '\r'))) = chars.peek() {
+                    word.1.push(blank);
+                    chars.next();
+                }
+            }
             _ => {}
         }
     }
+    if quote.is_some() {
+        return None;
+    }
     words.extend(current);
-    words
+    Some(words)
 }
 
 /// Removes shell quoting from a word (single quotes literal, `\` escapes outside them).
@@ -450,7 +467,7 @@ fn heredoc_marker(word: &str) -> Option<Marker> {
     if rest.is_empty() || rest.contains('<') {
         return None;
     }
-    let words = raw_words(rest);
+    let words = raw_words(rest)?;
     if words.len() != 1 {
         return None;
     }
@@ -470,6 +487,7 @@ fn heredoc_marker(word: &str) -> Option<Marker> {
 /// Every heredoc marker of a line, with its byte offset.
 fn heredoc_markers(line: &str) -> Vec<(usize, Marker)> {
     raw_words(line)
+        .unwrap_or_default()
         .into_iter()
         .filter_map(|(at, word)| heredoc_marker(&word).map(|m| (at, m)))
         .collect()
@@ -1188,7 +1206,7 @@ pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
         rest = &rest[unit_len..];
     }
     let duration = std::time::Duration::from_secs_f64(total);
-    if duration < std::time::Duration::from_millis(1) {
+    if !duration.is_zero() && duration < std::time::Duration::from_millis(1) {
         return Err("must be at least 1ms (or 0 for the default)".to_string());
     }
     Ok(duration)
@@ -1888,6 +1906,7 @@ mod tests {
         assert_eq!(parse_duration("1.5h"), Ok(Duration::from_secs(5400)));
         assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
         assert_eq!(parse_duration("0"), Ok(Duration::ZERO));
+        assert_eq!(parse_duration("0s"), Ok(Duration::ZERO));
         assert!(parse_duration("").is_err());
         assert!(parse_duration("-1s").is_err());
         assert!(parse_duration("10x").is_err());
@@ -2072,6 +2091,58 @@ mod tests {
     }
 
     #[test]
+    fn heredoc_marker_forms() {
+        let doc = |text: &str| -> Vec<(String, String, bool)> {
+            run(text)
+                .heredocs
+                .into_iter()
+                .map(|h| (h.name, h.content, h.expand))
+                .collect()
+        };
+        let one = |name: &str, content: &str, expand: bool| {
+            vec![(name.to_string(), content.to_string(), expand)]
+        };
+        assert_eq!(doc("RUN <<  EOF\nx\nEOF"), one("EOF", "x\n", true));
+        assert_eq!(doc("RUN <<  EOF  > foo\nEOF"), one("EOF", "", true));
+        assert_eq!(doc("RUN << -EOF\n-EOF"), one("-EOF", "", true));
+        assert_eq!(doc("RUN <<- EOF\n\ta\n\tEOF"), one("EOF", "a\n", true));
+        assert_eq!(
+            doc("RUN <<eo'f'\necho foo\neof"),
+            one("eof", "echo foo\n", false)
+        );
+        assert_eq!(
+            doc("RUN <<eo\\'f\necho foo\neo'f"),
+            one("eo'f", "echo foo\n", true)
+        );
+        assert_eq!(
+            doc("RUN <<'e'o\\'f\necho foo\neo'f"),
+            one("eo'f", "echo foo\n", false)
+        );
+        assert_eq!(
+            doc("RUN <<'one two'\necho bar\none two"),
+            one("one two", "echo bar\n", false)
+        );
+        assert_eq!(doc("RUN <<$EOF\n$EOF"), one("$EOF", "", true));
+        assert_eq!(doc("RUN 3<<EMPTY2\nEMPTY2"), one("EMPTY2", "", true));
+        assert_eq!(
+            doc("RUN <<file.txt cat\nhello world\nfile.txt"),
+            one("file.txt", "hello world\n", true)
+        );
+        // Bodies are taken in marker order, each up to its own terminator.
+        let both = doc("RUN <<X <<Y cat\nY\nX\nX\nY");
+        assert_eq!(
+            both,
+            vec![
+                ("X".into(), "Y\n".into(), true),
+                ("Y".into(), "X\n".into(), true)
+            ]
+        );
+        // An unclosed quote on the line: no heredocs at all, as in BuildKit.
+        let e = err("FROM a\nRUN echo 'x <<EOF\nhello\nEOF\n");
+        assert!(e.message.contains("unknown instruction: hello"), "{e}");
+    }
+
+    #[test]
     fn unterminated_heredoc() {
         let e = err("FROM a\nRUN cat <<EOF >/x\nhello\n");
         assert_eq!((e.line, e.column), (2, 9), "{e}");
@@ -2167,6 +2238,23 @@ mod tests {
         assert!(!is_heredoc_marker("a<<EOF"));
         assert!(!is_heredoc_marker("file"));
         assert_eq!(heredoc_name("<<\"E O F\""), Some("E O F".to_string()));
+        // BuildKit's marker forms.
+        for word in [
+            "<<EOF",
+            "<<'EOF'",
+            "<<\"EOF\"",
+            "<<-EOF",
+            "<<-'EOF'",
+            "<<-\"EOF\"",
+            "<<EO\"F\"",
+            "<< EOF",
+            "<<- EOF",
+        ] {
+            assert_eq!(heredoc_name(word).as_deref(), Some("EOF"), "{word}");
+        }
+        for word in ["", "EOF", "<<", "<<-", "<EOF", "<<<EOF", "<<'EOF", "<<EOF'"] {
+            assert_eq!(heredoc_name(word), None, "{word}");
+        }
     }
 
     #[test]
