@@ -696,6 +696,39 @@ mod tests {
     }
 
     #[test]
+    fn patternmatcher_cases() {
+        check(
+            "**\n!util/docker/web\n",
+            &[("util/docker/web/foo", false), ("util/x", true)],
+        );
+        check(
+            "**\n!util/docker/web\nutil/docker/web/foo\n",
+            &[("util/docker/web/foo", true)],
+        );
+        check(
+            "**\n!dist/*.whl\n",
+            &[(
+                "dist/proxy.py-2.4.0rc3.dev36+g08acad9-py3-none-any.whl",
+                false,
+            )],
+        );
+        check("a(b)c/def\n", &[("a(b)c/def", true), ("a(b)c/xyz", false)]);
+        check("a.|)$(}+{bc\n", &[("a.|)$(}+{bc", true)]);
+        check("abc.def\n", &[("abc.def", true), ("abcZdef", false)]);
+        check(".*\n", &[(".foo", true), ("foo", false)]);
+        check("**/.foo\n", &[(".foo", true), ("bar.foo", false)]);
+        check(
+            "a**/*.txt\n",
+            &[("a/file.txt", true), ("a/dir/dir/file.txt", true)],
+        );
+        check("a/*.txt**\n", &[("a/file.txt", true)]);
+        check("**/file*.txt*\n", &[("dir/dir/file.txt", true)]);
+        check("**/**/*.txt2\n", &[("dir/dir/file.txt", false)]);
+        check("a\\\\\n", &[("a\\", true)]);
+        check("a\\*b\n", &[("a*b", true), ("axb", false)]);
+    }
+
+    #[test]
     fn must_walk() {
         let matcher = m("*\n!src/**/*.rs\n!docs/keep.md\n!*/README.md\n");
         assert!(matcher.must_walk("src"));
