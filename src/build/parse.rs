@@ -23,6 +23,22 @@ use super::ast::{
 
 /// Parses a whole Dockerfile.
 pub fn parse(text: &str) -> Result<Dockerfile, ParseError> {
+    let (parsed, escape, line_count) = parse_all(text)?;
+    assemble(parsed, escape, line_count)
+}
+
+/// Every instruction of a text, in order, without grouping them into stages: for the
+/// `ONBUILD` triggers an image carries (each trigger is such a text, heredoc bodies included).
+/// A `FROM` appears as [`InstructionKind::From`].
+pub fn parse_instructions(text: &str) -> Result<Vec<Instruction>, ParseError> {
+    Ok(parse_all(text)?
+        .0
+        .into_iter()
+        .map(|p| p.instruction)
+        .collect())
+}
+
+fn parse_all(text: &str) -> Result<(Vec<Parsed>, char, usize), ParseError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
     let mut parser = Parser {
@@ -39,7 +55,25 @@ pub fn parse(text: &str) -> Result<Dockerfile, ParseError> {
         }
         parsed.push(item);
     }
-    assemble(parsed, parser.escape, lines.len())
+    Ok((parsed, parser.escape, lines.len()))
+}
+
+/// The text an `ONBUILD` trigger is stored as in the image config (`OnBuild`): the trigger
+/// instruction as written, then each heredoc's body and terminator on their own lines, so
+/// that [`parse_instructions`] reads it back.
+pub fn trigger_text(trigger: &Instruction) -> String {
+    let heredocs = match &trigger.kind {
+        InstructionKind::Run(run) => run.heredocs.as_slice(),
+        InstructionKind::Copy(args) | InstructionKind::Add(args) => args.heredocs.as_slice(),
+        _ => &[],
+    };
+    let mut text = trigger.original.clone();
+    for heredoc in heredocs {
+        text.push('\n');
+        text.push_str(&heredoc.content);
+        text.push_str(&heredoc.name);
+    }
+    text
 }
 
 /// A stage header as read from `FROM [--platform=p] base [AS name]`.
@@ -2181,6 +2215,40 @@ mod tests {
         assert_eq!(c.heredocs[0].content, "y\n");
         let d = ok("FROM a\nCOPY [\"<<EOF\", \"/x\"]\nRUN y\n");
         assert_eq!(d.stages[0].instructions.len(), 2);
+    }
+
+    #[test]
+    fn triggers_round_trip() {
+        let d = ok("FROM a\nONBUILD RUN <<EOF\necho $HOME\nEOF\nONBUILD COPY --chown=1 . /src\n");
+        let triggers: Vec<String> = d.stages[0]
+            .instructions
+            .iter()
+            .map(|i| match &i.kind {
+                InstructionKind::Onbuild(inner) => trigger_text(inner),
+                k => panic!("{k:?}"),
+            })
+            .collect();
+        assert_eq!(
+            triggers,
+            vec!["RUN <<EOF\necho $HOME\nEOF", "COPY --chown=1 . /src"]
+        );
+        let back = parse_instructions(&triggers[0]).unwrap();
+        assert_eq!(back.len(), 1);
+        match &back[0].kind {
+            InstructionKind::Run(r) => {
+                assert_eq!(r.command, shell("<<EOF"));
+                assert_eq!(r.heredocs[0].content, "echo $HOME\n");
+            }
+            k => panic!("{k:?}"),
+        }
+        let back = parse_instructions(&triggers[1]).unwrap();
+        assert!(
+            matches!(&back[0].kind, InstructionKind::Copy(c) if c.chown.as_deref() == Some("1"))
+        );
+        // No FROM needed; errors keep their positions.
+        assert_eq!(parse_instructions("").unwrap(), vec![]);
+        let e = parse_instructions("RUN a\nBOGUS b").unwrap_err();
+        assert_eq!((e.line, e.column), (2, 1));
     }
 
     #[test]
