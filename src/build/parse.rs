@@ -599,30 +599,39 @@ enum FlagKind {
     List,
 }
 
-/// The flag values of one instruction, by name.
+/// The flag values of one instruction, by name, with where each was written.
 #[derive(Default)]
 struct Flags {
-    values: Vec<(&'static str, String)>,
+    values: Vec<(&'static str, String, usize)>,
 }
 
 impl Flags {
     fn string(&self, name: &str) -> Option<String> {
         self.values
             .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, v)| v.clone())
+            .find(|(n, ..)| *n == name)
+            .map(|(_, v, _)| v.clone())
     }
 
     fn list(&self, name: &str) -> Vec<String> {
         self.values
             .iter()
-            .filter(|(n, _)| *n == name)
-            .map(|(_, v)| v.clone())
+            .filter(|(n, ..)| *n == name)
+            .map(|(_, v, _)| v.clone())
             .collect()
     }
 
     fn bool(&self, name: &str) -> bool {
         self.string(name).is_some_and(|v| v == "true")
+    }
+
+    /// Every value of a flag with the byte offset of its word.
+    fn located(&self, name: &str) -> Vec<(String, usize)> {
+        self.values
+            .iter()
+            .filter(|(n, ..)| *n == name)
+            .map(|(_, v, at)| (v.clone(), *at))
+            .collect()
     }
 }
 
@@ -647,7 +656,7 @@ fn check_flags(
                 format!("unknown flag --{} on {instruction}: {accepted}", flag.name),
             ));
         };
-        if kind != FlagKind::List && flags.values.iter().any(|(n, _)| *n == name) {
+        if kind != FlagKind::List && flags.values.iter().any(|(n, ..)| *n == name) {
             return Err(logical.error(flag.at, format!("duplicate flag --{name} on {instruction}")));
         }
         let value = match (kind, flag.value) {
@@ -673,7 +682,7 @@ fn check_flags(
             }
             (_, Some(v)) => v,
         };
-        flags.values.push((name, value));
+        flags.values.push((name, value, flag.at));
     }
     Ok(flags)
 }
@@ -776,6 +785,27 @@ fn parse_instruction(
                     ("security", FlagKind::Str),
                 ],
             )?;
+            for (value, at) in flags.located("network") {
+                if !matches!(value.as_str(), "default" | "none" | "host") {
+                    return Err(logical.error(
+                        at,
+                        format!("invalid network mode {value:?}; hint: use default, none or host"),
+                    ));
+                }
+            }
+            for (value, at) in flags.located("security") {
+                if !matches!(value.as_str(), "sandbox" | "insecure") {
+                    return Err(logical.error(
+                        at,
+                        format!("security {value:?} is not valid; hint: use sandbox or insecure"),
+                    ));
+                }
+            }
+            for (value, at) in flags.located("mount") {
+                if let Err(e) = super::mounts::check_mount(&value) {
+                    return Err(logical.error(at, format!("--mount={value}: {e}")));
+                }
+            }
             let command = command_form(logical, args, json_at, "RUN")?;
             json = matches!(command, CommandForm::Exec(_));
             if matches!(&command, CommandForm::Shell(s) if s.is_empty()) {
