@@ -339,14 +339,15 @@ impl Builder<'_> {
         // Triggers of the base run first, then are gone from the new image.
         let mut steps: Vec<Instruction> = Vec::new();
         if !onbuild.is_empty() {
-            let text = format!("FROM scratch\n{}\n", onbuild.join("\n"));
-            let df = frontend::parse(&text).map_err(|e| {
-                self.step_error(
-                    &stage.from,
-                    format!("the base image's ONBUILD trigger: {e}"),
-                )
-            })?;
-            steps.extend(df.stages.into_iter().flat_map(|s| s.instructions));
+            for trigger in &onbuild {
+                let parsed = super::parse::parse_instructions(trigger).map_err(|e| {
+                    self.step_error(
+                        &stage.from,
+                        format!("the base image's ONBUILD trigger `{trigger}`: {e}"),
+                    )
+                })?;
+                steps.extend(parsed);
+            }
             if let Some(rt) = state.config["config"].as_object_mut() {
                 rt.remove("OnBuild");
             }
@@ -552,7 +553,9 @@ impl Builder<'_> {
                     cfg::remove(c, "Cmd");
                 }
             }
-            InstructionKind::Onbuild(inner) => cfg::add_onbuild(c, &inner.original),
+            InstructionKind::Onbuild(inner) => {
+                cfg::add_onbuild(c, &super::parse::trigger_text(inner));
+            }
             InstructionKind::Healthcheck(h) => {
                 let value = match h {
                     Healthcheck::None => json!({"Test": ["NONE"]}),
@@ -743,6 +746,14 @@ impl Builder<'_> {
             return Err(self
                 .step_error(ins, "RUN --mount is not supported yet")
                 .with_code(crate::error::EXIT_BERTH));
+        }
+        if let Some(sec) = run.security.as_deref().filter(|s| *s != "sandbox") {
+            return Err(self.step_error(
+                ins,
+                format!(
+                    "RUN --security={sec} is not supported yet: RUN steps always run sandboxed"
+                ),
+            ));
         }
         let network = match run.network.as_deref() {
             None | Some("default") => self.opts.network,

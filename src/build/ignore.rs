@@ -116,41 +116,54 @@ impl Matcher {
     /// Parses the text of a `.dockerignore` / `.containerignore` file.
     pub fn parse(text: &str) -> Result<Matcher, IgnoreError> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let mut patterns = Vec::new();
+        let mut matcher = Matcher::default();
         for (index, line) in text.lines().enumerate() {
-            let number = index + 1;
-            if line.starts_with('#') {
-                continue;
+            if !line.starts_with('#') {
+                matcher.push(index + 1, line)?;
             }
-            let mut pattern = line.trim();
-            if pattern.is_empty() {
-                continue;
-            }
-            let exception = pattern.starts_with('!');
-            if exception {
-                pattern = pattern[1..].trim();
-                if pattern.is_empty() {
-                    return Err(IgnoreError::BareExclamation { line: number });
-                }
-            }
-            let mut cleaned = clean_path(pattern);
-            if cleaned.len() > 1 && cleaned.starts_with('/') {
-                cleaned.remove(0);
-            }
-            let kind = compile(&cleaned).map_err(|why| IgnoreError::BadPattern {
-                line: number,
-                pattern: line.trim().to_string(),
-                why,
-            })?;
-            let segments = cleaned.split('/').map(str::to_string).collect();
-            patterns.push(Pattern {
-                text: cleaned,
-                exception,
-                kind,
-                segments,
-            });
         }
-        Ok(Matcher { patterns })
+        Ok(matcher)
+    }
+
+    /// A matcher from separate patterns, as `COPY --exclude=` gives them (no comments; the
+    /// "line" in an error is the pattern's 1-based position).
+    pub fn from_patterns<S: AsRef<str>>(patterns: &[S]) -> Result<Matcher, IgnoreError> {
+        let mut matcher = Matcher::default();
+        for (index, pattern) in patterns.iter().enumerate() {
+            matcher.push(index + 1, pattern.as_ref())?;
+        }
+        Ok(matcher)
+    }
+
+    fn push(&mut self, number: usize, line: &str) -> Result<(), IgnoreError> {
+        let mut pattern = line.trim();
+        if pattern.is_empty() {
+            return Ok(());
+        }
+        let exception = pattern.starts_with('!');
+        if exception {
+            pattern = pattern[1..].trim();
+            if pattern.is_empty() {
+                return Err(IgnoreError::BareExclamation { line: number });
+            }
+        }
+        let mut cleaned = clean_path(pattern);
+        if cleaned.len() > 1 && cleaned.starts_with('/') {
+            cleaned.remove(0);
+        }
+        let kind = compile(&cleaned).map_err(|why| IgnoreError::BadPattern {
+            line: number,
+            pattern: line.trim().to_string(),
+            why,
+        })?;
+        let segments = cleaned.split('/').map(str::to_string).collect();
+        self.patterns.push(Pattern {
+            text: cleaned,
+            exception,
+            kind,
+            segments,
+        });
+        Ok(())
     }
 
     /// Reads the context's ignore file as podman does: `.containerignore`, else
@@ -693,6 +706,53 @@ mod tests {
             "*\n!src\nsrc/tmp\n",
             &[("src/a", false), ("src/tmp/x", true)],
         );
+    }
+
+    #[test]
+    fn patternmatcher_cases() {
+        check(
+            "**\n!util/docker/web\n",
+            &[("util/docker/web/foo", false), ("util/x", true)],
+        );
+        check(
+            "**\n!util/docker/web\nutil/docker/web/foo\n",
+            &[("util/docker/web/foo", true)],
+        );
+        check(
+            "**\n!dist/*.whl\n",
+            &[(
+                "dist/proxy.py-2.4.0rc3.dev36+g08acad9-py3-none-any.whl",
+                false,
+            )],
+        );
+        check("a(b)c/def\n", &[("a(b)c/def", true), ("a(b)c/xyz", false)]);
+        check("a.|)$(}+{bc\n", &[("a.|)$(}+{bc", true)]);
+        check("abc.def\n", &[("abc.def", true), ("abcZdef", false)]);
+        check(".*\n", &[(".foo", true), ("foo", false)]);
+        check("**/.foo\n", &[(".foo", true), ("bar.foo", false)]);
+        check(
+            "a**/*.txt\n",
+            &[("a/file.txt", true), ("a/dir/dir/file.txt", true)],
+        );
+        check("a/*.txt**\n", &[("a/file.txt", true)]);
+        check("**/file*.txt*\n", &[("dir/dir/file.txt", true)]);
+        check("**/**/*.txt2\n", &[("dir/dir/file.txt", false)]);
+        check("a\\\\\n", &[("a\\", true)]);
+        check("a\\*b\n", &[("a*b", true), ("axb", false)]);
+    }
+
+    #[test]
+    fn exclude_flag_patterns() {
+        let m = Matcher::from_patterns(&["*.txt", "#literal", "!keep.txt"]).unwrap();
+        assert!(m.is_excluded("a.txt"));
+        assert!(!m.is_excluded("keep.txt"));
+        assert!(m.is_excluded("#literal"));
+        assert!(!m.is_excluded("a.md"));
+        assert_eq!(
+            Matcher::from_patterns(&["a", "!"]),
+            Err(IgnoreError::BareExclamation { line: 2 })
+        );
+        assert!(Matcher::from_patterns::<&str>(&[]).unwrap().is_empty());
     }
 
     #[test]

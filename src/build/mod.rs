@@ -12,6 +12,7 @@
 //! - `cache`: cache keys (pure) and the cache directory.
 //! - `fsops`: writes into a step's rootfs, resolved inside it.
 //! - `executor`: runs the stages (in the session).
+//! - `mounts`: `RUN --mount=` values and their defaults (pure).
 
 pub mod ast;
 pub mod cache;
@@ -22,6 +23,7 @@ pub mod executor;
 pub mod frontend;
 pub mod fsops;
 pub mod ignore;
+pub mod mounts;
 pub mod parse;
 pub mod stages;
 pub mod vars;

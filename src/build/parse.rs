@@ -23,6 +23,22 @@ use super::ast::{
 
 /// Parses a whole Dockerfile.
 pub fn parse(text: &str) -> Result<Dockerfile, ParseError> {
+    let (parsed, escape, line_count) = parse_all(text)?;
+    assemble(parsed, escape, line_count)
+}
+
+/// Every instruction of a text, in order, without grouping them into stages: for the
+/// `ONBUILD` triggers an image carries (each trigger is such a text, heredoc bodies included).
+/// A `FROM` appears as [`InstructionKind::From`].
+pub fn parse_instructions(text: &str) -> Result<Vec<Instruction>, ParseError> {
+    Ok(parse_all(text)?
+        .0
+        .into_iter()
+        .map(|p| p.instruction)
+        .collect())
+}
+
+fn parse_all(text: &str) -> Result<(Vec<Parsed>, char, usize), ParseError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
     let mut parser = Parser {
@@ -39,7 +55,25 @@ pub fn parse(text: &str) -> Result<Dockerfile, ParseError> {
         }
         parsed.push(item);
     }
-    assemble(parsed, parser.escape, lines.len())
+    Ok((parsed, parser.escape, lines.len()))
+}
+
+/// The text an `ONBUILD` trigger is stored as in the image config (`OnBuild`): the trigger
+/// instruction as written, then each heredoc's body and terminator on their own lines, so
+/// that [`parse_instructions`] reads it back.
+pub fn trigger_text(trigger: &Instruction) -> String {
+    let heredocs = match &trigger.kind {
+        InstructionKind::Run(run) => run.heredocs.as_slice(),
+        InstructionKind::Copy(args) | InstructionKind::Add(args) => args.heredocs.as_slice(),
+        _ => &[],
+    };
+    let mut text = trigger.original.clone();
+    for heredoc in heredocs {
+        text.push('\n');
+        text.push_str(&heredoc.content);
+        text.push_str(&heredoc.name);
+    }
+    text
 }
 
 /// A stage header as read from `FROM [--platform=p] base [AS name]`.
@@ -380,12 +414,14 @@ struct Marker {
 }
 
 /// Splits a line into words on blanks outside quotes, keeping quotes and escapes (`\`) as
-/// written; each word with its byte offset.
-fn raw_words(line: &str) -> Vec<(usize, String)> {
+/// written; each word with its byte offset. As in BuildKit's lexer, `<<` (and here also
+/// `<<-`) keeps the blanks after it in its word, so `<< EOF` is one marker. `None` when a
+/// quote is not closed: BuildKit then finds no heredocs on the line.
+fn raw_words(line: &str) -> Option<Vec<(usize, String)>> {
     let mut words = Vec::new();
     let mut current: Option<(usize, String)> = None;
     let mut quote: Option<char> = None;
-    let mut chars = line.char_indices();
+    let mut chars = line.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
         if quote.is_none() && c.is_whitespace() {
             if let Some(word) = current.take() {
@@ -405,11 +441,26 @@ fn raw_words(line: &str) -> Vec<(usize, String)> {
             }
             (Some('"'), '"') => quote = None,
             (None, '\'' | '"') => quote = Some(c),
+            (None, '<') if chars.peek().is_some_and(|(_, n)| *n == '<') => {
+                word.1.push('<');
+                chars.next();
+                if chars.peek().is_some_and(|(_, n)| *n == '-') {
+                    word.1.push('-');
+                    chars.next();
+                }
+                while let Some(&(_, blank @ (' ' | '\t' | '\r'))) = chars.peek() {
+                    word.1.push(blank);
+                    chars.next();
+                }
+            }
             _ => {}
         }
     }
+    if quote.is_some() {
+        return None;
+    }
     words.extend(current);
-    words
+    Some(words)
 }
 
 /// Removes shell quoting from a word (single quotes literal, `\` escapes outside them).
@@ -450,7 +501,7 @@ fn heredoc_marker(word: &str) -> Option<Marker> {
     if rest.is_empty() || rest.contains('<') {
         return None;
     }
-    let words = raw_words(rest);
+    let words = raw_words(rest)?;
     if words.len() != 1 {
         return None;
     }
@@ -470,6 +521,7 @@ fn heredoc_marker(word: &str) -> Option<Marker> {
 /// Every heredoc marker of a line, with its byte offset.
 fn heredoc_markers(line: &str) -> Vec<(usize, Marker)> {
     raw_words(line)
+        .unwrap_or_default()
         .into_iter()
         .filter_map(|(at, word)| heredoc_marker(&word).map(|m| (at, m)))
         .collect()
@@ -547,30 +599,39 @@ enum FlagKind {
     List,
 }
 
-/// The flag values of one instruction, by name.
+/// The flag values of one instruction, by name, with where each was written.
 #[derive(Default)]
 struct Flags {
-    values: Vec<(&'static str, String)>,
+    values: Vec<(&'static str, String, usize)>,
 }
 
 impl Flags {
     fn string(&self, name: &str) -> Option<String> {
         self.values
             .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, v)| v.clone())
+            .find(|(n, ..)| *n == name)
+            .map(|(_, v, _)| v.clone())
     }
 
     fn list(&self, name: &str) -> Vec<String> {
         self.values
             .iter()
-            .filter(|(n, _)| *n == name)
-            .map(|(_, v)| v.clone())
+            .filter(|(n, ..)| *n == name)
+            .map(|(_, v, _)| v.clone())
             .collect()
     }
 
     fn bool(&self, name: &str) -> bool {
         self.string(name).is_some_and(|v| v == "true")
+    }
+
+    /// Every value of a flag with the byte offset of its word.
+    fn located(&self, name: &str) -> Vec<(String, usize)> {
+        self.values
+            .iter()
+            .filter(|(n, ..)| *n == name)
+            .map(|(_, v, at)| (v.clone(), *at))
+            .collect()
     }
 }
 
@@ -595,7 +656,7 @@ fn check_flags(
                 format!("unknown flag --{} on {instruction}: {accepted}", flag.name),
             ));
         };
-        if kind != FlagKind::List && flags.values.iter().any(|(n, _)| *n == name) {
+        if kind != FlagKind::List && flags.values.iter().any(|(n, ..)| *n == name) {
             return Err(logical.error(flag.at, format!("duplicate flag --{name} on {instruction}")));
         }
         let value = match (kind, flag.value) {
@@ -621,7 +682,7 @@ fn check_flags(
             }
             (_, Some(v)) => v,
         };
-        flags.values.push((name, value));
+        flags.values.push((name, value, flag.at));
     }
     Ok(flags)
 }
@@ -724,6 +785,27 @@ fn parse_instruction(
                     ("security", FlagKind::Str),
                 ],
             )?;
+            for (value, at) in flags.located("network") {
+                if !matches!(value.as_str(), "default" | "none" | "host") {
+                    return Err(logical.error(
+                        at,
+                        format!("invalid network mode {value:?}; hint: use default, none or host"),
+                    ));
+                }
+            }
+            for (value, at) in flags.located("security") {
+                if !matches!(value.as_str(), "sandbox" | "insecure") {
+                    return Err(logical.error(
+                        at,
+                        format!("security {value:?} is not valid; hint: use sandbox or insecure"),
+                    ));
+                }
+            }
+            for (value, at) in flags.located("mount") {
+                if let Err(e) = super::mounts::check_mount(&value) {
+                    return Err(logical.error(at, format!("--mount={value}: {e}")));
+                }
+            }
             let command = command_form(logical, args, json_at, "RUN")?;
             json = matches!(command, CommandForm::Exec(_));
             if matches!(&command, CommandForm::Shell(s) if s.is_empty()) {
@@ -1188,7 +1270,7 @@ pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
         rest = &rest[unit_len..];
     }
     let duration = std::time::Duration::from_secs_f64(total);
-    if duration < std::time::Duration::from_millis(1) {
+    if !duration.is_zero() && duration < std::time::Duration::from_millis(1) {
         return Err("must be at least 1ms (or 0 for the default)".to_string());
     }
     Ok(duration)
@@ -1888,6 +1970,7 @@ mod tests {
         assert_eq!(parse_duration("1.5h"), Ok(Duration::from_secs(5400)));
         assert_eq!(parse_duration("500ms"), Ok(Duration::from_millis(500)));
         assert_eq!(parse_duration("0"), Ok(Duration::ZERO));
+        assert_eq!(parse_duration("0s"), Ok(Duration::ZERO));
         assert!(parse_duration("").is_err());
         assert!(parse_duration("-1s").is_err());
         assert!(parse_duration("10x").is_err());
@@ -2072,6 +2155,58 @@ mod tests {
     }
 
     #[test]
+    fn heredoc_marker_forms() {
+        let doc = |text: &str| -> Vec<(String, String, bool)> {
+            run(text)
+                .heredocs
+                .into_iter()
+                .map(|h| (h.name, h.content, h.expand))
+                .collect()
+        };
+        let one = |name: &str, content: &str, expand: bool| {
+            vec![(name.to_string(), content.to_string(), expand)]
+        };
+        assert_eq!(doc("RUN <<  EOF\nx\nEOF"), one("EOF", "x\n", true));
+        assert_eq!(doc("RUN <<  EOF  > foo\nEOF"), one("EOF", "", true));
+        assert_eq!(doc("RUN << -EOF\n-EOF"), one("-EOF", "", true));
+        assert_eq!(doc("RUN <<- EOF\n\ta\n\tEOF"), one("EOF", "a\n", true));
+        assert_eq!(
+            doc("RUN <<eo'f'\necho foo\neof"),
+            one("eof", "echo foo\n", false)
+        );
+        assert_eq!(
+            doc("RUN <<eo\\'f\necho foo\neo'f"),
+            one("eo'f", "echo foo\n", true)
+        );
+        assert_eq!(
+            doc("RUN <<'e'o\\'f\necho foo\neo'f"),
+            one("eo'f", "echo foo\n", false)
+        );
+        assert_eq!(
+            doc("RUN <<'one two'\necho bar\none two"),
+            one("one two", "echo bar\n", false)
+        );
+        assert_eq!(doc("RUN <<$EOF\n$EOF"), one("$EOF", "", true));
+        assert_eq!(doc("RUN 3<<EMPTY2\nEMPTY2"), one("EMPTY2", "", true));
+        assert_eq!(
+            doc("RUN <<file.txt cat\nhello world\nfile.txt"),
+            one("file.txt", "hello world\n", true)
+        );
+        // Bodies are taken in marker order, each up to its own terminator.
+        let both = doc("RUN <<X <<Y cat\nY\nX\nX\nY");
+        assert_eq!(
+            both,
+            vec![
+                ("X".into(), "Y\n".into(), true),
+                ("Y".into(), "X\n".into(), true)
+            ]
+        );
+        // An unclosed quote on the line: no heredocs at all, as in BuildKit.
+        let e = err("FROM a\nRUN echo 'x <<EOF\nhello\nEOF\n");
+        assert!(e.message.contains("unknown instruction: hello"), "{e}");
+    }
+
+    #[test]
     fn unterminated_heredoc() {
         let e = err("FROM a\nRUN cat <<EOF >/x\nhello\n");
         assert_eq!((e.line, e.column), (2, 9), "{e}");
@@ -2110,6 +2245,40 @@ mod tests {
         assert_eq!(c.heredocs[0].content, "y\n");
         let d = ok("FROM a\nCOPY [\"<<EOF\", \"/x\"]\nRUN y\n");
         assert_eq!(d.stages[0].instructions.len(), 2);
+    }
+
+    #[test]
+    fn triggers_round_trip() {
+        let d = ok("FROM a\nONBUILD RUN <<EOF\necho $HOME\nEOF\nONBUILD COPY --chown=1 . /src\n");
+        let triggers: Vec<String> = d.stages[0]
+            .instructions
+            .iter()
+            .map(|i| match &i.kind {
+                InstructionKind::Onbuild(inner) => trigger_text(inner),
+                k => panic!("{k:?}"),
+            })
+            .collect();
+        assert_eq!(
+            triggers,
+            vec!["RUN <<EOF\necho $HOME\nEOF", "COPY --chown=1 . /src"]
+        );
+        let back = parse_instructions(&triggers[0]).unwrap();
+        assert_eq!(back.len(), 1);
+        match &back[0].kind {
+            InstructionKind::Run(r) => {
+                assert_eq!(r.command, shell("<<EOF"));
+                assert_eq!(r.heredocs[0].content, "echo $HOME\n");
+            }
+            k => panic!("{k:?}"),
+        }
+        let back = parse_instructions(&triggers[1]).unwrap();
+        assert!(
+            matches!(&back[0].kind, InstructionKind::Copy(c) if c.chown.as_deref() == Some("1"))
+        );
+        // No FROM needed; errors keep their positions.
+        assert_eq!(parse_instructions("").unwrap(), vec![]);
+        let e = parse_instructions("RUN a\nBOGUS b").unwrap_err();
+        assert_eq!((e.line, e.column), (2, 1));
     }
 
     #[test]
@@ -2167,6 +2336,23 @@ mod tests {
         assert!(!is_heredoc_marker("a<<EOF"));
         assert!(!is_heredoc_marker("file"));
         assert_eq!(heredoc_name("<<\"E O F\""), Some("E O F".to_string()));
+        // BuildKit's marker forms.
+        for word in [
+            "<<EOF",
+            "<<'EOF'",
+            "<<\"EOF\"",
+            "<<-EOF",
+            "<<-'EOF'",
+            "<<-\"EOF\"",
+            "<<EO\"F\"",
+            "<< EOF",
+            "<<- EOF",
+        ] {
+            assert_eq!(heredoc_name(word).as_deref(), Some("EOF"), "{word}");
+        }
+        for word in ["", "EOF", "<<", "<<-", "<EOF", "<<<EOF", "<<'EOF", "<<EOF'"] {
+            assert_eq!(heredoc_name(word), None, "{word}");
+        }
     }
 
     #[test]

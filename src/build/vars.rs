@@ -413,7 +413,6 @@ impl<'a> Lexer<'a> {
                 e
             }
         })?;
-        let replacement = unescape_pattern_text(&replacement);
         let value = self.get(name).unwrap_or_default();
         let tokens = pattern_tokens(&pattern)?;
         let chars: Vec<char> = value.chars().collect();
@@ -452,20 +451,6 @@ impl<'a> Lexer<'a> {
         }
         Ok(out)
     }
-}
-
-/// Drops the escapes of a replacement text (`\/` → `/`).
-fn unescape_pattern_text(text: &str) -> String {
-    let mut out = String::new();
-    let mut chars = text.chars();
-    while let Some(c) = chars.next() {
-        if c == '\\' {
-            out.extend(chars.next());
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 /// One element of a shell pattern.
@@ -774,6 +759,13 @@ mod tests {
             ("${path#nomatch}", Some("/usr/local/bin/app.tar.gz")),
             ("${path%.t?r.gz}", Some("/usr/local/bin/app")),
             ("${path//\\//:}", Some(":usr:local:bin:app.tar.gz")),
+            // The replacement keeps its escapes, as in BuildKit.
+            ("${FOO//\\//\\/}", Some("\\/bar")),
+            ("${string#*x*}", Some("foobarbaz")),
+            ("${string#*a?}", Some("baz")),
+            ("${string%%\\**}", Some("foobarbaz")),
+            ("${XXX/a/b}", Some("")),
+            ("${string/#/x}", Some("foobarbaz")),
             ("${path/nomatch/x}", Some("/usr/local/bin/app.tar.gz")),
             ("${XXX#a}", Some("")),
             ("${string#\\*}", Some("foobarbaz")),
