@@ -60,7 +60,18 @@ CMD ["cat /app/built; greet.sh; pwd; id -u"]
             ("data/sub/b.txt", "b\n"),
         ],
     );
-    let out = build(&env, &ctx, &["-t", "demo", "--build-arg", "GREETING=hi"]);
+    let out = build(
+        &env,
+        &ctx,
+        &[
+            "-t",
+            "demo",
+            "--build-arg",
+            "GREETING=hi",
+            "--build-arg",
+            "BASE=busybox",
+        ],
+    );
     out.success();
     let lines = out.stdout_lines();
     out.check(lines[0] == "STEP 1/18: FROM $BASE", "the first STEP line");

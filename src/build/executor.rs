@@ -219,6 +219,11 @@ pub fn build(opts: &BuildOptions) -> Result<String> {
         consumed: std::collections::HashSet::new(),
         context: None,
     };
+    for d in &opts.dockerfile.global_args {
+        if opts.build_args.iter().any(|(k, _)| *k == d.name) {
+            b.consumed.insert(d.name.clone());
+        }
+    }
     let stages = opts.order.clone();
     let many = stages.len() > 1;
     for (n, &i) in stages.iter().enumerate() {
