@@ -437,8 +437,8 @@ fn build_errors_name_their_cause() {
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
-/// Serve `body` to every request on 127.0.0.1 (for ADD URL); returns the port.
-fn serve(body: &'static [u8]) -> u16 {
+/// Serve `body` (as it is at each request) on 127.0.0.1 (for ADD URL); returns the port.
+fn serve(body: std::sync::Arc<std::sync::Mutex<Vec<u8>>>) -> u16 {
     use std::io::{Read, Write};
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
@@ -447,12 +447,13 @@ fn serve(body: &'static [u8]) -> u16 {
             let mut stream = stream;
             let mut buf = [0u8; 4096];
             let _ = stream.read(&mut buf);
+            let body = body.lock().unwrap().clone();
             let head = format!(
                 "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
                 body.len()
             );
             let _ = stream.write_all(head.as_bytes());
-            let _ = stream.write_all(body);
+            let _ = stream.write_all(&body);
         }
     });
     port
@@ -468,7 +469,8 @@ fn build_add_unpacks_archives_and_downloads_urls() {
     let gz = crate::util::fixtures::gzip(&tar.finish());
     let ctx = context(&env, "ctx", &[]);
     std::fs::write(ctx.join("pkg.tar.gz"), &gz).unwrap();
-    let port = serve(b"downloaded\n");
+    let body = std::sync::Arc::new(std::sync::Mutex::new(b"downloaded\n".to_vec()));
+    let port = serve(body.clone());
     let digest = {
         use sha2::Digest;
         format!(
@@ -491,6 +493,24 @@ fn build_add_unpacks_archives_and_downloads_urls() {
         .output()
         .success()
         .stdout_eq("from the archive\ndownloaded\npkg.tar.gz\n");
+    // The download is the cache key: the same content is a cache hit, new content a miss.
+    std::fs::write(
+        ctx.join("Dockerfile"),
+        format!("FROM busybox\nADD http://127.0.0.1:{port}/file.txt /dl/\nCMD [\"cat\", \"/dl/file.txt\"]\n"),
+    )
+    .unwrap();
+    build(&env, &ctx, &["-t", "dl"]).success();
+    build(&env, &ctx, &["-t", "dl"])
+        .success()
+        .stdout_contains("Using cache");
+    *body.lock().unwrap() = b"changed upstream\n".to_vec();
+    build(&env, &ctx, &["-t", "dl"])
+        .success()
+        .stdout_lacks("Using cache");
+    env.berth(["run", "--rm", "dl"])
+        .output()
+        .success()
+        .stdout_eq("changed upstream\n");
     // A wrong checksum fails the build, naming both digests.
     let bad = "sha256:0000000000000000000000000000000000000000000000000000000000000000";
     std::fs::write(
@@ -503,7 +523,14 @@ fn build_add_unpacks_archives_and_downloads_urls() {
         .expect_stderr()
         .output()
         .code(125)
-        .stderr_contains(&digest);
+        .stderr_contains(&format!("expected {bad}"))
+        .stderr_contains(&{
+            use sha2::Digest;
+            format!(
+                "is sha256:{}",
+                hex::encode(sha2::Sha256::digest(b"changed upstream\n"))
+            )
+        });
 }
 
 #[test]

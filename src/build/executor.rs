@@ -893,35 +893,11 @@ impl Builder<'_> {
                         self.step_error(ins, format!("copy `{}` to `{dest}`: {e}", rel.display()))
                     })?;
                 }
-                CopyItem::Content { data, dest } => {
+                CopyItem::Content { data, dest, mode } => {
                     root.write_file(
                         dest,
                         &mut data.as_slice(),
-                        plan.chmod.unwrap_or(0o644),
-                        meta.owner.unwrap_or((0, 0)),
-                        None,
-                    )
-                    .map_err(|e| self.step_error(ins, format!("write `{dest}`: {e}")))?;
-                }
-                CopyItem::Url {
-                    url,
-                    dest,
-                    checksum,
-                } => {
-                    let data = download(url).map_err(|e| self.step_error(ins, e))?;
-                    if let Some(want) = checksum {
-                        let got = crate::storage::layer::sha256_digest(&data);
-                        if &got != want {
-                            return Err(self.step_error(
-                                ins,
-                                format!("checksum of `{url}` is {got}, expected {want}"),
-                            ));
-                        }
-                    }
-                    root.write_file(
-                        dest,
-                        &mut data.as_slice(),
-                        plan.chmod.unwrap_or(0o600),
+                        *mode,
                         meta.owner.unwrap_or((0, 0)),
                         None,
                     )
@@ -1129,10 +1105,25 @@ impl Builder<'_> {
                     } else {
                         dest_abs.clone()
                     };
-                    items.push(CopyItem::Content { data, dest });
+                    items.push(CopyItem::Content {
+                        data,
+                        dest,
+                        mode: chmod.unwrap_or(0o644),
+                    });
                 }
                 Src::Url(url) => {
-                    hasher.update(url.as_bytes());
+                    // Fetched for every build: the cache key is the content, as docker's.
+                    let data = download(&url).map_err(|e| self.step_error(ins, e))?;
+                    let got = crate::storage::layer::sha256_digest(&data);
+                    if let Some(want) = &c.checksum {
+                        if &got != want {
+                            return Err(self.step_error(
+                                ins,
+                                format!("checksum of `{url}` is {got}, expected {want}"),
+                            ));
+                        }
+                    }
+                    hasher.update(got.as_bytes());
                     let name = url
                         .split(['?', '#'])
                         .next()
@@ -1147,10 +1138,10 @@ impl Builder<'_> {
                     } else {
                         dest_abs.clone()
                     };
-                    items.push(CopyItem::Url {
-                        url,
+                    items.push(CopyItem::Content {
+                        data,
                         dest,
-                        checksum: c.checksum.clone(),
+                        mode: chmod.unwrap_or(0o600),
                     });
                 }
             }
@@ -1475,13 +1466,11 @@ enum CopyItem {
         /// this name.
         name_if_dir: Option<String>,
     },
-    /// A heredoc's body.
-    Content { data: Vec<u8>, dest: String },
-    /// ADD of a URL.
-    Url {
-        url: String,
+    /// A heredoc's body, or what ADD downloaded from a URL.
+    Content {
+        data: Vec<u8>,
         dest: String,
-        checksum: Option<String>,
+        mode: u32,
     },
 }
 
