@@ -699,3 +699,56 @@ fn build_reads_stdin_writes_iidfile_and_has_aliases() {
         .success()
         .stderr_contains("not consumed: [UNUSED]");
 }
+
+#[test]
+fn build_run_mounts_bind_cache_and_tmpfs() {
+    let Some(env) = Env::rootless() else { return };
+    env.import_busybox();
+    let ctx = context(
+        &env,
+        "ctx",
+        &[
+            (
+                "Dockerfile",
+                "FROM busybox AS tools\nRUN echo tool > /tool\n\
+                 FROM busybox\n\
+                 RUN --mount=type=bind,source=data,target=/data cat /data/x > /copied\n\
+                 RUN --mount=type=cache,target=/var/cache/app echo run >> /var/cache/app/log && wc -l < /var/cache/app/log > /cachecount\n\
+                 RUN --mount=type=tmpfs,target=/scratch touch /scratch/t\n\
+                 RUN --mount=from=tools,source=/tool,target=/t cat /t > /fromtool\n\
+                 CMD cat /copied /fromtool /cachecount; test -e /data || echo no-data; test -e /scratch || echo no-scratch\n",
+            ),
+            ("data/x", "first\n"),
+        ],
+    );
+    build(&env, &ctx, &["-t", "mounts"]).success();
+    env.berth(["run", "--rm", "mounts"])
+        .output()
+        .success()
+        .stdout_eq("first\ntool\n1\nno-data\nno-scratch\n");
+    // The cache mount keeps its contents across builds.
+    build(&env, &ctx, &["--no-cache", "-t", "mounts"]).success();
+    env.berth(["run", "--rm", "mounts", "cat", "/cachecount"])
+        .output()
+        .success()
+        .stdout_eq("2\n");
+    // What a bind mount shows is part of the step's cache key.
+    std::fs::write(ctx.join("data/x"), "second\n").unwrap();
+    build(&env, &ctx, &["-t", "mounts"]).success();
+    env.berth(["run", "--rm", "mounts", "cat", "/copied"])
+        .output()
+        .success()
+        .stdout_eq("second\n");
+    // Secrets are refused with a clear message.
+    std::fs::write(
+        ctx.join("Dockerfile"),
+        "FROM busybox\nRUN --mount=type=secret,id=tok cat /run/secrets/tok\n",
+    )
+    .unwrap();
+    env.berth(["build", "--pull=never"])
+        .arg(&ctx)
+        .expect_stderr()
+        .output()
+        .code(125)
+        .stderr_contains("type=secret is not supported yet");
+}

@@ -473,6 +473,15 @@ impl Builder<'_> {
             extra = plan.digest.clone();
             copy_plan = Some(plan);
         }
+        // RUN --mount: the parsed mounts, and what a bind mount shows is part of the key.
+        let mut run_mounts: Vec<RunMountPlan> = Vec::new();
+        if let InstructionKind::Run(run) = &ins.kind {
+            for raw in &run.mounts {
+                let m = self.plan_mount(stage, ins, raw, &vars, &state)?;
+                extra.push_str(&m.key);
+                run_mounts.push(m);
+            }
+        }
         let key = Self::step_key(&state, ins, scope, &extra);
         let use_cache = self.opts.layers && !self.opts.no_cache;
         if use_cache {
@@ -623,7 +632,7 @@ impl Builder<'_> {
                 let (argv, shown) = run_argv(run, &shell_of(c));
                 created_by = shown;
                 let upper = self.with_workspace(pending, &state.layers, |b, ws| {
-                    b.exec_run(ins, run, &argv, ws, &state, scope)
+                    b.exec_run(ins, run, &argv, ws, &state, scope, &run_mounts)
                 })?;
                 diff_id = upper;
             }
@@ -746,12 +755,8 @@ impl Builder<'_> {
         ws: &mut Workspace,
         state: &State,
         scope: &Scope,
+        mounts: &[RunMountPlan],
     ) -> Result<()> {
-        if !run.mounts.is_empty() {
-            return Err(self
-                .step_error(ins, "RUN --mount is not supported yet")
-                .with_code(crate::error::EXIT_BERTH));
-        }
         if let Some(sec) = run.security.as_deref().filter(|s| *s != "sandbox") {
             return Err(self.step_error(
                 ins,
@@ -787,8 +792,44 @@ impl Builder<'_> {
                 run_env.push((k.clone(), v.clone()));
             }
         }
-        let (plan, seccomp, supported) =
-            run_plan(&ws.dir.join("etc"), &state.config, argv, run_env, network)?;
+        // The mounts' sources: the context, an earlier stage's or an image's files (through
+        // their own overlay, kept mounted until the step ends), or a cache directory.
+        let mut views: Vec<Workspace> = Vec::new();
+        let mut binds = Vec::new();
+        let mut tmpfs = Vec::new();
+        for m in mounts {
+            match &m.source {
+                MountSource::Tmpfs { size } => tmpfs.push(crate::run::options::TmpfsMount {
+                    target: m.target.clone(),
+                    options: size.map(|s| vec![format!("size={s}")]).unwrap_or_default(),
+                }),
+                MountSource::Host(path) => binds.push(crate::run::options::BindMount {
+                    source: path.clone(),
+                    target: m.target.clone(),
+                    readonly: m.readonly,
+                }),
+                MountSource::Layers { layers, path } => {
+                    let mut w = Workspace::new(&self.store)?;
+                    w.mount(self, layers)?;
+                    let source = w.merged().join(path.trim_start_matches('/'));
+                    views.push(w);
+                    binds.push(crate::run::options::BindMount {
+                        source,
+                        target: m.target.clone(),
+                        readonly: m.readonly,
+                    });
+                }
+            }
+        }
+        let (plan, seccomp, supported) = run_plan(
+            &ws.dir.join("etc"),
+            &state.config,
+            argv,
+            run_env,
+            network,
+            binds,
+            tmpfs,
+        )?;
         // Mount points the init makes in the rootfs (/proc, /etc/hosts, ...) are not part
         // of the step's changes: note which are new, and remove them after.
         let mut targets: Vec<String> = plan.mounts.iter().map(|m| m.target.clone()).collect();
@@ -809,6 +850,7 @@ impl Builder<'_> {
         };
         let code =
             crate::run::spawn::run_transient(&plan, &merged, seccomp.as_ref(), &supported, stdio)?;
+        drop(views);
         remove_mount_points(&ws.upper(), &new_targets);
         if code != 0 {
             return Err(Error::msg(format!(
@@ -819,6 +861,123 @@ impl Builder<'_> {
             .with_code(1));
         }
         Ok(())
+    }
+
+    /// One `RUN --mount`: where its files come from, where they go, and what of it is part
+    /// of the step's cache key.
+    fn plan_mount(
+        &mut self,
+        stage: &Stage,
+        ins: &Instruction,
+        raw: &str,
+        vars: &[(String, String)],
+        state: &State,
+    ) -> Result<RunMountPlan> {
+        use super::mounts::MountType;
+        let lookup = |n: &str| {
+            vars.iter()
+                .rev()
+                .find(|(k, _)| k == n)
+                .map(|(_, v)| v.clone())
+        };
+        let m = super::mounts::parse_mount(raw, &|v| {
+            super::vars::expand_word(v, &lookup, self.opts.dockerfile.escape)
+        })
+        .map_err(|e| self.step_error(ins, format!("--mount={raw}: {e}")))?;
+        let unsupported =
+            |why: &str| self.step_error(ins, format!("--mount={raw}: {why} is not supported yet"));
+        if matches!(m.kind, MountType::Secret | MountType::Ssh) {
+            return Err(unsupported(&format!("type={}", m.kind.name())));
+        }
+        let workdir = cfg::text(&state.config, "WorkingDir").unwrap_or_else(|| "/".into());
+        let target = m
+            .target_path(&workdir)
+            .map_err(|e| self.step_error(ins, format!("--mount={raw}: {e}")))?;
+        let (source, readonly, key) = match m.kind {
+            MountType::Tmpfs => (
+                MountSource::Tmpfs { size: m.size },
+                false,
+                "tmpfs".to_string(),
+            ),
+            MountType::Secret | MountType::Ssh => {
+                return Err(unsupported(&format!("type={}", m.kind.name())))
+            }
+            MountType::Cache => {
+                if m.from.is_some() {
+                    return Err(unsupported("a cache mount with from="));
+                }
+                // One directory per id, kept across builds until `builder prune`.
+                let id = m.cache_id();
+                let name = &cache::key("cache-mount", &[&id])[..32];
+                let dir = self.cache.dir().join("mounts").join(name);
+                if !dir.is_dir() {
+                    std::fs::create_dir_all(&dir)
+                        .with_context(|| format!("create the cache mount `{}`", dir.display()))?;
+                    let (uid, gid) = (m.uid.unwrap_or(0), m.gid.unwrap_or(0));
+                    nix::unistd::chown(
+                        &dir,
+                        Some(nix::unistd::Uid::from_raw(uid)),
+                        Some(nix::unistd::Gid::from_raw(gid)),
+                    )
+                    .with_context(|| format!("chown `{}`", dir.display()))?;
+                    let mode = m.mode.unwrap_or(0o755);
+                    std::fs::set_permissions(
+                        &dir,
+                        std::os::unix::fs::PermissionsExt::from_mode(mode),
+                    )
+                    .with_context(|| format!("chmod `{}`", dir.display()))?;
+                }
+                (MountSource::Host(dir), false, String::new())
+            }
+            MountType::Bind => {
+                if !m.read_only {
+                    return Err(unsupported("a writable (rw) bind mount"));
+                }
+                let path = m.source_path();
+                match &m.from {
+                    None => {
+                        // The context, as COPY sees it.
+                        if self.context.is_none() {
+                            let matcher = super::ignore::Matcher::load(&self.opts.context)
+                                .map_err(|e| Error::msg(e.to_string()))?;
+                            self.context = Some(
+                                super::context::walk(&self.opts.context, &matcher)
+                                    .map_err(|e| Error::msg(e.to_string()))?,
+                            );
+                        }
+                        let ctx = self.context.as_ref().expect("walked above");
+                        let found = super::context::resolve_sources(ctx, &path)
+                            .map_err(|e| self.step_error(ins, e))?;
+                        let digest = super::context::digest_sources(ctx, &found)
+                            .map_err(|e| self.step_error(ins, e))?;
+                        let host = ctx.host_path(found[0]);
+                        (MountSource::Host(host), true, digest)
+                    }
+                    Some(f) => {
+                        let (layers, id) =
+                            if let Some(i) = stage_ref(&self.opts.dockerfile, f, stage.index) {
+                                let s = self.results.get(&i).ok_or_else(|| {
+                                    self.step_error(ins, format!("stage `{f}` was not built"))
+                                })?;
+                                (s.layers.clone(), cfg::id(&s.config))
+                            } else {
+                                let image = self
+                                    .store
+                                    .resolve_image(f)
+                                    .map_err(|e| self.step_error(ins, e))?;
+                                (image.layers, image.id)
+                            };
+                        (MountSource::Layers { layers, path }, true, id)
+                    }
+                }
+            }
+        };
+        Ok(RunMountPlan {
+            target: target.clone(),
+            readonly,
+            key: format!("{target}\0{key}\0"),
+            source,
+        })
     }
 
     /// COPY/ADD into the step's rootfs.
@@ -1330,6 +1489,8 @@ fn run_plan(
     argv: &[String],
     env: Vec<(String, String)>,
     network: NetworkMode,
+    binds: Vec<crate::run::options::BindMount>,
+    tmpfs: Vec<crate::run::options::TmpfsMount>,
 ) -> Result<(
     crate::run::plan::Plan,
     Option<crate::run::seccomp::SeccompProgram>,
@@ -1348,6 +1509,8 @@ fn run_plan(
     opts.entrypoint = Some(vec![]);
     opts.env = env;
     opts.network = network;
+    opts.volumes = binds;
+    opts.tmpfs = tmpfs;
     let user = cfg::text(config, "User");
     opts.user = user
         .as_deref()
@@ -1453,6 +1616,31 @@ fn resolve_chown(rootfs: &Path, spec: &str) -> std::result::Result<(u32, u32), S
             .map_err(|e| format!("--chown={spec}: {e}"))?,
     };
     Ok((resolved.uid, gid))
+}
+
+/// A `RUN --mount` ready to mount.
+#[derive(Debug, Clone)]
+struct RunMountPlan {
+    /// The absolute mount point.
+    target: String,
+    readonly: bool,
+    /// What the mount adds to the step's cache key.
+    key: String,
+    source: MountSource,
+}
+
+#[derive(Debug, Clone)]
+enum MountSource {
+    /// A host directory or file (the context's, or a cache mount's directory).
+    Host(PathBuf),
+    /// A path in an earlier stage or an image.
+    Layers {
+        layers: Vec<String>,
+        path: String,
+    },
+    Tmpfs {
+        size: Option<u64>,
+    },
 }
 
 /// One thing a COPY/ADD writes.
