@@ -629,10 +629,10 @@ impl Builder<'_> {
                 // only when the image would otherwise never have it: see `ensure_workdir`.
             }
             InstructionKind::Run(run) => {
-                let (argv, shown) = run_argv(run, &shell_of(c));
+                let (_, shown) = run_argv(run, &shell_of(c));
                 created_by = shown;
                 let upper = self.with_workspace(pending, &state.layers, |b, ws| {
-                    b.exec_run(ins, run, &argv, ws, &state, scope, &run_mounts)
+                    b.exec_run(ins, run, ws, &state, scope, &run_mounts)
                 })?;
                 diff_id = upper;
             }
@@ -751,12 +751,13 @@ impl Builder<'_> {
         &mut self,
         ins: &Instruction,
         run: &Run,
-        argv: &[String],
         ws: &mut Workspace,
         state: &State,
         scope: &Scope,
         mounts: &[RunMountPlan],
     ) -> Result<()> {
+        let (argv, _) = run_argv(run, &shell_of(&state.config));
+        let argv = &argv;
         if let Some(sec) = run.security.as_deref().filter(|s| *s != "sandbox") {
             return Err(self.step_error(
                 ins,
