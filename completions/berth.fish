@@ -99,6 +99,7 @@ complete -c berth -n "__fish_berth_using_subcommand run" -l health-timeout -d 'T
 complete -c berth -n "__fish_berth_using_subcommand run" -l health-on-failure -d 'What to do when the container turns unhealthy: none, kill, restart, stop' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -s l -l label -d 'Set a label on the container (KEY=VALUE)' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l annotation -d 'Set an annotation on the container (KEY=VALUE)' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -l detach-keys -d 'Key sequence that detaches from `run -it`, leaving the container running (default ctrl-p,ctrl-q; empty turns it off)' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l cidfile -d 'Write the container id to this file' -r -F
 complete -c berth -n "__fish_berth_using_subcommand run" -l pidfile -d 'Write the container\'s pid to this file while it runs' -r -F
 complete -c berth -n "__fish_berth_using_subcommand run" -l tz -d 'The container\'s time zone: a zone name such as Europe/Paris, or `local` for the host\'s' -r
@@ -147,6 +148,7 @@ complete -c berth -n "__fish_berth_using_subcommand create" -l health-timeout -d
 complete -c berth -n "__fish_berth_using_subcommand create" -l health-on-failure -d 'What to do when the container turns unhealthy: none, kill, restart, stop' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -s l -l label -d 'Set a label on the container (KEY=VALUE)' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -l annotation -d 'Set an annotation on the container (KEY=VALUE)' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -l detach-keys -d 'Key sequence that detaches from `run -it`, leaving the container running (default ctrl-p,ctrl-q; empty turns it off)' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -l cidfile -d 'Write the container id to this file' -r -F
 complete -c berth -n "__fish_berth_using_subcommand create" -l pidfile -d 'Write the container\'s pid to this file while it runs' -r -F
 complete -c berth -n "__fish_berth_using_subcommand create" -l tz -d 'The container\'s time zone: a zone name such as Europe/Paris, or `local` for the host\'s' -r
@@ -477,6 +479,7 @@ complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_s
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l health-on-failure -d 'What to do when the container turns unhealthy: none, kill, restart, stop' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -s l -l label -d 'Set a label on the container (KEY=VALUE)' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l annotation -d 'Set an annotation on the container (KEY=VALUE)' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l detach-keys -d 'Key sequence that detaches from `run -it`, leaving the container running (default ctrl-p,ctrl-q; empty turns it off)' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l cidfile -d 'Write the container id to this file' -r -F
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l pidfile -d 'Write the container\'s pid to this file while it runs' -r -F
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l tz -d 'The container\'s time zone: a zone name such as Europe/Paris, or `local` for the host\'s' -r

@@ -182,7 +182,9 @@ fn images_filters_digests_and_templates() {
     );
 
     let out = env.berth(["images", "--filter", "colour=red"]).output();
-    out.code(125).stderr_is_one_error().stderr_contains("colour=red");
+    out.code(125)
+        .stderr_is_one_error()
+        .stderr_contains("colour=red");
     let out = env.berth(["images", "--format", "{{.Nope}}"]).output();
     out.code(125).stderr_contains("Nope");
 }

@@ -404,13 +404,28 @@ pub fn start(
     if !detach {
         let launched = launch(&p, None, p.opts.tty, &sfd, 0)?;
         drop(lock.take());
-        let code = super::relay::relay(
+        // `run -it`: the detach keys leave the container running, with this session as
+        // its monitor from then on.
+        let mut keys = (p.opts.tty && p.opts.interactive && !p.opts.extras.detach_keys.is_empty())
+            .then(|| super::attach::DetachKeys::new(p.opts.extras.detach_keys.clone()));
+        let relayed = super::relay::relay(
             &launched.pidfd,
             &sfd,
             launched.master.as_ref(),
             p.opts.interactive,
+            keys.as_mut(),
         )
         .context("supervise the container")?;
+        let code = match relayed {
+            super::relay::Relayed::Exited(code) => code,
+            super::relay::Relayed::Detached => {
+                guard.link = None;
+                link.detached()
+                    .context("tell berth the container was detached")?;
+                silence_stdio();
+                monitor_detached(&p, &launched, &sfd, &log_path)?
+            }
+        };
         launched.disarm();
         guard.exit_code = Some(code);
         return Ok(code);
@@ -498,6 +513,48 @@ pub fn start(
         ));
     }
     Ok(guard.exit_code.unwrap_or(0))
+}
+
+/// Watch a container that was started in the foreground and then detached from: log its
+/// output, serve `attach`, and return its status when it exits.
+fn monitor_detached(
+    p: &Prepared,
+    launched: &Launched,
+    sfd: &SignalFd,
+    log_path: &Path,
+) -> Result<i32> {
+    let mut log = LogWriter::open(
+        log_path,
+        p.opts.extras.log_driver.unwrap_or(LogDriver::K8sFile),
+        p.opts.extras.log_max_size,
+        false,
+    )
+    .context("open the container log")?;
+    let mut server = super::attach::Server::bind(&super::attach::socket_path(
+        &p.paths.runtime,
+        &p.ctr.config.id,
+    ))
+    .ok();
+    // With a pty the monitor reads only the master; these pipes stay empty.
+    let (out_r, _out_w) = pipe().context("create the stdout pipe")?;
+    let (err_r, _err_w) = pipe().context("create the stderr pipe")?;
+    let (code, _) = monitor(
+        launched,
+        sfd,
+        out_r,
+        err_r,
+        MonitorIo {
+            log: &mut log,
+            server: server.as_mut(),
+            stdin_pipe: None,
+            health: p.health.as_ref().map(|cfg| HealthRun {
+                cfg,
+                dir: &p.ctr.dir,
+                id: &p.ctr.config.id,
+            }),
+        },
+    );
+    Ok(code)
 }
 
 /// A started container.
