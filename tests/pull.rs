@@ -336,6 +336,59 @@ fn run_pulls_a_missing_image_and_pull_never_refuses() {
         .output();
     out.success().stdout_eq("again\n");
     assert_eq!(out.stderr(), "");
+    // `newer` asks the registry; when it cannot, it warns and uses the local image.
+    let out = fresh
+        .berth(["run", "--rm", "--pull=newer", &dest, "echo", "newer"])
+        .expect_stderr()
+        .output();
+    out.success()
+        .stdout_eq("newer\n")
+        .stderr_contains("warning: could not check for a newer");
+    // `always` fails without the registry.
+    fresh
+        .berth(["run", "--rm", "--pull=always", &dest, "true"])
+        .expect_stderr()
+        .output()
+        .code(125);
+}
+
+#[test]
+fn pull_newer_fetches_a_changed_image() {
+    let Some((env, reg)) = registry() else { return };
+    env.import_busybox();
+    let dest = format!("{}/test/newer:1", reg.addr);
+    env.berth(["push", "-q", "--tls-verify=false", "busybox", &dest])
+        .output()
+        .success();
+    let fresh = Env::rootless().unwrap();
+    insecure_conf(&fresh, &reg.addr);
+    fresh.berth(["pull", "-q", &dest]).output().success();
+    let before = fresh
+        .berth(["image", "inspect", "--format", "{{.Id}}", &dest])
+        .output()
+        .success()
+        .stdout();
+    // The registry's image changes under the same tag.
+    let out = env
+        .berth(["import", "--change", "LABEL v=2"])
+        .arg(crate::util::fixtures::busybox_tar())
+        .arg("localhost/changed")
+        .output();
+    out.success();
+    env.berth(["push", "-q", "--tls-verify=false", "localhost/changed", &dest])
+        .output()
+        .success();
+    fresh
+        .berth(["run", "--rm", "--pull=newer", &dest, "true"])
+        .expect_stderr()
+        .output()
+        .success();
+    let after = fresh
+        .berth(["image", "inspect", "--format", "{{.Labels.v}}", &dest])
+        .output()
+        .success()
+        .stdout();
+    assert_eq!(after, "2\n", "the newer image was pulled (before: {before})");
 }
 
 #[test]

@@ -427,10 +427,13 @@ pub fn ensure_image(image: &str, policy: PullPolicy) -> Result<()> {
             Err(e) => Err(e).context("read the image index"),
         }
     };
-    let needed = match policy {
-        PullPolicy::Never => false,
-        PullPolicy::Missing => !present()?,
-        PullPolicy::Always | PullPolicy::Newer => true,
+    let (needed, local_fallback) = match policy {
+        PullPolicy::Never => (false, false),
+        PullPolicy::Missing => (!present()?, false),
+        PullPolicy::Always => (true, false),
+        // As podman: pull when the registry's digest differs (one HEAD when it does not);
+        // when the registry cannot be asked, a local image is used with a warning.
+        PullPolicy::Newer => (true, present()?),
     };
     if !needed {
         return Ok(());
@@ -447,7 +450,19 @@ pub fn ensure_image(image: &str, policy: PullPolicy) -> Result<()> {
         authfile: None,
         quiet: false,
     };
-    pull(&opts).map(|_| ())
+    match pull(&opts) {
+        Ok(_) => Ok(()),
+        Err(e) if local_fallback => {
+            let why = e.render().unwrap_or_default();
+            let why = why.lines().next().unwrap_or_default();
+            let why = why.strip_prefix("Error: ").unwrap_or(why);
+            eprintln!(
+                "warning: could not check for a newer `{image}`, using the local image: {why}"
+            );
+            Ok(())
+        }
+        Err(e) => Err(e),
+    }
 }
 
 #[cfg(test)]

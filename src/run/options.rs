@@ -479,7 +479,8 @@ pub enum PullPolicy {
     Always,
     /// Never pull.
     Never,
-    /// Pull when the registry has a newer image (one HEAD decides, as for `always`).
+    /// Pull when the registry's image differs from the local one (one HEAD decides); when
+    /// the registry cannot be reached, use the local image with a warning.
     Newer,
 }
 
