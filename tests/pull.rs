@@ -375,9 +375,15 @@ fn pull_newer_fetches_a_changed_image() {
         .arg("localhost/changed")
         .output();
     out.success();
-    env.berth(["push", "-q", "--tls-verify=false", "localhost/changed", &dest])
-        .output()
-        .success();
+    env.berth([
+        "push",
+        "-q",
+        "--tls-verify=false",
+        "localhost/changed",
+        &dest,
+    ])
+    .output()
+    .success();
     fresh
         .berth(["run", "--rm", "--pull=newer", &dest, "true"])
         .expect_stderr()
@@ -388,7 +394,10 @@ fn pull_newer_fetches_a_changed_image() {
         .output()
         .success()
         .stdout();
-    assert_eq!(after, "2\n", "the newer image was pulled (before: {before})");
+    assert_eq!(
+        after, "2\n",
+        "the newer image was pulled (before: {before})"
+    );
 }
 
 #[test]
@@ -551,4 +560,30 @@ fn history_and_prune() {
         .success()
         .stdout_eq(&format!("{id}\n"));
     env.berth(["images", "-q"]).output().success().stdout_eq("");
+}
+
+#[test]
+fn pull_on_a_terminal_draws_progress_bars() {
+    let Some((env, reg)) = registry() else { return };
+    if !crate::util::require(crate::util::Need::Setsid) {
+        return;
+    }
+    env.import_busybox();
+    let dest = format!("{}/test/bars:1", reg.addr);
+    env.berth(["push", "-q", "--tls-verify=false", "busybox", &dest])
+        .output()
+        .success();
+    let fresh = Env::rootless().unwrap();
+    let run = crate::util::pty::PtyRun::spawn(
+        &fresh.berth(["pull", "--tls-verify=false", &dest]),
+        24,
+        100,
+    );
+    let (status, text) = run.wait();
+    assert_eq!(status.code(), Some(0), "terminal output:\n{text}");
+    // The bar: `Copying blob <id> [=====] 1.02 MiB / 1.02 MiB done`.
+    assert!(
+        text.contains("Copying blob") && text.contains("[===") && text.contains("done"),
+        "a progress bar per blob on a terminal:\n{text}"
+    );
 }
