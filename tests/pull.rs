@@ -587,3 +587,105 @@ fn pull_on_a_terminal_draws_progress_bars() {
         "a progress bar per blob on a terminal:\n{text}"
     );
 }
+
+#[test]
+fn cli_pull_over_tls_trusts_certs_d() {
+    if !have(REGISTRY_BIN) || !have("openssl") {
+        return;
+    }
+    let Some(env) = Env::rootless() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let (ca, crt, key) = crate::registry::make_ca(dir.path());
+    let reg = Registry::start(
+        Setup {
+            tls: Some((crt, key)),
+            ..Setup::default()
+        },
+        dir,
+    );
+    env.import_busybox();
+    let dest = format!("{}/test/tls:1", reg.addr);
+    env.berth(["push", "-q", "--tls-verify=false", "busybox", &dest])
+        .output()
+        .success();
+
+    // TLS is verified by default: an unknown CA is refused, with the certs.d hint.
+    let fresh = Env::rootless().unwrap();
+    let out = fresh.berth(["pull", "-q", &dest]).output();
+    out.code(125)
+        .stderr_contains("certs.d")
+        .stderr_contains(&reg.addr);
+    // certs.d/<host:port>/ca.crt under $XDG_CONFIG_HOME/containers makes it trusted.
+    let certs = fresh.config_home.join("containers/certs.d").join(&reg.addr);
+    fs::create_dir_all(&certs).unwrap();
+    fs::copy(&ca, certs.join("ca.crt")).unwrap();
+    fresh.give_to_user(&fresh.config_home);
+    fresh.berth(["pull", "-q", &dest]).output().success();
+    fresh
+        .berth(["run", "--rm", "--pull=never", &dest, "echo", "over tls"])
+        .output()
+        .success()
+        .stdout_eq("over tls\n");
+}
+
+#[test]
+fn cli_login_push_pull_with_bearer_tokens() {
+    if !have(REGISTRY_BIN) || !have("openssl") {
+        return;
+    }
+    let Some(env) = Env::rootless() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let secret = "tok-S3cret-pw";
+    let issuer = crate::registry::Issuer::start(dir.path(), "bob", "tok-S3cret-pw", 60);
+    let reg = Registry::start(
+        Setup {
+            token: Some((
+                format!("http://{}/token", issuer.server.addr),
+                "berth-test-registry".into(),
+                "berth-test-issuer".into(),
+                dir.path().join("tok.crt"),
+            )),
+            ..Setup::default()
+        },
+        tempfile::tempdir().unwrap(),
+    );
+    insecure_conf(&env, &reg.addr);
+    env.import_busybox();
+    let dest = format!("{}/priv/tok:1", reg.addr);
+    let mut outputs = Vec::new();
+
+    // Anonymous tokens grant pull only: the push is refused with a hint to log in.
+    let out = env.berth(["push", "-q", "busybox", &dest]).output();
+    out.code(125);
+    outputs.push(format!("{}{}", out.stdout(), out.stderr()));
+    let out = env
+        .berth(["login", "-u", "bob", "--password-stdin", &reg.addr])
+        .stdin("not-the-password\n")
+        .output();
+    out.code(125);
+    outputs.push(format!("{}{}", out.stdout(), out.stderr()));
+    let out = env
+        .berth(["login", "-u", "bob", "--password-stdin", &reg.addr])
+        .stdin(format!("{secret}\n"))
+        .output();
+    out.success().stdout_contains("Login Succeeded");
+    outputs.push(format!("{}{}", out.stdout(), out.stderr()));
+    let out = env
+        .berth(["push", "busybox", &dest])
+        .expect_stderr()
+        .output();
+    out.success();
+    outputs.push(format!("{}{}", out.stdout(), out.stderr()));
+    let issued = issuer.issued.load(std::sync::atomic::Ordering::SeqCst);
+    assert!(issued >= 2, "berth asked the issuer for tokens ({issued})");
+
+    // Another store pulls it anonymously (the issuer grants pull to everyone).
+    let fresh = Env::rootless().unwrap();
+    insecure_conf(&fresh, &reg.addr);
+    let out = fresh.berth(["pull", &dest]).expect_stderr().output();
+    out.success();
+    outputs.push(format!("{}{}", out.stdout(), out.stderr()));
+    for text in &outputs {
+        assert!(!text.contains(secret), "a credential was printed:\n{text}");
+    }
+}
