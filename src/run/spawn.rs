@@ -367,9 +367,15 @@ pub fn start(
 
     let driver = p.opts.extras.log_driver;
     let log_path = p.ctr.dir.join(super::logs::LOG_FILE);
-    if !detach && driver == Some(LogDriver::K8sFile) && !p.opts.tty {
-        // An explicit log in the foreground: copy the output through pipes into the log
-        // and to our own stdio.
+    // In the foreground the output is logged too (so `logs` works afterwards, as with
+    // podman), unless the container is removed at exit anyway or a driver says otherwise.
+    let log_foreground = match driver {
+        Some(LogDriver::K8sFile) => true,
+        None => !p.opts.rm,
+        Some(LogDriver::None | LogDriver::Passthrough) => false,
+    };
+    if !detach && log_foreground && !p.opts.tty {
+        // Copy the output through pipes into the log and to our own stdio.
         let mut log = LogWriter::open(
             &log_path,
             LogDriver::K8sFile,
@@ -379,12 +385,23 @@ pub fn start(
         .context("open the container log")?;
         let (out_r, out_w) = pipe().context("create the stdout pipe")?;
         let (err_r, err_w) = pipe().context("create the stderr pipe")?;
+        let stdin = if p.opts.interactive {
+            Some(
+                std::io::stdin()
+                    .as_fd()
+                    .try_clone_to_owned()
+                    .context("duplicate stdin")?,
+            )
+        } else {
+            None
+        };
         let stdio = Stdio {
-            stdin: None,
+            stdin,
             stdout: out_w,
             stderr: err_w,
         };
         let launched = launch(&p, Some(stdio), false, &sfd, 0)?;
+        drop(lock.take());
         let (code, _) = monitor(
             &launched,
             &sfd,
