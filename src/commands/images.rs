@@ -96,7 +96,7 @@ impl ImagesOptions {
                     )
                 };
                 let template = Template::parse(t).map_err(bad)?;
-                template.render(&template_sample()).map_err(bad)?;
+                template.check_fields(TEMPLATE_FIELDS).map_err(bad)?;
                 Output::Template(template)
             }
             (false, Some(other)) => {
@@ -292,31 +292,24 @@ fn heading(field: &str) -> String {
 }
 
 /// Every field `template_value` has, for checking a template before any output.
-fn template_sample() -> serde_json::Value {
-    let keys = [
-        "ID",
-        "Repository",
-        "Tag",
-        "Digest",
-        "CreatedSince",
-        "CreatedAt",
-        "Created",
-        "Size",
-        "VirtualSize",
-        "SharedSize",
-        "Labels",
-        "Containers",
-        "Dangling",
-        "ReadOnly",
-        "Names",
-        "History",
-    ];
-    serde_json::Value::Object(
-        keys.iter()
-            .map(|k| (k.to_string(), serde_json::Value::Null))
-            .collect(),
-    )
-}
+const TEMPLATE_FIELDS: &[&str] = &[
+    "ID",
+    "Repository",
+    "Tag",
+    "Digest",
+    "CreatedSince",
+    "CreatedAt",
+    "Created",
+    "Size",
+    "VirtualSize",
+    "SharedSize",
+    "Labels",
+    "Containers",
+    "Dangling",
+    "ReadOnly",
+    "Names",
+    "History",
+];
 
 /// The fields a `--format` template sees for one row (podman's image reporter).
 fn template_value(

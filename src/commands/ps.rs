@@ -159,7 +159,7 @@ impl Output {
                 let template = Template::parse(t).map_err(|e| bad(t, e.to_string()))?;
                 // A typo in a field name fails before any output, even with no containers.
                 template
-                    .render(&template_sample())
+                    .check_fields(TEMPLATE_FIELDS)
                     .map_err(|e| bad(t, e.to_string()))?;
                 Ok(Output::Template(template))
             }
@@ -198,37 +198,30 @@ fn template_value(r: &Row, now: DateTime<Utc>, no_trunc: bool) -> serde_json::Va
 }
 
 /// Every field `template_value` has, for checking a template before any output.
-fn template_sample() -> serde_json::Value {
-    let keys = [
-        "ID",
-        "Names",
-        "Image",
-        "ImageID",
-        "Command",
-        "Created",
-        "CreatedAt",
-        "CreatedHuman",
-        "RunningFor",
-        "Status",
-        "State",
-        "Ports",
-        "Labels",
-        "Pid",
-        "ExitCode",
-        "Exited",
-        "AutoRemove",
-        "Mounts",
-        "Networks",
-        "Pod",
-        "PodName",
-        "Size",
-    ];
-    serde_json::Value::Object(
-        keys.iter()
-            .map(|k| (k.to_string(), serde_json::Value::Null))
-            .collect(),
-    )
-}
+const TEMPLATE_FIELDS: &[&str] = &[
+    "ID",
+    "Names",
+    "Image",
+    "ImageID",
+    "Command",
+    "Created",
+    "CreatedAt",
+    "CreatedHuman",
+    "RunningFor",
+    "Status",
+    "State",
+    "Ports",
+    "Labels",
+    "Pid",
+    "ExitCode",
+    "Exited",
+    "AutoRemove",
+    "Mounts",
+    "Networks",
+    "Pod",
+    "PodName",
+    "Size",
+];
 
 /// podman's column heading for a template field.
 fn heading(field: &str) -> String {

@@ -133,8 +133,7 @@ fn parse_format(text: Option<&str>, default: Format) -> Result<Format> {
         Some(t) => {
             let template = Template::parse(t).map_err(|e| bad(t, e))?;
             // Check the fields now, so that a typo fails before any output.
-            let sample = Value::Object(FIELDS.iter().map(|k| (k.to_string(), Value::Null)).collect());
-            template.render(&sample).map_err(|e| bad(t, e))?;
+            template.check_fields(&FIELDS).map_err(|e| bad(t, e))?;
             Ok(Format::Template(template))
         }
     }

@@ -69,6 +69,18 @@ impl Template {
         Ok(Template { parts, table })
     }
 
+    /// Check that every field the template prints is one of `fields` (top-level names, any
+    /// case), so that a typo fails before any output.
+    pub fn check_fields(&self, fields: &[&str]) -> Result<(), TemplateError> {
+        let sample = Value::Object(
+            fields
+                .iter()
+                .map(|k| (k.to_string(), Value::Null))
+                .collect(),
+        );
+        self.render(&sample).map(|_| ())
+    }
+
     /// True when the template started with `table`.
     pub fn is_table(&self) -> bool {
         self.table

@@ -448,21 +448,9 @@ pub fn start(
         return Ok(code);
     }
 
-    let mut log = LogWriter::open(
-        &log_path,
-        driver.unwrap_or(LogDriver::K8sFile),
-        p.opts.extras.log_max_size,
-        false,
-    )
-    .context("open the container log")?;
+    let (mut log, mut server) = monitor_outputs(&p, &log_path)?;
     let mut restarts: u32 = 0;
     let mut first = true;
-    // `berth attach` connects here; without the socket the container still runs.
-    let mut server = super::attach::Server::bind(&super::attach::socket_path(
-        &p.paths.runtime,
-        &p.ctr.config.id,
-    ))
-    .ok();
     loop {
         let (out_r, out_w) = pipe().context("create the stdout pipe")?;
         let (err_r, err_w) = pipe().context("create the stderr pipe")?;
@@ -532,6 +520,27 @@ pub fn start(
     Ok(guard.exit_code.unwrap_or(0))
 }
 
+/// A monitor's log, and its attach socket (`berth attach` connects there; without the
+/// socket the container still runs).
+fn monitor_outputs(
+    p: &Prepared,
+    log_path: &Path,
+) -> Result<(LogWriter, Option<super::attach::Server>)> {
+    let log = LogWriter::open(
+        log_path,
+        p.opts.extras.log_driver.unwrap_or(LogDriver::K8sFile),
+        p.opts.extras.log_max_size,
+        false,
+    )
+    .context("open the container log")?;
+    let server = super::attach::Server::bind(&super::attach::socket_path(
+        &p.paths.runtime,
+        &p.ctr.config.id,
+    ))
+    .ok();
+    Ok((log, server))
+}
+
 /// Watch a container that was started in the foreground and then detached from: log its
 /// output, serve `attach`, and return its status when it exits.
 fn monitor_detached(
@@ -540,18 +549,7 @@ fn monitor_detached(
     sfd: &SignalFd,
     log_path: &Path,
 ) -> Result<i32> {
-    let mut log = LogWriter::open(
-        log_path,
-        p.opts.extras.log_driver.unwrap_or(LogDriver::K8sFile),
-        p.opts.extras.log_max_size,
-        false,
-    )
-    .context("open the container log")?;
-    let mut server = super::attach::Server::bind(&super::attach::socket_path(
-        &p.paths.runtime,
-        &p.ctr.config.id,
-    ))
-    .ok();
+    let (mut log, mut server) = monitor_outputs(p, log_path)?;
     // With a pty the monitor reads only the master; these pipes stay empty.
     let (out_r, _out_w) = pipe().context("create the stdout pipe")?;
     let (err_r, _err_w) = pipe().context("create the stderr pipe")?;
