@@ -1331,6 +1331,24 @@ fn copy_args(
             format!("{instruction} cannot accept a heredoc as a destination"),
         ));
     }
+    if let Some(checksum_at) = flags.located("checksum").first().map(|(_, at)| *at) {
+        if words.len() != 1 {
+            return Err(logical.error(
+                checksum_at,
+                "--checksum can't be specified for multiple sources".to_string(),
+            ));
+        }
+        let source = &words[0];
+        let remote = ["http://", "https://", "git://", "git@", "ssh://"]
+            .iter()
+            .any(|p| source.starts_with(p));
+        if !remote && !source.contains('$') {
+            return Err(logical.error(
+                checksum_at,
+                format!("--checksum requires an HTTP(S) or Git source, not {source:?}"),
+            ));
+        }
+    }
     let args = CopyArgs {
         sources: words,
         dest,
