@@ -184,7 +184,7 @@ pub fn platform_args(target: &Platform, build: &Platform) -> ArgScope {
 }
 
 /// The arguments `FROM` lines see (see the module doc). A global `ARG NAME` without a default
-/// or a `--build-arg` stays unset.
+/// or a `--build-arg` stays unset; a `--build-arg` for an automatic argument replaces it.
 pub fn global_scope(
     df: &Dockerfile,
     build_args: &BuildArgs,
@@ -192,6 +192,12 @@ pub fn global_scope(
     build: &Platform,
 ) -> Result<ArgScope, StageError> {
     let mut scope = platform_args(target, build);
+    // A --build-arg may override an automatic argument, as in BuildKit.
+    for name in PLATFORM_ARGS {
+        if let Some(value) = build_args.get(name) {
+            scope.set(name, value.clone());
+        }
+    }
     let line = df.stages.first().map_or(1, |s| s.from.location.line);
     for decl in &df.global_args {
         if let Some(value) = build_args.get(&decl.name) {
@@ -722,6 +728,9 @@ RUN --mount=type=bind,from=tools,target=/t ls /t
         let p = plan_stages(&d, None, &g).unwrap();
         assert_eq!(p.bases[1], StageBase::Image("busybox-armv7".into()));
         assert_eq!(PLATFORM_ARGS.len(), g.iter().count());
+        let g = global_scope(&d, &args(&[("TARGETARCH", "riscv64")]), &target, &amd64()).unwrap();
+        assert_eq!(g.get("TARGETARCH"), Some("riscv64"));
+        assert_eq!(g.get("TARGETOS"), Some("linux"));
     }
 
     #[test]
