@@ -527,7 +527,8 @@ pub fn proxy_env(build_args: &BuildArgs) -> Vec<(String, String)> {
 }
 
 /// The `--build-arg`s no built stage (nor the global scope) declares, for podman's warning
-/// "one or more build args were not consumed"; proxies are always consumed.
+/// "one or more build args were not consumed"; proxies and the automatic platform arguments
+/// always count as consumed.
 pub fn unused_build_args(df: &Dockerfile, order: &[usize], build_args: &BuildArgs) -> Vec<String> {
     let mut declared: Vec<&str> = df.global_args.iter().map(|a| a.name.as_str()).collect();
     for &index in order {
@@ -539,7 +540,10 @@ pub fn unused_build_args(df: &Dockerfile, order: &[usize], build_args: &BuildArg
     }
     build_args
         .keys()
-        .filter(|k| !declared.contains(&k.as_str()) && !PROXY_ARGS.contains(&k.as_str()))
+        .filter(|k| {
+            let k = k.as_str();
+            !declared.contains(&k) && !PROXY_ARGS.contains(&k) && !PLATFORM_ARGS.contains(&k)
+        })
         .cloned()
         .collect()
 }
