@@ -885,6 +885,7 @@ RUN --mount=type=bind,from=tools,target=/t ls /t
             ("FOO", "1"),
             ("USED", "2"),
             ("G", "3"),
+            ("TARGETOS", "linux"),
         ]);
         assert_eq!(
             proxy_env(&build_args),
