@@ -50,6 +50,8 @@ pub const PLATFORM_ARGS: [&str; 8] = [
 pub enum StageError {
     #[error("target stage {target:?} could not be found; hint: the named stages are: {available}")]
     UnknownTarget { target: String, available: String },
+    #[error("the Dockerfile has no stages; hint: start one with FROM <image>")]
+    NoStages,
     #[error("circular dependency detected on stage {stage}")]
     Cycle { stage: String },
     #[error(
@@ -371,8 +373,11 @@ pub fn plan_stages(
             None => StageBase::Image(base),
         });
     }
+    let Some(last) = df.stages.len().checked_sub(1) else {
+        return Err(StageError::NoStages);
+    };
     let target = match target {
-        None => df.stages.len() - 1,
+        None => last,
         Some(name) => stage_by_name(df, name).ok_or_else(|| {
             let names: Vec<&str> = df.stages.iter().filter_map(|s| s.name.as_deref()).collect();
             StageError::UnknownTarget {
@@ -913,6 +918,19 @@ RUN --mount=type=bind,from=tools,target=/t ls /t
         assert_eq!(mount_from("FROM=x"), Some("x".into()));
         let text = "FROM busybox AS src\nFROM busybox\nRUN --mount=from=src,target=/s --mount=type=bind,from=alpine,target=/a ls\n";
         assert_eq!(plan(text, None).unwrap().order, vec![0, 1]);
+    }
+
+    #[test]
+    fn no_stages() {
+        let d = Dockerfile {
+            escape: '\\',
+            global_args: vec![],
+            stages: vec![],
+        };
+        assert_eq!(
+            plan_stages(&d, None, &ArgScope::default()),
+            Err(StageError::NoStages)
+        );
     }
 
     #[test]
