@@ -42,9 +42,12 @@ pub struct Stage {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Instruction {
     pub location: Location,
-    /// The instruction as written, continuations joined into one line with single spaces and
-    /// comments inside continuations dropped: `RUN apk add x`. Used in `STEP n/m:` output,
-    /// history `created_by`, and cache keys.
+    /// The instruction as written, continuations joined into one line and comments inside
+    /// continuations dropped: `RUN apk add x`. Joined as BuildKit joins them: the escape at
+    /// the end of a line is removed and the next line appended as it is (its indentation
+    /// kept), so `RUN a \` + `    b` is `RUN a     b`, as docker and podman show it in the
+    /// history. Leading and trailing blanks are trimmed. Used in `STEP n/m:` output, history
+    /// `created_by`, and cache keys.
     pub original: String,
     pub kind: InstructionKind,
 }
