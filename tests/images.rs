@@ -113,3 +113,129 @@ fn rmi_unknown_image_exits_1() {
         .stderr_contains("nosuchimage")
         .stderr_contains("image not known");
 }
+
+#[test]
+fn images_filters_digests_and_templates() {
+    let Some(env) = Env::rootless() else { return };
+    let busybox = env.import_busybox();
+    let out = env
+        .berth(["import", "--change", "LABEL tier=web"])
+        .arg(crate::util::fixtures::busybox_tar())
+        .arg("localhost/web:v1")
+        .output();
+    out.success();
+    let web = out.stdout().trim().trim_start_matches("sha256:").to_owned();
+    out.check(web != busybox, "a different config gives a different image");
+
+    env.berth(["images", "-q", "--filter", "label=tier=web"])
+        .output()
+        .success()
+        .stdout_eq(&format!("{}\n", &web[..12]));
+    env.berth(["images", "-q", "--filter", "label=tier=db"])
+        .output()
+        .success()
+        .stdout_eq("");
+    env.berth([
+        "images",
+        "--filter",
+        "reference=busybox",
+        "--format",
+        "{{.Repository}}:{{.Tag}}",
+    ])
+    .output()
+    .success()
+    .stdout_eq("localhost/busybox:latest\n");
+    env.berth(["images", "--filter", "reference=localhost/w*", "-q"])
+        .output()
+        .success()
+        .stdout_eq(&format!("{}\n", &web[..12]));
+    env.berth(["images", "-q", "--filter", "dangling=true"])
+        .output()
+        .success()
+        .stdout_eq("");
+    env.berth(["images", "-q", "--filter", "since=busybox"])
+        .output()
+        .success()
+        .stdout_eq(&format!("{}\n", &web[..12]));
+
+    let out = env.berth(["images", "--digests"]).output();
+    out.success();
+    let lines = out.stdout_lines();
+    out.check(
+        lines[0].contains("TAG") && lines[0].contains("DIGEST") && lines[0].contains("IMAGE ID"),
+        "--digests adds a DIGEST column",
+    );
+    out.check(
+        lines[1..].iter().all(|l| l.contains("sha256:")),
+        "every row shows its digest",
+    );
+
+    let out = env
+        .berth(["images", "--format", "table {{.ID}}\\t{{.Tag}}"])
+        .output();
+    out.success();
+    let lines = out.stdout_lines();
+    out.check(lines.len() == 3, "a heading and two rows");
+    out.check(
+        lines[0].starts_with("IMAGE ID") && lines[0].trim_end().ends_with("TAG"),
+        "a table template gets podman's headings",
+    );
+
+    let out = env.berth(["images", "--filter", "colour=red"]).output();
+    out.code(125)
+        .stderr_is_one_error()
+        .stderr_contains("colour=red");
+    let out = env.berth(["images", "--format", "{{.Nope}}"]).output();
+    out.code(125).stderr_contains("Nope");
+}
+
+#[test]
+fn image_group_inspect_and_exists() {
+    let Some(env) = Env::rootless() else { return };
+    let id = env.import_busybox();
+    env.berth(["image", "exists", "busybox"]).output().success();
+    env.berth(["image", "exists", "localhost/nothing-here"])
+        .output()
+        .code(1)
+        .stdout_eq("");
+    env.berth(["image", "inspect", "--format", "{{.Id}}", "busybox"])
+        .output()
+        .success()
+        .stdout_eq(&format!("{id}\n"));
+    let out = env.berth(["image", "inspect", "busybox"]).output();
+    out.success();
+    let v: serde_json::Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| out.fail(&format!("not JSON: {e}")));
+    out.check(v[0]["Id"] == id.as_str(), "image inspect prints the image");
+}
+
+#[test]
+fn ps_and_volume_ls_take_templates() {
+    let Some(env) = Env::rootless() else { return };
+    env.import_busybox();
+    env.berth(["create", "--name", "tpl1", "busybox", "true"])
+        .output()
+        .success();
+    env.berth(["ps", "-a", "--format", "{{.Names}}|{{.State}}|{{.Image}}"])
+        .output()
+        .success()
+        .stdout_eq("tpl1|created|localhost/busybox:latest\n");
+    let out = env
+        .berth(["ps", "-a", "--format", "table {{.ID}}\\t{{.Names}}"])
+        .output();
+    out.success();
+    let lines = out.stdout_lines();
+    out.check(
+        lines.len() == 2 && lines[0].starts_with("CONTAINER ID") && lines[1].ends_with("tpl1"),
+        "table template: heading CONTAINER ID ... NAMES, then the row",
+    );
+    env.berth(["ps", "-a", "--format", "{{.Nope}}"])
+        .output()
+        .code(125)
+        .stderr_contains("Nope");
+    env.berth(["volume", "create", "tplvol"]).output().success();
+    env.berth(["volume", "ls", "--format", "{{.Name}}:{{.Driver}}"])
+        .output()
+        .success()
+        .stdout_eq("tplvol:local\n");
+}

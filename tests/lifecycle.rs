@@ -421,3 +421,41 @@ fn two_starts_at_once_give_one_running_container() {
     );
     env.berth(["rm", "-f", "once"]).output().success();
 }
+
+#[test]
+fn foreground_output_is_logged_by_default() {
+    let Some(env) = Env::rootless() else { return };
+    env.import_busybox();
+    let out = env
+        .berth([
+            "run",
+            "--name",
+            "fg",
+            "busybox",
+            "sh",
+            "-c",
+            "echo to-out; echo to-err >&2; exit 3",
+        ])
+        .expect_stderr()
+        .output();
+    out.code(3).stdout_eq("to-out\n");
+    assert_eq!(out.stderr(), "to-err\n", "stderr stays stderr");
+    let out = env.berth(["logs", "fg"]).expect_stderr().output();
+    out.success().stdout_contains("to-out");
+    assert!(out.stderr().contains("to-err"), "{}", out.report());
+    // -i still passes stdin through while logging.
+    env.berth(["run", "-i", "--name", "fgin", "busybox", "cat"])
+        .stdin("piped-in\n")
+        .output()
+        .success()
+        .stdout_eq("piped-in\n");
+    env.berth(["logs", "fgin"])
+        .output()
+        .success()
+        .stdout_eq("piped-in\n");
+    // --rm containers leave no log behind and take the direct path.
+    env.berth(["run", "--rm", "busybox", "echo", "gone"])
+        .output()
+        .success()
+        .stdout_eq("gone\n");
+}

@@ -336,6 +336,68 @@ fn run_pulls_a_missing_image_and_pull_never_refuses() {
         .output();
     out.success().stdout_eq("again\n");
     assert_eq!(out.stderr(), "");
+    // `newer` asks the registry; when it cannot, it warns and uses the local image.
+    let out = fresh
+        .berth(["run", "--rm", "--pull=newer", &dest, "echo", "newer"])
+        .expect_stderr()
+        .output();
+    out.success()
+        .stdout_eq("newer\n")
+        .stderr_contains("warning: could not check for a newer");
+    // `always` fails without the registry.
+    fresh
+        .berth(["run", "--rm", "--pull=always", &dest, "true"])
+        .expect_stderr()
+        .output()
+        .code(125);
+}
+
+#[test]
+fn pull_newer_fetches_a_changed_image() {
+    let Some((env, reg)) = registry() else { return };
+    env.import_busybox();
+    let dest = format!("{}/test/newer:1", reg.addr);
+    env.berth(["push", "-q", "--tls-verify=false", "busybox", &dest])
+        .output()
+        .success();
+    let fresh = Env::rootless().unwrap();
+    insecure_conf(&fresh, &reg.addr);
+    fresh.berth(["pull", "-q", &dest]).output().success();
+    let before = fresh
+        .berth(["image", "inspect", "--format", "{{.Id}}", &dest])
+        .output()
+        .success()
+        .stdout();
+    // The registry's image changes under the same tag.
+    let out = env
+        .berth(["import", "--change", "LABEL v=2"])
+        .arg(crate::util::fixtures::busybox_tar())
+        .arg("localhost/changed")
+        .output();
+    out.success();
+    env.berth([
+        "push",
+        "-q",
+        "--tls-verify=false",
+        "localhost/changed",
+        &dest,
+    ])
+    .output()
+    .success();
+    fresh
+        .berth(["run", "--rm", "--pull=newer", &dest, "true"])
+        .expect_stderr()
+        .output()
+        .success();
+    let after = fresh
+        .berth(["image", "inspect", "--format", "{{.Labels.v}}", &dest])
+        .output()
+        .success()
+        .stdout();
+    assert_eq!(
+        after, "2\n",
+        "the newer image was pulled (before: {before})"
+    );
 }
 
 #[test]
@@ -498,4 +560,132 @@ fn history_and_prune() {
         .success()
         .stdout_eq(&format!("{id}\n"));
     env.berth(["images", "-q"]).output().success().stdout_eq("");
+}
+
+#[test]
+fn pull_on_a_terminal_draws_progress_bars() {
+    let Some((env, reg)) = registry() else { return };
+    if !crate::util::require(crate::util::Need::Setsid) {
+        return;
+    }
+    env.import_busybox();
+    let dest = format!("{}/test/bars:1", reg.addr);
+    env.berth(["push", "-q", "--tls-verify=false", "busybox", &dest])
+        .output()
+        .success();
+    let fresh = Env::rootless().unwrap();
+    let run = crate::util::pty::PtyRun::spawn(
+        &fresh.berth(["pull", "--tls-verify=false", &dest]),
+        24,
+        100,
+    );
+    let (status, text) = run.wait();
+    assert_eq!(status.code(), Some(0), "terminal output:\n{text}");
+    // The bar: `Copying blob <id> [=====] 1.02 MiB / 1.02 MiB done`.
+    assert!(
+        text.contains("Copying blob") && text.contains("[===") && text.contains("done"),
+        "a progress bar per blob on a terminal:\n{text}"
+    );
+}
+
+#[test]
+fn cli_pull_over_tls_trusts_certs_d() {
+    if !have(REGISTRY_BIN) || !have("openssl") {
+        return;
+    }
+    let Some(env) = Env::rootless() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let (ca, crt, key) = crate::registry::make_ca(dir.path());
+    let reg = Registry::start(
+        Setup {
+            tls: Some((crt, key)),
+            ..Setup::default()
+        },
+        dir,
+    );
+    env.import_busybox();
+    let dest = format!("{}/test/tls:1", reg.addr);
+    env.berth(["push", "-q", "--tls-verify=false", "busybox", &dest])
+        .output()
+        .success();
+
+    // TLS is verified by default: an unknown CA is refused, with the certs.d hint.
+    let fresh = Env::rootless().unwrap();
+    let out = fresh.berth(["pull", "-q", &dest]).output();
+    out.code(125)
+        .stderr_contains("certs.d")
+        .stderr_contains(&reg.addr);
+    // certs.d/<host:port>/ca.crt under $XDG_CONFIG_HOME/containers makes it trusted.
+    let certs = fresh.config_home.join("containers/certs.d").join(&reg.addr);
+    fs::create_dir_all(&certs).unwrap();
+    fs::copy(&ca, certs.join("ca.crt")).unwrap();
+    fresh.give_to_user(&fresh.config_home);
+    fresh.berth(["pull", "-q", &dest]).output().success();
+    fresh
+        .berth(["run", "--rm", "--pull=never", &dest, "echo", "over tls"])
+        .output()
+        .success()
+        .stdout_eq("over tls\n");
+}
+
+#[test]
+fn cli_login_push_pull_with_bearer_tokens() {
+    if !have(REGISTRY_BIN) || !have("openssl") {
+        return;
+    }
+    let Some(env) = Env::rootless() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let secret = "tok-S3cret-pw";
+    let issuer = crate::registry::Issuer::start(dir.path(), "bob", "tok-S3cret-pw", 60);
+    let reg = Registry::start(
+        Setup {
+            token: Some((
+                format!("http://{}/token", issuer.server.addr),
+                "berth-test-registry".into(),
+                "berth-test-issuer".into(),
+                dir.path().join("tok.crt"),
+            )),
+            ..Setup::default()
+        },
+        tempfile::tempdir().unwrap(),
+    );
+    insecure_conf(&env, &reg.addr);
+    env.import_busybox();
+    let dest = format!("{}/priv/tok:1", reg.addr);
+    let mut outputs = Vec::new();
+
+    // Anonymous tokens grant pull only: the push is refused with a hint to log in.
+    let out = env.berth(["push", "-q", "busybox", &dest]).output();
+    out.code(125);
+    outputs.push(format!("{}{}", out.stdout(), out.stderr()));
+    let out = env
+        .berth(["login", "-u", "bob", "--password-stdin", &reg.addr])
+        .stdin("not-the-password\n")
+        .output();
+    out.code(125);
+    outputs.push(format!("{}{}", out.stdout(), out.stderr()));
+    let out = env
+        .berth(["login", "-u", "bob", "--password-stdin", &reg.addr])
+        .stdin(format!("{secret}\n"))
+        .output();
+    out.success().stdout_contains("Login Succeeded");
+    outputs.push(format!("{}{}", out.stdout(), out.stderr()));
+    let out = env
+        .berth(["push", "busybox", &dest])
+        .expect_stderr()
+        .output();
+    out.success();
+    outputs.push(format!("{}{}", out.stdout(), out.stderr()));
+    let issued = issuer.issued.load(std::sync::atomic::Ordering::SeqCst);
+    assert!(issued >= 2, "berth asked the issuer for tokens ({issued})");
+
+    // Another store pulls it anonymously (the issuer grants pull to everyone).
+    let fresh = Env::rootless().unwrap();
+    insecure_conf(&fresh, &reg.addr);
+    let out = fresh.berth(["pull", &dest]).expect_stderr().output();
+    out.success();
+    outputs.push(format!("{}{}", out.stdout(), out.stderr()));
+    for text in &outputs {
+        assert!(!text.contains(secret), "a credential was printed:\n{text}");
+    }
 }

@@ -792,9 +792,9 @@ impl Progress for Seen {
 
 /// A token issuer for the registry's `auth: token` mode: RS256 JWTs with an `x5c` header,
 /// signed by openssl with a key whose certificate is the registry's `rootcertbundle`.
-struct Issuer {
-    server: FakeServer,
-    issued: Arc<AtomicUsize>,
+pub(crate) struct Issuer {
+    pub(crate) server: FakeServer,
+    pub(crate) issued: Arc<AtomicUsize>,
 }
 
 fn b64url(bytes: &[u8]) -> String {
@@ -831,7 +831,12 @@ fn sign_jwt(dir: &Path, claims: &serde_json::Value) -> String {
 
 impl Issuer {
     /// Issue tokens for `user`/`password`; anonymous requests get pull-only tokens.
-    fn start(dir: &Path, user: &'static str, password: &'static str, expires_in: u64) -> Issuer {
+    pub(crate) fn start(
+        dir: &Path,
+        user: &'static str,
+        password: &'static str,
+        expires_in: u64,
+    ) -> Issuer {
         openssl(
             dir,
             &[

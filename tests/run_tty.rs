@@ -124,3 +124,60 @@ fn tty_sees_window_size_changes() {
     assert_eq!(status.code(), Some(0), "terminal output:\n{text}");
     assert!(text.contains("size:50 132"), "terminal output:\n{text}");
 }
+
+#[test]
+fn run_it_detach_keys_leave_the_container_running() {
+    let Some(env) = tty_env() else { return };
+    let mut run = PtyRun::spawn(
+        &env.berth(["run", "-i", "-t", "--name", "fg", "busybox", "sh"]),
+        24,
+        80,
+    );
+    run.write(b"echo marker-$((6*7))\r");
+    run.wait_for("marker-42");
+    // ctrl-p ctrl-q: berth returns 0 and the shell keeps running under its monitor.
+    run.write(&[16, 17]);
+    let (status, text) = run.wait();
+    assert_eq!(status.code(), Some(0), "detaching exits 0:\n{text}");
+    let out = env
+        .berth(["ps", "--format", "{{.Names}} {{.State}}"])
+        .output();
+    out.success().stdout_eq("fg running\n");
+    // The detached shell is attachable, and its exit is recorded.
+    let mut run = PtyRun::spawn(&env.berth(["attach", "fg"]), 24, 80);
+    run.write(b"echo again-$((2*3)); exit 4\r");
+    let (status, text) = run.wait();
+    assert_eq!(status.code(), Some(4), "the shell's status:\n{text}");
+    assert!(text.contains("again-6"), "terminal output:\n{text}");
+    let out = env.berth(["wait", "fg"]).output();
+    out.success().stdout_eq("4\n");
+}
+
+#[test]
+fn run_it_with_detach_keys_off_passes_them_through() {
+    let Some(env) = tty_env() else { return };
+    let mut run = PtyRun::spawn(
+        &env.berth([
+            "run",
+            "--rm",
+            "-i",
+            "-t",
+            "--detach-keys",
+            "",
+            "busybox",
+            "sh",
+            "-c",
+            "echo ready; read line; echo \"len:${#line}\"",
+        ]),
+        24,
+        80,
+    );
+    run.wait_for("ready");
+    // Without detach keys, ctrl-p ctrl-q do not detach: ctrl-p is input, and ctrl-q is
+    // XON, which the container's terminal swallows; the shell reads a line of two bytes.
+    run.write(&[16, 17]);
+    run.write(b"x\r");
+    let (status, text) = run.wait();
+    assert_eq!(status.code(), Some(0), "terminal output:\n{text}");
+    assert!(text.contains("len:2"), "terminal output:\n{text}");
+}

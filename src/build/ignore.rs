@@ -200,18 +200,19 @@ impl Matcher {
         if path == "." {
             return false;
         }
-        let parents: Vec<&str> = match path.rfind('/') {
-            Some(i) => path[..i].split('/').collect(),
-            None => Vec::new(),
-        };
+        // The parent directories, shortest first: `a`, `a/b` for `a/b/c`.
+        let parents: Vec<&str> = path
+            .char_indices()
+            .filter(|(_, c)| *c == '/')
+            .map(|(i, _)| &path[..i])
+            .collect();
         let mut excluded = false;
         for pattern in &self.patterns {
             // An exception only matters for an excluded path, an exclusion for an included one.
             if pattern.exception != excluded {
                 continue;
             }
-            let matched = pattern.matches(&path)
-                || (1..=parents.len()).any(|n| pattern.matches(&parents[..n].join("/")));
+            let matched = pattern.matches(&path) || parents.iter().any(|p| pattern.matches(p));
             if matched {
                 excluded = !pattern.exception;
             }

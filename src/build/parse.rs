@@ -1230,14 +1230,29 @@ fn healthcheck(
     }
 }
 
+/// Why a HEALTHCHECK duration is not one.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DurationError {
+    #[error("not a duration such as 30s, 1m30s or 500ms")]
+    Syntax,
+    #[error("missing unit; hint: add s, m or h (30s)")]
+    MissingUnit,
+    #[error("unknown unit {0:?}; hint: use ns, us, ms, s, m or h")]
+    UnknownUnit(String),
+    #[error("must be at least 1ms (or 0 for the default)")]
+    TooShort,
+    #[error("too long")]
+    TooLong,
+}
+
 /// A Go duration (`30s`, `1m30s`, `1.5h`, `500ms`, `0`), as docker reads HEALTHCHECK options.
 /// Zero means "the default"; anything else must be at least 1ms.
-pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
+pub fn parse_duration(text: &str) -> Result<std::time::Duration, DurationError> {
     if text == "0" {
         return Ok(std::time::Duration::ZERO);
     }
     if text.is_empty() || text.starts_with('-') {
-        return Err("not a duration such as 30s, 1m30s or 500ms".to_string());
+        return Err(DurationError::Syntax);
     }
     let mut rest = text.strip_prefix('+').unwrap_or(text);
     let mut total = 0f64;
@@ -1247,7 +1262,7 @@ pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
             .unwrap_or(rest.len());
         let number: f64 = rest[..number_len]
             .parse()
-            .map_err(|_| "not a duration such as 30s, 1m30s or 500ms".to_string())?;
+            .map_err(|_| DurationError::Syntax)?;
         rest = &rest[number_len..];
         let unit_len = rest
             .find(|c: char| c.is_ascii_digit() || c == '.')
@@ -1259,19 +1274,16 @@ pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
             "s" => 1.0,
             "m" => 60.0,
             "h" => 3600.0,
-            "" => return Err("missing unit; hint: add s, m or h (30s)".to_string()),
-            unit => {
-                return Err(format!(
-                    "unknown unit {unit:?}; hint: use ns, us, ms, s, m or h"
-                ))
-            }
+            "" => return Err(DurationError::MissingUnit),
+            unit => return Err(DurationError::UnknownUnit(unit.to_string())),
         };
         total += number * scale;
         rest = &rest[unit_len..];
     }
-    let duration = std::time::Duration::from_secs_f64(total);
+    let duration =
+        std::time::Duration::try_from_secs_f64(total).map_err(|_| DurationError::TooLong)?;
     if !duration.is_zero() && duration < std::time::Duration::from_millis(1) {
-        return Err("must be at least 1ms (or 0 for the default)".to_string());
+        return Err(DurationError::TooShort);
     }
     Ok(duration)
 }
@@ -1330,6 +1342,24 @@ fn copy_args(
             column,
             format!("{instruction} cannot accept a heredoc as a destination"),
         ));
+    }
+    if let Some(checksum_at) = flags.located("checksum").first().map(|(_, at)| *at) {
+        if words.len() != 1 {
+            return Err(logical.error(
+                checksum_at,
+                "--checksum can't be specified for multiple sources".to_string(),
+            ));
+        }
+        let source = &words[0];
+        let remote = ["http://", "https://", "git://", "git@", "ssh://"]
+            .iter()
+            .any(|p| source.starts_with(p));
+        if !remote && !source.contains('$') {
+            return Err(logical.error(
+                checksum_at,
+                format!("--checksum requires an HTTP(S) or Git source, not {source:?}"),
+            ));
+        }
     }
     let args = CopyArgs {
         sources: words,
@@ -1975,6 +2005,15 @@ mod tests {
         assert!(parse_duration("-1s").is_err());
         assert!(parse_duration("10x").is_err());
         assert!(parse_duration("s").is_err());
+        assert_eq!(parse_duration("5"), Err(DurationError::MissingUnit));
+        assert_eq!(
+            parse_duration("5d"),
+            Err(DurationError::UnknownUnit("d".into()))
+        );
+        assert_eq!(
+            parse_duration(&format!("{}h", "9".repeat(400))),
+            Err(DurationError::TooLong)
+        );
     }
 
     #[test]

@@ -50,6 +50,8 @@ pub const PLATFORM_ARGS: [&str; 8] = [
 pub enum StageError {
     #[error("target stage {target:?} could not be found; hint: the named stages are: {available}")]
     UnknownTarget { target: String, available: String },
+    #[error("the Dockerfile has no stages; hint: start one with FROM <image>")]
+    NoStages,
     #[error("circular dependency detected on stage {stage}")]
     Cycle { stage: String },
     #[error(
@@ -184,7 +186,7 @@ pub fn platform_args(target: &Platform, build: &Platform) -> ArgScope {
 }
 
 /// The arguments `FROM` lines see (see the module doc). A global `ARG NAME` without a default
-/// or a `--build-arg` stays unset.
+/// or a `--build-arg` stays unset; a `--build-arg` for an automatic argument replaces it.
 pub fn global_scope(
     df: &Dockerfile,
     build_args: &BuildArgs,
@@ -192,6 +194,12 @@ pub fn global_scope(
     build: &Platform,
 ) -> Result<ArgScope, StageError> {
     let mut scope = platform_args(target, build);
+    // A --build-arg may override an automatic argument, as in BuildKit.
+    for name in PLATFORM_ARGS {
+        if let Some(value) = build_args.get(name) {
+            scope.set(name, value.clone());
+        }
+    }
     let line = df.stages.first().map_or(1, |s| s.from.location.line);
     for decl in &df.global_args {
         if let Some(value) = build_args.get(&decl.name) {
@@ -365,8 +373,11 @@ pub fn plan_stages(
             None => StageBase::Image(base),
         });
     }
+    let Some(last) = df.stages.len().checked_sub(1) else {
+        return Err(StageError::NoStages);
+    };
     let target = match target {
-        None => df.stages.len() - 1,
+        None => last,
         Some(name) => stage_by_name(df, name).ok_or_else(|| {
             let names: Vec<&str> = df.stages.iter().filter_map(|s| s.name.as_deref()).collect();
             StageError::UnknownTarget {
@@ -521,7 +532,8 @@ pub fn proxy_env(build_args: &BuildArgs) -> Vec<(String, String)> {
 }
 
 /// The `--build-arg`s no built stage (nor the global scope) declares, for podman's warning
-/// "one or more build args were not consumed"; proxies are always consumed.
+/// "one or more build args were not consumed"; proxies and the automatic platform arguments
+/// always count as consumed.
 pub fn unused_build_args(df: &Dockerfile, order: &[usize], build_args: &BuildArgs) -> Vec<String> {
     let mut declared: Vec<&str> = df.global_args.iter().map(|a| a.name.as_str()).collect();
     for &index in order {
@@ -533,7 +545,10 @@ pub fn unused_build_args(df: &Dockerfile, order: &[usize], build_args: &BuildArg
     }
     build_args
         .keys()
-        .filter(|k| !declared.contains(&k.as_str()) && !PROXY_ARGS.contains(&k.as_str()))
+        .filter(|k| {
+            let k = k.as_str();
+            !declared.contains(&k) && !PROXY_ARGS.contains(&k) && !PLATFORM_ARGS.contains(&k)
+        })
         .cloned()
         .collect()
 }
@@ -722,6 +737,9 @@ RUN --mount=type=bind,from=tools,target=/t ls /t
         let p = plan_stages(&d, None, &g).unwrap();
         assert_eq!(p.bases[1], StageBase::Image("busybox-armv7".into()));
         assert_eq!(PLATFORM_ARGS.len(), g.iter().count());
+        let g = global_scope(&d, &args(&[("TARGETARCH", "riscv64")]), &target, &amd64()).unwrap();
+        assert_eq!(g.get("TARGETARCH"), Some("riscv64"));
+        assert_eq!(g.get("TARGETOS"), Some("linux"));
     }
 
     #[test]
@@ -872,6 +890,7 @@ RUN --mount=type=bind,from=tools,target=/t ls /t
             ("FOO", "1"),
             ("USED", "2"),
             ("G", "3"),
+            ("TARGETOS", "linux"),
         ]);
         assert_eq!(
             proxy_env(&build_args),
@@ -899,6 +918,19 @@ RUN --mount=type=bind,from=tools,target=/t ls /t
         assert_eq!(mount_from("FROM=x"), Some("x".into()));
         let text = "FROM busybox AS src\nFROM busybox\nRUN --mount=from=src,target=/s --mount=type=bind,from=alpine,target=/a ls\n";
         assert_eq!(plan(text, None).unwrap().order, vec![0, 1]);
+    }
+
+    #[test]
+    fn no_stages() {
+        let d = Dockerfile {
+            escape: '\\',
+            global_args: vec![],
+            stages: vec![],
+        };
+        assert_eq!(
+            plan_stages(&d, None, &ArgScope::default()),
+            Err(StageError::NoStages)
+        );
     }
 
     #[test]

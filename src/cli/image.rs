@@ -37,6 +37,39 @@ pub enum ImageCommand {
     Import(super::import::ImportArgs),
     /// Build an image from a Dockerfile (same as `berth build`)
     Build(Box<super::build::BuildArgs>),
+    /// Show images' configuration as JSON
+    Inspect(ImageInspectArgs),
+    /// Exit 0 when the image is in the store, 1 when it is not
+    Exists(ImageExistsArgs),
+}
+
+/// Arguments of `berth image inspect`.
+#[derive(Debug, Args)]
+pub struct ImageInspectArgs {
+    /// Output format: `json`, or a Go template with field paths such as `{{.Id}}`
+    #[arg(short, long, value_name = "FORMAT")]
+    pub format: Option<String>,
+    /// Images to inspect (names or ids)
+    #[arg(value_name = "IMAGE", required = true)]
+    pub names: Vec<String>,
+}
+
+impl From<ImageInspectArgs> for super::inspect::InspectArgs {
+    fn from(a: ImageInspectArgs) -> Self {
+        super::inspect::InspectArgs {
+            kind: super::inspect::InspectType::Image,
+            format: a.format,
+            names: a.names,
+        }
+    }
+}
+
+/// Arguments of `berth image exists`.
+#[derive(Debug, Args)]
+pub struct ImageExistsArgs {
+    /// The image (name or id)
+    #[arg(value_name = "IMAGE")]
+    pub image: String,
 }
 
 /// Arguments of `berth image prune`.

@@ -23,7 +23,16 @@ pub struct ImagesArgs {
     #[arg(short = 'n', long)]
     pub noheading: bool,
 
-    /// Output format: `json` or `table`
+    /// Show the manifest digests
+    #[arg(long)]
+    pub digests: bool,
+
+    /// Filter: `dangling=true|false`, `reference=PATTERN`, `label=KEY[=VALUE]`,
+    /// `before=IMAGE`, `since=IMAGE`, `id=ID`, `until=TIMESTAMP|DURATION` (repeatable; all must match)
+    #[arg(short, long, value_name = "FILTER")]
+    pub filter: Vec<String>,
+
+    /// Output format: `json`, `table`, or a Go template such as `{{.Repository}}:{{.Tag}}`
     #[arg(long, value_name = "FORMAT")]
     pub format: Option<String>,
 }

@@ -156,6 +156,11 @@ pub struct RunArgs {
     #[arg(long = "annotation", value_name = "KEY=VALUE")]
     pub annotation: Vec<String>,
 
+    /// Key sequence that detaches from `run -it`, leaving the container running
+    /// (default ctrl-p,ctrl-q; empty turns it off)
+    #[arg(long, value_name = "KEYS")]
+    pub detach_keys: Option<String>,
+
     /// Write the container id to this file
     #[arg(long, value_name = "FILE")]
     pub cidfile: Option<PathBuf>,

@@ -11,7 +11,7 @@ use nix::sys::signal::Signal;
 use crate::cli::lifecycle::AttachArgs;
 use crate::config::Paths;
 use crate::error::{Context, Error, Result};
-use crate::run::attach::{frame, parse_detach_keys, socket_path, Decoder, Kind};
+use crate::run::attach::{frame, parse_detach_keys, socket_path, Decoder, DetachKeys, Kind};
 use crate::storage::container::{self, Status};
 
 /// Run `berth attach`.
@@ -59,7 +59,7 @@ pub fn execute(args: AttachArgs) -> Result<()> {
 
     let mut decoder = Decoder::default();
     let mut stdin_open = !args.no_stdin;
-    let mut matched = 0usize;
+    let mut detach = DetachKeys::new(keys);
     let mut buf = vec![0u8; 16 * 1024];
     loop {
         let mut fds = vec![
@@ -124,19 +124,9 @@ pub fn execute(args: AttachArgs) -> Result<()> {
                 continue;
             }
             let mut forward = Vec::with_capacity(n);
-            for &b in &buf[..n] {
-                if !keys.is_empty() && b == keys[matched] {
-                    matched += 1;
-                    if matched == keys.len() {
-                        // Detached: the container keeps running.
-                        return Ok(());
-                    }
-                    continue;
-                }
-                // A partial match that breaks off is passed on as typed.
-                forward.extend_from_slice(&keys[..matched]);
-                matched = 0;
-                forward.push(b);
+            if detach.feed(&buf[..n], &mut forward) {
+                // Detached: the container keeps running.
+                return Ok(());
             }
             if !forward.is_empty() {
                 sock.write_all(&frame(Kind::Stdin, &forward))

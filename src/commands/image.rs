@@ -2,9 +2,9 @@
 
 use crate::cli::image::{ImageArgs, ImageCommand, PruneArgs};
 use crate::config::Paths;
-use crate::error::{Context, Result};
+use crate::error::{Context, Error, Result};
 use crate::storage::container;
-use crate::storage::{ImageSummary, Store};
+use crate::storage::{ImageSummary, Store, StoreError};
 
 /// Does this `image` subcommand write layers (so it runs in the session)?
 pub fn needs_session(args: &ImageArgs) -> bool {
@@ -33,6 +33,19 @@ pub fn execute(args: ImageArgs) -> Result<()> {
         ImageCommand::Import(a) => super::import::execute(a),
         // Dispatched with its stage by `commands::execute`.
         ImageCommand::Build(a) => super::build::execute(*a, crate::userns::session::Stage::Host),
+        ImageCommand::Inspect(a) => super::inspect::execute(a.into()),
+        ImageCommand::Exists(a) => exists(&a.image),
+    }
+}
+
+/// `berth image exists`: exit 0 or 1, print nothing.
+fn exists(name: &str) -> Result<()> {
+    let paths = Paths::discover().context("find berth's directories")?;
+    let store = Store::open(&paths).context("open the store")?;
+    match store.resolve_image(name) {
+        Ok(_) => Ok(()),
+        Err(StoreError::ImageNotFound { .. }) => Err(Error::Exit(1)),
+        Err(e) => Err(e).with_context(|| format!("look up image `{name}`")),
     }
 }
 

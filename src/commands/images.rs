@@ -2,49 +2,121 @@
 
 use std::collections::HashSet;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use crate::cli::images::ImagesArgs;
 use crate::config::Paths;
 use crate::error::{Context, Error, Result};
-use crate::format::{human_size, table, time_ago};
+use crate::format::{human_size, table, time_ago, Template};
 use crate::image::reference::Reference;
 use crate::storage::{ImageSummary, Store};
 
 /// How to print the list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Output {
     Table,
     Json,
     Quiet,
+    Template(Template),
 }
 
 /// Validated `images` options.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImagesOptions {
     pub output: Output,
     pub no_trunc: bool,
     pub heading: bool,
+    pub digests: bool,
+    pub filters: Vec<Filter>,
+}
+
+/// One `--filter`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Filter {
+    /// `dangling=true`: images without a name (`false`: with one).
+    Dangling(bool),
+    /// `reference=PATTERN`: a name matches, with `*` and `?` globs.
+    Reference(String),
+    Label(String, Option<String>),
+    /// Created before (or since) the named image.
+    Before(String),
+    Since(String),
+    /// An id prefix.
+    Id(String),
+    /// Created before this time.
+    Until(DateTime<Utc>),
+}
+
+impl Filter {
+    /// Parse `KEY=VALUE`.
+    pub fn parse(text: &str, now: DateTime<Utc>) -> Result<Self> {
+        let bad = |why: &str| Error::msg(format!("invalid --filter `{text}`: {why}"));
+        let (key, value) = text
+            .split_once('=')
+            .ok_or_else(|| bad("expected KEY=VALUE"))?;
+        if value.is_empty() {
+            return Err(bad("the value is empty"));
+        }
+        Ok(match key {
+            "dangling" => match value {
+                "true" | "1" => Filter::Dangling(true),
+                "false" | "0" => Filter::Dangling(false),
+                _ => return Err(bad("dangling takes true or false")),
+            },
+            "reference" => Filter::Reference(value.to_string()),
+            "label" => match value.split_once('=') {
+                Some((k, v)) => Filter::Label(k.to_string(), Some(v.to_string())),
+                None => Filter::Label(value.to_string(), None),
+            },
+            "before" => Filter::Before(value.to_string()),
+            "since" => Filter::Since(value.to_string()),
+            "id" => Filter::Id(value.trim_start_matches("sha256:").to_string()),
+            "until" => Filter::Until(crate::commands::logs::parse_time(value, now).ok_or_else(
+                || bad("until takes an RFC 3339 time, unix seconds or a duration such as 24h"),
+            )?),
+            _ => return Err(bad(
+                "berth filters images on dangling, reference, label, before, since, id and until",
+            )),
+        })
+    }
 }
 
 impl ImagesOptions {
-    /// Validate `--format`.
+    /// Validate `--format` and `--filter`.
     pub fn from_args(args: &ImagesArgs) -> Result<Self> {
         let output = match (args.quiet, args.format.as_deref()) {
             (true, _) => Output::Quiet,
             (false, None | Some("table")) => Output::Table,
             (false, Some("json")) => Output::Json,
+            (false, Some(t)) if t.contains("{{") => {
+                let bad = |e: crate::format::TemplateError| {
+                    Error::msg(format!("invalid --format `{t}`: {e}")).hint(
+                        "the fields are ID, Repository, Tag, Digest, CreatedSince, CreatedAt, Size, Labels, Containers, Dangling",
+                    )
+                };
+                let template = Template::parse(t).map_err(bad)?;
+                template.check_fields(TEMPLATE_FIELDS).map_err(bad)?;
+                Output::Template(template)
+            }
             (false, Some(other)) => {
                 return Err(Error::msg(format!(
-                    "unsupported --format `{other}` (json, table)"
+                    "invalid --format `{other}`: berth supports `json`, `table` and templates such as `{{{{.Repository}}}}:{{{{.Tag}}}}`"
                 )))
             }
         };
+        let now = Utc::now();
+        let filters = args
+            .filter
+            .iter()
+            .map(|f| Filter::parse(f, now))
+            .collect::<Result<Vec<_>>>()?;
         Ok(ImagesOptions {
             output,
             no_trunc: args.no_trunc,
             heading: !args.noheading,
+            digests: args.digests,
+            filters,
         })
     }
 }
@@ -60,35 +132,223 @@ pub fn execute(args: ImagesArgs) -> Result<()> {
         let wanted = Reference::parse(query).map_err(|e| Error::msg(e.to_string()))?;
         images = filter(images, &wanted);
     }
-    let text = match opts.output {
+    if !opts.filters.is_empty() {
+        images = apply_filters(&store, images, &opts.filters)?;
+    }
+    let needs_details = matches!(opts.output, Output::Json | Output::Template(_));
+    let containers = if needs_details {
+        crate::storage::container::list(store.root()).context("list the containers")?
+    } else {
+        Vec::new()
+    };
+    let details = |image: &ImageSummary| -> Result<(usize, Option<Labels>)> {
+        let used = containers
+            .iter()
+            .filter(|c| c.config.image_id == image.id)
+            .count();
+        Ok((used, labels_of(&store, image)?))
+    };
+    let now = Utc::now();
+    let text = match &opts.output {
         Output::Quiet => quiet(&images, opts.no_trunc),
-        Output::Table => render_table(&images, &opts, Utc::now()),
+        Output::Table => render_table(&images, &opts, now),
         Output::Json => {
-            let containers =
-                crate::storage::container::list(store.root()).context("list the containers")?;
             let mut out = Vec::new();
             for image in &images {
-                let used = containers
-                    .iter()
-                    .filter(|c| c.config.image_id == image.id)
-                    .count();
-                let record = store
-                    .load_record(image.clone())
-                    .with_context(|| format!("load image `{}`", image.id))?;
-                let labels = record
-                    .config
-                    .config()
-                    .as_ref()
-                    .and_then(|c| c.labels().clone());
+                let (used, labels) = details(image)?;
                 out.push(json_entry(image, used, labels));
             }
             let mut s = serde_json::to_string_pretty(&out).unwrap_or_default();
             s.push('\n');
             s
         }
+        Output::Template(t) => {
+            let mut rows = Vec::new();
+            for image in &images {
+                let (used, labels) = details(image)?;
+                for (repo, tag) in names_of(image) {
+                    rows.push(template_value(
+                        image, &repo, &tag, used, &labels, &opts, now,
+                    ));
+                }
+            }
+            t.render_rows(&rows, &heading, opts.heading)
+                .map_err(|e| Error::msg(format!("invalid --format: {e}")))?
+        }
     };
     print!("{text}");
     Ok(())
+}
+
+type Labels = std::collections::HashMap<String, String>;
+
+fn labels_of(store: &Store, image: &ImageSummary) -> Result<Option<Labels>> {
+    let record = store
+        .load_record(image.clone())
+        .with_context(|| format!("load image `{}`", image.id))?;
+    Ok(record
+        .config
+        .config()
+        .as_ref()
+        .and_then(|c| c.labels().clone()))
+}
+
+/// Keep the images every filter accepts.
+fn apply_filters(
+    store: &Store,
+    images: Vec<ImageSummary>,
+    filters: &[Filter],
+) -> Result<Vec<ImageSummary>> {
+    // Resolve before= and since= once, to a creation time.
+    let mut times = std::collections::HashMap::new();
+    for f in filters {
+        if let Filter::Before(name) | Filter::Since(name) = f {
+            let record = store
+                .resolve_image(name)
+                .with_context(|| format!("--filter: find image `{name}`"))?;
+            times.insert(name.clone(), record.created);
+        }
+    }
+    let mut out = Vec::new();
+    for mut image in images {
+        let mut keep = true;
+        for f in filters {
+            keep = match f {
+                Filter::Dangling(want) => image.names.is_empty() == *want,
+                Filter::Reference(pattern) => {
+                    image.names.retain(|n| reference_matches(pattern, n));
+                    !image.names.is_empty()
+                }
+                Filter::Label(k, v) => {
+                    let labels = labels_of(store, &image)?.unwrap_or_default();
+                    match (labels.get(k), v) {
+                        (Some(found), Some(want)) => found == want,
+                        (Some(_), None) => true,
+                        (None, _) => false,
+                    }
+                }
+                Filter::Before(name) => image.created < times[name],
+                Filter::Since(name) => image.created > times[name],
+                Filter::Id(prefix) => image.id.starts_with(prefix.as_str()),
+                Filter::Until(t) => image.created < *t,
+            };
+            if !keep {
+                break;
+            }
+        }
+        if keep {
+            out.push(image);
+        }
+    }
+    Ok(out)
+}
+
+/// `reference=PATTERN`: the pattern (globs `*` and `?`) matches a stored name, its repository,
+/// or either without the registry (`busybox`, `library/busybox`, `localhost/app:*`).
+pub fn reference_matches(pattern: &str, name: &str) -> bool {
+    let Ok(r) = Reference::parse(name) else {
+        return glob(pattern, name);
+    };
+    let repo = r.repository();
+    let path = r.path().to_string();
+    let tag = r.tag().map(|t| format!(":{t}")).unwrap_or_default();
+    let short = path.strip_prefix("library/").unwrap_or(&path).to_string();
+    [repo.clone(), path.clone(), short.clone()]
+        .iter()
+        .any(|base| glob(pattern, base) || glob(pattern, &format!("{base}{tag}")))
+}
+
+/// Shell-style matching of `*` (any run of characters but `/`) and `?` (one character).
+fn glob(pattern: &str, text: &str) -> bool {
+    let p: Vec<char> = pattern.chars().collect();
+    let t: Vec<char> = text.chars().collect();
+    let (mut pi, mut ti) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == '?' && t[ti] != '/' || p[pi] == t[ti]) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some((pi, ti));
+            pi += 1;
+        } else if let Some((sp, st)) = star.filter(|&(_, st)| t[st] != '/') {
+            pi = sp + 1;
+            ti = st + 1;
+            star = Some((sp, st + 1));
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|&c| c == '*')
+}
+
+/// podman's column heading for a template field.
+fn heading(field: &str) -> String {
+    match field {
+        "ID" => "IMAGE ID".into(),
+        "CreatedSince" | "CreatedAt" | "Created" => "CREATED".into(),
+        other => other.to_uppercase(),
+    }
+}
+
+/// Every field `template_value` has, for checking a template before any output.
+const TEMPLATE_FIELDS: &[&str] = &[
+    "ID",
+    "Repository",
+    "Tag",
+    "Digest",
+    "CreatedSince",
+    "CreatedAt",
+    "Created",
+    "Size",
+    "VirtualSize",
+    "SharedSize",
+    "Labels",
+    "Containers",
+    "Dangling",
+    "ReadOnly",
+    "Names",
+    "History",
+];
+
+/// The fields a `--format` template sees for one row (podman's image reporter).
+fn template_value(
+    image: &ImageSummary,
+    repo: &str,
+    tag: &str,
+    containers: usize,
+    labels: &Option<Labels>,
+    opts: &ImagesOptions,
+    now: DateTime<Utc>,
+) -> serde_json::Value {
+    let labels: std::collections::BTreeMap<_, _> = labels.iter().flatten().collect();
+    json!({
+        "ID": short_id(&image.id, opts.no_trunc),
+        "Repository": repo,
+        "Tag": tag,
+        "Digest": image.digest,
+        "CreatedSince": time_ago(image.created, now),
+        "CreatedAt": image.created.format("%Y-%m-%d %H:%M:%S %z %Z").to_string(),
+        "Created": image.created.timestamp(),
+        "Size": human_size(image.size),
+        "VirtualSize": human_size(image.size),
+        "SharedSize": human_size(0),
+        "Labels": labels,
+        "Containers": containers,
+        "Dangling": image.names.is_empty(),
+        "ReadOnly": false,
+        "Names": image.names,
+        "History": image.names,
+    })
+}
+
+/// Repository and tag of each row an image gets: one per name, `<none>` without one.
+fn names_of(image: &ImageSummary) -> Vec<(String, String)> {
+    if image.names.is_empty() {
+        vec![("<none>".into(), "<none>".into())]
+    } else {
+        image.names.iter().map(|n| repo_tag(n)).collect()
+    }
 }
 
 fn short_id(id: &str, no_trunc: bool) -> String {
@@ -153,23 +413,24 @@ pub fn render_table(
 ) -> String {
     let mut rows = Vec::new();
     if opts.heading {
-        rows.push(
-            ["REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE"]
-                .map(String::from)
-                .to_vec(),
-        );
+        let mut head = vec!["REPOSITORY", "TAG"];
+        if opts.digests {
+            head.push("DIGEST");
+        }
+        head.extend(["IMAGE ID", "CREATED", "SIZE"]);
+        rows.push(head.into_iter().map(String::from).collect());
     }
     for image in images {
         let id = short_id(&image.id, opts.no_trunc);
         let created = time_ago(image.created, now);
         let size = human_size(image.size);
-        let names: Vec<(String, String)> = if image.names.is_empty() {
-            vec![("<none>".into(), "<none>".into())]
-        } else {
-            image.names.iter().map(|n| repo_tag(n)).collect()
-        };
-        for (repo, tag) in names {
-            rows.push(vec![repo, tag, id.clone(), created.clone(), size.clone()]);
+        for (repo, tag) in names_of(image) {
+            let mut row = vec![repo, tag];
+            if opts.digests {
+                row.push(image.digest.clone());
+            }
+            row.extend([id.clone(), created.clone(), size.clone()]);
+            rows.push(row);
         }
     }
     if rows.is_empty() {
@@ -240,6 +501,8 @@ mod tests {
             output: Output::Table,
             no_trunc: false,
             heading: true,
+            digests: false,
+            filters: vec![],
         };
         let text = render_table(&images, &opts, now);
         let lines: Vec<&str> = text.lines().collect();
@@ -252,7 +515,7 @@ mod tests {
         let opts = ImagesOptions {
             heading: false,
             no_trunc: true,
-            ..opts
+            ..opts.clone()
         };
         let text = render_table(&images, &opts, now);
         assert!(text
@@ -322,8 +585,52 @@ mod tests {
             quiet: false,
             no_trunc: false,
             noheading: false,
-            format: Some("{{.ID}}".into()),
+            digests: false,
+            filter: vec![],
+            format: Some("{{.Nope}}".into()),
         };
         assert!(ImagesOptions::from_args(&args).is_err());
+        let args = ImagesArgs {
+            format: Some("yaml".into()),
+            ..args
+        };
+        assert!(ImagesOptions::from_args(&args).is_err());
+        let args = ImagesArgs {
+            format: Some("table {{.Repository}}:{{.Tag}}".into()),
+            ..args
+        };
+        assert!(matches!(
+            ImagesOptions::from_args(&args).unwrap().output,
+            Output::Template(_)
+        ));
+        let args = ImagesArgs {
+            filter: vec!["colour=red".into()],
+            ..args
+        };
+        assert!(ImagesOptions::from_args(&args).is_err());
+    }
+
+    #[test]
+    fn filters_parse_and_reference_globs() {
+        let now = Utc::now();
+        assert_eq!(
+            Filter::parse("dangling=true", now).unwrap(),
+            Filter::Dangling(true)
+        );
+        assert_eq!(
+            Filter::parse("label=a=b", now).unwrap(),
+            Filter::Label("a".into(), Some("b".into()))
+        );
+        assert!(Filter::parse("dangling=maybe", now).is_err());
+        assert!(Filter::parse("reference=", now).is_err());
+        assert!(Filter::parse("until=tomorrow", now).is_err());
+        let name = "docker.io/library/busybox:1.36";
+        assert!(reference_matches("busybox", name));
+        assert!(reference_matches("busybox:1.*", name));
+        assert!(reference_matches("docker.io/library/busy*", name));
+        assert!(!reference_matches("busybox:latest", name));
+        assert!(reference_matches("localhost/app*", "localhost/app2:v1"));
+        assert!(!reference_matches("app", "localhost/myapp:v1"));
+        assert!(!reference_matches("localhost/*", "localhost/a/b:v1"));
     }
 }

@@ -619,53 +619,21 @@ fn render_plain(checks: &[Check]) -> String {
     out
 }
 
-/// Fill a Go-template-like string: `{{.A.B}}` is replaced by the field (strings raw, other
-/// values as JSON; field names match case-insensitively), `{{json .A}}` by JSON, and `\n`
-/// and `\t` are unescaped. A newline is added at the end, as podman does.
+/// Fill a `--format` template (`crate::format::Template`) for one report. A newline is added
+/// at the end, as podman does.
 pub(crate) fn render_template(template: &str, value: &Value) -> Result<String> {
-    let mut out = String::new();
-    let mut rest = template;
-    while let Some(open) = rest.find("{{") {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 2..];
-        let close = after
-            .find("}}")
-            .ok_or_else(|| Error::msg(format!("template `{template}`: unclosed `{{{{`")))?;
-        let expr = after[..close].trim();
-        let (as_json, path) = match expr.strip_prefix("json ") {
-            Some(p) => (true, p.trim()),
-            None => (false, expr),
-        };
-        let field = lookup(value, path).ok_or_else(|| {
-            Error::msg(format!("template `{template}`: no field `{path}`"))
-                .hint("use --format json to see the field names")
-        })?;
-        match field {
-            Value::String(s) if !as_json => out.push_str(s),
-            other => out.push_str(&other.to_string()),
-        }
-        rest = &after[close + 2..];
-    }
-    out.push_str(rest);
-    let mut out = out.replace("\\n", "\n").replace("\\t", "\t");
+    let bad = |e: crate::format::TemplateError| {
+        Error::msg(format!("invalid --format `{template}`: {e}"))
+            .hint("use --format json to see the field names")
+    };
+    let mut out = crate::format::Template::parse(template)
+        .map_err(bad)?
+        .render(value)
+        .map_err(bad)?;
     if !out.ends_with('\n') {
         out.push('\n');
     }
     Ok(out)
-}
-
-fn lookup<'a>(value: &'a Value, path: &str) -> Option<&'a Value> {
-    let path = path.strip_prefix('.')?;
-    let mut cur = value;
-    for part in path.split('.').filter(|p| !p.is_empty()) {
-        let map = cur.as_object()?;
-        cur = map.get(part).or_else(|| {
-            map.iter()
-                .find(|(k, _)| k.eq_ignore_ascii_case(part))
-                .map(|(_, v)| v)
-        })?;
-    }
-    Some(cur)
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ use serde_json::{json, Map, Value};
 use crate::cli::inspect::{InspectArgs, InspectType};
 use crate::config::Paths;
 use crate::error::{Context, Error, Result};
+use crate::format::Template;
 use crate::storage::container::{self, Container, ContainerError, ContainerState, Status};
 use crate::storage::{Store, StoreError};
 
@@ -379,135 +380,6 @@ fn repository(name: &str) -> &str {
     }
 }
 
-/// A `--format` template: literal text and `{{.Field.Path}}` or `{{json .Field.Path}}`
-/// actions. Anything else is refused when parsed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Template {
-    parts: Vec<Part>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Part {
-    Text(String),
-    Field { path: Vec<String>, json: bool },
-}
-
-/// Why a template cannot be parsed or rendered.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum TemplateError {
-    #[error("unclosed action `{0}`")]
-    Unclosed(String),
-    #[error("unsupported action `{{{{{0}}}}}`: only field paths such as `{{{{.State.Status}}}}` and `{{{{json .Config}}}}` are supported")]
-    Unsupported(String),
-    #[error("template: can't evaluate field `{0}`")]
-    NoField(String),
-}
-
-impl Template {
-    pub fn parse(text: &str) -> Result<Self, TemplateError> {
-        // podman accepts `\n` and `\t` escapes in --format.
-        let text = text.replace("\\n", "\n").replace("\\t", "\t");
-        let mut parts = Vec::new();
-        let mut rest = text.as_str();
-        while let Some(start) = rest.find("{{") {
-            if start > 0 {
-                parts.push(Part::Text(rest[..start].to_string()));
-            }
-            let after = &rest[start + 2..];
-            let end = after
-                .find("}}")
-                .ok_or_else(|| TemplateError::Unclosed(rest[start..].to_string()))?;
-            let action = after[..end].trim();
-            parts.push(parse_action(action)?);
-            rest = &after[end + 2..];
-        }
-        if !rest.is_empty() {
-            parts.push(Part::Text(rest.to_string()));
-        }
-        Ok(Template { parts })
-    }
-
-    /// Render the template for one object.
-    pub fn render(&self, value: &Value) -> Result<String, TemplateError> {
-        let mut out = String::new();
-        for part in &self.parts {
-            match part {
-                Part::Text(t) => out.push_str(t),
-                Part::Field { path, json } => {
-                    let mut v = value;
-                    for (i, key) in path.iter().enumerate() {
-                        v = v.get(key).ok_or_else(|| {
-                            TemplateError::NoField(format!(".{}", path[..=i].join(".")))
-                        })?;
-                    }
-                    if *json {
-                        out.push_str(&serde_json::to_string(v).unwrap_or_default());
-                    } else {
-                        go_print(v, &mut out);
-                    }
-                }
-            }
-        }
-        Ok(out)
-    }
-}
-
-fn parse_action(action: &str) -> Result<Part, TemplateError> {
-    let (json, field) = match action.strip_prefix("json ") {
-        Some(f) => (true, f.trim()),
-        None => (false, action),
-    };
-    if field == "." {
-        return Ok(Part::Field {
-            path: Vec::new(),
-            json,
-        });
-    }
-    let Some(path) = field.strip_prefix('.') else {
-        return Err(TemplateError::Unsupported(action.to_string()));
-    };
-    let keys: Vec<String> = path.split('.').map(str::to_string).collect();
-    let ok = keys
-        .iter()
-        .all(|k| !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
-    if !ok {
-        return Err(TemplateError::Unsupported(action.to_string()));
-    }
-    Ok(Part::Field { path: keys, json })
-}
-
-/// Print a value the way Go's text/template prints it.
-fn go_print(v: &Value, out: &mut String) {
-    match v {
-        Value::Null => out.push_str("<nil>"),
-        Value::String(s) => out.push_str(s),
-        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) => out.push_str(&n.to_string()),
-        Value::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(' ');
-                }
-                go_print(item, out);
-            }
-            out.push(']');
-        }
-        Value::Object(map) => {
-            out.push_str("map[");
-            for (i, (k, item)) in map.iter().enumerate() {
-                if i > 0 {
-                    out.push(' ');
-                }
-                out.push_str(k);
-                out.push(':');
-                go_print(item, out);
-            }
-            out.push(']');
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -598,45 +470,7 @@ mod tests {
     }
 
     #[test]
-    fn templates() {
-        let v = json!({"State": {"Status": "running", "Pid": 7}, "Name": "x", "Args": ["a", "b"],
-            "Labels": {"k": "v"}, "N": null});
-        let t = Template::parse("{{.Name}} {{ .State.Status }}/{{.State.Pid}}").unwrap();
-        assert_eq!(t.render(&v).unwrap(), "x running/7");
-        assert_eq!(
-            Template::parse("{{.Args}}").unwrap().render(&v).unwrap(),
-            "[a b]"
-        );
-        assert_eq!(
-            Template::parse("{{.Labels}}").unwrap().render(&v).unwrap(),
-            "map[k:v]"
-        );
-        assert_eq!(
-            Template::parse("{{.N}}").unwrap().render(&v).unwrap(),
-            "<nil>"
-        );
-        assert_eq!(
-            Template::parse("{{json .State}}")
-                .unwrap()
-                .render(&v)
-                .unwrap(),
-            r#"{"Pid":7,"Status":"running"}"#
-        );
-        assert_eq!(
-            Template::parse("{{.State.Nope}}")
-                .unwrap()
-                .render(&v)
-                .unwrap_err(),
-            TemplateError::NoField(".State.Nope".into())
-        );
-        assert!(matches!(
-            Template::parse("{{range .Args}}x{{end}}"),
-            Err(TemplateError::Unsupported(_))
-        ));
-        assert!(matches!(
-            Template::parse("{{.Name"),
-            Err(TemplateError::Unclosed(_))
-        ));
+    fn output_formats() {
         assert_eq!(Output::parse(Some("json")).unwrap(), Output::Json);
         let e = Output::parse(Some("{{if .X}}")).unwrap_err();
         assert!(e

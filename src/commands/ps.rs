@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::cli::ps::PsArgs;
 use crate::config::Paths;
 use crate::error::{Context, Error, Result};
-use crate::format::{human_duration, table, time_ago};
+use crate::format::{human_duration, table, time_ago, Template};
 use crate::storage::container::{self, Container, ContainerState, Status};
 
 /// One row, before formatting.
@@ -40,15 +40,7 @@ struct JsonRow<'a> {
 
 /// Run `berth ps`.
 pub fn execute(args: PsArgs) -> Result<()> {
-    let json = match args.format.as_deref() {
-        None | Some("table") => false,
-        Some("json") => true,
-        Some(other) => {
-            return Err(Error::msg(format!(
-                "invalid --format `{other}`: berth supports `json` and `table`"
-            )))
-        }
-    };
+    let output = Output::parse(args.format.as_deref())?;
     let paths = Paths::discover().context("find berth's directories")?;
     let containers = container::list(&paths.data).context("list containers")?;
     let mut rows: Vec<Row> = Vec::with_capacity(containers.len());
@@ -80,7 +72,20 @@ pub fn execute(args: PsArgs) -> Result<()> {
     }
     let now = Utc::now();
 
-    if json {
+    if let Output::Template(t) = &output {
+        if !args.quiet {
+            let values: Vec<serde_json::Value> = rows
+                .iter()
+                .map(|r| template_value(r, now, args.no_trunc))
+                .collect();
+            let text = t
+                .render_rows(&values, &heading, !args.no_heading)
+                .map_err(|e| Error::msg(format!("invalid --format: {e}")))?;
+            print!("{text}");
+            return Ok(());
+        }
+    }
+    if output == Output::Json {
         let out: Vec<JsonRow<'_>> = rows.iter().map(|r| json_row(r, now)).collect();
         let text = serde_json::to_string_pretty(&out).context("render JSON")?;
         println!("{text}");
@@ -126,6 +131,109 @@ pub fn execute(args: PsArgs) -> Result<()> {
     }
     print!("{}", table(&table_rows));
     Ok(())
+}
+
+/// How `ps` prints.
+#[derive(Debug, PartialEq, Eq)]
+enum Output {
+    Table,
+    Json,
+    Template(Template),
+}
+
+impl Output {
+    fn parse(format: Option<&str>) -> Result<Self> {
+        let bad = |t: &str, why: String| {
+            Error::msg(format!("invalid --format `{t}`: {why}")).hint(
+                "the fields are those of `--format json`, e.g. {{.ID}} {{.Names}} {{.Status}}",
+            )
+        };
+        match format {
+            None | Some("table") => Ok(Output::Table),
+            Some("json") => Ok(Output::Json),
+            Some(t) if !t.contains("{{") => Err(bad(
+                t,
+                "berth supports `json`, `table` and templates such as `{{.Names}}`".into(),
+            )),
+            Some(t) => {
+                let template = Template::parse(t).map_err(|e| bad(t, e.to_string()))?;
+                // A typo in a field name fails before any output, even with no containers.
+                template
+                    .check_fields(TEMPLATE_FIELDS)
+                    .map_err(|e| bad(t, e.to_string()))?;
+                Ok(Output::Template(template))
+            }
+        }
+    }
+}
+
+/// The fields a `--format` template sees for one container (podman's ps reporter).
+fn template_value(r: &Row, now: DateTime<Utc>, no_trunc: bool) -> serde_json::Value {
+    let c = &r.container.config;
+    let j = json_row(r, now);
+    serde_json::json!({
+        "ID": short(&c.id, no_trunc),
+        "Names": c.name,
+        "Image": c.image_name,
+        "ImageID": c.image_id,
+        "Command": c.command.join(" "),
+        "Created": c.created.format("%Y-%m-%d %H:%M:%S %z %Z").to_string(),
+        "CreatedAt": c.created.format("%Y-%m-%d %H:%M:%S %z %Z").to_string(),
+        "CreatedHuman": time_ago(c.created, now),
+        "RunningFor": time_ago(c.created, now),
+        "Status": j.status,
+        "State": j.state,
+        "Ports": "",
+        "Labels": c.options.get("extras").and_then(|e| e.get("labels")).cloned().unwrap_or_else(|| serde_json::json!({})),
+        "Pid": j.pid,
+        "ExitCode": j.exit_code,
+        "Exited": j.exited,
+        "AutoRemove": j.auto_remove,
+        "Mounts": [],
+        "Networks": [],
+        "Pod": "",
+        "PodName": "",
+        "Size": "",
+    })
+}
+
+/// Every field `template_value` has, for checking a template before any output.
+const TEMPLATE_FIELDS: &[&str] = &[
+    "ID",
+    "Names",
+    "Image",
+    "ImageID",
+    "Command",
+    "Created",
+    "CreatedAt",
+    "CreatedHuman",
+    "RunningFor",
+    "Status",
+    "State",
+    "Ports",
+    "Labels",
+    "Pid",
+    "ExitCode",
+    "Exited",
+    "AutoRemove",
+    "Mounts",
+    "Networks",
+    "Pod",
+    "PodName",
+    "Size",
+];
+
+/// podman's column heading for a template field.
+fn heading(field: &str) -> String {
+    match field {
+        "ID" => "CONTAINER ID".into(),
+        "CreatedHuman" | "RunningFor" | "Created" | "CreatedAt" => "CREATED".into(),
+        "ImageID" => "IMAGE ID".into(),
+        "ExitCode" => "EXIT CODE".into(),
+        "AutoRemove" => "AUTO REMOVE".into(),
+        "PodName" => "POD NAME".into(),
+        other => other.to_uppercase(),
+    }
 }
 
 /// One `--filter`.

@@ -8,6 +8,7 @@
 //! Two pulls at once: each missing blob is fetched under its own flock, so it is fetched once.
 
 use std::io::Write;
+use std::os::fd::AsFd as _;
 use std::path::PathBuf;
 
 use oci_spec::image::{Descriptor, ImageManifest};
@@ -253,6 +254,55 @@ impl Progress for Lines {
     }
 }
 
+/// Progress bars on a terminal, one per blob (podman's `Copying blob …` with a bar).
+struct Bars {
+    _multi: indicatif::MultiProgress,
+    bars: Vec<indicatif::ProgressBar>,
+}
+
+impl Bars {
+    fn new(jobs: &[BlobJob]) -> Self {
+        let multi = indicatif::MultiProgress::with_draw_target(
+            indicatif::ProgressDrawTarget::stderr_with_hz(10),
+        );
+        let style = indicatif::ProgressStyle::with_template(
+            "Copying blob {prefix} [{bar:30}] {bytes} / {total_bytes} {msg}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> ");
+        let bars = jobs
+            .iter()
+            .map(|j| {
+                let short = hex_of(j.digest.as_ref());
+                let bar = multi.add(indicatif::ProgressBar::new(j.size.unwrap_or(0)));
+                bar.set_style(style.clone());
+                bar.set_prefix(short[..short.len().min(12)].to_string());
+                bar
+            })
+            .collect();
+        Bars {
+            _multi: multi,
+            bars,
+        }
+    }
+}
+
+impl Progress for Bars {
+    fn bytes(&self, index: usize, bytes: u64) {
+        if let Some(b) = self.bars.get(index) {
+            b.set_position(bytes);
+        }
+    }
+    fn done(&self, index: usize, result: &std::result::Result<u64, RegistryError>) {
+        if let Some(b) = self.bars.get(index) {
+            match result {
+                Ok(_) => b.finish_with_message("done"),
+                Err(_) => b.abandon_with_message("failed"),
+            }
+        }
+    }
+}
+
 /// Download the blobs the store lacks, each under its own lock, verified before it is
 /// renamed into `blobs/sha256/`.
 fn fetch_blobs(
@@ -299,13 +349,17 @@ fn fetch_blobs(
     if jobs.is_empty() {
         return Ok(());
     }
-    let progress = Lines {
-        quiet,
-        digests: jobs.iter().map(|j| j.digest.to_string()).collect(),
-    };
-    let results = client
-        .download_blobs(repo, &jobs, PARALLEL, &progress)
-        .hinted_context("download the blobs")?;
+    let on_tty = !quiet && crate::sys::tty::is_tty(std::io::stderr().as_fd());
+    let results = if on_tty {
+        client.download_blobs(repo, &jobs, PARALLEL, &Bars::new(&jobs))
+    } else {
+        let lines = Lines {
+            quiet,
+            digests: jobs.iter().map(|j| j.digest.to_string()).collect(),
+        };
+        client.download_blobs(repo, &jobs, PARALLEL, &lines)
+    }
+    .hinted_context("download the blobs")?;
     for (job, result) in jobs.iter().zip(results) {
         result.hinted_context(format!("download blob `{}`", job.digest))?;
         store
@@ -427,10 +481,13 @@ pub fn ensure_image(image: &str, policy: PullPolicy) -> Result<()> {
             Err(e) => Err(e).context("read the image index"),
         }
     };
-    let needed = match policy {
-        PullPolicy::Never => false,
-        PullPolicy::Missing => !present()?,
-        PullPolicy::Always | PullPolicy::Newer => true,
+    let (needed, local_fallback) = match policy {
+        PullPolicy::Never => (false, false),
+        PullPolicy::Missing => (!present()?, false),
+        PullPolicy::Always => (true, false),
+        // As podman: pull when the registry's digest differs (one HEAD when it does not);
+        // when the registry cannot be asked, a local image is used with a warning.
+        PullPolicy::Newer => (true, present()?),
     };
     if !needed {
         return Ok(());
@@ -447,7 +504,19 @@ pub fn ensure_image(image: &str, policy: PullPolicy) -> Result<()> {
         authfile: None,
         quiet: false,
     };
-    pull(&opts).map(|_| ())
+    match pull(&opts) {
+        Ok(_) => Ok(()),
+        Err(e) if local_fallback => {
+            let why = e.render().unwrap_or_default();
+            let why = why.lines().next().unwrap_or_default();
+            let why = why.strip_prefix("Error: ").unwrap_or(why);
+            eprintln!(
+                "warning: could not check for a newer `{image}`, using the local image: {why}"
+            );
+            Ok(())
+        }
+        Err(e) => Err(e),
+    }
 }
 
 #[cfg(test)]

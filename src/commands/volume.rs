@@ -7,6 +7,7 @@ use std::io::BufRead as _;
 
 use chrono::SecondsFormat;
 use serde::Serialize;
+use serde_json::{json, Value};
 
 use crate::cli::volume::{
     VolumeArgs, VolumeCommand, VolumeCreateArgs, VolumeExistsArgs, VolumeInspectArgs, VolumeLsArgs,
@@ -14,7 +15,7 @@ use crate::cli::volume::{
 };
 use crate::config::Paths;
 use crate::error::{Context, Error, Result};
-use crate::format::table;
+use crate::format::{table, Template};
 use crate::storage::volume::{self, Filter, Volume, VolumeError};
 
 /// podman's status when a named volume does not exist.
@@ -112,82 +113,70 @@ fn to_json(v: &Volume) -> VolumeJson<'_> {
 enum Format {
     Table,
     Json,
-    Template(String),
+    Template(Template),
 }
 
 fn parse_format(text: Option<&str>, default: Format) -> Result<Format> {
+    let bad = |t: &str, e: crate::format::TemplateError| {
+        Error::msg(format!("invalid --format `{t}`: {e}")).hint(format!(
+            "the fields are {}",
+            FIELDS.map(|k| format!(".{k}")).join(", ")
+        ))
+    };
     match text {
         None => Ok(default),
         Some("table") => Ok(Format::Table),
         Some("json") => Ok(Format::Json),
-        Some(t) if t.contains("{{") && !t.trim_start().starts_with("table") => {
-            // Check the fields now, so that a typo fails before any output.
-            render_template(t, &BTreeMap::new())?;
-            Ok(Format::Template(t.to_string()))
-        }
-        Some(other) => Err(Error::msg(format!(
-            "invalid --format `{other}`: berth supports `json`, `table` and templates such as `{{{{.Name}}}}`"
+        Some(t) if !t.contains("{{") => Err(Error::msg(format!(
+            "invalid --format `{t}`: berth supports `json`, `table` and templates such as `{{{{.Name}}}}`"
         ))),
-    }
-}
-
-/// The fields a template may use, as text.
-fn template_fields(v: &Volume) -> BTreeMap<&'static str, String> {
-    let j = to_json(v);
-    let labels = j
-        .labels
-        .iter()
-        .map(|(k, v)| format!("{k}:{v}"))
-        .collect::<Vec<_>>()
-        .join(" ");
-    BTreeMap::from([
-        ("Name", j.name.to_string()),
-        ("Driver", j.driver.to_string()),
-        ("Mountpoint", j.mountpoint.clone()),
-        ("CreatedAt", j.created_at.clone()),
-        ("Scope", j.scope.to_string()),
-        ("Labels", format!("map[{labels}]")),
-        ("Anonymous", j.anonymous.to_string()),
-    ])
-}
-
-/// Substitute `{{.Field}}` (and `{{ .Field }}`); `\t` and `\n` are escapes. With an empty
-/// `fields` map only the field names are checked.
-fn render_template(template: &str, fields: &BTreeMap<&'static str, String>) -> Result<String> {
-    const KNOWN: [&str; 7] = [
-        "Name",
-        "Driver",
-        "Mountpoint",
-        "CreatedAt",
-        "Scope",
-        "Labels",
-        "Anonymous",
-    ];
-    let mut out = String::new();
-    let mut rest = template;
-    while let Some(start) = rest.find("{{") {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 2..];
-        let end = after
-            .find("}}")
-            .ok_or_else(|| Error::msg(format!("invalid --format `{template}`: unclosed `{{{{`")))?;
-        let name = after[..end].trim();
-        let field = name
-            .strip_prefix('.')
-            .filter(|f| KNOWN.contains(f))
-            .ok_or_else(|| {
-                Error::msg(format!(
-                    "invalid --format `{template}`: unknown field `{name}` (berth knows {})",
-                    KNOWN.map(|k| format!(".{k}")).join(", ")
-                ))
-            })?;
-        if let Some(value) = fields.get(field) {
-            out.push_str(value);
+        Some(t) => {
+            let template = Template::parse(t).map_err(|e| bad(t, e))?;
+            // Check the fields now, so that a typo fails before any output.
+            template.check_fields(&FIELDS).map_err(|e| bad(t, e))?;
+            Ok(Format::Template(template))
         }
-        rest = &after[end + 2..];
     }
-    out.push_str(rest);
-    Ok(out.replace("\\t", "\t").replace("\\n", "\n"))
+}
+
+/// The fields a template may use.
+const FIELDS: [&str; 7] = [
+    "Name",
+    "Driver",
+    "Mountpoint",
+    "CreatedAt",
+    "Scope",
+    "Labels",
+    "Anonymous",
+];
+
+/// A volume as a template sees it.
+fn template_value(v: &Volume) -> Value {
+    let j = to_json(v);
+    json!({
+        "Name": j.name,
+        "Driver": j.driver,
+        "Mountpoint": j.mountpoint,
+        "CreatedAt": j.created_at,
+        "Scope": j.scope,
+        "Labels": j.labels,
+        "Anonymous": j.anonymous,
+    })
+}
+
+/// Print `rows` through `t` (a `table` template gets podman's headings).
+fn print_template(t: &Template, volumes: &[Volume], heading: bool) -> Result<()> {
+    let rows: Vec<Value> = volumes.iter().map(template_value).collect();
+    let head = |f: &str| match f {
+        "Name" => "VOLUME NAME".to_string(),
+        other => other.to_uppercase(),
+    };
+    print!(
+        "{}",
+        t.render_rows(&rows, &head, heading)
+            .map_err(|e| Error::msg(format!("render --format: {e}")))?
+    );
+    Ok(())
 }
 
 fn ls(paths: &Paths, args: VolumeLsArgs) -> Result<()> {
@@ -225,11 +214,7 @@ fn ls(paths: &Paths, args: VolumeLsArgs) -> Result<()> {
                 serde_json::to_string_pretty(&rows).context("render JSON")?
             );
         }
-        Format::Template(t) => {
-            for v in &volumes {
-                println!("{}", render_template(&t, &template_fields(v))?);
-            }
-        }
+        Format::Template(t) => print_template(&t, &volumes, !args.no_heading)?,
         Format::Table => {
             let mut rows = Vec::new();
             if !args.no_heading {
@@ -268,11 +253,7 @@ fn inspect(paths: &Paths, args: VolumeInspectArgs) -> Result<()> {
         }
     }
     match format {
-        Format::Template(t) => {
-            for v in &found {
-                println!("{}", render_template(&t, &template_fields(v))?);
-            }
-        }
+        Format::Template(t) => print_template(&t, &found, true)?,
         _ => {
             let rows: Vec<VolumeJson<'_>> = found.iter().map(to_json).collect();
             println!(
@@ -405,12 +386,16 @@ mod tests {
         );
         assert!(parse_format(Some("{{.Nope}}"), Format::Table).is_err());
         assert!(parse_format(Some("yaml"), Format::Table).is_err());
-        let fields = BTreeMap::from([("Name", "v".to_string()), ("Driver", "local".to_string())]);
+        assert!(parse_format(Some("{{.Name"), Format::Table).is_err());
+        let Format::Template(t) =
+            parse_format(Some("{{.Name}}\\t{{ .Driver }}"), Format::Table).unwrap()
+        else {
+            panic!("not a template")
+        };
         assert_eq!(
-            render_template("{{.Name}}\\t{{ .Driver }}", &fields).unwrap(),
+            t.render(&json!({"Name": "v", "Driver": "local"})).unwrap(),
             "v\tlocal"
         );
-        assert!(render_template("{{.Name", &fields).is_err());
     }
 
     #[test]

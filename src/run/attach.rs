@@ -116,6 +116,43 @@ pub fn parse_detach_keys(text: &str) -> Option<Vec<u8>> {
         .collect()
 }
 
+/// Watches typed input for the detach keys. Input is passed on as typed, except the keys
+/// themselves; a partial match that breaks off is passed on.
+#[derive(Debug, Clone)]
+pub struct DetachKeys {
+    keys: Vec<u8>,
+    matched: usize,
+}
+
+impl DetachKeys {
+    pub fn new(keys: Vec<u8>) -> Self {
+        DetachKeys { keys, matched: 0 }
+    }
+
+    /// Append to `forward` what of `input` goes on to the container; true when the whole
+    /// sequence has been typed (what follows it is dropped).
+    pub fn feed(&mut self, input: &[u8], forward: &mut Vec<u8>) -> bool {
+        for &b in input {
+            if !self.keys.is_empty() && b == self.keys[self.matched] {
+                self.matched += 1;
+                if self.matched == self.keys.len() {
+                    self.matched = 0;
+                    return true;
+                }
+                continue;
+            }
+            forward.extend_from_slice(&self.keys[..self.matched]);
+            self.matched = 0;
+            if !self.keys.is_empty() && b == self.keys[0] {
+                self.matched = 1;
+                continue;
+            }
+            forward.push(b);
+        }
+        false
+    }
+}
+
 /// The monitor's side: a listener and its connected clients.
 #[derive(Debug)]
 pub struct Server {
@@ -236,6 +273,24 @@ mod tests {
         assert_eq!(got[0], (Kind::Stdout, b"hello".to_vec()));
         assert_eq!(got[1].0, Kind::Exit);
         assert!(Decoder::default().push(&[9, 0, 0, 0, 0]).is_none());
+    }
+
+    #[test]
+    fn detach_keys_are_found_across_reads() {
+        let mut d = DetachKeys::new(vec![16, 17]);
+        let mut out = Vec::new();
+        assert!(!d.feed(b"ab\x10", &mut out));
+        assert_eq!(out, b"ab");
+        assert!(!d.feed(b"c", &mut out), "a broken sequence is passed on");
+        assert_eq!(out, b"ab\x10c");
+        out.clear();
+        assert!(!d.feed(b"\x10\x10", &mut out));
+        assert!(d.feed(b"\x11rest", &mut out));
+        assert_eq!(out, b"\x10");
+        let mut off = DetachKeys::new(vec![]);
+        out.clear();
+        assert!(!off.feed(b"\x10\x11", &mut out));
+        assert_eq!(out, b"\x10\x11");
     }
 
     #[test]

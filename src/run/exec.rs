@@ -358,13 +358,19 @@ pub fn supervise(
     signals: &Signals,
     interactive: bool,
 ) -> Result<i32, ExecError> {
-    super::relay::relay(
+    match super::relay::relay(
         &started.pidfd,
         &signals.fd,
         started.master.as_ref(),
         interactive,
+        None,
     )
-    .map_err(setup("wait for the exec process"))
+    .map_err(setup("wait for the exec process"))?
+    {
+        super::relay::Relayed::Exited(code) => Ok(code),
+        // Without detach keys the relay only ends when the process does.
+        super::relay::Relayed::Detached => Ok(crate::error::EXIT_BERTH),
+    }
 }
 
 /// `berth top`: the container's processes, read from the /proc of its PID namespace (which

@@ -93,6 +93,14 @@ pub struct Extras {
     /// `--health-*`.
     #[serde(default)]
     pub health: super::health::HealthFlags,
+    /// `--detach-keys` of `run -it` (parsed; empty turns detaching off).
+    #[serde(default = "default_detach_keys")]
+    pub detach_keys: Vec<u8>,
+}
+
+/// podman's default detach keys, ctrl-p,ctrl-q.
+pub fn default_detach_keys() -> Vec<u8> {
+    vec![16, 17]
 }
 
 /// Go-style durations as podman takes them: `30s`, `1m30s`, `500ms`, `2h`.
@@ -471,7 +479,8 @@ pub enum PullPolicy {
     Always,
     /// Never pull.
     Never,
-    /// Pull when the registry has a newer image (one HEAD decides, as for `always`).
+    /// Pull when the registry's image differs from the local one (one HEAD decides); when
+    /// the registry cannot be reached, use the local image with a warning.
     Newer,
 }
 
@@ -620,6 +629,16 @@ impl RunOptions {
             other => other,
         };
         let extras = Extras {
+            detach_keys: match &args.detach_keys {
+                None => default_detach_keys(),
+                Some(k) => {
+                    super::attach::parse_detach_keys(k).ok_or_else(|| OptionsError::Flag {
+                        flag: "--detach-keys",
+                        value: k.clone(),
+                        reason: "expected keys such as ctrl-p,ctrl-q",
+                    })?
+                }
+            },
             labels: key_values("--label", &args.label)?,
             annotations: key_values("--annotation", &args.annotation)?,
             cidfile: args.cidfile,

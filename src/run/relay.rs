@@ -81,14 +81,25 @@ pub fn forward_signals(sfd: &SignalFd, pidfd: &OwnedFd, master: Option<&OwnedFd>
     }
 }
 
+/// How a relay ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Relayed {
+    /// The process exited with this status.
+    Exited(i32),
+    /// The user typed the detach keys; the process is still running.
+    Detached,
+}
+
 /// Forward signals and copy the terminal (with a pty: raw mode, output, and with
-/// `interactive` input) until the process behind `pidfd` exits; return its status.
+/// `interactive` input) until the process behind `pidfd` exits, or until the `detach` keys
+/// are typed into the pty.
 pub fn relay(
     pidfd: &OwnedFd,
     sfd: &SignalFd,
     master: Option<&OwnedFd>,
     interactive: bool,
-) -> io::Result<i32> {
+    mut detach: Option<&mut super::attach::DetachKeys>,
+) -> io::Result<Relayed> {
     let stdin = io::stdin();
     let stdout = io::stdout();
     // Raw mode whenever there is a pty, so that the outer terminal does not translate the
@@ -129,8 +140,28 @@ pub fn relay(
         }
         if stdin_open && ready[idx] {
             if let Some(m) = master {
-                if !copy(stdin.as_fd(), m.as_fd()) {
-                    stdin_open = false;
+                match detach.as_deref_mut() {
+                    None => {
+                        if !copy(stdin.as_fd(), m.as_fd()) {
+                            stdin_open = false;
+                        }
+                    }
+                    Some(keys) => {
+                        let mut buf = [0u8; 8192];
+                        match nix::unistd::read(stdin.as_raw_fd(), &mut buf) {
+                            Ok(0) | Err(_) => stdin_open = false,
+                            Ok(n) => {
+                                let mut forward = Vec::with_capacity(n);
+                                let detached = keys.feed(&buf[..n], &mut forward);
+                                if !write_all(m.as_fd(), &forward) {
+                                    stdin_open = false;
+                                }
+                                if detached {
+                                    return Ok(Relayed::Detached);
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -141,7 +172,9 @@ pub fn relay(
                     write_all(stdout.as_fd(), data);
                 });
             }
-            return Ok(status_code(crate::sys::process::wait_pidfd(pidfd)?));
+            return Ok(Relayed::Exited(status_code(
+                crate::sys::process::wait_pidfd(pidfd)?,
+            )));
         }
     }
 }

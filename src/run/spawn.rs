@@ -367,9 +367,15 @@ pub fn start(
 
     let driver = p.opts.extras.log_driver;
     let log_path = p.ctr.dir.join(super::logs::LOG_FILE);
-    if !detach && driver == Some(LogDriver::K8sFile) && !p.opts.tty {
-        // An explicit log in the foreground: copy the output through pipes into the log
-        // and to our own stdio.
+    // In the foreground the output is logged too (so `logs` works afterwards, as with
+    // podman), unless the container is removed at exit anyway or a driver says otherwise.
+    let log_foreground = match driver {
+        Some(LogDriver::K8sFile) => true,
+        None => !p.opts.rm,
+        Some(LogDriver::None | LogDriver::Passthrough) => false,
+    };
+    if !detach && log_foreground && !p.opts.tty {
+        // Copy the output through pipes into the log and to our own stdio.
         let mut log = LogWriter::open(
             &log_path,
             LogDriver::K8sFile,
@@ -379,12 +385,23 @@ pub fn start(
         .context("open the container log")?;
         let (out_r, out_w) = pipe().context("create the stdout pipe")?;
         let (err_r, err_w) = pipe().context("create the stderr pipe")?;
+        let stdin = if p.opts.interactive {
+            Some(
+                std::io::stdin()
+                    .as_fd()
+                    .try_clone_to_owned()
+                    .context("duplicate stdin")?,
+            )
+        } else {
+            None
+        };
         let stdio = Stdio {
-            stdin: None,
+            stdin,
             stdout: out_w,
             stderr: err_w,
         };
         let launched = launch(&p, Some(stdio), false, &sfd, 0)?;
+        drop(lock.take());
         let (code, _) = monitor(
             &launched,
             &sfd,
@@ -404,33 +421,36 @@ pub fn start(
     if !detach {
         let launched = launch(&p, None, p.opts.tty, &sfd, 0)?;
         drop(lock.take());
-        let code = super::relay::relay(
+        // `run -it`: the detach keys leave the container running, with this session as
+        // its monitor from then on.
+        let mut keys = (p.opts.tty && p.opts.interactive && !p.opts.extras.detach_keys.is_empty())
+            .then(|| super::attach::DetachKeys::new(p.opts.extras.detach_keys.clone()));
+        let relayed = super::relay::relay(
             &launched.pidfd,
             &sfd,
             launched.master.as_ref(),
             p.opts.interactive,
+            keys.as_mut(),
         )
         .context("supervise the container")?;
+        let code = match relayed {
+            super::relay::Relayed::Exited(code) => code,
+            super::relay::Relayed::Detached => {
+                guard.link = None;
+                link.detached()
+                    .context("tell berth the container was detached")?;
+                silence_stdio();
+                monitor_detached(&p, &launched, &sfd, &log_path)?
+            }
+        };
         launched.disarm();
         guard.exit_code = Some(code);
         return Ok(code);
     }
 
-    let mut log = LogWriter::open(
-        &log_path,
-        driver.unwrap_or(LogDriver::K8sFile),
-        p.opts.extras.log_max_size,
-        false,
-    )
-    .context("open the container log")?;
+    let (mut log, mut server) = monitor_outputs(&p, &log_path)?;
     let mut restarts: u32 = 0;
     let mut first = true;
-    // `berth attach` connects here; without the socket the container still runs.
-    let mut server = super::attach::Server::bind(&super::attach::socket_path(
-        &p.paths.runtime,
-        &p.ctr.config.id,
-    ))
-    .ok();
     loop {
         let (out_r, out_w) = pipe().context("create the stdout pipe")?;
         let (err_r, err_w) = pipe().context("create the stderr pipe")?;
@@ -498,6 +518,58 @@ pub fn start(
         ));
     }
     Ok(guard.exit_code.unwrap_or(0))
+}
+
+/// A monitor's log, and its attach socket (`berth attach` connects there; without the
+/// socket the container still runs).
+fn monitor_outputs(
+    p: &Prepared,
+    log_path: &Path,
+) -> Result<(LogWriter, Option<super::attach::Server>)> {
+    let log = LogWriter::open(
+        log_path,
+        p.opts.extras.log_driver.unwrap_or(LogDriver::K8sFile),
+        p.opts.extras.log_max_size,
+        false,
+    )
+    .context("open the container log")?;
+    let server = super::attach::Server::bind(&super::attach::socket_path(
+        &p.paths.runtime,
+        &p.ctr.config.id,
+    ))
+    .ok();
+    Ok((log, server))
+}
+
+/// Watch a container that was started in the foreground and then detached from: log its
+/// output, serve `attach`, and return its status when it exits.
+fn monitor_detached(
+    p: &Prepared,
+    launched: &Launched,
+    sfd: &SignalFd,
+    log_path: &Path,
+) -> Result<i32> {
+    let (mut log, mut server) = monitor_outputs(p, log_path)?;
+    // With a pty the monitor reads only the master; these pipes stay empty.
+    let (out_r, _out_w) = pipe().context("create the stdout pipe")?;
+    let (err_r, _err_w) = pipe().context("create the stderr pipe")?;
+    let (code, _) = monitor(
+        launched,
+        sfd,
+        out_r,
+        err_r,
+        MonitorIo {
+            log: &mut log,
+            server: server.as_mut(),
+            stdin_pipe: None,
+            health: p.health.as_ref().map(|cfg| HealthRun {
+                cfg,
+                dir: &p.ctr.dir,
+                id: &p.ctr.config.id,
+            }),
+        },
+    );
+    Ok(code)
 }
 
 /// A started container.
@@ -699,7 +771,13 @@ pub fn run_transient(
         .send(&ToInit::Go)
         .context("start the container")?;
     await_exec(&parent_end)?;
-    let code = super::relay::relay(&pidfd, &sfd, None, false).context("wait for the process")?;
+    // No detach keys: the relay ends only when the process exits.
+    let code = match super::relay::relay(&pidfd, &sfd, None, false, None)
+        .context("wait for the process")?
+    {
+        super::relay::Relayed::Exited(code) => code,
+        super::relay::Relayed::Detached => crate::error::EXIT_BERTH,
+    };
     guard.pidfd = None;
     // Between steps a signal acts on berth itself again (Ctrl-C stops the build).
     let mut mask = nix::sys::signal::SigSet::empty();

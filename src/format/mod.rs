@@ -3,6 +3,10 @@
 
 use chrono::{DateTime, Utc};
 
+pub mod template;
+
+pub use template::{Template, TemplateError};
+
 /// How long ago `then` was, as podman says it: "Less than a second ago", "About a minute ago",
 /// "3 hours ago", "2 weeks ago"…
 pub fn time_ago(then: DateTime<Utc>, now: DateTime<Utc>) -> String {
