@@ -126,12 +126,12 @@ CMD ["cat /app/built; greet.sh; pwd; id -u"]
         .filter(|h| h.get("empty_layer").is_none())
         .count();
     assert_eq!(
-        layers, 4,
-        "base, two COPYs and the RUN make layers: {history:?}"
+        layers, 5,
+        "base, WORKDIR (a new directory), two COPYs and the RUN make layers: {history:?}"
     );
     assert_eq!(
         v[0]["RootFS"]["Layers"].as_array().map(Vec::len),
-        Some(4),
+        Some(5),
         "{}",
         v[0]["RootFS"]
     );
@@ -139,6 +139,20 @@ CMD ["cat /app/built; greet.sh; pwd; id -u"]
         .as_str()
         .unwrap()
         .contains("echo \"$GREETING from run\""));
+    // WORKDIR makes its directory even when no later step writes there.
+    let wd = context(
+        &env,
+        "wd",
+        &[(
+            "Dockerfile",
+            "FROM busybox\nWORKDIR /srv/site\nUSER tester\nCMD [\"pwd\"]\n",
+        )],
+    );
+    build(&env, &wd, &["-t", "wd"]).success();
+    env.berth(["run", "--rm", "wd", "stat", "-c", "%u %n", "/srv/site"])
+        .output()
+        .success()
+        .stdout_eq("0 /srv/site\n");
     // The child build runs the ONBUILD trigger.
     let child = context(
         &env,

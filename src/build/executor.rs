@@ -462,7 +462,10 @@ impl Builder<'_> {
         }
         let layered = matches!(
             ins.kind,
-            InstructionKind::Run(_) | InstructionKind::Copy(_) | InstructionKind::Add(_)
+            InstructionKind::Run(_)
+                | InstructionKind::Copy(_)
+                | InstructionKind::Add(_)
+                | InstructionKind::Workdir(_)
         );
         // Sources of COPY/ADD are part of the key.
         let mut extra = String::new();
@@ -625,8 +628,15 @@ impl Builder<'_> {
                     format!("{}/{}", cur.trim_end_matches('/'), w)
                 };
                 cfg::set_text(c, "WorkingDir", &dir);
-                // Created (as root) in the next layer-making step, as buildah does; here
-                // only when the image would otherwise never have it: see `ensure_workdir`.
+                // Created (as root) when missing, as a layer; an existing directory makes
+                // the step an empty layer.
+                let config = state.config.clone();
+                diff_id = self.with_workspace(pending, &state.layers, |_, ws| {
+                    let merged = ws.merged();
+                    let root = Root::open(&merged)
+                        .with_context(|| format!("open `{}`", merged.display()))?;
+                    ensure_workdir(&root, &config).context("create the working directory")
+                })?;
             }
             InstructionKind::Run(run) => {
                 let (_, shown) = run_argv(run, &shell_of(c));
