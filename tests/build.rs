@@ -766,3 +766,53 @@ fn build_run_mounts_bind_cache_and_tmpfs() {
         .code(125)
         .stderr_contains("type=secret is not supported yet");
 }
+
+#[test]
+fn build_copy_exclude_and_parents() {
+    let Some(env) = Env::rootless() else { return };
+    env.import_busybox();
+    let ctx = context(
+        &env,
+        "ctx",
+        &[
+            (
+                "Dockerfile",
+                "FROM busybox\n\
+                 COPY --exclude=*.txt hom* /mydir/\n\
+                 COPY --exclude=*.log src/ /src/\n\
+                 COPY --parents x/a.txt y/a.txt /p/\n\
+                 COPY --parents ./base/./keep/b.txt /q/\n\
+                 CMD find /mydir /src /p /q -type f\n",
+            ),
+            ("home1.txt", "1"),
+            ("home2.md", "2"),
+            ("homedir/x.txt", "x"),
+            ("homedir/y.md", "y"),
+            ("src/a.log", "a"),
+            ("src/b.c", "b"),
+            ("src/sub/c.log", "c"),
+            ("x/a.txt", "xa"),
+            ("y/a.txt", "ya"),
+            ("base/keep/b.txt", "b"),
+        ],
+    );
+    build(&env, &ctx, &["-t", "excl"]).success();
+    let out = env.berth(["run", "--rm", "excl"]).output();
+    out.success();
+    let mut files = out.stdout_lines();
+    files.sort();
+    assert_eq!(
+        files,
+        [
+            "/mydir/home2.md",
+            "/mydir/y.md",
+            "/p/x/a.txt",
+            "/p/y/a.txt",
+            "/q/keep/b.txt",
+            "/src/b.c",
+            "/src/sub/c.log"
+        ],
+        "{}",
+        out.report()
+    );
+}

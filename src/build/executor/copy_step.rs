@@ -40,6 +40,10 @@ impl Builder<'_> {
         } else {
             None
         };
+        let excluder = (!plan.excludes.is_empty())
+            .then(|| crate::build::ignore::Matcher::from_patterns(&plan.excludes))
+            .transpose()
+            .map_err(|e| self.step_error(ins, format!("--exclude: {e}")))?;
         for item in &plan.items {
             match item {
                 CopyItem::Path {
@@ -56,15 +60,20 @@ impl Builder<'_> {
                     let src = src_root.join(rel);
                     let base_rel = rel.clone();
                     let skip = |p: &Path, is_dir: bool| {
-                        ignore.as_ref().is_some_and(|ig| {
-                            let full = base_rel.join(p);
-                            let full = full.to_string_lossy();
-                            if is_dir {
-                                ig.excluded_dir(&full)
-                            } else {
-                                ig.excluded(&full)
-                            }
-                        })
+                        let rel = p.to_string_lossy();
+                        let excluded = excluder
+                            .as_ref()
+                            .is_some_and(|m| m.is_excluded(&rel) && !(is_dir && m.must_walk(&rel)));
+                        excluded
+                            || ignore.as_ref().is_some_and(|ig| {
+                                let full = base_rel.join(p);
+                                let full = full.to_string_lossy();
+                                if is_dir {
+                                    ig.excluded_dir(&full)
+                                } else {
+                                    ig.excluded(&full)
+                                }
+                            })
                     };
                     let result = if plan.is_add && is_archive(&src) {
                         // An archive unpacks into the destination directory itself.
@@ -103,9 +112,14 @@ impl Builder<'_> {
         vars: &[(String, String)],
         state: &State,
     ) -> Result<CopyPlan> {
-        if c.parents || !c.excludes.is_empty() {
-            return Err(self.step_error(ins, "--parents and --exclude are not supported yet"));
+        let mut excludes = Vec::new();
+        for e in &c.excludes {
+            excludes.push(self.expand(ins, e, vars)?);
         }
+        let excluder = (!excludes.is_empty())
+            .then(|| crate::build::ignore::Matcher::from_patterns(&excludes))
+            .transpose()
+            .map_err(|e| self.step_error(ins, format!("--exclude: {e}")))?;
         let dest_raw = self.expand(ins, &c.dest, vars)?;
         let workdir = cfg::text(&state.config, "WorkingDir").unwrap_or_else(|| "/".into());
         let dest_is_dir_word =
@@ -179,8 +193,9 @@ impl Builder<'_> {
             None => self.opts.context.clone(),
         };
         enum Src {
-            /// A path under the source root, with the name it was matched by (context).
-            Path(PathBuf, Option<String>),
+            /// A path under the source root, with the name it was matched by (context), and
+            /// with --parents the path it keeps under the destination.
+            Path(PathBuf, Option<String>, Option<String>),
             Content(String, Vec<u8>),
             Url(String),
         }
@@ -219,9 +234,16 @@ impl Builder<'_> {
                         .hint("sources are relative to the context directory")
                 })?;
                 for f in found {
-                    context_files.push(f.file.clone());
                     let name = f.matched.rsplit('/').next().unwrap_or(".").to_string();
-                    resolved.push(Src::Path(PathBuf::from(&f.file.rel), Some(name)));
+                    let is_dir = f.file.kind == crate::build::context::FileKind::Dir;
+                    if !is_dir && excluder.as_ref().is_some_and(|m| m.is_excluded(&name)) {
+                        continue;
+                    }
+                    context_files.push(f.file.clone());
+                    let kept = c
+                        .parents
+                        .then(|| crate::build::copy::parents_path(s, &f.matched));
+                    resolved.push(Src::Path(PathBuf::from(&f.file.rel), Some(name), kept));
                 }
                 continue;
             }
@@ -235,7 +257,20 @@ impl Builder<'_> {
                     ),
                 ));
             }
-            resolved.extend(matches.into_iter().map(|p| Src::Path(p, None)));
+            for p in matches {
+                let name = p
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let is_dir = std::fs::metadata(src_root.join(&p)).is_ok_and(|m| m.is_dir());
+                if !is_dir && excluder.as_ref().is_some_and(|m| m.is_excluded(&name)) {
+                    continue;
+                }
+                let kept = c
+                    .parents
+                    .then(|| crate::build::copy::parents_path(s, &p.to_string_lossy()));
+                resolved.push(Src::Path(p, None, kept));
+            }
         }
         if !context_files.is_empty() {
             let ctx = self.context.as_ref().expect("walked above");
@@ -244,8 +279,9 @@ impl Builder<'_> {
                 .map_err(|e| self.step_error(ins, e))?;
             hasher.update(d.as_bytes());
         }
+        hasher.update(format!("{excludes:?}{}", c.parents).as_bytes());
         let many = resolved.len() > 1;
-        let dest_dir = dest_is_dir_word || many;
+        let dest_dir = dest_is_dir_word || many || c.parents;
         if many && !dest_raw.ends_with('/') {
             return Err(self.step_error(
                 ins,
@@ -256,7 +292,7 @@ impl Builder<'_> {
         }
         for src in resolved {
             match src {
-                Src::Path(rel, matched_name) => {
+                Src::Path(rel, matched_name, kept) => {
                     let host = src_root.join(&rel);
                     let md = std::fs::metadata(&host)
                         .with_context(|| format!("read `{}`", host.display()))?;
@@ -268,7 +304,9 @@ impl Builder<'_> {
                             .map(|n| n.to_string_lossy().into_owned())
                             .unwrap_or_default()
                     });
-                    let (dest, name_if_dir) = if md.is_dir() {
+                    let (dest, name_if_dir) = if let Some(k) = kept.filter(|k| !k.is_empty()) {
+                        (format!("{}/{}", dest_abs.trim_end_matches('/'), k), None)
+                    } else if md.is_dir() {
                         (dest_abs.clone(), None)
                     } else if dest_dir {
                         (format!("{}/{}", dest_abs.trim_end_matches('/'), name), None)
@@ -337,6 +375,7 @@ impl Builder<'_> {
             chmod,
             from_layers,
             is_add,
+            excludes,
             digest: format!("sha256:{}", hex::encode(hasher.finalize())),
         })
     }
@@ -418,6 +457,8 @@ pub(super) struct CopyPlan {
     pub(super) chmod: Option<u32>,
     pub(super) from_layers: Option<Vec<String>>,
     pub(super) is_add: bool,
+    /// `--exclude` patterns (expanded), matched below each source.
+    pub(super) excludes: Vec<String>,
     /// Digest of the sources' names, contents and metadata.
     pub(super) digest: String,
 }
