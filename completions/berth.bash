@@ -706,7 +706,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__build)
-            opts="-t -f -q -h --tag --file --build-arg --target --no-cache --pull --label --iidfile --quiet --net --network --platform --layers --squash --timestamp --help"
+            opts="-t -f -q -h --tag --file --build-arg --target --no-cache --pull --label --secret --iidfile --quiet --net --network --platform --layers --squash --timestamp --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -741,6 +741,10 @@ _berth() {
                     return 0
                     ;;
                 --label)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -860,7 +864,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__buildx__subcmd__build)
-            opts="-t -f -q -h --tag --file --build-arg --target --no-cache --pull --label --iidfile --quiet --net --network --platform --layers --squash --timestamp --help"
+            opts="-t -f -q -h --tag --file --build-arg --target --no-cache --pull --label --secret --iidfile --quiet --net --network --platform --layers --squash --timestamp --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -895,6 +899,10 @@ _berth() {
                     return 0
                     ;;
                 --label)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -3142,7 +3150,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__image__subcmd__build)
-            opts="-t -f -q -h --tag --file --build-arg --target --no-cache --pull --label --iidfile --quiet --net --network --platform --layers --squash --timestamp --help"
+            opts="-t -f -q -h --tag --file --build-arg --target --no-cache --pull --label --secret --iidfile --quiet --net --network --platform --layers --squash --timestamp --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3177,6 +3185,10 @@ _berth() {
                     return 0
                     ;;
                 --label)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --secret)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -333,6 +333,7 @@ complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subco
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l target -d 'Build up to this stage (by name) and make it the image' -r
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l pull -d 'Pull base images: missing (default), always, never' -r
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l label -d 'A label for the image: KEY=VALUE' -r
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l secret -d 'A secret for `RUN --mount=type=secret`: id=ID,src=FILE or id=ID,env=VAR' -r
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l iidfile -d 'Write the image id to this file' -r
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l network -l net -d 'Network for RUN steps: host (default) or none' -r
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l platform -d 'Platform of the image: only the host\'s (os/arch) is supported' -r
@@ -622,6 +623,7 @@ complete -c berth -n "__fish_berth_using_subcommand build" -l build-arg -d 'A bu
 complete -c berth -n "__fish_berth_using_subcommand build" -l target -d 'Build up to this stage (by name) and make it the image' -r
 complete -c berth -n "__fish_berth_using_subcommand build" -l pull -d 'Pull base images: missing (default), always, never' -r
 complete -c berth -n "__fish_berth_using_subcommand build" -l label -d 'A label for the image: KEY=VALUE' -r
+complete -c berth -n "__fish_berth_using_subcommand build" -l secret -d 'A secret for `RUN --mount=type=secret`: id=ID,src=FILE or id=ID,env=VAR' -r
 complete -c berth -n "__fish_berth_using_subcommand build" -l iidfile -d 'Write the image id to this file' -r
 complete -c berth -n "__fish_berth_using_subcommand build" -l network -l net -d 'Network for RUN steps: host (default) or none' -r
 complete -c berth -n "__fish_berth_using_subcommand build" -l platform -d 'Platform of the image: only the host\'s (os/arch) is supported' -r
@@ -640,6 +642,7 @@ complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subc
 complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l target -d 'Build up to this stage (by name) and make it the image' -r
 complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l pull -d 'Pull base images: missing (default), always, never' -r
 complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l label -d 'A label for the image: KEY=VALUE' -r
+complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l secret -d 'A secret for `RUN --mount=type=secret`: id=ID,src=FILE or id=ID,env=VAR' -r
 complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l iidfile -d 'Write the image id to this file' -r
 complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l network -l net -d 'Network for RUN steps: host (default) or none' -r
 complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l platform -d 'Platform of the image: only the host\'s (os/arch) is supported' -r

@@ -816,3 +816,61 @@ fn build_copy_exclude_and_parents() {
         out.report()
     );
 }
+
+#[test]
+fn build_secrets_reach_run_but_not_the_image() {
+    let Some(env) = Env::rootless() else { return };
+    env.import_busybox();
+    let ctx = context(
+        &env,
+        "ctx",
+        &[(
+            "Dockerfile",
+            "FROM busybox\n\
+             RUN --mount=type=secret,id=tok wc -c < /run/secrets/tok > /toklen && grep -c \"^s3c.*e$\" /run/secrets/tok\n\
+             RUN --mount=type=secret,id=api,env=API_KEY test ${#API_KEY} = 8 && echo env-ok\n\
+             RUN --mount=type=secret,id=absent test ! -e /run/secrets/absent && echo skipped-ok\n\
+             CMD cat /toklen; test -e /run/secrets || echo no-secrets-dir\n",
+        )],
+    );
+    let secret = env.write_file("tok.txt", b"s3cr3t-value\n");
+    let out = env
+        .berth(["build", "--pull=never", "-t", "sec", "--secret"])
+        .arg(format!("id=tok,src={}", secret.display()))
+        .args(["--secret", "id=api,env=BERTH_TEST_API"])
+        .env("BERTH_TEST_API", "from-env")
+        .arg(&ctx)
+        .output();
+    out.success()
+        .stdout_contains("\n1\n")
+        .stdout_contains("env-ok\n")
+        .stdout_contains("skipped-ok\n");
+    env.berth(["run", "--rm", "sec"])
+        .output()
+        .success()
+        .stdout_eq("13\nno-secrets-dir\n");
+    // Nothing of the secret is in the image's layers or config.
+    let tar = env.work.join("sec.tar");
+    env.berth(["save", "-o"])
+        .arg(&tar)
+        .arg("sec")
+        .output()
+        .success();
+    let bytes = std::fs::read(&tar).unwrap();
+    assert!(
+        !bytes.windows(6).any(|w| w == b"s3cr3t") && !bytes.windows(8).any(|w| w == b"from-env"),
+        "the secret leaked into the saved image"
+    );
+    // A required secret that is missing is an error naming it.
+    std::fs::write(
+        ctx.join("Dockerfile"),
+        "FROM busybox\nRUN --mount=type=secret,id=need,required cat /run/secrets/need\n",
+    )
+    .unwrap();
+    env.berth(["build", "--pull=never"])
+        .arg(&ctx)
+        .expect_stderr()
+        .output()
+        .code(125)
+        .stderr_contains("secret `need` is required");
+}

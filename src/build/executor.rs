@@ -62,6 +62,53 @@ pub struct BuildOptions {
     pub squash: bool,
     /// `--timestamp` or SOURCE_DATE_EPOCH.
     pub timestamp: Option<i64>,
+    /// `--secret` values by id.
+    pub secrets: Vec<(String, SecretSource)>,
+}
+
+/// Where a `--secret` comes from (its content is read only when a RUN mounts it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecretSource {
+    File(PathBuf),
+    Env(String),
+}
+
+impl SecretSource {
+    /// Parse `id=ID,src=FILE` (also `source=`), `id=ID,env=VAR`, with an optional
+    /// `type=file|env`; a bare `id=ID` reads the environment variable ID (as podman).
+    pub fn parse(text: &str) -> std::result::Result<(String, SecretSource), String> {
+        let mut id = None;
+        let mut src = None;
+        let mut env = None;
+        let mut kind = None;
+        for field in text.split(',') {
+            match field.split_once('=') {
+                Some(("id", v)) => id = Some(v.to_string()),
+                Some(("src" | "source", v)) => src = Some(v.to_string()),
+                Some(("env", v)) => env = Some(v.to_string()),
+                Some(("type", v)) if v == "file" || v == "env" => kind = Some(v.to_string()),
+                _ => return Err(format!("unknown field `{field}`")),
+            }
+        }
+        let id = id.filter(|i| !i.is_empty()).ok_or("id= is missing")?;
+        let source = match (kind.as_deref(), src, env) {
+            (Some("env"), Some(v), None) | (_, None, Some(v)) => SecretSource::Env(v),
+            (Some("file") | None, Some(p), None) => SecretSource::File(PathBuf::from(p)),
+            (None, None, None) => SecretSource::Env(id.clone()),
+            _ => return Err("give one of src= and env=".to_string()),
+        };
+        Ok((id, source))
+    }
+
+    /// The secret's bytes.
+    pub fn read(&self) -> std::io::Result<Vec<u8>> {
+        match self {
+            SecretSource::File(p) => std::fs::read(p),
+            SecretSource::Env(v) => std::env::var(v).map(String::into_bytes).map_err(|_| {
+                std::io::Error::new(std::io::ErrorKind::NotFound, "the variable is not set")
+            }),
+        }
+    }
 }
 
 /// Args docker gives every build without an ARG line (the proxy variables).
@@ -922,6 +969,29 @@ mod tests {
             from: ins(InstructionKind::From, &format!("FROM {base}")),
             instructions,
         }
+    }
+
+    #[test]
+    fn secret_flags() {
+        assert_eq!(
+            SecretSource::parse("id=a,src=/x").unwrap(),
+            ("a".to_string(), SecretSource::File("/x".into()))
+        );
+        assert_eq!(
+            SecretSource::parse("id=a,env=V").unwrap().1,
+            SecretSource::Env("V".into())
+        );
+        assert_eq!(
+            SecretSource::parse("id=a,type=env,src=V").unwrap().1,
+            SecretSource::Env("V".into())
+        );
+        assert_eq!(
+            SecretSource::parse("id=T").unwrap().1,
+            SecretSource::Env("T".into())
+        );
+        assert!(SecretSource::parse("src=/x").is_err());
+        assert!(SecretSource::parse("id=a,bogus=1").is_err());
+        assert!(SecretSource::parse("id=a,src=/x,env=V").is_err());
     }
 
     #[test]

@@ -33,6 +33,10 @@ pub struct BuildArgs {
     #[arg(long, value_name = "KEY=VALUE")]
     pub label: Vec<String>,
 
+    /// A secret for `RUN --mount=type=secret`: id=ID,src=FILE or id=ID,env=VAR
+    #[arg(long, value_name = "id=ID,src=FILE")]
+    pub secret: Vec<String>,
+
     /// Write the image id to this file
     #[arg(long, value_name = "FILE")]
     pub iidfile: Option<String>,

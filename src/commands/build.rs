@@ -165,6 +165,21 @@ pub fn options(args: &BuildArgs) -> Result<(BuildOptions, PullPolicy, String)> {
         },
     };
     let iidfile = args.iidfile.as_ref().map(PathBuf::from);
+    let mut secrets = Vec::new();
+    for s in &args.secret {
+        // The value names a file or a variable; never the secret itself.
+        let (id, source) = executor::SecretSource::parse(s)
+            .map_err(|e| Error::msg(format!("invalid --secret `{s}`: {e}")))?;
+        if let executor::SecretSource::File(p) = &source {
+            if !p.is_file() {
+                return Err(Error::msg(format!(
+                    "--secret `{id}`: `{}` is not a readable file",
+                    p.display()
+                )));
+            }
+        }
+        secrets.push((id, source));
+    }
     Ok((
         BuildOptions {
             context,
@@ -182,6 +197,7 @@ pub fn options(args: &BuildArgs) -> Result<(BuildOptions, PullPolicy, String)> {
             layers: layers && !args.squash,
             squash: args.squash,
             timestamp,
+            secrets,
         },
         pull,
         text,

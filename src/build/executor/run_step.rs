@@ -57,6 +57,39 @@ impl Builder<'_> {
         let mut tmpfs = Vec::new();
         for m in mounts {
             match &m.source {
+                MountSource::Skip => {}
+                MountSource::Secret {
+                    id,
+                    source,
+                    env,
+                    mode,
+                } => {
+                    let data = source
+                        .read()
+                        .map_err(|e| self.step_error(ins, format!("read secret `{id}`: {e}")))?;
+                    if let Some(var) = env {
+                        run_env.retain(|(k, _)| k != var);
+                        run_env.push((var.clone(), String::from_utf8_lossy(&data).into_owned()));
+                    }
+                    if !m.target.is_empty() {
+                        let dir = ws.dir.join("secrets");
+                        std::fs::create_dir_all(&dir)
+                            .with_context(|| format!("create `{}`", dir.display()))?;
+                        let file = dir.join(format!("{}", binds.len()));
+                        std::fs::write(&file, &data)
+                            .with_context(|| format!("write `{}`", file.display()))?;
+                        std::fs::set_permissions(
+                            &file,
+                            std::os::unix::fs::PermissionsExt::from_mode(*mode),
+                        )
+                        .with_context(|| format!("chmod `{}`", file.display()))?;
+                        binds.push(crate::run::options::BindMount {
+                            source: file,
+                            target: m.target.clone(),
+                            readonly: true,
+                        });
+                    }
+                }
                 MountSource::Tmpfs { size } => tmpfs.push(crate::run::options::TmpfsMount {
                     target: m.target.clone(),
                     options: size.map(|s| vec![format!("size={s}")]).unwrap_or_default(),
@@ -144,8 +177,36 @@ impl Builder<'_> {
         .map_err(|e| self.step_error(ins, format!("--mount={raw}: {e}")))?;
         let unsupported =
             |why: &str| self.step_error(ins, format!("--mount={raw}: {why} is not supported yet"));
-        if matches!(m.kind, MountType::Secret | MountType::Ssh) {
-            return Err(unsupported(&format!("type={}", m.kind.name())));
+        if m.kind == MountType::Ssh {
+            return Err(unsupported("type=ssh"));
+        }
+        if m.kind == MountType::Secret {
+            // Secrets are not part of the cache key and never land in a layer.
+            let id = m.secret_id().unwrap_or_default();
+            let Some((_, source)) = self.opts.secrets.iter().find(|(i, _)| *i == id) else {
+                if m.required {
+                    return Err(self
+                        .step_error(ins, format!("secret `{id}` is required but was not given"))
+                        .hint(format!("pass it with --secret id={id},src=FILE")));
+                }
+                return Ok(RunMountPlan {
+                    target: String::new(),
+                    readonly: true,
+                    key: String::new(),
+                    source: MountSource::Skip,
+                });
+            };
+            return Ok(RunMountPlan {
+                target: m.secret_path().unwrap_or_default(),
+                readonly: true,
+                key: String::new(),
+                source: MountSource::Secret {
+                    id,
+                    source: source.clone(),
+                    env: m.env.clone(),
+                    mode: m.mode.unwrap_or(0o400),
+                },
+            });
         }
         let workdir = cfg::text(&state.config, "WorkingDir").unwrap_or_else(|| "/".into());
         let target = m
@@ -157,9 +218,7 @@ impl Builder<'_> {
                 false,
                 "tmpfs".to_string(),
             ),
-            MountType::Secret | MountType::Ssh => {
-                return Err(unsupported(&format!("type={}", m.kind.name())))
-            }
+            MountType::Secret | MountType::Ssh => unreachable!("handled above"),
             MountType::Cache => {
                 if m.from.is_some() {
                     return Err(unsupported("a cache mount with from="));
@@ -404,6 +463,16 @@ pub(super) enum MountSource {
     Tmpfs {
         size: Option<u64>,
     },
+    /// A `--secret`: a file at the target (written to the step's directory, mode `mode`),
+    /// and/or an environment variable `env`.
+    Secret {
+        id: String,
+        source: super::SecretSource,
+        env: Option<String>,
+        mode: u32,
+    },
+    /// A secret that was not given and is not required.
+    Skip,
 }
 
 #[cfg(test)]
