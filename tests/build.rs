@@ -758,10 +758,10 @@ fn build_run_mounts_bind_cache_and_tmpfs() {
         .output()
         .success()
         .stdout_eq("second\n");
-    // Secrets are refused with a clear message.
+    // ssh mounts are refused with a clear message.
     std::fs::write(
         ctx.join("Dockerfile"),
-        "FROM busybox\nRUN --mount=type=secret,id=tok cat /run/secrets/tok\n",
+        "FROM busybox\nRUN --mount=type=ssh true\n",
     )
     .unwrap();
     env.berth(["build", "--pull=never"])
@@ -769,7 +769,7 @@ fn build_run_mounts_bind_cache_and_tmpfs() {
         .expect_stderr()
         .output()
         .code(125)
-        .stderr_contains("type=secret is not supported yet");
+        .stderr_contains("type=ssh is not supported yet");
 }
 
 #[test]
