@@ -117,7 +117,10 @@ pub struct Process {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Plan {
     pub hostname: String,
+    /// C gets a network namespace of its own (`none`, pasta, slirp4netns).
     pub new_net: bool,
+    /// C joins a network namespace S opens for it (`container:`, `ns:`).
+    pub join_net: bool,
     pub keep_id: bool,
     pub mounts: Vec<Mount>,
     pub masked: Vec<String>,
@@ -166,10 +169,10 @@ pub fn build(input: &PlanInput<'_>) -> Result<Plan, PlanError> {
 
     let args = process_args(opts, image)?;
 
-    let hostname = match (&opts.hostname, opts.network) {
+    let hostname = match (&opts.hostname, &opts.network) {
         (Some(h), _) => h.clone(),
         (None, NetworkMode::Host) => input.host_hostname.clone(),
-        (None, NetworkMode::None) => input.id.chars().take(12).collect(),
+        (None, _) => input.id.chars().take(12).collect(),
     };
 
     let mut env: Vec<(String, String)> = Vec::new();
@@ -208,7 +211,8 @@ pub fn build(input: &PlanInput<'_>) -> Result<Plan, PlanError> {
         .or_else(|| image.workdir.clone().filter(|w| w.starts_with('/')))
         .unwrap_or_else(|| "/".to_string());
 
-    let new_net = opts.network == NetworkMode::None;
+    let new_net = opts.network.new_netns();
+    let join_net = matches!(opts.network, NetworkMode::Container(_) | NetworkMode::Ns(_));
     let mut mounts = vec![
         mount(MountKind::Proc, "/proc"),
         mount(MountKind::DevTmpfs, "/dev"),
@@ -227,7 +231,7 @@ pub fn build(input: &PlanInput<'_>) -> Result<Plan, PlanError> {
     ];
     let sys_readonly = !opts.privileged;
     mounts.push(Mount {
-        kind: if new_net {
+        kind: if new_net || join_net {
             MountKind::Sysfs
         } else {
             MountKind::Bind {
@@ -339,6 +343,7 @@ pub fn build(input: &PlanInput<'_>) -> Result<Plan, PlanError> {
     Ok(Plan {
         hostname,
         new_net,
+        join_net,
         keep_id: opts.userns == UsernsMode::KeepId,
         mounts,
         masked,
