@@ -131,7 +131,13 @@ fn udp_both_ways(need: Need, network: &str) {
     }
     let port = free_port();
     let mut args: Vec<String> = [
-        "run", "-d", "--network", network, "-v", "/usr:/host-usr:ro", "-p",
+        "run",
+        "-d",
+        "--network",
+        network,
+        "-v",
+        "/usr:/host-usr:ro",
+        "-p",
     ]
     .map(String::from)
     .to_vec();
@@ -145,7 +151,17 @@ fn udp_both_ways(need: Need, network: &str) {
     let deadline = Instant::now() + Duration::from_secs(15);
     let report = loop {
         let run = std::process::Command::new(&iperf3)
-            .args(["-c", "127.0.0.1", "-p", &port.to_string(), "-u", "-b", "2M", "-t", "1"])
+            .args([
+                "-c",
+                "127.0.0.1",
+                "-p",
+                &port.to_string(),
+                "-u",
+                "-b",
+                "2M",
+                "-t",
+                "1",
+            ])
             .args(["--bidir", "-J", "--connect-timeout", "1000"])
             .output()
             .unwrap();
@@ -158,8 +174,12 @@ fn udp_both_ways(need: Need, network: &str) {
     };
     let v: serde_json::Value = serde_json::from_str(&report).unwrap();
     let forward = v["end"]["sum"]["packets"].as_u64().unwrap_or(0);
-    let reverse = v["end"]["sum_bidir_reverse"]["packets"].as_u64().unwrap_or(0);
-    let lost_back = v["end"]["sum_bidir_reverse"]["lost_packets"].as_u64().unwrap_or(0);
+    let reverse = v["end"]["sum_bidir_reverse"]["packets"]
+        .as_u64()
+        .unwrap_or(0);
+    let lost_back = v["end"]["sum_bidir_reverse"]["lost_packets"]
+        .as_u64()
+        .unwrap_or(0);
     assert!(
         forward > 0 && reverse > lost_back,
         "datagrams must flow both ways: {}",
@@ -180,11 +200,22 @@ fn slirp4netns_publishes_udp_both_ways() {
 
 #[test]
 fn empty_host_port_gets_a_free_port_that_port_ps_and_inspect_show() {
-    let Some(env) = env_with(Need::Pasta) else { return };
+    let Some(env) = env_with(Need::Pasta) else {
+        return;
+    };
     let out = env
         .berth([
-            "run", "-d", "--name", "web", "-p", "127.0.0.1::80", "-p", "127.0.0.1::53/udp",
-            "busybox", "sleep", "60",
+            "run",
+            "-d",
+            "--name",
+            "web",
+            "-p",
+            "127.0.0.1::80",
+            "-p",
+            "127.0.0.1::53/udp",
+            "busybox",
+            "sleep",
+            "60",
         ])
         .output();
     out.success();
@@ -212,43 +243,79 @@ fn empty_host_port_gets_a_free_port_that_port_ps_and_inspect_show() {
         .output()
         .success()
         .stdout_contains(&format!("127.0.0.1:{host_port}->80/tcp"));
-    env.berth(["inspect", "--format", "{{json .NetworkSettings.Ports}}", "web"])
+    env.berth([
+        "inspect",
+        "--format",
+        "{{json .NetworkSettings.Ports}}",
+        "web",
+    ])
+    .output()
+    .success()
+    .stdout_contains(&format!(
+        "\"80/tcp\":[{{\"HostIp\":\"127.0.0.1\",\"HostPort\":\"{host_port}\"}}]"
+    ));
+    env.berth(["port", "web", "81"])
         .output()
-        .success()
-        .stdout_contains(&format!(
-            "\"80/tcp\":[{{\"HostIp\":\"127.0.0.1\",\"HostPort\":\"{host_port}\"}}]"
-        ));
-    env.berth(["port", "web", "81"]).output().code(125).stderr_is_one_error();
+        .code(125)
+        .stderr_is_one_error();
     env.berth(["rm", "-f", "web"]).output().success();
 }
 
 #[test]
 fn a_taken_host_port_is_an_error_before_the_container_starts() {
-    let Some(env) = env_with(Need::Pasta) else { return };
+    let Some(env) = env_with(Need::Pasta) else {
+        return;
+    };
     let taken = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = taken.local_addr().unwrap().port();
     let out = env
         .berth([
-            "run", "--rm", "-p", &format!("127.0.0.1:{port}:80"), "busybox", "echo", "started",
+            "run",
+            "--rm",
+            "-p",
+            &format!("127.0.0.1:{port}:80"),
+            "busybox",
+            "echo",
+            "started",
         ])
         .output();
     out.code(125)
         .stderr_contains(&format!("127.0.0.1:{port}/tcp"))
         .stderr_contains("taken")
         .stdout_lacks("started");
-    env.berth(["ps", "-a", "-q"]).output().success().stdout_eq("");
+    env.berth(["ps", "-a", "-q"])
+        .output()
+        .success()
+        .stdout_eq("");
 }
 
 #[test]
 fn network_none_has_only_loopback() {
-    let Some(env) = env_with(Need::Pasta) else { return };
-    env.berth(["run", "--rm", "--network", "none", "busybox", "ls", "/sys/class/net"])
-        .output()
-        .success()
-        .stdout_eq("lo\n");
+    let Some(env) = env_with(Need::Pasta) else {
+        return;
+    };
+    env.berth([
+        "run",
+        "--rm",
+        "--network",
+        "none",
+        "busybox",
+        "ls",
+        "/sys/class/net",
+    ])
+    .output()
+    .success()
+    .stdout_eq("lo\n");
     // The default network has an interface besides lo, with a default route.
     let out = env
-        .berth(["run", "--rm", "busybox", "sh", "-c", "ls /sys/class/net; ip route"])
+        .berth([
+            "run",
+            "--rm",
+            "busybox",
+            "sh",
+            "-c",
+            "ls /sys/class/net; ip route",
+        ])
         .output();
     out.success().stdout_contains("default via");
     out.check(out.stdout_lines().len() > 2, "lo and pasta's interface");
@@ -271,10 +338,14 @@ impl HostServer {
             if let Ok(udp) = UdpSocket::bind(("127.0.0.1", port)) {
                 break (tcp, udp, port);
             }
-            assert!(Instant::now() < deadline, "no port free for both TCP and UDP");
+            assert!(
+                Instant::now() < deadline,
+                "no port free for both TCP and UDP"
+            );
         };
         tcp.set_nonblocking(true).unwrap();
-        udp.set_read_timeout(Some(Duration::from_millis(20))).unwrap();
+        udp.set_read_timeout(Some(Duration::from_millis(20)))
+            .unwrap();
         let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
         let done = stop.clone();
         let thread = std::thread::spawn(move || {
@@ -319,7 +390,16 @@ fn send_to_host(env: &Env, network: &str, target: &str, port: u16) -> String {
          timeout 3 tftp -g -r f -l /tmp/f {target} {port}; cat /tmp/f; echo done"
     );
     let out = env
-        .berth(["run", "--rm", "--network", network, "busybox", "sh", "-c", &script])
+        .berth([
+            "run",
+            "--rm",
+            "--network",
+            network,
+            "busybox",
+            "sh",
+            "-c",
+            &script,
+        ])
         .expect_stderr()
         .output();
     out.success();
@@ -328,16 +408,32 @@ fn send_to_host(env: &Env, network: &str, target: &str, port: u16) -> String {
 
 #[test]
 fn pasta_reaches_host_loopback_only_when_asked() {
-    let Some(env) = env_with(Need::Pasta) else { return };
+    let Some(env) = env_with(Need::Pasta) else {
+        return;
+    };
     let server = HostServer::new();
     // Default: the container's 127.0.0.1 is its own, and no address maps to the host's.
     let out = send_to_host(&env, "pasta", "127.0.0.1", server.port);
-    assert!(out.contains("tcp-rc=1"), "the default must not connect: {out}");
-    assert!(!out.contains("udp-ok"), "the default must not reach the host over UDP: {out}");
+    assert!(
+        out.contains("tcp-rc=1"),
+        "the default must not connect: {out}"
+    );
+    assert!(
+        !out.contains("udp-ok"),
+        "the default must not reach the host over UDP: {out}"
+    );
     // --map-gw: host.containers.internal (the gateway) is the host's loopback.
-    let out = send_to_host(&env, "pasta:--map-gw", "host.containers.internal", server.port);
+    let out = send_to_host(
+        &env,
+        "pasta:--map-gw",
+        "host.containers.internal",
+        server.port,
+    );
     assert!(out.contains("tcp-rc=0"), "the opt-in must connect: {out}");
-    assert!(out.contains("udp-ok"), "the opt-in must reach the host over UDP: {out}");
+    assert!(
+        out.contains("udp-ok"),
+        "the opt-in must reach the host over UDP: {out}"
+    );
     let (lines, requests) = server.finish();
     assert_eq!(lines, vec!["tcp\n"], "one TCP message, from the opt-in");
     assert_eq!(requests, 1, "one TFTP request, from the opt-in");
@@ -345,11 +441,19 @@ fn pasta_reaches_host_loopback_only_when_asked() {
 
 #[test]
 fn slirp4netns_reaches_host_loopback_only_when_asked() {
-    let Some(env) = env_with(Need::Slirp) else { return };
+    let Some(env) = env_with(Need::Slirp) else {
+        return;
+    };
     let server = HostServer::new();
     let out = send_to_host(&env, "slirp4netns", "10.0.2.2", server.port);
-    assert!(out.contains("tcp-rc=1"), "the default must not connect: {out}");
-    assert!(!out.contains("udp-ok"), "the default must not reach the host over UDP: {out}");
+    assert!(
+        out.contains("tcp-rc=1"),
+        "the default must not connect: {out}"
+    );
+    assert!(
+        !out.contains("udp-ok"),
+        "the default must not reach the host over UDP: {out}"
+    );
     let out = send_to_host(
         &env,
         "slirp4netns:allow_host_loopback=true",
@@ -357,7 +461,10 @@ fn slirp4netns_reaches_host_loopback_only_when_asked() {
         server.port,
     );
     assert!(out.contains("tcp-rc=0"), "the opt-in must connect: {out}");
-    assert!(out.contains("udp-ok"), "the opt-in must reach the host over UDP: {out}");
+    assert!(
+        out.contains("udp-ok"),
+        "the opt-in must reach the host over UDP: {out}"
+    );
     let (lines, requests) = server.finish();
     assert_eq!(lines, vec!["tcp\n"], "one TCP message, from the opt-in");
     assert_eq!(requests, 1, "one TFTP request, from the opt-in");
@@ -365,12 +472,31 @@ fn slirp4netns_reaches_host_loopback_only_when_asked() {
 
 #[test]
 fn hosts_and_resolv_conf_follow_the_flags() {
-    let Some(env) = env_with(Need::Slirp) else { return };
+    let Some(env) = env_with(Need::Slirp) else {
+        return;
+    };
     let out = env
         .berth([
-            "run", "--rm", "--name", "named", "--hostname", "box", "--network", "slirp4netns",
-            "--add-host", "db:10.1.2.3", "--dns", "192.0.2.53", "--dns-search", "example.com",
-            "--dns-option", "ndots:2", "busybox", "cat", "/etc/hosts", "/etc/resolv.conf",
+            "run",
+            "--rm",
+            "--name",
+            "named",
+            "--hostname",
+            "box",
+            "--network",
+            "slirp4netns",
+            "--add-host",
+            "db:10.1.2.3",
+            "--dns",
+            "192.0.2.53",
+            "--dns-search",
+            "example.com",
+            "--dns-option",
+            "ndots:2",
+            "busybox",
+            "cat",
+            "/etc/hosts",
+            "/etc/resolv.conf",
         ])
         .output();
     out.success()
@@ -380,10 +506,18 @@ fn hosts_and_resolv_conf_follow_the_flags() {
         .stdout_contains("127.0.0.1\tlocalhost")
         .stdout_contains("search example.com\nnameserver 192.0.2.53\noptions ndots:2\n");
     // Without --dns, slirp4netns' own DNS comes first.
-    env.berth(["run", "--rm", "--network", "slirp4netns", "busybox", "cat", "/etc/resolv.conf"])
-        .output()
-        .success()
-        .stdout_contains("nameserver 10.0.2.3\n");
+    env.berth([
+        "run",
+        "--rm",
+        "--network",
+        "slirp4netns",
+        "busybox",
+        "cat",
+        "/etc/resolv.conf",
+    ])
+    .output()
+    .success()
+    .stdout_contains("nameserver 10.0.2.3\n");
 }
 
 #[test]
@@ -396,6 +530,9 @@ fn bad_network_flags_are_one_line_errors() {
         vec!["run", "--network", "slirp4netns:mtu=1", "busybox"],
         vec!["run", "--add-host", "nohost", "busybox"],
         vec!["run", "--dns", "not-an-ip", "busybox"],
+        // Not supported yet: said so, not half done.
+        vec!["run", "--network", "container:other", "busybox"],
+        vec!["run", "--network", "ns:/run/netns/x", "busybox"],
     ] {
         env.berth(&args).output().code(125).stderr_is_one_error();
     }

@@ -246,7 +246,10 @@ mod tests {
             parse_add_host("v6:[fd00::5]"),
             Some(("v6".into(), ip("fd00::5")))
         );
-        assert_eq!(parse_add_host("x=1.2.3.4"), Some(("x".into(), ip("1.2.3.4"))));
+        assert_eq!(
+            parse_add_host("x=1.2.3.4"),
+            Some(("x".into(), ip("1.2.3.4")))
+        );
         for bad in ["db", "db:", ":1.2.3.4", "db:notanip", "a b:1.2.3.4"] {
             assert_eq!(parse_add_host(bad), None, "{bad}");
         }

@@ -179,7 +179,12 @@ pub fn host_resolv_conf() -> etc::ResolvConf {
 }
 
 /// The container's /etc/hosts and /etc/resolv.conf texts.
-pub fn etc_files(mode: &NetworkMode, net: &NetOptions, hostname: &str, name: &str) -> (String, String) {
+pub fn etc_files(
+    mode: &NetworkMode,
+    net: &NetOptions,
+    hostname: &str,
+    name: &str,
+) -> (String, String) {
     let host_resolv = host_resolv_conf();
     let addressing = match mode {
         NetworkMode::Pasta(p) => pasta::addressing(
@@ -264,11 +269,8 @@ fn spawn_and_wait(
     cmd.stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(log_file);
-    let mut child =
-        crate::sys::process::spawn_helper(cmd, keep).map_err(|source| NetError::Spawn {
-            tool,
-            source,
-        })?;
+    let mut child = crate::sys::process::spawn_helper(cmd, keep)
+        .map_err(|source| NetError::Spawn { tool, source })?;
     let fail = |child: &mut std::process::Child, message: String| {
         let _ = child.kill();
         let _ = child.wait();
@@ -355,7 +357,8 @@ mod tests {
 
     #[test]
     fn default_route_is_parsed() {
-        let text = "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n\
+        let text =
+            "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n\
                     eth0\t00000000\t010200C0\t0003\t0\t0\t0\t00000000\t0\t0\t0\n\
                     eth0\t000200C0\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0\n";
         assert_eq!(

@@ -74,7 +74,10 @@ pub fn args(
     dns_forward: bool,
 ) -> Vec<String> {
     let mut a: Vec<String> = vec!["--config-net".into(), "-f".into(), "-q".into()];
-    for (proto, short, long) in [(Protocol::Tcp, "-t", "--tcp-ports"), (Protocol::Udp, "-u", "--udp-ports")] {
+    for (proto, short, long) in [
+        (Protocol::Tcp, "-t", "--tcp-ports"),
+        (Protocol::Udp, "-u", "--udp-ports"),
+    ] {
         let mine: Vec<&PortMapping> = ports.iter().filter(|p| p.protocol == proto).collect();
         for m in &mine {
             a.push(short.into());
@@ -110,11 +113,18 @@ pub fn args(
 /// The addresses a pasta container sees: the host's own address, the host's gateway, and
 /// `host.containers.internal` on the gateway when it reaches the host (`--map-gw`), or else
 /// on another host address than the one pasta copies into the container.
-pub fn addressing(opts: &PastaOptions, host: &super::HostNet, dns_forward: bool) -> super::Addressing {
+pub fn addressing(
+    opts: &PastaOptions,
+    host: &super::HostNet,
+    dns_forward: bool,
+) -> super::Addressing {
     let host_internal = if opts.map_gw {
         host.gateway
     } else {
-        host.addresses.iter().copied().find(|a| Some(*a) != host.address)
+        host.addresses
+            .iter()
+            .copied()
+            .find(|a| Some(*a) != host.address)
     };
     super::Addressing {
         container_ip: host.address.map(IpAddr::V4),
@@ -138,13 +148,13 @@ pub fn start(
     let program = super::find_tool("pasta").ok_or(NetError::Missing("pasta"))?;
     super::fresh_dir(dir)?;
     let fifo = dir.join("pasta.pid");
-    nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::from_bits_truncate(0o600)).map_err(
-        |e| NetError::File {
+    nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::from_bits_truncate(0o600)).map_err(|e| {
+        NetError::File {
             what: "pasta's pid FIFO",
             path: fifo.clone(),
             source: e.into(),
-        },
-    )?;
+        }
+    })?;
     // Read end first, non-blocking, so pasta's open for writing does not wait.
     let ready = {
         use std::os::unix::fs::OpenOptionsExt;
@@ -240,6 +250,9 @@ mod tests {
             addresses: vec![Ipv4Addr::new(192, 0, 2, 2)],
             ..host
         };
-        assert_eq!(addressing(&PastaOptions::default(), &single, false).host_internal, None);
+        assert_eq!(
+            addressing(&PastaOptions::default(), &single, false).host_internal,
+            None
+        );
     }
 }

@@ -54,7 +54,8 @@ impl PortMapping {
 
     /// The host address as `port` and `inspect` print it: `0.0.0.0` for every address.
     pub fn host_ip_text(&self) -> String {
-        self.host_ip.map_or_else(|| "0.0.0.0".to_string(), |ip| ip.to_string())
+        self.host_ip
+            .map_or_else(|| "0.0.0.0".to_string(), |ip| ip.to_string())
     }
 }
 
@@ -147,9 +148,8 @@ pub fn parse_publish(value: &str) -> Result<Vec<PortMapping>, PublishError> {
     if container.is_empty() {
         return Err(err("the container port is missing"));
     }
-    let (c_start, c_len) = port_range(container).ok_or_else(|| {
-        err("ports must be numbers from 1 to 65535, or ranges such as 8000-8010")
-    })?;
+    let (c_start, c_len) = port_range(container)
+        .ok_or_else(|| err("ports must be numbers from 1 to 65535, or ranges such as 8000-8010"))?;
     let (h_start, h_len) = if host.is_empty() {
         (0, c_len)
     } else {
@@ -297,7 +297,10 @@ pub fn check_free(mappings: &[PortMapping]) -> Result<(), PortError> {
 
 /// `berth port` lines: `80/tcp -> 0.0.0.0:8080`, one per port, sorted by container port.
 /// With `filter` (`80`, `80/udp`), only that port, as `0.0.0.0:8080`.
-pub fn port_lines(mappings: &[PortMapping], filter: Option<(u16, Option<Protocol>)>) -> Vec<String> {
+pub fn port_lines(
+    mappings: &[PortMapping],
+    filter: Option<(u16, Option<Protocol>)>,
+) -> Vec<String> {
     let mut rows: Vec<(u16, Protocol, String)> = Vec::new();
     for m in mappings {
         for (host, ctr) in m.pairs() {
@@ -308,7 +311,7 @@ pub fn port_lines(mappings: &[PortMapping], filter: Option<(u16, Option<Protocol
             rows.push((ctr, m.protocol, host_addr));
         }
     }
-    rows.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    rows.sort_by_key(|r| (r.0, r.1));
     match filter {
         None => rows
             .into_iter()
@@ -392,7 +395,13 @@ mod tests {
     fn publish_forms() {
         let m = one("8080:80");
         assert_eq!(
-            (m.host_ip, m.host_port, m.container_port, m.protocol, m.range),
+            (
+                m.host_ip,
+                m.host_port,
+                m.container_port,
+                m.protocol,
+                m.range
+            ),
             (None, 8080, 80, Protocol::Tcp, 1)
         );
         let m = one("127.0.0.1:8080:80/udp");
@@ -435,7 +444,9 @@ mod tests {
         ] {
             let e = parse_publish(bad).unwrap_err();
             assert_eq!(e.value, bad);
-            assert!(e.to_string().starts_with(&format!("invalid publish `{bad}`")));
+            assert!(e
+                .to_string()
+                .starts_with(&format!("invalid publish `{bad}`")));
         }
     }
 

@@ -57,7 +57,9 @@ impl SlirpOptions {
                 option: opt.to_string(),
                 reason,
             };
-            let (key, value) = opt.split_once('=').ok_or_else(|| err("expected KEY=VALUE"))?;
+            let (key, value) = opt
+                .split_once('=')
+                .ok_or_else(|| err("expected KEY=VALUE"))?;
             let boolean = || match value {
                 "true" => Ok(true),
                 "false" => Ok(false),
@@ -220,8 +222,7 @@ pub fn start(
             if m.host_ip.is_some_and(|ip| ip.is_ipv6()) {
                 return Err(NetError::Forward {
                     port: format!("{}:{host_port}", m.host_ip_text()),
-                    message: "slirp4netns publishes IPv4 addresses only; use pasta for IPv6"
-                        .into(),
+                    message: "slirp4netns publishes IPv4 addresses only; use pasta for IPv6".into(),
                 });
             }
             let reply = api_call(&api, &hostfwd_request(m, host_port, ctr_port))?;
@@ -252,7 +253,8 @@ fn api_call(path: &Path, request: &serde_json::Value) -> Result<serde_json::Valu
     s.shutdown(std::net::Shutdown::Write).map_err(io)?;
     let mut reply = String::new();
     s.read_to_string(&mut reply).map_err(io)?;
-    serde_json::from_str(&reply).map_err(|e| io(std::io::Error::new(std::io::ErrorKind::InvalidData, e)))
+    serde_json::from_str(&reply)
+        .map_err(|e| io(std::io::Error::new(std::io::ErrorKind::InvalidData, e)))
 }
 
 #[cfg(test)]

@@ -49,8 +49,12 @@ pub enum OptionsError {
     SecurityOpt(String),
     #[error("invalid --userns `{0}`: berth supports keep-id (or the default, host mapping)")]
     Userns(String),
-    #[error("invalid --network `{0}`: expected pasta[:OPTIONS], slirp4netns[:OPTIONS], none, host, container:NAME or ns:PATH")]
+    #[error(
+        "invalid --network `{0}`: expected pasta[:OPTIONS], slirp4netns[:OPTIONS], none or host"
+    )]
     Network(String),
+    #[error("--network `{value}` is not supported yet: {why}")]
+    NotSupported { value: String, why: &'static str },
     #[error("no network helper: neither pasta nor slirp4netns is installed (hint: sudo apt-get install passt, or use --network none)")]
     NoNetworkHelper,
     #[error(transparent)]
@@ -420,10 +424,6 @@ pub enum NetworkMode {
     Pasta(crate::net::pasta::PastaOptions),
     /// A new network namespace connected by slirp4netns.
     Slirp4netns(crate::net::slirp::SlirpOptions),
-    /// Another container's network namespace, by name or id as given.
-    Container(String),
-    /// The network namespace at a path.
-    Ns(PathBuf),
 }
 
 impl NetworkMode {
@@ -452,13 +452,13 @@ impl NetworkMode {
                 crate::net::slirp::SlirpOptions::parse(rest.unwrap_or(""))
                     .map_err(OptionsError::Slirp)?,
             ),
-            ("container", Some(c)) if !c.is_empty() => NetworkMode::Container(c.to_string()),
-            ("ns", Some(p)) if p.starts_with('/') => NetworkMode::Ns(PathBuf::from(p)),
-            ("ns", _) => {
-                return Err(OptionsError::Flag {
-                    flag: "--network",
+            // Each berth session has its own user namespace, and joining a network namespace
+            // needs privilege in the namespace that owns it: the session would first have to
+            // join the other container's user namespace.
+            ("container" | "ns", Some(_)) => {
+                return Err(OptionsError::NotSupported {
                     value: text.to_string(),
-                    reason: "ns: needs an absolute path",
+                    why: "joining another network namespace needs the session to join its owner's user namespace first",
                 })
             }
             _ => return Err(err()),
@@ -472,8 +472,6 @@ impl NetworkMode {
             NetworkMode::Host => "host".into(),
             NetworkMode::Pasta(_) => "pasta".into(),
             NetworkMode::Slirp4netns(_) => "slirp4netns".into(),
-            NetworkMode::Container(c) => format!("container:{c}"),
-            NetworkMode::Ns(p) => format!("ns:{}", p.display()),
         }
     }
 
@@ -838,7 +836,10 @@ impl RunOptions {
 }
 
 /// `-p`, `-P`, `--expose`, `--dns*` and `--add-host`, checked against the network mode.
-fn net_options(args: &RunArgs, network: &NetworkMode) -> Result<crate::net::NetOptions, OptionsError> {
+fn net_options(
+    args: &RunArgs,
+    network: &NetworkMode,
+) -> Result<crate::net::NetOptions, OptionsError> {
     use crate::net::{etc, ports};
     let mut out = crate::net::NetOptions {
         publish_all: args.publish_all,
@@ -857,12 +858,7 @@ fn net_options(args: &RunArgs, network: &NetworkMode) -> Result<crate::net::NetO
             })?);
     }
     let publishes = !out.ports.is_empty() || out.publish_all;
-    if publishes
-        && !matches!(
-            network,
-            NetworkMode::Pasta(_) | NetworkMode::Slirp4netns(_)
-        )
-    {
+    if publishes && !matches!(network, NetworkMode::Pasta(_) | NetworkMode::Slirp4netns(_)) {
         return Err(OptionsError::Flag {
             flag: "--publish",
             value: args

@@ -119,8 +119,6 @@ pub struct Plan {
     pub hostname: String,
     /// C gets a network namespace of its own (`none`, pasta, slirp4netns).
     pub new_net: bool,
-    /// C joins a network namespace S opens for it (`container:`, `ns:`).
-    pub join_net: bool,
     pub keep_id: bool,
     pub mounts: Vec<Mount>,
     pub masked: Vec<String>,
@@ -212,7 +210,6 @@ pub fn build(input: &PlanInput<'_>) -> Result<Plan, PlanError> {
         .unwrap_or_else(|| "/".to_string());
 
     let new_net = opts.network.new_netns();
-    let join_net = matches!(opts.network, NetworkMode::Container(_) | NetworkMode::Ns(_));
     let mut mounts = vec![
         mount(MountKind::Proc, "/proc"),
         mount(MountKind::DevTmpfs, "/dev"),
@@ -231,7 +228,7 @@ pub fn build(input: &PlanInput<'_>) -> Result<Plan, PlanError> {
     ];
     let sys_readonly = !opts.privileged;
     mounts.push(Mount {
-        kind: if new_net || join_net {
+        kind: if new_net {
             MountKind::Sysfs
         } else {
             MountKind::Bind {
@@ -343,7 +340,6 @@ pub fn build(input: &PlanInput<'_>) -> Result<Plan, PlanError> {
     Ok(Plan {
         hostname,
         new_net,
-        join_net,
         keep_id: opts.userns == UsernsMode::KeepId,
         mounts,
         masked,

@@ -951,10 +951,7 @@ fn write_etc_files(ctr: &Container, plan: &Plan, opts: &RunOptions) -> std::io::
 
 /// `-P` (the image's EXPOSE and `--expose`) and free host ports for an empty host port,
 /// chosen once at create and recorded, so `port` shows them and a restart reuses them.
-fn publish_ports(
-    opts: &mut RunOptions,
-    image: &oci_spec::image::ImageConfiguration,
-) -> Result<()> {
+fn publish_ports(opts: &mut RunOptions, image: &oci_spec::image::ImageConfiguration) -> Result<()> {
     use crate::net::ports;
     if opts.net.publish_all {
         let mut exposed = opts.net.expose.clone();
@@ -963,7 +960,12 @@ fn publish_ports(
             .as_ref()
             .and_then(|c| c.exposed_ports().clone())
             .unwrap_or_default();
-        exposed.extend(image_ports.iter().filter_map(|p| ports::parse_expose(p)).flatten());
+        exposed.extend(
+            image_ports
+                .iter()
+                .filter_map(|p| ports::parse_expose(p))
+                .flatten(),
+        );
         ports::publish_all(&mut opts.net.ports, &exposed);
     }
     ports::assign_free(&mut opts.net.ports).context("publish the container's ports")
