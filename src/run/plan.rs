@@ -409,17 +409,6 @@ fn tmpfs_options(options: &[String]) -> (String, MountFlags, bool) {
     (data.join(","), flags, readonly)
 }
 
-/// The container's /etc/hosts.
-pub fn hosts_file(hostname: &str, name: &str) -> String {
-    let mut out = String::from("127.0.0.1\tlocalhost localhost.localdomain\n::1\tlocalhost localhost.localdomain ip6-localhost ip6-loopback\n");
-    if name == hostname || name.is_empty() {
-        out.push_str(&format!("127.0.1.1\t{hostname}\n"));
-    } else {
-        out.push_str(&format!("127.0.1.1\t{hostname} {name}\n"));
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -599,12 +588,5 @@ mod tests {
         assert!(p.mounts.iter().any(|m| m.target == "/tmp"));
         let p = plan_for(&["--read-only", "--read-only-tmpfs=false", "img"], &image()).unwrap();
         assert!(!p.mounts.iter().any(|m| m.target == "/tmp"));
-    }
-
-    #[test]
-    fn hosts_names_the_container() {
-        let h = hosts_file("abc", "web");
-        assert!(h.contains("127.0.0.1\tlocalhost"));
-        assert!(h.contains("abc web"));
     }
 }
