@@ -112,7 +112,7 @@ pub struct RunArgs {
     #[arg(long, value_name = "MODE")]
     pub userns: Option<String>,
 
-    /// Network mode: pasta[:OPTIONS] (the default when installed), slirp4netns[:OPTIONS], none, host
+    /// Network mode: pasta[:OPTIONS] (the default when installed), slirp4netns[:OPTIONS], none, host, container:NAME|ID
     #[arg(long, visible_alias = "net", value_name = "MODE")]
     pub network: Option<String>,
 

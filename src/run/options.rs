@@ -424,6 +424,9 @@ pub enum NetworkMode {
     Pasta(crate::net::pasta::PastaOptions),
     /// A new network namespace connected by slirp4netns.
     Slirp4netns(crate::net::slirp::SlirpOptions),
+    /// Another container's network namespace (by name or id, as given). The session joins
+    /// that container's user namespace, which owns it.
+    Container(String),
 }
 
 impl NetworkMode {
@@ -453,12 +456,12 @@ impl NetworkMode {
                     .map_err(OptionsError::Slirp)?,
             ),
             // Each berth session has its own user namespace, and joining a network namespace
-            // needs privilege in the namespace that owns it: the session would first have to
-            // join the other container's user namespace.
-            ("container" | "ns", Some(_)) => {
+            // needs privilege in the user namespace that owns it, which a path does not name.
+            ("container", Some(c)) if !c.is_empty() => NetworkMode::Container(c.to_string()),
+            ("ns", Some(_)) => {
                 return Err(OptionsError::NotSupported {
                     value: text.to_string(),
-                    why: "joining another network namespace needs the session to join its owner's user namespace first",
+                    why: "joining a network namespace by path needs privilege in the user namespace that owns it; use container:NAME",
                 })
             }
             _ => return Err(err()),
@@ -472,6 +475,7 @@ impl NetworkMode {
             NetworkMode::Host => "host".into(),
             NetworkMode::Pasta(_) => "pasta".into(),
             NetworkMode::Slirp4netns(_) => "slirp4netns".into(),
+            NetworkMode::Container(c) => format!("container:{c}"),
         }
     }
 

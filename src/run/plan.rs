@@ -119,6 +119,9 @@ pub struct Plan {
     pub hostname: String,
     /// C gets a network namespace of its own (`none`, pasta, slirp4netns).
     pub new_net: bool,
+    /// C is cloned into another container's network namespace (`container:`), which S
+    /// enters first.
+    pub join_net: bool,
     pub keep_id: bool,
     pub mounts: Vec<Mount>,
     pub masked: Vec<String>,
@@ -210,6 +213,10 @@ pub fn build(input: &PlanInput<'_>) -> Result<Plan, PlanError> {
         .unwrap_or_else(|| "/".to_string());
 
     let new_net = opts.network.new_netns();
+    // Another container's network: S enters it before cloning C. A new sysfs needs privilege
+    // over that namespace, which a keep-id container (a nested user namespace) lacks.
+    let joined_net = matches!(opts.network, NetworkMode::Container(_));
+    let own_sysfs = new_net || (joined_net && opts.userns != UsernsMode::KeepId);
     let mut mounts = vec![
         mount(MountKind::Proc, "/proc"),
         mount(MountKind::DevTmpfs, "/dev"),
@@ -228,7 +235,7 @@ pub fn build(input: &PlanInput<'_>) -> Result<Plan, PlanError> {
     ];
     let sys_readonly = !opts.privileged;
     mounts.push(Mount {
-        kind: if new_net {
+        kind: if own_sysfs {
             MountKind::Sysfs
         } else {
             MountKind::Bind {
@@ -340,6 +347,7 @@ pub fn build(input: &PlanInput<'_>) -> Result<Plan, PlanError> {
     Ok(Plan {
         hostname,
         new_net,
+        join_net: joined_net,
         keep_id: opts.userns == UsernsMode::KeepId,
         mounts,
         masked,
