@@ -113,7 +113,7 @@ gbits() { # iperf3 -J output on stdin -> Gbit/s received
     sed -n '/"sum_received"/,/}/p' | awk -F: '/bits_per_second/ { gsub(/[ ,]/, "", $2); printf "%.2f", $2 / 1e9; exit }'
 }
 port="$(free_port)"
-"${as_user[@]}" iperf3 -s -B 127.0.0.1 -p "$port" -D -I "$work/iperf.pid" >/dev/null
+iperf3 -s -B 127.0.0.1 -p "$port" -D -I "$work/iperf.pid" >/dev/null
 sleep 0.2
 iperf_pid="$(cat "$work/iperf.pid")"
 tput_rows=""
