@@ -98,9 +98,11 @@ if command -v podman >/dev/null \
 fi
 hyperfine -N --warmup 3 --runs "$runs" --export-csv "$work/latency.csv" "${cmds[@]}" >&2
 rows=""
-none_ms="$(median_ms "$work/latency.csv" 1)"
+none_ms=""
 for i in "${!cmds[@]}"; do
     ms="$(median_ms "$work/latency.csv" $((i + 1)))"
+    # Each engine's cost is over its own `--network none` (the first of its rows).
+    case "${names[$i]}" in *"--network none "*) none_ms="$ms" ;; esac
     rows+="| \`${names[$i]}\` | ${ms} ms | $(awk -v a="$ms" -v b="$none_ms" 'BEGIN { printf "%+.1f ms", a - b }') |"$'\n'
 done
 
