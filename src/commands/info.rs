@@ -841,7 +841,10 @@ mod tests {
         assert!(tun_check(None).ok);
         let denied = tun_check(Some(std::io::Error::from_raw_os_error(libc::EACCES)));
         assert!(!denied.ok);
-        assert!(denied.hint.as_deref().is_some_and(|h| h.contains("chmod 0666")));
+        assert!(denied
+            .hint
+            .as_deref()
+            .is_some_and(|h| h.contains("chmod 0666")));
     }
 
     #[test]
