@@ -582,3 +582,39 @@ fn network_container_shares_the_other_containers_interfaces() {
     .code(125)
     .stderr_contains("not running");
 }
+
+#[test]
+fn restarted_and_started_containers_publish_again() {
+    let Some(env) = env_with(Need::Pasta) else {
+        return;
+    };
+    let port = free_port();
+    // The first run fails once (the restart policy brings it back), the second serves.
+    let script = "if [ -f /second ]; then exec httpd -f -p 80 -h /www; fi; \
+                  mkdir /www; echo again > /www/index.html; touch /second; exit 1";
+    let out = env
+        .berth([
+            "run",
+            "-d",
+            "--name",
+            "web",
+            "--restart",
+            "on-failure:1",
+            "-p",
+            &format!("127.0.0.1:{port}:80"),
+            "busybox",
+            "sh",
+            "-c",
+            script,
+        ])
+        .output();
+    out.success();
+    assert!(http_get(port).contains("again"), "served after the restart");
+    env.berth(["stop", "-t", "1", "web"]).output().success();
+    env.berth(["start", "web"]).output().success();
+    assert!(
+        http_get(port).contains("again"),
+        "served after stop and start"
+    );
+    env.berth(["rm", "-f", "web"]).output().success();
+}
