@@ -18,6 +18,7 @@ mod images;
 mod import;
 mod inspect;
 mod lifecycle;
+mod net;
 mod pull;
 mod registry;
 mod registry_fake;

@@ -47,6 +47,19 @@ pub fn start(args: StartArgs, stage: Stage) -> Result<()> {
                     argv.push("--interactive".into());
                 }
                 argv.push(name.into());
+                // `--network container:X` joins X's user namespace (it owns X's network).
+                let joined = Paths::discover()
+                    .context("find berth's directories")
+                    .and_then(|paths| find(&paths, name))
+                    .and_then(|ctr| {
+                        let opts: RunOptions = serde_json::from_value(ctr.config.options)
+                            .context("read the container's options")?;
+                        crate::commands::run::join_network_owner(&opts)
+                    });
+                if let Err(e) = joined {
+                    first_error.get_or_insert(e);
+                    continue;
+                }
                 if let Err(e) = run_in_session_with(argv) {
                     first_error.get_or_insert(e);
                 }

@@ -49,8 +49,18 @@ pub enum OptionsError {
     SecurityOpt(String),
     #[error("invalid --userns `{0}`: berth supports keep-id (or the default, host mapping)")]
     Userns(String),
-    #[error("invalid --network `{0}`: this build supports none and host")]
+    #[error(
+        "invalid --network `{0}`: expected pasta[:OPTIONS], slirp4netns[:OPTIONS], none or host"
+    )]
     Network(String),
+    #[error("--network `{value}` is not supported yet: {why}")]
+    NotSupported { value: String, why: &'static str },
+    #[error("no network helper: neither pasta nor slirp4netns is installed (hint: sudo apt-get install passt, or use --network none)")]
+    NoNetworkHelper,
+    #[error(transparent)]
+    Slirp(crate::net::slirp::SlirpOptionError),
+    #[error(transparent)]
+    Publish(crate::net::ports::PublishError),
     #[error("invalid --entrypoint `{0}`: not a JSON array of strings")]
     Entrypoint(String),
     #[error("invalid image reference ``: an image name is required")]
@@ -412,12 +422,78 @@ pub enum UsernsMode {
 }
 
 /// The container's network.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum NetworkMode {
     /// A new network namespace with only loopback, up.
     None,
     /// The host's network namespace.
     Host,
+    /// A new network namespace connected by pasta.
+    Pasta(crate::net::pasta::PastaOptions),
+    /// A new network namespace connected by slirp4netns.
+    Slirp4netns(crate::net::slirp::SlirpOptions),
+    /// Another container's network namespace (by name or id, as given). The session joins
+    /// that container's user namespace, which owns it.
+    Container(String),
+}
+
+impl NetworkMode {
+    /// Parse `--network`; no value is the default helper (pasta, else slirp4netns), and
+    /// `default` says which that is.
+    pub fn parse(value: Option<&str>, default: Option<&str>) -> Result<Self, OptionsError> {
+        let text = match value {
+            Some(v) => v,
+            None => match default {
+                Some(d) => d,
+                None => return Err(OptionsError::NoNetworkHelper),
+            },
+        };
+        let (kind, rest) = match text.split_once(':') {
+            Some((k, r)) => (k, Some(r)),
+            None => (text, None),
+        };
+        let err = || OptionsError::Network(text.to_string());
+        Ok(match (kind, rest) {
+            ("none", None) => NetworkMode::None,
+            ("host", None) => NetworkMode::Host,
+            ("pasta", rest) => {
+                NetworkMode::Pasta(crate::net::pasta::PastaOptions::parse(rest.unwrap_or("")))
+            }
+            ("slirp4netns", rest) => NetworkMode::Slirp4netns(
+                crate::net::slirp::SlirpOptions::parse(rest.unwrap_or(""))
+                    .map_err(OptionsError::Slirp)?,
+            ),
+            // Each berth session has its own user namespace, and joining a network namespace
+            // needs privilege in the user namespace that owns it, which a path does not name.
+            ("container", Some(c)) if !c.is_empty() => NetworkMode::Container(c.to_string()),
+            ("ns", Some(_)) => {
+                return Err(OptionsError::NotSupported {
+                    value: text.to_string(),
+                    why: "joining a network namespace by path needs privilege in the user namespace that owns it; use container:NAME",
+                })
+            }
+            _ => return Err(err()),
+        })
+    }
+
+    /// podman's name for the mode, as `inspect` shows it.
+    pub fn name(&self) -> String {
+        match self {
+            NetworkMode::None => "none".into(),
+            NetworkMode::Host => "host".into(),
+            NetworkMode::Pasta(_) => "pasta".into(),
+            NetworkMode::Slirp4netns(_) => "slirp4netns".into(),
+            NetworkMode::Container(c) => format!("container:{c}"),
+        }
+    }
+
+    /// Does C get a network namespace of its own?
+    pub fn new_netns(&self) -> bool {
+        matches!(
+            self,
+            NetworkMode::None | NetworkMode::Pasta(_) | NetworkMode::Slirp4netns(_)
+        )
+    }
 }
 
 /// Everything `berth run` was asked to do, validated.
@@ -457,6 +533,9 @@ pub struct RunOptions {
     pub seccomp: SeccompChoice,
     pub userns: UsernsMode,
     pub network: NetworkMode,
+    /// Published ports, DNS and hosts entries.
+    #[serde(default)]
+    pub net: crate::net::NetOptions,
     pub detach: bool,
     pub restart: RestartPolicy,
     /// `--stop-signal`, as a number.
@@ -503,6 +582,15 @@ impl RunOptions {
         args: RunArgs,
         host_env: impl Fn(&str) -> Option<String>,
     ) -> Result<Self, OptionsError> {
+        let network = NetworkMode::parse(
+            args.network.as_deref(),
+            if args.network.is_none() {
+                crate::net::default_helper()
+            } else {
+                None
+            },
+        )?;
+        let net = net_options(&args, &network)?;
         let mut rest = args.image_and_command.into_iter();
         let image = rest
             .next()
@@ -584,11 +672,6 @@ impl RunOptions {
             None | Some("" | "host") => UsernsMode::Session,
             Some("keep-id") => UsernsMode::KeepId,
             Some(other) => return Err(OptionsError::Userns(other.to_string())),
-        };
-        let network = match args.network.as_deref() {
-            None | Some("none") => NetworkMode::None,
-            Some("host") => NetworkMode::Host,
-            Some(other) => return Err(OptionsError::Network(other.to_string())),
         };
         let entrypoint = match args.entrypoint {
             None => None,
@@ -770,8 +853,85 @@ impl RunOptions {
             seccomp,
             userns,
             network,
+            net,
         })
     }
+}
+
+/// `-p`, `-P`, `--expose`, `--dns*` and `--add-host`, checked against the network mode.
+fn net_options(
+    args: &RunArgs,
+    network: &NetworkMode,
+) -> Result<crate::net::NetOptions, OptionsError> {
+    use crate::net::{etc, ports};
+    let mut out = crate::net::NetOptions {
+        publish_all: args.publish_all,
+        ..Default::default()
+    };
+    for p in &args.publish {
+        out.ports
+            .extend(ports::parse_publish(p).map_err(OptionsError::Publish)?);
+    }
+    for e in &args.expose {
+        out.expose
+            .extend(ports::parse_expose(e).ok_or_else(|| OptionsError::Flag {
+                flag: "--expose",
+                value: e.clone(),
+                reason: "expected PORT[/PROTOCOL] or a range such as 8000-8010",
+            })?);
+    }
+    let publishes = !out.ports.is_empty() || out.publish_all;
+    if publishes && !matches!(network, NetworkMode::Pasta(_) | NetworkMode::Slirp4netns(_)) {
+        return Err(OptionsError::Flag {
+            flag: "--publish",
+            value: args
+                .publish
+                .first()
+                .cloned()
+                .unwrap_or_else(|| "--publish-all".into()),
+            reason: "ports can be published only with --network pasta or slirp4netns",
+        });
+    }
+    for d in &args.dns {
+        let servers = out.dns.servers.get_or_insert_with(Vec::new);
+        if d == "none" {
+            continue;
+        }
+        servers.push(d.parse().map_err(|_| OptionsError::Flag {
+            flag: "--dns",
+            value: d.clone(),
+            reason: "not an IP address",
+        })?);
+    }
+    for s in &args.dns_search {
+        if s.is_empty() || s.contains(char::is_whitespace) {
+            return Err(OptionsError::Flag {
+                flag: "--dns-search",
+                value: s.clone(),
+                reason: "expected one domain name",
+            });
+        }
+        out.dns.search.push(s.clone());
+    }
+    for o in &args.dns_option {
+        if o.is_empty() || o.contains(char::is_whitespace) {
+            return Err(OptionsError::Flag {
+                flag: "--dns-option",
+                value: o.clone(),
+                reason: "expected one resolver option, such as ndots:2",
+            });
+        }
+        out.dns.options.push(o.clone());
+    }
+    for h in &args.add_host {
+        out.add_hosts
+            .push(etc::parse_add_host(h).ok_or_else(|| OptionsError::Flag {
+                flag: "--add-host",
+                value: h.clone(),
+                reason: "expected HOST:IP",
+            })?);
+    }
+    Ok(out)
 }
 
 /// Container names as podman allows them.
@@ -1252,6 +1412,89 @@ mod tests {
         assert!(opts(&["--name=-bad", "i"]).is_err());
         assert!(opts(&["--name", "good.name_1", "i"]).is_ok());
         assert!(opts(&["-w", "rel", "i"]).is_err());
+    }
+
+    #[test]
+    fn network_modes_and_flags() {
+        use crate::net::{pasta::PastaOptions, slirp::SlirpOptions};
+        assert_eq!(
+            NetworkMode::parse(None, Some("slirp4netns")).unwrap(),
+            NetworkMode::Slirp4netns(SlirpOptions::default())
+        );
+        assert!(matches!(
+            NetworkMode::parse(None, None),
+            Err(OptionsError::NoNetworkHelper)
+        ));
+        assert_eq!(
+            NetworkMode::parse(Some("pasta:--map-gw,-4"), None).unwrap(),
+            NetworkMode::Pasta(PastaOptions {
+                args: vec!["-4".into()],
+                map_gw: true
+            })
+        );
+        let slirp = NetworkMode::parse(Some("slirp4netns:allow_host_loopback=true"), None).unwrap();
+        assert!(matches!(&slirp, NetworkMode::Slirp4netns(o) if o.allow_host_loopback));
+        assert_eq!(slirp.name(), "slirp4netns");
+        let joined = NetworkMode::parse(Some("container:web"), None).unwrap();
+        assert_eq!(joined, NetworkMode::Container("web".into()));
+        assert_eq!(joined.name(), "container:web");
+        assert!(!joined.new_netns());
+        assert!(matches!(
+            NetworkMode::parse(Some("ns:/run/netns/x"), None),
+            Err(OptionsError::NotSupported { .. })
+        ));
+        assert!(NetworkMode::parse(Some("container:"), None).is_err());
+        assert!(NetworkMode::parse(Some("slirp4netns:mtu=1"), None).is_err());
+
+        let o = opts(&[
+            "--network=pasta",
+            "-p",
+            "127.0.0.1:8080:80",
+            "-P",
+            "--expose",
+            "53/udp",
+            "--dns",
+            "1.1.1.1",
+            "--dns-search",
+            "example.com",
+            "--dns-option",
+            "ndots:2",
+            "--add-host",
+            "db:10.0.0.5",
+            "i",
+        ])
+        .unwrap();
+        assert_eq!(o.net.ports.len(), 1);
+        assert!(o.net.publish_all);
+        assert_eq!(o.net.expose[0].container_port, 53);
+        assert_eq!(o.net.dns.servers, Some(vec!["1.1.1.1".parse().unwrap()]));
+        assert_eq!(o.net.dns.search, vec!["example.com"]);
+        assert_eq!(o.net.dns.options, vec!["ndots:2"]);
+        assert_eq!(o.net.add_hosts[0].0, "db");
+        assert_eq!(
+            opts(&["--network=pasta", "--dns", "none", "i"])
+                .unwrap()
+                .net
+                .dns
+                .servers,
+            Some(vec![])
+        );
+        for bad in [
+            vec!["--network=none", "-p", "80", "i"],
+            vec!["--network=host", "-P", "i"],
+            vec!["--network=pasta", "-p", "x", "i"],
+            vec!["--network=pasta", "--expose", "x", "i"],
+            vec!["--network=pasta", "--dns", "x", "i"],
+            vec!["--network=pasta", "--dns-search", "a b", "i"],
+            vec!["--network=pasta", "--add-host", "nohost", "i"],
+        ] {
+            assert!(opts(&bad).is_err(), "{bad:?}");
+        }
+        // Records from before networking load with no published ports.
+        let mut v = serde_json::to_value(opts(&["--network=none", "i"]).unwrap()).unwrap();
+        v.as_object_mut().unwrap().remove("net");
+        let old: RunOptions = serde_json::from_value(v).unwrap();
+        assert!(old.net.ports.is_empty());
     }
 
     #[test]

@@ -80,6 +80,7 @@ fn create_in(store: &Store, opts: &RunOptions) -> Result<(Container, ImageRecord
     let command = plan::process_args(opts, &defaults).context("plan the container")?;
     let mut opts = opts.clone();
     volume::attach(&mut opts, &image.config).context("name the image's volumes")?;
+    publish_ports(&mut opts, &image.config)?;
     let opts = &opts;
     let options_json = serde_json::to_value(opts).context("record the run options")?;
     let image_name = image
@@ -225,7 +226,8 @@ fn prepare_in(
         layers,
         health,
     } = container_plan_with(store, &ctr, image)?;
-    write_etc_files(&ctr, &plan).context("write the container's /etc files")?;
+    write_etc_files(store.root(), &ctr, &plan, &opts)
+        .context("write the container's /etc files")?;
     let lowers = layers
         .iter()
         .rev()
@@ -351,6 +353,10 @@ pub fn start(
         exit_code: None,
         link: (!detach).then_some(link),
     };
+    // A taken host port fails here, before anything is mounted or started.
+    crate::net::ports::check_free(&p.opts.net.ports)
+        .context("start the container")
+        .map_err(|e| e.hint("choose another host port with -p, or stop what listens there"))?;
     overlay::mount(&p.overlay, p.config.storage.overlay, &p.paths.runtime)
         .hinted_context("mount the container's rootfs")?;
     guard.mounted = true;
@@ -504,7 +510,10 @@ pub fn start(
                 }),
             },
         );
-        launched.disarm();
+        if let Some(net) = launched.disarm() {
+            // Its ports must be free before a restart publishes them again.
+            net.stop();
+        }
         let stopped = p.ctr.dir.join(STOPPED_MARK).exists();
         if !health_restart && !p.opts.restart.should_restart(code, restarts, stopped) {
             guard.exit_code = Some(code);
@@ -577,12 +586,16 @@ struct Launched {
     pidfd: OwnedFd,
     master: Option<OwnedFd>,
     guard: ChildGuard,
+    /// The network helper; dropped (stopped) with the container.
+    _net: Option<crate::net::Helper>,
 }
 
 impl Launched {
-    /// C has been reaped: nothing left to kill.
-    fn disarm(mut self) {
+    /// C has been reaped: nothing left to kill. Returns the network helper, for a caller
+    /// that must wait until it is gone (a dropped helper is killed without waiting).
+    fn disarm(mut self) -> Option<crate::net::Helper> {
         self.guard.pidfd = None;
+        self._net.take()
     }
 }
 
@@ -631,6 +644,19 @@ fn launch(
     };
     // The signalfd stays open in C until it execs (it is close-on-exec).
     let _ = sfd;
+    if let super::options::NetworkMode::Container(key) = &p.opts.network {
+        // C is cloned into X's network namespace: S enters it first (S is in X's user
+        // namespace, which owns it; see `commands::run::join_network_owner`).
+        let (_, owner) = crate::net::network_owner(&p.store_root, key)?;
+        let netns = std::fs::File::open(format!("/proc/{owner}/ns/net"))
+            .with_context(|| format!("open the network namespace of container `{key}`"))?;
+        nix::sched::setns(&netns, CloneFlags::CLONE_NEWNET)
+            .map_err(std::io::Error::from)
+            .with_context(|| format!("join the network namespace of container `{key}`"))
+            .map_err(|e| {
+                e.hint("the container must have been started after this one's session joined it; start this container again")
+            })?;
+    }
     let rootfs = p.ctr.merged();
     let (pid, pidfd, parent_end, guard) = clone_init(
         plan,
@@ -645,6 +671,18 @@ fn launch(
     if plan.keep_id {
         write_keep_id_maps(pid).context("write the keep-id maps")?;
     }
+    // The network helper attaches to C's namespace now; C mounts meanwhile and waits for
+    // NetReady before it execs, so the command starts with its network up. The helper is
+    // stopped when `Launched` goes (or on any early return).
+    let net_hint = "check `berth info` for pasta, slirp4netns and /dev/net/tun";
+    let pending = crate::net::begin_helper(
+        &p.opts.network,
+        &p.opts.net.ports,
+        pid,
+        &crate::net::helper_dir(&p.paths.runtime, &p.ctr.config.id),
+    )
+    .context("set up the container's network")
+    .map_err(|e| e.hint(net_hint))?;
     // Let C go first and record it while C sets up its mounts: the two overlap. The start
     // time is read before, while C cannot have exited yet.
     let pid_start = container::process_start_time(pid);
@@ -669,12 +707,24 @@ fn launch(
         std::fs::write(path, pid.to_string())
             .with_context(|| format!("write the pid file `{}`", path.display()))?;
     }
+    let net = match pending {
+        Some(pending) => Some(
+            pending
+                .wait()
+                .context("set up the container's network")
+                .map_err(|e| e.hint(net_hint))?,
+        ),
+        None => None,
+    };
+    // C may already have failed (its message follows below); a lost NetReady is no error.
+    let _ = parent_end.send(&ToInit::NetReady);
 
     let master = await_exec(&parent_end)?;
     Ok(Launched {
         pidfd,
         master,
         guard,
+        _net: net,
     })
 }
 
@@ -770,6 +820,8 @@ pub fn run_transient(
     parent_end
         .send(&ToInit::Go)
         .context("start the container")?;
+    // No network helper: C's network (none or the host's) is ready at once.
+    let _ = parent_end.send(&ToInit::NetReady);
     await_exec(&parent_end)?;
     // No detach keys: the relay ends only when the process exits.
     let code = match super::relay::relay(&pidfd, &sfd, None, false, None)
@@ -1066,16 +1118,50 @@ fn image_defaults(config: &oci_spec::image::ImageConfiguration) -> ImageDefaults
     }
 }
 
-fn write_etc_files(ctr: &Container, plan: &Plan) -> std::io::Result<()> {
+fn write_etc_files(
+    store_root: &Path,
+    ctr: &Container,
+    plan: &Plan,
+    opts: &RunOptions,
+) -> std::io::Result<()> {
     let dir = ctr.etc_dir();
-    std::fs::write(
-        dir.join("hosts"),
-        plan::hosts_file(&plan.hostname, &ctr.config.name),
-    )?;
+    let (hosts, resolv) = match &opts.network {
+        // podman's rule: a container on another's network uses its hosts and resolv.conf.
+        super::options::NetworkMode::Container(key) => {
+            let owner = container::find(store_root, key).map_err(std::io::Error::other)?;
+            (
+                std::fs::read_to_string(owner.etc_dir().join("hosts"))?,
+                std::fs::read_to_string(owner.etc_dir().join("resolv.conf"))?,
+            )
+        }
+        mode => crate::net::etc_files(mode, &opts.net, &plan.hostname, &ctr.config.name),
+    };
+    std::fs::write(dir.join("hosts"), hosts)?;
     std::fs::write(dir.join("hostname"), format!("{}\n", plan.hostname))?;
-    let resolv = std::fs::read_to_string("/etc/resolv.conf").unwrap_or_default();
     std::fs::write(dir.join("resolv.conf"), resolv)?;
     Ok(())
+}
+
+/// `-P` (the image's EXPOSE and `--expose`) and free host ports for an empty host port,
+/// chosen once at create and recorded, so `port` shows them and a restart reuses them.
+fn publish_ports(opts: &mut RunOptions, image: &oci_spec::image::ImageConfiguration) -> Result<()> {
+    use crate::net::ports;
+    if opts.net.publish_all {
+        let mut exposed = opts.net.expose.clone();
+        let image_ports = image
+            .config()
+            .as_ref()
+            .and_then(|c| c.exposed_ports().clone())
+            .unwrap_or_default();
+        exposed.extend(
+            image_ports
+                .iter()
+                .filter_map(|p| ports::parse_expose(p))
+                .flatten(),
+        );
+        ports::publish_all(&mut opts.net.ports, &exposed);
+    }
+    ports::assign_free(&mut opts.net.ports).context("publish the container's ports")
 }
 
 /// Finalises a container on every way out of `start`: unmounts its rootfs, records its

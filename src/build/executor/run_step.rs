@@ -24,7 +24,7 @@ impl Builder<'_> {
             ));
         }
         let network = match run.network.as_deref() {
-            None | Some("default") => self.opts.network,
+            None | Some("default") => self.opts.network.clone(),
             Some("none") => NetworkMode::None,
             Some("host") => NetworkMode::Host,
             Some(other) => {
@@ -377,7 +377,13 @@ pub(super) fn run_plan(
     let hostname = "buildhost".to_string();
     std::fs::write(
         etc.join("hosts"),
-        crate::run::plan::hosts_file(&hostname, &hostname),
+        crate::net::etc::hosts(&crate::net::etc::HostsSpec {
+            hostname: &hostname,
+            name: &hostname,
+            container_ip: None,
+            host_internal: None,
+            add_hosts: &[],
+        }),
     )
     .context("write the step's /etc/hosts")?;
     std::fs::write(etc.join("hostname"), format!("{hostname}\n"))
