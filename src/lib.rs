@@ -9,6 +9,7 @@ pub mod config;
 pub mod error;
 pub mod format;
 pub mod image;
+pub mod net;
 pub mod registry;
 pub mod run;
 pub mod storage;

@@ -1,0 +1,6 @@
+//! User networks (`berth network …`, `run --network NAME`): the network configuration store,
+//! subnet choice and address allocation. See docs/design-notes.md, "User networks".
+
+pub mod ipam;
+pub mod store;
+pub mod subnet;

@@ -1,0 +1,3 @@
+//! Networking.
+
+pub mod bridge;
