@@ -18,6 +18,7 @@ pub mod inspect;
 pub mod lifecycle;
 pub mod load;
 pub mod login;
+pub mod network;
 pub mod ps;
 pub mod pull;
 pub mod push;
@@ -131,6 +132,8 @@ pub enum Command {
     Version(version::VersionArgs),
     /// Manage named volumes
     Volume(volume::VolumeArgs),
+    /// Manage user networks
+    Network(network::NetworkArgs),
     /// Generate man pages and shell completions (for packagers)
     #[command(hide = true, name = "__generate")]
     Generate(GenerateArgs),
@@ -140,6 +143,9 @@ pub enum Command {
     /// Report which overlay implementation works here (used by `berth info`)
     #[command(hide = true, name = "__probe-overlay")]
     ProbeOverlay,
+    /// Keep the rootless network namespace of user networks (started by berth itself)
+    #[command(hide = true, name = "__netns-holder")]
+    NetnsHolder,
 }
 
 /// Arguments of the hidden generator.
@@ -168,6 +174,7 @@ impl Command {
                 | Command::Rmi(_)
                 | Command::Rm(_)
                 | Command::ProbeOverlay
+                | Command::NetnsHolder
                 | Command::Diff(_)
                 | Command::Export(_)
                 | Command::Commit(_)
@@ -177,6 +184,7 @@ impl Command {
                 | Command::System(_)
         ) || matches!(self, Command::Container(c) if c.command.needs_session())
             || matches!(self, Command::Volume(v) if v.command.writes())
+            || matches!(self, Command::Network(n) if n.command.needs_session())
     }
 }
 

@@ -112,9 +112,13 @@ pub struct RunArgs {
     #[arg(long, value_name = "MODE")]
     pub userns: Option<String>,
 
-    /// Network mode: none or host
+    /// Network mode: none, host, or user networks NAME[,NAME2] (made with `network create`)
     #[arg(long, visible_alias = "net", value_name = "MODE")]
     pub network: Option<String>,
+
+    /// Another name for the container on its user networks (repeatable)
+    #[arg(long = "network-alias", visible_alias = "net-alias", value_name = "ALIAS")]
+    pub network_alias: Vec<String>,
 
     /// Where the container's output goes: k8s-file (json-file), none, passthrough
     #[arg(long, value_name = "DRIVER")]

@@ -25,6 +25,7 @@ pub mod load;
 pub mod login;
 pub mod logout;
 pub mod logs;
+pub mod network;
 pub mod pause;
 pub mod probe_overlay;
 pub mod ps;
@@ -107,8 +108,13 @@ pub fn execute(cli: Cli, stage: Stage) -> Result<()> {
         Command::Info(args) => info::execute(args),
         Command::Version(args) => version::execute(args),
         Command::Volume(args) => volume::execute(args),
+        Command::Network(args) => network::execute(args),
         Command::Generate(args) => generate::execute(args),
         Command::ProbeOverlay => probe_overlay::execute(),
+        Command::NetnsHolder => match stage {
+            Stage::Session(link) => crate::net::bridge::holder::run(&link),
+            Stage::Host => crate::userns::session::run_in_session(),
+        },
     }
 }
 

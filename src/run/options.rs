@@ -49,8 +49,10 @@ pub enum OptionsError {
     SecurityOpt(String),
     #[error("invalid --userns `{0}`: berth supports keep-id (or the default, host mapping)")]
     Userns(String),
-    #[error("invalid --network `{0}`: this build supports none and host")]
+    #[error("invalid --network `{0}`: this build supports none, host and the name of a network made with `berth network create`")]
     Network(String),
+    #[error("invalid --network-alias `{0}`: aliases need --network NAME (a user network)")]
+    NetworkAlias(String),
     #[error("invalid --entrypoint `{0}`: not a JSON array of strings")]
     Entrypoint(String),
     #[error("invalid image reference ``: an image name is required")]
@@ -410,6 +412,8 @@ pub enum NetworkMode {
     None,
     /// The host's network namespace.
     Host,
+    /// User networks (`--network NAME[,NAME2]`): listed in `RunOptions::user_networks`.
+    Bridge,
 }
 
 /// Everything `berth run` was asked to do, validated.
@@ -449,6 +453,12 @@ pub struct RunOptions {
     pub seccomp: SeccompChoice,
     pub userns: UsernsMode,
     pub network: NetworkMode,
+    /// With `NetworkMode::Bridge`: the user networks to join, in order.
+    #[serde(default)]
+    pub user_networks: Vec<String>,
+    /// `--network-alias`: extra names for this container on its user networks.
+    #[serde(default)]
+    pub network_aliases: Vec<String>,
     pub detach: bool,
     pub restart: RestartPolicy,
     /// `--stop-signal`, as a number.
@@ -576,11 +586,33 @@ impl RunOptions {
             Some("keep-id") => UsernsMode::KeepId,
             Some(other) => return Err(OptionsError::Userns(other.to_string())),
         };
+        let mut user_networks = Vec::new();
         let network = match args.network.as_deref() {
             None | Some("none") => NetworkMode::None,
             Some("host") => NetworkMode::Host,
-            Some(other) => return Err(OptionsError::Network(other.to_string())),
+            Some(list) => {
+                for name in list.split(',') {
+                    // `bridge` is podman's default network, which berth does not make.
+                    if name == "bridge" || !crate::net::bridge::store::valid_name(name) {
+                        return Err(OptionsError::Network(list.to_string()));
+                    }
+                    if !user_networks.iter().any(|n| n == name) {
+                        user_networks.push(name.to_string());
+                    }
+                }
+                NetworkMode::Bridge
+            }
         };
+        if let Some(alias) = args.network_alias.first() {
+            if network != NetworkMode::Bridge {
+                return Err(OptionsError::NetworkAlias(alias.clone()));
+            }
+        }
+        for alias in &args.network_alias {
+            if !valid_name(alias) {
+                return Err(OptionsError::NetworkAlias(alias.clone()));
+            }
+        }
         let entrypoint = match args.entrypoint {
             None => None,
             Some(e) if e.trim_start().starts_with('[') => Some(
@@ -751,6 +783,8 @@ impl RunOptions {
             seccomp,
             userns,
             network,
+            user_networks,
+            network_aliases: args.network_alias.clone(),
         })
     }
 }
@@ -1230,6 +1264,13 @@ mod tests {
             NetworkMode::Host
         );
         assert!(opts(&["--network=bridge", "i"]).is_err());
+        let o = opts(&["--network=a,b,a", "--network-alias", "web", "i"]).unwrap();
+        assert_eq!(o.network, NetworkMode::Bridge);
+        assert_eq!(o.user_networks, ["a", "b"]);
+        assert_eq!(o.network_aliases, ["web"]);
+        assert!(opts(&["--network-alias", "web", "i"]).is_err());
+        assert!(opts(&["--network=a", "--network-alias", "b d", "i"]).is_err());
+        assert!(opts(&["--network=a,", "i"]).is_err());
         assert!(opts(&["--name=-bad", "i"]).is_err());
         assert!(opts(&["--name", "good.name_1", "i"]).is_ok());
         assert!(opts(&["-w", "rel", "i"]).is_err());

@@ -169,7 +169,7 @@ pub fn build(input: &PlanInput<'_>) -> Result<Plan, PlanError> {
     let hostname = match (&opts.hostname, opts.network) {
         (Some(h), _) => h.clone(),
         (None, NetworkMode::Host) => input.host_hostname.clone(),
-        (None, NetworkMode::None) => input.id.chars().take(12).collect(),
+        (None, NetworkMode::None | NetworkMode::Bridge) => input.id.chars().take(12).collect(),
     };
 
     let mut env: Vec<(String, String)> = Vec::new();
@@ -208,7 +208,7 @@ pub fn build(input: &PlanInput<'_>) -> Result<Plan, PlanError> {
         .or_else(|| image.workdir.clone().filter(|w| w.starts_with('/')))
         .unwrap_or_else(|| "/".to_string());
 
-    let new_net = opts.network == NetworkMode::None;
+    let new_net = opts.network != NetworkMode::Host;
     let mut mounts = vec![
         mount(MountKind::Proc, "/proc"),
         mount(MountKind::DevTmpfs, "/dev"),

@@ -13,7 +13,7 @@ use nix::sys::signalfd::SignalFd;
 
 use super::init::Stdio;
 use super::logs::{LogDriver, LogWriter, Stream};
-use super::options::{RunOptions, SeccompChoice, UserSpec, UsernsMode};
+use super::options::{NetworkMode, RunOptions, SeccompChoice, UserSpec, UsernsMode};
 use super::plan::{self, ImageDefaults, Plan, PlanInput};
 use super::relay::{drain, forward_signals, write_all};
 use super::seccomp::SeccompProgram;
@@ -362,6 +362,9 @@ pub fn start(
         p.plan.keep_id,
     )
     .context("prepare the container's volumes")?;
+    // User networks: addresses, hosts and resolv.conf; freed when this returns.
+    let _networks =
+        crate::net::bridge::attach::Attachment::claim(&p.paths, &p.ctr, &p.opts, &p.plan.hostname)?;
     // Blocked before any clone; C resets its mask right before execve.
     let sfd = crate::sys::process::block_signals(&FORWARDED_AND_CHLD).context("block signals")?;
 
@@ -588,6 +591,9 @@ fn launch(
 
     if plan.keep_id {
         write_keep_id_maps(pid).context("write the keep-id maps")?;
+    }
+    if p.opts.network == NetworkMode::Bridge {
+        crate::net::bridge::attach::connect(&p.paths, &p.ctr.config.id, &p.opts.user_networks, pid)?;
     }
     // Let C go first and record it while C sets up its mounts: the two overlap. The start
     // time is read before, while C cannot have exited yet.

@@ -109,15 +109,30 @@ fn enter_session_on(chan: Channel) -> Result<SessionLink> {
     crate::sys::process::set_name("berth:[session]");
     // Our own session: terminal signals reach only P0, which forwards each exactly once.
     let _ = nix::unistd::setsid();
-    nix::sched::unshare(CloneFlags::CLONE_NEWUSER | CloneFlags::CLONE_NEWNS).map_err(|e| {
-        let err = Err::<(), _>(std::io::Error::from(e))
-            .context("create the user namespace")
-            .unwrap_err();
-        match super::newidmap::userns_disabled_hint() {
-            Some(hint) => err.hint(hint),
-            None => err,
-        }
-    })?;
+    if let Some(path) = std::env::var_os(crate::net::bridge::holder::JOIN_USERNS_ENV) {
+        // A container on a user network: join the rootless network namespace's user
+        // namespace (already mapped), so its network namespace and the bridges share an
+        // owner (see net::bridge::holder).
+        std::env::remove_var(crate::net::bridge::holder::JOIN_USERNS_ENV);
+        let ns = std::fs::File::open(&path)
+            .with_context(|| format!("open `{}`", path.to_string_lossy()))?;
+        nix::sched::setns(ns, CloneFlags::CLONE_NEWUSER)
+            .map_err(std::io::Error::from)
+            .context("join the rootless network namespace's user namespace")?;
+        nix::sched::unshare(CloneFlags::CLONE_NEWNS)
+            .map_err(std::io::Error::from)
+            .context("create the session's mount namespace")?;
+    } else {
+        nix::sched::unshare(CloneFlags::CLONE_NEWUSER | CloneFlags::CLONE_NEWNS).map_err(|e| {
+            let err = Err::<(), _>(std::io::Error::from(e))
+                .context("create the user namespace")
+                .unwrap_err();
+            match super::newidmap::userns_disabled_hint() {
+                Some(hint) => err.hint(hint),
+                None => err,
+            }
+        })?;
+    }
     chan.send(&ToHost::Unshared)
         .context("tell berth the user namespace exists")?;
     match chan.recv::<ToSession>() {
@@ -216,7 +231,11 @@ pub fn run_in_session_with(args: Vec<std::ffi::OsString>) -> Result<()> {
 
     match host_end.recv::<ToHost>() {
         Ok(Some(ToHost::Unshared)) => {
-            if let Err(e) = super::newidmap::write_maps(pid, &maps) {
+            // A session that joined the holder's user namespace is mapped already.
+            let joined = std::env::var_os(crate::net::bridge::holder::JOIN_USERNS_ENV).is_some();
+            if joined {
+                std::env::remove_var(crate::net::bridge::holder::JOIN_USERNS_ENV);
+            } else if let Err(e) = super::newidmap::write_maps(pid, &maps) {
                 child.kill();
                 return Err(e).hinted_context("write the session's id maps");
             }

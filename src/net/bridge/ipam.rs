@@ -44,6 +44,10 @@ pub struct Allocation {
     /// `--network-alias` values.
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// The session that holds the address (pid and start time): a record whose session is
+    /// gone (killed, crashed) is stale and freed by the holder.
+    #[serde(default)]
+    pub owner: Option<(i32, u64)>,
 }
 
 impl Allocation {
@@ -120,6 +124,23 @@ pub fn release(runtime: &Path, network: &str, container_id: &str) {
     }
 }
 
+/// Free the records whose owning session is gone.
+pub fn collect_stale(runtime: &Path) {
+    let Ok(rd) = std::fs::read_dir(root(runtime)) else {
+        return;
+    };
+    for net in rd.flatten() {
+        let name = net.file_name().to_string_lossy().into_owned();
+        for a in entries(runtime, &name) {
+            if let Some((pid, start)) = a.owner {
+                if crate::storage::container::process_start_time(pid) != Some(start) {
+                    let _ = std::fs::remove_file(net.path().join(a.ip.to_string()));
+                }
+            }
+        }
+    }
+}
+
 /// Does any network still have an allocation? (The rootless namespace is kept while so.)
 pub fn any_in_use(runtime: &Path) -> bool {
     let Ok(rd) = std::fs::read_dir(root(runtime)) else {
@@ -142,6 +163,7 @@ mod tests {
             container_id: id.to_string(),
             container_name: name.to_string(),
             aliases: vec!["web".to_string()],
+            owner: None,
         }
     }
 
@@ -163,7 +185,11 @@ mod tests {
         release(dir.path(), "n", "aaaaaaaaaaaaaaaa");
         assert!(entries(dir.path(), "n").is_empty());
         assert!(!any_in_use(dir.path()));
-        let b = allocate(dir.path(), "n", s, gw, rec("bbbbbbbbbbbbbbbb", "two")).unwrap();
+        let mut dead = rec("bbbbbbbbbbbbbbbb", "two");
+        dead.owner = Some((i32::MAX, 1));
+        let b = allocate(dir.path(), "n", s, gw, dead).unwrap();
         assert_eq!(b.ip, Ipv4Addr::new(10, 89, 3, 2));
+        collect_stale(dir.path());
+        assert!(entries(dir.path(), "n").is_empty());
     }
 }

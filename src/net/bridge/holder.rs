@@ -1,0 +1,185 @@
+//! The rootless network namespace and its holder process, `berth:[netns]`.
+//!
+//! A network namespace can only be joined, and a veth moved into it, by a process that holds
+//! CAP_NET_ADMIN/CAP_SYS_ADMIN in the user namespace that owns it. Each berth invocation
+//! makes its own user namespace, so the holder keeps one user namespace (with the usual
+//! session mapping) and one network namespace alive, and every session that runs a container
+//! on a user network *joins the holder's user namespace* instead of making its own (as
+//! podman joins its pause process). The container's network namespace is then owned by the
+//! same user namespace as the bridges, and the session may wire the two together.
+//!
+//! The holder also answers name queries (see [`super::dns`]) and exits after it has seen no
+//! address allocation for [`IDLE_EXIT`].
+
+use std::io;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::Paths;
+use crate::error::{Context, Error, Result};
+use crate::storage::container::process_start_time;
+
+/// How long the holder stays without any container on a user network.
+pub const IDLE_EXIT: Duration = Duration::from_secs(10);
+
+/// The environment variable that tells a new session to join this user namespace (a path
+/// such as `/proc/PID/ns/user`) instead of creating its own.
+pub const JOIN_USERNS_ENV: &str = "BERTH_JOIN_USERNS";
+
+/// `$XDG_RUNTIME_DIR/berth/netns/holder.json`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HolderState {
+    pub pid: i32,
+    pub start: u64,
+}
+
+fn dir(runtime: &Path) -> PathBuf {
+    runtime.join("netns")
+}
+
+fn state_path(runtime: &Path) -> PathBuf {
+    dir(runtime).join("holder.json")
+}
+
+/// The holder, when it runs.
+pub fn current(runtime: &Path) -> Option<HolderState> {
+    let bytes = std::fs::read(state_path(runtime)).ok()?;
+    let st: HolderState = serde_json::from_slice(&bytes).ok()?;
+    (process_start_time(st.pid) == Some(st.start)).then_some(st)
+}
+
+/// The lock that orders holder start and stop with address allocation.
+pub struct NetnsLock {
+    _file: nix::fcntl::Flock<std::fs::File>,
+}
+
+/// Take the netns lock (blocking, or `None` when `try_only` and it is busy).
+pub fn lock(runtime: &Path, try_only: bool) -> io::Result<Option<NetnsLock>> {
+    let d = dir(runtime);
+    std::fs::create_dir_all(&d)?;
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(d.join("lock"))?;
+    let arg = if try_only {
+        nix::fcntl::FlockArg::LockExclusiveNonblock
+    } else {
+        nix::fcntl::FlockArg::LockExclusive
+    };
+    match nix::fcntl::Flock::lock(file, arg) {
+        Ok(f) => Ok(Some(NetnsLock { _file: f })),
+        Err((_, nix::errno::Errno::EWOULDBLOCK)) if try_only => Ok(None),
+        Err((_, e)) => Err(e.into()),
+    }
+}
+
+/// P0, before `create`: every network must exist.
+pub fn check_networks(networks: &[String]) -> Result<()> {
+    if networks.is_empty() {
+        return Ok(());
+    }
+    let paths = Paths::discover().context("find berth's directories")?;
+    let store = super::store::NetworkStore::new(&paths.data);
+    for n in networks {
+        store.find(n).map_err(|e| {
+            Error::from_source("attach the container to its networks", e)
+                .hint("create it with `berth network create NAME`")
+        })?;
+    }
+    Ok(())
+}
+
+/// P0, before a session that will run a container on `networks`: check the networks exist,
+/// start the holder when it is not running, and make the next session join its user
+/// namespace.
+pub fn prepare_session(paths: &Paths, networks: &[String]) -> Result<()> {
+    if networks.is_empty() {
+        return Ok(());
+    }
+    check_networks(networks)?;
+    paths.ensure_runtime().context("create the runtime directory")?;
+    let _lock = lock(&paths.runtime, false).context("lock the rootless network namespace")?;
+    let holder = match current(&paths.runtime) {
+        Some(h) => h,
+        None => {
+            crate::userns::session::run_in_session_with(vec!["__netns-holder".into()])
+                .context("start the rootless network namespace")?;
+            current(&paths.runtime).ok_or_else(|| {
+                Error::msg("start the rootless network namespace: the holder did not stay up")
+            })?
+        }
+    };
+    // The holder does not stop within IDLE_EXIT of this, so it outlives the gap between
+    // now and the session's address claim.
+    std::fs::write(dir(&paths.runtime).join("last-use"), b"")
+        .context("record the use of the rootless network namespace")?;
+    std::env::set_var(JOIN_USERNS_ENV, format!("/proc/{}/ns/user", holder.pid));
+    Ok(())
+}
+
+/// Did a session prepare to use the namespace within IDLE_EXIT?
+fn recently_used(runtime: &Path) -> bool {
+    std::fs::metadata(dir(runtime).join("last-use"))
+        .and_then(|m| m.modified())
+        .is_ok_and(|t| t.elapsed().is_ok_and(|e| e < IDLE_EXIT))
+}
+
+/// P0, before `start` or `restart` of a stored container: [`prepare_session`] for its user
+/// networks. A container that cannot be found is left to the session to report.
+pub fn prepare_for_container(key: &str) -> Result<()> {
+    let paths = Paths::discover().context("find berth's directories")?;
+    let Ok(ctr) = crate::storage::container::find(&paths.data, key) else {
+        return Ok(());
+    };
+    prepare_session(&paths, &crate::commands::network::networks_of(&ctr))
+}
+
+/// The `__netns-holder` command, in its own session: make the network namespace, report to
+/// P0, then serve names until idle.
+pub fn run(link: &crate::userns::session::SessionLink) -> Result<()> {
+    let paths = Paths::discover().context("find berth's directories")?;
+    nix::sched::unshare(nix::sched::CloneFlags::CLONE_NEWNET)
+        .map_err(io::Error::from)
+        .context("create the rootless network namespace")?;
+    crate::sys::net::loopback_up().context("bring up `lo` in the rootless network namespace")?;
+    let server = super::dns::Server::bind().context("bind the name server to port 53")?;
+    crate::sys::process::set_name("berth:[netns]");
+    let me = std::process::id().cast_signed();
+    let st = HolderState {
+        pid: me,
+        start: process_start_time(me).ok_or_else(|| Error::msg("read the holder's start time"))?,
+    };
+    let bytes = serde_json::to_vec(&st).context("render the holder state")?;
+    crate::storage::container::write_atomic(&state_path(&paths.runtime), &bytes)
+        .context("record the holder")?;
+    link.detached().context("tell berth the holder runs")?;
+    if let Ok(null) = std::fs::OpenOptions::new().read(true).write(true).open("/dev/null") {
+        use std::os::fd::AsRawFd as _;
+        for fd in 0..=2 {
+            let _ = nix::unistd::dup2(null.as_raw_fd(), fd);
+        }
+    }
+    let mut idle_since: Option<Instant> = None;
+    loop {
+        server.serve_for(&paths, Duration::from_secs(1));
+        super::ipam::collect_stale(&paths.runtime);
+        if super::ipam::any_in_use(&paths.runtime) {
+            idle_since = None;
+            continue;
+        }
+        let since = *idle_since.get_or_insert_with(Instant::now);
+        if since.elapsed() < IDLE_EXIT || recently_used(&paths.runtime) {
+            continue;
+        }
+        // Stop only while no session is between "the holder runs" and its allocation.
+        if let Ok(Some(_lock)) = lock(&paths.runtime, true) {
+            if !super::ipam::any_in_use(&paths.runtime) {
+                let _ = std::fs::remove_file(state_path(&paths.runtime));
+                return Ok(());
+            }
+        }
+    }
+}
