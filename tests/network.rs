@@ -3,7 +3,43 @@
 //! the rootless network namespace), isolation between networks. All traffic stays inside
 //! namespaces berth made.
 
+use std::path::Path;
+use std::time::{Duration, Instant};
+
 use crate::util::Env;
+
+/// Removes the named containers however the test ends, so that no monitor outlives it.
+struct Cleanup<'a>(&'a Env, &'static [&'static str]);
+
+impl Drop for Cleanup<'_> {
+    fn drop(&mut self) {
+        let mut args = vec!["rm", "-f"];
+        args.extend_from_slice(self.1);
+        let _ = self.0.berth(args).output();
+    }
+}
+
+/// Are the host tools of the outside link installed? Like `require`: skip with the reason,
+/// or fail under CI=true.
+fn have_tools(tools: &[&str]) -> bool {
+    for tool in tools {
+        let found = std::env::var_os("PATH").is_some_and(|p| {
+            std::env::split_paths(&p)
+                .chain(["/usr/sbin".into(), "/sbin".into()])
+                .any(|d| d.join(tool).exists())
+        });
+        if !found {
+            let why = format!("`{tool}` is not installed (run scripts/setup.sh)");
+            assert!(
+                std::env::var("CI").map_or(true, |v| v != "true"),
+                "CI=true and the machine lacks a capability: {why}"
+            );
+            eprintln!("skipped: {why}");
+            return false;
+        }
+    }
+    true
+}
 
 fn network_names(env: &Env) -> Vec<String> {
     env.berth(["network", "ls", "-q"])
@@ -258,7 +294,11 @@ fn fetch(env: &Env, from: &str, target: &str) -> crate::util::command::Output {
 #[test]
 fn containers_on_a_network_reach_each_other_by_name_and_alias() {
     let Some(env) = Env::rootless() else { return };
+    if !have_tools(&["nsenter", "ip"]) {
+        return;
+    }
     env.import_busybox();
+    let _cleanup = Cleanup(&env, &["one", "two", "three", "far"]);
     env.berth(["network", "create", "web"]).output().success();
     env.berth(["network", "create", "apart"]).output().success();
     serve(&env, "one", "web", "first", "from-one");
@@ -306,7 +346,55 @@ fn containers_on_a_network_reach_each_other_by_name_and_alias() {
         !unreachable.status.success(),
         "a container on another network is unreachable",
     );
-    env.berth(["rm", "-f", "one", "two", "three", "far"])
-        .output()
-        .success();
+}
+
+#[test]
+fn a_container_on_a_network_reaches_the_host_and_the_namespace_goes_when_idle() {
+    let Some(env) = Env::rootless() else { return };
+    if !have_tools(&["nsenter", "ip", "pasta", "nft"]) {
+        return;
+    }
+    env.import_busybox();
+    // A server on the host's loopback: pasta maps the gateway address to it.
+    let www = env.make_dir("www");
+    std::fs::write(www.join("index.html"), "from-host\n").unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut server = std::process::Command::new(crate::util::fixtures::BUSYBOX)
+        .args(["httpd", "-f", "-p", &format!("127.0.0.1:{port}"), "-h"])
+        .arg(&www)
+        .spawn()
+        .expect("start busybox httpd on the host");
+    env.berth(["network", "create", "out"]).output().success();
+    let fetched = env
+        .berth([
+            "run",
+            "--rm",
+            "--network",
+            "out",
+            "busybox",
+            "sh",
+            "-c",
+            &format!(
+                "ip=$(sed -n 's/[[:space:]].*host.containers.internal.*//p' /etc/hosts); wget -q -O - http://$ip:{port}/"
+            ),
+        ])
+        .env("BERTH_NETNS_IDLE_SECS", "1")
+        .output();
+    let _ = server.kill();
+    let _ = server.wait();
+    fetched.success().stdout_eq("from-host\n");
+    // The last container is gone: so is the holder, soon.
+    let state = env.runtime_dir.join("berth/netns/holder.json");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while state.exists() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(
+        !Path::new(&state).exists(),
+        "the holder still runs 10 s after its last container"
+    );
 }

@@ -84,7 +84,16 @@ pub fn allocate(
         crate::storage::container::write_atomic(&etc.join(file), text.as_bytes())
             .with_context(|| format!("write the container's /etc/{file}"))
     };
-    write("hosts", hosts_file(&claimed, hostname, &ctr.config.name))?;
+    let mut hosts = hosts_file(&claimed, hostname, &ctr.config.name);
+    // The host, as podman names it: pasta maps its gateway address to the host's loopback.
+    let internal = claimed.iter().all(|(n, _)| n.internal);
+    if let Some(gw) = super::holder::current(&paths.runtime)
+        .and_then(|h| default_gateway(&format!("/proc/{}/net/route", h.pid)))
+        .filter(|_| !internal)
+    {
+        hosts.push_str(&format!("{gw}\thost.containers.internal host.berth.internal\n"));
+    }
+    write("hosts", hosts)?;
     write("resolv.conf", resolv_conf(&claimed))?;
     Ok(())
 }
@@ -102,6 +111,21 @@ pub fn hosts_file(claimed: &[(Network, Allocation)], hostname: &str, name: &str)
         None => out.push_str(&format!("127.0.1.1\t{names}\n")),
     }
     out
+}
+
+/// The default gateway in a `/proc/PID/net/route` table.
+fn default_gateway(route_file: &str) -> Option<Ipv4Addr> {
+    std::fs::read_to_string(route_file)
+        .ok()?
+        .lines()
+        .skip(1)
+        .find_map(|line| {
+            let f: Vec<&str> = line.split_whitespace().collect();
+            (f.get(1) == Some(&"00000000") && f.get(7) == Some(&"00000000"))
+                .then(|| u32::from_str_radix(f.get(2)?, 16).ok())
+                .flatten()
+                .map(|g| Ipv4Addr::from(g.to_ne_bytes()))
+        })
 }
 
 /// /etc/resolv.conf on user networks: each network's gateway (the holder's name server).

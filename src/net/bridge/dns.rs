@@ -3,9 +3,10 @@
 //! from the allocation records of the network the asking container is on (found by its
 //! source address), so names on other networks stay unknown. Names are container names,
 //! `--network-alias` values and 12-digit short ids, with or without the `dns.berth` suffix.
-//! Other names get SERVFAIL: forwarding to the host's resolvers needs the outside link,
-//! which is not built yet.
+//! Other names are relayed to the host's first resolver through pasta's DNS forwarding
+//! address ([`super::holder::DNS_FORWARD`]); on an internal network they get SERVFAIL.
 
+use std::collections::HashMap;
 use std::net::{Ipv4Addr, SocketAddr, UdpSocket};
 use std::time::{Duration, Instant};
 
@@ -23,38 +24,102 @@ const RCODE_FORMERR: u8 = 1;
 /// Short: containers come and go.
 const TTL: u32 = 5;
 
-/// The bound socket.
+/// The bound sockets and the queries forwarded upstream.
 pub struct Server {
     sock: UdpSocket,
+    upstream: UdpSocket,
+    /// Our query id upstream -> the client and its id.
+    pending: HashMap<u16, (SocketAddr, [u8; 2], Instant)>,
+    next_id: u16,
 }
 
+/// How long a forwarded query waits for its answer.
+const FORWARD_TIMEOUT: Duration = Duration::from_secs(5);
+
 impl Server {
-    /// Bind 0.0.0.0:53 in the current network namespace.
+    /// Bind 0.0.0.0:53 in the current network namespace, and a socket for upstream queries.
     pub fn bind() -> std::io::Result<Self> {
         Ok(Server {
             sock: UdpSocket::bind((Ipv4Addr::UNSPECIFIED, 53))?,
+            upstream: UdpSocket::bind((Ipv4Addr::UNSPECIFIED, 0))?,
+            pending: HashMap::new(),
+            next_id: 1,
         })
     }
 
     /// Answer queries for about `period`.
-    pub fn serve_for(&self, paths: &Paths, period: Duration) {
+    pub fn serve_for(&mut self, paths: &Paths, period: Duration) {
+        use std::os::fd::AsFd as _;
         let end = Instant::now() + period;
-        let mut buf = [0u8; 1500];
+        let mut buf = [0u8; 4096];
         loop {
             let left = end.saturating_duration_since(Instant::now());
             if left.is_zero() {
+                break;
+            }
+            let ms = u16::try_from(left.as_millis()).unwrap_or(u16::MAX);
+            let (query_ready, reply_ready) = {
+                let mut fds = [
+                    nix::poll::PollFd::new(self.sock.as_fd(), nix::poll::PollFlags::POLLIN),
+                    nix::poll::PollFd::new(self.upstream.as_fd(), nix::poll::PollFlags::POLLIN),
+                ];
+                if nix::poll::poll(&mut fds, nix::poll::PollTimeout::from(ms)).is_err() {
+                    continue;
+                }
+                let ready = |f: &nix::poll::PollFd<'_>| f.revents().is_some_and(|r| !r.is_empty());
+                (ready(&fds[0]), ready(&fds[1]))
+            };
+            if query_ready {
+                if let Ok((len, from)) = self.sock.recv_from(&mut buf) {
+                    self.on_query(paths, &buf[..len], from);
+                }
+            }
+            if reply_ready {
+                if let Ok((len, _)) = self.upstream.recv_from(&mut buf) {
+                    self.on_upstream_reply(&mut buf[..len]);
+                }
+            }
+        }
+        self.pending
+            .retain(|_, (_, _, at)| at.elapsed() < FORWARD_TIMEOUT);
+    }
+
+    fn on_query(&mut self, paths: &Paths, query: &[u8], from: SocketAddr) {
+        let SocketAddr::V4(from4) = from else {
+            return;
+        };
+        let mut forward = false;
+        let reply = answer(query, |name| {
+            let found = lookup(paths, *from4.ip(), name);
+            forward = matches!(found, Lookup::Forward);
+            found
+        });
+        if forward && query.len() >= 12 {
+            // Relay with our own id, so that answers from upstream find their client.
+            let id = self.next_id;
+            self.next_id = self.next_id.wrapping_add(1).max(1);
+            let mut relayed = query.to_vec();
+            relayed[..2].copy_from_slice(&id.to_be_bytes());
+            let upstream = SocketAddr::from((super::holder::DNS_FORWARD, 53));
+            if self.upstream.send_to(&relayed, upstream).is_ok() {
+                self.pending
+                    .insert(id, (from, [query[0], query[1]], Instant::now()));
                 return;
             }
-            let _ = self.sock.set_read_timeout(Some(left));
-            let Ok((len, from)) = self.sock.recv_from(&mut buf) else {
-                continue;
-            };
-            let SocketAddr::V4(from4) = from else {
-                continue;
-            };
-            if let Some(reply) = answer(&buf[..len], |name| lookup(paths, *from4.ip(), name)) {
-                let _ = self.sock.send_to(&reply, from);
-            }
+        }
+        if let Some(reply) = reply {
+            let _ = self.sock.send_to(&reply, from);
+        }
+    }
+
+    fn on_upstream_reply(&mut self, reply: &mut [u8]) {
+        if reply.len() < 12 {
+            return;
+        }
+        let id = u16::from_be_bytes([reply[0], reply[1]]);
+        if let Some((client, orig, _)) = self.pending.remove(&id) {
+            reply[..2].copy_from_slice(&orig);
+            let _ = self.sock.send_to(reply, client);
         }
     }
 }
@@ -66,6 +131,8 @@ pub enum Lookup {
     Refused,
     Found(Vec<Ipv4Addr>),
     NotFound,
+    /// Not a name of the network: ask the host's resolver (through pasta).
+    Forward,
 }
 
 /// Find `name` among the records of the network `client` is on.
@@ -86,14 +153,20 @@ fn lookup(paths: &Paths, client: Ipv4Addr, name: &str) -> Lookup {
         .map(|a| a.ip)
         .collect();
     if ips.is_empty() {
-        Lookup::NotFound
+        // Single labels are container names; others are the world's, unless the network
+        // is internal.
+        if name.contains('.') && !net.internal {
+            Lookup::Forward
+        } else {
+            Lookup::NotFound
+        }
     } else {
         Lookup::Found(ips)
     }
 }
 
 /// Build the reply to one query packet (`None` for a packet that is not a query).
-pub fn answer(query: &[u8], lookup: impl Fn(&str) -> Lookup) -> Option<Vec<u8>> {
+pub fn answer(query: &[u8], mut lookup: impl FnMut(&str) -> Lookup) -> Option<Vec<u8>> {
     if query.len() < 12 || query[2] & 0x80 != 0 {
         return None;
     }
@@ -113,7 +186,8 @@ pub fn answer(query: &[u8], lookup: impl Fn(&str) -> Lookup) -> Option<Vec<u8>> 
         Lookup::Found(ips) if qtype == TYPE_A && qclass == CLASS_IN => (0, ips),
         Lookup::Found(_) => (0, Vec::new()),
         Lookup::NotFound if !short.contains('.') => (RCODE_NXDOMAIN, Vec::new()),
-        Lookup::NotFound => (RCODE_SERVFAIL, Vec::new()),
+        // Forwarding failed (or the name is outside an internal network).
+        Lookup::NotFound | Lookup::Forward => (RCODE_SERVFAIL, Vec::new()),
     };
     let mut out = Vec::with_capacity(12 + qlen + ips.len() * 16);
     out.extend_from_slice(&query[..2]);
@@ -184,6 +258,7 @@ mod tests {
         match name {
             "web" => Lookup::Found(vec![Ipv4Addr::new(10, 89, 1, 2)]),
             "nobody" => Lookup::Refused,
+            "example.org" => Lookup::Forward,
             _ => Lookup::NotFound,
         }
     }

@@ -21,8 +21,16 @@ use crate::config::Paths;
 use crate::error::{Context, Error, Result};
 use crate::storage::container::process_start_time;
 
-/// How long the holder stays without any container on a user network.
+/// How long the holder stays without any container on a user network
+/// (`BERTH_NETNS_IDLE_SECS` overrides it; the tests use 1).
 pub const IDLE_EXIT: Duration = Duration::from_secs(10);
+
+fn idle_exit() -> Duration {
+    std::env::var("BERTH_NETNS_IDLE_SECS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .map_or(IDLE_EXIT, Duration::from_secs)
+}
 
 /// The environment variable that tells a new session to join this user namespace (a path
 /// such as `/proc/PID/ns/user`) instead of creating its own.
@@ -102,9 +110,11 @@ pub fn prepare_session(paths: &Paths, networks: &[String]) -> Result<()> {
     check_networks(networks)?;
     paths.ensure_runtime().context("create the runtime directory")?;
     let _lock = lock(&paths.runtime, false).context("lock the rootless network namespace")?;
+    let mut started = false;
     let holder = match current(&paths.runtime) {
         Some(h) => h,
         None => {
+            started = true;
             crate::userns::session::run_in_session_with(vec!["__netns-holder".into()])
                 .context("start the rootless network namespace")?;
             current(&paths.runtime).ok_or_else(|| {
@@ -114,17 +124,95 @@ pub fn prepare_session(paths: &Paths, networks: &[String]) -> Result<()> {
     };
     // The holder does not stop within IDLE_EXIT of this, so it outlives the gap between
     // now and the session's address claim.
+    if started {
+        // The outside link: pasta joins the holder's namespaces (we own its user
+        // namespace) and quits when the holder does.
+        if let Err(e) = start_pasta(holder.pid) {
+            eprintln!("warning: user networks have no outside access: {e}");
+        }
+    }
     std::fs::write(dir(&paths.runtime).join("last-use"), b"")
         .context("record the use of the rootless network namespace")?;
     std::env::set_var(JOIN_USERNS_ENV, format!("/proc/{}/ns/user", holder.pid));
     Ok(())
 }
 
-/// Did a session prepare to use the namespace within IDLE_EXIT?
-fn recently_used(runtime: &Path) -> bool {
+/// Did a session prepare to use the namespace within `idle`?
+fn recently_used(runtime: &Path, idle: Duration) -> bool {
     std::fs::metadata(dir(runtime).join("last-use"))
         .and_then(|m| m.modified())
-        .is_ok_and(|t| t.elapsed().is_ok_and(|e| e < IDLE_EXIT))
+        .is_ok_and(|t| t.elapsed().is_ok_and(|e| e < idle))
+}
+
+/// The address in the rootless namespace whose DNS queries pasta forwards to the host's
+/// first resolver (podman's choice).
+pub const DNS_FORWARD: std::net::Ipv4Addr = std::net::Ipv4Addr::new(169, 254, 1, 1);
+
+/// Attach pasta to the holder's namespaces: a tap device with the host's addresses and
+/// routes. No ports are forwarded by pasta itself (published ports have their own
+/// forwarder); traffic to the host's gateway address reaches the host's loopback.
+fn start_pasta(pid: i32) -> std::result::Result<(), String> {
+    let out = std::process::Command::new("pasta")
+        .args(["--config-net", "--quiet", "--dns-forward"])
+        .arg(DNS_FORWARD.to_string())
+        .args(["-t", "none", "-u", "none", "-T", "none", "-U", "none"])
+        .arg(pid.to_string())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .map_err(|e| format!("run `pasta`: {e} (hint: apt install passt)"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "`pasta` failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        ));
+    }
+    Ok(())
+}
+
+/// In the holder's namespace: forward between the bridges and the outside link, masquerade
+/// what leaves, and drop what one bridge sends to another (networks are isolated). Without
+/// nft, forwarding stays off: containers then reach their own network only.
+fn setup_forwarding() -> std::result::Result<(), String> {
+    const RULES: &str = "table ip berth {
+  chain forward {
+    type filter hook forward priority 0; policy accept;
+    iifname \"berth*\" oifname \"berth*\" drop
+  }
+  chain postrouting {
+    type nat hook postrouting priority 100; policy accept;
+    iifname \"berth*\" oifname != \"berth*\" masquerade
+  }
+}
+";
+    let mut child = std::process::Command::new("nft")
+        .args(["-f", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("run `nft`: {e} (hint: apt install nftables)"))?;
+    if let Some(mut stdin) = child.stdin.take() {
+        use std::io::Write as _;
+        stdin
+            .write_all(RULES.as_bytes())
+            .map_err(|e| format!("write to `nft`: {e}"))?;
+    }
+    let out = child
+        .wait_with_output()
+        .map_err(|e| format!("wait for `nft`: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "`nft` failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        ));
+    }
+    // Traffic inside one bridge is switched, not routed: keep it away from the forward
+    // hook (br_netfilter would send it there, and the isolation rule would drop it).
+    for knob in ["iptables", "ip6tables", "arptables"] {
+        let _ = std::fs::write(format!("/proc/sys/net/bridge/bridge-nf-call-{knob}"), b"0");
+    }
+    std::fs::write("/proc/sys/net/ipv4/ip_forward", b"1")
+        .map_err(|e| format!("enable forwarding: {e}"))
 }
 
 /// P0, before `start` or `restart` of a stored container: [`prepare_session`] for its user
@@ -145,7 +233,10 @@ pub fn run(link: &crate::userns::session::SessionLink) -> Result<()> {
         .map_err(io::Error::from)
         .context("create the rootless network namespace")?;
     crate::sys::net::loopback_up().context("bring up `lo` in the rootless network namespace")?;
-    let server = super::dns::Server::bind().context("bind the name server to port 53")?;
+    if let Err(e) = setup_forwarding() {
+        eprintln!("warning: user networks have no outside access: {e}");
+    }
+    let mut server = super::dns::Server::bind().context("bind the name server to port 53")?;
     crate::sys::process::set_name("berth:[netns]");
     let me = std::process::id().cast_signed();
     let st = HolderState {
@@ -162,6 +253,7 @@ pub fn run(link: &crate::userns::session::SessionLink) -> Result<()> {
             let _ = nix::unistd::dup2(null.as_raw_fd(), fd);
         }
     }
+    let idle = idle_exit();
     let mut idle_since: Option<Instant> = None;
     loop {
         server.serve_for(&paths, Duration::from_secs(1));
@@ -171,7 +263,7 @@ pub fn run(link: &crate::userns::session::SessionLink) -> Result<()> {
             continue;
         }
         let since = *idle_since.get_or_insert_with(Instant::now);
-        if since.elapsed() < IDLE_EXIT || recently_used(&paths.runtime) {
+        if since.elapsed() < idle || recently_used(&paths.runtime, idle) {
             continue;
         }
         // Stop only while no session is between "the holder runs" and its allocation.
