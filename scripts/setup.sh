@@ -9,7 +9,7 @@ TEST_USER=berthtest
 RANGE=65536
 PACKAGES=(uidmap busybox-static fuse-overlayfs golang-github-containers-common passt
           slirp4netns iproute2 util-linux bsdutils procps hyperfine
-          docker-registry openssl skopeo)
+          docker-registry openssl skopeo iperf3)
 # User networks: masquerade and isolation in the rootless network namespace.
 PACKAGES+=(nftables)
 
@@ -85,6 +85,18 @@ ensure_ranges() {
 if [ -c /dev/fuse ] && [ "$(stat -c %a /dev/fuse)" != 666 ]; then
     echo "setup: chmod 0666 /dev/fuse"
     chmod 0666 /dev/fuse
+fi
+
+# pasta and slirp4netns open /dev/net/tun inside the container's network namespace as the
+# user; like /dev/fuse it is 0666 under udev and 0600 on machines without it.
+if [ ! -e /dev/net/tun ]; then
+    echo "setup: create /dev/net/tun"
+    mkdir -p /dev/net
+    mknod /dev/net/tun c 10 200
+fi
+if [ -c /dev/net/tun ] && [ "$(stat -c %a /dev/net/tun)" != 666 ]; then
+    echo "setup: chmod 0666 /dev/net/tun"
+    chmod 0666 /dev/net/tun
 fi
 
 ensure_ranges "$TEST_USER"

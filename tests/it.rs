@@ -17,6 +17,7 @@ mod images;
 mod import;
 mod inspect;
 mod lifecycle;
+mod net;
 mod network;
 mod pull;
 mod registry;

@@ -19,6 +19,7 @@ pub mod lifecycle;
 pub mod load;
 pub mod login;
 pub mod network;
+pub mod port;
 pub mod ps;
 pub mod pull;
 pub mod push;
@@ -116,6 +117,8 @@ pub enum Command {
     Inspect(inspect::InspectArgs),
     /// Rename a container
     Rename(rename::RenameArgs),
+    /// List a container's published ports
+    Port(port::PortArgs),
     /// Manage containers
     Container(container::ContainerArgs),
     /// Show the files a container changed, added or deleted

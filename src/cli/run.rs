@@ -112,9 +112,37 @@ pub struct RunArgs {
     #[arg(long, value_name = "MODE")]
     pub userns: Option<String>,
 
-    /// Network mode: none, host, or user networks NAME[,NAME2] (made with `network create`)
+    /// Network mode: pasta[:OPTIONS] (the default when installed), slirp4netns[:OPTIONS], none, host, or user networks NAME[,NAME2] (made with `network create`)
     #[arg(long, visible_alias = "net", value_name = "MODE")]
     pub network: Option<String>,
+
+    /// Publish container ports on the host: [[IP:][HOST_PORT]:]CONTAINER_PORT[/PROTOCOL] (an empty host port picks a free one; ranges such as 8000-8010:80-90)
+    #[arg(short = 'p', long = "publish", value_name = "PORTS")]
+    pub publish: Vec<String>,
+
+    /// Publish every exposed port (the image's EXPOSE and --expose) to a free host port
+    #[arg(short = 'P', long)]
+    pub publish_all: bool,
+
+    /// Expose a port or range for --publish-all: PORT[/PROTOCOL]
+    #[arg(long, value_name = "PORT")]
+    pub expose: Vec<String>,
+
+    /// Add a line to /etc/hosts: HOST:IP
+    #[arg(long, value_name = "HOST:IP")]
+    pub add_host: Vec<String>,
+
+    /// DNS server for /etc/resolv.conf (none: no servers)
+    #[arg(long, value_name = "IP")]
+    pub dns: Vec<String>,
+
+    /// DNS search domain for /etc/resolv.conf (. : none)
+    #[arg(long, value_name = "DOMAIN")]
+    pub dns_search: Vec<String>,
+
+    /// DNS option for /etc/resolv.conf, such as ndots:2
+    #[arg(long, value_name = "OPTION")]
+    pub dns_option: Vec<String>,
 
     /// Another name for the container on its user networks (repeatable)
     #[arg(long = "network-alias", visible_alias = "net-alias", value_name = "ALIAS")]

@@ -240,10 +240,11 @@ pub fn build_container_json(c: &Container, state: &ContainerState, image: &Value
     if o["no_new_privs"].as_bool() == Some(true) {
         security_opt.push("no-new-privileges".into());
     }
-    let network = match o["network"].as_str() {
-        Some("Host") => "host",
-        _ => "none",
-    };
+    let network = serde_json::from_value::<crate::run::options::NetworkMode>(o["network"].clone())
+        .map_or_else(|_| "none".to_string(), |n| n.name());
+    let ports: Vec<crate::net::ports::PortMapping> =
+        serde_json::from_value(o["net"]["ports"].clone()).unwrap_or_default();
+    let published = crate::net::ports::inspect_ports(&ports);
     let userns = match o["userns"].as_str() {
         Some("KeepId") => "keep-id",
         _ => "",
@@ -298,9 +299,13 @@ pub fn build_container_json(c: &Container, state: &ContainerState, image: &Value
             "Tty": o["tty"].as_bool().unwrap_or(false),
             "OpenStdin": o["interactive"].as_bool().unwrap_or(false),
         },
+        "NetworkSettings": {
+            "Ports": published,
+        },
         "HostConfig": {
             "Binds": binds,
             "NetworkMode": network,
+            "PortBindings": published,
             "RestartPolicy": restart,
             "AutoRemove": cfg.rm,
             "CapAdd": strings(o.get("cap_add")),

@@ -27,6 +27,7 @@ pub mod logout;
 pub mod logs;
 pub mod network;
 pub mod pause;
+pub mod port;
 pub mod probe_overlay;
 pub mod ps;
 pub mod pull;
@@ -100,6 +101,7 @@ pub fn execute(cli: Cli, stage: Stage) -> Result<()> {
         Command::Top(args) => top::execute(args),
         Command::Inspect(args) => inspect::execute(args),
         Command::Rename(args) => rename::execute(args),
+        Command::Port(args) => port::execute(args),
         Command::Container(args) => container::execute(args, stage),
         Command::Diff(args) => diff::execute(args, stage),
         Command::Export(args) => export::execute(args, stage),

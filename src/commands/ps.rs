@@ -36,6 +36,14 @@ struct JsonRow<'a> {
     started_at: i64,
     pid: i32,
     auto_remove: bool,
+    ports: Vec<serde_json::Value>,
+}
+
+/// The container's published ports, from its recorded options.
+fn published_ports(
+    c: &crate::storage::container::ContainerConfig,
+) -> Vec<crate::net::ports::PortMapping> {
+    serde_json::from_value(c.options["net"]["ports"].clone()).unwrap_or_default()
 }
 
 /// Run `berth ps`.
@@ -120,7 +128,7 @@ pub fn execute(args: PsArgs) -> Result<()> {
             command,
             time_ago(c.created, now),
             with_health(status_text(&r.state, now), r),
-            String::new(),
+            crate::net::ports::ps_column(&published_ports(c)),
             c.name.clone(),
         ]);
     }
@@ -278,6 +286,18 @@ fn json_row(r: &Row, now: DateTime<Utc>) -> JsonRow<'_> {
         started_at: r.state.started_at.map_or(0, |t| t.timestamp()),
         pid: r.state.pid.unwrap_or(0),
         auto_remove: c.rm,
+        ports: published_ports(c)
+            .iter()
+            .map(|p| {
+                serde_json::json!({
+                    "host_ip": p.host_ip.map(|i| i.to_string()).unwrap_or_default(),
+                    "container_port": p.container_port,
+                    "host_port": p.host_port,
+                    "range": p.range,
+                    "protocol": p.protocol.name(),
+                })
+            })
+            .collect(),
     }
 }
 

@@ -1,3 +1,377 @@
-//! Networking.
+//! Rootless networking: the pasta and slirp4netns helpers, published ports, and the generated
+//! /etc/hosts and resolv.conf (DESIGN.md section 5).
+//!
+//! The helper runs as a child of S (uid 0 of the session user namespace, which owns C's
+//! network namespace), started after C is cloned and before C is told Go, so the command
+//! starts with its network up. It dies with S (parent-death signal) and is stopped by the
+//! `Helper` guard when the container ends.
 
 pub mod bridge;
+pub mod etc;
+pub mod pasta;
+pub mod ports;
+pub mod slirp;
+
+use std::net::{IpAddr, Ipv4Addr};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::run::options::NetworkMode;
+use ports::PortMapping;
+
+/// Network flags besides `--network` itself, as recorded in the container's options.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct NetOptions {
+    /// `-p`; host port 0 until `create` chooses a free one.
+    pub ports: Vec<PortMapping>,
+    /// `-P`: publish the image's EXPOSE ports (and `--expose`) to free host ports.
+    pub publish_all: bool,
+    /// `--expose`.
+    pub expose: Vec<PortMapping>,
+    pub dns: etc::DnsFlags,
+    /// `--add-host`, in order.
+    pub add_hosts: Vec<(String, IpAddr)>,
+}
+
+/// Why the network could not be set up.
+#[derive(Debug, thiserror::Error)]
+pub enum NetError {
+    #[error("`{0}` is not installed")]
+    Missing(&'static str),
+    #[error("start {tool}")]
+    Spawn {
+        tool: &'static str,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{tool} failed: {message}")]
+    HelperFailed { tool: &'static str, message: String },
+    #[error("{tool} did not get ready within {secs} seconds")]
+    Timeout { tool: &'static str, secs: u64 },
+    #[error("prepare {what} `{path}`")]
+    File {
+        what: &'static str,
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("open the container's network namespace")]
+    Netns(#[source] std::io::Error),
+    #[error("publish port {port}: {message}")]
+    Forward { port: String, message: String },
+    #[error("talk to slirp4netns at `{path}`")]
+    Api {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Find an executable on PATH.
+pub fn find_tool(name: &str) -> Option<PathBuf> {
+    use std::os::unix::fs::PermissionsExt;
+    let path = std::env::var_os("PATH")
+        .unwrap_or_else(|| "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin".into());
+    std::env::split_paths(&path)
+        .map(|d| d.join(name))
+        .find(|p| {
+            std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+        })
+}
+
+/// The default network, podman's rule: pasta when installed, otherwise slirp4netns. `None`
+/// when neither is installed.
+pub fn default_helper() -> Option<&'static str> {
+    if find_tool("pasta").is_some() {
+        Some("pasta")
+    } else if find_tool("slirp4netns").is_some() {
+        Some("slirp4netns")
+    } else {
+        None
+    }
+}
+
+/// What the host's own network looks like: the default route and the interface addresses.
+/// pasta copies these into the container.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HostNet {
+    pub gateway: Option<Ipv4Addr>,
+    /// The IPv4 address of the default route's interface.
+    pub address: Option<Ipv4Addr>,
+    /// Every non-loopback IPv4 address of the host.
+    pub addresses: Vec<Ipv4Addr>,
+}
+
+impl HostNet {
+    /// Read /proc/net/route and the interface addresses.
+    pub fn discover() -> HostNet {
+        let route = std::fs::read_to_string("/proc/net/route").unwrap_or_default();
+        let default = parse_default_route(&route);
+        let mut net = HostNet {
+            gateway: default.as_ref().map(|(_, gw)| *gw),
+            ..HostNet::default()
+        };
+        if let Ok(addrs) = nix::ifaddrs::getifaddrs() {
+            for a in addrs {
+                let Some(v4) = a.address.as_ref().and_then(|s| s.as_sockaddr_in()) else {
+                    continue;
+                };
+                let ip = v4.ip();
+                if ip.is_loopback() {
+                    continue;
+                }
+                if default
+                    .as_ref()
+                    .is_some_and(|(iface, _)| *iface == a.interface_name)
+                    && net.address.is_none()
+                {
+                    net.address = Some(ip);
+                }
+                net.addresses.push(ip);
+            }
+        }
+        net
+    }
+}
+
+/// The default route's interface and gateway from /proc/net/route text.
+pub fn parse_default_route(text: &str) -> Option<(String, Ipv4Addr)> {
+    text.lines().skip(1).find_map(|line| {
+        let f: Vec<&str> = line.split_whitespace().collect();
+        if f.len() < 3 || f[1] != "00000000" {
+            return None;
+        }
+        let gw = u32::from_str_radix(f[2], 16).ok().filter(|g| *g != 0)?;
+        // The kernel prints the address in host (little-endian) byte order.
+        Some((f[0].to_string(), Ipv4Addr::from(gw.swap_bytes())))
+    })
+}
+
+/// The addresses a container sees on its network.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Addressing {
+    pub container_ip: Option<IpAddr>,
+    pub host_internal: Option<IpAddr>,
+    pub resolver: etc::Resolver,
+}
+
+/// Start the helper `mode` needs for the container whose init is `pid` (none for `none`,
+/// `host`, `container:` and `ns:`), and wait until the container's network is up.
+pub fn start_helper(
+    mode: &NetworkMode,
+    ports: &[PortMapping],
+    pid: i32,
+    dir: &Path,
+) -> Result<Option<Helper>, NetError> {
+    match mode {
+        NetworkMode::Pasta(opts) => {
+            let dns_forward = etc::has_loopback_server(&host_resolv_conf());
+            pasta::start(opts, ports, pid, dir, dns_forward).map(Some)
+        }
+        NetworkMode::Slirp4netns(opts) => slirp::start(opts, ports, pid, dir).map(Some),
+        _ => Ok(None),
+    }
+}
+
+/// The host's /etc/resolv.conf, parsed (empty when unreadable).
+pub fn host_resolv_conf() -> etc::ResolvConf {
+    etc::parse_resolv_conf(&std::fs::read_to_string("/etc/resolv.conf").unwrap_or_default())
+}
+
+/// The container's /etc/hosts and /etc/resolv.conf texts.
+pub fn etc_files(
+    mode: &NetworkMode,
+    net: &NetOptions,
+    hostname: &str,
+    name: &str,
+) -> (String, String) {
+    let host_resolv = host_resolv_conf();
+    let addressing = match mode {
+        NetworkMode::Pasta(p) => pasta::addressing(
+            p,
+            &HostNet::discover(),
+            etc::has_loopback_server(&host_resolv),
+        ),
+        NetworkMode::Slirp4netns(s) => s.addressing(),
+        _ => Addressing {
+            container_ip: None,
+            host_internal: None,
+            resolver: etc::Resolver::Host,
+        },
+    };
+    let hosts = etc::hosts(&etc::HostsSpec {
+        hostname,
+        name,
+        container_ip: addressing.container_ip,
+        host_internal: addressing.host_internal,
+        add_hosts: &net.add_hosts,
+    });
+    let resolv = etc::resolv_conf(&host_resolv, &net.dns, addressing.resolver);
+    (hosts, resolv)
+}
+
+/// A running network helper. Dropping it stops the helper and removes its files.
+#[derive(Debug)]
+pub struct Helper {
+    tool: &'static str,
+    child: std::process::Child,
+    /// Descriptors the helper watches (slirp4netns' exit fd): closing them tells it to go.
+    _keep: Vec<OwnedFd>,
+    dir: PathBuf,
+}
+
+impl Helper {
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    pub fn tool(&self) -> &'static str {
+        self.tool
+    }
+}
+
+impl Drop for Helper {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// How long a helper may take to get ready.
+const READY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The per-container directory for a helper's files (pid FIFO, log, API socket):
+/// `$XDG_RUNTIME_DIR/berth/net/<short id>`. Short, because socket paths are limited to 108
+/// bytes.
+pub fn helper_dir(runtime: &Path, id: &str) -> PathBuf {
+    runtime
+        .join("net")
+        .join(id.chars().take(12).collect::<String>())
+}
+
+/// Start `tool` and wait until it reports ready on `ready` (readable once the helper is
+/// configured), or fails (exits; its log says why), or times out.
+fn spawn_and_wait(
+    tool: &'static str,
+    cmd: &mut std::process::Command,
+    keep: &[BorrowedFd<'_>],
+    ready: BorrowedFd<'_>,
+    dir: &Path,
+    log: &Path,
+) -> Result<std::process::Child, NetError> {
+    use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
+    let log_file = std::fs::File::create(log).map_err(|source| NetError::File {
+        what: "the helper log",
+        path: log.to_path_buf(),
+        source,
+    })?;
+    cmd.stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(log_file);
+    let mut child = crate::sys::process::spawn_helper(cmd, keep)
+        .map_err(|source| NetError::Spawn { tool, source })?;
+    let fail = |child: &mut std::process::Child, message: String| {
+        let _ = child.kill();
+        let _ = child.wait();
+        let _ = std::fs::remove_dir_all(dir);
+        NetError::HelperFailed { tool, message }
+    };
+    let pidfd = match crate::sys::ns::pidfd_open(child.id().cast_signed()) {
+        Ok(fd) => fd,
+        Err(e) => return Err(fail(&mut child, format!("watch its process: {e}"))),
+    };
+    let deadline = Instant::now() + READY_TIMEOUT;
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            let _ = fail(&mut child, String::new());
+            return Err(NetError::Timeout {
+                tool,
+                secs: READY_TIMEOUT.as_secs(),
+            });
+        }
+        let mut fds = [
+            PollFd::new(ready, PollFlags::POLLIN),
+            PollFd::new(pidfd.as_fd(), PollFlags::POLLIN),
+        ];
+        let ms = u16::try_from(left.as_millis()).unwrap_or(u16::MAX);
+        match poll(&mut fds, PollTimeout::from(ms)) {
+            Ok(_) | Err(nix::errno::Errno::EINTR) => {}
+            Err(e) => return Err(fail(&mut child, format!("wait for it: {e}"))),
+        }
+        let is_ready = fds[0]
+            .revents()
+            .is_some_and(|r| r.contains(PollFlags::POLLIN));
+        let exited = fds[1].revents().is_some_and(|r| !r.is_empty());
+        if is_ready {
+            return Ok(child);
+        }
+        if exited {
+            let status = child.wait().ok();
+            let text = std::fs::read_to_string(log).unwrap_or_default();
+            let mut message = helper_message(&text);
+            if message.is_empty() {
+                message = status.map_or_else(|| "it exited".to_string(), |s| format!("{s}"));
+            }
+            let _ = std::fs::remove_dir_all(dir);
+            return Err(NetError::HelperFailed { tool, message });
+        }
+    }
+}
+
+/// The useful lines of a helper's stderr (pasta also reports that it has no syslog).
+fn helper_message(text: &str) -> String {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with("Failed to send") && !l.contains("syslog"))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// Create the helper's directory, empty.
+fn fresh_dir(dir: &Path) -> Result<(), NetError> {
+    let _ = std::fs::remove_dir_all(dir);
+    std::fs::create_dir_all(dir).map_err(|source| NetError::File {
+        what: "the helper directory",
+        path: dir.to_path_buf(),
+        source,
+    })
+}
+
+/// Open `/proc/PID/ns/net` (close-on-exec; `spawn_helper` clears that for the helper).
+fn open_netns(pid: i32) -> Result<OwnedFd, NetError> {
+    std::fs::File::open(format!("/proc/{pid}/ns/net"))
+        .map(OwnedFd::from)
+        .map_err(NetError::Netns)
+}
+
+/// `/proc/self/fd/N` for a descriptor the helper inherits.
+fn self_fd_path(fd: BorrowedFd<'_>) -> String {
+    format!("/proc/self/fd/{}", fd.as_raw_fd())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_route_is_parsed() {
+        let text =
+            "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n\
+                    eth0\t00000000\t010200C0\t0003\t0\t0\t0\t00000000\t0\t0\t0\n\
+                    eth0\t000200C0\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0\n";
+        assert_eq!(
+            parse_default_route(text),
+            Some(("eth0".to_string(), Ipv4Addr::new(192, 0, 2, 1)))
+        );
+        assert_eq!(parse_default_route("Iface\n"), None);
+    }
+
+    #[test]
+    fn helper_messages_drop_syslog_noise() {
+        let text = "Failed to send 51 bytes to syslog\nCouldn't open network namespace /x\n\n";
+        assert_eq!(helper_message(text), "Couldn't open network namespace /x");
+    }
+}

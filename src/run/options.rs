@@ -49,8 +49,18 @@ pub enum OptionsError {
     SecurityOpt(String),
     #[error("invalid --userns `{0}`: berth supports keep-id (or the default, host mapping)")]
     Userns(String),
-    #[error("invalid --network `{0}`: this build supports none, host and the name of a network made with `berth network create`")]
+    #[error(
+        "invalid --network `{0}`: expected pasta[:OPTIONS], slirp4netns[:OPTIONS], none, host, or the names of networks made with `berth network create`"
+    )]
     Network(String),
+    #[error("--network `{value}` is not supported yet: {why}")]
+    NotSupported { value: String, why: &'static str },
+    #[error("no network helper: neither pasta nor slirp4netns is installed (hint: sudo apt-get install passt, or use --network none)")]
+    NoNetworkHelper,
+    #[error(transparent)]
+    Slirp(crate::net::slirp::SlirpOptionError),
+    #[error(transparent)]
+    Publish(crate::net::ports::PublishError),
     #[error("invalid --network-alias `{0}`: aliases need --network NAME (a user network)")]
     NetworkAlias(String),
     #[error("invalid --entrypoint `{0}`: not a JSON array of strings")]
@@ -406,7 +416,7 @@ pub enum UsernsMode {
 }
 
 /// The container's network.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum NetworkMode {
     /// A new network namespace with only loopback, up.
     None,
@@ -414,6 +424,93 @@ pub enum NetworkMode {
     Host,
     /// User networks (`--network NAME[,NAME2]`): listed in `RunOptions::user_networks`.
     Bridge,
+    /// A new network namespace connected by pasta.
+    Pasta(crate::net::pasta::PastaOptions),
+    /// A new network namespace connected by slirp4netns.
+    Slirp4netns(crate::net::slirp::SlirpOptions),
+}
+
+impl NetworkMode {
+    /// Parse `--network`; no value is the default helper (pasta, else slirp4netns), and
+    /// `default` says which that is.
+    pub fn parse(value: Option<&str>, default: Option<&str>) -> Result<Self, OptionsError> {
+        let text = match value {
+            Some(v) => v,
+            None => match default {
+                Some(d) => d,
+                None => return Err(OptionsError::NoNetworkHelper),
+            },
+        };
+        let (kind, rest) = match text.split_once(':') {
+            Some((k, r)) => (k, Some(r)),
+            None => (text, None),
+        };
+        let err = || OptionsError::Network(text.to_string());
+        Ok(match (kind, rest) {
+            ("none", None) => NetworkMode::None,
+            ("host", None) => NetworkMode::Host,
+            ("pasta", rest) => {
+                NetworkMode::Pasta(crate::net::pasta::PastaOptions::parse(rest.unwrap_or("")))
+            }
+            ("slirp4netns", rest) => NetworkMode::Slirp4netns(
+                crate::net::slirp::SlirpOptions::parse(rest.unwrap_or(""))
+                    .map_err(OptionsError::Slirp)?,
+            ),
+            // Each berth session has its own user namespace, and joining a network namespace
+            // needs privilege in the namespace that owns it: the session would first have to
+            // join the other container's user namespace.
+            ("container" | "ns", Some(_)) => {
+                return Err(OptionsError::NotSupported {
+                    value: text.to_string(),
+                    why: "joining another network namespace needs the session to join its owner's user namespace first",
+                })
+            }
+            (list, None) if user_networks(list).is_some() => NetworkMode::Bridge,
+            _ => return Err(err()),
+        })
+    }
+
+    /// podman's name for the mode, as `inspect` shows it.
+    pub fn name(&self) -> String {
+        match self {
+            NetworkMode::None => "none".into(),
+            NetworkMode::Host => "host".into(),
+            NetworkMode::Pasta(_) => "pasta".into(),
+            NetworkMode::Slirp4netns(_) => "slirp4netns".into(),
+            NetworkMode::Bridge => "bridge".into(),
+        }
+    }
+
+    /// Does C get a network namespace of its own?
+    pub fn new_netns(&self) -> bool {
+        matches!(
+            self,
+            NetworkMode::None
+                | NetworkMode::Pasta(_)
+                | NetworkMode::Slirp4netns(_)
+                | NetworkMode::Bridge
+        )
+    }
+}
+
+/// The user networks of `--network NAME[,NAME2]` (deduplicated, in order), or `None` when
+/// the text is not such a list. `bridge` (podman's default network, which berth does not
+/// make) and the names of the other modes are not network names here.
+pub fn user_networks(text: &str) -> Option<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    for name in text.split(',') {
+        if matches!(
+            name,
+            "bridge" | "none" | "host" | "pasta" | "slirp4netns" | "private" | "container" | "ns"
+        ) || !crate::net::bridge::store::valid_name(name)
+        {
+            return None;
+        }
+        if !out.iter().any(|n| n == name) {
+            out.push(name.to_string());
+        }
+    }
+    Some(out)
 }
 
 /// Everything `berth run` was asked to do, validated.
@@ -453,6 +550,9 @@ pub struct RunOptions {
     pub seccomp: SeccompChoice,
     pub userns: UsernsMode,
     pub network: NetworkMode,
+    /// Published ports, DNS and hosts entries.
+    #[serde(default)]
+    pub net: crate::net::NetOptions,
     /// With `NetworkMode::Bridge`: the user networks to join, in order.
     #[serde(default)]
     pub user_networks: Vec<String>,
@@ -504,6 +604,15 @@ impl RunOptions {
         args: RunArgs,
         host_env: impl Fn(&str) -> Option<String>,
     ) -> Result<Self, OptionsError> {
+        let network = NetworkMode::parse(
+            args.network.as_deref(),
+            if args.network.is_none() {
+                crate::net::default_helper()
+            } else {
+                None
+            },
+        )?;
+        let net = net_options(&args, &network)?;
         let mut rest = args.image_and_command.into_iter();
         let image = rest
             .next()
@@ -586,22 +695,10 @@ impl RunOptions {
             Some("keep-id") => UsernsMode::KeepId,
             Some(other) => return Err(OptionsError::Userns(other.to_string())),
         };
-        let mut user_networks = Vec::new();
-        let network = match args.network.as_deref() {
-            None | Some("none") => NetworkMode::None,
-            Some("host") => NetworkMode::Host,
-            Some(list) => {
-                for name in list.split(',') {
-                    // `bridge` is podman's default network, which berth does not make.
-                    if name == "bridge" || !crate::net::bridge::store::valid_name(name) {
-                        return Err(OptionsError::Network(list.to_string()));
-                    }
-                    if !user_networks.iter().any(|n| n == name) {
-                        user_networks.push(name.to_string());
-                    }
-                }
-                NetworkMode::Bridge
-            }
+        let user_networks = match network {
+            NetworkMode::Bridge => user_networks(args.network.as_deref().unwrap_or_default())
+                .unwrap_or_default(),
+            _ => Vec::new(),
         };
         if let Some(alias) = args.network_alias.first() {
             if network != NetworkMode::Bridge {
@@ -783,10 +880,87 @@ impl RunOptions {
             seccomp,
             userns,
             network,
+            net,
             user_networks,
             network_aliases: args.network_alias.clone(),
         })
     }
+}
+
+/// `-p`, `-P`, `--expose`, `--dns*` and `--add-host`, checked against the network mode.
+fn net_options(
+    args: &RunArgs,
+    network: &NetworkMode,
+) -> Result<crate::net::NetOptions, OptionsError> {
+    use crate::net::{etc, ports};
+    let mut out = crate::net::NetOptions {
+        publish_all: args.publish_all,
+        ..Default::default()
+    };
+    for p in &args.publish {
+        out.ports
+            .extend(ports::parse_publish(p).map_err(OptionsError::Publish)?);
+    }
+    for e in &args.expose {
+        out.expose
+            .extend(ports::parse_expose(e).ok_or_else(|| OptionsError::Flag {
+                flag: "--expose",
+                value: e.clone(),
+                reason: "expected PORT[/PROTOCOL] or a range such as 8000-8010",
+            })?);
+    }
+    let publishes = !out.ports.is_empty() || out.publish_all;
+    if publishes && !matches!(network, NetworkMode::Pasta(_) | NetworkMode::Slirp4netns(_)) {
+        return Err(OptionsError::Flag {
+            flag: "--publish",
+            value: args
+                .publish
+                .first()
+                .cloned()
+                .unwrap_or_else(|| "--publish-all".into()),
+            reason: "ports can be published only with --network pasta or slirp4netns",
+        });
+    }
+    for d in &args.dns {
+        let servers = out.dns.servers.get_or_insert_with(Vec::new);
+        if d == "none" {
+            continue;
+        }
+        servers.push(d.parse().map_err(|_| OptionsError::Flag {
+            flag: "--dns",
+            value: d.clone(),
+            reason: "not an IP address",
+        })?);
+    }
+    for s in &args.dns_search {
+        if s.is_empty() || s.contains(char::is_whitespace) {
+            return Err(OptionsError::Flag {
+                flag: "--dns-search",
+                value: s.clone(),
+                reason: "expected one domain name",
+            });
+        }
+        out.dns.search.push(s.clone());
+    }
+    for o in &args.dns_option {
+        if o.is_empty() || o.contains(char::is_whitespace) {
+            return Err(OptionsError::Flag {
+                flag: "--dns-option",
+                value: o.clone(),
+                reason: "expected one resolver option, such as ndots:2",
+            });
+        }
+        out.dns.options.push(o.clone());
+    }
+    for h in &args.add_host {
+        out.add_hosts
+            .push(etc::parse_add_host(h).ok_or_else(|| OptionsError::Flag {
+                flag: "--add-host",
+                value: h.clone(),
+                reason: "expected HOST:IP",
+            })?);
+    }
+    Ok(out)
 }
 
 /// Container names as podman allows them.

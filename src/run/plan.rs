@@ -117,6 +117,7 @@ pub struct Process {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Plan {
     pub hostname: String,
+    /// C gets a network namespace of its own (`none`, pasta, slirp4netns).
     pub new_net: bool,
     pub keep_id: bool,
     pub mounts: Vec<Mount>,
@@ -166,10 +167,10 @@ pub fn build(input: &PlanInput<'_>) -> Result<Plan, PlanError> {
 
     let args = process_args(opts, image)?;
 
-    let hostname = match (&opts.hostname, opts.network) {
+    let hostname = match (&opts.hostname, &opts.network) {
         (Some(h), _) => h.clone(),
         (None, NetworkMode::Host) => input.host_hostname.clone(),
-        (None, NetworkMode::None | NetworkMode::Bridge) => input.id.chars().take(12).collect(),
+        (None, _) => input.id.chars().take(12).collect(),
     };
 
     let mut env: Vec<(String, String)> = Vec::new();
@@ -208,7 +209,7 @@ pub fn build(input: &PlanInput<'_>) -> Result<Plan, PlanError> {
         .or_else(|| image.workdir.clone().filter(|w| w.starts_with('/')))
         .unwrap_or_else(|| "/".to_string());
 
-    let new_net = opts.network != NetworkMode::Host;
+    let new_net = opts.network.new_netns();
     let mut mounts = vec![
         mount(MountKind::Proc, "/proc"),
         mount(MountKind::DevTmpfs, "/dev"),

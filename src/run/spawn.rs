@@ -80,6 +80,7 @@ fn create_in(store: &Store, opts: &RunOptions) -> Result<(Container, ImageRecord
     let command = plan::process_args(opts, &defaults).context("plan the container")?;
     let mut opts = opts.clone();
     volume::attach(&mut opts, &image.config).context("name the image's volumes")?;
+    publish_ports(&mut opts, &image.config)?;
     let opts = &opts;
     let options_json = serde_json::to_value(opts).context("record the run options")?;
     let image_name = image
@@ -225,7 +226,7 @@ fn prepare_in(
         layers,
         health,
     } = container_plan_with(store, &ctr, image)?;
-    write_etc_files(&ctr, &plan).context("write the container's /etc files")?;
+    write_etc_files(&ctr, &plan, &opts).context("write the container's /etc files")?;
     let lowers = layers
         .iter()
         .rev()
@@ -351,6 +352,10 @@ pub fn start(
         exit_code: None,
         link: (!detach).then_some(link),
     };
+    // A taken host port fails here, before anything is mounted or started.
+    crate::net::ports::check_free(&p.opts.net.ports)
+        .context("start the container")
+        .map_err(|e| e.hint("choose another host port with -p, or stop what listens there"))?;
     overlay::mount(&p.overlay, p.config.storage.overlay, &p.paths.runtime)
         .hinted_context("mount the container's rootfs")?;
     guard.mounted = true;
@@ -508,6 +513,8 @@ struct Launched {
     pidfd: OwnedFd,
     master: Option<OwnedFd>,
     guard: ChildGuard,
+    /// The network helper; dropped (stopped) with the container.
+    _net: Option<crate::net::Helper>,
 }
 
 impl Launched {
@@ -592,6 +599,16 @@ fn launch(
     if plan.keep_id {
         write_keep_id_maps(pid).context("write the keep-id maps")?;
     }
+    // The network helper attaches to C's namespace before Go, so the command starts with
+    // its network up; it is stopped when `Launched` goes (or on any early return).
+    let net = crate::net::start_helper(
+        &p.opts.network,
+        &p.opts.net.ports,
+        pid,
+        &crate::net::helper_dir(&p.paths.runtime, &p.ctr.config.id),
+    )
+    .context("set up the container's network")
+    .map_err(|e| e.hint("check `berth info` for pasta, slirp4netns and /dev/net/tun"))?;
     if p.opts.network == NetworkMode::Bridge {
         crate::net::bridge::attach::connect(&p.paths, &p.ctr.config.id, &p.opts.user_networks, pid)?;
     }
@@ -647,6 +664,7 @@ fn launch(
         pidfd,
         master,
         guard,
+        _net: net,
     })
 }
 
@@ -927,16 +945,36 @@ fn image_defaults(config: &oci_spec::image::ImageConfiguration) -> ImageDefaults
     }
 }
 
-fn write_etc_files(ctr: &Container, plan: &Plan) -> std::io::Result<()> {
+fn write_etc_files(ctr: &Container, plan: &Plan, opts: &RunOptions) -> std::io::Result<()> {
     let dir = ctr.etc_dir();
-    std::fs::write(
-        dir.join("hosts"),
-        plan::hosts_file(&plan.hostname, &ctr.config.name),
-    )?;
+    let (hosts, resolv) =
+        crate::net::etc_files(&opts.network, &opts.net, &plan.hostname, &ctr.config.name);
+    std::fs::write(dir.join("hosts"), hosts)?;
     std::fs::write(dir.join("hostname"), format!("{}\n", plan.hostname))?;
-    let resolv = std::fs::read_to_string("/etc/resolv.conf").unwrap_or_default();
     std::fs::write(dir.join("resolv.conf"), resolv)?;
     Ok(())
+}
+
+/// `-P` (the image's EXPOSE and `--expose`) and free host ports for an empty host port,
+/// chosen once at create and recorded, so `port` shows them and a restart reuses them.
+fn publish_ports(opts: &mut RunOptions, image: &oci_spec::image::ImageConfiguration) -> Result<()> {
+    use crate::net::ports;
+    if opts.net.publish_all {
+        let mut exposed = opts.net.expose.clone();
+        let image_ports = image
+            .config()
+            .as_ref()
+            .and_then(|c| c.exposed_ports().clone())
+            .unwrap_or_default();
+        exposed.extend(
+            image_ports
+                .iter()
+                .filter_map(|p| ports::parse_expose(p))
+                .flatten(),
+        );
+        ports::publish_all(&mut opts.net.ports, &exposed);
+    }
+    ports::assign_free(&mut opts.net.ports).context("publish the container's ports")
 }
 
 /// Finalises a container on every way out of `start`: unmounts its rootfs, records its

@@ -253,3 +253,32 @@ pub fn block_signals(
         SfdFlags::SFD_CLOEXEC | SfdFlags::SFD_NONBLOCK,
     )?)
 }
+
+/// Spawn a helper process (pasta, slirp4netns) that dies with this process
+/// (`PR_SET_PDEATHSIG`, SIGKILL) and inherits `keep` at their own descriptor numbers.
+/// std resets the signal mask in the child, so the helper does not inherit our blocked set.
+pub fn spawn_helper(
+    cmd: &mut std::process::Command,
+    keep: &[std::os::fd::BorrowedFd<'_>],
+) -> io::Result<std::process::Child> {
+    use std::os::fd::AsRawFd;
+    use std::os::unix::process::CommandExt;
+    let raw: Vec<i32> = keep.iter().map(AsRawFd::as_raw_fd).collect();
+    // SAFETY: the closure runs in the forked child before execve and only makes
+    // async-signal-safe system calls (prctl, fcntl) on integers; it allocates nothing (the
+    // vector was built before the fork and is only read).
+    unsafe {
+        cmd.pre_exec(move || {
+            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL, 0, 0, 0) == -1 {
+                return Err(io::Error::last_os_error());
+            }
+            for fd in &raw {
+                if libc::fcntl(*fd, libc::F_SETFD, 0) == -1 {
+                    return Err(io::Error::last_os_error());
+                }
+            }
+            Ok(())
+        });
+    }
+    cmd.spawn()
+}

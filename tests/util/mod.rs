@@ -51,6 +51,10 @@ pub enum Need {
     Setsid,
     /// fuse-overlayfs is installed and /dev/fuse is usable by everyone.
     Fuse,
+    /// pasta (passt) is installed and /dev/net/tun is usable by everyone.
+    Pasta,
+    /// slirp4netns is installed and /dev/net/tun is usable by everyone.
+    Slirp,
 }
 
 /// Returns true when the machine has `need`. Otherwise prints `skipped: <why>` and returns
@@ -128,6 +132,26 @@ fn missing(need: Need) -> Option<String> {
             {
                 Some(
                     "/dev/fuse is not usable by unprivileged users (run scripts/setup.sh)"
+                        .to_owned(),
+                )
+            } else {
+                None
+            }
+        }
+        Need::Pasta | Need::Slirp => {
+            use std::os::unix::fs::PermissionsExt;
+            let (tool, package) = if matches!(need, Need::Pasta) {
+                ("pasta", "passt")
+            } else {
+                ("slirp4netns", "slirp4netns")
+            };
+            if find_in_path(tool).is_none() {
+                Some(format!("{tool} is not installed (apt install {package})"))
+            } else if !fs::metadata("/dev/net/tun")
+                .is_ok_and(|m| m.permissions().mode() & 0o006 == 0o006)
+            {
+                Some(
+                    "/dev/net/tun is not usable by unprivileged users (run scripts/setup.sh)"
                         .to_owned(),
                 )
             } else {

@@ -11,13 +11,14 @@
 //! code of its own yet, and these are a handful of operations per container start.
 
 use std::io::Write as _;
-use std::net::Ipv4Addr;
+use std::net::{IpAddr, Ipv4Addr};
 use std::process::{Command, Stdio};
 
 use super::ipam::{self, Allocation};
 use super::store::{Network, NetworkStore};
 use crate::config::Paths;
 use crate::error::{Context, Error, Result};
+use crate::net::NetOptions;
 use crate::storage::container::{process_start_time, Container};
 
 /// The container's networks, in the order it joins them, with its address on each.
@@ -42,6 +43,7 @@ pub fn allocate(
     networks: &[String],
     aliases: &[String],
     hostname: &str,
+    net: &NetOptions,
 ) -> Result<()> {
     let store = NetworkStore::new(&paths.data);
     let me = std::process::id().cast_signed();
@@ -84,33 +86,49 @@ pub fn allocate(
         crate::storage::container::write_atomic(&etc.join(file), text.as_bytes())
             .with_context(|| format!("write the container's /etc/{file}"))
     };
-    let mut hosts = hosts_file(&claimed, hostname, &ctr.config.name);
     // The host, as podman names it: pasta maps its gateway address to the host's loopback.
     let internal = claimed.iter().all(|(n, _)| n.internal);
-    if let Some(gw) = super::holder::current(&paths.runtime)
+    let host_internal = super::holder::current(&paths.runtime)
         .and_then(|h| default_gateway(&format!("/proc/{}/net/route", h.pid)))
-        .filter(|_| !internal)
-    {
-        hosts.push_str(&format!("{gw}\thost.containers.internal host.berth.internal\n"));
-    }
-    write("hosts", hosts)?;
-    write("resolv.conf", resolv_conf(&claimed))?;
+        .filter(|_| !internal);
+    write("hosts", hosts_file(&claimed, hostname, &ctr.config.name, host_internal, net))?;
+    write("resolv.conf", resolv_conf(&claimed, net))?;
     Ok(())
 }
 
 /// /etc/hosts on user networks: the container's own names on its first address.
-pub fn hosts_file(claimed: &[(Network, Allocation)], hostname: &str, name: &str) -> String {
-    let mut out = String::from("127.0.0.1\tlocalhost localhost.localdomain\n::1\tlocalhost localhost.localdomain ip6-localhost ip6-loopback\n");
-    let names = if name.is_empty() || name == hostname {
-        hostname.to_string()
-    } else {
-        format!("{hostname} {name}")
+pub fn hosts_file(
+    claimed: &[(Network, Allocation)],
+    hostname: &str,
+    name: &str,
+    host_internal: Option<Ipv4Addr>,
+    net: &NetOptions,
+) -> String {
+    crate::net::etc::hosts(&crate::net::etc::HostsSpec {
+        hostname,
+        name,
+        container_ip: claimed.first().map(|(_, a)| IpAddr::V4(a.ip)),
+        host_internal: host_internal.map(IpAddr::V4),
+        add_hosts: &net.add_hosts,
+    })
+}
+
+/// /etc/resolv.conf on user networks: each network's gateway (the holder's name server)
+/// and the `dns.berth` search domain before the host's, unless `--dns*` say otherwise.
+pub fn resolv_conf(claimed: &[(Network, Allocation)], net: &NetOptions) -> String {
+    let host = crate::net::host_resolv_conf();
+    let ours = crate::net::etc::ResolvConf {
+        nameservers: claimed
+            .iter()
+            .filter(|(n, _)| n.dns_enabled)
+            .filter_map(|(n, _)| n.gateway().map(IpAddr::V4))
+            .collect(),
+        search: std::iter::once(super::dns::DOMAIN.to_string())
+            .chain(host.search)
+            .collect(),
+        options: host.options,
     };
-    match claimed.first() {
-        Some((_, a)) => out.push_str(&format!("{}\t{names}\n", a.ip)),
-        None => out.push_str(&format!("127.0.1.1\t{names}\n")),
-    }
-    out
+    crate::net::etc::resolv_conf(&ours, &net.dns, crate::net::etc::Resolver::Host)
 }
 
 /// The default gateway in a `/proc/PID/net/route` table.
@@ -126,17 +144,6 @@ fn default_gateway(route_file: &str) -> Option<Ipv4Addr> {
                 .flatten()
                 .map(|g| Ipv4Addr::from(g.to_ne_bytes()))
         })
-}
-
-/// /etc/resolv.conf on user networks: each network's gateway (the holder's name server).
-pub fn resolv_conf(claimed: &[(Network, Allocation)]) -> String {
-    let mut out = format!("search {}\n", super::dns::DOMAIN);
-    for (net, _) in claimed.iter().filter(|(n, _)| n.dns_enabled) {
-        if let Some(gw) = net.gateway() {
-            out.push_str(&format!("nameserver {gw}\n"));
-        }
-    }
-    out
 }
 
 /// A started container's addresses: freed when dropped (step 3).
@@ -157,7 +164,14 @@ impl Attachment {
         if opts.network != crate::run::options::NetworkMode::Bridge {
             return Ok(None);
         }
-        allocate(paths, ctr, &opts.user_networks, &opts.network_aliases, hostname)?;
+        allocate(
+            paths,
+            ctr,
+            &opts.user_networks,
+            &opts.network_aliases,
+            hostname,
+            &opts.net,
+        )?;
         Ok(Some(Attachment {
             paths: paths.clone(),
             id: ctr.config.id.clone(),
@@ -328,11 +342,15 @@ mod tests {
     #[test]
     fn etc_files() {
         let c = claimed();
-        let hosts = hosts_file(&c, "abc", "web");
+        let net = NetOptions::default();
+        let hosts = hosts_file(&c, "abc", "web", Some(Ipv4Addr::new(192, 0, 2, 1)), &net);
         assert!(hosts.ends_with("10.89.0.2\tabc web\n"), "{hosts}");
-        assert_eq!(
-            resolv_conf(&c),
-            "search dns.berth\nnameserver 10.89.0.1\nnameserver 10.89.1.1\n"
+        assert!(hosts.contains("192.0.2.1\thost.containers.internal\n"), "{hosts}");
+        let resolv = resolv_conf(&c, &net);
+        assert!(resolv.starts_with("search dns.berth"), "{resolv}");
+        assert!(
+            resolv.contains("nameserver 10.89.0.1\nnameserver 10.89.1.1\n"),
+            "{resolv}"
         );
     }
 }

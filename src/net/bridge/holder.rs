@@ -92,10 +92,9 @@ pub fn check_networks(networks: &[String]) -> Result<()> {
     let paths = Paths::discover().context("find berth's directories")?;
     let store = super::store::NetworkStore::new(&paths.data);
     for n in networks {
-        store.find(n).map_err(|e| {
-            Error::from_source("attach the container to its networks", e)
-                .hint("create it with `berth network create NAME`")
-        })?;
+        store
+            .find(n)
+            .map_err(|e| Error::from_source("attach the container to its networks", e))?;
     }
     Ok(())
 }

@@ -1,0 +1,36 @@
+//! `berth port`: the container's published ports, as podman prints them
+//! (`80/tcp -> 0.0.0.0:8080`). Runs in P0: it only reads the container's record.
+
+use crate::cli::port::PortArgs;
+use crate::config::Paths;
+use crate::error::{Context, Error, Result};
+use crate::net::ports;
+
+/// Run `berth port`.
+pub fn execute(args: PortArgs) -> Result<()> {
+    let filter = match &args.port {
+        None => None,
+        Some(p) => Some(ports::parse_port_filter(p).ok_or_else(|| {
+            Error::msg(format!(
+                "invalid port `{p}`: expected PORT[/PROTOCOL], such as 80 or 53/udp"
+            ))
+        })?),
+    };
+    let paths = Paths::discover().context("find berth's directories")?;
+    let ctr = super::container::find(&paths, &args.container)?;
+    let opts: crate::run::options::RunOptions = serde_json::from_value(ctr.config.options.clone())
+        .with_context(|| format!("read the options of container `{}`", ctr.config.name))?;
+    let lines = ports::port_lines(&opts.net.ports, filter);
+    if lines.is_empty() {
+        if let Some(p) = &args.port {
+            return Err(Error::msg(format!(
+                "no public port `{p}` published for container `{}`",
+                ctr.config.name
+            )));
+        }
+    }
+    for line in lines {
+        println!("{line}");
+    }
+    Ok(())
+}
