@@ -258,8 +258,9 @@ fn network_in_use_rm_prune_connect_disconnect() {
 }
 
 /// A shell function for the containers: look a name up with berth's name server, then
-/// fetch `/` from the address (busybox's static wget cannot resolve names itself).
-const FETCH: &str = "fetch() { ip=$(nslookup \"$1\" 2>/dev/null | sed -n 's/^Address:[[:space:]]*\\([0-9.]*\\)$/\\1/p' | tail -n 1); [ -n \"$ip\" ] || { echo \"cannot resolve $1\"; return 1; }; wget -q -O - \"http://$ip/\"; }";
+/// fetch `/` from the address (busybox's static wget cannot resolve names itself). The
+/// fetch is retried for up to 5 s: the server may still be starting.
+const FETCH: &str = "fetch() { ip=$(nslookup \"$1\" 2>/dev/null | sed -n 's/^Address:[[:space:]]*\\([0-9.]*\\)$/\\1/p' | tail -n 1); [ -n \"$ip\" ] || { echo \"cannot resolve $1\"; return 1; }; for i in $(seq 50); do wget -q -O - \"http://$ip/\" 2>/dev/null && return 0; usleep 100000; done; echo \"cannot fetch from $1 at $ip\"; return 1; }";
 
 fn serve(env: &Env, name: &str, network: &str, alias: &str, text: &str) {
     env.berth([
@@ -387,6 +388,10 @@ fn a_container_on_a_network_reaches_the_host_and_the_namespace_goes_when_idle() 
     let _ = server.kill();
     let _ = server.wait();
     fetched.success().stdout_eq("from-host\n");
+    let pasta = std::fs::read_to_string(env.runtime_dir.join("berth/netns/pasta.pid"))
+        .expect("pasta's pid file")
+        .trim()
+        .to_string();
     // The last container is gone: so is the holder, soon.
     let state = env.runtime_dir.join("berth/netns/holder.json");
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -397,4 +402,90 @@ fn a_container_on_a_network_reaches_the_host_and_the_namespace_goes_when_idle() 
         !Path::new(&state).exists(),
         "the holder still runs 10 s after its last container"
     );
+    // Its pasta went with it (gone, or a zombie waiting for init).
+    let live = |pid: &str| {
+        std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .is_ok_and(|st| !st.rsplit(')').next().unwrap_or("").trim_start().starts_with('Z'))
+    };
+    let deadline = Instant::now() + Duration::from_secs(3);
+    while live(&pasta) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(!live(&pasta), "pasta {pasta} outlived the holder");
+}
+
+#[test]
+fn published_ports_reach_a_container_on_a_network() {
+    let Some(env) = Env::rootless() else { return };
+    if !have_tools(&["nsenter", "ip", "pasta"]) {
+        return;
+    }
+    env.import_busybox();
+    let _cleanup = Cleanup(&env, &["pub"]);
+    env.berth(["network", "create", "pubnet"]).output().success();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    env.berth([
+        "run",
+        "-d",
+        "--name",
+        "pub",
+        "--network",
+        "pubnet",
+        "-p",
+        &format!("127.0.0.1:{port}:80"),
+        "busybox",
+        "sh",
+        "-c",
+        "mkdir /www && echo published > /www/index.html && exec httpd -f -p 80 -h /www",
+    ])
+    .output()
+    .success();
+    env.berth(["port", "pub"])
+        .output()
+        .success()
+        .stdout_contains(&format!("80/tcp -> 127.0.0.1:{port}"));
+    // From the host, through the forwarder, twice (one connection after the other).
+    for _ in 0..2 {
+        let body = http_get(port);
+        assert!(body.ends_with("published\n"), "{body}");
+    }
+    // The port is taken: a second container on it fails before it starts.
+    env.berth([
+        "run",
+        "--rm",
+        "--network",
+        "pubnet",
+        "-p",
+        &format!("127.0.0.1:{port}:80"),
+        "busybox",
+        "true",
+    ])
+    .output()
+    .code(125)
+    .stderr_contains(&port.to_string());
+}
+
+/// GET / from 127.0.0.1:PORT; the whole response.
+fn http_get(port: u16) -> String {
+    use std::io::{Read as _, Write as _};
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let attempt = (|| -> std::io::Result<String> {
+            let mut s = std::net::TcpStream::connect(("127.0.0.1", port))?;
+            s.set_read_timeout(Some(Duration::from_secs(5)))?;
+            s.write_all(b"GET / HTTP/1.0\r\nHost: x\r\n\r\n")?;
+            let mut out = String::new();
+            s.read_to_string(&mut out)?;
+            Ok(out)
+        })();
+        match attempt {
+            Ok(body) if !body.is_empty() => return body,
+            _ if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(100)),
+            other => panic!("GET from 127.0.0.1:{port}: {other:?}"),
+        }
+    }
 }

@@ -910,7 +910,12 @@ fn net_options(
             })?);
     }
     let publishes = !out.ports.is_empty() || out.publish_all;
-    if publishes && !matches!(network, NetworkMode::Pasta(_) | NetworkMode::Slirp4netns(_)) {
+    if publishes
+        && !matches!(
+            network,
+            NetworkMode::Pasta(_) | NetworkMode::Slirp4netns(_) | NetworkMode::Bridge
+        )
+    {
         return Err(OptionsError::Flag {
             flag: "--publish",
             value: args
@@ -918,7 +923,7 @@ fn net_options(
                 .first()
                 .cloned()
                 .unwrap_or_else(|| "--publish-all".into()),
-            reason: "ports can be published only with --network pasta or slirp4netns",
+            reason: "ports can be published only with --network pasta, slirp4netns or a user network",
         });
     }
     for d in &args.dns {

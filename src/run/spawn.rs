@@ -515,6 +515,8 @@ struct Launched {
     guard: ChildGuard,
     /// The network helper; dropped (stopped) with the container.
     _net: Option<crate::net::Helper>,
+    /// The published-port forwarder of a container on user networks.
+    _bridge_ports: Option<crate::net::bridge::forward::Forwarder>,
 }
 
 impl Launched {
@@ -609,9 +611,18 @@ fn launch(
     )
     .context("set up the container's network")
     .map_err(|e| e.hint("check `berth info` for pasta, slirp4netns and /dev/net/tun"))?;
-    if p.opts.network == NetworkMode::Bridge {
-        crate::net::bridge::attach::connect(&p.paths, &p.ctr.config.id, &p.opts.user_networks, pid)?;
-    }
+    // User networks: veths from the rootless namespace's bridges, and published ports.
+    let bridge_ports = if p.opts.network == NetworkMode::Bridge {
+        crate::net::bridge::attach::connect(
+            &p.paths,
+            &p.ctr.config.id,
+            &p.opts.user_networks,
+            &p.opts.net.ports,
+            pid,
+        )?
+    } else {
+        None
+    };
     // Let C go first and record it while C sets up its mounts: the two overlap. The start
     // time is read before, while C cannot have exited yet.
     let pid_start = container::process_start_time(pid);
@@ -665,6 +676,7 @@ fn launch(
         master,
         guard,
         _net: net,
+        _bridge_ports: bridge_ports,
     })
 }
 

@@ -193,8 +193,15 @@ pub fn release(paths: &Paths, id: &str, networks: &[String]) {
     }
 }
 
-/// Step 2: wire C (`pid`) to its networks.
-pub fn connect(paths: &Paths, id: &str, networks: &[String], pid: i32) -> Result<()> {
+/// Step 2: wire C (`pid`) to its networks, and forward its published ports to its first
+/// address.
+pub fn connect(
+    paths: &Paths,
+    id: &str,
+    networks: &[String],
+    ports: &[crate::net::ports::PortMapping],
+    pid: i32,
+) -> Result<Option<super::forward::Forwarder>> {
     let holder = super::holder::current(&paths.runtime).ok_or_else(|| {
         Error::msg("connect the container to its networks: the rootless network namespace is gone")
     })?;
@@ -207,7 +214,11 @@ pub fn connect(paths: &Paths, id: &str, networks: &[String], pid: i32) -> Result
         .context("connect the container to its networks")?;
     ip_batch(&format!("/proc/{pid}/ns/net"), &script.inside)
         .context("configure the container's network interfaces")?;
-    Ok(())
+    let Some((_, first)) = claimed.first() else {
+        return Ok(None);
+    };
+    super::forward::start(ports, first.ip, &format!("/proc/{}/ns/net", holder.pid))
+        .context("publish the container's ports")
 }
 
 /// The interfaces in the holder's network namespace.

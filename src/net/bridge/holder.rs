@@ -114,6 +114,8 @@ pub fn prepare_session(paths: &Paths, networks: &[String]) -> Result<()> {
         Some(h) => h,
         None => {
             started = true;
+            // A holder that was killed left its pasta behind.
+            stop_pasta(&paths.runtime);
             crate::userns::session::run_in_session_with(vec!["__netns-holder".into()])
                 .context("start the rootless network namespace")?;
             current(&paths.runtime).ok_or_else(|| {
@@ -126,7 +128,7 @@ pub fn prepare_session(paths: &Paths, networks: &[String]) -> Result<()> {
     if started {
         // The outside link: pasta joins the holder's namespaces (we own its user
         // namespace) and quits when the holder does.
-        if let Err(e) = start_pasta(holder.pid) {
+        if let Err(e) = start_pasta(holder.pid, &dir(&paths.runtime).join("pasta.pid")) {
             eprintln!("warning: user networks have no outside access: {e}");
         }
     }
@@ -150,9 +152,11 @@ pub const DNS_FORWARD: std::net::Ipv4Addr = std::net::Ipv4Addr::new(169, 254, 1,
 /// Attach pasta to the holder's namespaces: a tap device with the host's addresses and
 /// routes. No ports are forwarded by pasta itself (published ports have their own
 /// forwarder); traffic to the host's gateway address reaches the host's loopback.
-fn start_pasta(pid: i32) -> std::result::Result<(), String> {
+fn start_pasta(pid: i32, pid_file: &Path) -> std::result::Result<(), String> {
     let out = std::process::Command::new("pasta")
-        .args(["--config-net", "--quiet", "--dns-forward"])
+        .args(["--config-net", "--quiet", "--pid"])
+        .arg(pid_file)
+        .arg("--dns-forward")
         .arg(DNS_FORWARD.to_string())
         .args(["-t", "none", "-u", "none", "-T", "none", "-U", "none"])
         .arg(pid.to_string())
@@ -166,6 +170,34 @@ fn start_pasta(pid: i32) -> std::result::Result<(), String> {
         ));
     }
     Ok(())
+}
+
+/// The pid pasta wrote for the holder of `runtime`.
+fn pasta_pid(runtime: &Path) -> Option<i32> {
+    std::fs::read_to_string(dir(runtime).join("pasta.pid"))
+        .ok()
+        .and_then(|t| t.trim().parse::<i32>().ok())
+}
+
+/// Stop the holder's pasta (`pid`, or the one in the pid file): it keeps the network
+/// namespace open, so it would not notice the holder going. The pid is checked against
+/// pasta's command line first.
+fn stop_pasta(runtime: &Path) {
+    stop_pasta_pid(pasta_pid(runtime));
+    let _ = std::fs::remove_file(dir(runtime).join("pasta.pid"));
+}
+
+fn stop_pasta_pid(pid: Option<i32>) {
+    let Some(pid) = pid else { return };
+    let ours = std::fs::read(format!("/proc/{pid}/cmdline"))
+        .is_ok_and(|c| c.starts_with(b"pasta\0") && c.windows(12).any(|w| w == b"--dns-forwar"));
+    // SIGKILL: pasta is PID 1 of its own PID namespace, which ignores SIGTERM from here.
+    if ours {
+        let _ = nix::sys::signal::kill(
+            nix::unistd::Pid::from_raw(pid),
+            nix::sys::signal::Signal::SIGKILL,
+        );
+    }
 }
 
 /// In the holder's namespace: forward between the bridges and the outside link, masquerade
@@ -254,8 +286,19 @@ pub fn run(link: &crate::userns::session::SessionLink) -> Result<()> {
     }
     let idle = idle_exit();
     let mut idle_since: Option<Instant> = None;
+    // Remembered, so that pasta is stopped even when the runtime directory is gone.
+    let mut pasta: Option<i32> = None;
     loop {
         server.serve_for(&paths, Duration::from_secs(1));
+        if pasta.is_none() {
+            pasta = pasta_pid(&paths.runtime);
+        }
+        if !state_path(&paths.runtime).exists() {
+            // Our record is gone (the runtime directory was removed): nobody can find
+            // this namespace any more.
+            stop_pasta_pid(pasta);
+            return Ok(());
+        }
         super::ipam::collect_stale(&paths.runtime);
         if super::ipam::any_in_use(&paths.runtime) {
             idle_since = None;
@@ -269,6 +312,8 @@ pub fn run(link: &crate::userns::session::SessionLink) -> Result<()> {
         if let Ok(Some(_lock)) = lock(&paths.runtime, true) {
             if !super::ipam::any_in_use(&paths.runtime) {
                 let _ = std::fs::remove_file(state_path(&paths.runtime));
+                stop_pasta_pid(pasta);
+                stop_pasta(&paths.runtime);
                 return Ok(());
             }
         }

@@ -3,6 +3,7 @@
 
 pub mod attach;
 pub mod dns;
+pub mod forward;
 pub mod holder;
 pub mod ipam;
 pub mod store;
