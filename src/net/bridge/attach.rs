@@ -48,6 +48,8 @@ pub fn allocate(
     let store = NetworkStore::new(&paths.data);
     let me = std::process::id().cast_signed();
     let owner = process_start_time(me).map(|s| (me, s));
+    // Records of killed sessions would answer for names that are gone.
+    ipam::collect_stale(&paths.runtime);
     let mut claimed: Vec<(Network, Allocation)> = Vec::new();
     for name in networks {
         let net = match store.find(name) {
