@@ -208,12 +208,33 @@ pub fn connect(
         Error::msg("connect the container to its networks: the rootless network namespace is gone")
     })?;
     let claimed = allocations(paths, id, networks);
-    let script = wiring(&claimed, id, pid, &bridges_in(holder.pid));
     // Two containers starting at once must not both create one bridge.
     let _lock = super::holder::lock(&paths.runtime, false)
         .context("lock the rootless network namespace")?;
+    // A bridge is current when it was made for this very network: a removed network's
+    // interface name may come back with another subnet.
+    let marks = paths.runtime.join("netns").join("bridges");
+    let present = bridges_in(holder.pid);
+    let (mut current, mut stale) = (Vec::new(), Vec::new());
+    for (net, _) in &claimed {
+        let bridge = net.network_interface.clone();
+        if present.contains(&bridge) {
+            let mark = std::fs::read_to_string(marks.join(&bridge)).unwrap_or_default();
+            if mark == net.id {
+                current.push(bridge);
+            } else {
+                stale.push(bridge);
+            }
+        }
+    }
+    let script = wiring(&claimed, id, pid, &current, &stale);
     ip_batch(&format!("/proc/{}/ns/net", holder.pid), &script.outside)
         .context("connect the container to its networks")?;
+    std::fs::create_dir_all(&marks).context("record the bridges")?;
+    for (net, _) in &claimed {
+        std::fs::write(marks.join(&net.network_interface), &net.id)
+            .context("record the bridges")?;
+    }
     ip_batch(&format!("/proc/{pid}/ns/net"), &script.inside)
         .context("configure the container's network interfaces")?;
     let Some((_, first)) = claimed.first() else {
@@ -245,7 +266,8 @@ pub fn wiring(
     claimed: &[(Network, Allocation)],
     id: &str,
     pid: i32,
-    existing: &[String],
+    current: &[String],
+    stale: &[String],
 ) -> Wiring {
     let mut outside = String::new();
     let mut inside = String::new();
@@ -254,7 +276,10 @@ pub fn wiring(
         let (Some(subnet), Some(gw)) = (net.subnet(), net.gateway()) else {
             continue;
         };
-        if !existing.iter().any(|e| e == bridge) {
+        if stale.iter().any(|e| e == bridge) {
+            outside.push_str(&format!("link del {bridge}\n"));
+        }
+        if !current.iter().any(|e| e == bridge) {
             outside.push_str(&format!("link add {bridge} type bridge\n"));
             outside.push_str(&format!("addr add {gw}/{} dev {bridge}\n", subnet.prefix));
             outside.push_str(&format!("link set {bridge} up\n"));
@@ -336,7 +361,7 @@ mod tests {
     #[test]
     fn wiring_plan() {
         let c = claimed();
-        let w = wiring(&c, "0123456789abcdef", 42, &["berth2".to_string()]);
+        let w = wiring(&c, "0123456789abcdef", 42, &["berth2".to_string()], &[]);
         assert_eq!(
             w.outside,
             "link add berth1 type bridge\naddr add 10.89.0.1/24 dev berth1\nlink set berth1 up\n\
@@ -349,6 +374,18 @@ mod tests {
             w.inside,
             "addr add 10.89.0.2/24 dev eth0\nlink set eth0 up\nroute add default via 10.89.0.1\n\
              addr add 10.89.1.2/24 dev eth1\nlink set eth1 up\n"
+        );
+    }
+
+    #[test]
+    fn a_stale_bridge_is_replaced() {
+        let c = claimed();
+        let w = wiring(&c[..1], "0123456789abcdef", 7, &[], &["berth1".to_string()]);
+        assert!(
+            w.outside
+                .starts_with("link del berth1\nlink add berth1 type bridge\naddr add 10.89.0.1/24"),
+            "{}",
+            w.outside
         );
     }
 
