@@ -85,7 +85,10 @@ fn network_create_ls_inspect_exists_rm() {
     assert_eq!(a["dns_enabled"], true);
     assert_eq!(a["internal"], false);
     let subnet = a["subnets"][0]["subnet"].as_str().unwrap();
-    assert!(subnet.starts_with("10.89.") && subnet.ends_with(".0/24"), "{subnet}");
+    assert!(
+        subnet.starts_with("10.89.") && subnet.ends_with(".0/24"),
+        "{subnet}"
+    );
     let id = a["id"].as_str().unwrap().to_string();
     assert_eq!(id.len(), 64);
     let b = inspect(&env, "beta");
@@ -192,7 +195,11 @@ fn network_create_errors() {
         .output()
         .code(125)
         .stderr_contains("invalid network name `bad/name`");
-    assert_eq!(network_names(&env), ["dup"], "no failed create left a network");
+    assert_eq!(
+        network_names(&env),
+        ["dup"],
+        "no failed create left a network"
+    );
     env.berth(["network", "inspect", "nope"])
         .output()
         .code(125)
@@ -215,9 +222,17 @@ fn network_in_use_rm_prune_connect_disconnect() {
     for n in ["used", "spare", "other"] {
         env.berth(["network", "create", n]).output().success();
     }
-    env.berth(["create", "--name", "c1", "--network", "used", "busybox", "true"])
-        .output()
-        .success();
+    env.berth([
+        "create",
+        "--name",
+        "c1",
+        "--network",
+        "used",
+        "busybox",
+        "true",
+    ])
+    .output()
+    .success();
     env.berth(["network", "rm", "used"])
         .output()
         .code(2)
@@ -230,7 +245,9 @@ fn network_in_use_rm_prune_connect_disconnect() {
     assert_eq!(network_names(&env), ["used"]);
 
     // connect and disconnect a stopped container: its configuration changes.
-    env.berth(["network", "create", "second"]).output().success();
+    env.berth(["network", "create", "second"])
+        .output()
+        .success();
     env.berth(["network", "connect", "--alias", "db", "second", "c1"])
         .output()
         .success();
@@ -306,13 +323,21 @@ fn containers_on_a_network_reach_each_other_by_name_and_alias() {
     serve(&env, "two", "web", "second", "from-two");
     // Both directions, by name and by alias.
     fetch(&env, "one", "two").success().stdout_eq("from-two\n");
-    fetch(&env, "one", "second").success().stdout_eq("from-two\n");
+    fetch(&env, "one", "second")
+        .success()
+        .stdout_eq("from-two\n");
     fetch(&env, "two", "one").success().stdout_eq("from-one\n");
-    fetch(&env, "two", "first").success().stdout_eq("from-one\n");
+    fetch(&env, "two", "first")
+        .success()
+        .stdout_eq("from-one\n");
     // A container started after the others is found by them.
     serve(&env, "three", "web", "third", "from-three");
-    fetch(&env, "one", "three").success().stdout_eq("from-three\n");
-    fetch(&env, "three", "first").success().stdout_eq("from-one\n");
+    fetch(&env, "one", "three")
+        .success()
+        .stdout_eq("from-three\n");
+    fetch(&env, "three", "first")
+        .success()
+        .stdout_eq("from-one\n");
     // The container's own files.
     env.berth(["exec", "one", "cat", "/etc/resolv.conf"])
         .output()
@@ -324,25 +349,32 @@ fn containers_on_a_network_reach_each_other_by_name_and_alias() {
         .code(1)
         .stdout_contains("cannot resolve far");
     let far_ip = env
-        .berth(["exec", "far", "sh", "-c", "ip -4 -o addr show eth0 | sed 's#.*inet \\([0-9.]*\\)/.*#\\1#'"])
+        .berth([
+            "exec",
+            "far",
+            "sh",
+            "-c",
+            "ip -4 -o addr show eth0 | sed 's#.*inet \\([0-9.]*\\)/.*#\\1#'",
+        ])
         .output()
         .success()
         .stdout()
         .trim()
         .to_string();
     assert!(far_ip.starts_with("10.89."), "{far_ip}");
-    let unreachable = env.berth([
-        "exec",
-        "one",
-        "timeout",
-        "3",
-        "wget",
-        "-q",
-        "-O",
-        "-",
-        &format!("http://{far_ip}/"),
-    ])
-    .output();
+    let unreachable = env
+        .berth([
+            "exec",
+            "one",
+            "timeout",
+            "3",
+            "wget",
+            "-q",
+            "-O",
+            "-",
+            &format!("http://{far_ip}/"),
+        ])
+        .output();
     unreachable.check(
         !unreachable.status.success(),
         "a container on another network is unreachable",
@@ -404,8 +436,13 @@ fn a_container_on_a_network_reaches_the_host_and_the_namespace_goes_when_idle() 
     );
     // Its pasta went with it (gone, or a zombie waiting for init).
     let live = |pid: &str| {
-        std::fs::read_to_string(format!("/proc/{pid}/stat"))
-            .is_ok_and(|st| !st.rsplit(')').next().unwrap_or("").trim_start().starts_with('Z'))
+        std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|st| {
+            !st.rsplit(')')
+                .next()
+                .unwrap_or("")
+                .trim_start()
+                .starts_with('Z')
+        })
     };
     let deadline = Instant::now() + Duration::from_secs(3);
     while live(&pasta) && Instant::now() < deadline {
@@ -422,7 +459,9 @@ fn published_ports_reach_a_container_on_a_network() {
     }
     env.import_busybox();
     let _cleanup = Cleanup(&env, &["pub"]);
-    env.berth(["network", "create", "pubnet"]).output().success();
+    env.berth(["network", "create", "pubnet"])
+        .output()
+        .success();
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()

@@ -38,9 +38,7 @@ impl NetworkCommand {
     pub fn needs_session(&self) -> bool {
         matches!(
             self,
-            NetworkCommand::Rm(_)
-                | NetworkCommand::Connect(_)
-                | NetworkCommand::Disconnect(_)
+            NetworkCommand::Rm(_) | NetworkCommand::Connect(_) | NetworkCommand::Disconnect(_)
         )
     }
 }

@@ -145,7 +145,11 @@ pub struct RunArgs {
     pub dns_option: Vec<String>,
 
     /// Another name for the container on its user networks (repeatable)
-    #[arg(long = "network-alias", visible_alias = "net-alias", value_name = "ALIAS")]
+    #[arg(
+        long = "network-alias",
+        visible_alias = "net-alias",
+        value_name = "ALIAS"
+    )]
     pub network_alias: Vec<String>,
 
     /// Where the container's output goes: k8s-file (json-file), none, passthrough

@@ -102,7 +102,13 @@ fn template_fields(n: &Network) -> BTreeMap<&'static str, String> {
         ("NetworkInterface", n.network_interface.clone()),
         ("Created", n.created.to_rfc3339()),
         ("Subnets", subnets),
-        ("Gateway", n.subnets.first().map(|s| s.gateway.clone()).unwrap_or_default()),
+        (
+            "Gateway",
+            n.subnets
+                .first()
+                .map(|s| s.gateway.clone())
+                .unwrap_or_default(),
+        ),
         ("Internal", n.internal.to_string()),
         ("DNSEnabled", n.dns_enabled.to_string()),
         ("IPv6Enabled", n.ipv6_enabled.to_string()),
@@ -444,7 +450,11 @@ fn set_networks(c: &Container, networks: &[String], add_aliases: &[String]) -> R
         .as_object_mut()
         .ok_or_else(|| Error::msg(format!("read container `{}`: bad options", c.config.name)))?;
     opts.insert("user_networks".into(), serde_json::json!(networks));
-    let mode = if networks.is_empty() { "None" } else { "Bridge" };
+    let mode = if networks.is_empty() {
+        "None"
+    } else {
+        "Bridge"
+    };
     opts.insert("network".into(), serde_json::json!(mode));
     if !add_aliases.is_empty() {
         let mut aliases: Vec<String> = opts
@@ -470,7 +480,9 @@ fn connect(paths: &Paths, store: &NetworkStore, args: &NetworkConnectArgs) -> Re
         .map_err(|e| Error::from_source("connect container", e))?;
     for a in &args.alias {
         if !crate::run::options::valid_name(a) {
-            return Err(Error::msg(format!("invalid --alias `{a}`: not a valid host name")));
+            return Err(Error::msg(format!(
+                "invalid --alias `{a}`: not a valid host name"
+            )));
         }
     }
     let c = stopped_container(paths, &args.container, "connect")?;
@@ -518,7 +530,10 @@ mod tests {
     #[test]
     fn formats_and_filters() {
         assert_eq!(parse_format(None, Format::Table).unwrap(), Format::Table);
-        assert_eq!(parse_format(Some("json"), Format::Table).unwrap(), Format::Json);
+        assert_eq!(
+            parse_format(Some("json"), Format::Table).unwrap(),
+            Format::Json
+        );
         assert!(parse_format(Some("{{.Nope}}"), Format::Table).is_err());
         assert!(parse_format(Some("yaml"), Format::Table).is_err());
         let fields = BTreeMap::from([("Name", "n".to_string()), ("Driver", "bridge".to_string())]);

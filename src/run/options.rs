@@ -696,8 +696,9 @@ impl RunOptions {
             Some(other) => return Err(OptionsError::Userns(other.to_string())),
         };
         let user_networks = match network {
-            NetworkMode::Bridge => user_networks(args.network.as_deref().unwrap_or_default())
-                .unwrap_or_default(),
+            NetworkMode::Bridge => {
+                user_networks(args.network.as_deref().unwrap_or_default()).unwrap_or_default()
+            }
             _ => Vec::new(),
         };
         if let Some(alias) = args.network_alias.first() {
@@ -923,7 +924,8 @@ fn net_options(
                 .first()
                 .cloned()
                 .unwrap_or_else(|| "--publish-all".into()),
-            reason: "ports can be published only with --network pasta, slirp4netns or a user network",
+            reason:
+                "ports can be published only with --network pasta, slirp4netns or a user network",
         });
     }
     for d in &args.dns {

@@ -56,7 +56,10 @@ pub fn allocate(
             Ok(n) => n,
             Err(e) => {
                 release(paths, &ctr.config.id, networks);
-                return Err(Error::from_source("attach the container to its networks", e));
+                return Err(Error::from_source(
+                    "attach the container to its networks",
+                    e,
+                ));
             }
         };
         let (Some(subnet), Some(gateway)) = (net.subnet(), net.gateway()) else {
@@ -93,7 +96,10 @@ pub fn allocate(
     let host_internal = super::holder::current(&paths.runtime)
         .and_then(|h| default_gateway(&format!("/proc/{}/net/route", h.pid)))
         .filter(|_| !internal);
-    write("hosts", hosts_file(&claimed, hostname, &ctr.config.name, host_internal, net))?;
+    write(
+        "hosts",
+        hosts_file(&claimed, hostname, &ctr.config.name, host_internal, net),
+    )?;
     write("resolv.conf", resolv_conf(&claimed, net))?;
     Ok(())
 }
@@ -395,7 +401,10 @@ mod tests {
         let net = NetOptions::default();
         let hosts = hosts_file(&c, "abc", "web", Some(Ipv4Addr::new(192, 0, 2, 1)), &net);
         assert!(hosts.ends_with("10.89.0.2\tabc web\n"), "{hosts}");
-        assert!(hosts.contains("192.0.2.1\thost.containers.internal\n"), "{hosts}");
+        assert!(
+            hosts.contains("192.0.2.1\thost.containers.internal\n"),
+            "{hosts}"
+        );
         let resolv = resolv_conf(&c, &net);
         assert!(resolv.starts_with("search dns.berth"), "{resolv}");
         assert!(

@@ -171,7 +171,9 @@ pub fn answer(query: &[u8], mut lookup: impl FnMut(&str) -> Lookup) -> Option<Ve
         return None;
     }
     let qdcount = u16::from_be_bytes([query[4], query[5]]);
-    let parsed = (qdcount == 1).then(|| parse_question(&query[12..])).flatten();
+    let parsed = (qdcount == 1)
+        .then(|| parse_question(&query[12..]))
+        .flatten();
     let Some((labels, qtype, qclass, qlen)) = parsed else {
         return Some(header_only(query, RCODE_FORMERR));
     };

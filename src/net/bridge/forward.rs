@@ -58,10 +58,8 @@ pub fn start(ports: &[PortMapping], target: Ipv4Addr, netns: &str) -> Result<Opt
     let mut listeners = Vec::new();
     for m in ports {
         for (host, inside) in m.pairs() {
-            let bind = SocketAddr::new(
-                m.host_ip.unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED)),
-                host,
-            );
+            let bind =
+                SocketAddr::new(m.host_ip.unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED)), host);
             let to = SocketAddr::new(IpAddr::V4(target), inside);
             let what = || format!("publish {}/{}", bind, m.protocol.name());
             listeners.push(match m.protocol {

@@ -107,7 +107,9 @@ pub fn prepare_session(paths: &Paths, networks: &[String]) -> Result<()> {
         return Ok(());
     }
     check_networks(networks)?;
-    paths.ensure_runtime().context("create the runtime directory")?;
+    paths
+        .ensure_runtime()
+        .context("create the runtime directory")?;
     let _lock = lock(&paths.runtime, false).context("lock the rootless network namespace")?;
     let mut started = false;
     let holder = match current(&paths.runtime) {
@@ -278,7 +280,11 @@ pub fn run(link: &crate::userns::session::SessionLink) -> Result<()> {
     crate::storage::container::write_atomic(&state_path(&paths.runtime), &bytes)
         .context("record the holder")?;
     link.detached().context("tell berth the holder runs")?;
-    if let Ok(null) = std::fs::OpenOptions::new().read(true).write(true).open("/dev/null") {
+    if let Ok(null) = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/null")
+    {
         use std::os::fd::AsRawFd as _;
         for fd in 0..=2 {
             let _ = nix::unistd::dup2(null.as_raw_fd(), fd);

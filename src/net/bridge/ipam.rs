@@ -78,7 +78,11 @@ pub fn allocate(
 ) -> Result<Allocation, IpamError> {
     let dir = network_dir(runtime, network);
     std::fs::create_dir_all(&dir).map_err(io_err("create", &dir))?;
-    let tmp = dir.join(format!(".tmp-{}-{}", record.container_id, std::process::id()));
+    let tmp = dir.join(format!(
+        ".tmp-{}-{}",
+        record.container_id,
+        std::process::id()
+    ));
     for ip in subnet.hosts().filter(|ip| *ip != gateway) {
         if dir.join(ip.to_string()).exists() {
             continue;

@@ -183,7 +183,8 @@ impl NetworkStore {
         if valid_name(key) {
             match read(&self.path_of(key)) {
                 Ok(n) => return Ok(n),
-                Err(NetworkError::Io { source, .. }) if source.kind() == io::ErrorKind::NotFound => {}
+                Err(NetworkError::Io { source, .. })
+                    if source.kind() == io::ErrorKind::NotFound => {}
                 Err(e) => return Err(e),
             }
         }
@@ -201,11 +202,7 @@ impl NetworkStore {
 
     /// Validate and write a new network. `routes` are the host's routes (a default subnet
     /// avoids them; an explicit one that overlaps them is refused).
-    pub fn create(
-        &self,
-        req: &CreateRequest,
-        routes: &[Subnet],
-    ) -> Result<Network, NetworkError> {
+    pub fn create(&self, req: &CreateRequest, routes: &[Subnet]) -> Result<Network, NetworkError> {
         let driver = req.driver.as_deref().unwrap_or(DRIVER);
         if driver != DRIVER {
             return Err(NetworkError::BadDriver(driver.to_string()));
@@ -387,13 +384,22 @@ mod tests {
             Err(NetworkError::SubnetOnHost { .. })
         ));
         r.subnet = Some("10.0.0.0/33".into());
-        assert!(matches!(store.create(&r, &routes), Err(NetworkError::Subnet(_))));
+        assert!(matches!(
+            store.create(&r, &routes),
+            Err(NetworkError::Subnet(_))
+        ));
         r.subnet = Some("10.7.0.0/24".into());
         r.gateway = Some("10.8.0.1".into());
-        assert!(matches!(store.create(&r, &routes), Err(NetworkError::Subnet(_))));
+        assert!(matches!(
+            store.create(&r, &routes),
+            Err(NetworkError::Subnet(_))
+        ));
         r.gateway = None;
         r.driver = Some("macvlan".into());
-        assert!(matches!(store.create(&r, &routes), Err(NetworkError::BadDriver(_))));
+        assert!(matches!(
+            store.create(&r, &routes),
+            Err(NetworkError::BadDriver(_))
+        ));
         assert!(matches!(
             store.create(&req("-bad"), &routes),
             Err(NetworkError::BadName(_))

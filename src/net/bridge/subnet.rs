@@ -165,17 +165,32 @@ mod tests {
         assert_eq!(s.first_host(), Ipv4Addr::new(10, 1, 2, 1));
         assert!(s.is_host(Ipv4Addr::new(10, 1, 2, 254)));
         assert!(!s.is_host(Ipv4Addr::new(10, 1, 2, 255)));
-        assert!(matches!(Subnet::parse("10.1.2.0"), Err(SubnetError::Syntax(_))));
-        assert!(matches!(Subnet::parse("10.1.2.300/24"), Err(SubnetError::Syntax(_))));
-        assert!(matches!(Subnet::parse("10.1.2.0/31"), Err(SubnetError::Prefix(_))));
-        assert!(matches!(Subnet::parse("fd00::/64"), Err(SubnetError::Ipv6(_))));
+        assert!(matches!(
+            Subnet::parse("10.1.2.0"),
+            Err(SubnetError::Syntax(_))
+        ));
+        assert!(matches!(
+            Subnet::parse("10.1.2.300/24"),
+            Err(SubnetError::Syntax(_))
+        ));
+        assert!(matches!(
+            Subnet::parse("10.1.2.0/31"),
+            Err(SubnetError::Prefix(_))
+        ));
+        assert!(matches!(
+            Subnet::parse("fd00::/64"),
+            Err(SubnetError::Ipv6(_))
+        ));
         assert_eq!(s.hosts().count(), 254);
     }
 
     #[test]
     fn gateways() {
         let s = Subnet::parse("192.168.5.0/24").unwrap();
-        assert_eq!(s.gateway("192.168.5.9").unwrap(), Ipv4Addr::new(192, 168, 5, 9));
+        assert_eq!(
+            s.gateway("192.168.5.9").unwrap(),
+            Ipv4Addr::new(192, 168, 5, 9)
+        );
         assert!(s.gateway("192.168.6.1").is_err());
         assert!(s.gateway("192.168.5.0").is_err());
         assert!(s.gateway("nope").is_err());
