@@ -233,7 +233,12 @@ pub fn connect(
             }
         }
     }
-    let script = wiring(&claimed, id, pid, &current, &stale);
+    // Veth names are new at each launch: after a restart, the last run's veths may live on
+    // for a moment while the kernel tears its network namespace down.
+    let mut salt = [0u8; 2];
+    getrandom::getrandom(&mut salt).map_err(|e| Error::msg(format!("read random bytes: {e}")))?;
+    let tag = format!("{}{}", &id[..id.len().min(8)], hex::encode(salt));
+    let script = wiring(&claimed, &tag, pid, &current, &stale);
     ip_batch(&format!("/proc/{}/ns/net", holder.pid), &script.outside)
         .context("connect the container to its networks")?;
     std::fs::create_dir_all(&marks).context("record the bridges")?;
@@ -267,10 +272,11 @@ pub struct Wiring {
     pub inside: String,
 }
 
-/// Plan the links (pure, so the order can be tested).
+/// Plan the links (pure, so the order can be tested). The host ends of the veths are
+/// `vb<tag><index>`; `tag` is at most 12 characters.
 pub fn wiring(
     claimed: &[(Network, Allocation)],
-    id: &str,
+    tag: &str,
     pid: i32,
     current: &[String],
     stale: &[String],
@@ -286,13 +292,22 @@ pub fn wiring(
             outside.push_str(&format!("link del {bridge}\n"));
         }
         if !current.iter().any(|e| e == bridge) {
-            outside.push_str(&format!("link add {bridge} type bridge\n"));
+            // A fixed MAC: otherwise the bridge takes the lowest of its ports' and changes
+            // it as containers come, and the containers' ARP entries for the gateway (their
+            // name server) go stale for seconds.
+            let [g1, g2, g3, g4] = gw.octets();
+            outside.push_str(&format!(
+                "link add {bridge} address 02:42:{g1:02x}:{g2:02x}:{g3:02x}:{g4:02x} type bridge\n"
+            ));
             outside.push_str(&format!("addr add {gw}/{} dev {bridge}\n", subnet.prefix));
             outside.push_str(&format!("link set {bridge} up\n"));
         }
-        let host_end = format!("vb{}{i}", &id[..id.len().min(10)]);
+        let host_end = format!("vb{tag}{i}");
+        // The address decides the MAC (as docker does), so that after a restart the
+        // neighbours' ARP entries for the address are still right.
+        let [a1, a2, a3, a4] = a.ip.octets();
         outside.push_str(&format!(
-            "link add {host_end} type veth peer name eth{i} netns {pid}\n"
+            "link add {host_end} type veth peer name eth{i} address 02:42:{a1:02x}:{a2:02x}:{a3:02x}:{a4:02x} netns {pid}\n"
         ));
         outside.push_str(&format!("link set {host_end} master {bridge}\n"));
         outside.push_str(&format!("link set {host_end} up\n"));
@@ -367,13 +382,13 @@ mod tests {
     #[test]
     fn wiring_plan() {
         let c = claimed();
-        let w = wiring(&c, "0123456789abcdef", 42, &["berth2".to_string()], &[]);
+        let w = wiring(&c, "0123456789", 42, &["berth2".to_string()], &[]);
         assert_eq!(
             w.outside,
-            "link add berth1 type bridge\naddr add 10.89.0.1/24 dev berth1\nlink set berth1 up\n\
-             link add vb01234567890 type veth peer name eth0 netns 42\n\
+            "link add berth1 address 02:42:0a:59:00:01 type bridge\naddr add 10.89.0.1/24 dev berth1\nlink set berth1 up\n\
+             link add vb01234567890 type veth peer name eth0 address 02:42:0a:59:00:02 netns 42\n\
              link set vb01234567890 master berth1\nlink set vb01234567890 up\n\
-             link add vb01234567891 type veth peer name eth1 netns 42\n\
+             link add vb01234567891 type veth peer name eth1 address 02:42:0a:59:01:02 netns 42\n\
              link set vb01234567891 master berth2\nlink set vb01234567891 up\n"
         );
         assert_eq!(
@@ -386,10 +401,11 @@ mod tests {
     #[test]
     fn a_stale_bridge_is_replaced() {
         let c = claimed();
-        let w = wiring(&c[..1], "0123456789abcdef", 7, &[], &["berth1".to_string()]);
+        let w = wiring(&c[..1], "0123456789", 7, &[], &["berth1".to_string()]);
         assert!(
-            w.outside
-                .starts_with("link del berth1\nlink add berth1 type bridge\naddr add 10.89.0.1/24"),
+            w.outside.starts_with(
+                "link del berth1\nlink add berth1 address 02:42:0a:59:00:01 type bridge\n"
+            ),
             "{}",
             w.outside
         );
