@@ -189,6 +189,27 @@ fn stop_pasta(runtime: &Path) {
     let _ = std::fs::remove_file(dir(runtime).join("pasta.pid"));
 }
 
+/// Stop the pasta attached to the holder `holder` (found by its command line, whose last
+/// argument is the holder's pid), whether or not its pid file can still be read.
+fn stop_pasta_of(holder: i32) {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return;
+    };
+    let last = format!("{holder}");
+    for e in entries.flatten() {
+        let Some(pid) = e.file_name().to_str().and_then(|n| n.parse::<i32>().ok()) else {
+            continue;
+        };
+        let Ok(cmdline) = std::fs::read(format!("/proc/{pid}/cmdline")) else {
+            continue;
+        };
+        let args: Vec<&[u8]> = cmdline.split(|b| *b == 0).filter(|a| !a.is_empty()).collect();
+        if args.last().is_some_and(|a| *a == last.as_bytes()) {
+            stop_pasta_pid(Some(pid));
+        }
+    }
+}
+
 fn stop_pasta_pid(pid: Option<i32>) {
     let Some(pid) = pid else { return };
     let ours = std::fs::read(format!("/proc/{pid}/cmdline"))
@@ -303,6 +324,7 @@ pub fn run(link: &crate::userns::session::SessionLink) -> Result<()> {
             // Our record is gone (the runtime directory was removed): nobody can find
             // this namespace any more.
             stop_pasta_pid(pasta);
+            stop_pasta_of(me);
             return Ok(());
         }
         super::ipam::collect_stale(&paths.runtime);
@@ -320,6 +342,7 @@ pub fn run(link: &crate::userns::session::SessionLink) -> Result<()> {
                 let _ = std::fs::remove_file(state_path(&paths.runtime));
                 stop_pasta_pid(pasta);
                 stop_pasta(&paths.runtime);
+                stop_pasta_of(me);
                 return Ok(());
             }
         }
