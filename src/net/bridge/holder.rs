@@ -203,7 +203,10 @@ fn stop_pasta_of(holder: i32) {
         let Ok(cmdline) = std::fs::read(format!("/proc/{pid}/cmdline")) else {
             continue;
         };
-        let args: Vec<&[u8]> = cmdline.split(|b| *b == 0).filter(|a| !a.is_empty()).collect();
+        let args: Vec<&[u8]> = cmdline
+            .split(|b| *b == 0)
+            .filter(|a| !a.is_empty())
+            .collect();
         if args.last().is_some_and(|a| *a == last.as_bytes()) {
             stop_pasta_pid(Some(pid));
         }
