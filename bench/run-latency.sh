@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Run latency: `berth run --rm busybox true` against the floor (unshare + chroot of the same
+# Run latency: `berth run --rm --network none busybox true` (podman runs with no network too;
+# bench/net/net.sh measures the networks) against the floor (unshare + chroot of the same
 # tree) and podman (same rootfs imported), then again with 200 images and 200 containers in
 # the store. Runs as the test user `berthtest` when started as root. Prints medians and
 # ratios and appends a dated section to bench/RESULTS.md.
@@ -74,9 +75,9 @@ penv=(env -i PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin LANG=C HOME="$wor
 b() { "${as_user[@]}" "${benv[@]}" "$work/berth" "$@"; }
 
 b import "$work/busybox.tar" busybox >/dev/null || die "berth import failed"
-b run --rm busybox true || die "berth run failed; nothing to measure"
+b run --rm --network none busybox true || die "berth run failed; nothing to measure"
 
-berth_cmd="${as_user[*]} ${benv[*]} $work/berth run --rm busybox true"
+berth_cmd="${as_user[*]} ${benv[*]} $work/berth run --rm --network none busybox true"
 floor_cmd="${as_user[*]} unshare -Urpf --mount-proc chroot $rootfs /bin/true"
 podman_cmd=""
 podman_note="not installed"

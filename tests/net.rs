@@ -531,9 +531,90 @@ fn bad_network_flags_are_one_line_errors() {
         vec!["run", "--add-host", "nohost", "busybox"],
         vec!["run", "--dns", "not-an-ip", "busybox"],
         // Not supported yet: said so, not half done.
-        vec!["run", "--network", "container:other", "busybox"],
         vec!["run", "--network", "ns:/run/netns/x", "busybox"],
     ] {
         env.berth(&args).output().code(125).stderr_is_one_error();
     }
+}
+
+#[test]
+fn network_container_shares_the_other_containers_interfaces() {
+    let Some(env) = env_with(Need::Pasta) else {
+        return;
+    };
+    let port = free_port();
+    let id = serve_http(&env, "pasta", &format!("127.0.0.1:{port}:80"));
+    http_get(port);
+    // The second container reaches the first one's server on its own loopback, sees the
+    // same interfaces, and gets its hosts file.
+    let out = env
+        .berth([
+            "run",
+            "--rm",
+            "--network",
+            &format!("container:{}", &id[..12]),
+            "busybox",
+            "sh",
+            "-c",
+            "wget -qO- http://127.0.0.1/; ls /sys/class/net; cat /etc/hosts",
+        ])
+        .output();
+    out.success()
+        .stdout_contains(&format!("hello from {}", &id[..12]));
+    let theirs = env.berth(["exec", &id, "ls", "/sys/class/net"]).output();
+    theirs.success();
+    out.stdout_contains(&theirs.stdout());
+    out.stdout_contains(&format!("\t{} ", &id[..12]));
+    env.berth(["rm", "-f", &id]).output().success();
+    // A container that is not running has no network to join.
+    env.berth(["create", "--name", "idle", "busybox", "true"])
+        .output()
+        .success();
+    env.berth([
+        "run",
+        "--rm",
+        "--network",
+        "container:idle",
+        "busybox",
+        "true",
+    ])
+    .output()
+    .code(125)
+    .stderr_contains("not running");
+}
+
+#[test]
+fn restarted_and_started_containers_publish_again() {
+    let Some(env) = env_with(Need::Pasta) else {
+        return;
+    };
+    let port = free_port();
+    // The first run fails once (the restart policy brings it back), the second serves.
+    let script = "if [ -f /second ]; then exec httpd -f -p 80 -h /www; fi; \
+                  mkdir /www; echo again > /www/index.html; touch /second; exit 1";
+    let out = env
+        .berth([
+            "run",
+            "-d",
+            "--name",
+            "web",
+            "--restart",
+            "on-failure:1",
+            "-p",
+            &format!("127.0.0.1:{port}:80"),
+            "busybox",
+            "sh",
+            "-c",
+            script,
+        ])
+        .output();
+    out.success();
+    assert!(http_get(port).contains("again"), "served after the restart");
+    env.berth(["stop", "-t", "1", "web"]).output().success();
+    env.berth(["start", "web"]).output().success();
+    assert!(
+        http_get(port).contains("again"),
+        "served after stop and start"
+    );
+    env.berth(["rm", "-f", "web"]).output().success();
 }

@@ -71,6 +71,8 @@ struct Host {
     pasta: Option<String>,
     slirp4netns: Option<String>,
     fuse_overlayfs: Option<String>,
+    /// The network `run` uses without `--network`: pasta, slirp4netns, or none available.
+    default_network: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -440,12 +442,63 @@ fn gather_tools(r: &mut Report) {
             "load the fuse module: sudo modprobe fuse",
         )
     });
-    let pasta = tool_version("pasta");
+    // Debian's pasta says `pasta unknown version`; its package knows.
+    let pasta = tool_version("pasta").map(|(p, v)| {
+        let v = if v.contains("unknown version") {
+            package_version("passt").map_or(v, |pkg| format!("passt {pkg}"))
+        } else {
+            v
+        };
+        (p, v)
+    });
     let slirp = tool_version("slirp4netns");
     r.host.pasta = pasta.as_ref().map(|(_, v)| v.clone());
     r.host.slirp4netns = slirp.as_ref().map(|(_, v)| v.clone());
+    r.host.default_network = crate::net::default_helper().map(str::to_string);
     r.checks
         .extend(network_checks(pasta.as_ref(), slirp.as_ref()));
+    r.checks.push(tun_check(
+        std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open("/dev/net/tun")
+            .err(),
+    ));
+    r.checks.push(match crate::net::default_helper() {
+        Some(tool) => Check::ok("default network", tool),
+        None => Check::bad(
+            "default network",
+            "none available",
+            "run needs --network none or host until pasta or slirp4netns is installed: sudo apt-get install passt",
+        ),
+    });
+}
+
+/// A Debian package's version, when dpkg knows it.
+fn package_version(package: &str) -> Option<String> {
+    let out = Command::new("dpkg-query")
+        .args(["-W", "-f=${Version}", package])
+        .output()
+        .ok()?;
+    let v = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    (out.status.success() && !v.is_empty()).then_some(v)
+}
+
+/// pasta and slirp4netns open /dev/net/tun as the user, inside the container's namespace.
+fn tun_check(open_error: Option<std::io::Error>) -> Check {
+    match open_error {
+        None => Check::ok("/dev/net/tun", "usable"),
+        Some(e) if e.kind() == std::io::ErrorKind::NotFound => Check::bad(
+            "/dev/net/tun",
+            "missing",
+            "load the tun module: sudo modprobe tun",
+        ),
+        Some(e) => Check::bad(
+            "/dev/net/tun",
+            format!("cannot be opened: {e}"),
+            "pasta and slirp4netns need it: sudo chmod 0666 /dev/net/tun (scripts/setup.sh does this)",
+        ),
+    }
 }
 
 fn network_checks(
@@ -785,6 +838,13 @@ mod tests {
         assert!(checks.iter().all(|c| c.ok));
         let checks = network_checks(None, None);
         assert!(checks.iter().all(|c| !c.ok));
+        assert!(tun_check(None).ok);
+        let denied = tun_check(Some(std::io::Error::from_raw_os_error(libc::EACCES)));
+        assert!(!denied.ok);
+        assert!(denied
+            .hint
+            .as_deref()
+            .is_some_and(|h| h.contains("chmod 0666")));
     }
 
     #[test]

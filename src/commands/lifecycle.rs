@@ -48,6 +48,19 @@ pub fn start(args: StartArgs, stage: Stage) -> Result<()> {
                     argv.push("--interactive".into());
                 }
                 argv.push(name.into());
+                // `--network container:X` joins X's user namespace (it owns X's network).
+                let joined = Paths::discover()
+                    .context("find berth's directories")
+                    .and_then(|paths| find(&paths, name))
+                    .and_then(|ctr| {
+                        let opts: RunOptions = serde_json::from_value(ctr.config.options)
+                            .context("read the container's options")?;
+                        crate::commands::run::join_network_owner(&opts)
+                    });
+                if let Err(e) = joined {
+                    first_error.get_or_insert(e);
+                    continue;
+                }
                 if let Err(e) = crate::net::bridge::holder::prepare_for_container(name)
                     .and_then(|()| run_in_session_with(argv))
                 {
@@ -121,6 +134,8 @@ pub fn restart(args: RestartArgs) -> Result<()> {
     each(targets, |key, ctr| {
         let (signal, timeout) = stop_settings(&paths, ctr, args.time);
         control::stop(ctr, signal, timeout).context("stop container")?;
+        // A session of its own, unless the container is on user networks.
+        crate::userns::session::join_user_namespace_of(None);
         crate::net::bridge::holder::prepare_for_container(&ctr.config.id)?;
         run_in_session_with(vec!["start".into(), ctr.config.id.clone().into()]).map_err(
             |e| match e {

@@ -16,6 +16,7 @@ pub fn execute(args: RunArgs, stage: Stage) -> Result<()> {
             // The network half of a pull runs here, before the session exists.
             crate::net::bridge::holder::check_networks(&opts.user_networks)?;
             crate::commands::pull::ensure_image(&opts.image, opts.pull)?;
+            join_network_owner(&opts)?;
             let paths = crate::config::Paths::discover().context("find berth's directories")?;
             crate::net::bridge::holder::prepare_session(&paths, &opts.user_networks)?;
             crate::userns::session::run_in_session()
@@ -25,4 +26,18 @@ pub fn execute(args: RunArgs, stage: Stage) -> Result<()> {
             code => Err(Error::Exit(code)),
         },
     }
+}
+
+/// `--network container:X`: the session joins X's user namespace, which owns X's network
+/// namespace (see `userns::session::join_user_namespace_of`).
+pub fn join_network_owner(opts: &RunOptions) -> Result<()> {
+    let pid = match &opts.network {
+        crate::run::options::NetworkMode::Container(key) => {
+            let paths = crate::config::Paths::discover().context("find berth's directories")?;
+            Some(crate::net::network_owner(&paths.data, key)?.1)
+        }
+        _ => None,
+    };
+    crate::userns::session::join_user_namespace_of(pid);
+    Ok(())
 }

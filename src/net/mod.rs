@@ -157,13 +157,13 @@ pub struct Addressing {
 }
 
 /// Start the helper `mode` needs for the container whose init is `pid` (none for `none`,
-/// `host`, `container:` and `ns:`), and wait until the container's network is up.
-pub fn start_helper(
+/// `host` and `container:`); `Pending::wait` then waits until the network is up.
+pub fn begin_helper(
     mode: &NetworkMode,
     ports: &[PortMapping],
     pid: i32,
     dir: &Path,
-) -> Result<Option<Helper>, NetError> {
+) -> Result<Option<Pending>, NetError> {
     match mode {
         NetworkMode::Pasta(opts) => {
             let dns_forward = etc::has_loopback_server(&host_resolv_conf());
@@ -172,6 +172,36 @@ pub fn start_helper(
         NetworkMode::Slirp4netns(opts) => slirp::start(opts, ports, pid, dir).map(Some),
         _ => Ok(None),
     }
+}
+
+/// `--network container:KEY`: the running container whose network namespace (and user
+/// namespace, which owns it) a new container joins, and its init's pid.
+pub fn network_owner(
+    store_root: &Path,
+    key: &str,
+) -> crate::error::Result<(crate::storage::container::Container, i32)> {
+    use crate::error::Error;
+    let ctr = crate::storage::container::find(store_root, key)
+        .map_err(|e| Error::msg(format!("--network container:{key}: {e}")))?;
+    let state = ctr
+        .state()
+        .map_err(|e| Error::from_source(format!("read the state of container `{key}`"), e))?;
+    let pid = state.pid.filter(|_| state.is_alive()).ok_or_else(|| {
+        Error::msg(format!(
+            "--network container:{key}: container `{}` is not running",
+            ctr.config.name
+        ))
+        .hint(format!("start it first: berth start {}", ctr.config.name))
+    })?;
+    let opts: crate::run::options::RunOptions = serde_json::from_value(ctr.config.options.clone())
+        .map_err(|e| Error::from_source(format!("read the options of container `{key}`"), e))?;
+    if opts.network == NetworkMode::Host {
+        return Err(Error::msg(format!(
+            "--network container:{key}: container `{}` uses the host's network; use --network host",
+            ctr.config.name
+        )));
+    }
+    Ok((ctr, pid))
 }
 
 /// The host's /etc/resolv.conf, parsed (empty when unreadable).
@@ -231,10 +261,22 @@ impl Helper {
     }
 }
 
-impl Drop for Helper {
-    fn drop(&mut self) {
+impl Helper {
+    /// Stop the helper and wait until it is gone, so its host ports are free again (before
+    /// a restart publishes them anew).
+    pub fn stop(mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+impl Drop for Helper {
+    /// SIGKILL without waiting: pasta takes tens of milliseconds to exit (it unmaps large
+    /// buffers), which would delay every `run`. It is reaped by `stop`, by a later wait, or
+    /// by init once this session exits.
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.try_wait();
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
@@ -251,17 +293,13 @@ pub fn helper_dir(runtime: &Path, id: &str) -> PathBuf {
         .join(id.chars().take(12).collect::<String>())
 }
 
-/// Start `tool` and wait until it reports ready on `ready` (readable once the helper is
-/// configured), or fails (exits; its log says why), or times out.
-fn spawn_and_wait(
+/// Start `tool` with its stderr in `log`; it inherits `keep`.
+fn spawn(
     tool: &'static str,
     cmd: &mut std::process::Command,
     keep: &[BorrowedFd<'_>],
-    ready: BorrowedFd<'_>,
-    dir: &Path,
     log: &Path,
 ) -> Result<std::process::Child, NetError> {
-    use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
     let log_file = std::fs::File::create(log).map_err(|source| NetError::File {
         what: "the helper log",
         path: log.to_path_buf(),
@@ -270,54 +308,79 @@ fn spawn_and_wait(
     cmd.stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(log_file);
-    let mut child = crate::sys::process::spawn_helper(cmd, keep)
-        .map_err(|source| NetError::Spawn { tool, source })?;
-    let fail = |child: &mut std::process::Child, message: String| {
-        let _ = child.kill();
-        let _ = child.wait();
-        let _ = std::fs::remove_dir_all(dir);
-        NetError::HelperFailed { tool, message }
-    };
-    let pidfd = match crate::sys::ns::pidfd_open(child.id().cast_signed()) {
-        Ok(fd) => fd,
-        Err(e) => return Err(fail(&mut child, format!("watch its process: {e}"))),
-    };
-    let deadline = Instant::now() + READY_TIMEOUT;
-    loop {
-        let left = deadline.saturating_duration_since(Instant::now());
-        if left.is_zero() {
-            let _ = fail(&mut child, String::new());
-            return Err(NetError::Timeout {
-                tool,
-                secs: READY_TIMEOUT.as_secs(),
-            });
-        }
-        let mut fds = [
-            PollFd::new(ready, PollFlags::POLLIN),
-            PollFd::new(pidfd.as_fd(), PollFlags::POLLIN),
-        ];
-        let ms = u16::try_from(left.as_millis()).unwrap_or(u16::MAX);
-        match poll(&mut fds, PollTimeout::from(ms)) {
-            Ok(_) | Err(nix::errno::Errno::EINTR) => {}
-            Err(e) => return Err(fail(&mut child, format!("wait for it: {e}"))),
-        }
-        let is_ready = fds[0]
-            .revents()
-            .is_some_and(|r| r.contains(PollFlags::POLLIN));
-        let exited = fds[1].revents().is_some_and(|r| !r.is_empty());
-        if is_ready {
-            return Ok(child);
-        }
-        if exited {
-            let status = child.wait().ok();
-            let text = std::fs::read_to_string(log).unwrap_or_default();
-            let mut message = helper_message(&text);
-            if message.is_empty() {
-                message = status.map_or_else(|| "it exited".to_string(), |s| format!("{s}"));
+    crate::sys::process::spawn_helper(cmd, keep).map_err(|source| NetError::Spawn { tool, source })
+}
+
+/// A helper that has been started and is configuring the container's network. S lets C go
+/// meanwhile (C's mounts overlap the helper's start) and waits here before C may exec.
+/// Dropping it stops the helper.
+#[derive(Debug)]
+pub struct Pending {
+    helper: Helper,
+    /// Readable once the helper is ready (pasta's pid FIFO, slirp4netns' ready pipe).
+    ready: OwnedFd,
+    log: PathBuf,
+    /// slirp4netns: its API socket and the ports to add there once it is ready.
+    hostfwd: Option<(PathBuf, Vec<PortMapping>)>,
+}
+
+impl Pending {
+    /// Wait until the helper reports ready (and publish slirp4netns' ports), or fails (it
+    /// exits; its log says why), or times out.
+    pub fn wait(mut self) -> Result<Helper, NetError> {
+        use nix::poll::{poll, PollFd, PollFlags, PollTimeout};
+        let tool = self.helper.tool;
+        let pidfd =
+            crate::sys::ns::pidfd_open(self.helper.child.id().cast_signed()).map_err(|e| {
+                NetError::HelperFailed {
+                    tool,
+                    message: format!("watch its process: {e}"),
+                }
+            })?;
+        let deadline = Instant::now() + READY_TIMEOUT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(NetError::Timeout {
+                    tool,
+                    secs: READY_TIMEOUT.as_secs(),
+                });
             }
-            let _ = std::fs::remove_dir_all(dir);
-            return Err(NetError::HelperFailed { tool, message });
+            let mut fds = [
+                PollFd::new(self.ready.as_fd(), PollFlags::POLLIN),
+                PollFd::new(pidfd.as_fd(), PollFlags::POLLIN),
+            ];
+            let ms = u16::try_from(left.as_millis()).unwrap_or(u16::MAX);
+            match poll(&mut fds, PollTimeout::from(ms)) {
+                Ok(_) | Err(nix::errno::Errno::EINTR) => {}
+                Err(e) => {
+                    return Err(NetError::HelperFailed {
+                        tool,
+                        message: format!("wait for it: {e}"),
+                    })
+                }
+            }
+            let is_ready = fds[0]
+                .revents()
+                .is_some_and(|r| r.contains(PollFlags::POLLIN));
+            let exited = fds[1].revents().is_some_and(|r| !r.is_empty());
+            if is_ready {
+                break;
+            }
+            if exited {
+                let status = self.helper.child.wait().ok();
+                let text = std::fs::read_to_string(&self.log).unwrap_or_default();
+                let mut message = helper_message(&text);
+                if message.is_empty() {
+                    message = status.map_or_else(|| "it exited".to_string(), |s| format!("{s}"));
+                }
+                return Err(NetError::HelperFailed { tool, message });
+            }
         }
+        if let Some((api, ports)) = self.hostfwd.take() {
+            slirp::publish(&api, &ports)?;
+        }
+        Ok(self.helper)
     }
 }
 

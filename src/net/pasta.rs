@@ -14,7 +14,7 @@ use std::os::fd::AsFd;
 use std::path::Path;
 
 use super::ports::{PortMapping, Protocol};
-use super::{Helper, NetError};
+use super::{Helper, NetError, Pending};
 
 /// podman's address for pasta's DNS forwarder.
 pub const DNS_FORWARD: Ipv4Addr = Ipv4Addr::new(169, 254, 1, 1);
@@ -137,14 +137,15 @@ pub fn addressing(
     }
 }
 
-/// Start pasta for the container whose init is `pid`, and wait until its network is up.
+/// Start pasta for the container whose init is `pid`; `Pending::wait` waits until the
+/// container's network is up.
 pub fn start(
     opts: &PastaOptions,
     ports: &[PortMapping],
     pid: i32,
     dir: &Path,
     dns_forward: bool,
-) -> Result<Helper, NetError> {
+) -> Result<Pending, NetError> {
     let program = super::find_tool("pasta").ok_or(NetError::Missing("pasta"))?;
     super::fresh_dir(dir)?;
     let fifo = dir.join("pasta.pid");
@@ -177,19 +178,18 @@ pub fn start(
         &fifo,
         dns_forward,
     ));
-    let child = super::spawn_and_wait(
-        "pasta",
-        &mut cmd,
-        &[netns.as_fd()],
-        ready.as_fd(),
-        dir,
-        &dir.join("pasta.log"),
-    )?;
-    Ok(Helper {
-        tool: "pasta",
-        child,
-        _keep: Vec::new(),
-        dir: dir.to_path_buf(),
+    let log = dir.join("pasta.log");
+    let child = super::spawn("pasta", &mut cmd, &[netns.as_fd()], &log)?;
+    Ok(Pending {
+        helper: Helper {
+            tool: "pasta",
+            child,
+            _keep: Vec::new(),
+            dir: dir.to_path_buf(),
+        },
+        ready: ready.into(),
+        log,
+        hostfwd: None,
     })
 }
 

@@ -11,7 +11,7 @@ use std::os::unix::net::UnixStream;
 use std::path::Path;
 
 use super::ports::PortMapping;
-use super::{Helper, NetError};
+use super::{Helper, NetError, Pending};
 
 /// `--network slirp4netns[:OPTIONS]`, podman's options.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -179,14 +179,23 @@ pub fn hostfwd_request(m: &PortMapping, host_port: u16, ctr_port: u16) -> serde_
     })
 }
 
-/// Start slirp4netns for the container whose init is `pid`, wait until `tap0` is up, and
-/// publish the ports.
+/// Start slirp4netns for the container whose init is `pid`; `Pending::wait` waits until
+/// `tap0` is up and publishes the ports.
 pub fn start(
     opts: &SlirpOptions,
     ports: &[PortMapping],
     pid: i32,
     dir: &Path,
-) -> Result<Helper, NetError> {
+) -> Result<Pending, NetError> {
+    if let Some(m) = ports
+        .iter()
+        .find(|m| m.host_ip.is_some_and(|ip| ip.is_ipv6()))
+    {
+        return Err(NetError::Forward {
+            port: format!("[{}]:{}", m.host_ip_text(), m.host_port),
+            message: "slirp4netns publishes IPv4 addresses only; use pasta for IPv6".into(),
+        });
+    }
     let program = super::find_tool("slirp4netns").ok_or(NetError::Missing("slirp4netns"))?;
     super::fresh_dir(dir)?;
     let pipe = || {
@@ -201,31 +210,31 @@ pub fn start(
     let mut cmd = std::process::Command::new(program);
     use std::os::fd::AsRawFd;
     cmd.args(opts.args(pid, &api, ready_w.as_raw_fd(), exit_r.as_raw_fd()));
-    let spawned = super::spawn_and_wait(
+    let log = dir.join("slirp4netns.log");
+    let child = super::spawn(
         "slirp4netns",
         &mut cmd,
         &[ready_w.as_fd(), exit_r.as_fd()],
-        ready_r.as_fd(),
-        dir,
-        &dir.join("slirp4netns.log"),
-    );
-    drop(ready_w);
-    drop(exit_r);
-    let helper = Helper {
-        tool: "slirp4netns",
-        child: spawned?,
-        _keep: vec![exit_w],
-        dir: dir.to_path_buf(),
-    };
+        &log,
+    )?;
+    Ok(Pending {
+        helper: Helper {
+            tool: "slirp4netns",
+            child,
+            _keep: vec![exit_w],
+            dir: dir.to_path_buf(),
+        },
+        ready: ready_r,
+        log,
+        hostfwd: Some((api, ports.to_vec())),
+    })
+}
+
+/// Publish `ports` over the API socket of a ready slirp4netns.
+pub fn publish(api: &Path, ports: &[PortMapping]) -> Result<(), NetError> {
     for m in ports {
         for (host_port, ctr_port) in m.pairs() {
-            if m.host_ip.is_some_and(|ip| ip.is_ipv6()) {
-                return Err(NetError::Forward {
-                    port: format!("{}:{host_port}", m.host_ip_text()),
-                    message: "slirp4netns publishes IPv4 addresses only; use pasta for IPv6".into(),
-                });
-            }
-            let reply = api_call(&api, &hostfwd_request(m, host_port, ctr_port))?;
+            let reply = api_call(api, &hostfwd_request(m, host_port, ctr_port))?;
             if let Some(e) = reply.get("error") {
                 let desc = e
                     .get("desc")
@@ -239,7 +248,7 @@ pub fn start(
             }
         }
     }
-    Ok(helper)
+    Ok(())
 }
 
 /// One request on the API socket: send, half-close, read the reply.

@@ -178,7 +178,7 @@ pub fn exec_process(base: &Process, opts: &ExecOptions, supported: &caps::CapsHa
 pub fn namespaces(plan: &Plan) -> i32 {
     use crate::sys::ns;
     let mut flags = ns::USER | ns::MOUNT | ns::PID | ns::UTS | ns::IPC;
-    if plan.new_net {
+    if plan.new_net || plan.join_net {
         flags |= ns::NET;
     }
     flags
@@ -981,6 +981,7 @@ mod tests {
         let mut plan = Plan {
             hostname: "h".into(),
             new_net: true,
+            join_net: false,
             keep_id: false,
             mounts: Vec::new(),
             masked: Vec::new(),
@@ -993,6 +994,8 @@ mod tests {
         assert_eq!(namespaces(&plan), all);
         plan.new_net = false;
         assert_eq!(namespaces(&plan), all & !ns::NET);
+        plan.join_net = true;
+        assert_eq!(namespaces(&plan), all);
     }
 
     #[test]

@@ -81,6 +81,13 @@ fn run_steps(ctx: &InitContext<'_>) -> StepResult<Never> {
         .map_err(|e| fail(Step::WaitForGo, "set the parent death signal", &e))?;
     match ctx.chan.recv::<ToInit>() {
         Ok(Some(ToInit::Go)) => {}
+        Ok(Some(ToInit::NetReady)) => {
+            return Err(fail(
+                Step::WaitForGo,
+                "read from the session",
+                &std::io::Error::from(std::io::ErrorKind::InvalidData),
+            ))
+        }
         Ok(None) => crate::sys::process::exit_now(crate::error::EXIT_BERTH),
         Err(e) => return Err(fail(Step::WaitForGo, "read from the session", &e)),
     }
@@ -226,6 +233,21 @@ fn run_steps(ctx: &InitContext<'_>) -> StepResult<Never> {
 
     // 9. The terminal, or stdio.
     setup_stdio(ctx)?;
+
+    // 9b. The network helper started while we mounted; the command starts with the
+    //     network up.
+    match ctx.chan.recv::<ToInit>() {
+        Ok(Some(ToInit::NetReady)) => {}
+        Ok(None) => crate::sys::process::exit_now(crate::error::EXIT_BERTH),
+        Ok(Some(ToInit::Go)) => {
+            return Err(fail(
+                Step::WaitForNetwork,
+                "read from the session",
+                &std::io::Error::from(std::io::ErrorKind::InvalidData),
+            ))
+        }
+        Err(e) => return Err(fail(Step::WaitForNetwork, "read from the session", &e)),
+    }
 
     become_process(&plan.process, ctx.seccomp, ctx.supported_caps, &ctx.chan)
 }

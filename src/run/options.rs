@@ -428,6 +428,9 @@ pub enum NetworkMode {
     Pasta(crate::net::pasta::PastaOptions),
     /// A new network namespace connected by slirp4netns.
     Slirp4netns(crate::net::slirp::SlirpOptions),
+    /// Another container's network namespace (by name or id, as given). The session joins
+    /// that container's user namespace, which owns it.
+    Container(String),
 }
 
 impl NetworkMode {
@@ -457,12 +460,12 @@ impl NetworkMode {
                     .map_err(OptionsError::Slirp)?,
             ),
             // Each berth session has its own user namespace, and joining a network namespace
-            // needs privilege in the namespace that owns it: the session would first have to
-            // join the other container's user namespace.
-            ("container" | "ns", Some(_)) => {
+            // needs privilege in the user namespace that owns it, which a path does not name.
+            ("container", Some(c)) if !c.is_empty() => NetworkMode::Container(c.to_string()),
+            ("ns", Some(_)) => {
                 return Err(OptionsError::NotSupported {
                     value: text.to_string(),
-                    why: "joining another network namespace needs the session to join its owner's user namespace first",
+                    why: "joining a network namespace by path needs privilege in the user namespace that owns it; use container:NAME",
                 })
             }
             (list, None) if user_networks(list).is_some() => NetworkMode::Bridge,
@@ -477,6 +480,7 @@ impl NetworkMode {
             NetworkMode::Host => "host".into(),
             NetworkMode::Pasta(_) => "pasta".into(),
             NetworkMode::Slirp4netns(_) => "slirp4netns".into(),
+            NetworkMode::Container(c) => format!("container:{c}"),
             NetworkMode::Bridge => "bridge".into(),
         }
     }
@@ -1455,6 +1459,89 @@ mod tests {
         assert!(opts(&["--name=-bad", "i"]).is_err());
         assert!(opts(&["--name", "good.name_1", "i"]).is_ok());
         assert!(opts(&["-w", "rel", "i"]).is_err());
+    }
+
+    #[test]
+    fn network_modes_and_flags() {
+        use crate::net::{pasta::PastaOptions, slirp::SlirpOptions};
+        assert_eq!(
+            NetworkMode::parse(None, Some("slirp4netns")).unwrap(),
+            NetworkMode::Slirp4netns(SlirpOptions::default())
+        );
+        assert!(matches!(
+            NetworkMode::parse(None, None),
+            Err(OptionsError::NoNetworkHelper)
+        ));
+        assert_eq!(
+            NetworkMode::parse(Some("pasta:--map-gw,-4"), None).unwrap(),
+            NetworkMode::Pasta(PastaOptions {
+                args: vec!["-4".into()],
+                map_gw: true
+            })
+        );
+        let slirp = NetworkMode::parse(Some("slirp4netns:allow_host_loopback=true"), None).unwrap();
+        assert!(matches!(&slirp, NetworkMode::Slirp4netns(o) if o.allow_host_loopback));
+        assert_eq!(slirp.name(), "slirp4netns");
+        let joined = NetworkMode::parse(Some("container:web"), None).unwrap();
+        assert_eq!(joined, NetworkMode::Container("web".into()));
+        assert_eq!(joined.name(), "container:web");
+        assert!(!joined.new_netns());
+        assert!(matches!(
+            NetworkMode::parse(Some("ns:/run/netns/x"), None),
+            Err(OptionsError::NotSupported { .. })
+        ));
+        assert!(NetworkMode::parse(Some("container:"), None).is_err());
+        assert!(NetworkMode::parse(Some("slirp4netns:mtu=1"), None).is_err());
+
+        let o = opts(&[
+            "--network=pasta",
+            "-p",
+            "127.0.0.1:8080:80",
+            "-P",
+            "--expose",
+            "53/udp",
+            "--dns",
+            "1.1.1.1",
+            "--dns-search",
+            "example.com",
+            "--dns-option",
+            "ndots:2",
+            "--add-host",
+            "db:10.0.0.5",
+            "i",
+        ])
+        .unwrap();
+        assert_eq!(o.net.ports.len(), 1);
+        assert!(o.net.publish_all);
+        assert_eq!(o.net.expose[0].container_port, 53);
+        assert_eq!(o.net.dns.servers, Some(vec!["1.1.1.1".parse().unwrap()]));
+        assert_eq!(o.net.dns.search, vec!["example.com"]);
+        assert_eq!(o.net.dns.options, vec!["ndots:2"]);
+        assert_eq!(o.net.add_hosts[0].0, "db");
+        assert_eq!(
+            opts(&["--network=pasta", "--dns", "none", "i"])
+                .unwrap()
+                .net
+                .dns
+                .servers,
+            Some(vec![])
+        );
+        for bad in [
+            vec!["--network=none", "-p", "80", "i"],
+            vec!["--network=host", "-P", "i"],
+            vec!["--network=pasta", "-p", "x", "i"],
+            vec!["--network=pasta", "--expose", "x", "i"],
+            vec!["--network=pasta", "--dns", "x", "i"],
+            vec!["--network=pasta", "--dns-search", "a b", "i"],
+            vec!["--network=pasta", "--add-host", "nohost", "i"],
+        ] {
+            assert!(opts(&bad).is_err(), "{bad:?}");
+        }
+        // Records from before networking load with no published ports.
+        let mut v = serde_json::to_value(opts(&["--network=none", "i"]).unwrap()).unwrap();
+        v.as_object_mut().unwrap().remove("net");
+        let old: RunOptions = serde_json::from_value(v).unwrap();
+        assert!(old.net.ports.is_empty());
     }
 
     #[test]

@@ -226,7 +226,8 @@ fn prepare_in(
         layers,
         health,
     } = container_plan_with(store, &ctr, image)?;
-    write_etc_files(&ctr, &plan, &opts).context("write the container's /etc files")?;
+    write_etc_files(store.root(), &ctr, &plan, &opts)
+        .context("write the container's /etc files")?;
     let lowers = layers
         .iter()
         .rev()
@@ -492,7 +493,10 @@ pub fn start(
                 }),
             },
         );
-        launched.disarm();
+        if let Some(net) = launched.disarm() {
+            // Its ports must be free before a restart publishes them again.
+            net.stop();
+        }
         let stopped = p.ctr.dir.join(STOPPED_MARK).exists();
         if !health_restart && !p.opts.restart.should_restart(code, restarts, stopped) {
             guard.exit_code = Some(code);
@@ -520,9 +524,11 @@ struct Launched {
 }
 
 impl Launched {
-    /// C has been reaped: nothing left to kill.
-    fn disarm(mut self) {
+    /// C has been reaped: nothing left to kill. Returns the network helper, for a caller
+    /// that must wait until it is gone (a dropped helper is killed without waiting).
+    fn disarm(mut self) -> Option<crate::net::Helper> {
         self.guard.pidfd = None;
+        self._net.take()
     }
 }
 
@@ -569,6 +575,19 @@ fn launch(
     } else {
         None
     };
+    if let super::options::NetworkMode::Container(key) = &p.opts.network {
+        // C is cloned into X's network namespace: S enters it first (S is in X's user
+        // namespace, which owns it; see `commands::run::join_network_owner`).
+        let (_, owner) = crate::net::network_owner(&p.store_root, key)?;
+        let netns = std::fs::File::open(format!("/proc/{owner}/ns/net"))
+            .with_context(|| format!("open the network namespace of container `{key}`"))?;
+        nix::sched::setns(&netns, CloneFlags::CLONE_NEWNET)
+            .map_err(std::io::Error::from)
+            .with_context(|| format!("join the network namespace of container `{key}`"))
+            .map_err(|e| {
+                e.hint("the container must have been started after this one's session joined it; start this container again")
+            })?;
+    }
     let (parent_end, child_end) = Channel::pair().context("create the init's sync socket")?;
     let rootfs = p.ctr.merged();
     let forked = clone3(flags.bits() as u64)
@@ -601,16 +620,18 @@ fn launch(
     if plan.keep_id {
         write_keep_id_maps(pid).context("write the keep-id maps")?;
     }
-    // The network helper attaches to C's namespace before Go, so the command starts with
-    // its network up; it is stopped when `Launched` goes (or on any early return).
-    let net = crate::net::start_helper(
+    // The network helper attaches to C's namespace now; C mounts meanwhile and waits for
+    // NetReady before it execs, so the command starts with its network up. The helper is
+    // stopped when `Launched` goes (or on any early return).
+    let net_hint = "check `berth info` for pasta, slirp4netns and /dev/net/tun";
+    let pending = crate::net::begin_helper(
         &p.opts.network,
         &p.opts.net.ports,
         pid,
         &crate::net::helper_dir(&p.paths.runtime, &p.ctr.config.id),
     )
     .context("set up the container's network")
-    .map_err(|e| e.hint("check `berth info` for pasta, slirp4netns and /dev/net/tun"))?;
+    .map_err(|e| e.hint(net_hint))?;
     // User networks: veths from the rootless namespace's bridges, and published ports.
     let bridge_ports = if p.opts.network == NetworkMode::Bridge {
         crate::net::bridge::attach::connect(
@@ -647,6 +668,17 @@ fn launch(
         std::fs::write(path, pid.to_string())
             .with_context(|| format!("write the pid file `{}`", path.display()))?;
     }
+    let net = match pending {
+        Some(pending) => Some(
+            pending
+                .wait()
+                .context("set up the container's network")
+                .map_err(|e| e.hint(net_hint))?,
+        ),
+        None => None,
+    };
+    // C may already have failed (its message follows below); a lost NetReady is no error.
+    let _ = parent_end.send(&ToInit::NetReady);
 
     // Until end of file: the pty (with -t), or a failure.
     let mut master: Option<OwnedFd> = None;
@@ -957,10 +989,24 @@ fn image_defaults(config: &oci_spec::image::ImageConfiguration) -> ImageDefaults
     }
 }
 
-fn write_etc_files(ctr: &Container, plan: &Plan, opts: &RunOptions) -> std::io::Result<()> {
+fn write_etc_files(
+    store_root: &Path,
+    ctr: &Container,
+    plan: &Plan,
+    opts: &RunOptions,
+) -> std::io::Result<()> {
     let dir = ctr.etc_dir();
-    let (hosts, resolv) =
-        crate::net::etc_files(&opts.network, &opts.net, &plan.hostname, &ctr.config.name);
+    let (hosts, resolv) = match &opts.network {
+        // podman's rule: a container on another's network uses its hosts and resolv.conf.
+        super::options::NetworkMode::Container(key) => {
+            let owner = container::find(store_root, key).map_err(std::io::Error::other)?;
+            (
+                std::fs::read_to_string(owner.etc_dir().join("hosts"))?,
+                std::fs::read_to_string(owner.etc_dir().join("resolv.conf"))?,
+            )
+        }
+        mode => crate::net::etc_files(mode, &opts.net, &plan.hostname, &ctr.config.name),
+    };
     std::fs::write(dir.join("hosts"), hosts)?;
     std::fs::write(dir.join("hostname"), format!("{}\n", plan.hostname))?;
     std::fs::write(dir.join("resolv.conf"), resolv)?;

@@ -8,6 +8,10 @@ use serde::{Deserialize, Serialize};
 pub enum ToInit {
     /// The id maps (keep-id) are written and the container is recorded: start.
     Go,
+    /// The network helper (if any) has configured the container's network: the command
+    /// may be exec'd. Sent after Go, once the helper is ready, so that the helper's start
+    /// overlaps C's mounts.
+    NetReady,
 }
 
 /// C to S.
@@ -32,6 +36,7 @@ pub enum Step {
     ReadonlyRemount,
     Hostname,
     Terminal,
+    WaitForNetwork,
     ResolveUser,
     Chdir,
     CloseFds,
@@ -56,6 +61,7 @@ impl Step {
             Step::ReadonlyRemount => "remount read-only",
             Step::Hostname => "set hostname",
             Step::Terminal => "set up the terminal",
+            Step::WaitForNetwork => "wait for the network",
             Step::ResolveUser => "resolve user",
             Step::Chdir => "change to the working directory",
             Step::CloseFds => "mark descriptors close-on-exec",

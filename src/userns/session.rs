@@ -51,6 +51,9 @@ impl SessionLink {
 enum ToHost {
     /// The user namespace exists: write its maps.
     Unshared,
+    /// S joined a running container's user namespace (`--network container:`), whose maps
+    /// are written already.
+    Joined,
     /// The session stays behind as a detached container's monitor.
     Detached,
     /// The command is done with this status; the session only cleans up after it.
@@ -95,44 +98,68 @@ pub fn dispatch() -> Stage {
     }
 }
 
+/// The environment marker of a re-executed session that joins a running container's user
+/// namespace (its init's pid).
+const JOIN_ENV: &str = "BERTH_JOIN_USERNS";
+
+thread_local! {
+    /// Set by P0 before `run_in_session`: the session joins the user namespace of this
+    /// process (a running container's init) instead of creating its own.
+    static JOIN_PID: std::cell::Cell<Option<i32>> = const { std::cell::Cell::new(None) };
+}
+
+/// P0: make the next session join the user namespace of process `pid` (a running
+/// container's init), as `--network container:` needs: that namespace owns the network
+/// namespace the new container joins. `None` goes back to a session of its own.
+pub fn join_user_namespace_of(pid: Option<i32>) {
+    JOIN_PID.with(|j| j.set(pid));
+}
+
 /// S: create the user and mount namespaces, wait for the maps, become uid 0.
 fn enter_session() -> Result<SessionLink> {
     std::env::remove_var(STAGE_ENV);
+    let join = std::env::var(JOIN_ENV).ok().and_then(|p| p.parse().ok());
+    std::env::remove_var(JOIN_ENV);
     let fd = crate::sys::inherit::take_sync_fd()
         .ok_or_else(|| Error::msg("start the session: no sync socket was inherited"))?;
-    enter_session_on(Channel::from_fd(fd))
+    enter_session_on(Channel::from_fd(fd), join)
+}
+
+/// S, joining: enter the user namespace of `pid` (the same id maps as every session, so
+/// ownership on disk stays the same), then a mount namespace of our own.
+fn join_session(chan: &Channel, pid: i32) -> Result<()> {
+    let userns = std::fs::File::open(format!("/proc/{pid}/ns/user"))
+        .with_context(|| format!("open the user namespace of process {pid}"))?;
+    nix::sched::setns(&userns, CloneFlags::CLONE_NEWUSER)
+        .map_err(std::io::Error::from)
+        .with_context(|| format!("join the user namespace of process {pid}"))?;
+    nix::sched::unshare(CloneFlags::CLONE_NEWNS)
+        .map_err(std::io::Error::from)
+        .context("create the session's mount namespace")?;
+    chan.send(&ToHost::Joined)
+        .context("tell berth the user namespace is joined")?;
+    Ok(())
 }
 
 /// S, after the fork or re-exec: unshare, wait for the maps, become root in the session.
-fn enter_session_on(chan: Channel) -> Result<SessionLink> {
+fn enter_session_on(chan: Channel, join: Option<i32>) -> Result<SessionLink> {
     debug_assert_eq!(crate::sys::process::thread_count(), 1);
     crate::sys::process::set_name("berth:[session]");
     // Our own session: terminal signals reach only P0, which forwards each exactly once.
     let _ = nix::unistd::setsid();
-    if let Some(path) = std::env::var_os(crate::net::bridge::holder::JOIN_USERNS_ENV) {
-        // A container on a user network: join the rootless network namespace's user
-        // namespace (already mapped), so its network namespace and the bridges share an
-        // owner (see net::bridge::holder).
-        std::env::remove_var(crate::net::bridge::holder::JOIN_USERNS_ENV);
-        let ns = std::fs::File::open(&path)
-            .with_context(|| format!("open `{}`", path.to_string_lossy()))?;
-        nix::sched::setns(ns, CloneFlags::CLONE_NEWUSER)
-            .map_err(std::io::Error::from)
-            .context("join the rootless network namespace's user namespace")?;
-        nix::sched::unshare(CloneFlags::CLONE_NEWNS)
-            .map_err(std::io::Error::from)
-            .context("create the session's mount namespace")?;
-    } else {
-        nix::sched::unshare(CloneFlags::CLONE_NEWUSER | CloneFlags::CLONE_NEWNS).map_err(|e| {
-            let err = Err::<(), _>(std::io::Error::from(e))
-                .context("create the user namespace")
-                .unwrap_err();
-            match super::newidmap::userns_disabled_hint() {
-                Some(hint) => err.hint(hint),
-                None => err,
-            }
-        })?;
+    if let Some(pid) = join {
+        join_session(&chan, pid)?;
+        return finish_session(chan);
     }
+    nix::sched::unshare(CloneFlags::CLONE_NEWUSER | CloneFlags::CLONE_NEWNS).map_err(|e| {
+        let err = Err::<(), _>(std::io::Error::from(e))
+            .context("create the user namespace")
+            .unwrap_err();
+        match super::newidmap::userns_disabled_hint() {
+            Some(hint) => err.hint(hint),
+            None => err,
+        }
+    })?;
     chan.send(&ToHost::Unshared)
         .context("tell berth the user namespace exists")?;
     match chan.recv::<ToSession>() {
@@ -140,6 +167,11 @@ fn enter_session_on(chan: Channel) -> Result<SessionLink> {
         // P0 failed to write the maps and says why itself.
         _ => crate::sys::process::exit_now(crate::error::EXIT_BERTH),
     }
+    finish_session(chan)
+}
+
+/// S, in its user namespace: become uid 0 and make `/` private.
+fn finish_session(chan: Channel) -> Result<SessionLink> {
     crate::sys::process::set_ids(0, 0, &[]).context("become root in the user namespace")?;
     nix::mount::mount(
         None::<&str>,
@@ -179,6 +211,7 @@ pub fn run_in_session() -> Result<()> {
 
 /// P0: run berth with `args` inside the session user namespace.
 pub fn run_in_session_with(args: Vec<std::ffi::OsString>) -> Result<()> {
+    let join = JOIN_PID.with(std::cell::Cell::get);
     let maps = host_maps()?;
 
     // The forwarded signals and SIGCHLD, blocked before the child exists so none is lost.
@@ -198,7 +231,7 @@ pub fn run_in_session_with(args: Vec<std::ffi::OsString>) -> Result<()> {
                     Some(&SigSet::empty()),
                     None,
                 );
-                let code = match enter_session_on(session_end) {
+                let code = match enter_session_on(session_end, join) {
                     Ok(link) => crate::commands::run_in_forked_session(args, Stage::Session(link)),
                     Err(err) => {
                         if let Some(text) = err.render() {
@@ -219,9 +252,11 @@ pub fn run_in_session_with(args: Vec<std::ffi::OsString>) -> Result<()> {
     } else {
         // A process with threads (a pull's downloads) must not fork: exec afresh.
         let mut cmd = Command::new("/proc/self/exe");
-        cmd.args(args)
-            .env(STAGE_ENV, "session")
-            .arg0(std::env::args_os().next().unwrap_or_else(|| "berth".into()));
+        cmd.args(args).env(STAGE_ENV, "session");
+        if let Some(pid) = join {
+            cmd.env(JOIN_ENV, pid.to_string());
+        }
+        cmd.arg0(std::env::args_os().next().unwrap_or_else(|| "berth".into()));
         SessionChild::Spawned(
             crate::sys::inherit::spawn_with_fd(&mut cmd, &session_end.into_fd())
                 .context("start the session process")?,
@@ -231,11 +266,7 @@ pub fn run_in_session_with(args: Vec<std::ffi::OsString>) -> Result<()> {
 
     match host_end.recv::<ToHost>() {
         Ok(Some(ToHost::Unshared)) => {
-            // A session that joined the holder's user namespace is mapped already.
-            let joined = std::env::var_os(crate::net::bridge::holder::JOIN_USERNS_ENV).is_some();
-            if joined {
-                std::env::remove_var(crate::net::bridge::holder::JOIN_USERNS_ENV);
-            } else if let Err(e) = super::newidmap::write_maps(pid, &maps) {
+            if let Err(e) = super::newidmap::write_maps(pid, &maps) {
                 child.kill();
                 return Err(e).hinted_context("write the session's id maps");
             }
@@ -243,6 +274,8 @@ pub fn run_in_session_with(args: Vec<std::ffi::OsString>) -> Result<()> {
                 .send(&ToSession::Mapped)
                 .context("tell the session its maps are written")?;
         }
+        // Joined a running container's namespace: its maps are written.
+        Ok(Some(ToHost::Joined)) => {}
         // The session failed before unsharing and said why on stderr.
         Ok(Some(ToHost::Detached | ToHost::Exited(_)) | None) | Err(_) => {}
     }
@@ -277,7 +310,7 @@ pub fn run_in_session_with(args: Vec<std::ffi::OsString>) -> Result<()> {
             match host_end.recv::<ToHost>() {
                 Ok(Some(ToHost::Detached | ToHost::Exited(0))) => return Ok(()),
                 Ok(Some(ToHost::Exited(code))) => return Err(Error::Exit(code)),
-                Ok(Some(ToHost::Unshared)) => {}
+                Ok(Some(ToHost::Unshared | ToHost::Joined)) => {}
                 Ok(None) | Err(_) => link_open = false,
             }
         }

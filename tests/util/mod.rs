@@ -373,7 +373,7 @@ impl Env {
             fs::create_dir(dir).expect("create test dir");
         }
         if reference_mode() {
-            // podman's default network needs /dev/net/tun; berth's default is none.
+            // Reference mode compares with podman on no network (berth's own default is pasta).
             let dir = env.config_home.join("containers");
             fs::create_dir(&dir).expect("create containers config dir");
             fs::write(

@@ -32,10 +32,6 @@ fn idle_exit() -> Duration {
         .map_or(IDLE_EXIT, Duration::from_secs)
 }
 
-/// The environment variable that tells a new session to join this user namespace (a path
-/// such as `/proc/PID/ns/user`) instead of creating its own.
-pub const JOIN_USERNS_ENV: &str = "BERTH_JOIN_USERNS";
-
 /// `$XDG_RUNTIME_DIR/berth/netns/holder.json`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HolderState {
@@ -110,6 +106,8 @@ pub fn prepare_session(paths: &Paths, networks: &[String]) -> Result<()> {
     paths
         .ensure_runtime()
         .context("create the runtime directory")?;
+    // The holder's own session makes its user namespace.
+    crate::userns::session::join_user_namespace_of(None);
     let _lock = lock(&paths.runtime, false).context("lock the rootless network namespace")?;
     let mut started = false;
     let holder = match current(&paths.runtime) {
@@ -136,7 +134,8 @@ pub fn prepare_session(paths: &Paths, networks: &[String]) -> Result<()> {
     }
     std::fs::write(dir(&paths.runtime).join("last-use"), b"")
         .context("record the use of the rootless network namespace")?;
-    std::env::set_var(JOIN_USERNS_ENV, format!("/proc/{}/ns/user", holder.pid));
+    // The session of the container joins the holder's user namespace (see above).
+    crate::userns::session::join_user_namespace_of(Some(holder.pid));
     Ok(())
 }
 

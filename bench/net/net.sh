@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# Network benchmarks: what the default network adds to `berth run --rm busybox true` (pasta,
+# slirp4netns and none, next to podman with the same helper), and iperf3 throughput through
+# each helper: container -> host (an iperf3 server on host 127.0.0.1, reached through the
+# helper's host-loopback mapping) and host -> container (a published port). The iperf3 in
+# the container is the host's own, run through the host's dynamic loader from a read-only
+# bind of /usr (the busybox image has no iperf3). Runs as `berthtest` when started as root.
+# Appends a dated section to bench/RESULTS.md.
+#
+# Usage: bench/net/net.sh [RUNS]     (default 30 runs per command, 3 warm-up runs)
+# BERTH_BIN=/path/to/berth measures that binary instead of a fresh release build.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+repo="$PWD"
+runs="${1:-30}"
+
+die() { echo "net-bench: $*" >&2; exit 1; }
+for tool in hyperfine iperf3 pasta slirp4netns; do
+    command -v "$tool" >/dev/null || die "$tool is missing (run scripts/setup.sh)"
+done
+[ -x /bin/busybox ] || die "/bin/busybox is missing (apt install busybox-static)"
+loader=/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2
+[ -x "$loader" ] || die "no x86_64 glibc loader at $loader"
+if [ -z "${BERTH_BIN:-}" ]; then
+    cargo build --release --quiet
+    BERTH_BIN="$repo/target/release/berth"
+fi
+
+work="$(mktemp -d /tmp/berth-netbench.XXXXXX)"
+iperf_pid=""
+cleanup() {
+    [ -z "$iperf_pid" ] || kill "$iperf_pid" 2>/dev/null || true
+    if [ -f "$work/podman/run/libpod/tmp/pause.pid" ]; then
+        kill "$(cat "$work/podman/run/libpod/tmp/pause.pid")" 2>/dev/null || true
+    fi
+    rm -rf "$work" 2>/dev/null || true
+}
+trap cleanup EXIT
+chmod 755 "$work"
+
+rootfs="$work/rootfs"
+mkdir -p "$rootfs"/{bin,etc,dev,proc,sys,tmp,root,run}
+chmod 1777 "$rootfs/tmp"
+cp /bin/busybox "$rootfs/bin/busybox"
+for applet in $(/bin/busybox --list); do
+    [ "$applet" = busybox ] || ln -sf busybox "$rootfs/bin/$applet"
+done
+printf 'root:x:0:0:root:/root:/bin/sh\n' > "$rootfs/etc/passwd"
+printf 'root:x:0:\n' > "$rootfs/etc/group"
+tar --numeric-owner --owner=0 --group=0 -C "$rootfs" -cf "$work/busybox.tar" .
+install -m 0755 "$BERTH_BIN" "$work/berth"
+mkdir -p "$work"/{home,data,config,run,podman/home,podman/data,podman/config/containers,podman/run}
+chmod 700 "$work/run" "$work/podman/run"
+printf '[containers]\ncgroups = "disabled"\n[engine]\ncgroup_manager = "cgroupfs"\nevents_logger = "file"\n' \
+    > "$work/podman/config/containers/containers.conf"
+if [ "$(id -u)" -eq 0 ]; then
+    chown -R berthtest: "$work"
+    chown root: "$work"
+    as_user=(setpriv --reuid=berthtest --regid=berthtest --init-groups --)
+    runner=berthtest
+else
+    as_user=()
+    runner="$(id -un)"
+fi
+cd "$work"
+benv=(env -i PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin LANG=C HOME="$work/home"
+      XDG_DATA_HOME="$work/data" XDG_CONFIG_HOME="$work/config" XDG_RUNTIME_DIR="$work/run")
+penv=(env -i PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin LANG=C HOME="$work/podman/home"
+      XDG_DATA_HOME="$work/podman/data" XDG_CONFIG_HOME="$work/podman/config"
+      XDG_RUNTIME_DIR="$work/podman/run")
+b() { "${as_user[@]}" "${benv[@]}" "$work/berth" "$@"; }
+b import "$work/busybox.tar" busybox >/dev/null || die "berth import failed"
+
+median_ms() { awk -F, -v row="$2" 'NR == row + 1 { printf "%.1f", $4 * 1000 }' "$1"; }
+
+# --- run latency -------------------------------------------------------------------------
+cmds=()
+names=()
+for net in none pasta slirp4netns; do
+    b run --rm --network "$net" busybox true || die "berth run --network $net failed"
+    cmds+=("${as_user[*]} ${benv[*]} $work/berth run --rm --network $net busybox true")
+    names+=("berth run --rm --network $net busybox true")
+done
+podman_note="not installed"
+if command -v podman >/dev/null \
+   && "${as_user[@]}" "${penv[@]}" podman import -q "$work/busybox.tar" busybox >/dev/null 2>"$work/podman.err"; then
+    podman_note="$(podman --version) (--runtime runc --cgroup-manager=cgroupfs)"
+    for net in none pasta slirp4netns; do
+        p="podman --runtime runc --cgroup-manager=cgroupfs run --cgroups=enabled --rm --network $net busybox true"
+        # shellcheck disable=SC2086
+        if "${as_user[@]}" "${penv[@]}" $p >/dev/null 2>>"$work/podman.err"; then
+            cmds+=("${as_user[*]} ${penv[*]} $p")
+            names+=("podman run --rm --network $net busybox true")
+        else
+            podman_note="$podman_note; --network $net: $(tail -n1 "$work/podman.err")"
+        fi
+    done
+fi
+hyperfine -N --warmup 3 --runs "$runs" --export-csv "$work/latency.csv" "${cmds[@]}" >&2
+rows=""
+none_ms=""
+for i in "${!cmds[@]}"; do
+    ms="$(median_ms "$work/latency.csv" $((i + 1)))"
+    # Each engine's cost is over its own `--network none` (the first of its rows).
+    case "${names[$i]}" in *"--network none "*) none_ms="$ms" ;; esac
+    rows+="| \`${names[$i]}\` | ${ms} ms | $(awk -v a="$ms" -v b="$none_ms" 'BEGIN { printf "%+.1f ms", a - b }') |"$'\n'
+done
+
+# --- throughput --------------------------------------------------------------------------
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null \
+              || echo $((20000 + RANDOM % 20000)); }
+in_ctr_iperf=(-v /usr:/host-usr:ro busybox /host-usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2
+              --library-path /host-usr/lib/x86_64-linux-gnu /host-usr/bin/iperf3)
+gbits() { # iperf3 -J output on stdin -> Gbit/s received
+    sed -n '/"sum_received"/,/}/p' | awk -F: '/bits_per_second/ { gsub(/[ ,]/, "", $2); printf "%.2f", $2 / 1e9; exit }'
+}
+port="$(free_port)"
+iperf3 -s -B 127.0.0.1 -p "$port" -D -I "$work/iperf.pid" >/dev/null
+sleep 0.2
+iperf_pid="$(cat "$work/iperf.pid")"
+tput_rows=""
+for spec in "pasta:--map-gw|host.containers.internal" "slirp4netns:allow_host_loopback=true|10.0.2.2"; do
+    net="${spec%%|*}"; target="${spec#*|}"
+    up="$(b run --rm --network "$net" "${in_ctr_iperf[@]}" -c "$target" -p "$port" -t 5 -J | gbits)"
+    pport="$(free_port)"
+    id="$(b run -d --network "${net%%:*}" -p "127.0.0.1:$pport:5201" "${in_ctr_iperf[@]}" -s -1)"
+    down=""
+    for _ in $(seq 1 50); do
+        down="$(iperf3 -c 127.0.0.1 -p "$pport" -t 5 -J 2>/dev/null | gbits)" && [ -n "$down" ] && break
+        sleep 0.1
+    done
+    b rm -f "$id" >/dev/null 2>&1 || true
+    tput_rows+="| ${net%%:*} | ${up:-failed} Gbit/s | ${down:-failed} Gbit/s |"$'\n'
+done
+
+cpu="$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
+section="$(cat <<REPORT
+
+## $(date -u +%Y-%m-%d\ %H:%M) UTC — network (bench/net/net.sh)
+
+Machine: kernel $(uname -r), ${cpu:-unknown CPU}, $(nproc) cores; runs as \`$runner\`;
+pasta $(dpkg-query -W -f='${Version}' passt 2>/dev/null || echo '?'), $(slirp4netns --version | head -n1).
+Run latency: $runs runs per command after 3 warm-up runs (hyperfine -N); medians, and the
+cost of each network over \`--network none\`.
+
+| command | median | network cost |
+|---|---|---|
+${rows}
+podman: $podman_note.
+
+Throughput (iperf3 3.12, 5 s, one TCP stream; the container runs the host's iperf3 through
+the host's loader from a read-only bind of /usr):
+
+| helper | container -> host 127.0.0.1 (loopback mapping) | host -> published port |
+|---|---|---|
+${tput_rows}
+REPORT
+)"
+echo "$section"
+echo "$section" >> "$repo/bench/RESULTS.md"
