@@ -10,6 +10,8 @@ RANGE=65536
 PACKAGES=(uidmap busybox-static fuse-overlayfs golang-github-containers-common passt
           slirp4netns iproute2 util-linux bsdutils procps hyperfine
           docker-registry openssl skopeo iperf3)
+# User networks: masquerade and isolation in the rootless network namespace.
+PACKAGES+=(nftables)
 
 die() { echo "setup: $*" >&2; exit 1; }
 

@@ -19,6 +19,7 @@ mod import;
 mod inspect;
 mod lifecycle;
 mod net;
+mod network;
 mod pull;
 mod registry;
 mod registry_fake;

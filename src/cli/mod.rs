@@ -19,6 +19,7 @@ pub mod inspect;
 pub mod lifecycle;
 pub mod load;
 pub mod login;
+pub mod network;
 pub mod port;
 pub mod ps;
 pub mod pull;
@@ -141,6 +142,8 @@ pub enum Command {
     Buildx(build::BuildxArgs),
     /// Manage the build cache
     Builder(build::BuilderArgs),
+    /// Manage user networks
+    Network(network::NetworkArgs),
     /// Generate man pages and shell completions (for packagers)
     #[command(hide = true, name = "__generate")]
     Generate(GenerateArgs),
@@ -150,6 +153,9 @@ pub enum Command {
     /// Report which overlay implementation works here (used by `berth info`)
     #[command(hide = true, name = "__probe-overlay")]
     ProbeOverlay,
+    /// Keep the rootless network namespace of user networks (started by berth itself)
+    #[command(hide = true, name = "__netns-holder")]
+    NetnsHolder,
 }
 
 /// Arguments of the hidden generator.
@@ -178,6 +184,7 @@ impl Command {
                 | Command::Rmi(_)
                 | Command::Rm(_)
                 | Command::ProbeOverlay
+                | Command::NetnsHolder
                 | Command::Diff(_)
                 | Command::Export(_)
                 | Command::Commit(_)
@@ -190,6 +197,7 @@ impl Command {
                 | Command::Builder(_)
         ) || matches!(self, Command::Container(c) if c.command.needs_session())
             || matches!(self, Command::Volume(v) if v.command.writes())
+            || matches!(self, Command::Network(n) if n.command.needs_session())
     }
 }
 

@@ -112,7 +112,7 @@ pub struct RunArgs {
     #[arg(long, value_name = "MODE")]
     pub userns: Option<String>,
 
-    /// Network mode: pasta[:OPTIONS] (the default when installed), slirp4netns[:OPTIONS], none, host, container:NAME|ID
+    /// Network mode: pasta[:OPTIONS] (the default when installed), slirp4netns[:OPTIONS], none, host, container:NAME|ID, or user networks NAME[,NAME2] (made with `network create`)
     #[arg(long, visible_alias = "net", value_name = "MODE")]
     pub network: Option<String>,
 
@@ -143,6 +143,14 @@ pub struct RunArgs {
     /// DNS option for /etc/resolv.conf, such as ndots:2
     #[arg(long, value_name = "OPTION")]
     pub dns_option: Vec<String>,
+
+    /// Another name for the container on its user networks (repeatable)
+    #[arg(
+        long = "network-alias",
+        visible_alias = "net-alias",
+        value_name = "ALIAS"
+    )]
+    pub network_alias: Vec<String>,
 
     /// Where the container's output goes: k8s-file (json-file), none, passthrough
     #[arg(long, value_name = "DRIVER")]

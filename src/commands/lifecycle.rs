@@ -22,6 +22,7 @@ pub fn create(args: RunArgs, stage: Stage) -> Result<()> {
     match stage {
         Stage::Host => {
             // The network half of a pull runs here, in P0, as for `run`.
+            crate::net::bridge::holder::check_networks(&opts.user_networks)?;
             crate::commands::pull::ensure_image(&opts.image, opts.pull)?;
             crate::userns::session::run_in_session()
         }
@@ -60,7 +61,9 @@ pub fn start(args: StartArgs, stage: Stage) -> Result<()> {
                     first_error.get_or_insert(e);
                     continue;
                 }
-                if let Err(e) = run_in_session_with(argv) {
+                if let Err(e) = crate::net::bridge::holder::prepare_for_container(name)
+                    .and_then(|()| run_in_session_with(argv))
+                {
                     first_error.get_or_insert(e);
                 }
             }
@@ -131,6 +134,9 @@ pub fn restart(args: RestartArgs) -> Result<()> {
     each(targets, |key, ctr| {
         let (signal, timeout) = stop_settings(&paths, ctr, args.time);
         control::stop(ctr, signal, timeout).context("stop container")?;
+        // A session of its own, unless the container is on user networks.
+        crate::userns::session::join_user_namespace_of(None);
+        crate::net::bridge::holder::prepare_for_container(&ctr.config.id)?;
         run_in_session_with(vec!["start".into(), ctr.config.id.clone().into()]).map_err(
             |e| match e {
                 Error::Exit(code) => {

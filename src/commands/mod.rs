@@ -26,6 +26,7 @@ pub mod load;
 pub mod login;
 pub mod logout;
 pub mod logs;
+pub mod network;
 pub mod pause;
 pub mod port;
 pub mod probe_overlay;
@@ -115,6 +116,7 @@ pub fn execute(cli: Cli, stage: Stage) -> Result<()> {
         Command::Info(args) => info::execute(args),
         Command::Version(args) => version::execute(args),
         Command::Volume(args) => volume::execute(args),
+        Command::Network(args) => network::execute(args),
         Command::Generate(args) => generate::execute(args),
         Command::ProbeOverlay => probe_overlay::execute(),
         Command::Build(args) => build::execute(*args, stage),
@@ -122,6 +124,10 @@ pub fn execute(cli: Cli, stage: Stage) -> Result<()> {
             crate::cli::build::BuildxCommand::Build(a) => build::execute(a, stage),
         },
         Command::Builder(args) => build::builder(&args),
+        Command::NetnsHolder => match stage {
+            Stage::Session(link) => crate::net::bridge::holder::run(&link),
+            Stage::Host => crate::userns::session::run_in_session(),
+        },
     }
 }
 

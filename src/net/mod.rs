@@ -6,6 +6,7 @@
 //! starts with its network up. It dies with S (parent-death signal) and is stopped by the
 //! `Helper` guard when the container ends.
 
+pub mod bridge;
 pub mod etc;
 pub mod pasta;
 pub mod ports;

@@ -50,7 +50,7 @@ pub enum OptionsError {
     #[error("invalid --userns `{0}`: berth supports keep-id (or the default, host mapping)")]
     Userns(String),
     #[error(
-        "invalid --network `{0}`: expected pasta[:OPTIONS], slirp4netns[:OPTIONS], none or host"
+        "invalid --network `{0}`: expected pasta[:OPTIONS], slirp4netns[:OPTIONS], none, host, or the names of networks made with `berth network create`"
     )]
     Network(String),
     #[error("--network `{value}` is not supported yet: {why}")]
@@ -61,6 +61,8 @@ pub enum OptionsError {
     Slirp(crate::net::slirp::SlirpOptionError),
     #[error(transparent)]
     Publish(crate::net::ports::PublishError),
+    #[error("invalid --network-alias `{0}`: aliases need --network NAME (a user network)")]
+    NetworkAlias(String),
     #[error("invalid --entrypoint `{0}`: not a JSON array of strings")]
     Entrypoint(String),
     #[error("invalid image reference ``: an image name is required")]
@@ -428,6 +430,8 @@ pub enum NetworkMode {
     None,
     /// The host's network namespace.
     Host,
+    /// User networks (`--network NAME[,NAME2]`): listed in `RunOptions::user_networks`.
+    Bridge,
     /// A new network namespace connected by pasta.
     Pasta(crate::net::pasta::PastaOptions),
     /// A new network namespace connected by slirp4netns.
@@ -472,6 +476,7 @@ impl NetworkMode {
                     why: "joining a network namespace by path needs privilege in the user namespace that owns it; use container:NAME",
                 })
             }
+            (list, None) if user_networks(list).is_some() => NetworkMode::Bridge,
             _ => return Err(err()),
         })
     }
@@ -484,6 +489,7 @@ impl NetworkMode {
             NetworkMode::Pasta(_) => "pasta".into(),
             NetworkMode::Slirp4netns(_) => "slirp4netns".into(),
             NetworkMode::Container(c) => format!("container:{c}"),
+            NetworkMode::Bridge => "bridge".into(),
         }
     }
 
@@ -491,9 +497,32 @@ impl NetworkMode {
     pub fn new_netns(&self) -> bool {
         matches!(
             self,
-            NetworkMode::None | NetworkMode::Pasta(_) | NetworkMode::Slirp4netns(_)
+            NetworkMode::None
+                | NetworkMode::Pasta(_)
+                | NetworkMode::Slirp4netns(_)
+                | NetworkMode::Bridge
         )
     }
+}
+
+/// The user networks of `--network NAME[,NAME2]` (deduplicated, in order), or `None` when
+/// the text is not such a list. `bridge` (podman's default network, which berth does not
+/// make) and the names of the other modes are not network names here.
+pub fn user_networks(text: &str) -> Option<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    for name in text.split(',') {
+        if matches!(
+            name,
+            "bridge" | "none" | "host" | "pasta" | "slirp4netns" | "private" | "container" | "ns"
+        ) || !crate::net::bridge::store::valid_name(name)
+        {
+            return None;
+        }
+        if !out.iter().any(|n| n == name) {
+            out.push(name.to_string());
+        }
+    }
+    Some(out)
 }
 
 /// Everything `berth run` was asked to do, validated.
@@ -536,6 +565,12 @@ pub struct RunOptions {
     /// Published ports, DNS and hosts entries.
     #[serde(default)]
     pub net: crate::net::NetOptions,
+    /// With `NetworkMode::Bridge`: the user networks to join, in order.
+    #[serde(default)]
+    pub user_networks: Vec<String>,
+    /// `--network-alias`: extra names for this container on its user networks.
+    #[serde(default)]
+    pub network_aliases: Vec<String>,
     pub detach: bool,
     pub restart: RestartPolicy,
     /// `--stop-signal`, as a number.
@@ -673,6 +708,22 @@ impl RunOptions {
             Some("keep-id") => UsernsMode::KeepId,
             Some(other) => return Err(OptionsError::Userns(other.to_string())),
         };
+        let user_networks = match network {
+            NetworkMode::Bridge => {
+                user_networks(args.network.as_deref().unwrap_or_default()).unwrap_or_default()
+            }
+            _ => Vec::new(),
+        };
+        if let Some(alias) = args.network_alias.first() {
+            if network != NetworkMode::Bridge {
+                return Err(OptionsError::NetworkAlias(alias.clone()));
+            }
+        }
+        for alias in &args.network_alias {
+            if !valid_name(alias) {
+                return Err(OptionsError::NetworkAlias(alias.clone()));
+            }
+        }
         let entrypoint = match args.entrypoint {
             None => None,
             Some(e) if e.trim_start().starts_with('[') => Some(
@@ -854,6 +905,8 @@ impl RunOptions {
             userns,
             network,
             net,
+            user_networks,
+            network_aliases: args.network_alias.clone(),
         })
     }
 }
@@ -881,7 +934,12 @@ fn net_options(
             })?);
     }
     let publishes = !out.ports.is_empty() || out.publish_all;
-    if publishes && !matches!(network, NetworkMode::Pasta(_) | NetworkMode::Slirp4netns(_)) {
+    if publishes
+        && !matches!(
+            network,
+            NetworkMode::Pasta(_) | NetworkMode::Slirp4netns(_) | NetworkMode::Bridge
+        )
+    {
         return Err(OptionsError::Flag {
             flag: "--publish",
             value: args
@@ -889,7 +947,8 @@ fn net_options(
                 .first()
                 .cloned()
                 .unwrap_or_else(|| "--publish-all".into()),
-            reason: "ports can be published only with --network pasta or slirp4netns",
+            reason:
+                "ports can be published only with --network pasta, slirp4netns or a user network",
         });
     }
     for d in &args.dns {
@@ -1409,6 +1468,13 @@ mod tests {
             NetworkMode::Host
         );
         assert!(opts(&["--network=bridge", "i"]).is_err());
+        let o = opts(&["--network=a,b,a", "--network-alias", "web", "i"]).unwrap();
+        assert_eq!(o.network, NetworkMode::Bridge);
+        assert_eq!(o.user_networks, ["a", "b"]);
+        assert_eq!(o.network_aliases, ["web"]);
+        assert!(opts(&["--network-alias", "web", "i"]).is_err());
+        assert!(opts(&["--network=a", "--network-alias", "b d", "i"]).is_err());
+        assert!(opts(&["--network=a,", "i"]).is_err());
         assert!(opts(&["--name=-bad", "i"]).is_err());
         assert!(opts(&["--name", "good.name_1", "i"]).is_ok());
         assert!(opts(&["-w", "rel", "i"]).is_err());

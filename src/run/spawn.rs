@@ -13,7 +13,7 @@ use nix::sys::signalfd::SignalFd;
 
 use super::init::Stdio;
 use super::logs::{LogDriver, LogWriter, Stream};
-use super::options::{RunOptions, SeccompChoice, UserSpec, UsernsMode};
+use super::options::{NetworkMode, RunOptions, SeccompChoice, UserSpec, UsernsMode};
 use super::plan::{self, ImageDefaults, Plan, PlanInput};
 use super::relay::{drain, forward_signals, write_all};
 use super::seccomp::SeccompProgram;
@@ -368,6 +368,9 @@ pub fn start(
         p.plan.keep_id,
     )
     .context("prepare the container's volumes")?;
+    // User networks: addresses, hosts and resolv.conf; freed when this returns.
+    let _networks =
+        crate::net::bridge::attach::Attachment::claim(&p.paths, &p.ctr, &p.opts, &p.plan.hostname)?;
     // Blocked before any clone; C resets its mask right before execve.
     let sfd = crate::sys::process::block_signals(&FORWARDED_AND_CHLD).context("block signals")?;
 
@@ -588,6 +591,8 @@ struct Launched {
     guard: ChildGuard,
     /// The network helper; dropped (stopped) with the container.
     _net: Option<crate::net::Helper>,
+    /// The published-port forwarder of a container on user networks.
+    _bridge_ports: Option<crate::net::bridge::forward::Forwarder>,
 }
 
 impl Launched {
@@ -683,6 +688,18 @@ fn launch(
     )
     .context("set up the container's network")
     .map_err(|e| e.hint(net_hint))?;
+    // User networks: veths from the rootless namespace's bridges, and published ports.
+    let bridge_ports = if p.opts.network == NetworkMode::Bridge {
+        crate::net::bridge::attach::connect(
+            &p.paths,
+            &p.ctr.config.id,
+            &p.opts.user_networks,
+            &p.opts.net.ports,
+            pid,
+        )?
+    } else {
+        None
+    };
     // Let C go first and record it while C sets up its mounts: the two overlap. The start
     // time is read before, while C cannot have exited yet.
     let pid_start = container::process_start_time(pid);
@@ -725,6 +742,7 @@ fn launch(
         master,
         guard,
         _net: net,
+        _bridge_ports: bridge_ports,
     })
 }
 

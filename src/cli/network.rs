@@ -1,0 +1,162 @@
+//! `berth network` arguments.
+
+use clap::{Args, Subcommand};
+
+/// Arguments of `berth network`.
+#[derive(Debug, Args)]
+pub struct NetworkArgs {
+    #[command(subcommand)]
+    pub command: NetworkCommand,
+}
+
+/// The `network` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum NetworkCommand {
+    /// Create a user network (a bridge in the rootless network namespace)
+    Create(NetworkCreateArgs),
+    /// List networks
+    #[command(visible_alias = "list")]
+    Ls(NetworkLsArgs),
+    /// Show networks' details as JSON
+    Inspect(NetworkInspectArgs),
+    /// Remove networks
+    #[command(visible_alias = "remove")]
+    Rm(NetworkRmArgs),
+    /// Remove every network no container uses
+    Prune(NetworkPruneArgs),
+    /// Exit 0 when a network exists, 1 when it does not
+    Exists(NetworkExistsArgs),
+    /// Connect a container to a network
+    Connect(NetworkConnectArgs),
+    /// Disconnect a container from a network
+    Disconnect(NetworkDisconnectArgs),
+}
+
+impl NetworkCommand {
+    /// Does this subcommand run in the session (it may remove containers, whose files
+    /// belong to the mapped ids)?
+    pub fn needs_session(&self) -> bool {
+        matches!(
+            self,
+            NetworkCommand::Rm(_) | NetworkCommand::Connect(_) | NetworkCommand::Disconnect(_)
+        )
+    }
+}
+
+/// Arguments of `berth network create`.
+#[derive(Debug, Args)]
+pub struct NetworkCreateArgs {
+    /// The driver (only `bridge`)
+    #[arg(short, long, value_name = "DRIVER", default_value = "bridge")]
+    pub driver: String,
+    /// The IPv4 subnet in CIDR form (default: the first free 10.89.N.0/24)
+    #[arg(long, value_name = "SUBNET")]
+    pub subnet: Option<String>,
+    /// The gateway address (default: the subnet's first address); needs --subnet
+    #[arg(long, value_name = "IP")]
+    pub gateway: Option<String>,
+    /// Keep the network's containers away from the outside world
+    #[arg(long)]
+    pub internal: bool,
+    /// Do not answer name queries for the network's containers
+    #[arg(long)]
+    pub disable_dns: bool,
+    /// Set a label: KEY=VALUE
+    #[arg(long = "label", value_name = "KEY=VALUE")]
+    pub label: Vec<String>,
+    /// Do not fail when the network exists already
+    #[arg(long)]
+    pub ignore: bool,
+    /// The network's name (berthN when omitted)
+    #[arg(value_name = "NAME")]
+    pub name: Option<String>,
+}
+
+/// Arguments of `berth network ls`.
+#[derive(Debug, Args)]
+pub struct NetworkLsArgs {
+    /// Print only the network names
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Filter: name=TEXT, id=PREFIX, label=KEY[=VALUE], driver=NAME
+    #[arg(short, long = "filter", value_name = "FILTER")]
+    pub filter: Vec<String>,
+    /// Output format: `json`, `table`, or a template such as `{{.Name}}`
+    #[arg(long, value_name = "FORMAT")]
+    pub format: Option<String>,
+    /// Do not print the header
+    #[arg(long, visible_alias = "noheading")]
+    pub no_heading: bool,
+    /// Print full network ids
+    #[arg(long)]
+    pub no_trunc: bool,
+}
+
+/// Arguments of `berth network inspect`.
+#[derive(Debug, Args)]
+pub struct NetworkInspectArgs {
+    /// Output format: `json` (the default) or a template such as `{{.Name}}`
+    #[arg(short, long, value_name = "FORMAT")]
+    pub format: Option<String>,
+    /// Networks to inspect (name or id)
+    #[arg(value_name = "NETWORK", required = true)]
+    pub names: Vec<String>,
+}
+
+/// Arguments of `berth network rm`.
+#[derive(Debug, Args)]
+pub struct NetworkRmArgs {
+    /// Remove the containers that use the network first (killing running ones)
+    #[arg(short, long)]
+    pub force: bool,
+    /// Networks to remove (name or id)
+    #[arg(value_name = "NETWORK", required = true)]
+    pub names: Vec<String>,
+}
+
+/// Arguments of `berth network prune`.
+#[derive(Debug, Args)]
+pub struct NetworkPruneArgs {
+    /// Do not ask for confirmation
+    #[arg(short, long)]
+    pub force: bool,
+    /// Only prune networks that match: label=KEY[=VALUE], name=TEXT
+    #[arg(long = "filter", value_name = "FILTER")]
+    pub filter: Vec<String>,
+}
+
+/// Arguments of `berth network exists`.
+#[derive(Debug, Args)]
+pub struct NetworkExistsArgs {
+    /// The network's name or id
+    #[arg(value_name = "NETWORK")]
+    pub name: String,
+}
+
+/// Arguments of `berth network connect`.
+#[derive(Debug, Args)]
+pub struct NetworkConnectArgs {
+    /// Another name for the container on this network (repeatable)
+    #[arg(long, value_name = "ALIAS")]
+    pub alias: Vec<String>,
+    /// The network
+    #[arg(value_name = "NETWORK")]
+    pub network: String,
+    /// The container
+    #[arg(value_name = "CONTAINER")]
+    pub container: String,
+}
+
+/// Arguments of `berth network disconnect`.
+#[derive(Debug, Args)]
+pub struct NetworkDisconnectArgs {
+    /// Disconnect a running container too (berth does not hot-unplug yet)
+    #[arg(short, long)]
+    pub force: bool,
+    /// The network
+    #[arg(value_name = "NETWORK")]
+    pub network: String,
+    /// The container
+    #[arg(value_name = "CONTAINER")]
+    pub container: String,
+}

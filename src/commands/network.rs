@@ -1,0 +1,551 @@
+//! `berth network`: create, list, inspect, remove and prune user networks, and connect or
+//! disconnect containers. The configurations are plain files owned by the user, so only the
+//! subcommands that may touch containers (`rm`, `connect`, `disconnect`) run in the session.
+
+use std::collections::BTreeMap;
+use std::io::BufRead as _;
+
+use crate::cli::network::{
+    NetworkArgs, NetworkCommand, NetworkConnectArgs, NetworkCreateArgs, NetworkDisconnectArgs,
+    NetworkExistsArgs, NetworkInspectArgs, NetworkLsArgs, NetworkPruneArgs, NetworkRmArgs,
+};
+use crate::config::Paths;
+use crate::error::{Context, Error, Result};
+use crate::format::table;
+use crate::net::bridge::store::{CreateRequest, Network, NetworkError, NetworkStore};
+use crate::net::bridge::subnet;
+use crate::storage::container::{self, Container, Status};
+
+/// podman's status when a network does not exist (`rm`, `exists`).
+const EXIT_NO_SUCH: i32 = 1;
+/// podman's status when a network is in use and `-f` was not given.
+const EXIT_IN_USE: i32 = 2;
+
+/// Run `berth network …`.
+pub fn execute(args: NetworkArgs) -> Result<()> {
+    let paths = Paths::discover().context("find berth's directories")?;
+    let store = NetworkStore::new(&paths.data);
+    match args.command {
+        NetworkCommand::Create(a) => create(&store, a),
+        NetworkCommand::Ls(a) => ls(&paths, &store, &a),
+        NetworkCommand::Inspect(a) => inspect(&store, &a),
+        NetworkCommand::Rm(a) => rm(&paths, &store, &a),
+        NetworkCommand::Prune(a) => prune(&paths, &store, &a),
+        NetworkCommand::Exists(a) => exists(&store, &a),
+        NetworkCommand::Connect(a) => connect(&paths, &store, &a),
+        NetworkCommand::Disconnect(a) => disconnect(&paths, &store, &a),
+    }
+}
+
+/// Split `KEY=VALUE` labels (a bare KEY has an empty value, as in podman).
+fn labels(items: &[String]) -> Result<BTreeMap<String, String>> {
+    let mut out = BTreeMap::new();
+    for item in items {
+        let (k, v) = item.split_once('=').unwrap_or((item.as_str(), ""));
+        if k.is_empty() {
+            return Err(Error::msg(format!(
+                "invalid label `{item}`: expected KEY=VALUE"
+            )));
+        }
+        out.insert(k.to_string(), v.to_string());
+    }
+    Ok(out)
+}
+
+fn create(store: &NetworkStore, args: NetworkCreateArgs) -> Result<()> {
+    let req = CreateRequest {
+        name: args.name.clone(),
+        driver: Some(args.driver.clone()),
+        subnet: args.subnet.clone(),
+        gateway: args.gateway.clone(),
+        internal: args.internal,
+        disable_dns: args.disable_dns,
+        labels: labels(&args.label)?,
+    };
+    let routes = subnet::host_routes(std::path::Path::new("/proc/net/route"));
+    match store.create(&req, &routes) {
+        Ok(n) => {
+            println!("{}", n.name);
+            Ok(())
+        }
+        Err(NetworkError::Exists(name)) if args.ignore => {
+            println!("{name}");
+            Ok(())
+        }
+        Err(e @ NetworkError::SubnetOnHost { .. }) => Err(Error::from_source("create network", e)
+            .hint("choose another --subnet, or leave it out to get a free one")),
+        Err(e @ NetworkError::Exists(_)) => Err(Error::from_source("create network", e)
+            .hint("pick another name, or pass --ignore to keep the existing network")),
+        Err(e) => Err(Error::from_source("create network", e)),
+    }
+}
+
+/// A network as text fields, for templates.
+fn template_fields(n: &Network) -> BTreeMap<&'static str, String> {
+    let labels = n
+        .labels
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(",");
+    let subnets = n
+        .subnets
+        .iter()
+        .map(|s| s.subnet.clone())
+        .collect::<Vec<_>>()
+        .join(",");
+    BTreeMap::from([
+        ("Name", n.name.clone()),
+        ("ID", n.id.chars().take(12).collect()),
+        ("Id", n.id.clone()),
+        ("Driver", n.driver.clone()),
+        ("NetworkInterface", n.network_interface.clone()),
+        ("Created", n.created.to_rfc3339()),
+        ("Subnets", subnets),
+        (
+            "Gateway",
+            n.subnets
+                .first()
+                .map(|s| s.gateway.clone())
+                .unwrap_or_default(),
+        ),
+        ("Internal", n.internal.to_string()),
+        ("DNSEnabled", n.dns_enabled.to_string()),
+        ("IPv6Enabled", n.ipv6_enabled.to_string()),
+        ("Labels", labels),
+    ])
+}
+
+const FIELDS: [&str; 12] = [
+    "Name",
+    "ID",
+    "Id",
+    "Driver",
+    "NetworkInterface",
+    "Created",
+    "Subnets",
+    "Gateway",
+    "Internal",
+    "DNSEnabled",
+    "IPv6Enabled",
+    "Labels",
+];
+
+/// Substitute `{{.Field}}` (and `{{ .Field }}`); `\t` and `\n` are escapes. With an empty
+/// `fields` map only the field names are checked.
+fn render_template(template: &str, fields: &BTreeMap<&'static str, String>) -> Result<String> {
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some(start) = rest.find("{{") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let end = after
+            .find("}}")
+            .ok_or_else(|| Error::msg(format!("invalid --format `{template}`: unclosed `{{{{`")))?;
+        let name = after[..end].trim();
+        let field = name
+            .strip_prefix('.')
+            .filter(|f| FIELDS.contains(f))
+            .ok_or_else(|| {
+                Error::msg(format!(
+                    "invalid --format `{template}`: unknown field `{name}` (berth knows {})",
+                    FIELDS.map(|k| format!(".{k}")).join(", ")
+                ))
+            })?;
+        if let Some(value) = fields.get(field) {
+            out.push_str(value);
+        }
+        rest = &after[end + 2..];
+    }
+    out.push_str(rest);
+    Ok(out.replace("\\t", "\t").replace("\\n", "\n"))
+}
+
+/// How `ls` and `inspect` print.
+#[derive(Debug, PartialEq, Eq)]
+enum Format {
+    Table,
+    Json,
+    Template(String),
+}
+
+fn parse_format(text: Option<&str>, default: Format) -> Result<Format> {
+    match text {
+        None => Ok(default),
+        Some("table") => Ok(Format::Table),
+        Some("json") => Ok(Format::Json),
+        Some(t) if t.contains("{{") && !t.trim_start().starts_with("table") => {
+            render_template(t, &BTreeMap::new())?;
+            Ok(Format::Template(t.to_string()))
+        }
+        Some(other) => Err(Error::msg(format!(
+            "invalid --format `{other}`: berth supports `json`, `table` and templates such as `{{{{.Name}}}}`"
+        ))),
+    }
+}
+
+/// One `--filter` of `ls` and `prune`.
+#[derive(Debug, PartialEq, Eq)]
+enum Filter {
+    Name(String),
+    Id(String),
+    Label(String, Option<String>),
+    Driver(String),
+}
+
+impl Filter {
+    fn parse(text: &str) -> Option<Filter> {
+        let (key, value) = text.split_once('=')?;
+        Some(match key {
+            "name" => Filter::Name(value.to_string()),
+            "id" => Filter::Id(value.to_string()),
+            "label" => match value.split_once('=') {
+                Some((k, v)) => Filter::Label(k.to_string(), Some(v.to_string())),
+                None => Filter::Label(value.to_string(), None),
+            },
+            "driver" => Filter::Driver(value.to_string()),
+            _ => return None,
+        })
+    }
+
+    fn matches(&self, n: &Network) -> bool {
+        match self {
+            Filter::Name(x) => n.name.contains(x.as_str()),
+            Filter::Id(x) => n.id.starts_with(x.as_str()),
+            Filter::Label(k, v) => n
+                .labels
+                .get(k)
+                .is_some_and(|have| v.as_ref().is_none_or(|want| want == have)),
+            Filter::Driver(d) => n.driver == *d,
+        }
+    }
+}
+
+fn ls(_paths: &Paths, store: &NetworkStore, args: &NetworkLsArgs) -> Result<()> {
+    let format = parse_format(args.format.as_deref(), Format::Table)?;
+    let filters = args
+        .filter
+        .iter()
+        .map(|f| {
+            Filter::parse(f).ok_or_else(|| {
+                Error::msg(format!(
+                    "invalid --filter `{f}`: berth supports name=, id=, label= and driver="
+                ))
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let mut networks = store.list().context("list networks")?;
+    networks.retain(|n| filters.iter().all(|f| f.matches(n)));
+    if args.quiet {
+        for n in &networks {
+            println!("{}", n.name);
+        }
+        return Ok(());
+    }
+    match format {
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&networks).context("render JSON")?
+        ),
+        Format::Template(t) => {
+            for n in &networks {
+                println!("{}", render_template(&t, &template_fields(n))?);
+            }
+        }
+        Format::Table => {
+            let mut rows = Vec::new();
+            if !args.no_heading {
+                rows.push(vec![
+                    "NETWORK ID".to_string(),
+                    "NAME".to_string(),
+                    "DRIVER".to_string(),
+                ]);
+            }
+            for n in &networks {
+                let id = if args.no_trunc {
+                    n.id.clone()
+                } else {
+                    n.id.chars().take(12).collect()
+                };
+                rows.push(vec![id, n.name.clone(), n.driver.clone()]);
+            }
+            if !rows.is_empty() {
+                print!("{}", table(&rows));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn inspect(store: &NetworkStore, args: &NetworkInspectArgs) -> Result<()> {
+    let format = parse_format(args.format.as_deref(), Format::Json)?;
+    if format == Format::Table {
+        return Err(Error::msg(
+            "invalid --format `table`: `network inspect` prints JSON or a template",
+        ));
+    }
+    let mut found = Vec::new();
+    let mut missing = None;
+    for name in &args.names {
+        match store.find(name) {
+            Ok(n) => found.push(n),
+            Err(e) => {
+                missing.get_or_insert(Error::from_source("inspect network", e));
+            }
+        }
+    }
+    match format {
+        Format::Template(t) => {
+            for n in &found {
+                println!("{}", render_template(&t, &template_fields(n))?);
+            }
+        }
+        _ => println!(
+            "{}",
+            serde_json::to_string_pretty(&found).context("render JSON")?
+        ),
+    }
+    missing.map_or(Ok(()), Err)
+}
+
+/// The networks a container is configured with.
+pub fn networks_of(c: &Container) -> Vec<String> {
+    #[derive(serde::Deserialize)]
+    struct Uses {
+        #[serde(default)]
+        user_networks: Vec<String>,
+    }
+    serde_json::from_value::<Uses>(c.config.options.clone())
+        .map(|u| u.user_networks)
+        .unwrap_or_default()
+}
+
+/// The containers configured with `network`.
+fn users(paths: &Paths, network: &str) -> Result<Vec<Container>> {
+    Ok(container::list(&paths.data)
+        .context("list containers")?
+        .into_iter()
+        .filter(|c| networks_of(c).iter().any(|n| n == network))
+        .collect())
+}
+
+fn rm(paths: &Paths, store: &NetworkStore, args: &NetworkRmArgs) -> Result<()> {
+    let mut first_error: Option<Error> = None;
+    for key in &args.names {
+        let result = match store.find(key) {
+            Err(e @ NetworkError::NotFound(_)) => {
+                Err(Error::from_source("remove network", e).with_code(EXIT_NO_SUCH))
+            }
+            Err(e) => Err(Error::from_source("remove network", e)),
+            Ok(n) => remove_one(paths, store, &n, args.force),
+        };
+        match result {
+            Ok(()) => println!("{key}"),
+            Err(e) => {
+                // Report every failure, and exit with the first one's status.
+                if let Some(text) = e.render() {
+                    eprintln!("{text}");
+                }
+                first_error.get_or_insert(Error::Exit(e.code()));
+            }
+        }
+    }
+    first_error.map_or(Ok(()), Err)
+}
+
+fn remove_one(paths: &Paths, store: &NetworkStore, n: &Network, force: bool) -> Result<()> {
+    let name = &n.name;
+    let users = users(paths, name).with_context(|| format!("remove network `{name}`"))?;
+    if !users.is_empty() {
+        if !force {
+            let list: Vec<&str> = users.iter().map(|c| c.config.name.as_str()).collect();
+            return Err(Error::msg(format!(
+                "cannot remove network `{name}`: it is used by container {}",
+                list.join(", ")
+            ))
+            .hint("remove the containers first, or use `berth network rm -f`")
+            .with_code(EXIT_IN_USE));
+        }
+        for c in &users {
+            super::rm::remove_one(paths, c, true)
+                .with_context(|| format!("remove network `{name}`"))?;
+        }
+    }
+    store
+        .remove(n)
+        .map_err(|e| Error::from_source(format!("remove network `{name}`"), e))
+}
+
+fn prune(paths: &Paths, store: &NetworkStore, args: &NetworkPruneArgs) -> Result<()> {
+    let filters = args
+        .filter
+        .iter()
+        .map(|f| match Filter::parse(f) {
+            Some(f @ (Filter::Label(..) | Filter::Name(_))) => Ok(f),
+            _ => Err(Error::msg(format!(
+                "invalid --filter `{f}`: `network prune` supports label= and name="
+            ))),
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let containers = container::list(&paths.data).context("prune networks")?;
+    let in_use: Vec<String> = containers.iter().flat_map(networks_of).collect();
+    let unused: Vec<Network> = store
+        .list()
+        .context("prune networks")?
+        .into_iter()
+        .filter(|n| !in_use.contains(&n.name))
+        .filter(|n| filters.iter().all(|f| f.matches(n)))
+        .collect();
+    if !args.force {
+        eprintln!("WARNING! This will remove all networks not used by at least one container. The following networks will be removed:");
+        for n in &unused {
+            eprintln!("{}", n.name);
+        }
+        eprint!("Are you sure you want to continue? [y/N] ");
+        let mut answer = String::new();
+        let _ = std::io::stdin().lock().read_line(&mut answer);
+        if !matches!(answer.trim(), "y" | "Y" | "yes" | "Yes") {
+            return Ok(());
+        }
+    }
+    for n in &unused {
+        store
+            .remove(n)
+            .map_err(|e| Error::from_source(format!("remove network `{}`", n.name), e))?;
+        println!("{}", n.name);
+    }
+    Ok(())
+}
+
+fn exists(store: &NetworkStore, args: &NetworkExistsArgs) -> Result<()> {
+    match store.find(&args.name) {
+        Ok(_) => Ok(()),
+        Err(NetworkError::NotFound(_)) => Err(Error::Exit(EXIT_NO_SUCH)),
+        Err(e) => Err(Error::from_source("look up network", e)),
+    }
+}
+
+/// Find a container and refuse a running one: hot-plugging a veth is not built yet.
+fn stopped_container(paths: &Paths, key: &str, what: &str) -> Result<Container> {
+    let c = container::find(&paths.data, key)
+        .map_err(|e| Error::from_source(format!("{what} container `{key}`"), e))?;
+    let state = c
+        .state()
+        .with_context(|| format!("read the state of container `{}`", c.config.name))?;
+    if state.status == Status::Running {
+        return Err(Error::msg(format!(
+            "{what} running container `{}`: not supported yet (berth cannot hot-plug a network interface)",
+            c.config.name
+        ))
+        .hint("stop the container first; the change applies at its next start"));
+    }
+    Ok(c)
+}
+
+/// Rewrite a container's `user_networks` (and aliases) in its config.json.
+fn set_networks(c: &Container, networks: &[String], add_aliases: &[String]) -> Result<()> {
+    let mut config = c.config.clone();
+    let opts = config
+        .options
+        .as_object_mut()
+        .ok_or_else(|| Error::msg(format!("read container `{}`: bad options", c.config.name)))?;
+    opts.insert("user_networks".into(), serde_json::json!(networks));
+    let mode = if networks.is_empty() {
+        "None"
+    } else {
+        "Bridge"
+    };
+    opts.insert("network".into(), serde_json::json!(mode));
+    if !add_aliases.is_empty() {
+        let mut aliases: Vec<String> = opts
+            .get("network_aliases")
+            .and_then(|v| serde_json::from_value(v.clone()).ok())
+            .unwrap_or_default();
+        for a in add_aliases {
+            if !aliases.contains(a) {
+                aliases.push(a.clone());
+            }
+        }
+        opts.insert("network_aliases".into(), serde_json::json!(aliases));
+    }
+    let path = c.dir.join("config.json");
+    let bytes = serde_json::to_vec_pretty(&config).context("render container config")?;
+    container::write_atomic(&path, &bytes)
+        .map_err(|e| Error::from_source(format!("write `{}`", path.display()), e))
+}
+
+fn connect(paths: &Paths, store: &NetworkStore, args: &NetworkConnectArgs) -> Result<()> {
+    let n = store
+        .find(&args.network)
+        .map_err(|e| Error::from_source("connect container", e))?;
+    for a in &args.alias {
+        if !crate::run::options::valid_name(a) {
+            return Err(Error::msg(format!(
+                "invalid --alias `{a}`: not a valid host name"
+            )));
+        }
+    }
+    let c = stopped_container(paths, &args.container, "connect")?;
+    let _lock = c.lock().context("lock the container")?;
+    let current = networks_of(&c);
+    let mode = c.config.options.get("network").and_then(|v| v.as_str());
+    if current.is_empty() && mode == Some("Host") {
+        return Err(Error::msg(format!(
+            "connect container `{}`: it uses the host's network",
+            c.config.name
+        )));
+    }
+    if current.contains(&n.name) {
+        return Err(Error::msg(format!(
+            "connect container `{}`: it is already connected to network `{}`",
+            c.config.name, n.name
+        )));
+    }
+    let mut networks = current;
+    networks.push(n.name.clone());
+    set_networks(&c, &networks, &args.alias)
+}
+
+fn disconnect(paths: &Paths, store: &NetworkStore, args: &NetworkDisconnectArgs) -> Result<()> {
+    let n = store
+        .find(&args.network)
+        .map_err(|e| Error::from_source("disconnect container", e))?;
+    let c = stopped_container(paths, &args.container, "disconnect")?;
+    let _lock = c.lock().context("lock the container")?;
+    let mut networks = networks_of(&c);
+    if !networks.contains(&n.name) {
+        return Err(Error::msg(format!(
+            "disconnect container `{}`: it is not connected to network `{}`",
+            c.config.name, n.name
+        )));
+    }
+    networks.retain(|x| x != &n.name);
+    set_networks(&c, &networks, &[])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_and_filters() {
+        assert_eq!(parse_format(None, Format::Table).unwrap(), Format::Table);
+        assert_eq!(
+            parse_format(Some("json"), Format::Table).unwrap(),
+            Format::Json
+        );
+        assert!(parse_format(Some("{{.Nope}}"), Format::Table).is_err());
+        assert!(parse_format(Some("yaml"), Format::Table).is_err());
+        let fields = BTreeMap::from([("Name", "n".to_string()), ("Driver", "bridge".to_string())]);
+        assert_eq!(
+            render_template("{{.Name}}\\t{{ .Driver }}", &fields).unwrap(),
+            "n\tbridge"
+        );
+        assert_eq!(
+            Filter::parse("label=a=b"),
+            Some(Filter::Label("a".into(), Some("b".into())))
+        );
+        assert_eq!(Filter::parse("bogus=1"), None);
+        assert!(labels(&["=x".into()]).is_err());
+    }
+}

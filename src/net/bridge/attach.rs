@@ -1,0 +1,431 @@
+//! A container's side of user networks, run by its session (which has joined the holder's
+//! user namespace, see [`super::holder`]):
+//! 1. before the first launch, claim an address on each network and write the container's
+//!    /etc/hosts and /etc/resolv.conf (the name server is each network's gateway);
+//! 2. after each clone of C and before Go, make the network's bridge in the rootless
+//!    namespace when it is missing and plug a veth pair between it and C's namespace;
+//! 3. when the container is finished, free the addresses. Its veth pairs die with its
+//!    network namespace.
+//!
+//! The links are made by `ip` (iproute2) run through `nsenter --net`: berth has no netlink
+//! code of its own yet, and these are a handful of operations per container start.
+
+use std::io::Write as _;
+use std::net::{IpAddr, Ipv4Addr};
+use std::process::{Command, Stdio};
+
+use super::ipam::{self, Allocation};
+use super::store::{Network, NetworkStore};
+use crate::config::Paths;
+use crate::error::{Context, Error, Result};
+use crate::net::NetOptions;
+use crate::storage::container::{process_start_time, Container};
+
+/// The container's networks, in the order it joins them, with its address on each.
+pub fn allocations(paths: &Paths, id: &str, networks: &[String]) -> Vec<(Network, Allocation)> {
+    let store = NetworkStore::new(&paths.data);
+    networks
+        .iter()
+        .filter_map(|name| {
+            let net = store.find(name).ok()?;
+            let a = ipam::entries(&paths.runtime, &net.name)
+                .into_iter()
+                .find(|a| a.container_id == id)?;
+            Some((net, a))
+        })
+        .collect()
+}
+
+/// Step 1: claim the addresses and write hosts and resolv.conf into the container's `etc`.
+pub fn allocate(
+    paths: &Paths,
+    ctr: &Container,
+    networks: &[String],
+    aliases: &[String],
+    hostname: &str,
+    net: &NetOptions,
+) -> Result<()> {
+    let store = NetworkStore::new(&paths.data);
+    let me = std::process::id().cast_signed();
+    let owner = process_start_time(me).map(|s| (me, s));
+    // Records of killed sessions would answer for names that are gone.
+    ipam::collect_stale(&paths.runtime);
+    let mut claimed: Vec<(Network, Allocation)> = Vec::new();
+    for name in networks {
+        let net = match store.find(name) {
+            Ok(n) => n,
+            Err(e) => {
+                release(paths, &ctr.config.id, networks);
+                return Err(Error::from_source(
+                    "attach the container to its networks",
+                    e,
+                ));
+            }
+        };
+        let (Some(subnet), Some(gateway)) = (net.subnet(), net.gateway()) else {
+            release(paths, &ctr.config.id, networks);
+            return Err(Error::msg(format!(
+                "attach the container to network `{name}`: its configuration has no IPv4 subnet"
+            )));
+        };
+        let record = Allocation {
+            ip: Ipv4Addr::UNSPECIFIED,
+            container_id: ctr.config.id.clone(),
+            container_name: ctr.config.name.clone(),
+            aliases: aliases.to_vec(),
+            owner,
+        };
+        match ipam::allocate(&paths.runtime, &net.name, subnet, gateway, record) {
+            Ok(a) => claimed.push((net, a)),
+            Err(e) => {
+                release(paths, &ctr.config.id, networks);
+                return Err(Error::from_source(
+                    format!("claim an address on network `{name}`"),
+                    e,
+                ));
+            }
+        }
+    }
+    let etc = ctr.etc_dir();
+    let write = |file: &str, text: String| {
+        crate::storage::container::write_atomic(&etc.join(file), text.as_bytes())
+            .with_context(|| format!("write the container's /etc/{file}"))
+    };
+    // The host, as podman names it: pasta maps its gateway address to the host's loopback.
+    let internal = claimed.iter().all(|(n, _)| n.internal);
+    let host_internal = super::holder::current(&paths.runtime)
+        .and_then(|h| default_gateway(&format!("/proc/{}/net/route", h.pid)))
+        .filter(|_| !internal);
+    write(
+        "hosts",
+        hosts_file(&claimed, hostname, &ctr.config.name, host_internal, net),
+    )?;
+    write("resolv.conf", resolv_conf(&claimed, net))?;
+    Ok(())
+}
+
+/// /etc/hosts on user networks: the container's own names on its first address.
+pub fn hosts_file(
+    claimed: &[(Network, Allocation)],
+    hostname: &str,
+    name: &str,
+    host_internal: Option<Ipv4Addr>,
+    net: &NetOptions,
+) -> String {
+    crate::net::etc::hosts(&crate::net::etc::HostsSpec {
+        hostname,
+        name,
+        container_ip: claimed.first().map(|(_, a)| IpAddr::V4(a.ip)),
+        host_internal: host_internal.map(IpAddr::V4),
+        add_hosts: &net.add_hosts,
+    })
+}
+
+/// /etc/resolv.conf on user networks: each network's gateway (the holder's name server)
+/// and the `dns.berth` search domain before the host's, unless `--dns*` say otherwise.
+pub fn resolv_conf(claimed: &[(Network, Allocation)], net: &NetOptions) -> String {
+    let host = crate::net::host_resolv_conf();
+    let ours = crate::net::etc::ResolvConf {
+        nameservers: claimed
+            .iter()
+            .filter(|(n, _)| n.dns_enabled)
+            .filter_map(|(n, _)| n.gateway().map(IpAddr::V4))
+            .collect(),
+        search: std::iter::once(super::dns::DOMAIN.to_string())
+            .chain(host.search)
+            .collect(),
+        options: host.options,
+    };
+    crate::net::etc::resolv_conf(&ours, &net.dns, crate::net::etc::Resolver::Host)
+}
+
+/// The default gateway in a `/proc/PID/net/route` table.
+fn default_gateway(route_file: &str) -> Option<Ipv4Addr> {
+    std::fs::read_to_string(route_file)
+        .ok()?
+        .lines()
+        .skip(1)
+        .find_map(|line| {
+            let f: Vec<&str> = line.split_whitespace().collect();
+            (f.get(1) == Some(&"00000000") && f.get(7) == Some(&"00000000"))
+                .then(|| u32::from_str_radix(f.get(2)?, 16).ok())
+                .flatten()
+                .map(|g| Ipv4Addr::from(g.to_ne_bytes()))
+        })
+}
+
+/// A started container's addresses: freed when dropped (step 3).
+pub struct Attachment {
+    paths: Paths,
+    id: String,
+    networks: Vec<String>,
+}
+
+impl Attachment {
+    /// Step 1 for a container on user networks; `None` for other containers.
+    pub fn claim(
+        paths: &Paths,
+        ctr: &Container,
+        opts: &crate::run::options::RunOptions,
+        hostname: &str,
+    ) -> Result<Option<Self>> {
+        if opts.network != crate::run::options::NetworkMode::Bridge {
+            return Ok(None);
+        }
+        allocate(
+            paths,
+            ctr,
+            &opts.user_networks,
+            &opts.network_aliases,
+            hostname,
+            &opts.net,
+        )?;
+        Ok(Some(Attachment {
+            paths: paths.clone(),
+            id: ctr.config.id.clone(),
+            networks: opts.user_networks.clone(),
+        }))
+    }
+}
+
+impl Drop for Attachment {
+    fn drop(&mut self) {
+        release(&self.paths, &self.id, &self.networks);
+    }
+}
+
+/// Step 3: free the container's addresses.
+pub fn release(paths: &Paths, id: &str, networks: &[String]) {
+    for n in networks {
+        ipam::release(&paths.runtime, n, id);
+    }
+}
+
+/// Step 2: wire C (`pid`) to its networks, and forward its published ports to its first
+/// address.
+pub fn connect(
+    paths: &Paths,
+    id: &str,
+    networks: &[String],
+    ports: &[crate::net::ports::PortMapping],
+    pid: i32,
+) -> Result<Option<super::forward::Forwarder>> {
+    let holder = super::holder::current(&paths.runtime).ok_or_else(|| {
+        Error::msg("connect the container to its networks: the rootless network namespace is gone")
+    })?;
+    let claimed = allocations(paths, id, networks);
+    // Two containers starting at once must not both create one bridge.
+    let _lock = super::holder::lock(&paths.runtime, false)
+        .context("lock the rootless network namespace")?;
+    // A bridge is current when it was made for this very network: a removed network's
+    // interface name may come back with another subnet.
+    let marks = paths.runtime.join("netns").join("bridges");
+    let present = bridges_in(holder.pid);
+    let (mut current, mut stale) = (Vec::new(), Vec::new());
+    for (net, _) in &claimed {
+        let bridge = net.network_interface.clone();
+        if present.contains(&bridge) {
+            let mark = std::fs::read_to_string(marks.join(&bridge)).unwrap_or_default();
+            if mark == net.id {
+                current.push(bridge);
+            } else {
+                stale.push(bridge);
+            }
+        }
+    }
+    // Veth names are new at each launch: after a restart, the last run's veths may live on
+    // for a moment while the kernel tears its network namespace down.
+    let mut salt = [0u8; 2];
+    getrandom::getrandom(&mut salt).map_err(|e| Error::msg(format!("read random bytes: {e}")))?;
+    let tag = format!("{}{}", &id[..id.len().min(8)], hex::encode(salt));
+    let script = wiring(&claimed, &tag, pid, &current, &stale);
+    ip_batch(&format!("/proc/{}/ns/net", holder.pid), &script.outside)
+        .context("connect the container to its networks")?;
+    std::fs::create_dir_all(&marks).context("record the bridges")?;
+    for (net, _) in &claimed {
+        std::fs::write(marks.join(&net.network_interface), &net.id)
+            .context("record the bridges")?;
+    }
+    ip_batch(&format!("/proc/{pid}/ns/net"), &script.inside)
+        .context("configure the container's network interfaces")?;
+    let Some((_, first)) = claimed.first() else {
+        return Ok(None);
+    };
+    super::forward::start(ports, first.ip, &format!("/proc/{}/ns/net", holder.pid))
+        .context("publish the container's ports")
+}
+
+/// The interfaces in the holder's network namespace.
+fn bridges_in(holder: i32) -> Vec<String> {
+    std::fs::read_to_string(format!("/proc/{holder}/net/dev"))
+        .unwrap_or_default()
+        .lines()
+        .skip(2)
+        .filter_map(|l| l.split(':').next().map(|n| n.trim().to_string()))
+        .collect()
+}
+
+/// `ip -batch` scripts: one for the rootless namespace, one for the container's.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Wiring {
+    pub outside: String,
+    pub inside: String,
+}
+
+/// Plan the links (pure, so the order can be tested). The host ends of the veths are
+/// `vb<tag><index>`; `tag` is at most 12 characters.
+pub fn wiring(
+    claimed: &[(Network, Allocation)],
+    tag: &str,
+    pid: i32,
+    current: &[String],
+    stale: &[String],
+) -> Wiring {
+    let mut outside = String::new();
+    let mut inside = String::new();
+    for (i, (net, a)) in claimed.iter().enumerate() {
+        let bridge = &net.network_interface;
+        let (Some(subnet), Some(gw)) = (net.subnet(), net.gateway()) else {
+            continue;
+        };
+        if stale.iter().any(|e| e == bridge) {
+            outside.push_str(&format!("link del {bridge}\n"));
+        }
+        if !current.iter().any(|e| e == bridge) {
+            // A fixed MAC: otherwise the bridge takes the lowest of its ports' and changes
+            // it as containers come, and the containers' ARP entries for the gateway (their
+            // name server) go stale for seconds.
+            let [g1, g2, g3, g4] = gw.octets();
+            outside.push_str(&format!(
+                "link add {bridge} address 02:42:{g1:02x}:{g2:02x}:{g3:02x}:{g4:02x} type bridge\n"
+            ));
+            outside.push_str(&format!("addr add {gw}/{} dev {bridge}\n", subnet.prefix));
+            outside.push_str(&format!("link set {bridge} up\n"));
+        }
+        let host_end = format!("vb{tag}{i}");
+        // The address decides the MAC (as docker does), so that after a restart the
+        // neighbours' ARP entries for the address are still right.
+        let [a1, a2, a3, a4] = a.ip.octets();
+        outside.push_str(&format!(
+            "link add {host_end} type veth peer name eth{i} address 02:42:{a1:02x}:{a2:02x}:{a3:02x}:{a4:02x} netns {pid}\n"
+        ));
+        outside.push_str(&format!("link set {host_end} master {bridge}\n"));
+        outside.push_str(&format!("link set {host_end} up\n"));
+        inside.push_str(&format!("addr add {}/{} dev eth{i}\n", a.ip, subnet.prefix));
+        inside.push_str(&format!("link set eth{i} up\n"));
+        if i == 0 && !net.internal {
+            inside.push_str(&format!("route add default via {gw}\n"));
+        }
+    }
+    Wiring { outside, inside }
+}
+
+/// Run `ip -batch -` inside the network namespace at `netns`.
+fn ip_batch(netns: &str, script: &str) -> Result<()> {
+    if script.is_empty() {
+        return Ok(());
+    }
+    let mut child = Command::new("nsenter")
+        .arg(format!("--net={netns}"))
+        .args(["ip", "-batch", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .context("run `nsenter … ip`")
+        .map_err(|e| e.hint("install util-linux (nsenter) and iproute2 (ip)"))?;
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin
+            .write_all(script.as_bytes())
+            .context("write to `ip -batch`")?;
+    }
+    let out = child.wait_with_output().context("wait for `ip -batch`")?;
+    if !out.status.success() {
+        return Err(Error::msg(format!(
+            "`ip -batch` in `{netns}` failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        )));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn claimed() -> Vec<(Network, Allocation)> {
+        let dir = tempfile::tempdir().unwrap();
+        let store = NetworkStore::new(dir.path());
+        let mut out = Vec::new();
+        for (i, name) in ["a", "b"].into_iter().enumerate() {
+            let req = super::super::store::CreateRequest {
+                name: Some(name.into()),
+                internal: i == 1,
+                ..Default::default()
+            };
+            let net = store.create(&req, &[]).unwrap();
+            let ip = net.subnet().unwrap().hosts().nth(1).unwrap();
+            out.push((
+                net,
+                Allocation {
+                    ip,
+                    container_id: "0123456789abcdef".into(),
+                    container_name: "web".into(),
+                    aliases: vec![],
+                    owner: None,
+                },
+            ));
+        }
+        out
+    }
+
+    #[test]
+    fn wiring_plan() {
+        let c = claimed();
+        let w = wiring(&c, "0123456789", 42, &["berth2".to_string()], &[]);
+        assert_eq!(
+            w.outside,
+            "link add berth1 address 02:42:0a:59:00:01 type bridge\naddr add 10.89.0.1/24 dev berth1\nlink set berth1 up\n\
+             link add vb01234567890 type veth peer name eth0 address 02:42:0a:59:00:02 netns 42\n\
+             link set vb01234567890 master berth1\nlink set vb01234567890 up\n\
+             link add vb01234567891 type veth peer name eth1 address 02:42:0a:59:01:02 netns 42\n\
+             link set vb01234567891 master berth2\nlink set vb01234567891 up\n"
+        );
+        assert_eq!(
+            w.inside,
+            "addr add 10.89.0.2/24 dev eth0\nlink set eth0 up\nroute add default via 10.89.0.1\n\
+             addr add 10.89.1.2/24 dev eth1\nlink set eth1 up\n"
+        );
+    }
+
+    #[test]
+    fn a_stale_bridge_is_replaced() {
+        let c = claimed();
+        let w = wiring(&c[..1], "0123456789", 7, &[], &["berth1".to_string()]);
+        assert!(
+            w.outside.starts_with(
+                "link del berth1\nlink add berth1 address 02:42:0a:59:00:01 type bridge\n"
+            ),
+            "{}",
+            w.outside
+        );
+    }
+
+    #[test]
+    fn etc_files() {
+        let c = claimed();
+        let net = NetOptions::default();
+        let hosts = hosts_file(&c, "abc", "web", Some(Ipv4Addr::new(192, 0, 2, 1)), &net);
+        assert!(hosts.ends_with("10.89.0.2\tabc web\n"), "{hosts}");
+        assert!(
+            hosts.contains("192.0.2.1\thost.containers.internal\n"),
+            "{hosts}"
+        );
+        let resolv = resolv_conf(&c, &net);
+        assert!(resolv.starts_with("search dns.berth"), "{resolv}");
+        assert!(
+            resolv.contains("nameserver 10.89.0.1\nnameserver 10.89.1.1\n"),
+            "{resolv}"
+        );
+    }
+}

@@ -1,0 +1,295 @@
+//! The name server of user networks, run by the holder in the rootless network namespace:
+//! UDP port 53 on every address there (so on each bridge's gateway). A query is answered
+//! from the allocation records of the network the asking container is on (found by its
+//! source address), so names on other networks stay unknown. Names are container names,
+//! `--network-alias` values and 12-digit short ids, with or without the `dns.berth` suffix.
+//! Other names are relayed to the host's first resolver through pasta's DNS forwarding
+//! address ([`super::holder::DNS_FORWARD`]); on an internal network they get SERVFAIL.
+
+use std::collections::HashMap;
+use std::net::{Ipv4Addr, SocketAddr, UdpSocket};
+use std::time::{Duration, Instant};
+
+use crate::config::Paths;
+
+/// The search domain written into containers' resolv.conf.
+pub const DOMAIN: &str = "dns.berth";
+
+const TYPE_A: u16 = 1;
+const CLASS_IN: u16 = 1;
+const RCODE_NXDOMAIN: u8 = 3;
+const RCODE_SERVFAIL: u8 = 2;
+const RCODE_REFUSED: u8 = 5;
+const RCODE_FORMERR: u8 = 1;
+/// Short: containers come and go.
+const TTL: u32 = 5;
+
+/// The bound sockets and the queries forwarded upstream.
+pub struct Server {
+    sock: UdpSocket,
+    upstream: UdpSocket,
+    /// Our query id upstream -> the client and its id.
+    pending: HashMap<u16, (SocketAddr, [u8; 2], Instant)>,
+    next_id: u16,
+}
+
+/// How long a forwarded query waits for its answer.
+const FORWARD_TIMEOUT: Duration = Duration::from_secs(5);
+
+impl Server {
+    /// Bind 0.0.0.0:53 in the current network namespace, and a socket for upstream queries.
+    pub fn bind() -> std::io::Result<Self> {
+        Ok(Server {
+            sock: UdpSocket::bind((Ipv4Addr::UNSPECIFIED, 53))?,
+            upstream: UdpSocket::bind((Ipv4Addr::UNSPECIFIED, 0))?,
+            pending: HashMap::new(),
+            next_id: 1,
+        })
+    }
+
+    /// Answer queries for about `period`.
+    pub fn serve_for(&mut self, paths: &Paths, period: Duration) {
+        use std::os::fd::AsFd as _;
+        let end = Instant::now() + period;
+        let mut buf = [0u8; 4096];
+        loop {
+            let left = end.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                break;
+            }
+            let ms = u16::try_from(left.as_millis()).unwrap_or(u16::MAX);
+            let (query_ready, reply_ready) = {
+                let mut fds = [
+                    nix::poll::PollFd::new(self.sock.as_fd(), nix::poll::PollFlags::POLLIN),
+                    nix::poll::PollFd::new(self.upstream.as_fd(), nix::poll::PollFlags::POLLIN),
+                ];
+                if nix::poll::poll(&mut fds, nix::poll::PollTimeout::from(ms)).is_err() {
+                    continue;
+                }
+                let ready = |f: &nix::poll::PollFd<'_>| f.revents().is_some_and(|r| !r.is_empty());
+                (ready(&fds[0]), ready(&fds[1]))
+            };
+            if query_ready {
+                if let Ok((len, from)) = self.sock.recv_from(&mut buf) {
+                    self.on_query(paths, &buf[..len], from);
+                }
+            }
+            if reply_ready {
+                if let Ok((len, _)) = self.upstream.recv_from(&mut buf) {
+                    self.on_upstream_reply(&mut buf[..len]);
+                }
+            }
+        }
+        self.pending
+            .retain(|_, (_, _, at)| at.elapsed() < FORWARD_TIMEOUT);
+    }
+
+    fn on_query(&mut self, paths: &Paths, query: &[u8], from: SocketAddr) {
+        let SocketAddr::V4(from4) = from else {
+            return;
+        };
+        let mut forward = false;
+        let reply = answer(query, |name| {
+            let found = lookup(paths, *from4.ip(), name);
+            forward = matches!(found, Lookup::Forward);
+            found
+        });
+        if forward && query.len() >= 12 {
+            // Relay with our own id, so that answers from upstream find their client.
+            let id = self.next_id;
+            self.next_id = self.next_id.wrapping_add(1).max(1);
+            let mut relayed = query.to_vec();
+            relayed[..2].copy_from_slice(&id.to_be_bytes());
+            let upstream = SocketAddr::from((super::holder::DNS_FORWARD, 53));
+            if self.upstream.send_to(&relayed, upstream).is_ok() {
+                self.pending
+                    .insert(id, (from, [query[0], query[1]], Instant::now()));
+                return;
+            }
+        }
+        if let Some(reply) = reply {
+            let _ = self.sock.send_to(&reply, from);
+        }
+    }
+
+    fn on_upstream_reply(&mut self, reply: &mut [u8]) {
+        if reply.len() < 12 {
+            return;
+        }
+        let id = u16::from_be_bytes([reply[0], reply[1]]);
+        if let Some((client, orig, _)) = self.pending.remove(&id) {
+            reply[..2].copy_from_slice(&orig);
+            let _ = self.sock.send_to(reply, client);
+        }
+    }
+}
+
+/// What the records say about a name, for a client.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Lookup {
+    /// The client is on no network with name service.
+    Refused,
+    Found(Vec<Ipv4Addr>),
+    NotFound,
+    /// Not a name of the network: ask the host's resolver (through pasta).
+    Forward,
+}
+
+/// Find `name` among the records of the network `client` is on.
+fn lookup(paths: &Paths, client: Ipv4Addr, name: &str) -> Lookup {
+    let store = super::store::NetworkStore::new(&paths.data);
+    let Ok(networks) = store.list() else {
+        return Lookup::Refused;
+    };
+    let Some(net) = networks
+        .iter()
+        .find(|n| n.dns_enabled && n.subnet().is_some_and(|s| s.contains(client)))
+    else {
+        return Lookup::Refused;
+    };
+    let ips: Vec<Ipv4Addr> = super::ipam::entries(&paths.runtime, &net.name)
+        .into_iter()
+        .filter(|a| a.answers(name))
+        .map(|a| a.ip)
+        .collect();
+    if ips.is_empty() {
+        // Single labels are container names; others are the world's, unless the network
+        // is internal.
+        if name.contains('.') && !net.internal {
+            Lookup::Forward
+        } else {
+            Lookup::NotFound
+        }
+    } else {
+        Lookup::Found(ips)
+    }
+}
+
+/// Build the reply to one query packet (`None` for a packet that is not a query).
+pub fn answer(query: &[u8], mut lookup: impl FnMut(&str) -> Lookup) -> Option<Vec<u8>> {
+    if query.len() < 12 || query[2] & 0x80 != 0 {
+        return None;
+    }
+    let qdcount = u16::from_be_bytes([query[4], query[5]]);
+    let parsed = (qdcount == 1)
+        .then(|| parse_question(&query[12..]))
+        .flatten();
+    let Some((labels, qtype, qclass, qlen)) = parsed else {
+        return Some(header_only(query, RCODE_FORMERR));
+    };
+    let question = &query[12..12 + qlen];
+    let name = labels.join(".").to_ascii_lowercase();
+    let short = name
+        .strip_suffix(&format!(".{DOMAIN}"))
+        .unwrap_or(&name)
+        .to_string();
+    let (rcode, ips) = match lookup(&short) {
+        Lookup::Refused => (RCODE_REFUSED, Vec::new()),
+        Lookup::Found(ips) if qtype == TYPE_A && qclass == CLASS_IN => (0, ips),
+        Lookup::Found(_) => (0, Vec::new()),
+        Lookup::NotFound if !short.contains('.') => (RCODE_NXDOMAIN, Vec::new()),
+        // Forwarding failed (or the name is outside an internal network).
+        Lookup::NotFound | Lookup::Forward => (RCODE_SERVFAIL, Vec::new()),
+    };
+    let mut out = Vec::with_capacity(12 + qlen + ips.len() * 16);
+    out.extend_from_slice(&query[..2]);
+    // QR, the query's opcode and RD; AA; RA.
+    out.push(0x80 | (query[2] & 0x79) | 0x04);
+    out.push(0x80 | rcode);
+    out.extend_from_slice(&1u16.to_be_bytes());
+    out.extend_from_slice(&u16::try_from(ips.len()).unwrap_or(0).to_be_bytes());
+    out.extend_from_slice(&[0, 0, 0, 0]);
+    out.extend_from_slice(question);
+    for ip in ips {
+        out.extend_from_slice(&[0xc0, 12]);
+        out.extend_from_slice(&TYPE_A.to_be_bytes());
+        out.extend_from_slice(&CLASS_IN.to_be_bytes());
+        out.extend_from_slice(&TTL.to_be_bytes());
+        out.extend_from_slice(&4u16.to_be_bytes());
+        out.extend_from_slice(&ip.octets());
+    }
+    Some(out)
+}
+
+fn header_only(query: &[u8], rcode: u8) -> Vec<u8> {
+    let mut out = query[..12].to_vec();
+    out[2] = 0x80 | (query[2] & 0x79);
+    out[3] = 0x80 | rcode;
+    out[4..12].fill(0);
+    out
+}
+
+/// The labels, type and class of the question, and its length in bytes.
+fn parse_question(data: &[u8]) -> Option<(Vec<String>, u16, u16, usize)> {
+    let mut labels = Vec::new();
+    let mut i = 0;
+    loop {
+        let len = usize::from(*data.get(i)?);
+        i += 1;
+        if len == 0 {
+            break;
+        }
+        if len > 63 {
+            return None;
+        }
+        labels.push(String::from_utf8_lossy(data.get(i..i + len)?).into_owned());
+        i += len;
+    }
+    let qtype = u16::from_be_bytes([*data.get(i)?, *data.get(i + 1)?]);
+    let qclass = u16::from_be_bytes([*data.get(i + 2)?, *data.get(i + 3)?]);
+    Some((labels, qtype, qclass, i + 4))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn query(name: &str, qtype: u16) -> Vec<u8> {
+        let mut q = vec![0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0];
+        for label in name.split('.') {
+            q.push(u8::try_from(label.len()).unwrap());
+            q.extend_from_slice(label.as_bytes());
+        }
+        q.push(0);
+        q.extend_from_slice(&qtype.to_be_bytes());
+        q.extend_from_slice(&CLASS_IN.to_be_bytes());
+        q
+    }
+
+    fn records(name: &str) -> Lookup {
+        match name {
+            "web" => Lookup::Found(vec![Ipv4Addr::new(10, 89, 1, 2)]),
+            "nobody" => Lookup::Refused,
+            "example.org" => Lookup::Forward,
+            _ => Lookup::NotFound,
+        }
+    }
+
+    #[test]
+    fn answers_a_records() {
+        let q = query("WEB.dns.berth", TYPE_A);
+        let r = answer(&q, records).unwrap();
+        assert_eq!(&r[..2], &[0x12, 0x34]);
+        assert_eq!(r[2] & 0x80, 0x80);
+        assert_eq!(r[3] & 0x0f, 0);
+        assert_eq!(u16::from_be_bytes([r[6], r[7]]), 1);
+        assert_eq!(&r[r.len() - 4..], &[10, 89, 1, 2]);
+        assert_eq!(&r[12..q.len()], &q[12..]);
+    }
+
+    #[test]
+    fn other_cases() {
+        let r = answer(&query("web", 28), records).unwrap();
+        assert_eq!((r[3] & 0x0f, r[7]), (0, 0));
+        let r = answer(&query("db", TYPE_A), records).unwrap();
+        assert_eq!(r[3] & 0x0f, RCODE_NXDOMAIN);
+        let r = answer(&query("example.org", TYPE_A), records).unwrap();
+        assert_eq!(r[3] & 0x0f, RCODE_SERVFAIL);
+        let r = answer(&query("nobody", TYPE_A), records).unwrap();
+        assert_eq!(r[3] & 0x0f, RCODE_REFUSED);
+        assert!(answer(&[0; 5], records).is_none());
+        let mut bad = query("web", TYPE_A);
+        bad.truncate(15);
+        assert_eq!(answer(&bad, records).unwrap()[3] & 0x0f, RCODE_FORMERR);
+    }
+}

@@ -1,0 +1,352 @@
+//! The rootless network namespace and its holder process, `berth:[netns]`.
+//!
+//! A network namespace can only be joined, and a veth moved into it, by a process that holds
+//! CAP_NET_ADMIN/CAP_SYS_ADMIN in the user namespace that owns it. Each berth invocation
+//! makes its own user namespace, so the holder keeps one user namespace (with the usual
+//! session mapping) and one network namespace alive, and every session that runs a container
+//! on a user network *joins the holder's user namespace* instead of making its own (as
+//! podman joins its pause process). The container's network namespace is then owned by the
+//! same user namespace as the bridges, and the session may wire the two together.
+//!
+//! The holder also answers name queries (see [`super::dns`]) and exits after it has seen no
+//! address allocation for [`IDLE_EXIT`].
+
+use std::io;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::Paths;
+use crate::error::{Context, Error, Result};
+use crate::storage::container::process_start_time;
+
+/// How long the holder stays without any container on a user network
+/// (`BERTH_NETNS_IDLE_SECS` overrides it; the tests use 1).
+pub const IDLE_EXIT: Duration = Duration::from_secs(10);
+
+fn idle_exit() -> Duration {
+    std::env::var("BERTH_NETNS_IDLE_SECS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .map_or(IDLE_EXIT, Duration::from_secs)
+}
+
+/// `$XDG_RUNTIME_DIR/berth/netns/holder.json`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HolderState {
+    pub pid: i32,
+    pub start: u64,
+}
+
+fn dir(runtime: &Path) -> PathBuf {
+    runtime.join("netns")
+}
+
+fn state_path(runtime: &Path) -> PathBuf {
+    dir(runtime).join("holder.json")
+}
+
+/// The holder, when it runs.
+pub fn current(runtime: &Path) -> Option<HolderState> {
+    let bytes = std::fs::read(state_path(runtime)).ok()?;
+    let st: HolderState = serde_json::from_slice(&bytes).ok()?;
+    (process_start_time(st.pid) == Some(st.start)).then_some(st)
+}
+
+/// The lock that orders holder start and stop with address allocation.
+pub struct NetnsLock {
+    _file: nix::fcntl::Flock<std::fs::File>,
+}
+
+/// Take the netns lock (blocking, or `None` when `try_only` and it is busy).
+pub fn lock(runtime: &Path, try_only: bool) -> io::Result<Option<NetnsLock>> {
+    let d = dir(runtime);
+    std::fs::create_dir_all(&d)?;
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(d.join("lock"))?;
+    let arg = if try_only {
+        nix::fcntl::FlockArg::LockExclusiveNonblock
+    } else {
+        nix::fcntl::FlockArg::LockExclusive
+    };
+    match nix::fcntl::Flock::lock(file, arg) {
+        Ok(f) => Ok(Some(NetnsLock { _file: f })),
+        Err((_, nix::errno::Errno::EWOULDBLOCK)) if try_only => Ok(None),
+        Err((_, e)) => Err(e.into()),
+    }
+}
+
+/// P0, before `create`: every network must exist.
+pub fn check_networks(networks: &[String]) -> Result<()> {
+    if networks.is_empty() {
+        return Ok(());
+    }
+    let paths = Paths::discover().context("find berth's directories")?;
+    let store = super::store::NetworkStore::new(&paths.data);
+    for n in networks {
+        store
+            .find(n)
+            .map_err(|e| Error::from_source("attach the container to its networks", e))?;
+    }
+    Ok(())
+}
+
+/// P0, before a session that will run a container on `networks`: check the networks exist,
+/// start the holder when it is not running, and make the next session join its user
+/// namespace.
+pub fn prepare_session(paths: &Paths, networks: &[String]) -> Result<()> {
+    if networks.is_empty() {
+        return Ok(());
+    }
+    check_networks(networks)?;
+    paths
+        .ensure_runtime()
+        .context("create the runtime directory")?;
+    // The holder's own session makes its user namespace.
+    crate::userns::session::join_user_namespace_of(None);
+    let _lock = lock(&paths.runtime, false).context("lock the rootless network namespace")?;
+    let mut started = false;
+    let holder = match current(&paths.runtime) {
+        Some(h) => h,
+        None => {
+            started = true;
+            // A holder that was killed left its pasta behind.
+            stop_pasta(&paths.runtime);
+            crate::userns::session::run_in_session_with(vec!["__netns-holder".into()])
+                .context("start the rootless network namespace")?;
+            current(&paths.runtime).ok_or_else(|| {
+                Error::msg("start the rootless network namespace: the holder did not stay up")
+            })?
+        }
+    };
+    // The holder does not stop within IDLE_EXIT of this, so it outlives the gap between
+    // now and the session's address claim.
+    if started {
+        // The outside link: pasta joins the holder's namespaces (we own its user
+        // namespace) and quits when the holder does.
+        if let Err(e) = start_pasta(holder.pid, &dir(&paths.runtime).join("pasta.pid")) {
+            eprintln!("warning: user networks have no outside access: {e}");
+        }
+    }
+    std::fs::write(dir(&paths.runtime).join("last-use"), b"")
+        .context("record the use of the rootless network namespace")?;
+    // The session of the container joins the holder's user namespace (see above).
+    crate::userns::session::join_user_namespace_of(Some(holder.pid));
+    Ok(())
+}
+
+/// Did a session prepare to use the namespace within `idle`?
+fn recently_used(runtime: &Path, idle: Duration) -> bool {
+    std::fs::metadata(dir(runtime).join("last-use"))
+        .and_then(|m| m.modified())
+        .is_ok_and(|t| t.elapsed().is_ok_and(|e| e < idle))
+}
+
+/// The address in the rootless namespace whose DNS queries pasta forwards to the host's
+/// first resolver (podman's choice).
+pub const DNS_FORWARD: std::net::Ipv4Addr = std::net::Ipv4Addr::new(169, 254, 1, 1);
+
+/// Attach pasta to the holder's namespaces: a tap device with the host's addresses and
+/// routes. No ports are forwarded by pasta itself (published ports have their own
+/// forwarder); traffic to the host's gateway address reaches the host's loopback.
+fn start_pasta(pid: i32, pid_file: &Path) -> std::result::Result<(), String> {
+    let out = std::process::Command::new("pasta")
+        .args(["--config-net", "--quiet", "--pid"])
+        .arg(pid_file)
+        .arg("--dns-forward")
+        .arg(DNS_FORWARD.to_string())
+        .args(["-t", "none", "-u", "none", "-T", "none", "-U", "none"])
+        .arg(pid.to_string())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .map_err(|e| format!("run `pasta`: {e} (hint: apt install passt)"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "`pasta` failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        ));
+    }
+    Ok(())
+}
+
+/// The pid pasta wrote for the holder of `runtime`.
+fn pasta_pid(runtime: &Path) -> Option<i32> {
+    std::fs::read_to_string(dir(runtime).join("pasta.pid"))
+        .ok()
+        .and_then(|t| t.trim().parse::<i32>().ok())
+}
+
+/// Stop the holder's pasta (`pid`, or the one in the pid file): it keeps the network
+/// namespace open, so it would not notice the holder going. The pid is checked against
+/// pasta's command line first.
+fn stop_pasta(runtime: &Path) {
+    stop_pasta_pid(pasta_pid(runtime));
+    let _ = std::fs::remove_file(dir(runtime).join("pasta.pid"));
+}
+
+/// Stop the pasta attached to the holder `holder` (found by its command line, whose last
+/// argument is the holder's pid), whether or not its pid file can still be read.
+fn stop_pasta_of(holder: i32) {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return;
+    };
+    let last = format!("{holder}");
+    for e in entries.flatten() {
+        let Some(pid) = e.file_name().to_str().and_then(|n| n.parse::<i32>().ok()) else {
+            continue;
+        };
+        let Ok(cmdline) = std::fs::read(format!("/proc/{pid}/cmdline")) else {
+            continue;
+        };
+        let args: Vec<&[u8]> = cmdline
+            .split(|b| *b == 0)
+            .filter(|a| !a.is_empty())
+            .collect();
+        if args.last().is_some_and(|a| *a == last.as_bytes()) {
+            stop_pasta_pid(Some(pid));
+        }
+    }
+}
+
+fn stop_pasta_pid(pid: Option<i32>) {
+    let Some(pid) = pid else { return };
+    let ours = std::fs::read(format!("/proc/{pid}/cmdline"))
+        .is_ok_and(|c| c.starts_with(b"pasta\0") && c.windows(12).any(|w| w == b"--dns-forwar"));
+    // SIGKILL: pasta is PID 1 of its own PID namespace, which ignores SIGTERM from here.
+    if ours {
+        let _ = nix::sys::signal::kill(
+            nix::unistd::Pid::from_raw(pid),
+            nix::sys::signal::Signal::SIGKILL,
+        );
+    }
+}
+
+/// In the holder's namespace: forward between the bridges and the outside link, masquerade
+/// what leaves, and drop what one bridge sends to another (networks are isolated). Without
+/// nft, forwarding stays off: containers then reach their own network only.
+fn setup_forwarding() -> std::result::Result<(), String> {
+    const RULES: &str = "table ip berth {
+  chain forward {
+    type filter hook forward priority 0; policy accept;
+    iifname \"berth*\" oifname \"berth*\" drop
+  }
+  chain postrouting {
+    type nat hook postrouting priority 100; policy accept;
+    iifname \"berth*\" oifname != \"berth*\" masquerade
+  }
+}
+";
+    let mut child = std::process::Command::new("nft")
+        .args(["-f", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("run `nft`: {e} (hint: apt install nftables)"))?;
+    if let Some(mut stdin) = child.stdin.take() {
+        use std::io::Write as _;
+        stdin
+            .write_all(RULES.as_bytes())
+            .map_err(|e| format!("write to `nft`: {e}"))?;
+    }
+    let out = child
+        .wait_with_output()
+        .map_err(|e| format!("wait for `nft`: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "`nft` failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        ));
+    }
+    // Traffic inside one bridge is switched, not routed: keep it away from the forward
+    // hook (br_netfilter would send it there, and the isolation rule would drop it).
+    for knob in ["iptables", "ip6tables", "arptables"] {
+        let _ = std::fs::write(format!("/proc/sys/net/bridge/bridge-nf-call-{knob}"), b"0");
+    }
+    std::fs::write("/proc/sys/net/ipv4/ip_forward", b"1")
+        .map_err(|e| format!("enable forwarding: {e}"))
+}
+
+/// P0, before `start` or `restart` of a stored container: [`prepare_session`] for its user
+/// networks. A container that cannot be found is left to the session to report.
+pub fn prepare_for_container(key: &str) -> Result<()> {
+    let paths = Paths::discover().context("find berth's directories")?;
+    let Ok(ctr) = crate::storage::container::find(&paths.data, key) else {
+        return Ok(());
+    };
+    prepare_session(&paths, &crate::commands::network::networks_of(&ctr))
+}
+
+/// The `__netns-holder` command, in its own session: make the network namespace, report to
+/// P0, then serve names until idle.
+pub fn run(link: &crate::userns::session::SessionLink) -> Result<()> {
+    let paths = Paths::discover().context("find berth's directories")?;
+    nix::sched::unshare(nix::sched::CloneFlags::CLONE_NEWNET)
+        .map_err(io::Error::from)
+        .context("create the rootless network namespace")?;
+    crate::sys::net::loopback_up().context("bring up `lo` in the rootless network namespace")?;
+    if let Err(e) = setup_forwarding() {
+        eprintln!("warning: user networks have no outside access: {e}");
+    }
+    let mut server = super::dns::Server::bind().context("bind the name server to port 53")?;
+    crate::sys::process::set_name("berth:[netns]");
+    let me = std::process::id().cast_signed();
+    let st = HolderState {
+        pid: me,
+        start: process_start_time(me).ok_or_else(|| Error::msg("read the holder's start time"))?,
+    };
+    let bytes = serde_json::to_vec(&st).context("render the holder state")?;
+    crate::storage::container::write_atomic(&state_path(&paths.runtime), &bytes)
+        .context("record the holder")?;
+    link.detached().context("tell berth the holder runs")?;
+    if let Ok(null) = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/null")
+    {
+        use std::os::fd::AsRawFd as _;
+        for fd in 0..=2 {
+            let _ = nix::unistd::dup2(null.as_raw_fd(), fd);
+        }
+    }
+    let idle = idle_exit();
+    let mut idle_since: Option<Instant> = None;
+    // Remembered, so that pasta is stopped even when the runtime directory is gone.
+    let mut pasta: Option<i32> = None;
+    loop {
+        server.serve_for(&paths, Duration::from_secs(1));
+        if pasta.is_none() {
+            pasta = pasta_pid(&paths.runtime);
+        }
+        if !state_path(&paths.runtime).exists() {
+            // Our record is gone (the runtime directory was removed): nobody can find
+            // this namespace any more.
+            stop_pasta_pid(pasta);
+            stop_pasta_of(me);
+            return Ok(());
+        }
+        super::ipam::collect_stale(&paths.runtime);
+        if super::ipam::any_in_use(&paths.runtime) {
+            idle_since = None;
+            continue;
+        }
+        let since = *idle_since.get_or_insert_with(Instant::now);
+        if since.elapsed() < idle || recently_used(&paths.runtime, idle) {
+            continue;
+        }
+        // Stop only while no session is between "the holder runs" and its allocation.
+        if let Ok(Some(_lock)) = lock(&paths.runtime, true) {
+            if !super::ipam::any_in_use(&paths.runtime) {
+                let _ = std::fs::remove_file(state_path(&paths.runtime));
+                stop_pasta_pid(pasta);
+                stop_pasta(&paths.runtime);
+                stop_pasta_of(me);
+                return Ok(());
+            }
+        }
+    }
+}

@@ -1,0 +1,414 @@
+//! The network configuration store: `networks/<name>.json` under berth's data directory, in
+//! podman's network JSON shape (what `network inspect` and `network ls --format json` print).
+//! Writes happen under `networks/lock` and go through a temporary file and a rename.
+
+use std::collections::BTreeMap;
+use std::io;
+use std::net::Ipv4Addr;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::subnet::{self, Subnet, SubnetError};
+
+/// The only driver.
+pub const DRIVER: &str = "bridge";
+
+/// Why a network operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum NetworkError {
+    #[error("network name `{0}` is already used")]
+    Exists(String),
+    #[error("no network with name or id `{0}`")]
+    NotFound(String),
+    #[error("invalid network name `{0}`: use letters, digits, `_`, `.` and `-`, starting with a letter or digit")]
+    BadName(String),
+    #[error("invalid network driver `{0}`: berth has only `bridge`")]
+    BadDriver(String),
+    #[error(transparent)]
+    Subnet(#[from] SubnetError),
+    #[error("subnet {subnet} overlaps subnet {other} of network `{network}`")]
+    SubnetUsed {
+        subnet: Subnet,
+        other: Subnet,
+        network: String,
+    },
+    #[error("subnet {subnet} overlaps the host's route to {route}")]
+    SubnetOnHost { subnet: Subnet, route: Subnet },
+    #[error("no free subnet left in 10.89.0.0/16")]
+    NoFreeSubnet,
+    #[error("network name or id `{0}` is ambiguous")]
+    Ambiguous(String),
+    #[error("{op} `{path}`")]
+    Io {
+        op: &'static str,
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    #[error("parse `{path}`")]
+    Parse {
+        path: PathBuf,
+        #[source]
+        source: serde_json::Error,
+    },
+}
+
+fn io_err<'a>(op: &'static str, path: &'a Path) -> impl FnOnce(io::Error) -> NetworkError + 'a {
+    move |source| NetworkError::Io {
+        op,
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// One subnet of a network.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubnetJson {
+    pub subnet: String,
+    pub gateway: String,
+}
+
+/// podman's network JSON.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Network {
+    pub name: String,
+    pub id: String,
+    pub driver: String,
+    pub network_interface: String,
+    pub created: DateTime<Utc>,
+    pub subnets: Vec<SubnetJson>,
+    pub ipv6_enabled: bool,
+    pub internal: bool,
+    pub dns_enabled: bool,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub labels: BTreeMap<String, String>,
+    pub ipam_options: BTreeMap<String, String>,
+}
+
+impl Network {
+    /// The (single, IPv4) subnet.
+    pub fn subnet(&self) -> Option<Subnet> {
+        self.subnets
+            .first()
+            .and_then(|s| Subnet::parse(&s.subnet).ok())
+    }
+
+    /// The gateway address: the bridge's address in the rootless network namespace.
+    pub fn gateway(&self) -> Option<Ipv4Addr> {
+        self.subnets.first().and_then(|s| s.gateway.parse().ok())
+    }
+}
+
+/// What `network create` asks for, validated by [`NetworkStore::create`].
+#[derive(Debug, Clone, Default)]
+pub struct CreateRequest {
+    pub name: Option<String>,
+    pub driver: Option<String>,
+    pub subnet: Option<String>,
+    pub gateway: Option<String>,
+    pub internal: bool,
+    pub disable_dns: bool,
+    pub labels: BTreeMap<String, String>,
+}
+
+/// podman's rule for network names.
+pub fn valid_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
+}
+
+/// The networks directory and its lock.
+pub struct NetworkStore {
+    dir: PathBuf,
+}
+
+/// Held while the store changes.
+pub struct StoreLock {
+    _file: nix::fcntl::Flock<std::fs::File>,
+}
+
+impl NetworkStore {
+    /// The store under berth's data directory.
+    pub fn new(data: &Path) -> Self {
+        NetworkStore {
+            dir: data.join("networks"),
+        }
+    }
+
+    /// Take the store lock (create, remove and the checks before them).
+    pub fn lock(&self) -> Result<StoreLock, NetworkError> {
+        std::fs::create_dir_all(&self.dir).map_err(io_err("create", &self.dir))?;
+        let path = self.dir.join("lock");
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(io_err("open", &path))?;
+        let locked = nix::fcntl::Flock::lock(file, nix::fcntl::FlockArg::LockExclusive)
+            .map_err(|(_, errno)| io_err("lock", &path)(errno.into()))?;
+        Ok(StoreLock { _file: locked })
+    }
+
+    fn path_of(&self, name: &str) -> PathBuf {
+        self.dir.join(format!("{name}.json"))
+    }
+
+    /// Every network, sorted by name.
+    pub fn list(&self) -> Result<Vec<Network>, NetworkError> {
+        let entries = match std::fs::read_dir(&self.dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(io_err("read", &self.dir)(e)),
+        };
+        let mut out = Vec::new();
+        for entry in entries {
+            let entry = entry.map_err(io_err("read", &self.dir))?;
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if name.starts_with('.') || !name.ends_with(".json") {
+                continue;
+            }
+            out.push(read(&entry.path())?);
+        }
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(out)
+    }
+
+    /// A network by full name, full id or unique id prefix.
+    pub fn find(&self, key: &str) -> Result<Network, NetworkError> {
+        if valid_name(key) {
+            match read(&self.path_of(key)) {
+                Ok(n) => return Ok(n),
+                Err(NetworkError::Io { source, .. })
+                    if source.kind() == io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e),
+            }
+        }
+        let mut hits: Vec<Network> = self
+            .list()?
+            .into_iter()
+            .filter(|n| !key.is_empty() && n.id.starts_with(key))
+            .collect();
+        match hits.len() {
+            0 => Err(NetworkError::NotFound(key.to_string())),
+            1 => Ok(hits.remove(0)),
+            _ => Err(NetworkError::Ambiguous(key.to_string())),
+        }
+    }
+
+    /// Validate and write a new network. `routes` are the host's routes (a default subnet
+    /// avoids them; an explicit one that overlaps them is refused).
+    pub fn create(&self, req: &CreateRequest, routes: &[Subnet]) -> Result<Network, NetworkError> {
+        let driver = req.driver.as_deref().unwrap_or(DRIVER);
+        if driver != DRIVER {
+            return Err(NetworkError::BadDriver(driver.to_string()));
+        }
+        if let Some(name) = &req.name {
+            if !valid_name(name) {
+                return Err(NetworkError::BadName(name.clone()));
+            }
+        }
+        let wanted = req.subnet.as_deref().map(Subnet::parse).transpose()?;
+        if req.gateway.is_some() && wanted.is_none() {
+            return Err(SubnetError::GatewaySyntax(format!(
+                "{} (--gateway needs --subnet)",
+                req.gateway.as_deref().unwrap_or_default()
+            ))
+            .into());
+        }
+        let gateway = match (&wanted, &req.gateway) {
+            (Some(s), Some(g)) => Some(s.gateway(g)?),
+            _ => None,
+        };
+        let _lock = self.lock()?;
+        let existing = self.list()?;
+        let name = match &req.name {
+            Some(n) => {
+                if existing.iter().any(|e| &e.name == n) {
+                    return Err(NetworkError::Exists(n.clone()));
+                }
+                n.clone()
+            }
+            None => (1..)
+                .map(|i| format!("berth{i}"))
+                .find(|n| !existing.iter().any(|e| &e.name == n))
+                .expect("an unused name"),
+        };
+        let taken: Vec<(Subnet, &str)> = existing
+            .iter()
+            .filter_map(|n| n.subnet().map(|s| (s, n.name.as_str())))
+            .collect();
+        let subnet = match wanted {
+            Some(s) => {
+                if let Some((other, network)) = taken.iter().find(|(t, _)| t.overlaps(&s)) {
+                    return Err(NetworkError::SubnetUsed {
+                        subnet: s,
+                        other: *other,
+                        network: (*network).to_string(),
+                    });
+                }
+                if let Some(route) = routes.iter().find(|r| r.overlaps(&s)) {
+                    return Err(NetworkError::SubnetOnHost {
+                        subnet: s,
+                        route: *route,
+                    });
+                }
+                s
+            }
+            None => {
+                let t: Vec<Subnet> = taken.iter().map(|(s, _)| *s).collect();
+                subnet::pick_default(&t, routes).ok_or(NetworkError::NoFreeSubnet)?
+            }
+        };
+        let gateway = gateway.unwrap_or_else(|| subnet.first_host());
+        let interface = (1..)
+            .map(|i| format!("berth{i}"))
+            .find(|i| !existing.iter().any(|e| &e.network_interface == i))
+            .expect("an unused interface name");
+        let network = Network {
+            name,
+            id: crate::storage::container::new_id(),
+            driver: DRIVER.to_string(),
+            network_interface: interface,
+            created: Utc::now(),
+            subnets: vec![SubnetJson {
+                subnet: subnet.to_string(),
+                gateway: gateway.to_string(),
+            }],
+            ipv6_enabled: false,
+            internal: req.internal,
+            dns_enabled: !req.disable_dns,
+            labels: req.labels.clone(),
+            ipam_options: BTreeMap::from([("driver".to_string(), "host-local".to_string())]),
+        };
+        let path = self.path_of(&network.name);
+        let bytes = serde_json::to_vec_pretty(&network).map_err(|source| NetworkError::Parse {
+            path: path.clone(),
+            source,
+        })?;
+        crate::storage::container::write_atomic(&path, &bytes).map_err(io_err("write", &path))?;
+        Ok(network)
+    }
+
+    /// Delete a network's configuration (the caller checked it is unused).
+    pub fn remove(&self, network: &Network) -> Result<(), NetworkError> {
+        let _lock = self.lock()?;
+        let path = self.path_of(&network.name);
+        match std::fs::remove_file(&path) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                Err(NetworkError::NotFound(network.name.clone()))
+            }
+            Err(e) => Err(io_err("remove", &path)(e)),
+        }
+    }
+}
+
+fn read(path: &Path) -> Result<Network, NetworkError> {
+    let bytes = std::fs::read(path).map_err(io_err("read", path))?;
+    serde_json::from_slice(&bytes).map_err(|source| NetworkError::Parse {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn req(name: &str) -> CreateRequest {
+        CreateRequest {
+            name: Some(name.to_string()),
+            ..CreateRequest::default()
+        }
+    }
+
+    #[test]
+    fn create_find_remove() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = NetworkStore::new(dir.path());
+        let routes = [Subnet::parse("10.89.0.0/24").unwrap()];
+        let a = store.create(&req("a"), &routes).unwrap();
+        assert_eq!(a.subnets[0].subnet, "10.89.1.0/24");
+        assert_eq!(a.subnets[0].gateway, "10.89.1.1");
+        assert_eq!(a.network_interface, "berth1");
+        assert!(a.dns_enabled && !a.internal);
+        let b = store.create(&req("b"), &routes).unwrap();
+        assert_eq!(b.subnets[0].subnet, "10.89.2.0/24");
+        assert_eq!(b.network_interface, "berth2");
+        assert!(matches!(
+            store.create(&req("a"), &routes),
+            Err(NetworkError::Exists(_))
+        ));
+        assert_eq!(store.find("a").unwrap(), a);
+        assert_eq!(store.find(&b.id[..12]).unwrap(), b);
+        assert!(matches!(store.find("zz"), Err(NetworkError::NotFound(_))));
+        let names: Vec<String> = store.list().unwrap().into_iter().map(|n| n.name).collect();
+        assert_eq!(names, ["a", "b"]);
+        store.remove(&a).unwrap();
+        // (`find("a")` could match an id starting with `a`, as in podman.)
+        let names: Vec<String> = store.list().unwrap().into_iter().map(|n| n.name).collect();
+        assert_eq!(names, ["b"]);
+        assert!(matches!(store.remove(&a), Err(NetworkError::NotFound(_))));
+        // The interface name and the subnet are free again.
+        let c = store.create(&req("c"), &routes).unwrap();
+        assert_eq!(c.network_interface, "berth1");
+        assert_eq!(c.subnets[0].subnet, "10.89.1.0/24");
+        let unnamed = store.create(&CreateRequest::default(), &routes).unwrap();
+        assert_eq!(unnamed.name, "berth1");
+    }
+
+    #[test]
+    fn explicit_subnets() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = NetworkStore::new(dir.path());
+        let routes = [Subnet::parse("192.168.1.0/24").unwrap()];
+        let mut r = req("x");
+        r.subnet = Some("172.30.5.0/24".into());
+        r.gateway = Some("172.30.5.254".into());
+        let x = store.create(&r, &routes).unwrap();
+        assert_eq!(x.subnets[0].gateway, "172.30.5.254");
+        let mut r = req("y");
+        r.subnet = Some("172.30.0.0/16".into());
+        assert!(matches!(
+            store.create(&r, &routes),
+            Err(NetworkError::SubnetUsed { .. })
+        ));
+        r.subnet = Some("192.168.1.128/25".into());
+        assert!(matches!(
+            store.create(&r, &routes),
+            Err(NetworkError::SubnetOnHost { .. })
+        ));
+        r.subnet = Some("10.0.0.0/33".into());
+        assert!(matches!(
+            store.create(&r, &routes),
+            Err(NetworkError::Subnet(_))
+        ));
+        r.subnet = Some("10.7.0.0/24".into());
+        r.gateway = Some("10.8.0.1".into());
+        assert!(matches!(
+            store.create(&r, &routes),
+            Err(NetworkError::Subnet(_))
+        ));
+        r.gateway = None;
+        r.driver = Some("macvlan".into());
+        assert!(matches!(
+            store.create(&r, &routes),
+            Err(NetworkError::BadDriver(_))
+        ));
+        assert!(matches!(
+            store.create(&req("-bad"), &routes),
+            Err(NetworkError::BadName(_))
+        ));
+    }
+
+    #[test]
+    fn names() {
+        assert!(valid_name("net1") && valid_name("a.b_c-d"));
+        assert!(!valid_name("") && !valid_name("_x") && !valid_name("a/b") && !valid_name("a b"));
+    }
+}

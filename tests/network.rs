@@ -1,0 +1,580 @@
+//! User networks: `network create/ls/inspect/rm/prune/exists/connect/disconnect`, and
+//! containers on them reaching each other by name and alias (through berth's name server in
+//! the rootless network namespace), isolation between networks. All traffic stays inside
+//! namespaces berth made.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use crate::util::Env;
+
+/// Removes the named containers however the test ends, so that no monitor outlives it.
+struct Cleanup<'a>(&'a Env, &'static [&'static str]);
+
+impl Drop for Cleanup<'_> {
+    fn drop(&mut self) {
+        let mut args = vec!["rm", "-f"];
+        args.extend_from_slice(self.1);
+        let _ = self.0.berth(args).output();
+    }
+}
+
+/// Are the host tools of the outside link installed? Like `require`: skip with the reason,
+/// or fail under CI=true.
+fn have_tools(tools: &[&str]) -> bool {
+    for tool in tools {
+        let found = std::env::var_os("PATH").is_some_and(|p| {
+            std::env::split_paths(&p)
+                .chain(["/usr/sbin".into(), "/sbin".into()])
+                .any(|d| d.join(tool).exists())
+        });
+        if !found {
+            let why = format!("`{tool}` is not installed (run scripts/setup.sh)");
+            assert!(
+                std::env::var("CI").map_or(true, |v| v != "true"),
+                "CI=true and the machine lacks a capability: {why}"
+            );
+            eprintln!("skipped: {why}");
+            return false;
+        }
+    }
+    true
+}
+
+fn network_names(env: &Env) -> Vec<String> {
+    env.berth(["network", "ls", "-q"])
+        .output()
+        .success()
+        .stdout_lines()
+}
+
+fn inspect(env: &Env, name: &str) -> serde_json::Value {
+    let out = env.berth(["network", "inspect", name]).output();
+    out.success();
+    let v: serde_json::Value = serde_json::from_str(&out.stdout()).expect("inspect prints JSON");
+    v[0].clone()
+}
+
+#[test]
+fn network_create_ls_inspect_exists_rm() {
+    let Some(env) = Env::cli() else { return };
+    env.berth(["network", "create", "alpha"])
+        .output()
+        .success()
+        .stdout_eq("alpha\n");
+    env.berth([
+        "network",
+        "create",
+        "--subnet",
+        "172.31.7.0/24",
+        "--gateway",
+        "172.31.7.254",
+        "--internal",
+        "--label",
+        "team=blue",
+        "beta",
+    ])
+    .output()
+    .success()
+    .stdout_eq("beta\n");
+    assert_eq!(network_names(&env), ["alpha", "beta"]);
+
+    let a = inspect(&env, "alpha");
+    assert_eq!(a["name"], "alpha");
+    assert_eq!(a["driver"], "bridge");
+    assert_eq!(a["dns_enabled"], true);
+    assert_eq!(a["internal"], false);
+    let subnet = a["subnets"][0]["subnet"].as_str().unwrap();
+    assert!(
+        subnet.starts_with("10.89.") && subnet.ends_with(".0/24"),
+        "{subnet}"
+    );
+    let id = a["id"].as_str().unwrap().to_string();
+    assert_eq!(id.len(), 64);
+    let b = inspect(&env, "beta");
+    assert_eq!(b["subnets"][0]["subnet"], "172.31.7.0/24");
+    assert_eq!(b["subnets"][0]["gateway"], "172.31.7.254");
+    assert_eq!(b["internal"], true);
+    assert_eq!(b["labels"]["team"], "blue");
+    assert_ne!(a["network_interface"], b["network_interface"]);
+    // By id prefix, as podman.
+    assert_eq!(inspect(&env, &id[..12])["name"], "alpha");
+
+    // ls: the table, json, a template and filters.
+    env.berth(["network", "ls"])
+        .output()
+        .success()
+        .stdout_contains("NETWORK ID")
+        .stdout_contains(&id[..12])
+        .stdout_lacks(&id);
+    let out = env.berth(["network", "ls", "--format", "json"]).output();
+    out.success();
+    let list: serde_json::Value = serde_json::from_str(&out.stdout()).expect("ls json");
+    let names: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["alpha", "beta"]);
+    assert_eq!(list[1]["subnets"][0]["gateway"], "172.31.7.254");
+    env.berth(["network", "ls", "--format", "{{.Name}} {{.Driver}}"])
+        .output()
+        .success()
+        .stdout_eq("alpha bridge\nbeta bridge\n");
+    env.berth(["network", "ls", "-q", "--filter", "label=team=blue"])
+        .output()
+        .success()
+        .stdout_eq("beta\n");
+
+    env.berth(["network", "exists", "alpha"]).output().success();
+    env.berth(["network", "exists", "gamma"]).output().code(1);
+
+    env.berth(["network", "rm", "alpha"])
+        .output()
+        .success()
+        .stdout_eq("alpha\n");
+    env.berth(["network", "rm", "alpha"])
+        .output()
+        .code(1)
+        .stderr_contains("alpha");
+    env.berth(["network", "exists", "alpha"]).output().code(1);
+    assert_eq!(network_names(&env), ["beta"]);
+}
+
+#[test]
+fn network_create_errors() {
+    let Some(env) = Env::cli() else { return };
+    env.berth(["network", "create", "dup"]).output().success();
+    env.berth(["network", "create", "dup"])
+        .output()
+        .code(125)
+        .stderr_contains("network name `dup` is already used");
+    env.berth(["network", "create", "--ignore", "dup"])
+        .output()
+        .success()
+        .stdout_eq("dup\n");
+    for (subnet, why) in [
+        ("10.1.2.0", "expected an IPv4 CIDR"),
+        ("10.1.2.300/24", "expected an IPv4 CIDR"),
+        ("10.1.0.0/31", "prefix must be between 8 and 30"),
+        ("fd00::/64", "IPv6"),
+    ] {
+        env.berth(["network", "create", "--subnet", subnet, "bad"])
+            .output()
+            .code(125)
+            .stderr_contains(&format!("invalid subnet `{subnet}`"))
+            .stderr_contains(why);
+    }
+    env.berth([
+        "network",
+        "create",
+        "--subnet",
+        "10.20.0.0/24",
+        "--gateway",
+        "10.21.0.1",
+        "bad",
+    ])
+    .output()
+    .code(125)
+    .stderr_contains("invalid gateway `10.21.0.1`");
+    // The subnet of another network.
+    let dup_subnet = inspect(&env, "dup")["subnets"][0]["subnet"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    env.berth(["network", "create", "--subnet", &dup_subnet, "bad"])
+        .output()
+        .code(125)
+        .stderr_contains("overlaps");
+    env.berth(["network", "create", "-d", "macvlan", "bad"])
+        .output()
+        .code(125)
+        .stderr_contains("invalid network driver `macvlan`");
+    env.berth(["network", "create", "bad/name"])
+        .output()
+        .code(125)
+        .stderr_contains("invalid network name `bad/name`");
+    assert_eq!(
+        network_names(&env),
+        ["dup"],
+        "no failed create left a network"
+    );
+    env.berth(["network", "inspect", "nope"])
+        .output()
+        .code(125)
+        .stderr_contains("nope");
+    // A container on a network that does not exist.
+    env.berth(["create", "--network", "nope", "busybox"])
+        .output()
+        .code(125)
+        .stderr_contains("no network with name or id `nope`");
+    env.berth(["run", "--network-alias", "x", "busybox"])
+        .output()
+        .code(125)
+        .stderr_contains("--network-alias");
+}
+
+#[test]
+fn network_in_use_rm_prune_connect_disconnect() {
+    let Some(env) = Env::rootless() else { return };
+    env.import_busybox();
+    for n in ["used", "spare", "other"] {
+        env.berth(["network", "create", n]).output().success();
+    }
+    env.berth([
+        "create",
+        "--name",
+        "c1",
+        "--network",
+        "used",
+        "busybox",
+        "true",
+    ])
+    .output()
+    .success();
+    env.berth(["network", "rm", "used"])
+        .output()
+        .code(2)
+        .stderr_contains("cannot remove network `used`: it is used by container c1");
+    // prune keeps the network in use.
+    env.berth(["network", "prune", "-f"])
+        .output()
+        .success()
+        .stdout_eq("other\nspare\n");
+    assert_eq!(network_names(&env), ["used"]);
+
+    // connect and disconnect a stopped container: its configuration changes.
+    env.berth(["network", "create", "second"])
+        .output()
+        .success();
+    env.berth(["network", "connect", "--alias", "db", "second", "c1"])
+        .output()
+        .success();
+    env.berth(["network", "connect", "second", "c1"])
+        .output()
+        .code(125)
+        .stderr_contains("already connected");
+    env.berth(["network", "rm", "second"]).output().code(2);
+    env.berth(["network", "disconnect", "second", "c1"])
+        .output()
+        .success();
+    env.berth(["network", "disconnect", "second", "c1"])
+        .output()
+        .code(125)
+        .stderr_contains("not connected");
+    env.berth(["network", "rm", "second"]).output().success();
+
+    // rm -f removes the container first.
+    env.berth(["network", "rm", "-f", "used"])
+        .output()
+        .success()
+        .stdout_eq("used\n");
+    env.berth(["container", "exists", "c1"]).output().code(1);
+    assert!(network_names(&env).is_empty());
+}
+
+/// A shell function for the containers: look a name up with berth's name server, then
+/// fetch `/` from the address (busybox's static wget cannot resolve names itself). The
+/// fetch is retried (each attempt for at most 2 s): the server may still be starting.
+const FETCH: &str = "fetch() { ip=$(nslookup \"$1\" 2>/dev/null | sed -n 's/^Address:[[:space:]]*\\([0-9.]*\\)$/\\1/p' | tail -n 1); [ -n \"$ip\" ] || { echo \"cannot resolve $1\"; return 1; }; for i in $(seq 50); do timeout 2 wget -q -O - \"http://$ip/\" 2>/dev/null && return 0; usleep 100000; done; echo \"cannot fetch from $1 at $ip\"; return 1; }";
+
+fn serve(env: &Env, name: &str, network: &str, alias: &str, text: &str) {
+    env.berth([
+        "run",
+        "-d",
+        "--name",
+        name,
+        "--network",
+        network,
+        "--network-alias",
+        alias,
+        "busybox",
+        "sh",
+        "-c",
+        &format!("mkdir /www && echo {text} > /www/index.html && exec httpd -f -p 80 -h /www"),
+    ])
+    .output()
+    .success();
+}
+
+fn fetch(env: &Env, from: &str, target: &str) -> crate::util::command::Output {
+    env.berth([
+        "exec",
+        from,
+        "sh",
+        "-c",
+        &format!("{FETCH}; fetch {target}"),
+    ])
+    .output()
+}
+
+#[test]
+fn containers_on_a_network_reach_each_other_by_name_and_alias() {
+    let Some(env) = Env::rootless() else { return };
+    if !have_tools(&["nsenter", "ip"]) {
+        return;
+    }
+    env.import_busybox();
+    let _cleanup = Cleanup(&env, &["one", "two", "three", "far"]);
+    env.berth(["network", "create", "web"]).output().success();
+    env.berth(["network", "create", "apart"]).output().success();
+    serve(&env, "one", "web", "first", "from-one");
+    serve(&env, "two", "web", "second", "from-two");
+    // Both directions, by name and by alias.
+    fetch(&env, "one", "two").success().stdout_eq("from-two\n");
+    fetch(&env, "one", "second")
+        .success()
+        .stdout_eq("from-two\n");
+    fetch(&env, "two", "one").success().stdout_eq("from-one\n");
+    fetch(&env, "two", "first")
+        .success()
+        .stdout_eq("from-one\n");
+    // A container started after the others is found by them.
+    serve(&env, "three", "web", "third", "from-three");
+    fetch(&env, "one", "three")
+        .success()
+        .stdout_eq("from-three\n");
+    fetch(&env, "three", "first")
+        .success()
+        .stdout_eq("from-one\n");
+    // The container's own files.
+    env.berth(["exec", "one", "cat", "/etc/resolv.conf"])
+        .output()
+        .success()
+        .stdout_contains("nameserver 10.89.");
+    // Another network: its names are unknown here, and its addresses unreachable.
+    serve(&env, "far", "apart", "faraway", "from-far");
+    fetch(&env, "one", "far")
+        .code(1)
+        .stdout_contains("cannot resolve far");
+    let far_ip = env
+        .berth([
+            "exec",
+            "far",
+            "sh",
+            "-c",
+            "ip -4 -o addr show eth0 | sed 's#.*inet \\([0-9.]*\\)/.*#\\1#'",
+        ])
+        .output()
+        .success()
+        .stdout()
+        .trim()
+        .to_string();
+    assert!(far_ip.starts_with("10.89."), "{far_ip}");
+    let unreachable = env
+        .berth([
+            "exec",
+            "one",
+            "timeout",
+            "3",
+            "wget",
+            "-q",
+            "-O",
+            "-",
+            &format!("http://{far_ip}/"),
+        ])
+        .output();
+    unreachable.check(
+        !unreachable.status.success(),
+        "a container on another network is unreachable",
+    );
+}
+
+#[test]
+fn a_container_on_a_network_reaches_the_host_and_the_namespace_goes_when_idle() {
+    let Some(env) = Env::rootless() else { return };
+    if !have_tools(&["nsenter", "ip", "pasta", "nft"]) {
+        return;
+    }
+    env.import_busybox();
+    // A server on the host's loopback: pasta maps the gateway address to it.
+    let www = env.make_dir("www");
+    std::fs::write(www.join("index.html"), "from-host\n").unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut server = std::process::Command::new(crate::util::fixtures::BUSYBOX)
+        .args(["httpd", "-f", "-p", &format!("127.0.0.1:{port}"), "-h"])
+        .arg(&www)
+        .spawn()
+        .expect("start busybox httpd on the host");
+    env.berth(["network", "create", "out"]).output().success();
+    let fetched = env
+        .berth([
+            "run",
+            "--rm",
+            "--network",
+            "out",
+            "busybox",
+            "sh",
+            "-c",
+            &format!(
+                "ip=$(sed -n 's/[[:space:]].*host.containers.internal.*//p' /etc/hosts); wget -q -O - http://$ip:{port}/"
+            ),
+        ])
+        .env("BERTH_NETNS_IDLE_SECS", "1")
+        .output();
+    let _ = server.kill();
+    let _ = server.wait();
+    fetched.success().stdout_eq("from-host\n");
+    let pasta = std::fs::read_to_string(env.runtime_dir.join("berth/netns/pasta.pid"))
+        .expect("pasta's pid file")
+        .trim()
+        .to_string();
+    // The last container is gone: so is the holder, soon.
+    let state = env.runtime_dir.join("berth/netns/holder.json");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while state.exists() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(
+        !Path::new(&state).exists(),
+        "the holder still runs 10 s after its last container"
+    );
+    // Its pasta went with it (gone, or a zombie waiting for init).
+    let live = |pid: &str| {
+        std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|st| {
+            !st.rsplit(')')
+                .next()
+                .unwrap_or("")
+                .trim_start()
+                .starts_with('Z')
+        })
+    };
+    let deadline = Instant::now() + Duration::from_secs(3);
+    while live(&pasta) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(!live(&pasta), "pasta {pasta} outlived the holder");
+}
+
+#[test]
+fn published_ports_reach_a_container_on_a_network() {
+    let Some(env) = Env::rootless() else { return };
+    if !have_tools(&["nsenter", "ip", "pasta"]) {
+        return;
+    }
+    env.import_busybox();
+    let _cleanup = Cleanup(&env, &["pub"]);
+    env.berth(["network", "create", "pubnet"])
+        .output()
+        .success();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    env.berth([
+        "run",
+        "-d",
+        "--name",
+        "pub",
+        "--network",
+        "pubnet",
+        "-p",
+        &format!("127.0.0.1:{port}:80"),
+        "busybox",
+        "sh",
+        "-c",
+        "mkdir /www && echo published > /www/index.html && exec httpd -f -p 80 -h /www",
+    ])
+    .output()
+    .success();
+    env.berth(["port", "pub"])
+        .output()
+        .success()
+        .stdout_contains(&format!("80/tcp -> 127.0.0.1:{port}"));
+    // From the host, through the forwarder, twice (one connection after the other).
+    for _ in 0..2 {
+        let body = http_get(port);
+        assert!(body.ends_with("published\n"), "{body}");
+    }
+    // The port is taken: a second container on it fails before it starts.
+    env.berth([
+        "run",
+        "--rm",
+        "--network",
+        "pubnet",
+        "-p",
+        &format!("127.0.0.1:{port}:80"),
+        "busybox",
+        "true",
+    ])
+    .output()
+    .code(125)
+    .stderr_contains(&port.to_string());
+}
+
+/// GET / from 127.0.0.1:PORT; the whole response.
+fn http_get(port: u16) -> String {
+    use std::io::{Read as _, Write as _};
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let attempt = (|| -> std::io::Result<String> {
+            let mut s = std::net::TcpStream::connect(("127.0.0.1", port))?;
+            s.set_read_timeout(Some(Duration::from_secs(5)))?;
+            s.write_all(b"GET / HTTP/1.0\r\nHost: x\r\n\r\n")?;
+            let mut out = String::new();
+            s.read_to_string(&mut out)?;
+            Ok(out)
+        })();
+        match attempt {
+            Ok(body) if !body.is_empty() => return body,
+            _ if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(100)),
+            other => panic!("GET from 127.0.0.1:{port}: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn create_start_and_restart_keep_a_container_on_its_network() {
+    let Some(env) = Env::rootless() else { return };
+    if !have_tools(&["nsenter", "ip"]) {
+        return;
+    }
+    env.import_busybox();
+    let _cleanup = Cleanup(&env, &["made", "asker"]);
+    env.berth(["network", "create", "lifenet"])
+        .output()
+        .success();
+    env.berth([
+        "create",
+        "--name",
+        "made",
+        "--network",
+        "lifenet",
+        "--network-alias",
+        "svc",
+        "busybox",
+        "sh",
+        "-c",
+        "mkdir -p /www && echo made > /www/index.html && exec httpd -f -p 80 -h /www",
+    ])
+    .output()
+    .success();
+    env.berth(["start", "made"]).output().success();
+    env.berth([
+        "run",
+        "-d",
+        "--name",
+        "asker",
+        "--network",
+        "lifenet",
+        "busybox",
+        "sleep",
+        "60",
+    ])
+    .output()
+    .success();
+    fetch(&env, "asker", "svc").success().stdout_eq("made\n");
+    // A restart wires the new run afresh (the old veths may still be going away).
+    env.berth(["restart", "-t", "0", "made"]).output().success();
+    fetch(&env, "asker", "made").success().stdout_eq("made\n");
+    env.berth(["inspect", "--format", "{{.HostConfig.NetworkMode}}", "made"])
+        .output()
+        .success()
+        .stdout_eq("bridge\n");
+}
