@@ -73,7 +73,7 @@ bench() { # csv, then commands (with --prepare pairs allowed)
 }
 
 # run -d
-bench "$work/rund.csv" "$B run -d busybox sleep 1000"
+bench "$work/rund.csv" "$B run -d --network none busybox sleep 1000"
 rund_b="$(median "$work/rund.csv" 1)"
 $B rm -af >/dev/null
 rund_p="n/a"
@@ -85,7 +85,7 @@ fi
 
 # stop of a container that exits on SIGTERM (--init passes it to sleep, which dies of it)
 bench "$work/stop.csv" \
-    --prepare "sh -c '$B rm -f s >/dev/null 2>&1; $B run -d --init --name s busybox sleep 1000 >/dev/null'" \
+    --prepare "sh -c '$B rm -f s >/dev/null 2>&1; $B run -d --network none --init --name s busybox sleep 1000 >/dev/null'" \
     "$B stop s"
 stop_b="$(median "$work/stop.csv" 1)"
 $B rm -af >/dev/null
@@ -100,7 +100,7 @@ fi
 
 # ps -a with N containers
 echo "lifecycle: creating $count containers" >&2
-for i in $(seq 1 "$count"); do $B create busybox true >/dev/null; done
+for i in $(seq 1 "$count"); do $B create --network none busybox true >/dev/null; done
 bench "$work/ps.csv" "$B ps -a"
 ps_b="$(median "$work/ps.csv" 1)"
 ps_p="n/a"

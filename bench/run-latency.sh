@@ -7,72 +7,13 @@
 #
 # Usage: bench/run-latency.sh [RUNS]      (default 50 runs per command, 5 warm-up runs)
 # BERTH_BIN=/path/to/berth measures that binary instead of a fresh release build.
-set -euo pipefail
-cd "$(dirname "$0")/.."
-repo="$PWD"
+bench_name=run-latency
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"
 runs="${1:-50}"
 store_size=200
-
-die() { echo "run-latency: $*" >&2; exit 1; }
-as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
-
-command -v hyperfine >/dev/null || {
-    echo "run-latency: installing hyperfine"
-    as_root apt-get update -qq && as_root apt-get install -y -qq hyperfine
-}
-[ -x /bin/busybox ] || die "/bin/busybox is missing (apt install busybox-static)"
-if [ -z "${BERTH_BIN:-}" ]; then
-    command -v cargo >/dev/null || die "cargo is missing (hint: rustup)"
-    cargo build --release --quiet
-    BERTH_BIN="$repo/target/release/berth"
-fi
-
-work="$(mktemp -d /tmp/berth-bench.XXXXXX)"
-cleanup() {
-    # podman leaves a pause process per runtime directory; end it with the run.
-    if [ -f "$work/podman/run/libpod/tmp/pause.pid" ]; then
-        kill "$(cat "$work/podman/run/libpod/tmp/pause.pid")" 2>/dev/null || true
-    fi
-    rm -rf "$work" 2>/dev/null || true
-}
-trap cleanup EXIT
-chmod 755 "$work"
-
-# The same busybox tree for every contender.
-rootfs="$work/rootfs"
-mkdir -p "$rootfs"/{bin,etc,dev,proc,sys,tmp,root,home,var/tmp,run}
-chmod 1777 "$rootfs/tmp" "$rootfs/var/tmp"
-cp /bin/busybox "$rootfs/bin/busybox"
-for applet in $(/bin/busybox --list); do
-    [ "$applet" = busybox ] || ln -sf busybox "$rootfs/bin/$applet"
-done
-printf 'root:x:0:0:root:/root:/bin/sh\n' > "$rootfs/etc/passwd"
-printf 'root:x:0:\n' > "$rootfs/etc/group"
-tar --numeric-owner --owner=0 --group=0 -C "$rootfs" -cf "$work/busybox.tar" .
-install -m 0755 "$BERTH_BIN" "$work/berth"
-mkdir -p "$work"/{home,data,config,run,podman/home,podman/data,podman/config/containers,podman/run}
-chmod 700 "$work/run" "$work/podman/run"
-# podman: no network (as berth), cgroups off (rootless without delegation), file events.
-printf '[containers]\nnetns = "none"\ncgroups = "disabled"\n[engine]\ncgroup_manager = "cgroupfs"\nevents_logger = "file"\n' \
-    > "$work/podman/config/containers/containers.conf"
-
-if [ "$(id -u)" -eq 0 ]; then
-    id berthtest >/dev/null 2>&1 || die "user berthtest is missing (run scripts/setup.sh)"
-    chown -R berthtest: "$work"
-    chown root: "$work"
-    as_user=(setpriv --reuid=berthtest --regid=berthtest --init-groups --)
-    runner=berthtest
-else
-    as_user=()
-    runner="$(id -un)"
-fi
-cd "$work"
-benv=(env -i PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin LANG=C HOME="$work/home"
-      XDG_DATA_HOME="$work/data" XDG_CONFIG_HOME="$work/config" XDG_RUNTIME_DIR="$work/run")
-penv=(env -i PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin LANG=C HOME="$work/podman/home"
-      XDG_DATA_HOME="$work/podman/data" XDG_CONFIG_HOME="$work/podman/config"
-      XDG_RUNTIME_DIR="$work/podman/run")
-b() { "${as_user[@]}" "${benv[@]}" "$work/berth" "$@"; }
+# podman: no network (as berth here).
+bench_setup run-latency $'netns = "none"\n'
 
 b import "$work/busybox.tar" busybox >/dev/null || die "berth import failed"
 b run --rm --network none busybox true || die "berth run failed; nothing to measure"
@@ -104,10 +45,6 @@ measure() { # name csv cmd...
     local csv="$1"; shift
     hyperfine -N --warmup 5 --runs "$runs" --export-csv "$csv" "$@" >&2
 }
-median_ms() { # csv row(1-based)
-    awk -F, -v row="$2" 'NR == row + 1 { printf "%.1f", $4 * 1000 }' "$1"
-}
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 
 cmds=("$berth_cmd" "$floor_cmd")
 [ -n "$podman_cmd" ] && cmds+=("$podman_cmd")
@@ -126,7 +63,7 @@ done
 measure "$work/full.csv" "$berth_cmd"
 full_ms="$(median_ms "$work/full.csv" 1)"
 
-cpu="$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
+cpu="$(cpu_model)"
 section="$(cat <<REPORT
 
 ## $(date -u +%Y-%m-%d\ %H:%M) UTC

@@ -10,53 +10,17 @@
 #
 # Usage: bench/build/build.sh [RUNS]     (default 20 runs per command, 3 warm-up runs)
 # BERTH_BIN=/path/to/berth measures that binary instead of a fresh release build.
-set -euo pipefail
-cd "$(dirname "$0")/../.."
-repo="$PWD"
+bench_name="build bench"
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/../lib.sh"
 runs="${1:-20}"
-
-die() { echo "build bench: $*" >&2; exit 1; }
-as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
-
-command -v hyperfine >/dev/null || {
-    echo "build bench: installing hyperfine"
-    as_root apt-get update -qq && as_root apt-get install -y -qq hyperfine
-}
-[ -x /bin/busybox ] || die "/bin/busybox is missing (apt install busybox-static)"
-if [ -z "${BERTH_BIN:-}" ]; then
-    command -v cargo >/dev/null || die "cargo is missing (hint: rustup)"
-    cargo build --release --quiet
-    BERTH_BIN="$repo/target/release/berth"
-fi
-
-work="$(mktemp -d /tmp/berth-bench-build.XXXXXX)"
-b() { "${as_user[@]}" "${benv[@]}" "$work/berth" "$@"; }
-p() { "${as_user[@]}" "${penv[@]}" podman $podman_flags "$@"; }
 podman_flags="--runtime runc --cgroup-manager=cgroupfs"
-cleanup() {
-    if [ -f "$work/podman/run/libpod/tmp/pause.pid" ]; then
-        kill "$(cat "$work/podman/run/libpod/tmp/pause.pid")" 2>/dev/null || true
-    fi
+bench_cleanup_extra() {
     # podman's overlay layers may belong to subordinate ids: remove them from its namespace.
     [ -d "$work/podman/data" ] && p unshare rm -rf "$work/podman/data" 2>/dev/null || true
-    [ -d "$work/data" ] && "${as_user[@]}" "${benv[@]}" "$work/berth" system prune -a -f >/dev/null 2>&1 || true
-    rm -rf "$work" 2>/dev/null || true
+    [ -d "$work/data" ] && b system prune -a -f >/dev/null 2>&1 || true
 }
-trap cleanup EXIT
-chmod 755 "$work"
-
-# The same busybox tree for both.
-rootfs="$work/rootfs"
-mkdir -p "$rootfs"/{bin,etc,dev,proc,sys,tmp,root,home,var/tmp,run}
-chmod 1777 "$rootfs/tmp" "$rootfs/var/tmp"
-cp /bin/busybox "$rootfs/bin/busybox"
-for applet in $(/bin/busybox --list); do
-    [ "$applet" = busybox ] || ln -sf busybox "$rootfs/bin/$applet"
-done
-printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n' > "$rootfs/etc/passwd"
-printf 'root:x:0:\nnobody:x:65534:\n' > "$rootfs/etc/group"
-tar --numeric-owner --owner=0 --group=0 -C "$rootfs" -cf "$work/busybox.tar" .
-rm -rf "$rootfs"
+bench_setup build
 
 # The context: a Dockerfile and a few files.
 ctx="$work/ctx"
@@ -78,28 +42,7 @@ EXPOSE 8080
 CMD ["/app/bin/app"]
 EOF
 
-install -m 0755 "$BERTH_BIN" "$work/berth"
-mkdir -p "$work"/{home,data,config,run,podman/home,podman/data,podman/config/containers,podman/run}
-chmod 700 "$work/run" "$work/podman/run"
-printf '[containers]\ncgroups = "disabled"\n[engine]\ncgroup_manager = "cgroupfs"\nevents_logger = "file"\n' \
-    > "$work/podman/config/containers/containers.conf"
-
-if [ "$(id -u)" -eq 0 ]; then
-    id berthtest >/dev/null 2>&1 || die "user berthtest is missing (run scripts/setup.sh)"
-    chown -R berthtest: "$work"
-    chown root: "$work"
-    as_user=(setpriv --reuid=berthtest --regid=berthtest --init-groups --)
-    runner=berthtest
-else
-    as_user=()
-    runner="$(id -un)"
-fi
-cd "$work"
-benv=(env -i PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin LANG=C HOME="$work/home"
-      XDG_DATA_HOME="$work/data" XDG_CONFIG_HOME="$work/config" XDG_RUNTIME_DIR="$work/run")
-penv=(env -i PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin LANG=C HOME="$work/podman/home"
-      XDG_DATA_HOME="$work/podman/data" XDG_CONFIG_HOME="$work/podman/config"
-      XDG_RUNTIME_DIR="$work/podman/run")
+[ "$(id -u)" -ne 0 ] || chown -R berthtest: "$ctx"
 
 b import "$work/busybox.tar" busybox >/dev/null || die "berth import failed"
 b build -q -t bench "$ctx" >/dev/null || die "berth build failed; nothing to measure"
@@ -124,10 +67,6 @@ if command -v podman >/dev/null; then
     [ -n "$podman_first" ] || podman_note="could not build here: $(grep -m1 -i error "$work/podman.err" || tail -n1 "$work/podman.err")"
 fi
 
-median_ms() { # csv row(1-based)
-    awk -F, -v row="$2" 'NR == row + 1 { printf "%.1f", $4 * 1000 }' "$1"
-}
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print "n/a" }'; }
 
 cmds=("$berth_first" "$berth_cached")
 [ -n "$podman_first" ] && cmds+=("$podman_first" "$podman_cached")
@@ -142,7 +81,7 @@ fi
 ms() { [ "$1" = n/a ] && echo n/a || echo "$1 ms"; }
 vs() { [ "$1" = n/a ] && echo n/a || echo "$(ratio "$1" "$2")x"; }
 
-cpu="$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
+cpu="$(cpu_model)"
 section="$(cat <<REPORT
 
 ## $(date -u +%Y-%m-%d\ %H:%M) UTC: build

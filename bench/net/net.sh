@@ -10,68 +10,20 @@
 # Usage: bench/net/net.sh [RUNS]     (default 30 runs per command, 3 warm-up runs)
 # BERTH_BIN=/path/to/berth measures that binary instead of a fresh release build.
 set -euo pipefail
-cd "$(dirname "$0")/../.."
-repo="$PWD"
+bench_name=net-bench
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/../lib.sh"
 runs="${1:-30}"
-
-die() { echo "net-bench: $*" >&2; exit 1; }
-for tool in hyperfine iperf3 pasta slirp4netns; do
+for tool in iperf3 pasta slirp4netns; do
     command -v "$tool" >/dev/null || die "$tool is missing (run scripts/setup.sh)"
 done
-[ -x /bin/busybox ] || die "/bin/busybox is missing (apt install busybox-static)"
 loader=/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2
 [ -x "$loader" ] || die "no x86_64 glibc loader at $loader"
-if [ -z "${BERTH_BIN:-}" ]; then
-    cargo build --release --quiet
-    BERTH_BIN="$repo/target/release/berth"
-fi
-
-work="$(mktemp -d /tmp/berth-netbench.XXXXXX)"
 iperf_pid=""
-cleanup() {
-    [ -z "$iperf_pid" ] || kill "$iperf_pid" 2>/dev/null || true
-    if [ -f "$work/podman/run/libpod/tmp/pause.pid" ]; then
-        kill "$(cat "$work/podman/run/libpod/tmp/pause.pid")" 2>/dev/null || true
-    fi
-    rm -rf "$work" 2>/dev/null || true
-}
-trap cleanup EXIT
-chmod 755 "$work"
-
-rootfs="$work/rootfs"
-mkdir -p "$rootfs"/{bin,etc,dev,proc,sys,tmp,root,run}
-chmod 1777 "$rootfs/tmp"
-cp /bin/busybox "$rootfs/bin/busybox"
-for applet in $(/bin/busybox --list); do
-    [ "$applet" = busybox ] || ln -sf busybox "$rootfs/bin/$applet"
-done
-printf 'root:x:0:0:root:/root:/bin/sh\n' > "$rootfs/etc/passwd"
-printf 'root:x:0:\n' > "$rootfs/etc/group"
-tar --numeric-owner --owner=0 --group=0 -C "$rootfs" -cf "$work/busybox.tar" .
-install -m 0755 "$BERTH_BIN" "$work/berth"
-mkdir -p "$work"/{home,data,config,run,podman/home,podman/data,podman/config/containers,podman/run}
-chmod 700 "$work/run" "$work/podman/run"
-printf '[containers]\ncgroups = "disabled"\n[engine]\ncgroup_manager = "cgroupfs"\nevents_logger = "file"\n' \
-    > "$work/podman/config/containers/containers.conf"
-if [ "$(id -u)" -eq 0 ]; then
-    chown -R berthtest: "$work"
-    chown root: "$work"
-    as_user=(setpriv --reuid=berthtest --regid=berthtest --init-groups --)
-    runner=berthtest
-else
-    as_user=()
-    runner="$(id -un)"
-fi
-cd "$work"
-benv=(env -i PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin LANG=C HOME="$work/home"
-      XDG_DATA_HOME="$work/data" XDG_CONFIG_HOME="$work/config" XDG_RUNTIME_DIR="$work/run")
-penv=(env -i PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin LANG=C HOME="$work/podman/home"
-      XDG_DATA_HOME="$work/podman/data" XDG_CONFIG_HOME="$work/podman/config"
-      XDG_RUNTIME_DIR="$work/podman/run")
-b() { "${as_user[@]}" "${benv[@]}" "$work/berth" "$@"; }
+bench_cleanup_extra() { [ -z "$iperf_pid" ] || kill "$iperf_pid" 2>/dev/null || true; }
+bench_setup net
 b import "$work/busybox.tar" busybox >/dev/null || die "berth import failed"
 
-median_ms() { awk -F, -v row="$2" 'NR == row + 1 { printf "%.1f", $4 * 1000 }' "$1"; }
 
 # --- run latency -------------------------------------------------------------------------
 cmds=()
