@@ -578,3 +578,124 @@ fn create_start_and_restart_keep_a_container_on_its_network() {
         .success()
         .stdout_eq("bridge\n");
 }
+
+#[test]
+fn a_running_container_is_connected_and_disconnected() {
+    let Some(env) = Env::rootless() else { return };
+    if !have_tools(&["nsenter", "ip", "pasta"]) {
+        return;
+    }
+    env.import_busybox();
+    let _cleanup = Cleanup(&env, &["web1", "peer", "late", "alone"]);
+    env.berth(["network", "create", "neta"]).output().success();
+    env.berth(["network", "create", "netb"]).output().success();
+    serve(&env, "web1", "neta", "www", "from-web1");
+    serve(&env, "peer", "neta", "buddy", "from-peer");
+    serve(&env, "late", "netb", "latecomer", "from-late");
+    // Before: network A's names are unknown to `late`.
+    fetch(&env, "late", "web1")
+        .code(1)
+        .stdout_contains("cannot resolve web1");
+
+    env.berth(["network", "connect", "--alias", "joined", "neta", "late"])
+        .output()
+        .success();
+    // A new interface with an address on A; B's default route stays.
+    let addrs = env
+        .berth(["exec", "late", "ip", "-4", "-o", "addr", "show"])
+        .output()
+        .success()
+        .stdout();
+    assert!(addrs.contains(" eth1 "), "{addrs}");
+    env.berth(["exec", "late", "ip", "route", "show", "default"])
+        .output()
+        .success()
+        .stdout_contains("dev eth0");
+    // It reaches A's containers by name and alias, and they reach it by name and alias.
+    fetch(&env, "late", "web1")
+        .success()
+        .stdout_eq("from-web1\n");
+    fetch(&env, "late", "buddy")
+        .success()
+        .stdout_eq("from-peer\n");
+    fetch(&env, "peer", "joined")
+        .success()
+        .stdout_eq("from-late\n");
+    fetch(&env, "web1", "late")
+        .success()
+        .stdout_eq("from-late\n");
+    // The configuration names the network (`network rm` sees the user).
+    env.berth(["network", "rm", "neta"])
+        .output()
+        .code(2)
+        .stderr_contains("late");
+    env.berth(["network", "connect", "neta", "late"])
+        .output()
+        .code(125)
+        .stderr_contains("already connected");
+
+    // Disconnect: the interface and the record go, and A is out of reach.
+    let web1_ip = env
+        .berth([
+            "exec",
+            "web1",
+            "sh",
+            "-c",
+            "ip -4 -o addr show eth0 | sed 's#.*inet \\([0-9.]*\\)/.*#\\1#'",
+        ])
+        .output()
+        .success()
+        .stdout()
+        .trim()
+        .to_string();
+    env.berth(["network", "disconnect", "neta", "late"])
+        .output()
+        .success();
+    let addrs = env
+        .berth(["exec", "late", "ip", "-4", "-o", "addr", "show"])
+        .output()
+        .success()
+        .stdout();
+    assert!(!addrs.contains(" eth1 "), "{addrs}");
+    fetch(&env, "late", "web1")
+        .code(1)
+        .stdout_contains("cannot resolve web1");
+    fetch(&env, "peer", "joined")
+        .code(1)
+        .stdout_contains("cannot resolve joined");
+    let unreachable = env
+        .berth([
+            "exec",
+            "late",
+            "timeout",
+            "3",
+            "wget",
+            "-q",
+            "-O",
+            "-",
+            &format!("http://{web1_ip}/"),
+        ])
+        .output();
+    unreachable.check(
+        !unreachable.status.success(),
+        "a disconnected network is unreachable",
+    );
+    env.berth(["network", "disconnect", "neta", "late"])
+        .output()
+        .code(125)
+        .stderr_contains("not connected");
+    // Still on its own network.
+    fetch(&env, "late", "latecomer")
+        .success()
+        .stdout_eq("from-late\n");
+
+    // A container on pasta has a user namespace of its own: refused, with the reason.
+    env.berth(["run", "-d", "--name", "alone", "busybox", "sleep", "60"])
+        .output()
+        .success();
+    env.berth(["network", "connect", "neta", "alone"])
+        .output()
+        .code(125)
+        .stderr_contains("was not started on a user network")
+        .stderr_contains("hint:");
+}

@@ -191,6 +191,11 @@ impl Attachment {
 impl Drop for Attachment {
     fn drop(&mut self) {
         release(&self.paths, &self.id, &self.networks);
+        // And the networks `network connect` added while the container ran.
+        let me = std::process::id().cast_signed();
+        if let Some(start) = process_start_time(me) {
+            ipam::release_owned(&self.paths.runtime, &self.id, (me, start));
+        }
     }
 }
 
@@ -217,12 +222,30 @@ pub fn connect(
     // Two containers starting at once must not both create one bridge.
     let _lock = super::holder::lock(&paths.runtime, false)
         .context("lock the rootless network namespace")?;
-    // A bridge is current when it was made for this very network: a removed network's
-    // interface name may come back with another subnet.
+    let nets: Vec<&Network> = claimed.iter().map(|(n, _)| n).collect();
+    let (current, stale) = bridge_states(paths, holder.pid, &nets);
+    let tag = veth_tag(id)?;
+    let script = wiring(&claimed, &tag, pid, &current, &stale);
+    ip_batch(&format!("/proc/{}/ns/net", holder.pid), &script.outside)
+        .context("connect the container to its networks")?;
+    record_bridges(paths, &nets)?;
+    ip_batch(&format!("/proc/{pid}/ns/net"), &script.inside)
+        .context("configure the container's network interfaces")?;
+    let Some((_, first)) = claimed.first() else {
+        return Ok(None);
+    };
+    super::forward::start(ports, first.ip, &format!("/proc/{}/ns/net", holder.pid))
+        .context("publish the container's ports")
+}
+
+/// Which of `nets`' bridges exist in the holder's namespace and were made for that very
+/// network (`current`), and which carry a removed network's interface name (`stale`: a
+/// removed network's interface name may come back with another subnet).
+fn bridge_states(paths: &Paths, holder: i32, nets: &[&Network]) -> (Vec<String>, Vec<String>) {
     let marks = paths.runtime.join("netns").join("bridges");
-    let present = bridges_in(holder.pid);
+    let present = bridges_in(holder);
     let (mut current, mut stale) = (Vec::new(), Vec::new());
-    for (net, _) in &claimed {
+    for net in nets {
         let bridge = net.network_interface.clone();
         if present.contains(&bridge) {
             let mark = std::fs::read_to_string(marks.join(&bridge)).unwrap_or_default();
@@ -233,26 +256,105 @@ pub fn connect(
             }
         }
     }
-    // Veth names are new at each launch: after a restart, the last run's veths may live on
-    // for a moment while the kernel tears its network namespace down.
-    let mut salt = [0u8; 2];
-    getrandom::getrandom(&mut salt).map_err(|e| Error::msg(format!("read random bytes: {e}")))?;
-    let tag = format!("{}{}", &id[..id.len().min(8)], hex::encode(salt));
-    let script = wiring(&claimed, &tag, pid, &current, &stale);
-    ip_batch(&format!("/proc/{}/ns/net", holder.pid), &script.outside)
-        .context("connect the container to its networks")?;
+    (current, stale)
+}
+
+/// Remember which network each bridge was made for.
+fn record_bridges(paths: &Paths, nets: &[&Network]) -> Result<()> {
+    let marks = paths.runtime.join("netns").join("bridges");
     std::fs::create_dir_all(&marks).context("record the bridges")?;
-    for (net, _) in &claimed {
+    for net in nets {
         std::fs::write(marks.join(&net.network_interface), &net.id)
             .context("record the bridges")?;
     }
+    Ok(())
+}
+
+/// The middle of the host ends' names: new at each launch, since after a restart the last
+/// run's veths may live on for a moment while the kernel tears its namespace down.
+fn veth_tag(id: &str) -> Result<String> {
+    let mut salt = [0u8; 2];
+    getrandom::getrandom(&mut salt).map_err(|e| Error::msg(format!("read random bytes: {e}")))?;
+    Ok(format!("{}{}", &id[..id.len().min(8)], hex::encode(salt)))
+}
+
+/// `network connect` of a running container (`pid`, in the holder's user namespace): plug
+/// one more veth from `net`'s bridge into its namespace as the first free `ethN`, with the
+/// address already claimed in `alloc`. The default route is left alone when the container
+/// has one.
+pub fn hot_connect(
+    paths: &Paths,
+    id: &str,
+    net: &Network,
+    alloc: &Allocation,
+    pid: i32,
+) -> Result<()> {
+    let holder = super::holder::current(&paths.runtime).ok_or_else(|| {
+        Error::msg("connect the container to the network: the rootless network namespace is gone")
+    })?;
+    let _lock = super::holder::lock(&paths.runtime, false)
+        .context("lock the rootless network namespace")?;
+    let (current, stale) = bridge_states(paths, holder.pid, &[net]);
+    let index = next_eth(&interfaces_of(pid));
+    let default_route = default_gateway(&format!("/proc/{pid}/net/route")).is_none();
+    let tag = veth_tag(id)?;
+    let claimed = [(net.clone(), alloc.clone())];
+    let script = wiring_from(&claimed, index, default_route, &tag, pid, &current, &stale);
+    ip_batch(&format!("/proc/{}/ns/net", holder.pid), &script.outside)
+        .context("connect the container to the network")?;
+    record_bridges(paths, &[net])?;
     ip_batch(&format!("/proc/{pid}/ns/net"), &script.inside)
-        .context("configure the container's network interfaces")?;
-    let Some((_, first)) = claimed.first() else {
-        return Ok(None);
-    };
-    super::forward::start(ports, first.ip, &format!("/proc/{}/ns/net", holder.pid))
-        .context("publish the container's ports")
+        .context("configure the container's new network interface")
+}
+
+/// `network disconnect` of a running container: delete its interface with address `ip`
+/// (the veth's other end, on the bridge, goes with it). An interface already gone is fine.
+pub fn hot_disconnect(pid: i32, ip: Ipv4Addr) -> Result<()> {
+    let netns = format!("/proc/{pid}/ns/net");
+    let out = Command::new("nsenter")
+        .arg(format!("--net={netns}"))
+        .args(["ip", "-o", "-4", "addr", "show"])
+        .stderr(Stdio::piped())
+        .output()
+        .context("run `nsenter … ip addr`")
+        .map_err(|e| e.hint("install util-linux (nsenter) and iproute2 (ip)"))?;
+    if !out.status.success() {
+        return Err(Error::msg(format!(
+            "`ip addr` in `{netns}` failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        )));
+    }
+    match interface_with(&String::from_utf8_lossy(&out.stdout), ip) {
+        Some(dev) => ip_batch(&netns, &format!("link del {dev}\n"))
+            .context("remove the container's network interface"),
+        None => Ok(()),
+    }
+}
+
+/// The interface that carries `ip` in `ip -o -4 addr show` output
+/// (`2: eth0    inet 10.89.0.2/24 brd … scope global eth0…`).
+pub fn interface_with(listing: &str, ip: Ipv4Addr) -> Option<String> {
+    let want = format!("{ip}/");
+    listing.lines().find_map(|l| {
+        let f: Vec<&str> = l.split_whitespace().collect();
+        let at = f.iter().position(|w| *w == "inet")?;
+        f.get(at + 1)
+            .filter(|a| a.starts_with(&want))
+            .and_then(|_| f.get(1))
+            .map(|d| d.split('@').next().unwrap_or(d).to_string())
+    })
+}
+
+/// The interfaces in the network namespace of process `pid`.
+fn interfaces_of(pid: i32) -> Vec<String> {
+    bridges_in(pid)
+}
+
+/// The first `ethN` not in `names`.
+pub fn next_eth(names: &[String]) -> usize {
+    (0..)
+        .find(|i| !names.iter().any(|n| *n == format!("eth{i}")))
+        .expect("a free index")
 }
 
 /// The interfaces in the holder's network namespace.
@@ -281,9 +383,24 @@ pub fn wiring(
     current: &[String],
     stale: &[String],
 ) -> Wiring {
+    wiring_from(claimed, 0, true, tag, pid, current, stale)
+}
+
+/// [`wiring`] with the container's interfaces numbered from `first` (`eth<first>`, …);
+/// the first non-internal network gets the default route when `default_route`.
+pub fn wiring_from(
+    claimed: &[(Network, Allocation)],
+    first: usize,
+    default_route: bool,
+    tag: &str,
+    pid: i32,
+    current: &[String],
+    stale: &[String],
+) -> Wiring {
     let mut outside = String::new();
     let mut inside = String::new();
-    for (i, (net, a)) in claimed.iter().enumerate() {
+    for (k, (net, a)) in claimed.iter().enumerate() {
+        let i = first + k;
         let bridge = &net.network_interface;
         let (Some(subnet), Some(gw)) = (net.subnet(), net.gateway()) else {
             continue;
@@ -313,7 +430,7 @@ pub fn wiring(
         outside.push_str(&format!("link set {host_end} up\n"));
         inside.push_str(&format!("addr add {}/{} dev eth{i}\n", a.ip, subnet.prefix));
         inside.push_str(&format!("link set eth{i} up\n"));
-        if i == 0 && !net.internal {
+        if k == 0 && default_route && !net.internal {
             inside.push_str(&format!("route add default via {gw}\n"));
         }
     }
