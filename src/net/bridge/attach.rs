@@ -529,6 +529,50 @@ mod tests {
     }
 
     #[test]
+    fn hot_plug_plan() {
+        let c = claimed();
+        // The second interface of a container that has a default route already.
+        let w = wiring_from(
+            &c[..1],
+            1,
+            false,
+            "0123456789",
+            9,
+            &["berth1".to_string()],
+            &[],
+        );
+        assert_eq!(
+            w.outside,
+            "link add vb01234567891 type veth peer name eth1 address 02:42:0a:59:00:02 netns 9\n\
+             link set vb01234567891 master berth1\nlink set vb01234567891 up\n"
+        );
+        assert_eq!(
+            w.inside,
+            "addr add 10.89.0.2/24 dev eth1\nlink set eth1 up\n"
+        );
+        // Without one, the new network's gateway becomes the default route.
+        let w = wiring_from(&c[..1], 2, true, "t", 9, &["berth1".to_string()], &[]);
+        assert!(w
+            .inside
+            .ends_with("link set eth2 up\nroute add default via 10.89.0.1\n"));
+        let names: Vec<String> = ["lo", "eth0", "eth2"].map(String::from).to_vec();
+        assert_eq!(next_eth(&names), 1);
+        assert_eq!(next_eth(&[]), 0);
+        let listing = "1: lo    inet 127.0.0.1/8 scope host lo\\       valid_lft forever\n\
+                       2: eth0    inet 10.89.1.2/24 brd 10.89.1.255 scope global eth0\n\
+                       3: eth1@if7    inet 10.89.0.2/24 brd 10.89.0.255 scope global eth1\n";
+        assert_eq!(
+            interface_with(listing, Ipv4Addr::new(10, 89, 0, 2)).as_deref(),
+            Some("eth1")
+        );
+        assert_eq!(
+            interface_with(listing, Ipv4Addr::new(10, 89, 1, 2)).as_deref(),
+            Some("eth0")
+        );
+        assert_eq!(interface_with(listing, Ipv4Addr::new(10, 89, 0, 20)), None);
+    }
+
+    #[test]
     fn etc_files() {
         let c = claimed();
         let net = NetOptions::default();
