@@ -607,6 +607,31 @@ fn a_running_container_is_connected_and_disconnected() {
         .success()
         .stdout();
     assert!(addrs.contains(" eth1 "), "{addrs}");
+    let new_ip = addrs
+        .lines()
+        .find(|l| l.contains(" eth1 "))
+        .and_then(|l| l.split_whitespace().nth(3))
+        .and_then(|a| a.split('/').next())
+        .expect("eth1 has an address")
+        .to_string();
+    // As podman: /etc/hosts gets the new address, resolv.conf the network's name server
+    // first.
+    env.berth(["exec", "late", "cat", "/etc/hosts"])
+        .output()
+        .success()
+        .stdout_contains(&format!("{new_ip}\t"));
+    let resolv = env
+        .berth(["exec", "late", "cat", "/etc/resolv.conf"])
+        .output()
+        .success()
+        .stdout();
+    let gateway = format!("{}.1", new_ip.rsplit_once('.').unwrap().0);
+    let first = resolv.lines().find(|l| l.starts_with("nameserver"));
+    assert_eq!(
+        first,
+        Some(format!("nameserver {gateway}").as_str()),
+        "{resolv}"
+    );
     env.berth(["exec", "late", "ip", "route", "show", "default"])
         .output()
         .success()
@@ -657,6 +682,21 @@ fn a_running_container_is_connected_and_disconnected() {
         .success()
         .stdout();
     assert!(!addrs.contains(" eth1 "), "{addrs}");
+    let hosts = env
+        .berth(["exec", "late", "cat", "/etc/hosts"])
+        .output()
+        .success()
+        .stdout();
+    assert!(!hosts.contains(&format!("{new_ip}\t")), "{hosts}");
+    let resolv = env
+        .berth(["exec", "late", "cat", "/etc/resolv.conf"])
+        .output()
+        .success()
+        .stdout();
+    assert!(
+        !resolv.contains(&format!("nameserver {gateway}\n")),
+        "{resolv}"
+    );
     fetch(&env, "late", "web1")
         .code(1)
         .stdout_contains("cannot resolve web1");

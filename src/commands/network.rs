@@ -618,7 +618,8 @@ fn hot_connect(
         return Err::<(), _>(e)
             .with_context(|| format!("connect container `{name}` to network `{}`", n.name));
     }
-    Ok(())
+    attach::etc_connected(c, n, a.ip)
+        .with_context(|| format!("connect container `{name}` to network `{}`", n.name))
 }
 
 fn disconnect(paths: &Paths, store: &NetworkStore, args: &NetworkDisconnectArgs) -> Result<()> {
@@ -640,6 +641,12 @@ fn disconnect(paths: &Paths, store: &NetworkStore, args: &NetworkDisconnectArgs)
             .find(|a| a.container_id == c.config.id);
         if let Some(a) = mine {
             attach::hot_disconnect(r.pid, a.ip).with_context(|| {
+                format!(
+                    "disconnect container `{}` from network `{}`",
+                    c.config.name, n.name
+                )
+            })?;
+            attach::etc_disconnected(&c, &n, a.ip).with_context(|| {
                 format!(
                     "disconnect container `{}` from network `{}`",
                     c.config.name, n.name

@@ -331,6 +331,107 @@ pub fn hot_disconnect(pid: i32, ip: Ipv4Addr) -> Result<()> {
     }
 }
 
+/// After `network connect` of a running container, as podman does: its /etc/hosts gains
+/// a line for the new address (its host name and name), and the network's name server
+/// becomes the first `nameserver` of its /etc/resolv.conf (when the network has DNS).
+/// The files are bind-mounted into the container, so they are rewritten in place.
+pub fn etc_connected(ctr: &Container, net: &Network, ip: Ipv4Addr) -> Result<()> {
+    let etc = ctr.etc_dir();
+    let hostname = std::fs::read_to_string(etc.join("hostname")).unwrap_or_default();
+    let hostname = hostname.trim();
+    let name = ctr.config.name.as_str();
+    let names = if hostname.is_empty() || hostname == name {
+        name.to_string()
+    } else {
+        format!("{hostname} {name}")
+    };
+    rewrite_in_place(&etc.join("hosts"), |t| hosts_with(t, ip, &names))?;
+    if let (true, Some(gw)) = (net.dns_enabled, net.gateway()) {
+        rewrite_in_place(&etc.join("resolv.conf"), |t| resolv_with(t, gw))?;
+    }
+    Ok(())
+}
+
+/// After `network disconnect` of a running container: the address's /etc/hosts lines and
+/// the network's `nameserver` line go.
+pub fn etc_disconnected(ctr: &Container, net: &Network, ip: Ipv4Addr) -> Result<()> {
+    let etc = ctr.etc_dir();
+    rewrite_in_place(&etc.join("hosts"), |t| without_lines_of(t, "", ip))?;
+    if let Some(gw) = net.gateway() {
+        rewrite_in_place(&etc.join("resolv.conf"), |t| {
+            without_lines_of(t, "nameserver ", gw)
+        })?;
+    }
+    Ok(())
+}
+
+/// Rewrite a file that may be bind-mounted (so its inode must stay); a missing file is
+/// left alone (the container was given its own).
+fn rewrite_in_place(path: &std::path::Path, edit: impl FnOnce(&str) -> String) -> Result<()> {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return Ok(());
+    };
+    let new = edit(&text);
+    if new != text {
+        std::fs::write(path, new).with_context(|| format!("update `{}`", path.display()))?;
+    }
+    Ok(())
+}
+
+/// `hosts` with a line `IP<tab>NAMES` after its last line, unless IP has one already.
+pub fn hosts_with(hosts: &str, ip: Ipv4Addr, names: &str) -> String {
+    if hosts
+        .lines()
+        .any(|l| first_word(l) == Some(ip.to_string().as_str()))
+    {
+        return hosts.to_string();
+    }
+    let mut out = hosts.to_string();
+    if !out.is_empty() && !out.ends_with('\n') {
+        out.push('\n');
+    }
+    out.push_str(&format!("{ip}\t{names}\n"));
+    out
+}
+
+/// `resolv.conf` with `nameserver GW` as its first name server.
+pub fn resolv_with(resolv: &str, gw: Ipv4Addr) -> String {
+    let line = format!("nameserver {gw}");
+    let rest = without_lines_of(resolv, "nameserver ", gw);
+    let mut out = String::new();
+    let mut placed = false;
+    for l in rest.lines() {
+        if !placed && l.starts_with("nameserver") {
+            out.push_str(&line);
+            out.push('\n');
+            placed = true;
+        }
+        out.push_str(l);
+        out.push('\n');
+    }
+    if !placed {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+/// `text` without the lines `PREFIX IP …` (`prefix` empty: lines whose first word is IP).
+fn without_lines_of(text: &str, prefix: &str, ip: Ipv4Addr) -> String {
+    let ip = ip.to_string();
+    text.lines()
+        .filter(|l| {
+            !l.strip_prefix(prefix)
+                .is_some_and(|rest| first_word(rest) == Some(ip.as_str()))
+        })
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
+fn first_word(line: &str) -> Option<&str> {
+    line.split_whitespace().next()
+}
+
 /// The interface that carries `ip` in `ip -o -4 addr show` output
 /// (`2: eth0    inet 10.89.0.2/24 brd … scope global eth0…`).
 pub fn interface_with(listing: &str, ip: Ipv4Addr) -> Option<String> {
@@ -570,6 +671,26 @@ mod tests {
             Some("eth0")
         );
         assert_eq!(interface_with(listing, Ipv4Addr::new(10, 89, 0, 20)), None);
+    }
+
+    #[test]
+    fn etc_edits() {
+        let ip = Ipv4Addr::new(10, 89, 0, 5);
+        let hosts = "127.0.0.1\tlocalhost\n10.89.1.2\tabc web\n";
+        let added = hosts_with(hosts, ip, "abc web");
+        assert_eq!(added, format!("{hosts}10.89.0.5\tabc web\n"));
+        assert_eq!(hosts_with(&added, ip, "abc web"), added);
+        assert_eq!(without_lines_of(&added, "", ip), hosts);
+        let gw = Ipv4Addr::new(10, 89, 0, 1);
+        let resolv = "search dns.berth\nnameserver 10.89.1.1\noptions ndots:1\n";
+        let with = resolv_with(resolv, gw);
+        assert_eq!(
+            with,
+            "search dns.berth\nnameserver 10.89.0.1\nnameserver 10.89.1.1\noptions ndots:1\n"
+        );
+        assert_eq!(resolv_with(&with, gw), with);
+        assert_eq!(without_lines_of(&with, "nameserver ", gw), resolv);
+        assert_eq!(resolv_with("", gw), "nameserver 10.89.0.1\n");
     }
 
     #[test]
