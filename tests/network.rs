@@ -586,7 +586,7 @@ fn a_running_container_is_connected_and_disconnected() {
         return;
     }
     env.import_busybox();
-    let _cleanup = Cleanup(&env, &["web1", "peer", "late", "alone"]);
+    let _cleanup = Cleanup(&env, &["web1", "peer", "late", "alone", "bouncer"]);
     env.berth(["network", "create", "neta"]).output().success();
     env.berth(["network", "create", "netb"]).output().success();
     serve(&env, "web1", "neta", "www", "from-web1");
@@ -728,6 +728,41 @@ fn a_running_container_is_connected_and_disconnected() {
     fetch(&env, "late", "latecomer")
         .success()
         .stdout_eq("from-late\n");
+
+    // A restart by the restart policy keeps the network connected while running.
+    env.berth([
+        "run",
+        "-d",
+        "--name",
+        "bouncer",
+        "--network",
+        "netb",
+        "--restart",
+        "on-failure:1",
+        "busybox",
+        "sh",
+        "-c",
+        "if [ -e /ran ]; then ip -4 -o addr show; exec sleep 60; fi; touch /ran; \
+         while [ ! -e /go ]; do usleep 50000; done; exit 3",
+    ])
+    .output()
+    .success();
+    env.berth(["network", "connect", "neta", "bouncer"])
+        .output()
+        .success();
+    env.berth(["exec", "bouncer", "touch", "/go"])
+        .output()
+        .success();
+    assert!(
+        crate::util::wait_until(Duration::from_secs(20), || {
+            env.berth(["logs", "bouncer"])
+                .output()
+                .stdout()
+                .contains(" eth1 ")
+        }),
+        "after its restart the container has its connected network: {}",
+        env.berth(["logs", "bouncer"]).output().stdout()
+    );
 
     // A container on pasta has a user namespace of its own: refused, with the reason.
     env.berth(["run", "-d", "--name", "alone", "busybox", "sleep", "60"])

@@ -36,6 +36,27 @@ pub fn allocations(paths: &Paths, id: &str, networks: &[String]) -> Vec<(Network
         .collect()
 }
 
+/// The networks that `network connect` added while this session's container ran (their
+/// records are owned by this session): a restart by the restart policy plugs them in too.
+fn connected_later(paths: &Paths, id: &str, networks: &[String]) -> Vec<(Network, Allocation)> {
+    let me = std::process::id().cast_signed();
+    let Some(owner) = process_start_time(me).map(|s| (me, s)) else {
+        return Vec::new();
+    };
+    NetworkStore::new(&paths.data)
+        .list()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|n| !networks.contains(&n.name))
+        .filter_map(|n| {
+            let a = ipam::entries(&paths.runtime, &n.name)
+                .into_iter()
+                .find(|a| a.container_id == id && a.owner == Some(owner))?;
+            Some((n, a))
+        })
+        .collect()
+}
+
 /// Step 1: claim the addresses and write hosts and resolv.conf into the container's `etc`.
 pub fn allocate(
     paths: &Paths,
@@ -218,7 +239,8 @@ pub fn connect(
     let holder = super::holder::current(&paths.runtime).ok_or_else(|| {
         Error::msg("connect the container to its networks: the rootless network namespace is gone")
     })?;
-    let claimed = allocations(paths, id, networks);
+    let mut claimed = allocations(paths, id, networks);
+    claimed.extend(connected_later(paths, id, networks));
     // Two containers starting at once must not both create one bridge.
     let _lock = super::holder::lock(&paths.runtime, false)
         .context("lock the rootless network namespace")?;
