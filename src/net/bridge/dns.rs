@@ -309,4 +309,57 @@ mod tests {
         bad.truncate(15);
         assert_eq!(answer(&bad, records).unwrap()[3] & 0x0f, RCODE_FORMERR);
     }
+
+    #[test]
+    fn a_container_on_two_networks_resolves_names_of_both() {
+        use super::super::ipam::{allocate, Allocation};
+        use super::super::store::{CreateRequest, NetworkStore};
+        let dir = tempfile::tempdir().unwrap();
+        let paths = Paths {
+            data: dir.path().join("data"),
+            runtime: dir.path().join("run"),
+            config: dir.path().join("config"),
+        };
+        let store = NetworkStore::new(&paths.data);
+        let claim = |net: &str, id: &str, name: &str| {
+            let n = store.find(net).unwrap();
+            let record = Allocation {
+                ip: Ipv4Addr::UNSPECIFIED,
+                container_id: id.into(),
+                container_name: name.into(),
+                aliases: vec![],
+                owner: None,
+            };
+            allocate(
+                &paths.runtime,
+                net,
+                n.subnet().unwrap(),
+                n.gateway().unwrap(),
+                record,
+            )
+            .unwrap()
+            .ip
+        };
+        for n in ["a", "b"] {
+            let req = CreateRequest {
+                name: Some(n.into()),
+                ..Default::default()
+            };
+            store.create(&req, &[]).unwrap();
+        }
+        let web = claim("a", "1111", "web");
+        let both_on_b = claim("b", "2222", "both");
+        let both_on_a = claim("a", "2222", "both");
+        let only_b = claim("b", "3333", "onlyb");
+        // `both` asks from its address on b and finds `web` on a.
+        assert_eq!(lookup(&paths, both_on_b, "web"), Lookup::Found(vec![web]));
+        // `onlyb` shares b with `both` only: it gets both's address there, not web.
+        assert_eq!(lookup(&paths, only_b, "web"), Lookup::NotFound);
+        assert_eq!(
+            lookup(&paths, only_b, "both"),
+            Lookup::Found(vec![both_on_b])
+        );
+        // `web` sees `both` on a only.
+        assert_eq!(lookup(&paths, web, "both"), Lookup::Found(vec![both_on_a]));
+    }
 }
