@@ -443,8 +443,8 @@ fn without_lines_of(text: &str, prefix: &str, ip: Ipv4Addr) -> String {
     let ip = ip.to_string();
     text.lines()
         .filter(|l| {
-            !l.strip_prefix(prefix)
-                .is_some_and(|rest| first_word(rest) == Some(ip.as_str()))
+            l.strip_prefix(prefix)
+                .is_none_or(|rest| first_word(rest) != Some(ip.as_str()))
         })
         .map(|l| format!("{l}\n"))
         .collect()
