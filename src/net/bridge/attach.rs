@@ -211,11 +211,13 @@ impl Attachment {
 
 impl Drop for Attachment {
     fn drop(&mut self) {
-        release(&self.paths, &self.id, &self.networks);
-        // And the networks `network connect` added while the container ran.
+        // This session's records: those of the networks it started with and those that
+        // `network connect` added while the container ran, but not those of a session
+        // that has started the container again meanwhile (`restart`).
         let me = std::process::id().cast_signed();
-        if let Some(start) = process_start_time(me) {
-            ipam::release_owned(&self.paths.runtime, &self.id, (me, start));
+        match process_start_time(me) {
+            Some(start) => ipam::release_owned(&self.paths.runtime, &self.id, (me, start)),
+            None => release(&self.paths, &self.id, &self.networks),
         }
     }
 }
