@@ -586,7 +586,10 @@ fn a_running_container_is_connected_and_disconnected() {
         return;
     }
     env.import_busybox();
-    let _cleanup = Cleanup(&env, &["web1", "peer", "late", "alone", "bouncer"]);
+    let _cleanup = Cleanup(
+        &env,
+        &["shared", "web1", "peer", "late", "alone", "bouncer"],
+    );
     env.berth(["network", "create", "neta"]).output().success();
     env.berth(["network", "create", "netb"]).output().success();
     serve(&env, "web1", "neta", "www", "from-web1");
@@ -763,6 +766,25 @@ fn a_running_container_is_connected_and_disconnected() {
         "after its restart the container has its connected network: {}",
         env.berth(["logs", "bouncer"]).output().stdout()
     );
+
+    // One that shares another container's network namespace: refused.
+    env.berth([
+        "run",
+        "-d",
+        "--name",
+        "shared",
+        "--network",
+        "container:web1",
+        "busybox",
+        "sleep",
+        "60",
+    ])
+    .output()
+    .success();
+    env.berth(["network", "connect", "netb", "shared"])
+        .output()
+        .code(125)
+        .stderr_contains("shares the network namespace of another container");
 
     // A container on pasta has a user namespace of its own: refused, with the reason.
     env.berth(["run", "-d", "--name", "alone", "busybox", "sleep", "60"])

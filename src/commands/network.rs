@@ -567,6 +567,20 @@ fn connect(paths: &Paths, store: &NetworkStore, args: &NetworkConnectArgs) -> Re
             c.config.name
         )));
     }
+    let shared = c
+        .config
+        .options
+        .get("network")
+        .is_some_and(|v| v.get("Container").is_some());
+    if running.is_some() && shared {
+        // Started on a user network but sharing another container's namespace
+        // (`--network container:`): the interface would land in that container.
+        return Err(Error::msg(format!(
+            "connect running container `{}`: it shares the network namespace of another container",
+            c.config.name
+        ))
+        .hint("connect the container that owns the network namespace, or stop this one first"));
+    }
     if current.contains(&n.name) {
         return Err(Error::msg(format!(
             "connect container `{}`: it is already connected to network `{}`",
