@@ -578,3 +578,221 @@ fn create_start_and_restart_keep_a_container_on_its_network() {
         .success()
         .stdout_eq("bridge\n");
 }
+
+#[test]
+fn a_running_container_is_connected_and_disconnected() {
+    let Some(env) = Env::rootless() else { return };
+    if !have_tools(&["nsenter", "ip", "pasta"]) {
+        return;
+    }
+    env.import_busybox();
+    let _cleanup = Cleanup(
+        &env,
+        &["shared", "web1", "peer", "late", "alone", "bouncer"],
+    );
+    env.berth(["network", "create", "neta"]).output().success();
+    env.berth(["network", "create", "netb"]).output().success();
+    serve(&env, "web1", "neta", "www", "from-web1");
+    serve(&env, "peer", "neta", "buddy", "from-peer");
+    serve(&env, "late", "netb", "latecomer", "from-late");
+    // Before: network A's names are unknown to `late`.
+    fetch(&env, "late", "web1")
+        .code(1)
+        .stdout_contains("cannot resolve web1");
+
+    env.berth(["network", "connect", "--alias", "joined", "neta", "late"])
+        .output()
+        .success();
+    // A new interface with an address on A; B's default route stays.
+    let addrs = env
+        .berth(["exec", "late", "ip", "-4", "-o", "addr", "show"])
+        .output()
+        .success()
+        .stdout();
+    assert!(addrs.contains(" eth1 "), "{addrs}");
+    let new_ip = addrs
+        .lines()
+        .find(|l| l.contains(" eth1 "))
+        .and_then(|l| l.split_whitespace().nth(3))
+        .and_then(|a| a.split('/').next())
+        .expect("eth1 has an address")
+        .to_string();
+    // As podman: /etc/hosts gets the new address, resolv.conf the network's name server
+    // first.
+    env.berth(["exec", "late", "cat", "/etc/hosts"])
+        .output()
+        .success()
+        .stdout_contains(&format!("{new_ip}\t"));
+    let resolv = env
+        .berth(["exec", "late", "cat", "/etc/resolv.conf"])
+        .output()
+        .success()
+        .stdout();
+    let gateway = format!("{}.1", new_ip.rsplit_once('.').unwrap().0);
+    let first = resolv.lines().find(|l| l.starts_with("nameserver"));
+    assert_eq!(
+        first,
+        Some(format!("nameserver {gateway}").as_str()),
+        "{resolv}"
+    );
+    env.berth(["exec", "late", "ip", "route", "show", "default"])
+        .output()
+        .success()
+        .stdout_contains("dev eth0");
+    // It reaches A's containers by name and alias, and they reach it by name and alias.
+    fetch(&env, "late", "web1")
+        .success()
+        .stdout_eq("from-web1\n");
+    fetch(&env, "late", "buddy")
+        .success()
+        .stdout_eq("from-peer\n");
+    fetch(&env, "peer", "joined")
+        .success()
+        .stdout_eq("from-late\n");
+    fetch(&env, "web1", "late")
+        .success()
+        .stdout_eq("from-late\n");
+    // The configuration names the network (`network rm` sees the user).
+    env.berth(["network", "rm", "neta"])
+        .output()
+        .code(2)
+        .stderr_contains("late");
+    env.berth(["network", "connect", "neta", "late"])
+        .output()
+        .code(125)
+        .stderr_contains("already connected");
+
+    // Disconnect: the interface and the record go, and A is out of reach.
+    let web1_ip = env
+        .berth([
+            "exec",
+            "web1",
+            "sh",
+            "-c",
+            "ip -4 -o addr show eth0 | sed 's#.*inet \\([0-9.]*\\)/.*#\\1#'",
+        ])
+        .output()
+        .success()
+        .stdout()
+        .trim()
+        .to_string();
+    env.berth(["network", "disconnect", "neta", "late"])
+        .output()
+        .success();
+    let addrs = env
+        .berth(["exec", "late", "ip", "-4", "-o", "addr", "show"])
+        .output()
+        .success()
+        .stdout();
+    assert!(!addrs.contains(" eth1 "), "{addrs}");
+    let hosts = env
+        .berth(["exec", "late", "cat", "/etc/hosts"])
+        .output()
+        .success()
+        .stdout();
+    assert!(!hosts.contains(&format!("{new_ip}\t")), "{hosts}");
+    let resolv = env
+        .berth(["exec", "late", "cat", "/etc/resolv.conf"])
+        .output()
+        .success()
+        .stdout();
+    assert!(
+        !resolv.contains(&format!("nameserver {gateway}\n")),
+        "{resolv}"
+    );
+    fetch(&env, "late", "web1")
+        .code(1)
+        .stdout_contains("cannot resolve web1");
+    fetch(&env, "peer", "joined")
+        .code(1)
+        .stdout_contains("cannot resolve joined");
+    let unreachable = env
+        .berth([
+            "exec",
+            "late",
+            "timeout",
+            "3",
+            "wget",
+            "-q",
+            "-O",
+            "-",
+            &format!("http://{web1_ip}/"),
+        ])
+        .output();
+    unreachable.check(
+        !unreachable.status.success(),
+        "a disconnected network is unreachable",
+    );
+    env.berth(["network", "disconnect", "neta", "late"])
+        .output()
+        .code(125)
+        .stderr_contains("not connected");
+    // Still on its own network.
+    fetch(&env, "late", "latecomer")
+        .success()
+        .stdout_eq("from-late\n");
+
+    // A restart by the restart policy keeps the network connected while running.
+    env.berth([
+        "run",
+        "-d",
+        "--name",
+        "bouncer",
+        "--network",
+        "netb",
+        "--restart",
+        "on-failure:1",
+        "busybox",
+        "sh",
+        "-c",
+        "if [ -e /ran ]; then ip -4 -o addr show; exec sleep 60; fi; touch /ran; \
+         while [ ! -e /go ]; do usleep 50000; done; exit 3",
+    ])
+    .output()
+    .success();
+    env.berth(["network", "connect", "neta", "bouncer"])
+        .output()
+        .success();
+    env.berth(["exec", "bouncer", "touch", "/go"])
+        .output()
+        .success();
+    assert!(
+        crate::util::wait_until(Duration::from_secs(20), || {
+            env.berth(["logs", "bouncer"])
+                .output()
+                .stdout()
+                .contains(" eth1 ")
+        }),
+        "after its restart the container has its connected network: {}",
+        env.berth(["logs", "bouncer"]).output().stdout()
+    );
+
+    // One that shares another container's network namespace: refused.
+    env.berth([
+        "run",
+        "-d",
+        "--name",
+        "shared",
+        "--network",
+        "container:web1",
+        "busybox",
+        "sleep",
+        "60",
+    ])
+    .output()
+    .success();
+    env.berth(["network", "connect", "netb", "shared"])
+        .output()
+        .code(125)
+        .stderr_contains("shares the network namespace of another container");
+
+    // A container on pasta has a user namespace of its own: refused, with the reason.
+    env.berth(["run", "-d", "--name", "alone", "busybox", "sleep", "60"])
+        .output()
+        .success();
+    env.berth(["network", "connect", "neta", "alone"])
+        .output()
+        .code(125)
+        .stderr_contains("was not started on a user network")
+        .stderr_contains("hint:");
+}

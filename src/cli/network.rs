@@ -150,7 +150,7 @@ pub struct NetworkConnectArgs {
 /// Arguments of `berth network disconnect`.
 #[derive(Debug, Args)]
 pub struct NetworkDisconnectArgs {
-    /// Disconnect a running container too (berth does not hot-unplug yet)
+    /// Force the container to disconnect from the network (accepted for podman compatibility; disconnecting never needs it)
     #[arg(short, long)]
     pub force: bool,
     /// The network

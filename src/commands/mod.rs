@@ -67,6 +67,9 @@ pub fn execute(cli: Cli, stage: Stage) -> Result<()> {
         )
     {
         if let Stage::Host = stage {
+            if let Command::Network(n) = &cli.command {
+                network::before_session(n);
+            }
             return crate::userns::session::run_in_session();
         }
     }

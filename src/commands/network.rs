@@ -13,7 +13,7 @@ use crate::config::Paths;
 use crate::error::{Context, Error, Result};
 use crate::format::table;
 use crate::net::bridge::store::{CreateRequest, Network, NetworkError, NetworkStore};
-use crate::net::bridge::subnet;
+use crate::net::bridge::{attach, ipam, subnet};
 use crate::storage::container::{self, Container, Status};
 
 /// podman's status when a network does not exist (`rm`, `exists`).
@@ -425,21 +425,93 @@ fn exists(store: &NetworkStore, args: &NetworkExistsArgs) -> Result<()> {
     }
 }
 
-/// Find a container and refuse a running one: hot-plugging a veth is not built yet.
-fn stopped_container(paths: &Paths, key: &str, what: &str) -> Result<Container> {
+/// A running container's init process and its monitor (which owns its address records).
+struct Running {
+    pid: i32,
+    monitor: (i32, u64),
+}
+
+/// Find a container; `Some` when it runs, after checking that this session can wire it.
+fn find_container(paths: &Paths, key: &str, what: &str) -> Result<(Container, Option<Running>)> {
     let c = container::find(&paths.data, key)
         .map_err(|e| Error::from_source(format!("{what} container `{key}`"), e))?;
     let state = c
         .state()
         .with_context(|| format!("read the state of container `{}`", c.config.name))?;
-    if state.status == Status::Running {
-        return Err(Error::msg(format!(
-            "{what} running container `{}`: not supported yet (berth cannot hot-plug a network interface)",
-            c.config.name
-        ))
-        .hint("stop the container first; the change applies at its next start"));
+    if state.status != Status::Running {
+        return Ok((c, None));
     }
-    Ok(c)
+    let name = &c.config.name;
+    let (Some(pid), Some(monitor)) = (state.pid, state.monitor) else {
+        return Err(Error::msg(format!(
+            "{what} running container `{name}`: its state records no process or monitor"
+        )));
+    };
+    let holder = crate::net::bridge::holder::current(&paths.runtime);
+    if !holder.is_some_and(|h| same_user_namespace(pid, h.pid)) {
+        return Err(Error::msg(format!(
+            "{what} running container `{name}`: it was not started on a user network, so its network namespace belongs to a user namespace of its own, which cannot take an interface from berth's rootless network namespace"
+        ))
+        .hint("stop the container and connect it (the change applies at its next start), or start it on a network with `--network NAME`"));
+    }
+    let me = std::process::id().cast_signed();
+    if !holder.is_some_and(|h| same_user_namespace(me, h.pid)) {
+        return Err(Error::msg(format!(
+            "{what} running container `{name}`: berth's session is not in the rootless network namespace's user namespace"
+        ))
+        .hint("try again: the container may have been started meanwhile"));
+    }
+    Ok((c, Some(Running { pid, monitor })))
+}
+
+/// Are processes `a` and `b` in one user namespace? (`/proc/PID/ns/user` of both name the
+/// same nsfs inode.)
+fn same_user_namespace(a: i32, b: i32) -> bool {
+    use std::os::unix::fs::MetadataExt as _;
+    let id = |pid: i32| {
+        std::fs::metadata(format!("/proc/{pid}/ns/user"))
+            .ok()
+            .map(|m| (m.dev(), m.ino()))
+    };
+    matches!((id(a), id(b)), (Some(x), Some(y)) if x == y)
+}
+
+/// P0, before the session of `network connect`/`disconnect`: the session that wires a
+/// running container on user networks must be in the holder's user namespace, which owns
+/// the container's network namespace and the bridges. Anything else (no such container,
+/// stopped, on pasta) is left to the session to handle or refuse.
+pub fn before_session(args: &NetworkArgs) {
+    let key = match &args.command {
+        NetworkCommand::Connect(a) => &a.container,
+        NetworkCommand::Disconnect(a) => &a.container,
+        _ => return,
+    };
+    let Ok(paths) = Paths::discover() else { return };
+    let Ok(c) = container::find(&paths.data, key) else {
+        return;
+    };
+    let Some(pid) = c
+        .state()
+        .ok()
+        .filter(|s| s.status == Status::Running)
+        .and_then(|s| s.pid)
+    else {
+        return;
+    };
+    if let Some(h) = crate::net::bridge::holder::current(&paths.runtime) {
+        if same_user_namespace(pid, h.pid) {
+            crate::userns::session::join_user_namespace_of(Some(h.pid));
+        }
+    }
+}
+
+/// A container's `network_aliases`.
+fn aliases_of(c: &Container) -> Vec<String> {
+    c.config
+        .options
+        .get("network_aliases")
+        .and_then(|v| serde_json::from_value(v.clone()).ok())
+        .unwrap_or_default()
 }
 
 /// Rewrite a container's `user_networks` (and aliases) in its config.json.
@@ -485,7 +557,7 @@ fn connect(paths: &Paths, store: &NetworkStore, args: &NetworkConnectArgs) -> Re
             )));
         }
     }
-    let c = stopped_container(paths, &args.container, "connect")?;
+    let (c, running) = find_container(paths, &args.container, "connect")?;
     let _lock = c.lock().context("lock the container")?;
     let current = networks_of(&c);
     let mode = c.config.options.get("network").and_then(|v| v.as_str());
@@ -495,22 +567,80 @@ fn connect(paths: &Paths, store: &NetworkStore, args: &NetworkConnectArgs) -> Re
             c.config.name
         )));
     }
+    let shared = c
+        .config
+        .options
+        .get("network")
+        .is_some_and(|v| v.get("Container").is_some());
+    if running.is_some() && shared {
+        // Started on a user network but sharing another container's namespace
+        // (`--network container:`): the interface would land in that container.
+        return Err(Error::msg(format!(
+            "connect running container `{}`: it shares the network namespace of another container",
+            c.config.name
+        ))
+        .hint("connect the container that owns the network namespace, or stop this one first"));
+    }
     if current.contains(&n.name) {
         return Err(Error::msg(format!(
             "connect container `{}`: it is already connected to network `{}`",
             c.config.name, n.name
         )));
     }
+    if let Some(r) = running {
+        hot_connect(paths, &c, &n, &r, &args.alias)?;
+    }
     let mut networks = current;
     networks.push(n.name.clone());
     set_networks(&c, &networks, &args.alias)
+}
+
+/// Claim an address on `n` for the running container (owned by its monitor, so it is
+/// freed when the container ends) and plug it in.
+fn hot_connect(
+    paths: &Paths,
+    c: &Container,
+    n: &Network,
+    r: &Running,
+    add_aliases: &[String],
+) -> Result<()> {
+    let name = &c.config.name;
+    let (Some(subnet), Some(gateway)) = (n.subnet(), n.gateway()) else {
+        return Err(Error::msg(format!(
+            "connect container `{name}` to network `{}`: its configuration has no IPv4 subnet",
+            n.name
+        )));
+    };
+    let mut aliases = aliases_of(c);
+    for a in add_aliases {
+        if !aliases.contains(a) {
+            aliases.push(a.clone());
+        }
+    }
+    ipam::collect_stale(&paths.runtime);
+    let record = ipam::Allocation {
+        ip: std::net::Ipv4Addr::UNSPECIFIED,
+        container_id: c.config.id.clone(),
+        container_name: name.clone(),
+        aliases,
+        owner: Some(r.monitor),
+    };
+    let a = ipam::allocate(&paths.runtime, &n.name, subnet, gateway, record)
+        .map_err(|e| Error::from_source(format!("claim an address on network `{}`", n.name), e))?;
+    if let Err(e) = attach::hot_connect(paths, &c.config.id, n, &a, r.pid) {
+        ipam::release(&paths.runtime, &n.name, &c.config.id);
+        return Err::<(), _>(e)
+            .with_context(|| format!("connect container `{name}` to network `{}`", n.name));
+    }
+    attach::etc_connected(c, n, a.ip)
+        .with_context(|| format!("connect container `{name}` to network `{}`", n.name))
 }
 
 fn disconnect(paths: &Paths, store: &NetworkStore, args: &NetworkDisconnectArgs) -> Result<()> {
     let n = store
         .find(&args.network)
         .map_err(|e| Error::from_source("disconnect container", e))?;
-    let c = stopped_container(paths, &args.container, "disconnect")?;
+    let (c, running) = find_container(paths, &args.container, "disconnect")?;
     let _lock = c.lock().context("lock the container")?;
     let mut networks = networks_of(&c);
     if !networks.contains(&n.name) {
@@ -518,6 +648,26 @@ fn disconnect(paths: &Paths, store: &NetworkStore, args: &NetworkDisconnectArgs)
             "disconnect container `{}`: it is not connected to network `{}`",
             c.config.name, n.name
         )));
+    }
+    if let Some(r) = running {
+        let mine = ipam::entries(&paths.runtime, &n.name)
+            .into_iter()
+            .find(|a| a.container_id == c.config.id);
+        if let Some(a) = mine {
+            attach::hot_disconnect(r.pid, a.ip).with_context(|| {
+                format!(
+                    "disconnect container `{}` from network `{}`",
+                    c.config.name, n.name
+                )
+            })?;
+            attach::etc_disconnected(&c, &n, a.ip).with_context(|| {
+                format!(
+                    "disconnect container `{}` from network `{}`",
+                    c.config.name, n.name
+                )
+            })?;
+        }
+        ipam::release(&paths.runtime, &n.name, &c.config.id);
     }
     networks.retain(|x| x != &n.name);
     set_networks(&c, &networks, &[])

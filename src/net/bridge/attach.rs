@@ -36,6 +36,27 @@ pub fn allocations(paths: &Paths, id: &str, networks: &[String]) -> Vec<(Network
         .collect()
 }
 
+/// The networks that `network connect` added while this session's container ran (their
+/// records are owned by this session): a restart by the restart policy plugs them in too.
+fn connected_later(paths: &Paths, id: &str, networks: &[String]) -> Vec<(Network, Allocation)> {
+    let me = std::process::id().cast_signed();
+    let Some(owner) = process_start_time(me).map(|s| (me, s)) else {
+        return Vec::new();
+    };
+    NetworkStore::new(&paths.data)
+        .list()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|n| !networks.contains(&n.name))
+        .filter_map(|n| {
+            let a = ipam::entries(&paths.runtime, &n.name)
+                .into_iter()
+                .find(|a| a.container_id == id && a.owner == Some(owner))?;
+            Some((n, a))
+        })
+        .collect()
+}
+
 /// Step 1: claim the addresses and write hosts and resolv.conf into the container's `etc`.
 pub fn allocate(
     paths: &Paths,
@@ -190,7 +211,14 @@ impl Attachment {
 
 impl Drop for Attachment {
     fn drop(&mut self) {
-        release(&self.paths, &self.id, &self.networks);
+        // This session's records: those of the networks it started with and those that
+        // `network connect` added while the container ran, but not those of a session
+        // that has started the container again meanwhile (`restart`).
+        let me = std::process::id().cast_signed();
+        match process_start_time(me) {
+            Some(start) => ipam::release_owned(&self.paths.runtime, &self.id, (me, start)),
+            None => release(&self.paths, &self.id, &self.networks),
+        }
     }
 }
 
@@ -213,16 +241,35 @@ pub fn connect(
     let holder = super::holder::current(&paths.runtime).ok_or_else(|| {
         Error::msg("connect the container to its networks: the rootless network namespace is gone")
     })?;
-    let claimed = allocations(paths, id, networks);
+    let mut claimed = allocations(paths, id, networks);
+    claimed.extend(connected_later(paths, id, networks));
     // Two containers starting at once must not both create one bridge.
     let _lock = super::holder::lock(&paths.runtime, false)
         .context("lock the rootless network namespace")?;
-    // A bridge is current when it was made for this very network: a removed network's
-    // interface name may come back with another subnet.
+    let nets: Vec<&Network> = claimed.iter().map(|(n, _)| n).collect();
+    let (current, stale) = bridge_states(paths, holder.pid, &nets);
+    let tag = veth_tag(id)?;
+    let script = wiring(&claimed, &tag, pid, &current, &stale);
+    ip_batch(&format!("/proc/{}/ns/net", holder.pid), &script.outside)
+        .context("connect the container to its networks")?;
+    record_bridges(paths, &nets)?;
+    ip_batch(&format!("/proc/{pid}/ns/net"), &script.inside)
+        .context("configure the container's network interfaces")?;
+    let Some((_, first)) = claimed.first() else {
+        return Ok(None);
+    };
+    super::forward::start(ports, first.ip, &format!("/proc/{}/ns/net", holder.pid))
+        .context("publish the container's ports")
+}
+
+/// Which of `nets`' bridges exist in the holder's namespace and were made for that very
+/// network (`current`), and which carry a removed network's interface name (`stale`: a
+/// removed network's interface name may come back with another subnet).
+fn bridge_states(paths: &Paths, holder: i32, nets: &[&Network]) -> (Vec<String>, Vec<String>) {
     let marks = paths.runtime.join("netns").join("bridges");
-    let present = bridges_in(holder.pid);
+    let present = bridges_in(holder);
     let (mut current, mut stale) = (Vec::new(), Vec::new());
-    for (net, _) in &claimed {
+    for net in nets {
         let bridge = net.network_interface.clone();
         if present.contains(&bridge) {
             let mark = std::fs::read_to_string(marks.join(&bridge)).unwrap_or_default();
@@ -233,26 +280,206 @@ pub fn connect(
             }
         }
     }
-    // Veth names are new at each launch: after a restart, the last run's veths may live on
-    // for a moment while the kernel tears its network namespace down.
-    let mut salt = [0u8; 2];
-    getrandom::getrandom(&mut salt).map_err(|e| Error::msg(format!("read random bytes: {e}")))?;
-    let tag = format!("{}{}", &id[..id.len().min(8)], hex::encode(salt));
-    let script = wiring(&claimed, &tag, pid, &current, &stale);
-    ip_batch(&format!("/proc/{}/ns/net", holder.pid), &script.outside)
-        .context("connect the container to its networks")?;
+    (current, stale)
+}
+
+/// Remember which network each bridge was made for.
+fn record_bridges(paths: &Paths, nets: &[&Network]) -> Result<()> {
+    let marks = paths.runtime.join("netns").join("bridges");
     std::fs::create_dir_all(&marks).context("record the bridges")?;
-    for (net, _) in &claimed {
+    for net in nets {
         std::fs::write(marks.join(&net.network_interface), &net.id)
             .context("record the bridges")?;
     }
+    Ok(())
+}
+
+/// The middle of the host ends' names: new at each launch, since after a restart the last
+/// run's veths may live on for a moment while the kernel tears its namespace down.
+fn veth_tag(id: &str) -> Result<String> {
+    let mut salt = [0u8; 2];
+    getrandom::getrandom(&mut salt).map_err(|e| Error::msg(format!("read random bytes: {e}")))?;
+    Ok(format!("{}{}", &id[..id.len().min(8)], hex::encode(salt)))
+}
+
+/// `network connect` of a running container (`pid`, in the holder's user namespace): plug
+/// one more veth from `net`'s bridge into its namespace as the first free `ethN`, with the
+/// address already claimed in `alloc`. The default route is left alone when the container
+/// has one.
+pub fn hot_connect(
+    paths: &Paths,
+    id: &str,
+    net: &Network,
+    alloc: &Allocation,
+    pid: i32,
+) -> Result<()> {
+    let holder = super::holder::current(&paths.runtime).ok_or_else(|| {
+        Error::msg("connect the container to the network: the rootless network namespace is gone")
+    })?;
+    let _lock = super::holder::lock(&paths.runtime, false)
+        .context("lock the rootless network namespace")?;
+    let (current, stale) = bridge_states(paths, holder.pid, &[net]);
+    let index = next_eth(&interfaces_of(pid));
+    let default_route = default_gateway(&format!("/proc/{pid}/net/route")).is_none();
+    let tag = veth_tag(id)?;
+    let claimed = [(net.clone(), alloc.clone())];
+    let script = wiring_from(&claimed, index, default_route, &tag, pid, &current, &stale);
+    ip_batch(&format!("/proc/{}/ns/net", holder.pid), &script.outside)
+        .context("connect the container to the network")?;
+    record_bridges(paths, &[net])?;
     ip_batch(&format!("/proc/{pid}/ns/net"), &script.inside)
-        .context("configure the container's network interfaces")?;
-    let Some((_, first)) = claimed.first() else {
-        return Ok(None);
+        .context("configure the container's new network interface")
+}
+
+/// `network disconnect` of a running container: delete its interface with address `ip`
+/// (the veth's other end, on the bridge, goes with it). An interface already gone is fine.
+pub fn hot_disconnect(pid: i32, ip: Ipv4Addr) -> Result<()> {
+    let netns = format!("/proc/{pid}/ns/net");
+    let out = Command::new("nsenter")
+        .arg(format!("--net={netns}"))
+        .args(["ip", "-o", "-4", "addr", "show"])
+        .stderr(Stdio::piped())
+        .output()
+        .context("run `nsenter … ip addr`")
+        .map_err(|e| e.hint("install util-linux (nsenter) and iproute2 (ip)"))?;
+    if !out.status.success() {
+        return Err(Error::msg(format!(
+            "`ip addr` in `{netns}` failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        )));
+    }
+    match interface_with(&String::from_utf8_lossy(&out.stdout), ip) {
+        Some(dev) => ip_batch(&netns, &format!("link del {dev}\n"))
+            .context("remove the container's network interface"),
+        None => Ok(()),
+    }
+}
+
+/// After `network connect` of a running container, as podman does: its /etc/hosts gains
+/// a line for the new address (its host name and name), and the network's name server
+/// becomes the first `nameserver` of its /etc/resolv.conf (when the network has DNS).
+/// The files are bind-mounted into the container, so they are rewritten in place.
+pub fn etc_connected(ctr: &Container, net: &Network, ip: Ipv4Addr) -> Result<()> {
+    let etc = ctr.etc_dir();
+    let hostname = std::fs::read_to_string(etc.join("hostname")).unwrap_or_default();
+    let hostname = hostname.trim();
+    let name = ctr.config.name.as_str();
+    let names = if hostname.is_empty() || hostname == name {
+        name.to_string()
+    } else {
+        format!("{hostname} {name}")
     };
-    super::forward::start(ports, first.ip, &format!("/proc/{}/ns/net", holder.pid))
-        .context("publish the container's ports")
+    rewrite_in_place(&etc.join("hosts"), |t| hosts_with(t, ip, &names))?;
+    if let (true, Some(gw)) = (net.dns_enabled, net.gateway()) {
+        rewrite_in_place(&etc.join("resolv.conf"), |t| resolv_with(t, gw))?;
+    }
+    Ok(())
+}
+
+/// After `network disconnect` of a running container: the address's /etc/hosts lines and
+/// the network's `nameserver` line go.
+pub fn etc_disconnected(ctr: &Container, net: &Network, ip: Ipv4Addr) -> Result<()> {
+    let etc = ctr.etc_dir();
+    rewrite_in_place(&etc.join("hosts"), |t| without_lines_of(t, "", ip))?;
+    if let Some(gw) = net.gateway() {
+        rewrite_in_place(&etc.join("resolv.conf"), |t| {
+            without_lines_of(t, "nameserver ", gw)
+        })?;
+    }
+    Ok(())
+}
+
+/// Rewrite a file that may be bind-mounted (so its inode must stay); a missing file is
+/// left alone (the container was given its own).
+fn rewrite_in_place(path: &std::path::Path, edit: impl FnOnce(&str) -> String) -> Result<()> {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return Ok(());
+    };
+    let new = edit(&text);
+    if new != text {
+        std::fs::write(path, new).with_context(|| format!("update `{}`", path.display()))?;
+    }
+    Ok(())
+}
+
+/// `hosts` with a line `IP<tab>NAMES` after its last line, unless IP has one already.
+pub fn hosts_with(hosts: &str, ip: Ipv4Addr, names: &str) -> String {
+    if hosts
+        .lines()
+        .any(|l| first_word(l) == Some(ip.to_string().as_str()))
+    {
+        return hosts.to_string();
+    }
+    let mut out = hosts.to_string();
+    if !out.is_empty() && !out.ends_with('\n') {
+        out.push('\n');
+    }
+    out.push_str(&format!("{ip}\t{names}\n"));
+    out
+}
+
+/// `resolv.conf` with `nameserver GW` as its first name server.
+pub fn resolv_with(resolv: &str, gw: Ipv4Addr) -> String {
+    let line = format!("nameserver {gw}");
+    let rest = without_lines_of(resolv, "nameserver ", gw);
+    let mut out = String::new();
+    let mut placed = false;
+    for l in rest.lines() {
+        if !placed && l.starts_with("nameserver") {
+            out.push_str(&line);
+            out.push('\n');
+            placed = true;
+        }
+        out.push_str(l);
+        out.push('\n');
+    }
+    if !placed {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+/// `text` without the lines `PREFIX IP …` (`prefix` empty: lines whose first word is IP).
+fn without_lines_of(text: &str, prefix: &str, ip: Ipv4Addr) -> String {
+    let ip = ip.to_string();
+    text.lines()
+        .filter(|l| {
+            l.strip_prefix(prefix)
+                .is_none_or(|rest| first_word(rest) != Some(ip.as_str()))
+        })
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
+fn first_word(line: &str) -> Option<&str> {
+    line.split_whitespace().next()
+}
+
+/// The interface that carries `ip` in `ip -o -4 addr show` output
+/// (`2: eth0    inet 10.89.0.2/24 brd … scope global eth0…`).
+pub fn interface_with(listing: &str, ip: Ipv4Addr) -> Option<String> {
+    let want = format!("{ip}/");
+    listing.lines().find_map(|l| {
+        let f: Vec<&str> = l.split_whitespace().collect();
+        let at = f.iter().position(|w| *w == "inet")?;
+        f.get(at + 1)
+            .filter(|a| a.starts_with(&want))
+            .and_then(|_| f.get(1))
+            .map(|d| d.split('@').next().unwrap_or(d).to_string())
+    })
+}
+
+/// The interfaces in the network namespace of process `pid`.
+fn interfaces_of(pid: i32) -> Vec<String> {
+    bridges_in(pid)
+}
+
+/// The first `ethN` not in `names`.
+pub fn next_eth(names: &[String]) -> usize {
+    (0..)
+        .find(|i| !names.iter().any(|n| *n == format!("eth{i}")))
+        .expect("a free index")
 }
 
 /// The interfaces in the holder's network namespace.
@@ -281,9 +508,24 @@ pub fn wiring(
     current: &[String],
     stale: &[String],
 ) -> Wiring {
+    wiring_from(claimed, 0, true, tag, pid, current, stale)
+}
+
+/// [`wiring`] with the container's interfaces numbered from `first` (`eth<first>`, …);
+/// the first non-internal network gets the default route when `default_route`.
+pub fn wiring_from(
+    claimed: &[(Network, Allocation)],
+    first: usize,
+    default_route: bool,
+    tag: &str,
+    pid: i32,
+    current: &[String],
+    stale: &[String],
+) -> Wiring {
     let mut outside = String::new();
     let mut inside = String::new();
-    for (i, (net, a)) in claimed.iter().enumerate() {
+    for (k, (net, a)) in claimed.iter().enumerate() {
+        let i = first + k;
         let bridge = &net.network_interface;
         let (Some(subnet), Some(gw)) = (net.subnet(), net.gateway()) else {
             continue;
@@ -313,7 +555,7 @@ pub fn wiring(
         outside.push_str(&format!("link set {host_end} up\n"));
         inside.push_str(&format!("addr add {}/{} dev eth{i}\n", a.ip, subnet.prefix));
         inside.push_str(&format!("link set eth{i} up\n"));
-        if i == 0 && !net.internal {
+        if k == 0 && default_route && !net.internal {
             inside.push_str(&format!("route add default via {gw}\n"));
         }
     }
@@ -409,6 +651,70 @@ mod tests {
             "{}",
             w.outside
         );
+    }
+
+    #[test]
+    fn hot_plug_plan() {
+        let c = claimed();
+        // The second interface of a container that has a default route already.
+        let w = wiring_from(
+            &c[..1],
+            1,
+            false,
+            "0123456789",
+            9,
+            &["berth1".to_string()],
+            &[],
+        );
+        assert_eq!(
+            w.outside,
+            "link add vb01234567891 type veth peer name eth1 address 02:42:0a:59:00:02 netns 9\n\
+             link set vb01234567891 master berth1\nlink set vb01234567891 up\n"
+        );
+        assert_eq!(
+            w.inside,
+            "addr add 10.89.0.2/24 dev eth1\nlink set eth1 up\n"
+        );
+        // Without one, the new network's gateway becomes the default route.
+        let w = wiring_from(&c[..1], 2, true, "t", 9, &["berth1".to_string()], &[]);
+        assert!(w
+            .inside
+            .ends_with("link set eth2 up\nroute add default via 10.89.0.1\n"));
+        let names: Vec<String> = ["lo", "eth0", "eth2"].map(String::from).to_vec();
+        assert_eq!(next_eth(&names), 1);
+        assert_eq!(next_eth(&[]), 0);
+        let listing = "1: lo    inet 127.0.0.1/8 scope host lo\\       valid_lft forever\n\
+                       2: eth0    inet 10.89.1.2/24 brd 10.89.1.255 scope global eth0\n\
+                       3: eth1@if7    inet 10.89.0.2/24 brd 10.89.0.255 scope global eth1\n";
+        assert_eq!(
+            interface_with(listing, Ipv4Addr::new(10, 89, 0, 2)).as_deref(),
+            Some("eth1")
+        );
+        assert_eq!(
+            interface_with(listing, Ipv4Addr::new(10, 89, 1, 2)).as_deref(),
+            Some("eth0")
+        );
+        assert_eq!(interface_with(listing, Ipv4Addr::new(10, 89, 0, 20)), None);
+    }
+
+    #[test]
+    fn etc_edits() {
+        let ip = Ipv4Addr::new(10, 89, 0, 5);
+        let hosts = "127.0.0.1\tlocalhost\n10.89.1.2\tabc web\n";
+        let added = hosts_with(hosts, ip, "abc web");
+        assert_eq!(added, format!("{hosts}10.89.0.5\tabc web\n"));
+        assert_eq!(hosts_with(&added, ip, "abc web"), added);
+        assert_eq!(without_lines_of(&added, "", ip), hosts);
+        let gw = Ipv4Addr::new(10, 89, 0, 1);
+        let resolv = "search dns.berth\nnameserver 10.89.1.1\noptions ndots:1\n";
+        let with = resolv_with(resolv, gw);
+        assert_eq!(
+            with,
+            "search dns.berth\nnameserver 10.89.0.1\nnameserver 10.89.1.1\noptions ndots:1\n"
+        );
+        assert_eq!(resolv_with(&with, gw), with);
+        assert_eq!(without_lines_of(&with, "nameserver ", gw), resolv);
+        assert_eq!(resolv_with("", gw), "nameserver 10.89.0.1\n");
     }
 
     #[test]

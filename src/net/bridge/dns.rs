@@ -1,6 +1,6 @@
 //! The name server of user networks, run by the holder in the rootless network namespace:
 //! UDP port 53 on every address there (so on each bridge's gateway). A query is answered
-//! from the allocation records of the network the asking container is on (found by its
+//! from the allocation records of the networks the asking container is on (found by its
 //! source address), so names on other networks stay unknown. Names are container names,
 //! `--network-alias` values and 12-digit short ids, with or without the `dns.berth` suffix.
 //! Other names are relayed to the host's first resolver through pasta's DNS forwarding
@@ -135,7 +135,10 @@ pub enum Lookup {
     Forward,
 }
 
-/// Find `name` among the records of the network `client` is on.
+/// Find `name` among the records of the networks the asking container is on (as
+/// aardvark-dns does: a container connected to several networks resolves the names of all
+/// of them, whichever of its name servers it asks). The asker is found by its source
+/// address `client`; an address without a record searches its own network only.
 fn lookup(paths: &Paths, client: Ipv4Addr, name: &str) -> Lookup {
     let store = super::store::NetworkStore::new(&paths.data);
     let Ok(networks) = store.list() else {
@@ -147,11 +150,25 @@ fn lookup(paths: &Paths, client: Ipv4Addr, name: &str) -> Lookup {
     else {
         return Lookup::Refused;
     };
-    let ips: Vec<Ipv4Addr> = super::ipam::entries(&paths.runtime, &net.name)
+    let asker = super::ipam::entries(&paths.runtime, &net.name)
         .into_iter()
-        .filter(|a| a.answers(name))
-        .map(|a| a.ip)
-        .collect();
+        .find(|a| a.ip == client)
+        .map(|a| a.container_id);
+    let mut ips: Vec<Ipv4Addr> = Vec::new();
+    for n in networks.iter().filter(|n| n.dns_enabled) {
+        let records = super::ipam::entries(&paths.runtime, &n.name);
+        let searched = match &asker {
+            Some(id) => records.iter().any(|a| &a.container_id == id),
+            None => n.name == net.name,
+        };
+        if searched {
+            for a in records.iter().filter(|a| a.answers(name)) {
+                if !ips.contains(&a.ip) {
+                    ips.push(a.ip);
+                }
+            }
+        }
+    }
     if ips.is_empty() {
         // Single labels are container names; others are the world's, unless the network
         // is internal.
@@ -291,5 +308,58 @@ mod tests {
         let mut bad = query("web", TYPE_A);
         bad.truncate(15);
         assert_eq!(answer(&bad, records).unwrap()[3] & 0x0f, RCODE_FORMERR);
+    }
+
+    #[test]
+    fn a_container_on_two_networks_resolves_names_of_both() {
+        use super::super::ipam::{allocate, Allocation};
+        use super::super::store::{CreateRequest, NetworkStore};
+        let dir = tempfile::tempdir().unwrap();
+        let paths = Paths {
+            data: dir.path().join("data"),
+            runtime: dir.path().join("run"),
+            config: dir.path().join("config"),
+        };
+        let store = NetworkStore::new(&paths.data);
+        let claim = |net: &str, id: &str, name: &str| {
+            let n = store.find(net).unwrap();
+            let record = Allocation {
+                ip: Ipv4Addr::UNSPECIFIED,
+                container_id: id.into(),
+                container_name: name.into(),
+                aliases: vec![],
+                owner: None,
+            };
+            allocate(
+                &paths.runtime,
+                net,
+                n.subnet().unwrap(),
+                n.gateway().unwrap(),
+                record,
+            )
+            .unwrap()
+            .ip
+        };
+        for n in ["a", "b"] {
+            let req = CreateRequest {
+                name: Some(n.into()),
+                ..Default::default()
+            };
+            store.create(&req, &[]).unwrap();
+        }
+        let web = claim("a", "1111", "web");
+        let both_on_b = claim("b", "2222", "both");
+        let both_on_a = claim("a", "2222", "both");
+        let only_b = claim("b", "3333", "onlyb");
+        // `both` asks from its address on b and finds `web` on a.
+        assert_eq!(lookup(&paths, both_on_b, "web"), Lookup::Found(vec![web]));
+        // `onlyb` shares b with `both` only: it gets both's address there, not web.
+        assert_eq!(lookup(&paths, only_b, "web"), Lookup::NotFound);
+        assert_eq!(
+            lookup(&paths, only_b, "both"),
+            Lookup::Found(vec![both_on_b])
+        );
+        // `web` sees `both` on a only.
+        assert_eq!(lookup(&paths, web, "both"), Lookup::Found(vec![both_on_a]));
     }
 }

@@ -128,6 +128,23 @@ pub fn release(runtime: &Path, network: &str, container_id: &str) {
     }
 }
 
+/// Free every address that `container_id` holds on any network through session `owner`
+/// (a container's monitor, when it ends: `network connect` may have added networks to the
+/// ones it started with).
+pub fn release_owned(runtime: &Path, container_id: &str, owner: (i32, u64)) {
+    let Ok(rd) = std::fs::read_dir(root(runtime)) else {
+        return;
+    };
+    for net in rd.flatten() {
+        let name = net.file_name().to_string_lossy().into_owned();
+        for a in entries(runtime, &name) {
+            if a.container_id == container_id && a.owner == Some(owner) {
+                let _ = std::fs::remove_file(net.path().join(a.ip.to_string()));
+            }
+        }
+    }
+}
+
 /// Free the records whose owning session is gone.
 pub fn collect_stale(runtime: &Path) {
     let Ok(rd) = std::fs::read_dir(root(runtime)) else {
@@ -186,6 +203,13 @@ mod tests {
         assert!(a.answers("ONE") && a.answers("web") && a.answers("aaaaaaaaaaaa"));
         assert!(!a.answers("two"));
         assert!(any_in_use(dir.path()));
+        let mut owned = rec("aaaaaaaaaaaaaaaa", "one");
+        owned.owner = Some((7, 9));
+        let o = allocate(dir.path(), "m", s, gw, owned).unwrap();
+        release_owned(dir.path(), "aaaaaaaaaaaaaaaa", (7, 8));
+        assert_eq!(entries(dir.path(), "m"), vec![o]);
+        release_owned(dir.path(), "aaaaaaaaaaaaaaaa", (7, 9));
+        assert!(entries(dir.path(), "m").is_empty());
         release(dir.path(), "n", "aaaaaaaaaaaaaaaa");
         assert!(entries(dir.path(), "n").is_empty());
         assert!(!any_in_use(dir.path()));
