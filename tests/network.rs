@@ -362,6 +362,16 @@ fn containers_on_a_network_reach_each_other_by_name_and_alias() {
         .trim()
         .to_string();
     assert!(far_ip.starts_with("10.89."), "{far_ip}");
+    // inspect shows the address, per network and at the top as podman's scripts read it.
+    env.berth([
+        "inspect",
+        "--format",
+        "{{.NetworkSettings.Networks.apart.IPAddress}} {{.NetworkSettings.IPAddress}}",
+        "far",
+    ])
+    .output()
+    .success()
+    .stdout_eq(&format!("{far_ip} {far_ip}\n"));
     let unreachable = env
         .berth([
             "exec",

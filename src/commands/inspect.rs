@@ -70,7 +70,18 @@ pub fn execute(args: InspectArgs) -> Result<()> {
 fn lookup(paths: &Paths, store: &Store, kind: InspectType, name: &str) -> Result<Option<Value>> {
     if kind != InspectType::Image {
         match container::find(&paths.data, name) {
-            Ok(c) => return container_json(store, &c).map(Some),
+            Ok(c) => {
+                let mut v = container_json(store, &c)?;
+                let networks = user_network_settings(paths, &c);
+                if let Some(first) = networks.values().next().cloned() {
+                    let settings = &mut v["NetworkSettings"];
+                    for key in ["IPAddress", "IPPrefixLen", "Gateway", "MacAddress"] {
+                        settings[key] = first[key].clone();
+                    }
+                    settings["Networks"] = Value::Object(networks);
+                }
+                return Ok(Some(v));
+            }
             Err(ContainerError::NotFound(_)) => {}
             Err(e) => return Err(e).with_context(|| format!("look up container `{name}`")),
         }
@@ -83,6 +94,46 @@ fn lookup(paths: &Paths, store: &Store, kind: InspectType, name: &str) -> Result
         }
     }
     Ok(None)
+}
+
+/// `NetworkSettings.Networks` for a container on user networks: each network's id, gateway,
+/// and, while it runs, the container's address there (from the address records).
+fn user_network_settings(paths: &Paths, c: &Container) -> Map<String, Value> {
+    let names: Vec<String> = c
+        .config
+        .options
+        .get("user_networks")
+        .and_then(|v| serde_json::from_value(v.clone()).ok())
+        .unwrap_or_default();
+    let aliases: Vec<String> = c
+        .config
+        .options
+        .get("network_aliases")
+        .and_then(|v| serde_json::from_value(v.clone()).ok())
+        .unwrap_or_default();
+    let store = crate::net::bridge::store::NetworkStore::new(&paths.data);
+    let mut out = Map::new();
+    for name in names {
+        let Ok(net) = store.find(&name) else {
+            continue;
+        };
+        let subnet = net.subnet();
+        let record = crate::net::bridge::ipam::entries(&paths.runtime, &net.name)
+            .into_iter()
+            .find(|a| a.container_id == c.config.id);
+        out.insert(
+            name,
+            json!({
+                "NetworkID": net.id,
+                "IPAddress": record.as_ref().map(|r| r.ip.to_string()).unwrap_or_default(),
+                "IPPrefixLen": if record.is_some() { subnet.map_or(0, |s| s.prefix) } else { 0 },
+                "Gateway": net.gateway().map(|g| g.to_string()).unwrap_or_default(),
+                "MacAddress": "",
+                "Aliases": aliases,
+            }),
+        );
+    }
+    out
 }
 
 /// Go's zero time, which podman prints for times that never happened.
