@@ -45,6 +45,7 @@ bench_setup() { # TAG [lines for containers.conf's [containers] table]
         cargo build --release --quiet
         BERTH_BIN="$repo/target/release/berth"
     fi
+    # Short: podman's conmon fails on socket paths near 108 bytes below this directory.
     work="$(mktemp -d "/tmp/berth-bench-$1.XXXXXX")"
     trap bench_cleanup EXIT
     chmod 755 "$work"

@@ -13,7 +13,7 @@ source "$(dirname "$0")/lib.sh"
 runs="${1:-50}"
 store_size=200
 # podman: no network (as berth here).
-bench_setup run-latency $'netns = "none"\n'
+bench_setup run $'netns = "none"\n'
 
 b import "$work/busybox.tar" busybox >/dev/null || die "berth import failed"
 b run --rm --network none busybox true || die "berth run failed; nothing to measure"
