@@ -3,7 +3,7 @@
 use clap::Args;
 
 /// Arguments of `berth commit`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct CommitArgs {
     /// The commit message, recorded in the image's history
     #[arg(short, long, value_name = "MESSAGE")]

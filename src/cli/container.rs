@@ -6,14 +6,14 @@ use clap::{Args, Subcommand};
 use super::{commit, cp, diff, export, inspect, ps, rename, rm, run};
 
 /// Arguments of `berth container`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct ContainerArgs {
     #[command(subcommand)]
     pub command: ContainerCommand,
 }
 
 /// The subcommands of `berth container`.
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum ContainerCommand {
     /// List containers
     #[command(visible_alias = "list", visible_alias = "ps")]
@@ -57,7 +57,7 @@ impl ContainerCommand {
 }
 
 /// Arguments of `berth container inspect`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct ContainerInspectArgs {
     /// Output format: `json`, or a Go template with field paths such as `{{.State.Status}}`
     #[arg(short, long, value_name = "FORMAT")]
@@ -78,7 +78,7 @@ impl From<ContainerInspectArgs> for inspect::InspectArgs {
 }
 
 /// Arguments of `berth container prune`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct PruneArgs {
     /// Do not ask for confirmation
     #[arg(short, long)]
@@ -86,7 +86,7 @@ pub struct PruneArgs {
 }
 
 /// Arguments of `berth container exists`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct ExistsArgs {
     /// The container (name or id)
     #[arg(value_name = "CONTAINER")]

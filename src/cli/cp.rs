@@ -3,7 +3,7 @@
 use clap::Args;
 
 /// Arguments of `berth cp`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct CpArgs {
     /// What to copy: a host path, `CONTAINER:PATH`, or `-` for a tar stream on stdin
     #[arg(value_name = "SRC")]

@@ -3,7 +3,7 @@
 use clap::Args;
 
 /// Arguments of `berth diff`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct DiffArgs {
     /// Output format: `json` (lines of `A|C|D PATH` by default)
     #[arg(long, value_name = "FORMAT")]

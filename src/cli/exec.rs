@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 /// Arguments of `berth exec`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct ExecArgs {
     /// Run the command in the background (stdio on /dev/null)
     #[arg(short, long)]

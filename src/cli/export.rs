@@ -3,7 +3,7 @@
 use clap::Args;
 
 /// Arguments of `berth export`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct ExportArgs {
     /// Write the tarball to this file instead of stdout
     #[arg(short, long, value_name = "FILE")]

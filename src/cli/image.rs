@@ -3,14 +3,14 @@
 use clap::{Args, Subcommand};
 
 /// Arguments of `berth image`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct ImageArgs {
     #[command(subcommand)]
     pub command: ImageCommand,
 }
 
 /// The `image` subcommands.
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum ImageCommand {
     /// List images in the local store
     #[command(visible_alias = "list")]
@@ -44,7 +44,7 @@ pub enum ImageCommand {
 }
 
 /// Arguments of `berth image inspect`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct ImageInspectArgs {
     /// Output format: `json`, or a Go template with field paths such as `{{.Id}}`
     #[arg(short, long, value_name = "FORMAT")]
@@ -65,7 +65,7 @@ impl From<ImageInspectArgs> for super::inspect::InspectArgs {
 }
 
 /// Arguments of `berth image exists`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct ImageExistsArgs {
     /// The image (name or id)
     #[arg(value_name = "IMAGE")]

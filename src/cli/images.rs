@@ -1,7 +1,7 @@
 //! `berth images` arguments.
 
 /// Arguments of `berth images`.
-#[derive(Debug, clap::Args)]
+#[derive(Debug, Clone, clap::Args)]
 pub struct ImagesArgs {
     /// Show only images with this name (`busybox`, `localhost/app:v1`)
     #[arg(value_name = "IMAGE")]

@@ -1,7 +1,7 @@
 //! `berth import` arguments.
 
 /// Arguments of `berth import`.
-#[derive(Debug, clap::Args)]
+#[derive(Debug, Clone, clap::Args)]
 pub struct ImportArgs {
     /// A tarball (plain, gzip or zstd) of a root file system, or `-` for stdin
     #[arg(value_name = "FILE|-")]

@@ -1,7 +1,7 @@
 //! `berth info` arguments.
 
 /// Arguments of `berth info`.
-#[derive(Debug, clap::Args)]
+#[derive(Debug, Clone, clap::Args)]
 pub struct InfoArgs {
     /// Output format: `json`, or a template such as `{{.Host.Kernel}}`
     #[arg(short, long, value_name = "FORMAT")]

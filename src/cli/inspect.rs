@@ -12,7 +12,7 @@ pub enum InspectType {
 }
 
 /// Arguments of `berth inspect`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct InspectArgs {
     /// Only look for this kind of object
     #[arg(short = 't', long = "type", value_enum, default_value = "all")]

@@ -4,7 +4,7 @@
 use clap::Args;
 
 /// Arguments of `berth start`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct StartArgs {
     /// Attach to the container's output and wait for it (foreground)
     #[arg(short, long)]
@@ -18,7 +18,7 @@ pub struct StartArgs {
 }
 
 /// Arguments of `berth stop`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct StopArgs {
     /// Seconds to wait before killing the container (default: its --stop-timeout, else 10)
     #[arg(
@@ -40,7 +40,7 @@ pub struct StopArgs {
 }
 
 /// Arguments of `berth kill`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct KillArgs {
     /// Signal to send (name or number)
     #[arg(short, long, default_value = "KILL", value_name = "SIGNAL")]
@@ -54,7 +54,7 @@ pub struct KillArgs {
 }
 
 /// Arguments of `berth restart`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct RestartArgs {
     /// Seconds to wait before killing the container
     #[arg(
@@ -70,7 +70,7 @@ pub struct RestartArgs {
 }
 
 /// Arguments of `berth wait`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct WaitArgs {
     /// Containers to wait for (names or ids)
     #[arg(value_name = "CONTAINER", required = true)]
@@ -78,7 +78,7 @@ pub struct WaitArgs {
 }
 
 /// Arguments of `berth logs`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct LogsArgs {
     /// Follow the log until the container exits
     #[arg(short, long)]
@@ -104,7 +104,7 @@ pub struct LogsArgs {
 }
 
 /// Arguments of `berth attach`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct AttachArgs {
     /// Key sequence that detaches, leaving the container running
     #[arg(long, default_value = "ctrl-p,ctrl-q", value_name = "KEYS")]
@@ -118,14 +118,14 @@ pub struct AttachArgs {
 }
 
 /// Arguments of `berth healthcheck`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct HealthcheckArgs {
     #[command(subcommand)]
     pub command: HealthcheckCommand,
 }
 
 /// `berth healthcheck` subcommands.
-#[derive(Debug, clap::Subcommand)]
+#[derive(Debug, Clone, clap::Subcommand)]
 pub enum HealthcheckCommand {
     /// Run a container's healthcheck now
     Run {
@@ -136,7 +136,7 @@ pub enum HealthcheckCommand {
 }
 
 /// Arguments of `berth pause` and `berth unpause`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct PauseArgs {
     /// Containers (names or ids)
     #[arg(value_name = "CONTAINER", required = true)]

@@ -3,14 +3,14 @@
 use clap::{Args, Subcommand};
 
 /// Arguments of `berth network`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct NetworkArgs {
     #[command(subcommand)]
     pub command: NetworkCommand,
 }
 
 /// The `network` subcommands.
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum NetworkCommand {
     /// Create a user network (a bridge in the rootless network namespace)
     Create(NetworkCreateArgs),
@@ -44,7 +44,7 @@ impl NetworkCommand {
 }
 
 /// Arguments of `berth network create`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct NetworkCreateArgs {
     /// The driver (only `bridge`)
     #[arg(short, long, value_name = "DRIVER", default_value = "bridge")]
@@ -73,7 +73,7 @@ pub struct NetworkCreateArgs {
 }
 
 /// Arguments of `berth network ls`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct NetworkLsArgs {
     /// Print only the network names
     #[arg(short, long)]
@@ -93,7 +93,7 @@ pub struct NetworkLsArgs {
 }
 
 /// Arguments of `berth network inspect`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct NetworkInspectArgs {
     /// Output format: `json` (the default) or a template such as `{{.Name}}`
     #[arg(short, long, value_name = "FORMAT")]
@@ -104,7 +104,7 @@ pub struct NetworkInspectArgs {
 }
 
 /// Arguments of `berth network rm`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct NetworkRmArgs {
     /// Remove the containers that use the network first (killing running ones)
     #[arg(short, long)]
@@ -115,7 +115,7 @@ pub struct NetworkRmArgs {
 }
 
 /// Arguments of `berth network prune`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct NetworkPruneArgs {
     /// Do not ask for confirmation
     #[arg(short, long)]
@@ -126,7 +126,7 @@ pub struct NetworkPruneArgs {
 }
 
 /// Arguments of `berth network exists`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct NetworkExistsArgs {
     /// The network's name or id
     #[arg(value_name = "NETWORK")]
@@ -134,7 +134,7 @@ pub struct NetworkExistsArgs {
 }
 
 /// Arguments of `berth network connect`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct NetworkConnectArgs {
     /// Another name for the container on this network (repeatable)
     #[arg(long, value_name = "ALIAS")]
@@ -148,7 +148,7 @@ pub struct NetworkConnectArgs {
 }
 
 /// Arguments of `berth network disconnect`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct NetworkDisconnectArgs {
     /// Force the container to disconnect from the network (accepted for podman compatibility; disconnecting never needs it)
     #[arg(short, long)]

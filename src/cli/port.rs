@@ -3,7 +3,7 @@
 use clap::Args;
 
 /// Arguments of `berth port`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct PortArgs {
     /// The container (name or id)
     #[arg(value_name = "CONTAINER")]

@@ -3,7 +3,7 @@
 use clap::Args;
 
 /// Arguments of `berth ps`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct PsArgs {
     /// Show all containers, not only running ones
     #[arg(short, long)]

@@ -3,7 +3,7 @@
 use clap::Args;
 
 /// Arguments of `berth rename`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct RenameArgs {
     /// The container to rename (name or id)
     #[arg(value_name = "CONTAINER")]

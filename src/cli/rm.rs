@@ -3,7 +3,7 @@
 use clap::Args;
 
 /// Arguments of `berth rm`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct RmArgs {
     /// Kill a running container before removing it
     #[arg(short, long)]

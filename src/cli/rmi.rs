@@ -1,7 +1,7 @@
 //! `berth rmi` arguments.
 
 /// Arguments of `berth rmi`.
-#[derive(Debug, clap::Args)]
+#[derive(Debug, Clone, clap::Args)]
 pub struct RmiArgs {
     /// Images to remove, by name or id
     #[arg(value_name = "IMAGE")]

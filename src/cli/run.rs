@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{ArgAction, Args};
 
 /// Arguments of `berth run`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 #[command(disable_help_flag = true)]
 pub struct RunArgs {
     /// Print help

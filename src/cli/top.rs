@@ -3,7 +3,7 @@
 use clap::Args;
 
 /// Arguments of `berth top`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct TopArgs {
     /// The container (name or id)
     #[arg(value_name = "CONTAINER")]

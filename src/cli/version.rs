@@ -3,7 +3,7 @@
 use super::info::OutputFormat;
 
 /// Arguments of `berth version`.
-#[derive(Debug, clap::Args)]
+#[derive(Debug, Clone, clap::Args)]
 pub struct VersionArgs {
     /// Output format: `json`, or a template such as `{{.Client.Version}}`
     #[arg(short, long, value_name = "FORMAT")]

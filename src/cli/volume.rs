@@ -3,14 +3,14 @@
 use clap::{Args, Subcommand};
 
 /// Arguments of `berth volume`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct VolumeArgs {
     #[command(subcommand)]
     pub command: VolumeCommand,
 }
 
 /// The `volume` subcommands.
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum VolumeCommand {
     /// Create a volume
     Create(VolumeCreateArgs),
@@ -39,7 +39,7 @@ impl VolumeCommand {
 }
 
 /// Arguments of `berth volume create`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct VolumeCreateArgs {
     /// Set a label: KEY=VALUE
     #[arg(short, long = "label", value_name = "KEY=VALUE")]
@@ -59,7 +59,7 @@ pub struct VolumeCreateArgs {
 }
 
 /// Arguments of `berth volume ls`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct VolumeLsArgs {
     /// Print only the volume names
     #[arg(short, long)]
@@ -76,7 +76,7 @@ pub struct VolumeLsArgs {
 }
 
 /// Arguments of `berth volume inspect`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct VolumeInspectArgs {
     /// Inspect every volume
     #[arg(short, long)]
@@ -90,7 +90,7 @@ pub struct VolumeInspectArgs {
 }
 
 /// Arguments of `berth volume rm`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct VolumeRmArgs {
     /// Remove the containers that use the volume first (killing running ones)
     #[arg(short, long)]
@@ -104,7 +104,7 @@ pub struct VolumeRmArgs {
 }
 
 /// Arguments of `berth volume prune`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct VolumePruneArgs {
     /// Do not ask for confirmation
     #[arg(short, long)]
@@ -115,7 +115,7 @@ pub struct VolumePruneArgs {
 }
 
 /// Arguments of `berth volume exists`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct VolumeExistsArgs {
     /// The volume's name
     #[arg(value_name = "VOLUME")]

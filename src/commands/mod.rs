@@ -137,8 +137,7 @@ pub fn execute(cli: Cli, stage: Stage) -> Result<()> {
 /// Run one command line inside a session forked from P0 (see `userns::session`): parse it
 /// again and execute it as the session. Returns the exit status.
 pub fn run_in_forked_session(args: Vec<std::ffi::OsString>, stage: Stage) -> i32 {
-    let argv = std::iter::once(std::ffi::OsString::from("berth")).chain(args);
-    match crate::cli::parse_from(argv) {
+    match crate::cli::parse_session_args(args) {
         Ok(cli) => match execute(cli, stage) {
             Ok(()) => 0,
             Err(err) => {
