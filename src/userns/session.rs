@@ -221,7 +221,7 @@ pub fn run_in_session_with(args: Vec<std::ffi::OsString>) -> Result<()> {
     let mut child = if crate::sys::process::thread_count() == 1 {
         // Fork: the child is a copy of this single-threaded process, so it can unshare at
         // once, and it saves an exec and a second start of the binary (a tenth of a
-        // container start). It parses the same command line again and runs it as S.
+        // container start). It runs the same command line as S, with P0's parse of it.
         match crate::sys::process::clone3(0).context("start the session process")? {
             crate::sys::process::Forked::Child => {
                 drop(host_end);
