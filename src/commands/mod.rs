@@ -150,3 +150,21 @@ pub fn run_in_forked_session(args: Vec<std::ffi::OsString>, stage: Stage) -> i32
         Err(code) => code,
     }
 }
+
+/// Split `KEY=VALUE` items (a bare KEY has an empty value, as in podman).
+pub(crate) fn key_values(
+    items: &[String],
+    what: &str,
+) -> crate::error::Result<std::collections::BTreeMap<String, String>> {
+    let mut out = std::collections::BTreeMap::new();
+    for item in items {
+        let (k, v) = item.split_once('=').unwrap_or((item.as_str(), ""));
+        if k.is_empty() {
+            return Err(crate::error::Error::msg(format!(
+                "invalid {what} `{item}`: expected KEY=VALUE"
+            )));
+        }
+        out.insert(k.to_string(), v.to_string());
+    }
+    Ok(out)
+}

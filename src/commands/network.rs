@@ -37,21 +37,6 @@ pub fn execute(args: NetworkArgs) -> Result<()> {
     }
 }
 
-/// Split `KEY=VALUE` labels (a bare KEY has an empty value, as in podman).
-fn labels(items: &[String]) -> Result<BTreeMap<String, String>> {
-    let mut out = BTreeMap::new();
-    for item in items {
-        let (k, v) = item.split_once('=').unwrap_or((item.as_str(), ""));
-        if k.is_empty() {
-            return Err(Error::msg(format!(
-                "invalid label `{item}`: expected KEY=VALUE"
-            )));
-        }
-        out.insert(k.to_string(), v.to_string());
-    }
-    Ok(out)
-}
-
 fn create(store: &NetworkStore, args: NetworkCreateArgs) -> Result<()> {
     let req = CreateRequest {
         name: args.name.clone(),
@@ -60,7 +45,7 @@ fn create(store: &NetworkStore, args: NetworkCreateArgs) -> Result<()> {
         gateway: args.gateway.clone(),
         internal: args.internal,
         disable_dns: args.disable_dns,
-        labels: labels(&args.label)?,
+        labels: super::key_values(&args.label, "label")?,
     };
     let routes = subnet::host_routes(std::path::Path::new("/proc/net/route"));
     match store.create(&req, &routes) {
@@ -696,6 +681,6 @@ mod tests {
             Some(Filter::Label("a".into(), Some("b".into())))
         );
         assert_eq!(Filter::parse("bogus=1"), None);
-        assert!(labels(&["=x".into()]).is_err());
+        assert!(super::super::key_values(&["=x".into()], "label").is_err());
     }
 }

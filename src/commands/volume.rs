@@ -36,21 +36,6 @@ pub fn execute(args: VolumeArgs) -> Result<()> {
     }
 }
 
-/// Split `KEY=VALUE` items (a bare KEY has an empty value, as in podman).
-fn key_values(items: &[String], what: &str) -> Result<BTreeMap<String, String>> {
-    let mut out = BTreeMap::new();
-    for item in items {
-        let (k, v) = item.split_once('=').unwrap_or((item.as_str(), ""));
-        if k.is_empty() {
-            return Err(Error::msg(format!(
-                "invalid {what} `{item}`: expected KEY=VALUE"
-            )));
-        }
-        out.insert(k.to_string(), v.to_string());
-    }
-    Ok(out)
-}
-
 fn create(paths: &Paths, args: VolumeCreateArgs) -> Result<()> {
     if args.driver != volume::DRIVER {
         return Err(Error::msg(format!(
@@ -58,8 +43,8 @@ fn create(paths: &Paths, args: VolumeCreateArgs) -> Result<()> {
             args.driver
         )));
     }
-    let labels = key_values(&args.label, "label")?;
-    let options = key_values(&args.opt, "volume option")?;
+    let labels = super::key_values(&args.label, "label")?;
+    let options = super::key_values(&args.opt, "volume option")?;
     match volume::create(&paths.data, args.name.as_deref(), labels, options, false) {
         Ok(v) => {
             println!("{}", v.config.name);
@@ -400,10 +385,11 @@ mod tests {
 
     #[test]
     fn labels_and_options() {
-        let m = key_values(&["a=1".into(), "b".into(), "c=x=y".into()], "label").unwrap();
+        let m =
+            super::super::key_values(&["a=1".into(), "b".into(), "c=x=y".into()], "label").unwrap();
         assert_eq!(m["a"], "1");
         assert_eq!(m["b"], "");
         assert_eq!(m["c"], "x=y");
-        assert!(key_values(&["=1".into()], "label").is_err());
+        assert!(super::super::key_values(&["=1".into()], "label").is_err());
     }
 }
