@@ -459,3 +459,42 @@ fn foreground_output_is_logged_by_default() {
         .success()
         .stdout_eq("gone\n");
 }
+
+#[test]
+fn rm_force_of_a_keep_id_container_leaves_no_process() {
+    let Some(env) = Env::rootless() else { return };
+    env.import_busybox();
+    env.berth([
+        "run",
+        "-d",
+        "--network",
+        "none",
+        "--name",
+        "kid",
+        "--userns=keep-id",
+        "busybox",
+        "sleep",
+        "300",
+    ])
+    .output()
+    .success();
+    let pid: i32 = env
+        .berth(["inspect", "--format", "{{.State.Pid}}", "kid"])
+        .output()
+        .success()
+        .stdout()
+        .trim()
+        .parse()
+        .expect("a pid");
+    assert!(pid > 0);
+    env.berth(["rm", "-f", "kid"]).output().success();
+    // The id change in keep-id's namespace used to clear the parent-death signal, so the
+    // container's process outlived its killed monitor.
+    assert!(
+        crate::util::wait_until(std::time::Duration::from_secs(5), || !std::path::Path::new(
+            &format!("/proc/{pid}")
+        )
+        .exists()),
+        "process {pid} of the removed container is still running"
+    );
+}

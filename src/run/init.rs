@@ -96,6 +96,9 @@ fn run_steps(ctx: &InitContext<'_>) -> StepResult<Never> {
         // what the init creates (tmpfs, mount points) belongs to root as usual.
         crate::sys::process::set_ids(0, 0, &[])
             .map_err(|e| fail(Step::WaitForGo, "become root in the keep-id namespace", &e))?;
+        // The id change cleared the parent-death signal (step 1); set it again.
+        crate::sys::process::set_parent_death_signal(nix::sys::signal::Signal::SIGKILL)
+            .map_err(|e| fail(Step::WaitForGo, "set the parent death signal", &e))?;
     }
 
     // 2. Our mounts must not propagate back to the session; the rootfs must be a mount
@@ -312,6 +315,10 @@ pub fn become_process(
     }
     crate::sys::process::set_keep_caps(true)
         .map_err(|e| fail(Step::SetIds, "set keep-caps", &e))?;
+    // The kernel clears the parent-death signal when the effective ids change (keep-id, -u):
+    // set it again, or a container would outlive a killed monitor.
+    let death_signal = crate::sys::process::parent_death_signal()
+        .map_err(|e| fail(Step::SetIds, "read the parent death signal", &e))?;
     crate::sys::process::set_ids(user.uid, user.gid, &user.groups).map_err(|e| {
         fail(
             Step::SetIds,
@@ -319,6 +326,10 @@ pub fn become_process(
             &e,
         )
     })?;
+    if let Some(sig) = death_signal {
+        crate::sys::process::set_parent_death_signal(sig)
+            .map_err(|e| fail(Step::SetIds, "set the parent death signal", &e))?;
+    }
     // The id change cleared the effective set; take it back for the seccomp load.
     let permitted = caps::read(None, CapSet::Permitted).map_err(cap_err)?;
     caps::set(None, CapSet::Effective, &permitted).map_err(cap_err)?;

@@ -91,6 +91,11 @@ pub fn set_parent_death_signal(sig: nix::sys::signal::Signal) -> io::Result<()> 
     nix::sys::prctl::set_pdeathsig(sig).map_err(io::Error::from)
 }
 
+/// The parent-death signal now set, if any.
+pub fn parent_death_signal() -> io::Result<Option<nix::sys::signal::Signal>> {
+    nix::sys::prctl::get_pdeathsig().map_err(io::Error::from)
+}
+
 /// Keep permitted capabilities across a change away from uid 0.
 pub fn set_keep_caps(on: bool) -> io::Result<()> {
     nix::sys::prctl::set_keepcaps(on).map_err(io::Error::from)

@@ -530,6 +530,8 @@ impl Env {
 
 impl Drop for Env {
     fn drop(&mut self) {
+        // Containers a test left running (and their monitors) go with the test's store.
+        let _ = self.berth(["rm", "-a", "-f"]).command().output();
         if reference_mode() {
             // podman leaves a pause process per store; it names our runtime dir.
             for pid in Env::processes_with(&self.runtime_dir.to_string_lossy()) {
