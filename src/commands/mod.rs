@@ -168,3 +168,33 @@ pub(crate) fn key_values(
     }
     Ok(out)
 }
+
+/// `volume rm` / `network rm` of an object containers use: refused (exit 2, as podman)
+/// unless `force`, which removes those containers first.
+pub(crate) fn remove_users(
+    paths: &crate::config::Paths,
+    kind: &str,
+    name: &str,
+    users: &[crate::storage::container::Container],
+    force: bool,
+) -> crate::error::Result<()> {
+    use crate::error::Context as _;
+    if users.is_empty() {
+        return Ok(());
+    }
+    if !force {
+        let list: Vec<&str> = users.iter().map(|c| c.config.name.as_str()).collect();
+        return Err(crate::error::Error::msg(format!(
+            "cannot remove {kind} `{name}`: it is used by container {}",
+            list.join(", ")
+        ))
+        .hint(format!(
+            "remove the containers first, or use `berth {kind} rm -f`"
+        ))
+        .with_code(2));
+    }
+    for c in users {
+        rm::remove_one(paths, c, true).with_context(|| format!("remove {kind} `{name}`"))?;
+    }
+    Ok(())
+}

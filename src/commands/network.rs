@@ -18,8 +18,6 @@ use crate::storage::container::{self, Container, Status};
 
 /// podman's status when a network does not exist (`rm`, `exists`).
 const EXIT_NO_SUCH: i32 = 1;
-/// podman's status when a network is in use and `-f` was not given.
-const EXIT_IN_USE: i32 = 2;
 
 /// Run `berth network …`.
 pub fn execute(args: NetworkArgs) -> Result<()> {
@@ -341,21 +339,7 @@ fn rm(paths: &Paths, store: &NetworkStore, args: &NetworkRmArgs) -> Result<()> {
 fn remove_one(paths: &Paths, store: &NetworkStore, n: &Network, force: bool) -> Result<()> {
     let name = &n.name;
     let users = users(paths, name).with_context(|| format!("remove network `{name}`"))?;
-    if !users.is_empty() {
-        if !force {
-            let list: Vec<&str> = users.iter().map(|c| c.config.name.as_str()).collect();
-            return Err(Error::msg(format!(
-                "cannot remove network `{name}`: it is used by container {}",
-                list.join(", ")
-            ))
-            .hint("remove the containers first, or use `berth network rm -f`")
-            .with_code(EXIT_IN_USE));
-        }
-        for c in &users {
-            super::rm::remove_one(paths, c, true)
-                .with_context(|| format!("remove network `{name}`"))?;
-        }
-    }
+    super::remove_users(paths, "network", name, &users, force)?;
     store
         .remove(n)
         .map_err(|e| Error::from_source(format!("remove network `{name}`"), e))

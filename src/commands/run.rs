@@ -17,8 +17,10 @@ pub fn execute(args: RunArgs, stage: Stage) -> Result<()> {
             crate::net::bridge::holder::check_networks(&opts.user_networks)?;
             crate::commands::pull::ensure_image(&opts.image, opts.pull)?;
             join_network_owner(&opts)?;
-            let paths = crate::config::Paths::discover().context("find berth's directories")?;
-            crate::net::bridge::holder::prepare_session(&paths, &opts.user_networks)?;
+            if !opts.user_networks.is_empty() {
+                let paths = crate::config::Paths::discover().context("find berth's directories")?;
+                crate::net::bridge::holder::prepare_session(&paths, &opts.user_networks)?;
+            }
             crate::userns::session::run_in_session()
         }
         Stage::Session(link) => match crate::run::spawn::run(&opts, &link)? {

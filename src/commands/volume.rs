@@ -20,8 +20,6 @@ use crate::storage::volume::{self, Filter, Volume, VolumeError};
 
 /// podman's status when a named volume does not exist.
 const EXIT_NO_SUCH: i32 = 1;
-/// podman's status when a volume is in use and `-f` was not given.
-const EXIT_IN_USE: i32 = 2;
 
 /// Run `berth volume …`.
 pub fn execute(args: VolumeArgs) -> Result<()> {
@@ -290,21 +288,7 @@ fn remove_one(paths: &Paths, v: &Volume, force: bool) -> Result<()> {
     let name = &v.config.name;
     let users =
         volume::users(&paths.data, name).with_context(|| format!("remove volume `{name}`"))?;
-    if !users.is_empty() {
-        if !force {
-            let list: Vec<&str> = users.iter().map(|c| c.config.name.as_str()).collect();
-            return Err(Error::msg(format!(
-                "cannot remove volume `{name}`: it is used by container {}",
-                list.join(", ")
-            ))
-            .hint("remove the containers first, or use `berth volume rm -f`")
-            .with_code(EXIT_IN_USE));
-        }
-        for c in &users {
-            super::rm::remove_one(paths, c, true)
-                .with_context(|| format!("remove volume `{name}`"))?;
-        }
-    }
+    super::remove_users(paths, "volume", name, &users, force)?;
     volume::remove(&paths.data, v).with_context(|| format!("remove volume `{name}`"))
 }
 
