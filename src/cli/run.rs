@@ -112,7 +112,7 @@ pub struct RunArgs {
     #[arg(long, value_name = "MODE")]
     pub userns: Option<String>,
 
-    /// Network mode: pasta[:OPTIONS] (the default when installed), slirp4netns[:OPTIONS], none, host, container:NAME|ID, or user networks NAME[,NAME2] (made with `network create`)
+    /// Network mode: pasta[:OPTIONS] (the default when installed), slirp4netns[:OPTIONS], none, host, container:NAME|ID, ns:PATH, or user networks NAME[,NAME2] (made with `network create`)
     #[arg(long, visible_alias = "net", value_name = "MODE")]
     pub network: Option<String>,
 

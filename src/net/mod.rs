@@ -204,6 +204,55 @@ pub fn network_owner(
     Ok((ctr, pid))
 }
 
+/// `--network ns:PATH`: a process in the user namespace that owns the network namespace at
+/// `path`, for the session to join (as for `container:`). Only berth's own user namespaces
+/// qualify: a running container's or the user networks' holder's. They all carry the
+/// user's subordinate id maps, so files in the store keep their owners; any other owner is
+/// refused, because the container could not be set up in it (or not entered at all).
+pub fn ns_owner(paths: &crate::config::Paths, path: &Path) -> crate::error::Result<i32> {
+    use crate::error::Error;
+    use std::os::unix::fs::MetadataExt;
+    let what = format!("--network ns:{}", path.display());
+    let file = std::fs::File::open(path)
+        .map_err(|e| Error::from_source(format!("{what}: open the network namespace"), e))?;
+    match crate::sys::ns::ns_type(file.as_fd()) {
+        Ok(crate::sys::ns::NET) => {}
+        _ => return Err(Error::msg(format!("{what}: not a network namespace"))),
+    }
+    let owner = crate::sys::ns::owning_userns(file.as_fd()).map_err(|e| {
+        Error::from_source(format!("{what}: find the user namespace that owns it"), e)
+    })?;
+    let key = |m: std::fs::Metadata| (m.dev(), m.ino());
+    let owner = std::fs::File::from(owner)
+        .metadata()
+        .map(key)
+        .map_err(|e| Error::from_source(format!("{what}: read its owner"), e))?;
+    let userns_of = |pid: i32| std::fs::metadata(format!("/proc/{pid}/ns/user")).map(key);
+    if userns_of(std::process::id().cast_signed()).is_ok_and(|k| k == owner) {
+        return Err(Error::msg(format!(
+            "{what}: it belongs to the host's user namespace, where berth has no privilege"
+        ))
+        .hint("use --network host for the host's network"));
+    }
+    let holder = bridge::holder::current(&paths.runtime).map(|h| h.pid);
+    let containers = crate::storage::container::list(&paths.data)
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|c| c.state().ok())
+        .filter(|s| s.is_alive())
+        .filter_map(|s| s.pid);
+    holder
+        .into_iter()
+        .chain(containers)
+        .find(|pid| userns_of(*pid).is_ok_and(|k| k == owner))
+        .ok_or_else(|| {
+            Error::msg(format!(
+                "{what}: it belongs to a user namespace that no running berth container holds"
+            ))
+            .hint("berth joins network namespaces made in its own containers' user namespaces; for another container's network use --network container:NAME")
+        })
+}
+
 /// The host's /etc/resolv.conf, parsed (empty when unreadable).
 pub fn host_resolv_conf() -> etc::ResolvConf {
     etc::parse_resolv_conf(&std::fs::read_to_string("/etc/resolv.conf").unwrap_or_default())

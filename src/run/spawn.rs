@@ -649,6 +649,14 @@ fn launch(
     };
     // The signalfd stays open in C until it execs (it is close-on-exec).
     let _ = sfd;
+    if let super::options::NetworkMode::Ns(path) = &p.opts.network {
+        // As below, for a path: S is in the user namespace that owns it.
+        let netns = std::fs::File::open(path)
+            .with_context(|| format!("open the network namespace `{}`", path.display()))?;
+        nix::sched::setns(&netns, CloneFlags::CLONE_NEWNET)
+            .map_err(std::io::Error::from)
+            .with_context(|| format!("join the network namespace `{}`", path.display()))?;
+    }
     if let super::options::NetworkMode::Container(key) = &p.opts.network {
         // C is cloned into X's network namespace: S enters it first (S is in X's user
         // namespace, which owns it; see `commands::run::join_network_owner`).

@@ -42,6 +42,33 @@ pub fn setns_pidfd(pidfd: BorrowedFd<'_>, flags: i32) -> io::Result<()> {
     Ok(())
 }
 
+/// `ioctl(NS_GET_NSTYPE)`: the `CLONE_NEW*` kind of the namespace behind `ns` (a
+/// `/proc/PID/ns/*` file or a bind mount of one).
+pub fn ns_type(ns: BorrowedFd<'_>) -> io::Result<i32> {
+    // NS_GET_NSTYPE is _IO(0xb7, 0x3); it takes no argument.
+    const NS_GET_NSTYPE: libc::Ioctl = 0xb703;
+    // SAFETY: this ioctl reads nothing from user memory and returns the type or -1.
+    let ret = unsafe { libc::ioctl(ns.as_raw_fd(), NS_GET_NSTYPE) };
+    if ret == -1 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(ret)
+}
+
+/// `ioctl(NS_GET_USERNS)`: a descriptor for the user namespace that owns the namespace
+/// behind `ns`.
+pub fn owning_userns(ns: BorrowedFd<'_>) -> io::Result<OwnedFd> {
+    // NS_GET_USERNS is _IO(0xb7, 0x1); it takes no argument.
+    const NS_GET_USERNS: libc::Ioctl = 0xb701;
+    // SAFETY: this ioctl reads nothing from user memory and returns a new descriptor or -1.
+    let ret = unsafe { libc::ioctl(ns.as_raw_fd(), NS_GET_USERNS) };
+    if ret == -1 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: the kernel returned a new descriptor that nothing else in this process owns.
+    Ok(unsafe { OwnedFd::from_raw_fd(ret) })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -58,5 +85,17 @@ mod tests {
         // pid_max is at most 2^22, so this pid cannot exist.
         let err = pidfd_open(i32::MAX).unwrap_err();
         assert_eq!(err.raw_os_error(), Some(libc::ESRCH));
+    }
+
+    #[test]
+    fn kind_and_owner_of_own_network_namespace() {
+        use std::os::fd::AsFd;
+        let net = std::fs::File::open("/proc/self/ns/net").unwrap();
+        assert_eq!(ns_type(net.as_fd()).unwrap(), NET);
+        let owner = owning_userns(net.as_fd()).unwrap();
+        assert_eq!(ns_type(owner.as_fd()).unwrap(), USER);
+        // Not a namespace file at all.
+        let file = std::fs::File::open("/proc/self/status").unwrap();
+        assert!(ns_type(file.as_fd()).is_err());
     }
 }
