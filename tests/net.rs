@@ -684,7 +684,7 @@ fn network_ns_path_outside_berths_namespaces_is_refused() {
     .stderr_contains("not a network namespace");
     // A namespace the user made with unshare(1): its user namespace maps only the user.
     let unshare = crate::util::find_in_path("unshare").expect("unshare (util-linux)");
-    let mut other = env
+    let other = env
         .as_user(
             &unshare,
             ["--user", "--map-root-user", "--net", "sleep", "60"],

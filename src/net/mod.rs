@@ -80,9 +80,18 @@ pub fn find_tool(name: &str) -> Option<PathBuf> {
         })
 }
 
-/// The default network, podman's rule: pasta when installed, otherwise slirp4netns. `None`
-/// when neither is installed.
+/// The default network, podman's rule: berth.toml's `[network]
+/// default_rootless_network_cmd` when set, else pasta when installed, else slirp4netns.
+/// `None` when neither is installed. (A berth.toml that does not parse is reported by the
+/// code that needs its other settings.)
 pub fn default_helper() -> Option<&'static str> {
+    let configured = crate::config::Paths::discover()
+        .ok()
+        .and_then(|p| crate::config::Config::load(&p).ok())
+        .and_then(|c| c.network.default_rootless_network_cmd);
+    if let Some(cmd) = configured {
+        return Some(cmd.name());
+    }
     if find_tool("pasta").is_some() {
         Some("pasta")
     } else if find_tool("slirp4netns").is_some() {
@@ -311,6 +320,13 @@ impl Helper {
 }
 
 impl Helper {
+    /// Let the helper run on without this guard (the user networks' outside link, which
+    /// the holder stops); its pid.
+    pub fn detach(self) -> i32 {
+        let helper = std::mem::ManuallyDrop::new(self);
+        helper.child.id().cast_signed()
+    }
+
     /// Stop the helper and wait until it is gone, so its host ports are free again (before
     /// a restart publishes them anew).
     pub fn stop(mut self) {
@@ -342,12 +358,14 @@ pub fn helper_dir(runtime: &Path, id: &str) -> PathBuf {
         .join(id.chars().take(12).collect::<String>())
 }
 
-/// Start `tool` with its stderr in `log`; it inherits `keep`.
+/// Start `tool` with its stderr in `log`; it inherits `keep`. It dies with this process
+/// unless it is a `daemon` (the user networks' outside link, which outlives `berth`).
 fn spawn(
     tool: &'static str,
     cmd: &mut std::process::Command,
     keep: &[BorrowedFd<'_>],
     log: &Path,
+    daemon: bool,
 ) -> Result<std::process::Child, NetError> {
     let log_file = std::fs::File::create(log).map_err(|source| NetError::File {
         what: "the helper log",
@@ -357,7 +375,12 @@ fn spawn(
     cmd.stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(log_file);
-    crate::sys::process::spawn_helper(cmd, keep).map_err(|source| NetError::Spawn { tool, source })
+    if daemon {
+        crate::sys::process::spawn_daemon(cmd, keep)
+    } else {
+        crate::sys::process::spawn_helper(cmd, keep)
+    }
+    .map_err(|source| NetError::Spawn { tool, source })
 }
 
 /// A helper that has been started and is configuring the container's network. S lets C go

@@ -179,7 +179,7 @@ pub fn start(
         dns_forward,
     ));
     let log = dir.join("pasta.log");
-    let child = super::spawn("pasta", &mut cmd, &[netns.as_fd()], &log)?;
+    let child = super::spawn("pasta", &mut cmd, &[netns.as_fd()], &log, false)?;
     Ok(Pending {
         helper: Helper {
             tool: "pasta",

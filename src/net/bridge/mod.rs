@@ -6,5 +6,6 @@ pub mod dns;
 pub mod forward;
 pub mod holder;
 pub mod ipam;
+pub mod link;
 pub mod store;
 pub mod subnet;
