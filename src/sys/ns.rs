@@ -42,6 +42,40 @@ pub fn setns_pidfd(pidfd: BorrowedFd<'_>, flags: i32) -> io::Result<()> {
     Ok(())
 }
 
+/// A new network namespace, owned by our user namespace, without moving into it: a child
+/// cloned into it (sharing our descriptor table) opens it onto a descriptor we reserved, and
+/// exits. The caller must be single-threaded, as for [`super::process::clone3`].
+pub fn new_netns() -> io::Result<OwnedFd> {
+    // The slot the child fills: close-on-exec, as every descriptor of ours.
+    let slot = OwnedFd::from(std::fs::File::open("/dev/null")?);
+    let target = slot.as_raw_fd();
+    let flags = (libc::CLONE_NEWNET | libc::CLONE_FILES) as u64;
+    match super::process::clone3(flags)? {
+        super::process::Forked::Child => {
+            // SAFETY: the child of a single-threaded process, on a copy of its memory, makes
+            // only async-signal-safe system calls on a static, NUL-terminated path and
+            // integers, then leaves with _exit. CLONE_FILES makes the dup3 land in the
+            // parent's descriptor table, on the slot it owns.
+            unsafe {
+                let fd = libc::open(
+                    c"/proc/self/ns/net".as_ptr(),
+                    libc::O_RDONLY | libc::O_CLOEXEC,
+                );
+                let ok = fd >= 0 && libc::dup3(fd, target, libc::O_CLOEXEC) == target;
+                libc::close(fd);
+                libc::_exit(if ok { 0 } else { 1 })
+            }
+        }
+        super::process::Forked::Parent { pid, .. } => {
+            let status = nix::sys::wait::waitpid(nix::unistd::Pid::from_raw(pid), None)?;
+            match status {
+                nix::sys::wait::WaitStatus::Exited(_, 0) => Ok(slot),
+                _ => Err(io::Error::other("the network namespace could not be opened")),
+            }
+        }
+    }
+}
+
 /// `ioctl(NS_GET_NSTYPE)`: the `CLONE_NEW*` kind of the namespace behind `ns` (a
 /// `/proc/PID/ns/*` file or a bind mount of one).
 pub fn ns_type(ns: BorrowedFd<'_>) -> io::Result<i32> {
