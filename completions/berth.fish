@@ -353,7 +353,7 @@ complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subco
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l label -d 'A label for the image: KEY=VALUE' -r
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l secret -d 'A secret for `RUN --mount=type=secret`: id=ID,src=FILE or id=ID,env=VAR' -r
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l iidfile -d 'Write the image id to this file' -r
-complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l network -l net -d 'Network for RUN steps: host (default) or none' -r
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l network -l net -d 'Network for RUN steps: host (default), none, pasta[:OPTIONS] or slirp4netns[:OPTIONS]' -r
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l platform -d 'Platform of the image: only the host\'s (os/arch) is supported' -r
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l layers -d 'Cache each step\'s result and reuse it (true by default); false makes one new layer' -r
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l timestamp -d 'Set every timestamp (created, history, file times in new layers) to these seconds since the epoch' -r
@@ -652,7 +652,7 @@ complete -c berth -n "__fish_berth_using_subcommand build" -l pull -d 'Pull base
 complete -c berth -n "__fish_berth_using_subcommand build" -l label -d 'A label for the image: KEY=VALUE' -r
 complete -c berth -n "__fish_berth_using_subcommand build" -l secret -d 'A secret for `RUN --mount=type=secret`: id=ID,src=FILE or id=ID,env=VAR' -r
 complete -c berth -n "__fish_berth_using_subcommand build" -l iidfile -d 'Write the image id to this file' -r
-complete -c berth -n "__fish_berth_using_subcommand build" -l network -l net -d 'Network for RUN steps: host (default) or none' -r
+complete -c berth -n "__fish_berth_using_subcommand build" -l network -l net -d 'Network for RUN steps: host (default), none, pasta[:OPTIONS] or slirp4netns[:OPTIONS]' -r
 complete -c berth -n "__fish_berth_using_subcommand build" -l platform -d 'Platform of the image: only the host\'s (os/arch) is supported' -r
 complete -c berth -n "__fish_berth_using_subcommand build" -l layers -d 'Cache each step\'s result and reuse it (true by default); false makes one new layer' -r
 complete -c berth -n "__fish_berth_using_subcommand build" -l timestamp -d 'Set every timestamp (created, history, file times in new layers) to these seconds since the epoch' -r
@@ -671,7 +671,7 @@ complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subc
 complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l label -d 'A label for the image: KEY=VALUE' -r
 complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l secret -d 'A secret for `RUN --mount=type=secret`: id=ID,src=FILE or id=ID,env=VAR' -r
 complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l iidfile -d 'Write the image id to this file' -r
-complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l network -l net -d 'Network for RUN steps: host (default) or none' -r
+complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l network -l net -d 'Network for RUN steps: host (default), none, pasta[:OPTIONS] or slirp4netns[:OPTIONS]' -r
 complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l platform -d 'Platform of the image: only the host\'s (os/arch) is supported' -r
 complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l layers -d 'Cache each step\'s result and reuse it (true by default); false makes one new layer' -r
 complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l timestamp -d 'Set every timestamp (created, history, file times in new layers) to these seconds since the epoch' -r

@@ -859,6 +859,7 @@ pub fn run_transient(
     seccomp: Option<&SeccompProgram>,
     supported: &caps::CapsHashSet,
     stdio: Option<Stdio>,
+    network: (&NetworkMode, &Path),
 ) -> Result<i32> {
     let sfd = crate::sys::process::block_signals(&FORWARDED_AND_CHLD).context("block signals")?;
     let mut flags = CloneFlags::CLONE_NEWPID
@@ -868,12 +869,24 @@ pub fn run_transient(
     if plan.new_net {
         flags |= CloneFlags::CLONE_NEWNET;
     }
-    let (_pid, pidfd, parent_end, mut guard) =
+    let (pid, pidfd, parent_end, mut guard) =
         clone_init(plan, rootfs, seccomp, supported, None, stdio, flags, None)?;
+    // pasta or slirp4netns (`build --network`), as for a container; `_net` stops it.
+    let (mode, helper_dir) = network;
+    let pending = crate::net::begin_helper(mode, &[], pid, helper_dir)
+        .context("set up the RUN step's network")
+        .map_err(|e| e.hint(NET_HINT))?;
     parent_end
         .send(&ToInit::Go)
         .context("start the container")?;
-    // No network helper: C's network (none or the host's) is ready at once.
+    let _net = match pending {
+        Some(p) => Some(
+            p.wait()
+                .context("set up the RUN step's network")
+                .map_err(|e| e.hint(NET_HINT))?,
+        ),
+        None => None,
+    };
     let _ = parent_end.send(&ToInit::NetReady);
     await_exec(&parent_end)?;
     // No detach keys: the relay ends only when the process exits.

@@ -70,7 +70,9 @@ pub fn new_netns() -> io::Result<OwnedFd> {
             let status = nix::sys::wait::waitpid(nix::unistd::Pid::from_raw(pid), None)?;
             match status {
                 nix::sys::wait::WaitStatus::Exited(_, 0) => Ok(slot),
-                _ => Err(io::Error::other("the network namespace could not be opened")),
+                _ => Err(io::Error::other(
+                    "the network namespace could not be opened",
+                )),
             }
         }
     }
