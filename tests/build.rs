@@ -890,18 +890,8 @@ fn build_run_steps_use_slirp4netns_or_pasta_when_asked() {
     }
     env.import_busybox();
     // A server on the host's loopback, which slirp4netns opens at 10.0.2.2 when asked.
-    let www = env.make_dir("www");
-    std::fs::write(www.join("index.html"), "from-host\n").unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut server = std::process::Command::new(crate::util::fixtures::BUSYBOX)
-        .args(["httpd", "-f", "-p", &format!("127.0.0.1:{port}"), "-h"])
-        .arg(&www)
-        .spawn()
-        .expect("start busybox httpd on the host");
+    let server = env.host_httpd("from-host\n");
+    let port = server.port;
     let ctx = context(
         &env,
         "ctx",
@@ -917,8 +907,7 @@ fn build_run_steps_use_slirp4netns_or_pasta_when_asked() {
         &ctx,
         &["--network", "slirp4netns:allow_host_loopback=true"],
     );
-    let _ = server.kill();
-    let _ = server.wait();
+    drop(server);
     out.success()
         .stdout_contains("tap0\n")
         .stdout_contains("nameserver 10.0.2.3")

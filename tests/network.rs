@@ -436,18 +436,8 @@ fn reach_the_host_through(tool: &str) {
         .success()
         .stdout_eq("slirp4netns\n");
     }
-    let www = env.make_dir("www");
-    std::fs::write(www.join("index.html"), "from-host\n").unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut server = std::process::Command::new(crate::util::fixtures::BUSYBOX)
-        .args(["httpd", "-f", "-p", &format!("127.0.0.1:{port}"), "-h"])
-        .arg(&www)
-        .spawn()
-        .expect("start busybox httpd on the host");
+    let server = env.host_httpd("from-host\n");
+    let port = server.port;
     env.berth(["network", "create", "out"]).output().success();
     let fetched = env
         .berth([
@@ -464,8 +454,7 @@ fn reach_the_host_through(tool: &str) {
         ])
         .env("BERTH_NETNS_IDLE_SECS", "1")
         .output();
-    let _ = server.kill();
-    let _ = server.wait();
+    drop(server);
     fetched.success().stdout_contains("from-host\n");
     if tool == "slirp4netns" {
         fetched.stdout_contains("10.0.2.2\n");

@@ -438,6 +438,23 @@ impl Env {
         Cmd::new(berth_bin(), prefix, self.vars(), self.work.clone()).args(args)
     }
 
+    /// busybox httpd on the host's 127.0.0.1, serving `body` as `/`; stopped when dropped.
+    pub fn host_httpd(&self, body: &str) -> HostHttpd {
+        let www = self.make_dir(&format!("www-{}", body.len()));
+        std::fs::write(www.join("index.html"), body).unwrap();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = std::process::Command::new(fixtures::BUSYBOX)
+            .args(["httpd", "-f", "-p", &format!("127.0.0.1:{port}"), "-h"])
+            .arg(&www)
+            .spawn()
+            .expect("start busybox httpd on the host");
+        HostHttpd { port, child }
+    }
+
     /// Another program, run as the test user with berth's environment (as `berth` is).
     pub fn as_user<I, S>(&self, program: &Path, args: I) -> Cmd
     where
@@ -586,6 +603,19 @@ pub fn unique(tag: &str) -> String {
     let mut bytes = [0u8; 6];
     getrandom::getrandom(&mut bytes).expect("random");
     format!("{tag}-{}", hex::encode(bytes))
+}
+
+/// A web server on the host's loopback (see [`Env::host_httpd`]).
+pub struct HostHttpd {
+    pub port: u16,
+    child: std::process::Child,
+}
+
+impl Drop for HostHttpd {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 #[cfg(test)]
