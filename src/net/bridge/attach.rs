@@ -10,11 +10,13 @@
 //! The links are made by `ip` (iproute2) run through `nsenter --net`: berth has no netlink
 //! code of its own yet, and these are a handful of operations per container start.
 
+use std::collections::BTreeMap;
 use std::io::Write as _;
 use std::net::{IpAddr, Ipv4Addr};
 use std::process::{Command, Stdio};
 
 use super::ipam::{self, Allocation};
+use super::netopts::{self, PerNetwork};
 use super::store::{Network, NetworkStore};
 use crate::config::Paths;
 use crate::error::{Context, Error, Result};
@@ -57,11 +59,13 @@ fn connected_later(paths: &Paths, id: &str, networks: &[String]) -> Vec<(Network
         .collect()
 }
 
-/// Step 1: claim the addresses and write hosts and resolv.conf into the container's `etc`.
+/// Step 1: claim the addresses (with what `per` and the container-wide `aliases` ask for on
+/// each network) and write hosts and resolv.conf into the container's `etc`.
 pub fn allocate(
     paths: &Paths,
     ctr: &Container,
     networks: &[String],
+    per: &BTreeMap<String, PerNetwork>,
     aliases: &[String],
     hostname: &str,
     net: &NetOptions,
@@ -83,27 +87,13 @@ pub fn allocate(
                 ));
             }
         };
-        let (Some(subnet), Some(gateway)) = (net.subnet(), net.gateway()) else {
-            release(paths, &ctr.config.id, networks);
-            return Err(Error::msg(format!(
-                "attach the container to network `{name}`: its configuration has no IPv4 subnet"
-            )));
-        };
-        let record = Allocation {
-            ip: Ipv4Addr::UNSPECIFIED,
-            container_id: ctr.config.id.clone(),
-            container_name: ctr.config.name.clone(),
-            aliases: aliases.to_vec(),
-            owner,
-        };
-        match ipam::allocate(&paths.runtime, &net.name, subnet, gateway, record) {
+        let want = netopts::for_network(per, aliases, name);
+        let record = new_record(ctr, &want, owner);
+        match ipam::claim(&paths.runtime, &net, record, &want) {
             Ok(a) => claimed.push((net, a)),
             Err(e) => {
                 release(paths, &ctr.config.id, networks);
-                return Err(Error::from_source(
-                    format!("claim an address on network `{name}`"),
-                    e,
-                ));
+                return Err(claim_error(name, e));
             }
         }
     }
@@ -125,7 +115,42 @@ pub fn allocate(
     Ok(())
 }
 
-/// /etc/hosts on user networks: the container's own names on its first address.
+/// A container's address record on a network, before the addresses are chosen.
+pub fn new_record(ctr: &Container, want: &PerNetwork, owner: Option<(i32, u64)>) -> Allocation {
+    Allocation {
+        ip: Ipv4Addr::UNSPECIFIED,
+        ip6: None,
+        container_id: ctr.config.id.clone(),
+        container_name: ctr.config.name.clone(),
+        aliases: want.aliases.clone(),
+        mac: want.mac.clone(),
+        interface: want.interface_name.clone(),
+        owner,
+    }
+}
+
+/// The error of a failed claim: a taken or misplaced static address is the user's to fix.
+pub fn claim_error(network: &str, e: ipam::IpamError) -> Error {
+    let hint = match &e {
+        ipam::IpamError::Taken { .. } => {
+            Some("choose another address, or leave it out to get a free one")
+        }
+        ipam::IpamError::Outside { .. }
+        | ipam::IpamError::Gateway { .. }
+        | ipam::IpamError::NoSubnet { .. } => {
+            Some("see the network's subnets with `berth network inspect`")
+        }
+        _ => None,
+    };
+    let err = Error::from_source(format!("claim an address on network `{network}`"), e);
+    match hint {
+        Some(h) => err.hint(h),
+        None => err,
+    }
+}
+
+/// /etc/hosts on user networks: the container's own names on its first address (and its
+/// IPv6 address there, on a dual-stack network).
 pub fn hosts_file(
     claimed: &[(Network, Allocation)],
     hostname: &str,
@@ -133,13 +158,22 @@ pub fn hosts_file(
     host_internal: Option<Ipv4Addr>,
     net: &NetOptions,
 ) -> String {
-    crate::net::etc::hosts(&crate::net::etc::HostsSpec {
+    let mut text = crate::net::etc::hosts(&crate::net::etc::HostsSpec {
         hostname,
         name,
         container_ip: claimed.first().map(|(_, a)| IpAddr::V4(a.ip)),
         host_internal: host_internal.map(IpAddr::V4),
         add_hosts: &net.add_hosts,
-    })
+    });
+    if let Some(ip6) = claimed.first().and_then(|(_, a)| a.ip6) {
+        let names = if name == hostname || name.is_empty() {
+            hostname.to_string()
+        } else {
+            format!("{hostname} {name}")
+        };
+        text.push_str(&format!("{ip6}\t{names}\n"));
+    }
+    text
 }
 
 /// /etc/resolv.conf on user networks: each network's gateway (the holder's name server)
@@ -197,6 +231,7 @@ impl Attachment {
             paths,
             ctr,
             &opts.user_networks,
+            &opts.network_opts,
             &opts.network_aliases,
             hostname,
             &opts.net,
@@ -359,7 +394,7 @@ pub fn hot_disconnect(pid: i32, ip: Ipv4Addr) -> Result<()> {
 /// a line for the new address (its host name and name), and the network's name server
 /// becomes the first `nameserver` of its /etc/resolv.conf (when the network has DNS).
 /// The files are bind-mounted into the container, so they are rewritten in place.
-pub fn etc_connected(ctr: &Container, net: &Network, ip: Ipv4Addr) -> Result<()> {
+pub fn etc_connected(ctr: &Container, net: &Network, a: &Allocation) -> Result<()> {
     let etc = ctr.etc_dir();
     let hostname = std::fs::read_to_string(etc.join("hostname")).unwrap_or_default();
     let hostname = hostname.trim();
@@ -369,7 +404,13 @@ pub fn etc_connected(ctr: &Container, net: &Network, ip: Ipv4Addr) -> Result<()>
     } else {
         format!("{hostname} {name}")
     };
-    rewrite_in_place(&etc.join("hosts"), |t| hosts_with(t, ip, &names))?;
+    rewrite_in_place(&etc.join("hosts"), |t| {
+        let with = hosts_with(t, a.ip, &names);
+        match a.ip6 {
+            Some(ip6) => hosts_with(&with, ip6, &names),
+            None => with,
+        }
+    })?;
     if let (true, Some(gw)) = (net.dns_enabled, net.gateway()) {
         rewrite_in_place(&etc.join("resolv.conf"), |t| resolv_with(t, gw))?;
     }
@@ -378,9 +419,15 @@ pub fn etc_connected(ctr: &Container, net: &Network, ip: Ipv4Addr) -> Result<()>
 
 /// After `network disconnect` of a running container: the address's /etc/hosts lines and
 /// the network's `nameserver` line go.
-pub fn etc_disconnected(ctr: &Container, net: &Network, ip: Ipv4Addr) -> Result<()> {
+pub fn etc_disconnected(ctr: &Container, net: &Network, a: &Allocation) -> Result<()> {
     let etc = ctr.etc_dir();
-    rewrite_in_place(&etc.join("hosts"), |t| without_lines_of(t, "", ip))?;
+    rewrite_in_place(&etc.join("hosts"), |t| {
+        let without = without_lines_of(t, "", a.ip);
+        match a.ip6 {
+            Some(ip6) => without_lines_of(&without, "", ip6),
+            None => without,
+        }
+    })?;
     if let Some(gw) = net.gateway() {
         rewrite_in_place(&etc.join("resolv.conf"), |t| {
             without_lines_of(t, "nameserver ", gw)
@@ -403,7 +450,8 @@ fn rewrite_in_place(path: &std::path::Path, edit: impl FnOnce(&str) -> String) -
 }
 
 /// `hosts` with a line `IP<tab>NAMES` after its last line, unless IP has one already.
-pub fn hosts_with(hosts: &str, ip: Ipv4Addr, names: &str) -> String {
+pub fn hosts_with(hosts: &str, ip: impl Into<IpAddr>, names: &str) -> String {
+    let ip: IpAddr = ip.into();
     if hosts
         .lines()
         .any(|l| first_word(l) == Some(ip.to_string().as_str()))
@@ -441,7 +489,8 @@ pub fn resolv_with(resolv: &str, gw: Ipv4Addr) -> String {
 }
 
 /// `text` without the lines `PREFIX IP …` (`prefix` empty: lines whose first word is IP).
-fn without_lines_of(text: &str, prefix: &str, ip: Ipv4Addr) -> String {
+fn without_lines_of(text: &str, prefix: &str, ip: impl Into<IpAddr>) -> String {
+    let ip: IpAddr = ip.into();
     let ip = ip.to_string();
     text.lines()
         .filter(|l| {
@@ -544,19 +593,31 @@ pub fn wiring_from(
             outside.push_str(&format!("addr add {gw}/{} dev {bridge}\n", subnet.prefix));
             outside.push_str(&format!("link set {bridge} up\n"));
         }
+        let v6 = net.subnet6().zip(net.gateway6());
+        if let (false, Some((s6, g6))) = (current.iter().any(|e| e == bridge), v6) {
+            // `nodad`: the address is usable at once (no duplicate address detection).
+            outside.push_str(&format!("addr add {g6}/{} dev {bridge} nodad\n", s6.prefix));
+        }
         let host_end = format!("vb{tag}{i}");
-        // The address decides the MAC (as docker does), so that after a restart the
-        // neighbours' ARP entries for the address are still right.
-        let [a1, a2, a3, a4] = a.ip.octets();
+        let dev = a.interface.clone().unwrap_or_else(|| format!("eth{i}"));
         outside.push_str(&format!(
-            "link add {host_end} type veth peer name eth{i} address 02:42:{a1:02x}:{a2:02x}:{a3:02x}:{a4:02x} netns {pid}\n"
+            "link add {host_end} type veth peer name {dev} address {} netns {pid}\n",
+            a.mac_address()
         ));
         outside.push_str(&format!("link set {host_end} master {bridge}\n"));
         outside.push_str(&format!("link set {host_end} up\n"));
-        inside.push_str(&format!("addr add {}/{} dev eth{i}\n", a.ip, subnet.prefix));
-        inside.push_str(&format!("link set eth{i} up\n"));
+        inside.push_str(&format!("addr add {}/{} dev {dev}\n", a.ip, subnet.prefix));
+        if let (Some(ip6), Some((s6, _))) = (a.ip6, v6) {
+            // No duplicate address detection: the command may use the address as soon as
+            // it starts.
+            inside.push_str(&format!("addr add {ip6}/{} dev {dev} nodad\n", s6.prefix));
+        }
+        inside.push_str(&format!("link set {dev} up\n"));
         if k == 0 && default_route && !net.internal {
             inside.push_str(&format!("route add default via {gw}\n"));
+            if let (Some(_), Some((_, g6))) = (a.ip6, v6) {
+                inside.push_str(&format!("route add ::/0 via {g6}\n"));
+            }
         }
     }
     Wiring { outside, inside }
@@ -605,15 +666,18 @@ mod tests {
                 internal: i == 1,
                 ..Default::default()
             };
-            let net = store.create(&req, &[]).unwrap();
+            let net = store.create(&req, &[], &[]).unwrap();
             let ip = net.subnet().unwrap().hosts().nth(1).unwrap();
             out.push((
                 net,
                 Allocation {
                     ip,
+                    ip6: None,
                     container_id: "0123456789abcdef".into(),
                     container_name: "web".into(),
                     aliases: vec![],
+                    mac: None,
+                    interface: None,
                     owner: None,
                 },
             ));

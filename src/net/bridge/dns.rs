@@ -7,7 +7,7 @@
 //! address ([`super::holder::DNS_FORWARD`]); on an internal network they get SERVFAIL.
 
 use std::collections::HashMap;
-use std::net::{Ipv4Addr, SocketAddr, UdpSocket};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, UdpSocket};
 use std::time::{Duration, Instant};
 
 use crate::config::Paths;
@@ -16,6 +16,7 @@ use crate::config::Paths;
 pub const DOMAIN: &str = "dns.berth";
 
 const TYPE_A: u16 = 1;
+const TYPE_AAAA: u16 = 28;
 const CLASS_IN: u16 = 1;
 const RCODE_NXDOMAIN: u8 = 3;
 const RCODE_SERVFAIL: u8 = 2;
@@ -129,7 +130,8 @@ impl Server {
 pub enum Lookup {
     /// The client is on no network with name service.
     Refused,
-    Found(Vec<Ipv4Addr>),
+    /// The addresses: A records from the IPv4 ones, AAAA from the IPv6 ones.
+    Found(Vec<IpAddr>),
     NotFound,
     /// Not a name of the network: ask the host's resolver (through pasta).
     Forward,
@@ -154,7 +156,7 @@ fn lookup(paths: &Paths, client: Ipv4Addr, name: &str) -> Lookup {
         .into_iter()
         .find(|a| a.ip == client)
         .map(|a| a.container_id);
-    let mut ips: Vec<Ipv4Addr> = Vec::new();
+    let mut ips: Vec<IpAddr> = Vec::new();
     for n in networks.iter().filter(|n| n.dns_enabled) {
         let records = super::ipam::entries(&paths.runtime, &n.name);
         let searched = match &asker {
@@ -163,8 +165,11 @@ fn lookup(paths: &Paths, client: Ipv4Addr, name: &str) -> Lookup {
         };
         if searched {
             for a in records.iter().filter(|a| a.answers(name)) {
-                if !ips.contains(&a.ip) {
-                    ips.push(a.ip);
+                let both = std::iter::once(IpAddr::V4(a.ip)).chain(a.ip6.map(IpAddr::V6));
+                for ip in both {
+                    if !ips.contains(&ip) {
+                        ips.push(ip);
+                    }
                 }
             }
         }
@@ -202,7 +207,12 @@ pub fn answer(query: &[u8], mut lookup: impl FnMut(&str) -> Lookup) -> Option<Ve
         .to_string();
     let (rcode, ips) = match lookup(&short) {
         Lookup::Refused => (RCODE_REFUSED, Vec::new()),
-        Lookup::Found(ips) if qtype == TYPE_A && qclass == CLASS_IN => (0, ips),
+        Lookup::Found(ips) if qclass == CLASS_IN && (qtype == TYPE_A || qtype == TYPE_AAAA) => (
+            0,
+            ips.into_iter()
+                .filter(|ip| ip.is_ipv4() == (qtype == TYPE_A))
+                .collect(),
+        ),
         Lookup::Found(_) => (0, Vec::new()),
         Lookup::NotFound if !short.contains('.') => (RCODE_NXDOMAIN, Vec::new()),
         // Forwarding failed (or the name is outside an internal network).
@@ -219,11 +229,19 @@ pub fn answer(query: &[u8], mut lookup: impl FnMut(&str) -> Lookup) -> Option<Ve
     out.extend_from_slice(question);
     for ip in ips {
         out.extend_from_slice(&[0xc0, 12]);
-        out.extend_from_slice(&TYPE_A.to_be_bytes());
+        out.extend_from_slice(&qtype.to_be_bytes());
         out.extend_from_slice(&CLASS_IN.to_be_bytes());
         out.extend_from_slice(&TTL.to_be_bytes());
-        out.extend_from_slice(&4u16.to_be_bytes());
-        out.extend_from_slice(&ip.octets());
+        match ip {
+            IpAddr::V4(v4) => {
+                out.extend_from_slice(&4u16.to_be_bytes());
+                out.extend_from_slice(&v4.octets());
+            }
+            IpAddr::V6(v6) => {
+                out.extend_from_slice(&16u16.to_be_bytes());
+                out.extend_from_slice(&v6.octets());
+            }
+        }
     }
     Some(out)
 }
@@ -275,7 +293,10 @@ mod tests {
 
     fn records(name: &str) -> Lookup {
         match name {
-            "web" => Lookup::Found(vec![Ipv4Addr::new(10, 89, 1, 2)]),
+            "web" => Lookup::Found(vec![
+                IpAddr::V4(Ipv4Addr::new(10, 89, 1, 2)),
+                IpAddr::V6("fd00:1::2".parse().unwrap()),
+            ]),
             "nobody" => Lookup::Refused,
             "example.org" => Lookup::Forward,
             _ => Lookup::NotFound,
@@ -295,8 +316,26 @@ mod tests {
     }
 
     #[test]
+    fn answers_aaaa_records() {
+        let q = query("web", TYPE_AAAA);
+        let r = answer(&q, records).unwrap();
+        assert_eq!(r[3] & 0x0f, 0);
+        assert_eq!(u16::from_be_bytes([r[6], r[7]]), 1);
+        let rdata = &r[r.len() - 16..];
+        assert_eq!(
+            std::net::Ipv6Addr::from(<[u8; 16]>::try_from(rdata).unwrap()),
+            "fd00:1::2".parse::<std::net::Ipv6Addr>().unwrap()
+        );
+        assert_eq!(&r[r.len() - 26..r.len() - 24], &TYPE_AAAA.to_be_bytes());
+        // The A query gets only the IPv4 address.
+        let r = answer(&query("web", TYPE_A), records).unwrap();
+        assert_eq!(u16::from_be_bytes([r[6], r[7]]), 1);
+    }
+
+    #[test]
     fn other_cases() {
-        let r = answer(&query("web", 28), records).unwrap();
+        // A name without a record of the asked type: no answers, no error.
+        let r = answer(&query("web", 16), records).unwrap();
         assert_eq!((r[3] & 0x0f, r[7]), (0, 0));
         let r = answer(&query("db", TYPE_A), records).unwrap();
         assert_eq!(r[3] & 0x0f, RCODE_NXDOMAIN);
@@ -325,9 +364,12 @@ mod tests {
             let n = store.find(net).unwrap();
             let record = Allocation {
                 ip: Ipv4Addr::UNSPECIFIED,
+                ip6: None,
                 container_id: id.into(),
                 container_name: name.into(),
                 aliases: vec![],
+                mac: None,
+                interface: None,
                 owner: None,
             };
             allocate(
@@ -345,21 +387,19 @@ mod tests {
                 name: Some(n.into()),
                 ..Default::default()
             };
-            store.create(&req, &[]).unwrap();
+            store.create(&req, &[], &[]).unwrap();
         }
         let web = claim("a", "1111", "web");
         let both_on_b = claim("b", "2222", "both");
         let both_on_a = claim("a", "2222", "both");
         let only_b = claim("b", "3333", "onlyb");
         // `both` asks from its address on b and finds `web` on a.
-        assert_eq!(lookup(&paths, both_on_b, "web"), Lookup::Found(vec![web]));
+        let found = |ip: Ipv4Addr| Lookup::Found(vec![IpAddr::V4(ip)]);
+        assert_eq!(lookup(&paths, both_on_b, "web"), found(web));
         // `onlyb` shares b with `both` only: it gets both's address there, not web.
         assert_eq!(lookup(&paths, only_b, "web"), Lookup::NotFound);
-        assert_eq!(
-            lookup(&paths, only_b, "both"),
-            Lookup::Found(vec![both_on_b])
-        );
+        assert_eq!(lookup(&paths, only_b, "both"), found(both_on_b));
         // `web` sees `both` on a only.
-        assert_eq!(lookup(&paths, web, "both"), Lookup::Found(vec![both_on_a]));
+        assert_eq!(lookup(&paths, web, "both"), found(both_on_a));
     }
 }

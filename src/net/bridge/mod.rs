@@ -6,5 +6,6 @@ pub mod dns;
 pub mod forward;
 pub mod holder;
 pub mod ipam;
+pub mod netopts;
 pub mod store;
 pub mod subnet;
