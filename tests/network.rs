@@ -854,7 +854,16 @@ fn static_addresses_macs_and_aliases_are_per_network() {
         "from-web",
     );
     serve_with(&env, "ca", &["--network", "sta"], "from-ca");
-    serve_with(&env, "cb", &["--network", "stb"], "from-cb");
+    serve_with(
+        &env,
+        "cb",
+        &["--network", "stb:interface_name=en5"],
+        "from-cb",
+    );
+    env.berth(["exec", "cb", "ip", "-4", "-o", "addr", "show", "en5"])
+        .output()
+        .success()
+        .stdout_contains("inet 10.89.");
     // The static address and MAC, in the container and in inspect.
     env.berth(["exec", "web", "ip", "-4", "-o", "addr", "show", "eth0"])
         .output()
@@ -947,11 +956,12 @@ fn static_addresses_macs_and_aliases_are_per_network() {
     ])
     .output()
     .success();
-    env.berth(["exec", "cb", "ip", "-4", "-o", "addr", "show", "eth1"])
+    // The first free ethN: en5 is the other interface.
+    env.berth(["exec", "cb", "ip", "-4", "-o", "addr", "show", "eth0"])
         .output()
         .success()
         .stdout_contains("inet 10.77.0.60/24");
-    env.berth(["exec", "cb", "cat", "/sys/class/net/eth1/address"])
+    env.berth(["exec", "cb", "cat", "/sys/class/net/eth0/address"])
         .output()
         .success()
         .stdout_eq("02:00:00:00:00:60\n");
@@ -971,6 +981,13 @@ fn static_addresses_macs_and_aliases_are_per_network() {
         .code(1)
         .stdout_contains("cannot resolve late");
     fetch(&env, "ca", "cb").success().stdout_eq("from-cb\n");
+    // The failed runs left no container behind.
+    let all = env
+        .berth(["ps", "-a", "--format", "{{.Names}}"])
+        .output()
+        .success()
+        .stdout_lines();
+    assert_eq!(all.len(), 3, "{all:?}");
 }
 
 /// Look a name's AAAA record up and fetch `/` from that IPv6 address (retried while the

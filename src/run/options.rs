@@ -576,7 +576,8 @@ pub struct RunOptions {
     /// With `NetworkMode::Bridge`: the user networks to join, in order.
     #[serde(default)]
     pub user_networks: Vec<String>,
-    /// `--network-alias`: extra names for this container on its user networks.
+    /// Containers made before `network_opts`: their `--network-alias` values, which apply
+    /// to every user network (new containers record them per network).
     #[serde(default)]
     pub network_aliases: Vec<String>,
     /// What the container asks for on each user network (`--network NAME:alias=…,ip=…`,
@@ -914,7 +915,8 @@ impl RunOptions {
             net,
             user_networks,
             network_opts,
-            network_aliases: args.network_alias.clone(),
+            // Folded into `network_opts`; kept for records made before those.
+            network_aliases: Vec::new(),
         })
     }
 }
@@ -1019,6 +1021,13 @@ fn per_network_options(
                 netopts::parse_mac("--mac-address", mac).map_err(OptionsError::NetworkOption)?,
             );
         }
+    }
+    // As podman: `--network-alias` names the container on each network it is created
+    // with (a network connected later gets only its own `--alias`).
+    for name in &names {
+        per.entry(name.clone())
+            .or_default()
+            .add_aliases(&args.network_alias);
     }
     per.retain(|_, o| !o.is_empty());
     Ok((names, per))
@@ -1537,15 +1546,15 @@ mod tests {
         .unwrap();
         assert_eq!(o.network, NetworkMode::Bridge);
         assert_eq!(o.user_networks, ["a", "b", "c"]);
-        assert_eq!(o.network_aliases, ["all"]);
+        assert!(o.network_aliases.is_empty());
         let a = &o.network_opts["a"];
-        assert_eq!(a.aliases, ["x", "y"]);
+        assert_eq!(a.aliases, ["x", "y", "all"]);
+        assert_eq!(o.network_opts["c"].aliases, ["all"]);
         assert_eq!(a.ip, Some(std::net::Ipv4Addr::new(10, 89, 0, 5)));
         assert_eq!(a.mac.as_deref(), Some("92:d0:c6:0a:29:33"));
         let b = &o.network_opts["b"];
         assert_eq!(b.ip6, Some("fd00:1::5".parse().unwrap()));
         assert_eq!(b.interface_name.as_deref(), Some("en1"));
-        assert!(!o.network_opts.contains_key("c"));
         // --ip, --ip6 and --mac-address: the single user network.
         let o = opts(&[
             "--network=a",
@@ -1659,7 +1668,8 @@ mod tests {
         let o = opts(&["--network=a,b,a", "--network-alias", "web", "i"]).unwrap();
         assert_eq!(o.network, NetworkMode::Bridge);
         assert_eq!(o.user_networks, ["a", "b"]);
-        assert_eq!(o.network_aliases, ["web"]);
+        assert_eq!(o.network_opts["a"].aliases, ["web"]);
+        assert_eq!(o.network_opts["b"].aliases, ["web"]);
         assert!(opts(&["--network-alias", "web", "i"]).is_err());
         assert!(opts(&["--network=a", "--network-alias", "b d", "i"]).is_err());
         assert!(opts(&["--network=a,", "i"]).is_err());
