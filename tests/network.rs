@@ -816,7 +816,7 @@ fn serve_with(env: &Env, name: &str, args: &[&str], text: &str) {
     let mut all = vec!["run", "-d", "--name", name];
     all.extend_from_slice(args);
     let script =
-        format!("mkdir /www && echo {text} > /www/index.html && exec httpd -f -p 80 -h /www");
+        format!("mkdir -p /www && echo {text} > /www/index.html && exec httpd -f -p 80 -h /www");
     all.extend_from_slice(&["busybox", "sh", "-c", &script]);
     env.berth(all).output().success();
 }
@@ -981,6 +981,13 @@ fn static_addresses_macs_and_aliases_are_per_network() {
         .code(1)
         .stdout_contains("cannot resolve late");
     fetch(&env, "ca", "cb").success().stdout_eq("from-cb\n");
+    // A restart keeps the static address (the old session's record is the container's own).
+    env.berth(["restart", "-t", "0", "web"]).output().success();
+    env.berth(["exec", "web", "ip", "-4", "-o", "addr", "show", "eth0"])
+        .output()
+        .success()
+        .stdout_contains("inet 10.77.0.50/24");
+    fetch(&env, "ca", "wa").success().stdout_eq("from-web\n");
     // The failed runs left no container behind.
     let all = env
         .berth(["ps", "-a", "--format", "{{.Names}}"])

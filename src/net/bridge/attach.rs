@@ -87,6 +87,9 @@ pub fn allocate(
                 ));
             }
         };
+        // The container is not running, so a record of it here is a finished session's
+        // that its monitor has not freed yet (`restart`): its addresses are ours again.
+        ipam::release(&paths.runtime, &net.name, &ctr.config.id);
         let want = netopts::for_network(per, aliases, name);
         let record = new_record(ctr, &want, owner);
         match ipam::claim(&paths.runtime, &net, record, &want) {
