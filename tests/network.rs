@@ -1126,6 +1126,23 @@ fn containers_on_an_ipv6_network_reach_each_other() {
         .success()
         .stdout_contains("fd12:3456:789a:1::99\t")
         .stdout_contains("\n10.89.");
+    // Both gateways are name servers (as podman), and the IPv6 one answers too.
+    env.berth(["exec", "s2", "cat", "/etc/resolv.conf"])
+        .output()
+        .success()
+        .stdout_contains("nameserver 10.89.")
+        .stdout_contains("nameserver fd12:3456:789a:1::1\n");
+    env.berth([
+        "exec",
+        "s2",
+        "nslookup",
+        "-type=AAAA",
+        "s1",
+        "fd12:3456:789a:1::1",
+    ])
+    .output()
+    .success()
+    .stdout_contains(&format!("Address: {s1_v6}"));
     // The default route for IPv6 goes to the gateway.
     env.berth(["exec", "s2", "ip", "-6", "route", "show", "default"])
         .output()
@@ -1157,6 +1174,43 @@ fn containers_on_an_ipv6_network_reach_each_other() {
         !unreachable.status.success(),
         "a container on another IPv6 network is unreachable",
     );
+
+    // Connected to the dual-stack network while running: both addresses, both name
+    // servers, and it reaches s1 by its AAAA name.
+    env.berth([
+        "network",
+        "connect",
+        "--ip6",
+        "fd12:3456:789a:1::33",
+        "six",
+        "s3",
+    ])
+    .output()
+    .success();
+    env.berth(["exec", "s3", "ip", "-6", "-o", "addr", "show", "eth1"])
+        .output()
+        .success()
+        .stdout_contains("inet6 fd12:3456:789a:1::33/64");
+    env.berth(["exec", "s3", "cat", "/etc/hosts"])
+        .output()
+        .success()
+        .stdout_contains("fd12:3456:789a:1::33\t");
+    fetch6(&env, "s3", "s1").success().stdout_eq("from-s1\n");
+    env.berth(["network", "disconnect", "six", "s3"])
+        .output()
+        .success();
+    let hosts = env
+        .berth(["exec", "s3", "cat", "/etc/hosts"])
+        .output()
+        .success()
+        .stdout();
+    assert!(!hosts.contains("fd12:3456:789a:1::33"), "{hosts}");
+    let resolv = env
+        .berth(["exec", "s3", "cat", "/etc/resolv.conf"])
+        .output()
+        .success()
+        .stdout();
+    assert!(!resolv.contains("fd12:3456:789a:1::1"), "{resolv}");
 
     // Bad IPv6 subnets.
     env.berth(["network", "create", "--subnet", "fd00::/200", "bad"])

@@ -184,10 +184,14 @@ pub fn hosts_file(
 pub fn resolv_conf(claimed: &[(Network, Allocation)], net: &NetOptions) -> String {
     let host = crate::net::host_resolv_conf();
     let ours = crate::net::etc::ResolvConf {
+        // Each gateway of each network (IPv4, then IPv6 on a dual-stack one), as podman.
         nameservers: claimed
             .iter()
             .filter(|(n, _)| n.dns_enabled)
-            .filter_map(|(n, _)| n.gateway().map(IpAddr::V4))
+            .flat_map(|(n, _)| {
+                let v6 = n.gateway6().map(IpAddr::V6);
+                n.gateway().map(IpAddr::V4).into_iter().chain(v6)
+            })
             .collect(),
         search: std::iter::once(super::dns::DOMAIN.to_string())
             .chain(host.search)
@@ -415,7 +419,11 @@ pub fn etc_connected(ctr: &Container, net: &Network, a: &Allocation) -> Result<(
         }
     })?;
     if let (true, Some(gw)) = (net.dns_enabled, net.gateway()) {
-        rewrite_in_place(&etc.join("resolv.conf"), |t| resolv_with(t, gw))?;
+        rewrite_in_place(&etc.join("resolv.conf"), |t| match net.gateway6() {
+            // The IPv4 server first, then the IPv6 one.
+            Some(gw6) => resolv_with(&resolv_with(t, gw6), gw),
+            None => resolv_with(t, gw),
+        })?;
     }
     Ok(())
 }
@@ -433,7 +441,11 @@ pub fn etc_disconnected(ctr: &Container, net: &Network, a: &Allocation) -> Resul
     })?;
     if let Some(gw) = net.gateway() {
         rewrite_in_place(&etc.join("resolv.conf"), |t| {
-            without_lines_of(t, "nameserver ", gw)
+            let without = without_lines_of(t, "nameserver ", gw);
+            match net.gateway6() {
+                Some(gw6) => without_lines_of(&without, "nameserver ", gw6),
+                None => without,
+            }
         })?;
     }
     Ok(())
@@ -470,7 +482,8 @@ pub fn hosts_with(hosts: &str, ip: impl Into<IpAddr>, names: &str) -> String {
 }
 
 /// `resolv.conf` with `nameserver GW` as its first name server.
-pub fn resolv_with(resolv: &str, gw: Ipv4Addr) -> String {
+pub fn resolv_with(resolv: &str, gw: impl Into<IpAddr>) -> String {
+    let gw: IpAddr = gw.into();
     let line = format!("nameserver {gw}");
     let rest = without_lines_of(resolv, "nameserver ", gw);
     let mut out = String::new();

@@ -28,6 +28,8 @@ const TTL: u32 = 5;
 /// The bound sockets and the queries forwarded upstream.
 pub struct Server {
     sock: UdpSocket,
+    /// `[::]:53`, IPv6 only (the gateways of dual-stack networks); `None` without IPv6.
+    sock6: Option<UdpSocket>,
     upstream: UdpSocket,
     /// Our query id upstream -> the client and its id.
     pending: HashMap<u16, (SocketAddr, [u8; 2], Instant)>,
@@ -42,6 +44,7 @@ impl Server {
     pub fn bind() -> std::io::Result<Self> {
         Ok(Server {
             sock: UdpSocket::bind((Ipv4Addr::UNSPECIFIED, 53))?,
+            sock6: bind6().ok(),
             upstream: UdpSocket::bind((Ipv4Addr::UNSPECIFIED, 0))?,
             pending: HashMap::new(),
             next_id: 1,
@@ -59,19 +62,35 @@ impl Server {
                 break;
             }
             let ms = u16::try_from(left.as_millis()).unwrap_or(u16::MAX);
-            let (query_ready, reply_ready) = {
-                let mut fds = [
+            let (query_ready, reply_ready, query6_ready) = {
+                let mut fds = vec![
                     nix::poll::PollFd::new(self.sock.as_fd(), nix::poll::PollFlags::POLLIN),
                     nix::poll::PollFd::new(self.upstream.as_fd(), nix::poll::PollFlags::POLLIN),
                 ];
+                if let Some(s6) = &self.sock6 {
+                    fds.push(nix::poll::PollFd::new(
+                        s6.as_fd(),
+                        nix::poll::PollFlags::POLLIN,
+                    ));
+                }
                 if nix::poll::poll(&mut fds, nix::poll::PollTimeout::from(ms)).is_err() {
                     continue;
                 }
                 let ready = |f: &nix::poll::PollFd<'_>| f.revents().is_some_and(|r| !r.is_empty());
-                (ready(&fds[0]), ready(&fds[1]))
+                (
+                    ready(&fds[0]),
+                    ready(&fds[1]),
+                    fds.get(2).is_some_and(ready),
+                )
             };
             if query_ready {
                 if let Ok((len, from)) = self.sock.recv_from(&mut buf) {
+                    self.on_query(paths, &buf[..len], from);
+                }
+            }
+            if query6_ready {
+                let got = self.sock6.as_ref().map(|s| s.recv_from(&mut buf));
+                if let Some(Ok((len, from))) = got {
                     self.on_query(paths, &buf[..len], from);
                 }
             }
@@ -85,13 +104,18 @@ impl Server {
             .retain(|_, (_, _, at)| at.elapsed() < FORWARD_TIMEOUT);
     }
 
+    /// The socket that answers `client`.
+    fn socket_for(&self, client: SocketAddr) -> Option<&UdpSocket> {
+        match client {
+            SocketAddr::V4(_) => Some(&self.sock),
+            SocketAddr::V6(_) => self.sock6.as_ref(),
+        }
+    }
+
     fn on_query(&mut self, paths: &Paths, query: &[u8], from: SocketAddr) {
-        let SocketAddr::V4(from4) = from else {
-            return;
-        };
         let mut forward = false;
         let reply = answer(query, |name| {
-            let found = lookup(paths, *from4.ip(), name);
+            let found = lookup(paths, from.ip(), name);
             forward = matches!(found, Lookup::Forward);
             found
         });
@@ -108,8 +132,8 @@ impl Server {
                 return;
             }
         }
-        if let Some(reply) = reply {
-            let _ = self.sock.send_to(&reply, from);
+        if let (Some(reply), Some(sock)) = (reply, self.socket_for(from)) {
+            let _ = sock.send_to(&reply, from);
         }
     }
 
@@ -120,7 +144,9 @@ impl Server {
         let id = u16::from_be_bytes([reply[0], reply[1]]);
         if let Some((client, orig, _)) = self.pending.remove(&id) {
             reply[..2].copy_from_slice(&orig);
-            let _ = self.sock.send_to(reply, client);
+            if let Some(sock) = self.socket_for(client) {
+                let _ = sock.send_to(reply, client);
+            }
         }
     }
 }
@@ -141,20 +167,26 @@ pub enum Lookup {
 /// aardvark-dns does: a container connected to several networks resolves the names of all
 /// of them, whichever of its name servers it asks). The asker is found by its source
 /// address `client`; an address without a record searches its own network only.
-fn lookup(paths: &Paths, client: Ipv4Addr, name: &str) -> Lookup {
+fn lookup(paths: &Paths, client: IpAddr, name: &str) -> Lookup {
     let store = super::store::NetworkStore::new(&paths.data);
     let Ok(networks) = store.list() else {
         return Lookup::Refused;
     };
-    let Some(net) = networks
-        .iter()
-        .find(|n| n.dns_enabled && n.subnet().is_some_and(|s| s.contains(client)))
-    else {
+    // An IPv4 client seen on the IPv6 socket arrives as `::ffff:a.b.c.d`.
+    let client = match client {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(client, IpAddr::V4),
+        v4 => v4,
+    };
+    let inside = |n: &super::store::Network| match client {
+        IpAddr::V4(v4) => n.subnet().is_some_and(|s| s.contains(v4)),
+        IpAddr::V6(v6) => n.subnet6().is_some_and(|s| s.contains(v6)),
+    };
+    let Some(net) = networks.iter().find(|n| n.dns_enabled && inside(n)) else {
         return Lookup::Refused;
     };
     let asker = super::ipam::entries(&paths.runtime, &net.name)
         .into_iter()
-        .find(|a| a.ip == client)
+        .find(|a| IpAddr::V4(a.ip) == client || a.ip6.map(IpAddr::V6) == Some(client))
         .map(|a| a.container_id);
     let mut ips: Vec<IpAddr> = Vec::new();
     for n in networks.iter().filter(|n| n.dns_enabled) {
@@ -185,6 +217,26 @@ fn lookup(paths: &Paths, client: Ipv4Addr, name: &str) -> Lookup {
     } else {
         Lookup::Found(ips)
     }
+}
+
+/// A UDP socket on `[::]:53` for IPv6 only (IPv4 has its own socket on port 53).
+fn bind6() -> std::io::Result<UdpSocket> {
+    use nix::sys::socket::{self, sockopt, AddressFamily, SockFlag, SockType, SockaddrIn6};
+    let fd = socket::socket(
+        AddressFamily::Inet6,
+        SockType::Datagram,
+        SockFlag::SOCK_CLOEXEC,
+        None,
+    )?;
+    socket::setsockopt(&fd, sockopt::Ipv6V6Only, &true)?;
+    let any = SockaddrIn6::from(std::net::SocketAddrV6::new(
+        std::net::Ipv6Addr::UNSPECIFIED,
+        53,
+        0,
+        0,
+    ));
+    socket::bind(std::os::fd::AsRawFd::as_raw_fd(&fd), &any)?;
+    Ok(UdpSocket::from(fd))
 }
 
 /// Build the reply to one query packet (`None` for a packet that is not a query).
@@ -379,8 +431,8 @@ mod tests {
                 n.gateway().unwrap(),
                 record,
             )
+            .map(|a| IpAddr::V4(a.ip))
             .unwrap()
-            .ip
         };
         for n in ["a", "b"] {
             let req = CreateRequest {
@@ -394,12 +446,50 @@ mod tests {
         let both_on_a = claim("a", "2222", "both");
         let only_b = claim("b", "3333", "onlyb");
         // `both` asks from its address on b and finds `web` on a.
-        let found = |ip: Ipv4Addr| Lookup::Found(vec![IpAddr::V4(ip)]);
+        let found = |ip: IpAddr| Lookup::Found(vec![ip]);
         assert_eq!(lookup(&paths, both_on_b, "web"), found(web));
         // `onlyb` shares b with `both` only: it gets both's address there, not web.
         assert_eq!(lookup(&paths, only_b, "web"), Lookup::NotFound);
         assert_eq!(lookup(&paths, only_b, "both"), found(both_on_b));
         // `web` sees `both` on a only.
         assert_eq!(lookup(&paths, web, "both"), found(both_on_a));
+
+        // A dual-stack network: asked from either address, both records answer; an alias
+        // answers on its own network only.
+        let req = CreateRequest {
+            name: Some("six".into()),
+            subnets: vec!["10.66.0.0/24".into(), "fd66::/64".into()],
+            ..Default::default()
+        };
+        let six = store.create(&req, &[], &[]).unwrap();
+        let rec = |id: &str, name: &str, alias: &str| Allocation {
+            ip: Ipv4Addr::UNSPECIFIED,
+            ip6: None,
+            container_id: id.into(),
+            container_name: name.into(),
+            aliases: vec![alias.into()],
+            mac: None,
+            interface: None,
+            owner: None,
+        };
+        let want = super::super::netopts::PerNetwork::default();
+        let x =
+            super::super::ipam::claim(&paths.runtime, &six, rec("4444", "x", "ex"), &want).unwrap();
+        let y = super::super::ipam::claim(&paths.runtime, &six, rec("5555", "y", "why"), &want)
+            .unwrap();
+        let y6 = IpAddr::V6(y.ip6.unwrap());
+        let x_both = Lookup::Found(vec![IpAddr::V4(x.ip), IpAddr::V6(x.ip6.unwrap())]);
+        assert_eq!(lookup(&paths, y6, "x"), x_both);
+        assert_eq!(lookup(&paths, y6, "ex"), x_both);
+        assert_eq!(lookup(&paths, IpAddr::V4(y.ip), "x"), x_both);
+        // An IPv4 client seen through the IPv6 socket.
+        let mapped = IpAddr::V6(y.ip.to_ipv6_mapped());
+        assert_eq!(lookup(&paths, mapped, "x"), x_both);
+        // `web` on network a does not see them, nor their aliases.
+        assert_eq!(lookup(&paths, web, "ex"), Lookup::NotFound);
+        assert_eq!(
+            lookup(&paths, IpAddr::V6("fd99::1".parse().unwrap()), "x"),
+            Lookup::Refused
+        );
     }
 }
