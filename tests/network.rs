@@ -1228,11 +1228,6 @@ fn containers_on_an_ipv6_network_reach_each_other() {
     .output()
     .code(125)
     .stderr_contains("overlaps subnet fd12:3456:789a:1::/64 of network `six`");
-    env.berth(["network", "create", "--subnet", "fd12:9999::/64", "bad"])
-        .output()
-        .code(125)
-        .stderr_contains("IPv6-only networks are not supported yet")
-        .stderr_contains("hint:");
     // A static IPv6 address outside the subnet.
     env.berth([
         "run",
@@ -1248,4 +1243,90 @@ fn containers_on_an_ipv6_network_reach_each_other() {
     .code(125)
     .stderr_contains("fd99::5");
     assert!(!network_names(&env).contains(&"bad".to_string()));
+}
+
+#[test]
+fn containers_on_an_ipv6_only_network_reach_each_other() {
+    let Some(env) = Env::rootless() else { return };
+    if !have_tools(&["nsenter", "ip"]) {
+        return;
+    }
+    if !Path::new("/proc/net/if_inet6").exists() {
+        assert!(
+            std::env::var("CI").map_or(true, |v| v != "true"),
+            "CI=true and the kernel has no IPv6"
+        );
+        eprintln!("skipped: the kernel has no IPv6");
+        return;
+    }
+    env.import_busybox();
+    let _cleanup = Cleanup(&env, &["o1", "o2"]);
+    // As podman: an IPv6 subnet alone makes an IPv6-only network.
+    env.berth(["network", "create", "--subnet", "fd12:9999:1::/64", "only6"])
+        .output()
+        .success();
+    let n = inspect(&env, "only6");
+    assert_eq!(n["ipv6_enabled"], true);
+    assert_eq!(
+        n["subnets"],
+        serde_json::json!([{"subnet": "fd12:9999:1::/64", "gateway": "fd12:9999:1::1"}])
+    );
+    serve_with(&env, "o1", &["--network", "only6:alias=first"], "from-o1");
+    serve_with(&env, "o2", &["--network", "only6"], "from-o2");
+    assert_eq!(
+        inspect_field(
+            &env,
+            "o1",
+            "[{{.NetworkSettings.Networks.only6.IPAddress}}] {{.NetworkSettings.Networks.only6.GlobalIPv6Address}}"
+        ),
+        "[] fd12:9999:1::2"
+    );
+    // No IPv4 address; the IPv6 gateway is the only name server.
+    env.berth(["exec", "o2", "ip", "-4", "-o", "addr", "show", "eth0"])
+        .output()
+        .success()
+        .stdout_eq("");
+    let resolv = env
+        .berth(["exec", "o2", "cat", "/etc/resolv.conf"])
+        .output()
+        .success()
+        .stdout();
+    let servers: Vec<&str> = resolv
+        .lines()
+        .filter(|l| l.starts_with("nameserver"))
+        .collect();
+    assert_eq!(servers, ["nameserver fd12:9999:1::1"], "{resolv}");
+    env.berth(["exec", "o2", "cat", "/etc/hosts"])
+        .output()
+        .success()
+        .stdout_contains("fd12:9999:1::3\t");
+    fetch6(&env, "o2", "o1").success().stdout_eq("from-o1\n");
+    fetch6(&env, "o2", "first").success().stdout_eq("from-o1\n");
+    fetch6(&env, "o1", "o2").success().stdout_eq("from-o2\n");
+    // Published ports go to an IPv4 address, which this network does not have.
+    env.berth([
+        "run",
+        "--rm",
+        "--network",
+        "only6",
+        "-p",
+        "8080:80",
+        "busybox",
+        "true",
+    ])
+    .output()
+    .code(125)
+    .stderr_contains("IPv6-only");
+    // Disconnect removes the IPv6 interface.
+    env.berth(["network", "create", "other"]).output().success();
+    env.berth(["network", "connect", "other", "o2"])
+        .output()
+        .success();
+    env.berth(["network", "disconnect", "only6", "o2"])
+        .output()
+        .success();
+    env.berth(["exec", "o2", "ip", "-6", "-o", "addr", "show"])
+        .output()
+        .success()
+        .stdout_lacks("fd12:9999:1::3");
 }

@@ -132,8 +132,8 @@ fn user_network_settings(paths: &Paths, c: &Container) -> Map<String, Value> {
             name,
             json!({
                 "NetworkID": net.id,
-                "IPAddress": record.as_ref().map(|r| r.ip.to_string()).unwrap_or_default(),
-                "IPPrefixLen": if record.is_some() { subnet.map_or(0, |s| s.prefix) } else { 0 },
+                "IPAddress": record.as_ref().and_then(|r| r.ip4()).map(|i| i.to_string()).unwrap_or_default(),
+                "IPPrefixLen": if record.as_ref().is_some_and(|r| r.ip4().is_some()) { subnet.map_or(0, |s| s.prefix) } else { 0 },
                 "Gateway": net.gateway().map(|g| g.to_string()).unwrap_or_default(),
                 "GlobalIPv6Address": ip6.map(|i| i.to_string()).unwrap_or_default(),
                 "GlobalIPv6PrefixLen": if ip6.is_some() { net.subnet6().map_or(0, |s| s.prefix) } else { 0 },

@@ -66,8 +66,6 @@ fn create(store: &NetworkStore, args: NetworkCreateArgs) -> Result<()> {
             | NetworkError::Subnet6Used { .. }),
         ) => Err(Error::from_source("create network", e)
             .hint("choose another --subnet, or leave it out to get a free one")),
-        Err(e @ NetworkError::Ipv6Only(_)) => Err(Error::from_source("create network", e)
-            .hint("add --ipv6 (berth adds a free IPv4 subnet) or an IPv4 --subnet")),
         Err(e @ NetworkError::Exists(_)) => Err(Error::from_source("create network", e)
             .hint("pick another name, or pass --ignore to keep the existing network")),
         Err(e) => Err(Error::from_source("create network", e)),
@@ -691,7 +689,7 @@ fn disconnect(paths: &Paths, store: &NetworkStore, args: &NetworkDisconnectArgs)
             .into_iter()
             .find(|a| a.container_id == c.config.id);
         if let Some(a) = mine {
-            attach::hot_disconnect(r.pid, a.ip).with_context(|| {
+            attach::hot_disconnect(r.pid, &a).with_context(|| {
                 format!(
                     "disconnect container `{}` from network `{}`",
                     c.config.name, n.name

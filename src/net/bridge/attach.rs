@@ -106,7 +106,7 @@ pub fn allocate(
             .with_context(|| format!("write the container's /etc/{file}"))
     };
     // The host, as podman names it: pasta maps its gateway address to the host's loopback.
-    let internal = claimed.iter().all(|(n, _)| n.internal);
+    let internal = claimed.iter().all(|(n, a)| n.internal || a.ip4().is_none());
     let host_internal = super::holder::current(&paths.runtime)
         .and_then(|h| default_gateway(&format!("/proc/{}/net/route", h.pid)))
         .filter(|_| !internal);
@@ -161,14 +161,19 @@ pub fn hosts_file(
     host_internal: Option<Ipv4Addr>,
     net: &NetOptions,
 ) -> String {
+    let first = claimed.first().map(|(_, a)| a.primary());
     let mut text = crate::net::etc::hosts(&crate::net::etc::HostsSpec {
         hostname,
         name,
-        container_ip: claimed.first().map(|(_, a)| IpAddr::V4(a.ip)),
+        container_ip: first,
         host_internal: host_internal.map(IpAddr::V4),
         add_hosts: &net.add_hosts,
     });
-    if let Some(ip6) = claimed.first().and_then(|(_, a)| a.ip6) {
+    if let Some(ip6) = claimed
+        .first()
+        .and_then(|(_, a)| a.ip6)
+        .filter(|v6| first != Some(IpAddr::V6(*v6)))
+    {
         let names = if name == hostname || name.is_empty() {
             hostname.to_string()
         } else {
@@ -297,10 +302,20 @@ pub fn connect(
     record_bridges(paths, &nets)?;
     ip_batch(&format!("/proc/{pid}/ns/net"), &script.inside)
         .context("configure the container's network interfaces")?;
-    let Some((_, first)) = claimed.first() else {
+    let Some((net, first)) = claimed.first() else {
         return Ok(None);
     };
-    super::forward::start(ports, first.ip, &format!("/proc/{}/ns/net", holder.pid))
+    let Some(ip) = first.ip4() else {
+        if ports.is_empty() {
+            return Ok(None);
+        }
+        return Err(Error::msg(format!(
+            "publish the container's ports: network `{}` is IPv6-only, and berth forwards published ports to an IPv4 address",
+            net.name
+        ))
+        .hint("put the container on a network with an IPv4 subnet first"));
+    };
+    super::forward::start(ports, ip, &format!("/proc/{}/ns/net", holder.pid))
         .context("publish the container's ports")
 }
 
@@ -375,11 +390,12 @@ pub fn hot_connect(
 
 /// `network disconnect` of a running container: delete its interface with address `ip`
 /// (the veth's other end, on the bridge, goes with it). An interface already gone is fine.
-pub fn hot_disconnect(pid: i32, ip: Ipv4Addr) -> Result<()> {
+pub fn hot_disconnect(pid: i32, a: &Allocation) -> Result<()> {
+    let ip = a.primary();
     let netns = format!("/proc/{pid}/ns/net");
     let out = Command::new("nsenter")
         .arg(format!("--net={netns}"))
-        .args(["ip", "-o", "-4", "addr", "show"])
+        .args(["ip", "-o", "addr", "show"])
         .stderr(Stdio::piped())
         .output()
         .context("run `nsenter … ip addr`")
@@ -412,17 +428,24 @@ pub fn etc_connected(ctr: &Container, net: &Network, a: &Allocation) -> Result<(
         format!("{hostname} {name}")
     };
     rewrite_in_place(&etc.join("hosts"), |t| {
-        let with = hosts_with(t, a.ip, &names);
-        match a.ip6 {
-            Some(ip6) => hosts_with(&with, ip6, &names),
-            None => with,
-        }
+        a.addresses()
+            .into_iter()
+            .fold(t.to_string(), |text, ip| hosts_with(&text, ip, &names))
     })?;
-    if let (true, Some(gw)) = (net.dns_enabled, net.gateway()) {
-        rewrite_in_place(&etc.join("resolv.conf"), |t| match net.gateway6() {
-            // The IPv4 server first, then the IPv6 one.
-            Some(gw6) => resolv_with(&resolv_with(t, gw6), gw),
-            None => resolv_with(t, gw),
+    if net.dns_enabled {
+        // The IPv4 server first, then the IPv6 one: each goes first, so the last one
+        // placed is the IPv4 one.
+        let gateways: Vec<IpAddr> = net
+            .gateway()
+            .map(IpAddr::V4)
+            .into_iter()
+            .chain(net.gateway6().map(IpAddr::V6))
+            .collect();
+        rewrite_in_place(&etc.join("resolv.conf"), |t| {
+            gateways
+                .iter()
+                .rev()
+                .fold(t.to_string(), |text, gw| resolv_with(&text, *gw))
         })?;
     }
     Ok(())
@@ -433,21 +456,21 @@ pub fn etc_connected(ctr: &Container, net: &Network, a: &Allocation) -> Result<(
 pub fn etc_disconnected(ctr: &Container, net: &Network, a: &Allocation) -> Result<()> {
     let etc = ctr.etc_dir();
     rewrite_in_place(&etc.join("hosts"), |t| {
-        let without = without_lines_of(t, "", a.ip);
-        match a.ip6 {
-            Some(ip6) => without_lines_of(&without, "", ip6),
-            None => without,
-        }
+        a.addresses()
+            .into_iter()
+            .fold(t.to_string(), |text, ip| without_lines_of(&text, "", ip))
     })?;
-    if let Some(gw) = net.gateway() {
-        rewrite_in_place(&etc.join("resolv.conf"), |t| {
-            let without = without_lines_of(t, "nameserver ", gw);
-            match net.gateway6() {
-                Some(gw6) => without_lines_of(&without, "nameserver ", gw6),
-                None => without,
-            }
-        })?;
-    }
+    let gateways: Vec<IpAddr> = net
+        .gateway()
+        .map(IpAddr::V4)
+        .into_iter()
+        .chain(net.gateway6().map(IpAddr::V6))
+        .collect();
+    rewrite_in_place(&etc.join("resolv.conf"), |t| {
+        gateways.iter().fold(t.to_string(), |text, gw| {
+            without_lines_of(&text, "nameserver ", *gw)
+        })
+    })?;
     Ok(())
 }
 
@@ -521,13 +544,14 @@ fn first_word(line: &str) -> Option<&str> {
     line.split_whitespace().next()
 }
 
-/// The interface that carries `ip` in `ip -o -4 addr show` output
-/// (`2: eth0    inet 10.89.0.2/24 brd … scope global eth0…`).
-pub fn interface_with(listing: &str, ip: Ipv4Addr) -> Option<String> {
+/// The interface that carries `ip` in `ip -o addr show` output
+/// (`2: eth0    inet 10.89.0.2/24 brd … scope global eth0…`, `inet6 fd00::2/64 …`).
+pub fn interface_with(listing: &str, ip: impl Into<IpAddr>) -> Option<String> {
+    let ip: IpAddr = ip.into();
     let want = format!("{ip}/");
     listing.lines().find_map(|l| {
         let f: Vec<&str> = l.split_whitespace().collect();
-        let at = f.iter().position(|w| *w == "inet")?;
+        let at = f.iter().position(|w| *w == "inet" || *w == "inet6")?;
         f.get(at + 1)
             .filter(|a| a.starts_with(&want))
             .and_then(|_| f.get(1))
@@ -592,8 +616,17 @@ pub fn wiring_from(
     for (k, (net, a)) in claimed.iter().enumerate() {
         let i = first + k;
         let bridge = &net.network_interface;
-        let (Some(subnet), Some(gw)) = (net.subnet(), net.gateway()) else {
-            continue;
+        let v4 = net.subnet().zip(net.gateway());
+        let v6 = net.subnet6().zip(net.gateway6());
+        // The bridge's MAC comes from its IPv4 gateway (the last bytes of the IPv6 one on
+        // an IPv6-only network).
+        let mac_bytes = match (v4, v6) {
+            (Some((_, gw)), _) => gw.octets(),
+            (None, Some((_, g6))) => {
+                let o = g6.octets();
+                [o[12], o[13], o[14], o[15]]
+            }
+            (None, None) => continue,
         };
         if stale.iter().any(|e| e == bridge) {
             outside.push_str(&format!("link del {bridge}\n"));
@@ -602,17 +635,18 @@ pub fn wiring_from(
             // A fixed MAC: otherwise the bridge takes the lowest of its ports' and changes
             // it as containers come, and the containers' ARP entries for the gateway (their
             // name server) go stale for seconds.
-            let [g1, g2, g3, g4] = gw.octets();
+            let [g1, g2, g3, g4] = mac_bytes;
             outside.push_str(&format!(
                 "link add {bridge} address 02:42:{g1:02x}:{g2:02x}:{g3:02x}:{g4:02x} type bridge\n"
             ));
-            outside.push_str(&format!("addr add {gw}/{} dev {bridge}\n", subnet.prefix));
+            if let Some((subnet, gw)) = v4 {
+                outside.push_str(&format!("addr add {gw}/{} dev {bridge}\n", subnet.prefix));
+            }
             outside.push_str(&format!("link set {bridge} up\n"));
-        }
-        let v6 = net.subnet6().zip(net.gateway6());
-        if let (false, Some((s6, g6))) = (current.iter().any(|e| e == bridge), v6) {
-            // `nodad`: the address is usable at once (no duplicate address detection).
-            outside.push_str(&format!("addr add {g6}/{} dev {bridge} nodad\n", s6.prefix));
+            if let Some((s6, g6)) = v6 {
+                // `nodad`: the address is usable at once (no duplicate address detection).
+                outside.push_str(&format!("addr add {g6}/{} dev {bridge} nodad\n", s6.prefix));
+            }
         }
         let host_end = format!("vb{tag}{i}");
         let dev = a.interface.clone().unwrap_or_else(|| format!("eth{i}"));
@@ -622,16 +656,22 @@ pub fn wiring_from(
         ));
         outside.push_str(&format!("link set {host_end} master {bridge}\n"));
         outside.push_str(&format!("link set {host_end} up\n"));
-        inside.push_str(&format!("addr add {}/{} dev {dev}\n", a.ip, subnet.prefix));
-        if let (Some(ip6), Some((s6, _))) = (a.ip6, v6) {
+        let v4 = v4.zip(a.ip4());
+        let v6 = v6.zip(a.ip6);
+        if let Some(((subnet, _), ip)) = v4 {
+            inside.push_str(&format!("addr add {ip}/{} dev {dev}\n", subnet.prefix));
+        }
+        if let Some(((s6, _), ip6)) = v6 {
             // No duplicate address detection: the command may use the address as soon as
             // it starts.
             inside.push_str(&format!("addr add {ip6}/{} dev {dev} nodad\n", s6.prefix));
         }
         inside.push_str(&format!("link set {dev} up\n"));
         if k == 0 && default_route && !net.internal {
-            inside.push_str(&format!("route add default via {gw}\n"));
-            if let (Some(_), Some((_, g6))) = (a.ip6, v6) {
+            if let Some(((_, gw), _)) = v4 {
+                inside.push_str(&format!("route add default via {gw}\n"));
+            }
+            if let Some(((_, g6), _)) = v6 {
                 inside.push_str(&format!("route add ::/0 via {g6}\n"));
             }
         }
@@ -717,6 +757,69 @@ mod tests {
             w.inside,
             "addr add 10.89.0.2/24 dev eth0\nlink set eth0 up\nroute add default via 10.89.0.1\n\
              addr add 10.89.1.2/24 dev eth1\nlink set eth1 up\n"
+        );
+    }
+
+    #[test]
+    fn dual_stack_and_ipv6_only_plans() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = NetworkStore::new(dir.path());
+        let net = |name: &str, subnets: &[&str]| {
+            let req = super::super::store::CreateRequest {
+                name: Some(name.into()),
+                subnets: subnets.iter().map(|s| (*s).to_string()).collect(),
+                ..Default::default()
+            };
+            store.create(&req, &[], &[]).unwrap()
+        };
+        let rec = |ip: &str, ip6: &str| Allocation {
+            ip: ip.parse().unwrap(),
+            ip6: Some(ip6.parse().unwrap()),
+            container_id: "0123456789abcdef".into(),
+            container_name: "web".into(),
+            aliases: vec![],
+            mac: None,
+            interface: Some("en0".into()),
+            owner: None,
+        };
+        let dual = net("dual", &["10.70.0.0/24", "fd70::/64"]);
+        let only6 = net("only6", &["fd71::/64"]);
+        let claimed = vec![
+            (dual, rec("10.70.0.2", "fd70::2")),
+            (only6, rec("0.0.0.0", "fd71::2")),
+        ];
+        let w = wiring(&claimed, "t", 5, &[], &[]);
+        assert_eq!(
+            w.outside,
+            "link add berth1 address 02:42:0a:46:00:01 type bridge\naddr add 10.70.0.1/24 dev berth1\n\
+             link set berth1 up\naddr add fd70::1/64 dev berth1 nodad\n\
+             link add vbt0 type veth peer name en0 address 02:42:0a:46:00:02 netns 5\n\
+             link set vbt0 master berth1\nlink set vbt0 up\n\
+             link add berth2 address 02:42:00:00:00:01 type bridge\nlink set berth2 up\n\
+             addr add fd71::1/64 dev berth2 nodad\n\
+             link add vbt1 type veth peer name en0 address 02:42:00:00:00:02 netns 5\n\
+             link set vbt1 master berth2\nlink set vbt1 up\n"
+        );
+        assert_eq!(
+            w.inside,
+            "addr add 10.70.0.2/24 dev en0\naddr add fd70::2/64 dev en0 nodad\nlink set en0 up\n\
+             route add default via 10.70.0.1\nroute add ::/0 via fd70::1\n\
+             addr add fd71::2/64 dev en0 nodad\nlink set en0 up\n"
+        );
+        // /etc/hosts: both addresses of the first network; an IPv6-only first network
+        // gives its IPv6 address.
+        let hosts = hosts_file(&claimed, "abc", "web", None, &NetOptions::default());
+        assert!(
+            hosts.ends_with("10.70.0.2\tabc web\nfd70::2\tabc web\n"),
+            "{hosts}"
+        );
+        let hosts = hosts_file(&claimed[1..], "abc", "web", None, &NetOptions::default());
+        assert!(hosts.ends_with("\nfd71::2\tabc web\n"), "{hosts}");
+        assert_eq!(hosts.matches("fd71::2").count(), 1, "{hosts}");
+        let resolv = resolv_conf(&claimed, &NetOptions::default());
+        assert!(
+            resolv.contains("nameserver 10.70.0.1\nnameserver fd70::1\nnameserver fd71::1\n"),
+            "{resolv}"
         );
     }
 

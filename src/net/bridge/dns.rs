@@ -186,7 +186,7 @@ fn lookup(paths: &Paths, client: IpAddr, name: &str) -> Lookup {
     };
     let asker = super::ipam::entries(&paths.runtime, &net.name)
         .into_iter()
-        .find(|a| IpAddr::V4(a.ip) == client || a.ip6.map(IpAddr::V6) == Some(client))
+        .find(|a| a.addresses().contains(&client))
         .map(|a| a.container_id);
     let mut ips: Vec<IpAddr> = Vec::new();
     for n in networks.iter().filter(|n| n.dns_enabled) {
@@ -197,8 +197,7 @@ fn lookup(paths: &Paths, client: IpAddr, name: &str) -> Lookup {
         };
         if searched {
             for a in records.iter().filter(|a| a.answers(name)) {
-                let both = std::iter::once(IpAddr::V4(a.ip)).chain(a.ip6.map(IpAddr::V6));
-                for ip in both {
+                for ip in a.addresses() {
                     if !ips.contains(&ip) {
                         ips.push(ip);
                     }

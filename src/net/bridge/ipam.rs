@@ -45,7 +45,7 @@ pub enum IpamError {
         network: String,
         family: &'static str,
     },
-    #[error("network `{0}` has no IPv4 subnet")]
+    #[error("network `{0}` has no subnet")]
     NoIpv4(String),
     #[error("{op} `{path}`")]
     Io {
@@ -98,13 +98,41 @@ impl Allocation {
     }
 
     /// The container's MAC address on this network: the static one, else `02:42:` and the
-    /// IPv4 address (as docker does), so that after a restart the neighbours' ARP entries
-    /// are still right.
+    /// IPv4 address (as docker does; on an IPv6-only network the last four bytes of the
+    /// IPv6 address), so that after a restart the neighbours' ARP entries are still right.
     pub fn mac_address(&self) -> String {
         self.mac.clone().unwrap_or_else(|| {
-            let [a, b, c, d] = self.ip.octets();
+            let [a, b, c, d] = match (self.ip4(), self.ip6) {
+                (None, Some(v6)) => {
+                    let o = v6.octets();
+                    [o[12], o[13], o[14], o[15]]
+                }
+                _ => self.ip.octets(),
+            };
             format!("02:42:{a:02x}:{b:02x}:{c:02x}:{d:02x}")
         })
+    }
+
+    /// The IPv4 address (`None` on an IPv6-only network, where `ip` is 0.0.0.0).
+    pub fn ip4(&self) -> Option<Ipv4Addr> {
+        (!self.ip.is_unspecified()).then_some(self.ip)
+    }
+
+    /// The address the record is listed under: the IPv4 one, else the IPv6 one.
+    pub fn primary(&self) -> IpAddr {
+        match (self.ip4(), self.ip6) {
+            (None, Some(v6)) => IpAddr::V6(v6),
+            _ => IpAddr::V4(self.ip),
+        }
+    }
+
+    /// Every address, IPv4 first.
+    pub fn addresses(&self) -> Vec<IpAddr> {
+        self.ip4()
+            .map(IpAddr::V4)
+            .into_iter()
+            .chain(self.ip6.map(IpAddr::V6))
+            .collect()
     }
 }
 
@@ -133,47 +161,36 @@ pub fn claim(
     mut record: Allocation,
     want: &PerNetwork,
 ) -> Result<Allocation, IpamError> {
-    let (Some(subnet), Some(gateway)) = (net.subnet(), net.gateway()) else {
-        return Err(IpamError::NoIpv4(net.name.clone()));
-    };
+    let v4 = net.subnet().zip(net.gateway());
     let v6 = net.subnet6().zip(net.gateway6());
-    if let (Some(ip6), None) = (want.ip6, v6) {
-        return Err(IpamError::NoSubnet {
-            ip: IpAddr::V6(ip6),
-            network: net.name.clone(),
-            family: "IPv6",
-        });
-    }
     let name = &net.name;
-    if let Some(ip) = want.ip {
-        if !subnet.is_host(ip) {
-            return Err(IpamError::Outside {
-                ip: IpAddr::V4(ip),
-                subnet: subnet.to_string(),
-                network: name.clone(),
-            });
-        }
-        if ip == gateway {
-            return Err(IpamError::Gateway {
-                ip: IpAddr::V4(ip),
-                network: name.clone(),
-            });
-        }
+    if v4.is_none() && v6.is_none() {
+        return Err(IpamError::NoIpv4(name.clone()));
     }
-    if let (Some(ip6), Some((s6, g6))) = (want.ip6, v6) {
-        if !s6.is_host(ip6) {
-            return Err(IpamError::Outside {
-                ip: IpAddr::V6(ip6),
-                subnet: s6.to_string(),
-                network: name.clone(),
-            });
+    let no_subnet = |ip: IpAddr, family| IpamError::NoSubnet {
+        ip,
+        network: name.clone(),
+        family,
+    };
+    match (want.ip, v4) {
+        (Some(ip), None) => return Err(no_subnet(IpAddr::V4(ip), "IPv4")),
+        (Some(ip), Some((subnet, gateway))) => {
+            check_static(
+                name,
+                IpAddr::V4(ip),
+                subnet.is_host(ip),
+                ip == gateway,
+                &subnet,
+            )?;
         }
-        if ip6 == g6 {
-            return Err(IpamError::Gateway {
-                ip: IpAddr::V6(ip6),
-                network: name.clone(),
-            });
+        _ => {}
+    }
+    match (want.ip6, v6) {
+        (Some(ip6), None) => return Err(no_subnet(IpAddr::V6(ip6), "IPv6")),
+        (Some(ip6), Some((s6, g6))) => {
+            check_static(name, IpAddr::V6(ip6), s6.is_host(ip6), ip6 == g6, &s6)?;
         }
+        _ => {}
     }
     let dir = network_dir(runtime, name);
     std::fs::create_dir_all(&dir).map_err(io_err("create", &dir))?;
@@ -182,83 +199,116 @@ pub fn claim(
         record.container_id,
         std::process::id()
     ));
-    let result = claim_in(&dir, &tmp, name, &mut record, want, subnet, gateway, v6);
+    let result = claim_in(&dir, &tmp, name, &mut record, want, v4, v6);
     let _ = std::fs::remove_file(&tmp);
     result.map(|()| record)
 }
 
-/// [`claim`] inside the network's directory, with `tmp` as the temporary file.
-#[allow(clippy::too_many_arguments)]
+/// A static address must be a host address of its subnet and not the gateway.
+fn check_static(
+    network: &str,
+    ip: IpAddr,
+    is_host: bool,
+    is_gateway: bool,
+    subnet: &dyn std::fmt::Display,
+) -> Result<(), IpamError> {
+    if !is_host {
+        return Err(IpamError::Outside {
+            ip,
+            subnet: subnet.to_string(),
+            network: network.to_string(),
+        });
+    }
+    if is_gateway {
+        return Err(IpamError::Gateway {
+            ip,
+            network: network.to_string(),
+        });
+    }
+    Ok(())
+}
+
+/// [`claim`] inside the network's directory, with `tmp` as the temporary file. The IPv4
+/// name is claimed first (a reader lists the record under it), then the IPv6 name, and the
+/// complete record then replaces the one under the IPv4 name; an IPv6-only record lives
+/// under its IPv6 name.
 fn claim_in(
     dir: &Path,
     tmp: &Path,
     network: &str,
     record: &mut Allocation,
     want: &PerNetwork,
-    subnet: Subnet,
-    gateway: Ipv4Addr,
+    v4: Option<(Subnet, Ipv4Addr)>,
     v6: Option<(Subnet6, Ipv6Addr)>,
 ) -> Result<(), IpamError> {
-    // The IPv6 address is chosen first and written into the record, so that the record
-    // under the IPv4 name is complete when it appears.
-    let mut claimed6: Option<PathBuf> = None;
-    if let Some((s6, g6)) = v6 {
-        let candidates: Box<dyn Iterator<Item = Ipv6Addr>> = match want.ip6 {
-            Some(ip6) => Box::new(std::iter::once(ip6)),
-            None => Box::new(s6.hosts().filter(move |ip| *ip != g6)),
+    let mut claimed4: Option<PathBuf> = None;
+    if let Some((subnet, gateway)) = v4 {
+        let candidates: Box<dyn Iterator<Item = Ipv4Addr>> = match want.ip {
+            Some(ip) => Box::new(std::iter::once(ip)),
+            None => Box::new(subnet.hosts().filter(move |ip| *ip != gateway)),
         };
-        for ip6 in candidates {
-            let target = dir.join(ip6.to_string());
-            if want.ip6.is_none() && target.exists() {
+        for ip in candidates {
+            let target = dir.join(ip.to_string());
+            if want.ip.is_none() && target.exists() {
                 continue;
             }
-            record.ip6 = Some(ip6);
+            record.ip = ip;
             write_record(tmp, record)?;
             if link_claim(tmp, &target)? {
-                claimed6 = Some(target);
+                claimed4 = Some(target);
                 break;
             }
-            if want.ip6.is_some() {
+            if want.ip.is_some() {
                 return Err(IpamError::Taken {
-                    ip: IpAddr::V6(ip6),
+                    ip: IpAddr::V4(ip),
                     network: network.to_string(),
-                    container: holder_of(dir, IpAddr::V6(ip6)),
+                    container: holder_of(dir, IpAddr::V4(ip)),
                 });
             }
         }
-        if claimed6.is_none() {
-            return Err(IpamError::Exhausted6(s6));
+        if claimed4.is_none() {
+            return Err(IpamError::Exhausted(subnet));
         }
     }
+    let Some((s6, g6)) = v6 else {
+        return Ok(());
+    };
     let give_back = |e: IpamError| {
-        if let Some(p) = &claimed6 {
+        if let Some(p) = &claimed4 {
             let _ = std::fs::remove_file(p);
         }
         e
     };
-    let candidates: Box<dyn Iterator<Item = Ipv4Addr>> = match want.ip {
-        Some(ip) => Box::new(std::iter::once(ip)),
-        None => Box::new(subnet.hosts().filter(move |ip| *ip != gateway)),
+    let candidates: Box<dyn Iterator<Item = Ipv6Addr>> = match want.ip6 {
+        Some(ip6) => Box::new(std::iter::once(ip6)),
+        None => Box::new(s6.hosts().filter(move |ip| *ip != g6)),
     };
-    for ip in candidates {
-        let target = dir.join(ip.to_string());
-        if want.ip.is_none() && target.exists() {
+    for ip6 in candidates {
+        let target = dir.join(ip6.to_string());
+        if want.ip6.is_none() && target.exists() {
             continue;
         }
-        record.ip = ip;
+        record.ip6 = Some(ip6);
         write_record(tmp, record).map_err(give_back)?;
         if link_claim(tmp, &target).map_err(give_back)? {
+            if let Some(p) = &claimed4 {
+                // The complete record replaces the first one in one step.
+                if let Err(e) = std::fs::rename(tmp, p) {
+                    let _ = std::fs::remove_file(&target);
+                    return Err(give_back(io_err("rename", p)(e)));
+                }
+            }
             return Ok(());
         }
-        if want.ip.is_some() {
+        if want.ip6.is_some() {
             return Err(give_back(IpamError::Taken {
-                ip: IpAddr::V4(ip),
+                ip: IpAddr::V6(ip6),
                 network: network.to_string(),
-                container: holder_of(dir, IpAddr::V4(ip)),
+                container: holder_of(dir, IpAddr::V6(ip6)),
             }));
         }
     }
-    Err(give_back(IpamError::Exhausted(subnet)))
+    Err(give_back(IpamError::Exhausted6(s6)))
 }
 
 fn write_record(tmp: &Path, record: &Allocation) -> Result<(), IpamError> {
@@ -268,7 +318,9 @@ fn write_record(tmp: &Path, record: &Allocation) -> Result<(), IpamError> {
 
 /// Remove a record's files (both names of a dual-stack record).
 fn remove_record(dir: &Path, a: &Allocation) {
-    let _ = std::fs::remove_file(dir.join(a.ip.to_string()));
+    if let Some(ip) = a.ip4() {
+        let _ = std::fs::remove_file(dir.join(ip.to_string()));
+    }
     if let Some(ip6) = a.ip6 {
         let _ = std::fs::remove_file(dir.join(ip6.to_string()));
     }
@@ -305,8 +357,7 @@ pub fn allocate(
         network,
         &mut record,
         &want,
-        subnet,
-        gateway,
+        Some((subnet, gateway)),
         None,
     );
     let _ = std::fs::remove_file(&tmp);
@@ -322,15 +373,16 @@ pub fn entries(runtime: &Path, network: &str) -> Vec<Allocation> {
     // A dual-stack record is listed under its IPv4 name only.
     let mut out: Vec<Allocation> = rd
         .flatten()
-        .filter(|e| {
-            let name = e.file_name();
-            let name = name.to_string_lossy();
-            !name.starts_with('.') && !name.contains(':')
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.starts_with('.') {
+                return None;
+            }
+            let a: Allocation = serde_json::from_slice(&std::fs::read(e.path()).ok()?).ok()?;
+            (a.primary().to_string() == name).then_some(a)
         })
-        .filter_map(|e| std::fs::read(e.path()).ok())
-        .filter_map(|b| serde_json::from_slice(&b).ok())
         .collect();
-    out.sort_by_key(|a: &Allocation| a.ip);
+    out.sort_by_key(Allocation::primary);
     out
 }
 

@@ -50,8 +50,6 @@ pub enum NetworkError {
     NoFreeSubnet6,
     #[error("invalid --subnet `{0}`: berth takes one IPv4 and one IPv6 subnet per network")]
     TwoOfAFamily(String),
-    #[error("invalid --subnet `{0}`: IPv6-only networks are not supported yet")]
-    Ipv6Only(String),
     #[error("cannot set more gateways than subnets")]
     TooManyGateways,
     #[error("cannot set a gateway without a subnet")]
@@ -282,7 +280,11 @@ impl NetworkStore {
             .iter()
             .filter_map(|n| n.subnet6().map(|s| (s, n.name.as_str())))
             .collect();
+        // podman: IPv6 subnets alone make an IPv6-only network, unless --ipv6 asks for
+        // dual stack.
+        let v6_only = wanted.v4.is_none() && wanted.v6.is_some() && !req.ipv6;
         let subnet = match wanted.v4 {
+            None if v6_only => None,
             Some((s, _)) => {
                 if let Some((other, network)) = taken.iter().find(|(t, _)| t.overlaps(&s)) {
                     return Err(NetworkError::SubnetUsed {
@@ -297,21 +299,24 @@ impl NetworkStore {
                         route: *route,
                     });
                 }
-                s
+                Some(s)
             }
             None => {
                 let t: Vec<Subnet> = taken.iter().map(|(s, _)| *s).collect();
-                subnet::pick_default(&t, routes).ok_or(NetworkError::NoFreeSubnet)?
+                Some(subnet::pick_default(&t, routes).ok_or(NetworkError::NoFreeSubnet)?)
             }
         };
-        let gateway = wanted
-            .v4
-            .and_then(|(_, g)| g)
-            .unwrap_or_else(|| subnet.first_host());
-        let mut subnets = vec![SubnetJson {
-            subnet: subnet.to_string(),
-            gateway: gateway.to_string(),
-        }];
+        let mut subnets = Vec::new();
+        if let Some(subnet) = subnet {
+            let gateway = wanted
+                .v4
+                .and_then(|(_, g)| g)
+                .unwrap_or_else(|| subnet.first_host());
+            subnets.push(SubnetJson {
+                subnet: subnet.to_string(),
+                gateway: gateway.to_string(),
+            });
+        }
         let subnet6 = match wanted.v6 {
             Some((s, _)) => {
                 if let Some((other, network)) = taken6.iter().find(|(t, _)| t.overlaps(&s)) {
@@ -407,8 +412,7 @@ struct Wanted {
 }
 
 /// Check `--subnet` and `--gateway` (podman's rules: the i-th gateway belongs to the i-th
-/// subnet; no gateway without a subnet). berth takes one subnet of each family, and no
-/// IPv6-only network.
+/// subnet; no gateway without a subnet). berth takes one subnet of each family.
 fn parse_subnets(req: &CreateRequest) -> Result<Wanted, NetworkError> {
     if req.gateways.len() > req.subnets.len() {
         return Err(if req.subnets.is_empty() {
@@ -432,13 +436,6 @@ fn parse_subnets(req: &CreateRequest) -> Result<Wanted, NetworkError> {
             if out.v4.replace((s, g)).is_some() {
                 return Err(NetworkError::TwoOfAFamily(text.clone()));
             }
-        }
-    }
-    if let (None, Some((s, _))) = (&out.v4, &out.v6) {
-        // podman makes an IPv6-only network here; berth's containers need an IPv4
-        // address (its name server and published ports use it), and `--ipv6` adds one.
-        if !req.ipv6 {
-            return Err(NetworkError::Ipv6Only(s.to_string()));
         }
     }
     Ok(out)
@@ -581,12 +578,7 @@ mod tests {
             store.create(&r, &[], &host6),
             Err(NetworkError::Subnet6OnHost { .. })
         ));
-        r.subnets = vec!["fd77::/64".into()];
         r.ipv6 = false;
-        assert!(matches!(
-            store.create(&r, &[], &host6),
-            Err(NetworkError::Ipv6Only(_))
-        ));
         r.subnets = vec!["fd77::/64".into(), "fd78::/64".into()];
         assert!(matches!(
             store.create(&r, &[], &host6),
@@ -609,6 +601,19 @@ mod tests {
             store.create(&r, &[], &host6),
             Err(NetworkError::TooManyGateways)
         ));
+    }
+
+    #[test]
+    fn ipv6_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = NetworkStore::new(dir.path());
+        let mut r = req("only6");
+        r.subnets = vec!["fd77::/64".into()];
+        let n = store.create(&r, &[], &[]).unwrap();
+        assert!(n.ipv6_enabled);
+        assert_eq!(n.subnets.len(), 1);
+        assert!(n.subnet().is_none() && n.gateway().is_none());
+        assert_eq!(n.gateway6().unwrap().to_string(), "fd77::1");
     }
 
     #[test]
