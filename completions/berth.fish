@@ -100,7 +100,7 @@ complete -c berth -n "__fish_berth_using_subcommand run" -l add-host -d 'Add a l
 complete -c berth -n "__fish_berth_using_subcommand run" -l dns -d 'DNS server for /etc/resolv.conf (none: no servers)' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l dns-search -d 'DNS search domain for /etc/resolv.conf (. : none)' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l dns-option -d 'DNS option for /etc/resolv.conf, such as ndots:2' -r
-complete -c berth -n "__fish_berth_using_subcommand run" -l network-alias -l net-alias -d 'Another name for the container on its user networks (repeatable)' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -l network-alias -l net-alias -d 'Another name for the container on its user networks (repeatable, or comma-separated)' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l ip -d 'A static IPv4 address on the container\'s (single) user network' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l ip6 -d 'A static IPv6 address on the container\'s (single) user network' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l mac-address -d 'The MAC address of the container\'s interface on its (single) user network' -r
@@ -160,7 +160,7 @@ complete -c berth -n "__fish_berth_using_subcommand create" -l add-host -d 'Add 
 complete -c berth -n "__fish_berth_using_subcommand create" -l dns -d 'DNS server for /etc/resolv.conf (none: no servers)' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -l dns-search -d 'DNS search domain for /etc/resolv.conf (. : none)' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -l dns-option -d 'DNS option for /etc/resolv.conf, such as ndots:2' -r
-complete -c berth -n "__fish_berth_using_subcommand create" -l network-alias -l net-alias -d 'Another name for the container on its user networks (repeatable)' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -l network-alias -l net-alias -d 'Another name for the container on its user networks (repeatable, or comma-separated)' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -l ip -d 'A static IPv4 address on the container\'s (single) user network' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -l ip6 -d 'A static IPv6 address on the container\'s (single) user network' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -l mac-address -d 'The MAC address of the container\'s interface on its (single) user network' -r
@@ -527,7 +527,7 @@ complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_s
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l dns -d 'DNS server for /etc/resolv.conf (none: no servers)' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l dns-search -d 'DNS search domain for /etc/resolv.conf (. : none)' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l dns-option -d 'DNS option for /etc/resolv.conf, such as ndots:2' -r
-complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l network-alias -l net-alias -d 'Another name for the container on its user networks (repeatable)' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l network-alias -l net-alias -d 'Another name for the container on its user networks (repeatable, or comma-separated)' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l ip -d 'A static IPv4 address on the container\'s (single) user network' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l ip6 -d 'A static IPv6 address on the container\'s (single) user network' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l mac-address -d 'The MAC address of the container\'s interface on its (single) user network' -r

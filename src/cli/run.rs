@@ -144,11 +144,12 @@ pub struct RunArgs {
     #[arg(long, value_name = "OPTION")]
     pub dns_option: Vec<String>,
 
-    /// Another name for the container on its user networks (repeatable)
+    /// Another name for the container on its user networks (repeatable, or comma-separated)
     #[arg(
         long = "network-alias",
         visible_alias = "net-alias",
-        value_name = "ALIAS"
+        value_name = "ALIAS",
+        value_delimiter = ','
     )]
     pub network_alias: Vec<String>,
 

@@ -1540,7 +1540,7 @@ mod tests {
             "--network",
             "c,a",
             "--network-alias",
-            "all",
+            "all,every",
             "i",
         ])
         .unwrap();
@@ -1548,8 +1548,8 @@ mod tests {
         assert_eq!(o.user_networks, ["a", "b", "c"]);
         assert!(o.network_aliases.is_empty());
         let a = &o.network_opts["a"];
-        assert_eq!(a.aliases, ["x", "y", "all"]);
-        assert_eq!(o.network_opts["c"].aliases, ["all"]);
+        assert_eq!(a.aliases, ["x", "y", "all", "every"]);
+        assert_eq!(o.network_opts["c"].aliases, ["all", "every"]);
         assert_eq!(a.ip, Some(std::net::Ipv4Addr::new(10, 89, 0, 5)));
         assert_eq!(a.mac.as_deref(), Some("92:d0:c6:0a:29:33"));
         let b = &o.network_opts["b"];
