@@ -981,6 +981,27 @@ fn static_addresses_macs_and_aliases_are_per_network() {
         .code(1)
         .stdout_contains("cannot resolve late");
     fetch(&env, "ca", "cb").success().stdout_eq("from-cb\n");
+    // A stopped container connected with an address gets it at its next start.
+    env.berth([
+        "create",
+        "--name",
+        "extra",
+        "--network",
+        "stb",
+        "busybox",
+        "sleep",
+        "60",
+    ])
+    .output()
+    .success();
+    env.berth(["network", "connect", "--ip", "10.77.0.70", "sta", "extra"])
+        .output()
+        .success();
+    env.berth(["start", "extra"]).output().success();
+    assert_eq!(
+        inspect_field(&env, "extra", "{{.NetworkSettings.Networks.sta.IPAddress}}"),
+        "10.77.0.70"
+    );
     // A restart keeps the static address (the old session's record is the container's own).
     env.berth(["restart", "-t", "0", "web"]).output().success();
     env.berth(["exec", "web", "ip", "-4", "-o", "addr", "show", "eth0"])
@@ -994,7 +1015,7 @@ fn static_addresses_macs_and_aliases_are_per_network() {
         .output()
         .success()
         .stdout_lines();
-    assert_eq!(all.len(), 3, "{all:?}");
+    assert_eq!(all.len(), 4, "{all:?}");
 }
 
 /// Look a name's AAAA record up and fetch `/` from that IPv6 address (retried while the
