@@ -93,7 +93,7 @@ complete -c berth -n "__fish_berth_using_subcommand run" -l cap-add -d 'Add a ca
 complete -c berth -n "__fish_berth_using_subcommand run" -l cap-drop -d 'Drop a capability (e.g. CHOWN, or ALL)' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l security-opt -d 'Security options: no-new-privileges, seccomp=unconfined, seccomp=PROFILE.json' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l userns -d 'User namespace mode: the default session mapping, or keep-id' -r
-complete -c berth -n "__fish_berth_using_subcommand run" -l network -l net -d 'Network mode: pasta[:OPTIONS] (the default when installed), slirp4netns[:OPTIONS], none, host, container:NAME|ID, or user networks NAME[,NAME2] (made with `network create`); a user network may take options, NAME:alias=A,ip=ADDR,ip6=ADDR6,mac=MAC,interface_name=X, and --network may be repeated for more user networks' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -l network -l net -d 'Network mode: pasta[:OPTIONS] (the default when installed), slirp4netns[:OPTIONS], none, host, container:NAME|ID, ns:PATH, or user networks NAME[,NAME2] (made with `network create`); a user network may take options, NAME:alias=A,ip=ADDR,ip6=ADDR6,mac=MAC,interface_name=X, and --network may be repeated for more user networks' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -s p -l publish -d 'Publish container ports on the host: [[IP:][HOST_PORT]:]CONTAINER_PORT[/PROTOCOL] (an empty host port picks a free one; ranges such as 8000-8010:80-90)' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l expose -d 'Expose a port or range for --publish-all: PORT[/PROTOCOL]' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l add-host -d 'Add a line to /etc/hosts: HOST:IP' -r
@@ -153,7 +153,7 @@ complete -c berth -n "__fish_berth_using_subcommand create" -l cap-add -d 'Add a
 complete -c berth -n "__fish_berth_using_subcommand create" -l cap-drop -d 'Drop a capability (e.g. CHOWN, or ALL)' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -l security-opt -d 'Security options: no-new-privileges, seccomp=unconfined, seccomp=PROFILE.json' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -l userns -d 'User namespace mode: the default session mapping, or keep-id' -r
-complete -c berth -n "__fish_berth_using_subcommand create" -l network -l net -d 'Network mode: pasta[:OPTIONS] (the default when installed), slirp4netns[:OPTIONS], none, host, container:NAME|ID, or user networks NAME[,NAME2] (made with `network create`); a user network may take options, NAME:alias=A,ip=ADDR,ip6=ADDR6,mac=MAC,interface_name=X, and --network may be repeated for more user networks' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -l network -l net -d 'Network mode: pasta[:OPTIONS] (the default when installed), slirp4netns[:OPTIONS], none, host, container:NAME|ID, ns:PATH, or user networks NAME[,NAME2] (made with `network create`); a user network may take options, NAME:alias=A,ip=ADDR,ip6=ADDR6,mac=MAC,interface_name=X, and --network may be repeated for more user networks' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -s p -l publish -d 'Publish container ports on the host: [[IP:][HOST_PORT]:]CONTAINER_PORT[/PROTOCOL] (an empty host port picks a free one; ranges such as 8000-8010:80-90)' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -l expose -d 'Expose a port or range for --publish-all: PORT[/PROTOCOL]' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -l add-host -d 'Add a line to /etc/hosts: HOST:IP' -r
@@ -359,7 +359,7 @@ complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subco
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l label -d 'A label for the image: KEY=VALUE' -r
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l secret -d 'A secret for `RUN --mount=type=secret`: id=ID,src=FILE or id=ID,env=VAR' -r
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l iidfile -d 'Write the image id to this file' -r
-complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l network -l net -d 'Network for RUN steps: host (default) or none' -r
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l network -l net -d 'Network for RUN steps: host (default), none, pasta[:OPTIONS] or slirp4netns[:OPTIONS]' -r
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l platform -d 'Platform of the image: only the host\'s (os/arch) is supported' -r
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l layers -d 'Cache each step\'s result and reuse it (true by default); false makes one new layer' -r
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l timestamp -d 'Set every timestamp (created, history, file times in new layers) to these seconds since the epoch' -r
@@ -520,7 +520,7 @@ complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_s
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l cap-drop -d 'Drop a capability (e.g. CHOWN, or ALL)' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l security-opt -d 'Security options: no-new-privileges, seccomp=unconfined, seccomp=PROFILE.json' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l userns -d 'User namespace mode: the default session mapping, or keep-id' -r
-complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l network -l net -d 'Network mode: pasta[:OPTIONS] (the default when installed), slirp4netns[:OPTIONS], none, host, container:NAME|ID, or user networks NAME[,NAME2] (made with `network create`); a user network may take options, NAME:alias=A,ip=ADDR,ip6=ADDR6,mac=MAC,interface_name=X, and --network may be repeated for more user networks' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l network -l net -d 'Network mode: pasta[:OPTIONS] (the default when installed), slirp4netns[:OPTIONS], none, host, container:NAME|ID, ns:PATH, or user networks NAME[,NAME2] (made with `network create`); a user network may take options, NAME:alias=A,ip=ADDR,ip6=ADDR6,mac=MAC,interface_name=X, and --network may be repeated for more user networks' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -s p -l publish -d 'Publish container ports on the host: [[IP:][HOST_PORT]:]CONTAINER_PORT[/PROTOCOL] (an empty host port picks a free one; ranges such as 8000-8010:80-90)' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l expose -d 'Expose a port or range for --publish-all: PORT[/PROTOCOL]' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l add-host -d 'Add a line to /etc/hosts: HOST:IP' -r
@@ -661,7 +661,7 @@ complete -c berth -n "__fish_berth_using_subcommand build" -l pull -d 'Pull base
 complete -c berth -n "__fish_berth_using_subcommand build" -l label -d 'A label for the image: KEY=VALUE' -r
 complete -c berth -n "__fish_berth_using_subcommand build" -l secret -d 'A secret for `RUN --mount=type=secret`: id=ID,src=FILE or id=ID,env=VAR' -r
 complete -c berth -n "__fish_berth_using_subcommand build" -l iidfile -d 'Write the image id to this file' -r
-complete -c berth -n "__fish_berth_using_subcommand build" -l network -l net -d 'Network for RUN steps: host (default) or none' -r
+complete -c berth -n "__fish_berth_using_subcommand build" -l network -l net -d 'Network for RUN steps: host (default), none, pasta[:OPTIONS] or slirp4netns[:OPTIONS]' -r
 complete -c berth -n "__fish_berth_using_subcommand build" -l platform -d 'Platform of the image: only the host\'s (os/arch) is supported' -r
 complete -c berth -n "__fish_berth_using_subcommand build" -l layers -d 'Cache each step\'s result and reuse it (true by default); false makes one new layer' -r
 complete -c berth -n "__fish_berth_using_subcommand build" -l timestamp -d 'Set every timestamp (created, history, file times in new layers) to these seconds since the epoch' -r
@@ -680,7 +680,7 @@ complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subc
 complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l label -d 'A label for the image: KEY=VALUE' -r
 complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l secret -d 'A secret for `RUN --mount=type=secret`: id=ID,src=FILE or id=ID,env=VAR' -r
 complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l iidfile -d 'Write the image id to this file' -r
-complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l network -l net -d 'Network for RUN steps: host (default) or none' -r
+complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l network -l net -d 'Network for RUN steps: host (default), none, pasta[:OPTIONS] or slirp4netns[:OPTIONS]' -r
 complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l platform -d 'Platform of the image: only the host\'s (os/arch) is supported' -r
 complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l layers -d 'Cache each step\'s result and reuse it (true by default); false makes one new layer' -r
 complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l timestamp -d 'Set every timestamp (created, history, file times in new layers) to these seconds since the epoch' -r

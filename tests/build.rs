@@ -879,3 +879,63 @@ fn build_secrets_reach_run_but_not_the_image() {
         .code(125)
         .stderr_contains("secret `need` is required");
 }
+
+#[test]
+fn build_run_steps_use_slirp4netns_or_pasta_when_asked() {
+    let Some(env) = Env::rootless() else { return };
+    if !crate::util::require(crate::util::Need::Slirp)
+        || !crate::util::require(crate::util::Need::Pasta)
+    {
+        return;
+    }
+    env.import_busybox();
+    // A server on the host's loopback, which slirp4netns opens at 10.0.2.2 when asked.
+    let www = env.make_dir("www");
+    std::fs::write(www.join("index.html"), "from-host\n").unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut server = std::process::Command::new(crate::util::fixtures::BUSYBOX)
+        .args(["httpd", "-f", "-p", &format!("127.0.0.1:{port}"), "-h"])
+        .arg(&www)
+        .spawn()
+        .expect("start busybox httpd on the host");
+    let ctx = context(
+        &env,
+        "ctx",
+        &[(
+            "Containerfile",
+            &format!(
+                "FROM busybox\nRUN ls /sys/class/net && grep nameserver /etc/resolv.conf && wget -q -O - http://10.0.2.2:{port}/\n"
+            ),
+        )],
+    );
+    let out = build(
+        &env,
+        &ctx,
+        &["--network", "slirp4netns:allow_host_loopback=true"],
+    );
+    let _ = server.kill();
+    let _ = server.wait();
+    out.success()
+        .stdout_contains("tap0\n")
+        .stdout_contains("nameserver 10.0.2.3")
+        .stdout_contains("from-host\n");
+    // pasta: the step gets an interface besides lo (a copy of the host's).
+    let ctx = context(
+        &env,
+        "ctx2",
+        &[(
+            "Containerfile",
+            "FROM busybox\nRUN ls /sys/class/net | grep -vx lo\n",
+        )],
+    );
+    build(&env, &ctx, &["--network", "pasta"]).success();
+    // And --network none leaves only lo, so the same step fails (the network is not part
+    // of the cache key, as in podman: hence --no-cache).
+    build(&env, &ctx, &["--network", "none", "--no-cache"])
+        .code(1)
+        .stderr_contains("status 1");
+}

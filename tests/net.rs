@@ -530,8 +530,7 @@ fn bad_network_flags_are_one_line_errors() {
         vec!["run", "--network", "slirp4netns:mtu=1", "busybox"],
         vec!["run", "--add-host", "nohost", "busybox"],
         vec!["run", "--dns", "not-an-ip", "busybox"],
-        // Not supported yet: said so, not half done.
-        vec!["run", "--network", "ns:/run/netns/x", "busybox"],
+        vec!["run", "--network", "ns:run/netns/x", "busybox"],
     ] {
         env.berth(&args).output().code(125).stderr_is_one_error();
     }
@@ -581,6 +580,140 @@ fn network_container_shares_the_other_containers_interfaces() {
     .output()
     .code(125)
     .stderr_contains("not running");
+}
+
+#[test]
+fn network_ns_path_joins_a_berth_containers_namespace() {
+    let Some(env) = env_with(Need::Pasta) else {
+        return;
+    };
+    let port = free_port();
+    let id = serve_http(&env, "pasta", &format!("127.0.0.1:{port}:80"));
+    http_get(port);
+    let pid = env
+        .berth(["inspect", "--format", "{{.State.Pid}}", &id])
+        .output()
+        .success()
+        .stdout()
+        .trim()
+        .to_string();
+    let path = format!("ns:/proc/{pid}/ns/net");
+    let out = env
+        .berth([
+            "run",
+            "--rm",
+            "--network",
+            &path,
+            "busybox",
+            "sh",
+            "-c",
+            "wget -qO- http://127.0.0.1/; ls /sys/class/net",
+        ])
+        .output();
+    out.success()
+        .stdout_contains(&format!("hello from {}", &id[..12]));
+    let theirs = env.berth(["exec", &id, "ls", "/sys/class/net"]).output();
+    theirs.success();
+    out.stdout_contains(&theirs.stdout());
+    // The mode is recorded as podman shows it, and a later start joins again.
+    env.berth([
+        "create",
+        "--name",
+        "later",
+        "--network",
+        &path,
+        "busybox",
+        "wget",
+        "-qO-",
+        "http://127.0.0.1/",
+    ])
+    .output()
+    .success();
+    env.berth([
+        "inspect",
+        "--format",
+        "{{.HostConfig.NetworkMode}}",
+        "later",
+    ])
+    .output()
+    .success()
+    .stdout_eq(&format!("{}\n", &path));
+    env.berth(["start", "-a", "later"])
+        .output()
+        .success()
+        .stdout_contains("hello from");
+    env.berth(["rm", "-f", &id]).output().success();
+    // Gone with its container: a clear error, not a half-made container.
+    env.berth(["run", "--rm", "--network", &path, "busybox", "true"])
+        .output()
+        .code(125)
+        .stderr_is_one_error()
+        .stderr_contains(&path);
+}
+
+#[test]
+fn network_ns_path_outside_berths_namespaces_is_refused() {
+    let Some(env) = env_with(Need::Pasta) else {
+        return;
+    };
+    // The host's own network: berth has no privilege there, and says what to use instead.
+    env.berth([
+        "run",
+        "--rm",
+        "--network",
+        "ns:/proc/self/ns/net",
+        "busybox",
+        "true",
+    ])
+    .output()
+    .code(125)
+    .stderr_contains("host's user namespace")
+    .stderr_contains("--network host");
+    // Not a network namespace at all.
+    env.berth([
+        "run",
+        "--rm",
+        "--network",
+        "ns:/proc/self/ns/user",
+        "busybox",
+        "true",
+    ])
+    .output()
+    .code(125)
+    .stderr_is_one_error()
+    .stderr_contains("not a network namespace");
+    // A namespace the user made with unshare(1): its user namespace maps only the user.
+    let unshare = crate::util::find_in_path("unshare").expect("unshare (util-linux)");
+    let other = env
+        .as_user(
+            &unshare,
+            ["--user", "--map-root-user", "--net", "sleep", "60"],
+        )
+        .spawn();
+    let pid = other.pid();
+    let mine = std::fs::read_link("/proc/self/ns/net").unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::fs::read_link(format!("/proc/{pid}/ns/net")).is_ok_and(|l| l == mine) {
+        assert!(
+            Instant::now() < deadline,
+            "unshare never made its namespace"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let out = env
+        .berth([
+            "run",
+            "--rm",
+            "--network",
+            &format!("ns:/proc/{pid}/ns/net"),
+            "busybox",
+            "true",
+        ])
+        .output();
+    other.signal(nix::sys::signal::Signal::SIGKILL);
+    let _ = other.wait();
+    out.code(125)
+        .stderr_contains("no running berth container holds");
 }
 
 #[test]

@@ -394,12 +394,49 @@ fn containers_on_a_network_reach_each_other_by_name_and_alias() {
 
 #[test]
 fn a_container_on_a_network_reaches_the_host_and_the_namespace_goes_when_idle() {
+    reach_the_host_through("pasta");
+}
+
+#[test]
+fn slirp4netns_is_the_outside_link_when_configured() {
+    reach_the_host_through("slirp4netns");
+}
+
+/// A container on a user network fetches from a server on the host's loopback through the
+/// outside link `tool` (pasta maps its gateway address there, slirp4netns 10.0.2.2); the
+/// holder and the link go once the last container has.
+fn reach_the_host_through(tool: &str) {
     let Some(env) = Env::rootless() else { return };
-    if !have_tools(&["nsenter", "ip", "pasta", "nft"]) {
+    if !have_tools(&["nsenter", "ip", tool, "nft"]) {
         return;
     }
     env.import_busybox();
-    // A server on the host's loopback: pasta maps the gateway address to it.
+    if tool == "slirp4netns" {
+        // podman's containers.conf key, in berth.toml: it also makes slirp4netns the default
+        // network of a plain `run`.
+        let dir = env.config_home.join("berth");
+        std::fs::create_dir_all(&dir).unwrap();
+        env.give_to_user(&dir);
+        let conf = dir.join("berth.toml");
+        std::fs::write(
+            &conf,
+            "[network]\ndefault_rootless_network_cmd = \"slirp4netns\"\n",
+        )
+        .unwrap();
+        env.give_to_user(&conf);
+        env.berth(["create", "--name", "plain", "busybox", "true"])
+            .output()
+            .success();
+        env.berth([
+            "inspect",
+            "--format",
+            "{{.HostConfig.NetworkMode}}",
+            "plain",
+        ])
+        .output()
+        .success()
+        .stdout_eq("slirp4netns\n");
+    }
     let www = env.make_dir("www");
     std::fs::write(www.join("index.html"), "from-host\n").unwrap();
     let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -423,18 +460,24 @@ fn a_container_on_a_network_reaches_the_host_and_the_namespace_goes_when_idle() 
             "sh",
             "-c",
             &format!(
-                "ip=$(sed -n 's/[[:space:]].*host.containers.internal.*//p' /etc/hosts); wget -q -O - http://$ip:{port}/"
+                "ip=$(sed -n 's/[[:space:]].*host.containers.internal.*//p' /etc/hosts); echo $ip; wget -q -O - http://$ip:{port}/"
             ),
         ])
         .env("BERTH_NETNS_IDLE_SECS", "1")
         .output();
     let _ = server.kill();
     let _ = server.wait();
-    fetched.success().stdout_eq("from-host\n");
-    let pasta = std::fs::read_to_string(env.runtime_dir.join("berth/netns/pasta.pid"))
-        .expect("pasta's pid file")
-        .trim()
-        .to_string();
+    fetched.success().stdout_contains("from-host\n");
+    if tool == "slirp4netns" {
+        fetched.stdout_contains("10.0.2.2\n");
+    }
+    let link: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(env.runtime_dir.join("berth/netns/link.json"))
+            .expect("the outside link's record"),
+    )
+    .expect("link.json is JSON");
+    assert_eq!(link["tool"], tool, "{link}");
+    let pid = link["pid"].to_string();
     // The last container is gone: so is the holder, soon.
     let state = env.runtime_dir.join("berth/netns/holder.json");
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -445,7 +488,7 @@ fn a_container_on_a_network_reaches_the_host_and_the_namespace_goes_when_idle() 
         !Path::new(&state).exists(),
         "the holder still runs 10 s after its last container"
     );
-    // Its pasta went with it (gone, or a zombie waiting for init).
+    // Its link went with it (gone, or a zombie waiting for init).
     let live = |pid: &str| {
         std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|st| {
             !st.rsplit(')')
@@ -456,10 +499,10 @@ fn a_container_on_a_network_reaches_the_host_and_the_namespace_goes_when_idle() 
         })
     };
     let deadline = Instant::now() + Duration::from_secs(3);
-    while live(&pasta) && Instant::now() < deadline {
+    while live(&pid) && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(50));
     }
-    assert!(!live(&pasta), "pasta {pasta} outlived the holder");
+    assert!(!live(&pid), "{tool} {pid} outlived the holder");
 }
 
 #[test]

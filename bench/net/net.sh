@@ -2,7 +2,9 @@
 # Network benchmarks: what the default network adds to `berth run --rm busybox true` (pasta,
 # slirp4netns and none, next to podman with the same helper), and iperf3 throughput through
 # each helper: container -> host (an iperf3 server on host 127.0.0.1, reached through the
-# helper's host-loopback mapping) and host -> container (a published port). The iperf3 in
+# helper's host-loopback mapping) and host -> container (a published port), with podman's
+# slirp4netns beside (podman 4.3 has no pasta); and the connection latency through a
+# published port (busybox wget to busybox httpd), against the same request to the host. The iperf3 in
 # the container is the host's own, run through the host's dynamic loader from a read-only
 # bind of /usr (the busybox image has no iperf3). Runs as `berthtest` when started as root.
 # Appends a dated section to bench/RESULTS.md.
@@ -20,8 +22,20 @@ done
 loader=/usr/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2
 [ -x "$loader" ] || die "no x86_64 glibc loader at $loader"
 iperf_pid=""
-bench_cleanup_extra() { [ -z "$iperf_pid" ] || kill "$iperf_pid" 2>/dev/null || true; }
+prun=""
+bench_cleanup_extra() {
+    [ -z "$iperf_pid" ] || kill "$iperf_pid" 2>/dev/null || true
+    [ -z "$prun" ] || { kill "$(cat "$prun/libpod/tmp/pause.pid" 2>/dev/null)" 2>/dev/null; rm -rf "$prun"; } || true
+}
 bench_setup net
+# podman's slirp4netns API socket (port_handler=slirp4netns) lives under its runtime
+# directory with a 64-digit name; socket paths end at 108 bytes, so that directory is short.
+prun="$(mktemp -d /tmp/pr.XXXX)"
+chmod 700 "$prun"
+[ -z "${as_user[*]}" ] || chown "$runner:" "$prun"
+for i in "${!penv[@]}"; do
+    case "${penv[$i]}" in XDG_RUNTIME_DIR=*) penv[$i]="XDG_RUNTIME_DIR=$prun" ;; esac
+done
 b import "$work/busybox.tar" busybox >/dev/null || die "berth import failed"
 
 
@@ -34,9 +48,12 @@ for net in none pasta slirp4netns; do
     names+=("berth run --rm --network $net busybox true")
 done
 podman_note="not installed"
+podman_ok=""
 if command -v podman >/dev/null \
    && "${as_user[@]}" "${penv[@]}" podman import -q "$work/busybox.tar" busybox >/dev/null 2>"$work/podman.err"; then
     podman_note="$(podman --version) (--runtime runc --cgroup-manager=cgroupfs)"
+    podman_ok=1
+    podman_flags="--runtime runc --cgroup-manager=cgroupfs"
     for net in none pasta slirp4netns; do
         p="podman --runtime runc --cgroup-manager=cgroupfs run --cgroups=enabled --rm --network $net busybox true"
         # shellcheck disable=SC2086
@@ -82,7 +99,60 @@ for spec in "pasta:--map-gw|host.containers.internal" "slirp4netns:allow_host_lo
         sleep 0.1
     done
     b rm -f "$id" >/dev/null 2>&1 || true
-    tput_rows+="| ${net%%:*} | ${up:-failed} Gbit/s | ${down:-failed} Gbit/s |"$'\n'
+    tput_rows+="| berth | ${net%%:*} | ${up:-failed} Gbit/s | ${down:-failed} Gbit/s |"$'\n'
+done
+# podman with the same helper and the same port handler (podman 4.3 has no pasta).
+if [ -n "$podman_ok" ]; then
+    net="slirp4netns:allow_host_loopback=true,port_handler=slirp4netns"
+    up="$(p run --cgroups=enabled --rm --network "$net" "${in_ctr_iperf[@]}" -c 10.0.2.2 -p "$port" -t 5 -J | gbits)" || up=""
+    pport="$(free_port)"
+    id="$(p run --cgroups=enabled -d --network slirp4netns:port_handler=slirp4netns -p "127.0.0.1:$pport:5201" "${in_ctr_iperf[@]}" -s -1)" || id=""
+    down=""
+    for _ in $(seq 1 50); do
+        down="$(iperf3 -c 127.0.0.1 -p "$pport" -t 5 -J 2>/dev/null | gbits)" && [ -n "$down" ] && break
+        sleep 0.1
+    done
+    [ -z "$id" ] || p rm -f "$id" >/dev/null 2>&1 || true
+    tput_rows+="| podman | slirp4netns (port_handler=slirp4netns) | ${up:-failed} Gbit/s | ${down:-failed} Gbit/s |"$'\n'
+fi
+
+# --- connection latency ------------------------------------------------------------------
+# One TCP connection and HTTP GET per run (busybox wget) to busybox httpd in a container
+# through a published port, next to the same request to httpd on the host itself.
+mkdir -p "$work/www" && echo ok > "$work/www/index.html" && chmod -R a+rX "$work/www"
+hport="$(free_port)"
+/bin/busybox httpd -f -p "127.0.0.1:$hport" -h "$work/www" & httpd_pid=$!
+lat_cmds=("/bin/busybox wget -q -O /dev/null http://127.0.0.1:$hport/")
+lat_names=("host httpd, no helper")
+lat_ids=()
+serve=(busybox sh -c 'mkdir /www && echo ok > /www/index.html && exec httpd -f -p 80 -h /www')
+for net in pasta slirp4netns; do
+    lport="$(free_port)"
+    lat_ids+=("b:$(b run -d --network "$net" -p "127.0.0.1:$lport:80" "${serve[@]}")")
+    lat_cmds+=("/bin/busybox wget -q -O /dev/null http://127.0.0.1:$lport/")
+    lat_names+=("berth, $net")
+done
+if [ -n "$podman_ok" ]; then
+    lport="$(free_port)"
+    if id="$(p run --cgroups=enabled -d --network slirp4netns:port_handler=slirp4netns -p "127.0.0.1:$lport:80" "${serve[@]}")"; then
+        lat_ids+=("p:$id")
+        lat_cmds+=("/bin/busybox wget -q -O /dev/null http://127.0.0.1:$lport/")
+        lat_names+=("podman, slirp4netns (port_handler=slirp4netns)")
+    fi
+fi
+for c in "${lat_cmds[@]}"; do # wait until each server answers
+    for _ in $(seq 1 50); do $c 2>/dev/null && break; sleep 0.1; done
+done
+hyperfine -N --warmup 10 --runs 200 --export-csv "$work/conn.csv" "${lat_cmds[@]}" >&2
+kill "$httpd_pid" 2>/dev/null || true
+for e in "${lat_ids[@]}"; do
+    case "$e" in b:*) b rm -f "${e#b:}" >/dev/null 2>&1 || true ;; p:*) p rm -f "${e#p:}" >/dev/null 2>&1 || true ;; esac
+done
+lat_rows=""
+base_ms="$(median_ms "$work/conn.csv" 1)"
+for i in "${!lat_cmds[@]}"; do
+    ms="$(median_ms "$work/conn.csv" $((i + 1)))"
+    lat_rows+="| ${lat_names[$i]} | ${ms} ms | $(awk -v a="$ms" -v b="$base_ms" 'BEGIN { printf "%+.2f ms", a - b }') |"$'\n'
 done
 
 cpu="$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
@@ -103,9 +173,16 @@ podman: $podman_note.
 Throughput (iperf3 3.12, 5 s, one TCP stream; the container runs the host's iperf3 through
 the host's loader from a read-only bind of /usr):
 
-| helper | container -> host 127.0.0.1 (loopback mapping) | host -> published port |
-|---|---|---|
+| engine | helper | container -> host 127.0.0.1 (loopback mapping) | host -> published port |
+|---|---|---|---|
 ${tput_rows}
+Connection latency: one TCP connection and HTTP GET (busybox wget, 200 runs after 10
+warm-up runs, median) to busybox httpd published on 127.0.0.1, and the same to httpd on the
+host itself; the difference is what the published path adds.
+
+| server | median | over the host's own |
+|---|---|---|
+${lat_rows}
 REPORT
 )"
 echo "$section"

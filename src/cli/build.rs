@@ -45,7 +45,7 @@ pub struct BuildArgs {
     #[arg(short, long)]
     pub quiet: bool,
 
-    /// Network for RUN steps: host (default) or none
+    /// Network for RUN steps: host (default), none, pasta[:OPTIONS] or slirp4netns[:OPTIONS]
     #[arg(long, visible_alias = "net", value_name = "MODE")]
     pub network: Option<String>,
 

@@ -112,14 +112,19 @@ pub fn options(args: &BuildArgs) -> Result<(BuildOptions, PullPolicy, String)> {
             ))
         })?,
     };
+    // RUN steps use the host's network unless asked (buildah's rootless default would be
+    // a private namespace with slirp4netns or pasta: slower, and the same reach).
     let network = match args.network.as_deref() {
         None | Some("host" | "default") => NetworkMode::Host,
-        Some("none") => NetworkMode::None,
-        Some(other) => {
-            return Err(Error::msg(format!(
-                "--network `{other}` is not supported for build yet: use host or none"
-            )))
-        }
+        Some(text) => match NetworkMode::parse(Some(text), None) {
+            Ok(m @ (NetworkMode::None | NetworkMode::Pasta(_) | NetworkMode::Slirp4netns(_))) => m,
+            Err(e) => return Err(Error::from_source("invalid build options", e)),
+            Ok(_) => {
+                return Err(Error::msg(format!(
+                    "--network `{text}` is not supported for build yet: use host, none, pasta[:OPTIONS] or slirp4netns[:OPTIONS]"
+                )))
+            }
+        },
     };
     if let Some(p) = &args.platform {
         let (os, arch) = executor::host_platform();
@@ -352,6 +357,9 @@ mod tests {
         assert!(!o.layers && o.squash);
         assert!(err(d.path(), &["--target", "two"]).contains("two"));
         assert!(err(d.path(), &["--network", "bridge"]).contains("`bridge`"));
+        assert!(err(d.path(), &["--network", "container:x"]).contains("`container:x`"));
+        let (o, _, _) = options(&args(d.path(), &["--network", "slirp4netns:mtu=1500"])).unwrap();
+        assert!(matches!(o.network, NetworkMode::Slirp4netns(s) if s.mtu == 1500));
         assert!(err(d.path(), &["--layers=maybe"]).contains("`maybe`"));
         assert!(err(d.path(), &["--pull=sometimes"]).contains("`sometimes`"));
         assert!(err(d.path(), &["--platform", "linux/s390x-nope"]).contains("s390x-nope"));

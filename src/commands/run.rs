@@ -30,13 +30,17 @@ pub fn execute(args: RunArgs, stage: Stage) -> Result<()> {
     }
 }
 
-/// `--network container:X`: the session joins X's user namespace, which owns X's network
-/// namespace (see `userns::session::join_user_namespace_of`).
+/// `--network container:X` and `ns:PATH`: the session joins the user namespace that owns the
+/// network namespace (see `userns::session::join_user_namespace_of`).
 pub fn join_network_owner(opts: &RunOptions) -> Result<()> {
     let pid = match &opts.network {
         crate::run::options::NetworkMode::Container(key) => {
             let paths = crate::config::Paths::discover().context("find berth's directories")?;
             Some(crate::net::network_owner(&paths.data, key)?.1)
+        }
+        crate::run::options::NetworkMode::Ns(path) => {
+            let paths = crate::config::Paths::discover().context("find berth's directories")?;
+            Some(crate::net::ns_owner(&paths, path)?)
         }
         _ => None,
     };

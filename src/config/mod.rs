@@ -136,12 +136,41 @@ pub struct StorageConfig {
     pub overlay: OverlayMode,
 }
 
+/// The rootless network helper, podman's `default_rootless_network_cmd`.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum NetworkCmd {
+    Pasta,
+    Slirp4netns,
+}
+
+impl NetworkCmd {
+    pub fn name(self) -> &'static str {
+        match self {
+            NetworkCmd::Pasta => "pasta",
+            NetworkCmd::Slirp4netns => "slirp4netns",
+        }
+    }
+}
+
+/// `[network]` in berth.toml.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkConfig {
+    /// The default `--network` and the outside link of user networks (podman's key, as in
+    /// containers.conf). Unset: pasta when installed, else slirp4netns.
+    #[serde(default)]
+    pub default_rootless_network_cmd: Option<NetworkCmd>,
+}
+
 /// berth.toml.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
     #[serde(default)]
     pub storage: StorageConfig,
+    #[serde(default)]
+    pub network: NetworkConfig,
 }
 
 impl Config {
@@ -231,5 +260,19 @@ mod tests {
         assert_eq!(c.storage.overlay, OverlayMode::Fuse);
         let err = Config::parse("[storage]\nbogus = 1\n", Path::new("b.toml")).unwrap_err();
         assert!(err.to_string().contains("b.toml"));
+        let c = Config::parse(
+            "[network]\ndefault_rootless_network_cmd = \"slirp4netns\"\n",
+            Path::new("x"),
+        )
+        .unwrap();
+        assert_eq!(
+            c.network.default_rootless_network_cmd,
+            Some(NetworkCmd::Slirp4netns)
+        );
+        assert!(Config::parse(
+            "[network]\ndefault_rootless_network_cmd = \"cni\"\n",
+            Path::new("x")
+        )
+        .is_err());
     }
 }

@@ -58,6 +58,8 @@ pub enum NetError {
     },
     #[error("open the container's network namespace")]
     Netns(#[source] std::io::Error),
+    #[error("create the container's network namespace")]
+    NewNetns(#[source] std::io::Error),
     #[error("publish port {port}: {message}")]
     Forward { port: String, message: String },
     #[error("talk to slirp4netns at `{path}`")]
@@ -80,9 +82,18 @@ pub fn find_tool(name: &str) -> Option<PathBuf> {
         })
 }
 
-/// The default network, podman's rule: pasta when installed, otherwise slirp4netns. `None`
-/// when neither is installed.
+/// The default network, podman's rule: berth.toml's `[network]
+/// default_rootless_network_cmd` when set, else pasta when installed, else slirp4netns.
+/// `None` when neither is installed. (A berth.toml that does not parse is reported by the
+/// code that needs its other settings.)
 pub fn default_helper() -> Option<&'static str> {
+    let configured = crate::config::Paths::discover()
+        .ok()
+        .and_then(|p| crate::config::Config::load(&p).ok())
+        .and_then(|c| c.network.default_rootless_network_cmd);
+    if let Some(cmd) = configured {
+        return Some(cmd.name());
+    }
     if find_tool("pasta").is_some() {
         Some("pasta")
     } else if find_tool("slirp4netns").is_some() {
@@ -166,12 +177,41 @@ pub fn begin_helper(
 ) -> Result<Option<Pending>, NetError> {
     match mode {
         NetworkMode::Pasta(opts) => {
-            let dns_forward = etc::has_loopback_server(&host_resolv_conf());
-            pasta::start(opts, ports, pid, dir, dns_forward).map(Some)
+            pasta::start(opts, ports, pid, dir, pasta_dns_forward()).map(Some)
         }
         NetworkMode::Slirp4netns(opts) => slirp::start(opts, ports, pid, dir).map(Some),
         _ => Ok(None),
     }
+}
+
+/// Does pasta forward DNS (the host's resolver is on its loopback)?
+fn pasta_dns_forward() -> bool {
+    etc::has_loopback_server(&host_resolv_conf())
+}
+
+/// A network namespace made for C before C exists, with its helper already starting in it.
+/// pasta's own start takes about 20 ms (it touches tens of megabytes of buffers before it
+/// is ready); begun here, it overlaps the mounts and the clone instead of following them.
+#[derive(Debug)]
+pub struct EarlyNet {
+    /// C joins this namespace first thing.
+    pub netns: OwnedFd,
+    pub pending: Pending,
+}
+
+/// [`begin_helper`] ahead of the clone, for pasta (slirp4netns is ready within a few
+/// milliseconds and keeps the plain order); `None` for every other mode.
+pub fn begin_early(
+    mode: &NetworkMode,
+    ports: &[PortMapping],
+    dir: &Path,
+) -> Result<Option<EarlyNet>, NetError> {
+    let NetworkMode::Pasta(opts) = mode else {
+        return Ok(None);
+    };
+    let netns = crate::sys::ns::new_netns().map_err(NetError::NewNetns)?;
+    let pending = pasta::start_in(opts, ports, netns.as_fd(), dir, pasta_dns_forward())?;
+    Ok(Some(EarlyNet { netns, pending }))
 }
 
 /// `--network container:KEY`: the running container whose network namespace (and user
@@ -202,6 +242,55 @@ pub fn network_owner(
         )));
     }
     Ok((ctr, pid))
+}
+
+/// `--network ns:PATH`: a process in the user namespace that owns the network namespace at
+/// `path`, for the session to join (as for `container:`). Only berth's own user namespaces
+/// qualify: a running container's or the user networks' holder's. They all carry the
+/// user's subordinate id maps, so files in the store keep their owners; any other owner is
+/// refused, because the container could not be set up in it (or not entered at all).
+pub fn ns_owner(paths: &crate::config::Paths, path: &Path) -> crate::error::Result<i32> {
+    use crate::error::Error;
+    use std::os::unix::fs::MetadataExt;
+    let what = format!("--network ns:{}", path.display());
+    let file = std::fs::File::open(path)
+        .map_err(|e| Error::from_source(format!("{what}: open the network namespace"), e))?;
+    match crate::sys::ns::ns_type(file.as_fd()) {
+        Ok(crate::sys::ns::NET) => {}
+        _ => return Err(Error::msg(format!("{what}: not a network namespace"))),
+    }
+    let owner = crate::sys::ns::owning_userns(file.as_fd()).map_err(|e| {
+        Error::from_source(format!("{what}: find the user namespace that owns it"), e)
+    })?;
+    let key = |m: std::fs::Metadata| (m.dev(), m.ino());
+    let owner = std::fs::File::from(owner)
+        .metadata()
+        .map(key)
+        .map_err(|e| Error::from_source(format!("{what}: read its owner"), e))?;
+    let userns_of = |pid: i32| std::fs::metadata(format!("/proc/{pid}/ns/user")).map(key);
+    if userns_of(std::process::id().cast_signed()).is_ok_and(|k| k == owner) {
+        return Err(Error::msg(format!(
+            "{what}: it belongs to the host's user namespace, where berth has no privilege"
+        ))
+        .hint("use --network host for the host's network"));
+    }
+    let holder = bridge::holder::current(&paths.runtime).map(|h| h.pid);
+    let containers = crate::storage::container::list(&paths.data)
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|c| c.state().ok())
+        .filter(|s| s.is_alive())
+        .filter_map(|s| s.pid);
+    holder
+        .into_iter()
+        .chain(containers)
+        .find(|pid| userns_of(*pid).is_ok_and(|k| k == owner))
+        .ok_or_else(|| {
+            Error::msg(format!(
+                "{what}: it belongs to a user namespace that no running berth container holds"
+            ))
+            .hint("berth joins network namespaces made in its own containers' user namespaces; for another container's network use --network container:NAME")
+        })
 }
 
 /// The host's /etc/resolv.conf, parsed (empty when unreadable).
@@ -262,6 +351,13 @@ impl Helper {
 }
 
 impl Helper {
+    /// Let the helper run on without this guard (the user networks' outside link, which
+    /// the holder stops); its pid.
+    pub fn detach(self) -> i32 {
+        let helper = std::mem::ManuallyDrop::new(self);
+        helper.child.id().cast_signed()
+    }
+
     /// Stop the helper and wait until it is gone, so its host ports are free again (before
     /// a restart publishes them anew).
     pub fn stop(mut self) {
@@ -293,12 +389,14 @@ pub fn helper_dir(runtime: &Path, id: &str) -> PathBuf {
         .join(id.chars().take(12).collect::<String>())
 }
 
-/// Start `tool` with its stderr in `log`; it inherits `keep`.
+/// Start `tool` with its stderr in `log`; it inherits `keep`. It dies with this process
+/// unless it is a `daemon` (the user networks' outside link, which outlives `berth`).
 fn spawn(
     tool: &'static str,
     cmd: &mut std::process::Command,
     keep: &[BorrowedFd<'_>],
     log: &Path,
+    daemon: bool,
 ) -> Result<std::process::Child, NetError> {
     let log_file = std::fs::File::create(log).map_err(|source| NetError::File {
         what: "the helper log",
@@ -308,7 +406,12 @@ fn spawn(
     cmd.stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(log_file);
-    crate::sys::process::spawn_helper(cmd, keep).map_err(|source| NetError::Spawn { tool, source })
+    if daemon {
+        crate::sys::process::spawn_daemon(cmd, keep)
+    } else {
+        crate::sys::process::spawn_helper(cmd, keep)
+    }
+    .map_err(|source| NetError::Spawn { tool, source })
 }
 
 /// A helper that has been started and is configuring the container's network. S lets C go

@@ -146,6 +146,18 @@ pub fn start(
     dir: &Path,
     dns_forward: bool,
 ) -> Result<Pending, NetError> {
+    let netns = super::open_netns(pid)?;
+    start_in(opts, ports, netns.as_fd(), dir, dns_forward)
+}
+
+/// Start pasta for the network namespace `netns` (which the container joins or is in).
+pub fn start_in(
+    opts: &PastaOptions,
+    ports: &[PortMapping],
+    netns: std::os::fd::BorrowedFd<'_>,
+    dir: &Path,
+    dns_forward: bool,
+) -> Result<Pending, NetError> {
     let program = super::find_tool("pasta").ok_or(NetError::Missing("pasta"))?;
     super::fresh_dir(dir)?;
     let fifo = dir.join("pasta.pid");
@@ -169,17 +181,16 @@ pub fn start(
                 source,
             })?
     };
-    let netns = super::open_netns(pid)?;
     let mut cmd = std::process::Command::new(program);
     cmd.args(args(
         opts,
         ports,
-        &super::self_fd_path(netns.as_fd()),
+        &super::self_fd_path(netns),
         &fifo,
         dns_forward,
     ));
     let log = dir.join("pasta.log");
-    let child = super::spawn("pasta", &mut cmd, &[netns.as_fd()], &log)?;
+    let child = super::spawn("pasta", &mut cmd, &[netns], &log, false)?;
     Ok(Pending {
         helper: Helper {
             tool: "pasta",

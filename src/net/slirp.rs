@@ -196,6 +196,47 @@ pub fn start(
             message: "slirp4netns publishes IPv4 addresses only; use pasta for IPv6".into(),
         });
     }
+    let api = dir.join("slirp.sock");
+    launch(dir, false, |ready, exit| opts.args(pid, &api, ready, exit)).map(|p| Pending {
+        hostfwd: Some((api.clone(), ports.to_vec())),
+        ..p
+    })
+}
+
+/// Start slirp4netns as the outside link of the user networks' namespace, held by process
+/// `holder`: no API socket or published ports (the holder's forwarder publishes ports), the
+/// host's loopback reachable at the gateway as through pasta, and it outlives berth (the
+/// holder stops it). `Pending::wait`, then `Helper::detach`.
+///
+/// It runs as the user in the host's namespaces, where `--enable-sandbox` cannot work (it
+/// needs root in a user namespace to make its mount namespace); its seccomp filter stays.
+pub fn start_for_holder(holder: i32, dir: &Path) -> Result<Pending, NetError> {
+    launch(dir, true, |ready, _exit| {
+        vec![
+            "--configure".to_string(),
+            "--mtu=65520".into(),
+            "--enable-seccomp".into(),
+            format!("--ready-fd={ready}"),
+            format!("--userns-path=/proc/{holder}/ns/user"),
+            "--netns-type=path".into(),
+            holder_netns(holder),
+            "tap0".into(),
+        ]
+    })
+}
+
+/// The netns argument of the holder's slirp4netns, by which its command line is known.
+pub fn holder_netns(holder: i32) -> String {
+    format!("/proc/{holder}/ns/net")
+}
+
+/// Spawn slirp4netns with the arguments `args(ready_fd, exit_fd)` gives; a `daemon` gets no
+/// exit descriptor and outlives berth.
+fn launch(
+    dir: &Path,
+    daemon: bool,
+    args: impl FnOnce(i32, i32) -> Vec<String>,
+) -> Result<Pending, NetError> {
     let program = super::find_tool("slirp4netns").ok_or(NetError::Missing("slirp4netns"))?;
     super::fresh_dir(dir)?;
     let pipe = || {
@@ -206,27 +247,26 @@ pub fn start(
     };
     let (ready_r, ready_w) = pipe()?;
     let (exit_r, exit_w) = pipe()?;
-    let api = dir.join("slirp.sock");
     let mut cmd = std::process::Command::new(program);
     use std::os::fd::AsRawFd;
-    cmd.args(opts.args(pid, &api, ready_w.as_raw_fd(), exit_r.as_raw_fd()));
+    cmd.args(args(ready_w.as_raw_fd(), exit_r.as_raw_fd()));
     let log = dir.join("slirp4netns.log");
-    let child = super::spawn(
-        "slirp4netns",
-        &mut cmd,
-        &[ready_w.as_fd(), exit_r.as_fd()],
-        &log,
-    )?;
+    let keep = if daemon {
+        vec![ready_w.as_fd()]
+    } else {
+        vec![ready_w.as_fd(), exit_r.as_fd()]
+    };
+    let child = super::spawn("slirp4netns", &mut cmd, &keep, &log, daemon)?;
     Ok(Pending {
         helper: Helper {
             tool: "slirp4netns",
             child,
-            _keep: vec![exit_w],
+            _keep: if daemon { vec![] } else { vec![exit_w] },
             dir: dir.to_path_buf(),
         },
         ready: ready_r,
         log,
-        hostfwd: Some((api, ports.to_vec())),
+        hostfwd: None,
     })
 }
 

@@ -28,6 +28,9 @@ pub struct InitContext<'a> {
     /// Pipes to the monitor of a detached (or logged) container; `None` passes the session's
     /// own stdio through.
     pub stdio: Option<Stdio>,
+    /// A network namespace made ahead of the clone (with pasta already starting in it),
+    /// joined first; otherwise C was cloned into a new one, or shares S's.
+    pub netns: Option<std::os::fd::BorrowedFd<'a>>,
 }
 
 /// A container's standard streams when its monitor handles them.
@@ -79,6 +82,10 @@ fn run_steps(ctx: &InitContext<'_>) -> StepResult<Never> {
     //    and records the container before it sends Go).
     crate::sys::process::set_parent_death_signal(nix::sys::signal::Signal::SIGKILL)
         .map_err(|e| fail(Step::WaitForGo, "set the parent death signal", &e))?;
+    if let Some(netns) = ctx.netns {
+        nix::sched::setns(netns, nix::sched::CloneFlags::CLONE_NEWNET)
+            .map_err(|e| fail(Step::WaitForGo, "join the network namespace", &e.into()))?;
+    }
     match ctx.chan.recv::<ToInit>() {
         Ok(Some(ToInit::Go)) => {}
         Ok(Some(ToInit::NetReady)) => {

@@ -52,11 +52,9 @@ pub enum OptionsError {
     #[error("invalid --userns `{0}`: berth supports keep-id (or the default, host mapping)")]
     Userns(String),
     #[error(
-        "invalid --network `{0}`: expected pasta[:OPTIONS], slirp4netns[:OPTIONS], none, host, or the names of networks made with `berth network create`"
+        "invalid --network `{0}`: expected pasta[:OPTIONS], slirp4netns[:OPTIONS], none, host, container:NAME, ns:PATH, or the names of networks made with `berth network create`"
     )]
     Network(String),
-    #[error("--network `{value}` is not supported yet: {why}")]
-    NotSupported { value: String, why: &'static str },
     #[error("no network helper: neither pasta nor slirp4netns is installed (hint: sudo apt-get install passt, or use --network none)")]
     NoNetworkHelper,
     #[error(transparent)]
@@ -443,6 +441,10 @@ pub enum NetworkMode {
     /// Another container's network namespace (by name or id, as given). The session joins
     /// that container's user namespace, which owns it.
     Container(String),
+    /// The network namespace at a path (`/proc/PID/ns/net` or a bind mount of one). It
+    /// must belong to the user namespace of a running berth container or of the user
+    /// networks' holder; the session joins that user namespace, as for `Container`.
+    Ns(std::path::PathBuf),
 }
 
 impl NetworkMode {
@@ -471,13 +473,13 @@ impl NetworkMode {
                 crate::net::slirp::SlirpOptions::parse(rest.unwrap_or(""))
                     .map_err(OptionsError::Slirp)?,
             ),
-            // Each berth session has its own user namespace, and joining a network namespace
-            // needs privilege in the user namespace that owns it, which a path does not name.
             ("container", Some(c)) if !c.is_empty() => NetworkMode::Container(c.to_string()),
-            ("ns", Some(_)) => {
-                return Err(OptionsError::NotSupported {
+            ("ns", Some(p)) if p.starts_with('/') => NetworkMode::Ns(p.into()),
+            ("ns", _) => {
+                return Err(OptionsError::Flag {
+                    flag: "--network",
                     value: text.to_string(),
-                    why: "joining a network namespace by path needs privilege in the user namespace that owns it; use container:NAME",
+                    reason: "expected ns:PATH with an absolute path, such as ns:/proc/1234/ns/net",
                 })
             }
             (list, None) if user_networks(list).is_some() => NetworkMode::Bridge,
@@ -497,6 +499,7 @@ impl NetworkMode {
             NetworkMode::Pasta(_) => "pasta".into(),
             NetworkMode::Slirp4netns(_) => "slirp4netns".into(),
             NetworkMode::Container(c) => format!("container:{c}"),
+            NetworkMode::Ns(p) => format!("ns:{}", p.display()),
             NetworkMode::Bridge => "bridge".into(),
         }
     }
@@ -1703,10 +1706,12 @@ mod tests {
         assert_eq!(joined, NetworkMode::Container("web".into()));
         assert_eq!(joined.name(), "container:web");
         assert!(!joined.new_netns());
-        assert!(matches!(
-            NetworkMode::parse(Some("ns:/run/netns/x"), None),
-            Err(OptionsError::NotSupported { .. })
-        ));
+        let ns = NetworkMode::parse(Some("ns:/run/netns/x"), None).unwrap();
+        assert_eq!(ns, NetworkMode::Ns("/run/netns/x".into()));
+        assert_eq!(ns.name(), "ns:/run/netns/x");
+        assert!(!ns.new_netns());
+        assert!(NetworkMode::parse(Some("ns:run/netns/x"), None).is_err());
+        assert!(NetworkMode::parse(Some("ns:"), None).is_err());
         assert!(NetworkMode::parse(Some("container:"), None).is_err());
         assert!(NetworkMode::parse(Some("slirp4netns:mtu=1"), None).is_err());
 

@@ -215,7 +215,7 @@ pub fn build(input: &PlanInput<'_>) -> Result<Plan, PlanError> {
     let new_net = opts.network.new_netns();
     // Another container's network: S enters it before cloning C. A new sysfs needs privilege
     // over that namespace, which a keep-id container (a nested user namespace) lacks.
-    let joined_net = matches!(opts.network, NetworkMode::Container(_));
+    let joined_net = matches!(opts.network, NetworkMode::Container(_) | NetworkMode::Ns(_));
     let own_sysfs = new_net || (joined_net && opts.userns != UsernsMode::KeepId);
     let mut mounts = vec![
         mount(MountKind::Proc, "/proc"),

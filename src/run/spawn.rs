@@ -357,6 +357,19 @@ pub fn start(
     crate::net::ports::check_free(&p.opts.net.ports)
         .context("start the container")
         .map_err(|e| e.hint("choose another host port with -p, or stop what listens there"))?;
+    // pasta starts now, in a network namespace made for C, and gets ready while the rootfs
+    // is mounted and C is cloned (the first launch only; a restart takes the plain order).
+    let mut early_net = if p.plan.new_net && !p.plan.keep_id {
+        crate::net::begin_early(
+            &p.opts.network,
+            &p.opts.net.ports,
+            &crate::net::helper_dir(&p.paths.runtime, &p.ctr.config.id),
+        )
+        .context("set up the container's network")
+        .map_err(|e| e.hint(NET_HINT))?
+    } else {
+        None
+    };
     overlay::mount(&p.overlay, p.config.storage.overlay, &p.paths.runtime)
         .hinted_context("mount the container's rootfs")?;
     guard.mounted = true;
@@ -409,7 +422,7 @@ pub fn start(
             stdout: out_w,
             stderr: err_w,
         };
-        let launched = launch(&p, Some(stdio), false, &sfd, 0)?;
+        let launched = launch(&p, Some(stdio), false, &sfd, 0, early_net.take())?;
         drop(lock.take());
         let (code, _) = monitor(
             &launched,
@@ -428,7 +441,7 @@ pub fn start(
         return Ok(code);
     }
     if !detach {
-        let launched = launch(&p, None, p.opts.tty, &sfd, 0)?;
+        let launched = launch(&p, None, p.opts.tty, &sfd, 0, early_net.take())?;
         drop(lock.take());
         // `run -it`: the detach keys leave the container running, with this session as
         // its monitor from then on.
@@ -474,7 +487,7 @@ pub fn start(
             stdout: out_w,
             stderr: err_w,
         });
-        let launched = match launch(&p, stdio, p.opts.tty, &sfd, restarts) {
+        let launched = match launch(&p, stdio, p.opts.tty, &sfd, restarts, early_net.take()) {
             Ok(l) => l,
             Err(e) if first => return Err(e),
             Err(e) => {
@@ -624,19 +637,23 @@ fn silence_stdio() {
 
 /// Clone C, record the container as running, let it go, and wait until its command has
 /// been exec'd (or report why it could not be).
+/// What a failed network start should point at.
+const NET_HINT: &str = "check `berth info` for pasta, slirp4netns and /dev/net/tun";
+
 fn launch(
     p: &Prepared,
     stdio: Option<Stdio>,
     tty: bool,
     sfd: &SignalFd,
     restarts: u32,
+    early_net: Option<crate::net::EarlyNet>,
 ) -> Result<Launched> {
     let plan = &p.plan;
     let mut flags = CloneFlags::CLONE_NEWPID
         | CloneFlags::CLONE_NEWNS
         | CloneFlags::CLONE_NEWUTS
         | CloneFlags::CLONE_NEWIPC;
-    if plan.new_net {
+    if plan.new_net && early_net.is_none() {
         flags |= CloneFlags::CLONE_NEWNET;
     }
     if plan.keep_id {
@@ -649,6 +666,14 @@ fn launch(
     };
     // The signalfd stays open in C until it execs (it is close-on-exec).
     let _ = sfd;
+    if let super::options::NetworkMode::Ns(path) = &p.opts.network {
+        // As below, for a path: S is in the user namespace that owns it.
+        let netns = std::fs::File::open(path)
+            .with_context(|| format!("open the network namespace `{}`", path.display()))?;
+        nix::sched::setns(&netns, CloneFlags::CLONE_NEWNET)
+            .map_err(std::io::Error::from)
+            .with_context(|| format!("join the network namespace `{}`", path.display()))?;
+    }
     if let super::options::NetworkMode::Container(key) = &p.opts.network {
         // C is cloned into X's network namespace: S enters it first (S is in X's user
         // namespace, which owns it; see `commands::run::join_network_owner`).
@@ -663,6 +688,10 @@ fn launch(
             })?;
     }
     let rootfs = p.ctr.merged();
+    let (early_netns, early_pending) = match early_net {
+        Some(e) => (Some(e.netns), Some(e.pending)),
+        None => (None, None),
+    };
     let (pid, pidfd, parent_end, guard) = clone_init(
         plan,
         &rootfs,
@@ -671,6 +700,7 @@ fn launch(
         winsize,
         stdio,
         flags,
+        early_netns.as_ref().map(AsFd::as_fd),
     )?;
 
     if plan.keep_id {
@@ -679,15 +709,17 @@ fn launch(
     // The network helper attaches to C's namespace now; C mounts meanwhile and waits for
     // NetReady before it execs, so the command starts with its network up. The helper is
     // stopped when `Launched` goes (or on any early return).
-    let net_hint = "check `berth info` for pasta, slirp4netns and /dev/net/tun";
-    let pending = crate::net::begin_helper(
-        &p.opts.network,
-        &p.opts.net.ports,
-        pid,
-        &crate::net::helper_dir(&p.paths.runtime, &p.ctr.config.id),
-    )
-    .context("set up the container's network")
-    .map_err(|e| e.hint(net_hint))?;
+    let pending = match early_pending {
+        Some(pending) => Some(pending),
+        None => crate::net::begin_helper(
+            &p.opts.network,
+            &p.opts.net.ports,
+            pid,
+            &crate::net::helper_dir(&p.paths.runtime, &p.ctr.config.id),
+        )
+        .context("set up the container's network")
+        .map_err(|e| e.hint(NET_HINT))?,
+    };
     // User networks: veths from the rootless namespace's bridges, and published ports.
     let bridge_ports = if p.opts.network == NetworkMode::Bridge {
         crate::net::bridge::attach::connect(
@@ -729,7 +761,7 @@ fn launch(
             pending
                 .wait()
                 .context("set up the container's network")
-                .map_err(|e| e.hint(net_hint))?,
+                .map_err(|e| e.hint(NET_HINT))?,
         ),
         None => None,
     };
@@ -748,6 +780,7 @@ fn launch(
 
 /// Clone C into its namespaces (`flags`) to carry out `plan` on `rootfs`; returns its pid,
 /// pidfd, the parent's end of the sync socket and a guard that kills C unless disarmed.
+#[allow(clippy::too_many_arguments)]
 fn clone_init(
     plan: &Plan,
     rootfs: &Path,
@@ -756,6 +789,7 @@ fn clone_init(
     winsize: Option<crate::sys::tty::WinSize>,
     stdio: Option<Stdio>,
     flags: CloneFlags,
+    netns: Option<BorrowedFd<'_>>,
 ) -> Result<(i32, OwnedFd, Channel, ChildGuard)> {
     let (parent_end, child_end) = Channel::pair().context("create the init's sync socket")?;
     let forked = clone3(flags.bits() as u64)
@@ -774,6 +808,7 @@ fn clone_init(
                 supported_caps: supported,
                 winsize,
                 stdio,
+                netns,
             })
         }
         Forked::Parent { pid, pidfd } => (pid, pidfd),
@@ -824,6 +859,7 @@ pub fn run_transient(
     seccomp: Option<&SeccompProgram>,
     supported: &caps::CapsHashSet,
     stdio: Option<Stdio>,
+    network: (&NetworkMode, &Path),
 ) -> Result<i32> {
     let sfd = crate::sys::process::block_signals(&FORWARDED_AND_CHLD).context("block signals")?;
     let mut flags = CloneFlags::CLONE_NEWPID
@@ -833,12 +869,24 @@ pub fn run_transient(
     if plan.new_net {
         flags |= CloneFlags::CLONE_NEWNET;
     }
-    let (_pid, pidfd, parent_end, mut guard) =
-        clone_init(plan, rootfs, seccomp, supported, None, stdio, flags)?;
+    let (pid, pidfd, parent_end, mut guard) =
+        clone_init(plan, rootfs, seccomp, supported, None, stdio, flags, None)?;
+    // pasta or slirp4netns (`build --network`), as for a container; `_net` stops it.
+    let (mode, helper_dir) = network;
+    let pending = crate::net::begin_helper(mode, &[], pid, helper_dir)
+        .context("set up the RUN step's network")
+        .map_err(|e| e.hint(NET_HINT))?;
     parent_end
         .send(&ToInit::Go)
         .context("start the container")?;
-    // No network helper: C's network (none or the host's) is ready at once.
+    let _net = match pending {
+        Some(p) => Some(
+            p.wait()
+                .context("set up the RUN step's network")
+                .map_err(|e| e.hint(NET_HINT))?,
+        ),
+        None => None,
+    };
     let _ = parent_end.send(&ToInit::NetReady);
     await_exec(&parent_end)?;
     // No detach keys: the relay ends only when the process exits.

@@ -266,15 +266,36 @@ pub fn spawn_helper(
     cmd: &mut std::process::Command,
     keep: &[std::os::fd::BorrowedFd<'_>],
 ) -> io::Result<std::process::Child> {
+    spawn_keeping(cmd, keep, true)
+}
+
+/// Spawn a long-lived helper (the user networks' slirp4netns) that outlives this process:
+/// a session of its own, no parent-death signal; it inherits `keep` as [`spawn_helper`]'s do.
+pub fn spawn_daemon(
+    cmd: &mut std::process::Command,
+    keep: &[std::os::fd::BorrowedFd<'_>],
+) -> io::Result<std::process::Child> {
+    spawn_keeping(cmd, keep, false)
+}
+
+fn spawn_keeping(
+    cmd: &mut std::process::Command,
+    keep: &[std::os::fd::BorrowedFd<'_>],
+    die_with_parent: bool,
+) -> io::Result<std::process::Child> {
     use std::os::fd::AsRawFd;
     use std::os::unix::process::CommandExt;
     let raw: Vec<i32> = keep.iter().map(AsRawFd::as_raw_fd).collect();
     // SAFETY: the closure runs in the forked child before execve and only makes
-    // async-signal-safe system calls (prctl, fcntl) on integers; it allocates nothing (the
-    // vector was built before the fork and is only read).
+    // async-signal-safe system calls (prctl, setsid, fcntl) on integers; it allocates nothing
+    // (the vector was built before the fork and is only read).
     unsafe {
         cmd.pre_exec(move || {
-            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL, 0, 0, 0) == -1 {
+            if die_with_parent {
+                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL, 0, 0, 0) == -1 {
+                    return Err(io::Error::last_os_error());
+                }
+            } else if libc::setsid() == -1 {
                 return Err(io::Error::last_os_error());
             }
             for fd in &raw {

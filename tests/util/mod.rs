@@ -438,6 +438,17 @@ impl Env {
         Cmd::new(berth_bin(), prefix, self.vars(), self.work.clone()).args(args)
     }
 
+    /// Another program, run as the test user with berth's environment (as `berth` is).
+    pub fn as_user<I, S>(&self, program: &Path, args: I) -> Cmd
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
+        let mut cmd = self.berth(args);
+        cmd.program = program.to_path_buf();
+        cmd
+    }
+
     /// Write a file into the work dir (owned by the test user) and return its path.
     pub fn write_file(&self, name: &str, data: &[u8]) -> PathBuf {
         let path = self.work.join(name);

@@ -117,7 +117,7 @@ impl Builder<'_> {
             &state.config,
             argv,
             run_env,
-            network,
+            network.clone(),
             binds,
             tmpfs,
         )?;
@@ -139,8 +139,16 @@ impl Builder<'_> {
         } else {
             None
         };
-        let code =
-            crate::run::spawn::run_transient(&plan, &merged, seccomp.as_ref(), &supported, stdio)?;
+        let helper_dir =
+            crate::net::helper_dir(&self.paths.runtime, &format!("b{}", std::process::id()));
+        let code = crate::run::spawn::run_transient(
+            &plan,
+            &merged,
+            seccomp.as_ref(),
+            &supported,
+            stdio,
+            (&network, &helper_dir),
+        )?;
         drop(views);
         remove_mount_points(&ws.upper(), &new_targets);
         if code != 0 {
@@ -375,24 +383,16 @@ pub(super) fn run_plan(
         user: None,
     };
     let hostname = "buildhost".to_string();
-    std::fs::write(
-        etc.join("hosts"),
-        crate::net::etc::hosts(&crate::net::etc::HostsSpec {
-            hostname: &hostname,
-            name: &hostname,
-            container_ip: None,
-            host_internal: None,
-            add_hosts: &[],
-        }),
-    )
-    .context("write the step's /etc/hosts")?;
+    let (hosts, resolv) = crate::net::etc_files(
+        &opts.network,
+        &crate::net::NetOptions::default(),
+        &hostname,
+        &hostname,
+    );
+    std::fs::write(etc.join("hosts"), hosts).context("write the step's /etc/hosts")?;
     std::fs::write(etc.join("hostname"), format!("{hostname}\n"))
         .context("write the step's /etc/hostname")?;
-    std::fs::write(
-        etc.join("resolv.conf"),
-        std::fs::read_to_string("/etc/resolv.conf").unwrap_or_default(),
-    )
-    .context("write the step's /etc/resolv.conf")?;
+    std::fs::write(etc.join("resolv.conf"), resolv).context("write the step's /etc/resolv.conf")?;
     opts.hostname = Some(hostname);
     let supported = crate::run::caps::all_supported();
     let plan = crate::run::plan::build(&crate::run::plan::PlanInput {

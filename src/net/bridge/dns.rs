@@ -3,8 +3,8 @@
 //! from the allocation records of the networks the asking container is on (found by its
 //! source address), so names on other networks stay unknown. Names are container names,
 //! `--network-alias` values and 12-digit short ids, with or without the `dns.berth` suffix.
-//! Other names are relayed to the host's first resolver through pasta's DNS forwarding
-//! address ([`super::holder::DNS_FORWARD`]); on an internal network they get SERVFAIL.
+//! Other names are relayed to the host's resolver through the outside link's DNS forwarder
+//! (pasta's or slirp4netns', see [`super::link`]); on an internal network they get SERVFAIL.
 
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, UdpSocket};
@@ -34,6 +34,8 @@ pub struct Server {
     /// Our query id upstream -> the client and its id.
     pending: HashMap<u16, (SocketAddr, [u8; 2], Instant)>,
     next_id: u16,
+    /// The outside link's DNS forwarder (see [`super::link`]).
+    forwarder: Ipv4Addr,
 }
 
 /// How long a forwarded query waits for its answer.
@@ -48,7 +50,13 @@ impl Server {
             upstream: UdpSocket::bind((Ipv4Addr::UNSPECIFIED, 0))?,
             pending: HashMap::new(),
             next_id: 1,
+            forwarder: super::link::PASTA_DNS,
         })
+    }
+
+    /// Send the queries for other names to `forwarder`.
+    pub fn set_upstream(&mut self, forwarder: Ipv4Addr) {
+        self.forwarder = forwarder;
     }
 
     /// Answer queries for about `period`.
@@ -125,7 +133,7 @@ impl Server {
             self.next_id = self.next_id.wrapping_add(1).max(1);
             let mut relayed = query.to_vec();
             relayed[..2].copy_from_slice(&id.to_be_bytes());
-            let upstream = SocketAddr::from((super::holder::DNS_FORWARD, 53));
+            let upstream = SocketAddr::from((self.forwarder, 53));
             if self.upstream.send_to(&relayed, upstream).is_ok() {
                 self.pending
                     .insert(id, (from, [query[0], query[1]], Instant::now()));

@@ -114,8 +114,8 @@ pub fn prepare_session(paths: &Paths, networks: &[String]) -> Result<()> {
         Some(h) => h,
         None => {
             started = true;
-            // A holder that was killed left its pasta behind.
-            stop_pasta(&paths.runtime);
+            // A holder that was killed left its outside link behind.
+            super::link::stop(&dir(&paths.runtime));
             crate::userns::session::run_in_session_with(vec!["__netns-holder".into()])
                 .context("start the rootless network namespace")?;
             current(&paths.runtime).ok_or_else(|| {
@@ -126,9 +126,9 @@ pub fn prepare_session(paths: &Paths, networks: &[String]) -> Result<()> {
     // The holder does not stop within IDLE_EXIT of this, so it outlives the gap between
     // now and the session's address claim.
     if started {
-        // The outside link: pasta joins the holder's namespaces (we own its user
-        // namespace) and quits when the holder does.
-        if let Err(e) = start_pasta(holder.pid, &dir(&paths.runtime).join("pasta.pid")) {
+        // The outside link joins the holder's namespaces (we own its user namespace); the
+        // holder stops it when it exits.
+        if let Err(e) = super::link::start(&dir(&paths.runtime), holder.pid) {
             eprintln!("warning: user networks have no outside access: {e}");
         }
     }
@@ -144,85 +144,6 @@ fn recently_used(runtime: &Path, idle: Duration) -> bool {
     std::fs::metadata(dir(runtime).join("last-use"))
         .and_then(|m| m.modified())
         .is_ok_and(|t| t.elapsed().is_ok_and(|e| e < idle))
-}
-
-/// The address in the rootless namespace whose DNS queries pasta forwards to the host's
-/// first resolver (podman's choice).
-pub const DNS_FORWARD: std::net::Ipv4Addr = std::net::Ipv4Addr::new(169, 254, 1, 1);
-
-/// Attach pasta to the holder's namespaces: a tap device with the host's addresses and
-/// routes. No ports are forwarded by pasta itself (published ports have their own
-/// forwarder); traffic to the host's gateway address reaches the host's loopback.
-fn start_pasta(pid: i32, pid_file: &Path) -> std::result::Result<(), String> {
-    let out = std::process::Command::new("pasta")
-        .args(["--config-net", "--quiet", "--pid"])
-        .arg(pid_file)
-        .arg("--dns-forward")
-        .arg(DNS_FORWARD.to_string())
-        .args(["-t", "none", "-u", "none", "-T", "none", "-U", "none"])
-        .arg(pid.to_string())
-        .stdin(std::process::Stdio::null())
-        .output()
-        .map_err(|e| format!("run `pasta`: {e} (hint: apt install passt)"))?;
-    if !out.status.success() {
-        return Err(format!(
-            "`pasta` failed: {}",
-            String::from_utf8_lossy(&out.stderr).trim()
-        ));
-    }
-    Ok(())
-}
-
-/// The pid pasta wrote for the holder of `runtime`.
-fn pasta_pid(runtime: &Path) -> Option<i32> {
-    std::fs::read_to_string(dir(runtime).join("pasta.pid"))
-        .ok()
-        .and_then(|t| t.trim().parse::<i32>().ok())
-}
-
-/// Stop the holder's pasta (`pid`, or the one in the pid file): it keeps the network
-/// namespace open, so it would not notice the holder going. The pid is checked against
-/// pasta's command line first.
-fn stop_pasta(runtime: &Path) {
-    stop_pasta_pid(pasta_pid(runtime));
-    let _ = std::fs::remove_file(dir(runtime).join("pasta.pid"));
-}
-
-/// Stop the pasta attached to the holder `holder` (found by its command line, whose last
-/// argument is the holder's pid), whether or not its pid file can still be read.
-fn stop_pasta_of(holder: i32) {
-    let Ok(entries) = std::fs::read_dir("/proc") else {
-        return;
-    };
-    let last = format!("{holder}");
-    for e in entries.flatten() {
-        let Some(pid) = e.file_name().to_str().and_then(|n| n.parse::<i32>().ok()) else {
-            continue;
-        };
-        let Ok(cmdline) = std::fs::read(format!("/proc/{pid}/cmdline")) else {
-            continue;
-        };
-        let args: Vec<&[u8]> = cmdline
-            .split(|b| *b == 0)
-            .filter(|a| !a.is_empty())
-            .collect();
-        if args.last().is_some_and(|a| *a == last.as_bytes()) {
-            stop_pasta_pid(Some(pid));
-        }
-    }
-}
-
-fn stop_pasta_pid(pid: Option<i32>) {
-    let Some(pid) = pid else { return };
-    let ours = std::fs::read(format!("/proc/{pid}/cmdline"))
-        .is_ok_and(|c| c.starts_with(b"pasta\0") && c.windows(12).any(|w| w == b"--dns-forwar"));
-    // SIGKILL: pasta is PID 1 of its own PID namespace, which ignores SIGTERM from here.
-    if ours {
-        let _ = nix::sys::signal::kill(
-            nix::unistd::Pid::from_raw(pid),
-            nix::sys::signal::Signal::SIGKILL,
-        );
-    }
 }
 
 /// In the holder's namespace: forward between the bridges and the outside link, masquerade
@@ -318,18 +239,23 @@ pub fn run(link: &crate::userns::session::SessionLink) -> Result<()> {
     }
     let idle = idle_exit();
     let mut idle_since: Option<Instant> = None;
-    // Remembered, so that pasta is stopped even when the runtime directory is gone.
-    let mut pasta: Option<i32> = None;
+    // Remembered, so that the link is stopped even when the runtime directory is gone.
+    let mut link: Option<super::link::LinkState> = None;
     loop {
         server.serve_for(&paths, Duration::from_secs(1));
-        if pasta.is_none() {
-            pasta = pasta_pid(&paths.runtime);
+        if link.is_none() {
+            link = super::link::current(&dir(&paths.runtime)).filter(|l| l.holder == me);
+            if let Some(l) = &link {
+                server.set_upstream(l.dns);
+            }
         }
         if !state_path(&paths.runtime).exists() {
             // Our record is gone (the runtime directory was removed): nobody can find
             // this namespace any more.
-            stop_pasta_pid(pasta);
-            stop_pasta_of(me);
+            if let Some(l) = &link {
+                super::link::stop_state(l);
+            }
+            super::link::stop_all_of(me);
             return Ok(());
         }
         super::ipam::collect_stale(&paths.runtime);
@@ -345,9 +271,11 @@ pub fn run(link: &crate::userns::session::SessionLink) -> Result<()> {
         if let Ok(Some(_lock)) = lock(&paths.runtime, true) {
             if !super::ipam::any_in_use(&paths.runtime) {
                 let _ = std::fs::remove_file(state_path(&paths.runtime));
-                stop_pasta_pid(pasta);
-                stop_pasta(&paths.runtime);
-                stop_pasta_of(me);
+                if let Some(l) = &link {
+                    super::link::stop_state(l);
+                }
+                super::link::stop(&dir(&paths.runtime));
+                super::link::stop_all_of(me);
                 return Ok(());
             }
         }

@@ -6,6 +6,7 @@ pub mod dns;
 pub mod forward;
 pub mod holder;
 pub mod ipam;
+pub mod link;
 pub mod netopts;
 pub mod store;
 pub mod subnet;
