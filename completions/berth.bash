@@ -1514,7 +1514,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__container__subcmd__run)
-            opts="-d -i -t -e -w -u -h -v -p -P -l --help --rm --detach --restart --stop-signal --stop-timeout --name --interactive --tty --env --env-file --workdir --user --entrypoint --hostname --volume --mount --tmpfs --read-only --read-only-tmpfs --init --privileged --cap-add --cap-drop --security-opt --userns --net --network --publish --publish-all --expose --add-host --dns --dns-search --dns-option --net-alias --network-alias --log-driver --log-opt --health-cmd --health-interval --health-retries --health-start-period --health-timeout --health-on-failure --label --annotation --detach-keys --cidfile --pidfile --env-host --tz --ulimit --shm-size --sysctl --device --group-add --pull"
+            opts="-d -i -t -e -w -u -h -v -p -P -l --help --rm --detach --restart --stop-signal --stop-timeout --name --interactive --tty --env --env-file --workdir --user --entrypoint --hostname --volume --mount --tmpfs --read-only --read-only-tmpfs --init --privileged --cap-add --cap-drop --security-opt --userns --net --network --publish --publish-all --expose --add-host --dns --dns-search --dns-option --net-alias --network-alias --ip --ip6 --mac-address --log-driver --log-opt --health-cmd --health-interval --health-retries --health-start-period --health-timeout --health-on-failure --label --annotation --detach-keys --cidfile --pidfile --env-host --tz --ulimit --shm-size --sysctl --device --group-add --pull"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1656,6 +1656,18 @@ _berth() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --ip)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ip6)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mac-address)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --log-driver)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1762,7 +1774,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__create)
-            opts="-d -i -t -e -w -u -h -v -p -P -l --help --rm --detach --restart --stop-signal --stop-timeout --name --interactive --tty --env --env-file --workdir --user --entrypoint --hostname --volume --mount --tmpfs --read-only --read-only-tmpfs --init --privileged --cap-add --cap-drop --security-opt --userns --net --network --publish --publish-all --expose --add-host --dns --dns-search --dns-option --net-alias --network-alias --log-driver --log-opt --health-cmd --health-interval --health-retries --health-start-period --health-timeout --health-on-failure --label --annotation --detach-keys --cidfile --pidfile --env-host --tz --ulimit --shm-size --sysctl --device --group-add --pull"
+            opts="-d -i -t -e -w -u -h -v -p -P -l --help --rm --detach --restart --stop-signal --stop-timeout --name --interactive --tty --env --env-file --workdir --user --entrypoint --hostname --volume --mount --tmpfs --read-only --read-only-tmpfs --init --privileged --cap-add --cap-drop --security-opt --userns --net --network --publish --publish-all --expose --add-host --dns --dns-search --dns-option --net-alias --network-alias --ip --ip6 --mac-address --log-driver --log-opt --health-cmd --health-interval --health-retries --health-start-period --health-timeout --health-on-failure --label --annotation --detach-keys --cidfile --pidfile --env-host --tz --ulimit --shm-size --sysctl --device --group-add --pull"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1901,6 +1913,18 @@ _berth() {
                     return 0
                     ;;
                 --net-alias)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ip)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ip6)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mac-address)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4318,13 +4342,25 @@ _berth() {
             return 0
             ;;
         berth__subcmd__network__subcmd__connect)
-            opts="-h --alias --help"
+            opts="-h --alias --ip --ip6 --mac-address --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --alias)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ip)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ip6)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mac-address)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -4336,7 +4372,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__network__subcmd__create)
-            opts="-d -h --driver --subnet --gateway --internal --disable-dns --label --ignore --help"
+            opts="-d -h --driver --subnet --gateway --ipv6 --internal --disable-dns --label --ignore --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4820,7 +4856,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__run)
-            opts="-d -i -t -e -w -u -h -v -p -P -l --help --rm --detach --restart --stop-signal --stop-timeout --name --interactive --tty --env --env-file --workdir --user --entrypoint --hostname --volume --mount --tmpfs --read-only --read-only-tmpfs --init --privileged --cap-add --cap-drop --security-opt --userns --net --network --publish --publish-all --expose --add-host --dns --dns-search --dns-option --net-alias --network-alias --log-driver --log-opt --health-cmd --health-interval --health-retries --health-start-period --health-timeout --health-on-failure --label --annotation --detach-keys --cidfile --pidfile --env-host --tz --ulimit --shm-size --sysctl --device --group-add --pull"
+            opts="-d -i -t -e -w -u -h -v -p -P -l --help --rm --detach --restart --stop-signal --stop-timeout --name --interactive --tty --env --env-file --workdir --user --entrypoint --hostname --volume --mount --tmpfs --read-only --read-only-tmpfs --init --privileged --cap-add --cap-drop --security-opt --userns --net --network --publish --publish-all --expose --add-host --dns --dns-search --dns-option --net-alias --network-alias --ip --ip6 --mac-address --log-driver --log-opt --health-cmd --health-interval --health-retries --health-start-period --health-timeout --health-on-failure --label --annotation --detach-keys --cidfile --pidfile --env-host --tz --ulimit --shm-size --sysctl --device --group-add --pull"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4959,6 +4995,18 @@ _berth() {
                     return 0
                     ;;
                 --net-alias)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ip)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ip6)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mac-address)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -93,14 +93,17 @@ complete -c berth -n "__fish_berth_using_subcommand run" -l cap-add -d 'Add a ca
 complete -c berth -n "__fish_berth_using_subcommand run" -l cap-drop -d 'Drop a capability (e.g. CHOWN, or ALL)' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l security-opt -d 'Security options: no-new-privileges, seccomp=unconfined, seccomp=PROFILE.json' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l userns -d 'User namespace mode: the default session mapping, or keep-id' -r
-complete -c berth -n "__fish_berth_using_subcommand run" -l network -l net -d 'Network mode: pasta[:OPTIONS] (the default when installed), slirp4netns[:OPTIONS], none, host, container:NAME|ID, ns:PATH, or user networks NAME[,NAME2] (made with `network create`)' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -l network -l net -d 'Network mode: pasta[:OPTIONS] (the default when installed), slirp4netns[:OPTIONS], none, host, container:NAME|ID, ns:PATH, or user networks NAME[,NAME2] (made with `network create`); a user network may take options, NAME:alias=A,ip=ADDR,ip6=ADDR6,mac=MAC,interface_name=X, and --network may be repeated for more user networks' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -s p -l publish -d 'Publish container ports on the host: [[IP:][HOST_PORT]:]CONTAINER_PORT[/PROTOCOL] (an empty host port picks a free one; ranges such as 8000-8010:80-90)' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l expose -d 'Expose a port or range for --publish-all: PORT[/PROTOCOL]' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l add-host -d 'Add a line to /etc/hosts: HOST:IP' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l dns -d 'DNS server for /etc/resolv.conf (none: no servers)' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l dns-search -d 'DNS search domain for /etc/resolv.conf (. : none)' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l dns-option -d 'DNS option for /etc/resolv.conf, such as ndots:2' -r
-complete -c berth -n "__fish_berth_using_subcommand run" -l network-alias -l net-alias -d 'Another name for the container on its user networks (repeatable)' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -l network-alias -l net-alias -d 'Another name for the container on its user networks (repeatable, or comma-separated)' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -l ip -d 'A static IPv4 address on the container\'s (single) user network' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -l ip6 -d 'A static IPv6 address on the container\'s (single) user network' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -l mac-address -d 'The MAC address of the container\'s interface on its (single) user network' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l log-driver -d 'Where the container\'s output goes: k8s-file (json-file), none, passthrough' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l log-opt -d 'Log driver options: max-size=SIZE' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l health-cmd -d 'Healthcheck command (a shell string, a JSON exec array, or `none`)' -r
@@ -150,14 +153,17 @@ complete -c berth -n "__fish_berth_using_subcommand create" -l cap-add -d 'Add a
 complete -c berth -n "__fish_berth_using_subcommand create" -l cap-drop -d 'Drop a capability (e.g. CHOWN, or ALL)' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -l security-opt -d 'Security options: no-new-privileges, seccomp=unconfined, seccomp=PROFILE.json' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -l userns -d 'User namespace mode: the default session mapping, or keep-id' -r
-complete -c berth -n "__fish_berth_using_subcommand create" -l network -l net -d 'Network mode: pasta[:OPTIONS] (the default when installed), slirp4netns[:OPTIONS], none, host, container:NAME|ID, ns:PATH, or user networks NAME[,NAME2] (made with `network create`)' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -l network -l net -d 'Network mode: pasta[:OPTIONS] (the default when installed), slirp4netns[:OPTIONS], none, host, container:NAME|ID, ns:PATH, or user networks NAME[,NAME2] (made with `network create`); a user network may take options, NAME:alias=A,ip=ADDR,ip6=ADDR6,mac=MAC,interface_name=X, and --network may be repeated for more user networks' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -s p -l publish -d 'Publish container ports on the host: [[IP:][HOST_PORT]:]CONTAINER_PORT[/PROTOCOL] (an empty host port picks a free one; ranges such as 8000-8010:80-90)' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -l expose -d 'Expose a port or range for --publish-all: PORT[/PROTOCOL]' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -l add-host -d 'Add a line to /etc/hosts: HOST:IP' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -l dns -d 'DNS server for /etc/resolv.conf (none: no servers)' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -l dns-search -d 'DNS search domain for /etc/resolv.conf (. : none)' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -l dns-option -d 'DNS option for /etc/resolv.conf, such as ndots:2' -r
-complete -c berth -n "__fish_berth_using_subcommand create" -l network-alias -l net-alias -d 'Another name for the container on its user networks (repeatable)' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -l network-alias -l net-alias -d 'Another name for the container on its user networks (repeatable, or comma-separated)' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -l ip -d 'A static IPv4 address on the container\'s (single) user network' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -l ip6 -d 'A static IPv6 address on the container\'s (single) user network' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -l mac-address -d 'The MAC address of the container\'s interface on its (single) user network' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -l log-driver -d 'Where the container\'s output goes: k8s-file (json-file), none, passthrough' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -l log-opt -d 'Log driver options: max-size=SIZE' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -l health-cmd -d 'Healthcheck command (a shell string, a JSON exec array, or `none`)' -r
@@ -514,14 +520,17 @@ complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_s
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l cap-drop -d 'Drop a capability (e.g. CHOWN, or ALL)' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l security-opt -d 'Security options: no-new-privileges, seccomp=unconfined, seccomp=PROFILE.json' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l userns -d 'User namespace mode: the default session mapping, or keep-id' -r
-complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l network -l net -d 'Network mode: pasta[:OPTIONS] (the default when installed), slirp4netns[:OPTIONS], none, host, container:NAME|ID, ns:PATH, or user networks NAME[,NAME2] (made with `network create`)' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l network -l net -d 'Network mode: pasta[:OPTIONS] (the default when installed), slirp4netns[:OPTIONS], none, host, container:NAME|ID, ns:PATH, or user networks NAME[,NAME2] (made with `network create`); a user network may take options, NAME:alias=A,ip=ADDR,ip6=ADDR6,mac=MAC,interface_name=X, and --network may be repeated for more user networks' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -s p -l publish -d 'Publish container ports on the host: [[IP:][HOST_PORT]:]CONTAINER_PORT[/PROTOCOL] (an empty host port picks a free one; ranges such as 8000-8010:80-90)' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l expose -d 'Expose a port or range for --publish-all: PORT[/PROTOCOL]' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l add-host -d 'Add a line to /etc/hosts: HOST:IP' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l dns -d 'DNS server for /etc/resolv.conf (none: no servers)' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l dns-search -d 'DNS search domain for /etc/resolv.conf (. : none)' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l dns-option -d 'DNS option for /etc/resolv.conf, such as ndots:2' -r
-complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l network-alias -l net-alias -d 'Another name for the container on its user networks (repeatable)' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l network-alias -l net-alias -d 'Another name for the container on its user networks (repeatable, or comma-separated)' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l ip -d 'A static IPv4 address on the container\'s (single) user network' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l ip6 -d 'A static IPv6 address on the container\'s (single) user network' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l mac-address -d 'The MAC address of the container\'s interface on its (single) user network' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l log-driver -d 'Where the container\'s output goes: k8s-file (json-file), none, passthrough' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l log-opt -d 'Log driver options: max-size=SIZE' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l health-cmd -d 'Healthcheck command (a shell string, a JSON exec array, or `none`)' -r
@@ -702,9 +711,10 @@ complete -c berth -n "__fish_berth_using_subcommand network; and not __fish_seen
 complete -c berth -n "__fish_berth_using_subcommand network; and not __fish_seen_subcommand_from create ls list inspect rm remove prune exists connect disconnect help" -f -a "disconnect" -d 'Disconnect a container from a network'
 complete -c berth -n "__fish_berth_using_subcommand network; and not __fish_seen_subcommand_from create ls list inspect rm remove prune exists connect disconnect help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from create" -s d -l driver -d 'The driver (only `bridge`)' -r
-complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from create" -l subnet -d 'The IPv4 subnet in CIDR form (default: the first free 10.89.N.0/24)' -r
-complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from create" -l gateway -d 'The gateway address (default: the subnet\'s first address); needs --subnet' -r
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from create" -l subnet -d 'A subnet in CIDR form (default: the first free 10.89.N.0/24); give it twice for an IPv4 and an IPv6 subnet' -r
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from create" -l gateway -d 'The gateway of the subnet given in the same position (default: the subnet\'s first address)' -r
 complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from create" -l label -d 'Set a label: KEY=VALUE' -r
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from create" -l ipv6 -d 'Dual stack: add an IPv6 subnet (a free fdXX:XXXX:XXXX:XXXX::/64 unless --subnet names one)'
 complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from create" -l internal -d 'Keep the network\'s containers away from the outside world'
 complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from create" -l disable-dns -d 'Do not answer name queries for the network\'s containers'
 complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from create" -l ignore -d 'Do not fail when the network exists already'
@@ -732,6 +742,9 @@ complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_sub
 complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from prune" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from exists" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from connect" -l alias -d 'Another name for the container on this network (repeatable)' -r
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from connect" -l ip -d 'A static IPv4 address on the network' -r
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from connect" -l ip6 -d 'A static IPv6 address on the network' -r
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from connect" -l mac-address -d 'The MAC address of the container\'s interface on the network' -r
 complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from connect" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from disconnect" -s f -l force -d 'Force the container to disconnect from the network (accepted for podman compatibility; disconnecting never needs it)'
 complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from disconnect" -s h -l help -d 'Print help'

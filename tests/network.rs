@@ -158,7 +158,8 @@ fn network_create_errors() {
         ("10.1.2.0", "expected an IPv4 CIDR"),
         ("10.1.2.300/24", "expected an IPv4 CIDR"),
         ("10.1.0.0/31", "prefix must be between 8 and 30"),
-        ("fd00::/64", "IPv6"),
+        ("fd00::/200", "expected an IPv6 CIDR"),
+        ("fd00::/127", "IPv6 prefix must be between 8 and 120"),
     ] {
         env.berth(["network", "create", "--subnet", subnet, "bad"])
             .output()
@@ -840,4 +841,545 @@ fn a_running_container_is_connected_and_disconnected() {
         .code(125)
         .stderr_contains("was not started on a user network")
         .stderr_contains("hint:");
+}
+
+/// Run a web server `name` with extra `run` arguments (networks, addresses).
+fn serve_with(env: &Env, name: &str, args: &[&str], text: &str) {
+    let mut all = vec!["run", "-d", "--name", name];
+    all.extend_from_slice(args);
+    let script =
+        format!("mkdir -p /www && echo {text} > /www/index.html && exec httpd -f -p 80 -h /www");
+    all.extend_from_slice(&["busybox", "sh", "-c", &script]);
+    env.berth(all).output().success();
+}
+
+fn inspect_field(env: &Env, container: &str, template: &str) -> String {
+    env.berth(["inspect", "--format", template, container])
+        .output()
+        .success()
+        .stdout()
+        .trim()
+        .to_string()
+}
+
+#[test]
+fn static_addresses_macs_and_aliases_are_per_network() {
+    let Some(env) = Env::rootless() else { return };
+    if !have_tools(&["nsenter", "ip"]) {
+        return;
+    }
+    env.import_busybox();
+    let _cleanup = Cleanup(&env, &["web", "ca", "cb", "extra"]);
+    env.berth(["network", "create", "--subnet", "10.77.0.0/24", "sta"])
+        .output()
+        .success();
+    env.berth(["network", "create", "stb"]).output().success();
+    serve_with(
+        &env,
+        "web",
+        &[
+            "--network",
+            "sta:alias=wa,ip=10.77.0.50,mac=02:aa:bb:cc:dd:ee",
+            "--network",
+            "stb:alias=wb",
+        ],
+        "from-web",
+    );
+    serve_with(&env, "ca", &["--network", "sta"], "from-ca");
+    serve_with(
+        &env,
+        "cb",
+        &["--network", "stb:interface_name=en5"],
+        "from-cb",
+    );
+    env.berth(["exec", "cb", "ip", "-4", "-o", "addr", "show", "en5"])
+        .output()
+        .success()
+        .stdout_contains("inet 10.89.");
+    // The static address and MAC, in the container and in inspect.
+    env.berth(["exec", "web", "ip", "-4", "-o", "addr", "show", "eth0"])
+        .output()
+        .success()
+        .stdout_contains("inet 10.77.0.50/24");
+    env.berth(["exec", "web", "cat", "/sys/class/net/eth0/address"])
+        .output()
+        .success()
+        .stdout_eq("02:aa:bb:cc:dd:ee\n");
+    let id = inspect_field(&env, "web", "{{.Id}}");
+    assert_eq!(
+        inspect_field(
+            &env,
+            "web",
+            "{{.NetworkSettings.Networks.sta.IPAddress}} {{.NetworkSettings.Networks.sta.MacAddress}} {{.NetworkSettings.IPAddress}}"
+        ),
+        "10.77.0.50 02:aa:bb:cc:dd:ee 10.77.0.50"
+    );
+    let out = env.berth(["inspect", "web"]).output();
+    out.success();
+    let v: serde_json::Value = serde_json::from_str(&out.stdout()).expect("inspect JSON");
+    let nets = &v[0]["NetworkSettings"]["Networks"];
+    // As podman 4: the network's own aliases, then the short id.
+    assert_eq!(nets["sta"]["Aliases"], serde_json::json!(["wa", &id[..12]]));
+    assert_eq!(nets["stb"]["Aliases"], serde_json::json!(["wb", &id[..12]]));
+    // An alias answers on its own network only; the name on both.
+    fetch(&env, "ca", "wa").success().stdout_eq("from-web\n");
+    fetch(&env, "ca", "wb")
+        .code(1)
+        .stdout_contains("cannot resolve wb");
+    fetch(&env, "cb", "wb").success().stdout_eq("from-web\n");
+    fetch(&env, "cb", "wa")
+        .code(1)
+        .stdout_contains("cannot resolve wa");
+    fetch(&env, "ca", "web").success().stdout_eq("from-web\n");
+    fetch(&env, "cb", "web").success().stdout_eq("from-web\n");
+
+    // A taken address names its holder; the gateway and outside addresses are refused.
+    for (ip, why) in [
+        ("10.77.0.50", "already used by container `web`"),
+        ("10.77.0.1", "is the gateway of network `sta`"),
+        ("10.78.0.9", "not a host address in subnet 10.77.0.0/24"),
+    ] {
+        env.berth([
+            "run",
+            "--rm",
+            "--network",
+            "sta",
+            "--ip",
+            ip,
+            "busybox",
+            "true",
+        ])
+        .output()
+        .code(125)
+        .stderr_contains(why)
+        .stderr_contains(ip);
+    }
+    // --ip, --ip6 and --mac-address need exactly one network (podman's rule).
+    env.berth([
+        "create",
+        "--network",
+        "sta",
+        "--network",
+        "stb",
+        "--ip",
+        "10.77.0.9",
+        "busybox",
+    ])
+    .output()
+    .code(125)
+    .stderr_contains("can only be set for a single network");
+    env.berth(["create", "--network", "sta:bogus=1", "busybox"])
+        .output()
+        .code(125)
+        .stderr_contains("`bogus=1`");
+
+    // connect with an alias, address and MAC; the alias goes with disconnect.
+    env.berth([
+        "network",
+        "connect",
+        "--alias",
+        "late",
+        "--ip",
+        "10.77.0.60",
+        "--mac-address",
+        "02:00:00:00:00:60",
+        "sta",
+        "cb",
+    ])
+    .output()
+    .success();
+    // The first free ethN: en5 is the other interface.
+    env.berth(["exec", "cb", "ip", "-4", "-o", "addr", "show", "eth0"])
+        .output()
+        .success()
+        .stdout_contains("inet 10.77.0.60/24");
+    env.berth(["exec", "cb", "cat", "/sys/class/net/eth0/address"])
+        .output()
+        .success()
+        .stdout_eq("02:00:00:00:00:60\n");
+    fetch(&env, "ca", "late").success().stdout_eq("from-cb\n");
+    // The alias is on sta only: web asks on stb too, but finds cb's sta address by alias.
+    assert_eq!(
+        inspect_field(&env, "cb", "{{.NetworkSettings.Networks.sta.Aliases}}"),
+        format!("[late {}]", &inspect_field(&env, "cb", "{{.Id}}")[..12])
+    );
+    env.berth(["network", "disconnect", "sta", "cb"])
+        .output()
+        .success();
+    env.berth(["network", "connect", "sta", "cb"])
+        .output()
+        .success();
+    fetch(&env, "ca", "late")
+        .code(1)
+        .stdout_contains("cannot resolve late");
+    fetch(&env, "ca", "cb").success().stdout_eq("from-cb\n");
+    // A stopped container connected with an address gets it at its next start.
+    env.berth([
+        "create",
+        "--name",
+        "extra",
+        "--network",
+        "stb",
+        "busybox",
+        "sleep",
+        "60",
+    ])
+    .output()
+    .success();
+    env.berth(["network", "connect", "--ip", "10.77.0.70", "sta", "extra"])
+        .output()
+        .success();
+    env.berth(["start", "extra"]).output().success();
+    assert_eq!(
+        inspect_field(&env, "extra", "{{.NetworkSettings.Networks.sta.IPAddress}}"),
+        "10.77.0.70"
+    );
+    // A restart keeps the static address (the old session's record is the container's own).
+    env.berth(["restart", "-t", "0", "web"]).output().success();
+    env.berth(["exec", "web", "ip", "-4", "-o", "addr", "show", "eth0"])
+        .output()
+        .success()
+        .stdout_contains("inet 10.77.0.50/24");
+    fetch(&env, "ca", "wa").success().stdout_eq("from-web\n");
+    // The failed runs left no container behind.
+    let all = env
+        .berth(["ps", "-a", "--format", "{{.Names}}"])
+        .output()
+        .success()
+        .stdout_lines();
+    assert_eq!(all.len(), 4, "{all:?}");
+}
+
+/// Look a name's AAAA record up and fetch `/` from that IPv6 address (retried while the
+/// server starts).
+const FETCH6: &str = "fetch6() { ip=$(nslookup -type=AAAA \"$1\" 2>/dev/null | sed -n 's/^Address:[[:space:]]*\\([0-9a-f:]*:[0-9a-f:]*\\)$/\\1/p' | tail -n 1); [ -n \"$ip\" ] || { echo \"cannot resolve $1\"; return 1; }; for i in $(seq 50); do timeout 2 wget -q -O - \"http://[$ip]/\" 2>/dev/null && return 0; usleep 100000; done; echo \"cannot fetch from $1 at $ip\"; return 1; }";
+
+fn fetch6(env: &Env, from: &str, target: &str) -> crate::util::command::Output {
+    env.berth([
+        "exec",
+        from,
+        "sh",
+        "-c",
+        &format!("{FETCH6}; fetch6 {target}"),
+    ])
+    .output()
+}
+
+#[test]
+fn containers_on_an_ipv6_network_reach_each_other() {
+    let Some(env) = Env::rootless() else { return };
+    if !have_tools(&["nsenter", "ip"]) {
+        return;
+    }
+    if !Path::new("/proc/net/if_inet6").exists() {
+        assert!(
+            std::env::var("CI").map_or(true, |v| v != "true"),
+            "CI=true and the kernel has no IPv6"
+        );
+        eprintln!("skipped: the kernel has no IPv6");
+        return;
+    }
+    env.import_busybox();
+    let _cleanup = Cleanup(&env, &["s1", "s2", "s3"]);
+    env.berth([
+        "network",
+        "create",
+        "--ipv6",
+        "--subnet",
+        "fd12:3456:789a:1::/64",
+        "six",
+    ])
+    .output()
+    .success();
+    let n = inspect(&env, "six");
+    assert_eq!(n["ipv6_enabled"], true);
+    let subnets: Vec<(String, String)> = n["subnets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["subnet"].as_str().unwrap().to_string(),
+                s["gateway"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        subnets.contains(&(
+            "fd12:3456:789a:1::/64".to_string(),
+            "fd12:3456:789a:1::1".to_string()
+        )),
+        "{subnets:?}"
+    );
+    assert!(
+        subnets.iter().any(|(s, _)| s.starts_with("10.89.")),
+        "--ipv6 keeps an IPv4 subnet: {subnets:?}"
+    );
+    let out = env.berth(["network", "ls", "--format", "json"]).output();
+    out.success();
+    let list: serde_json::Value = serde_json::from_str(&out.stdout()).expect("ls json");
+    assert_eq!(list[0]["ipv6_enabled"], true);
+    assert_eq!(list[0]["subnets"].as_array().unwrap().len(), 2);
+    // --ipv6 alone picks a free unique-local /64.
+    env.berth(["network", "create", "--ipv6", "six2"])
+        .output()
+        .success();
+    let auto = inspect(&env, "six2");
+    let auto6 = auto["subnets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["subnet"].as_str().unwrap().to_string())
+        .find(|s| s.contains(':'))
+        .expect("an IPv6 subnet");
+    assert!(
+        auto6.starts_with("fd") && auto6.ends_with("::/64"),
+        "{auto6}"
+    );
+
+    serve_with(&env, "s1", &["--network", "six"], "from-s1");
+    serve_with(
+        &env,
+        "s2",
+        &["--network", "six", "--ip6", "fd12:3456:789a:1::99"],
+        "from-s2",
+    );
+    assert_eq!(
+        inspect_field(
+            &env,
+            "s2",
+            "{{.NetworkSettings.Networks.six.GlobalIPv6Address}} {{.NetworkSettings.GlobalIPv6Address}}"
+        ),
+        "fd12:3456:789a:1::99 fd12:3456:789a:1::99"
+    );
+    let s1_v6 = inspect_field(
+        &env,
+        "s1",
+        "{{.NetworkSettings.Networks.six.GlobalIPv6Address}}",
+    );
+    assert!(s1_v6.starts_with("fd12:3456:789a:1::"), "{s1_v6}");
+    // By address, at once (no duplicate address detection delay)...
+    env.berth([
+        "exec",
+        "s1",
+        "sh",
+        "-c",
+        "for i in $(seq 50); do timeout 2 wget -q -O - 'http://[fd12:3456:789a:1::99]/' && exit 0; usleep 100000; done; exit 1",
+    ])
+    .output()
+    .success()
+    .stdout_eq("from-s2\n");
+    // ... and by name (AAAA), both ways; A still answers.
+    fetch6(&env, "s1", "s2").success().stdout_eq("from-s2\n");
+    fetch6(&env, "s2", "s1").success().stdout_eq("from-s1\n");
+    fetch(&env, "s2", "s1").success().stdout_eq("from-s1\n");
+    // /etc/hosts lists both addresses.
+    env.berth(["exec", "s2", "cat", "/etc/hosts"])
+        .output()
+        .success()
+        .stdout_contains("fd12:3456:789a:1::99\t")
+        .stdout_contains("\n10.89.");
+    // Both gateways are name servers (as podman), and the IPv6 one answers too.
+    env.berth(["exec", "s2", "cat", "/etc/resolv.conf"])
+        .output()
+        .success()
+        .stdout_contains("nameserver 10.89.")
+        .stdout_contains("nameserver fd12:3456:789a:1::1\n");
+    env.berth([
+        "exec",
+        "s2",
+        "nslookup",
+        "-type=AAAA",
+        "s1",
+        "fd12:3456:789a:1::1",
+    ])
+    .output()
+    .success()
+    .stdout_contains(&format!("Address: {s1_v6}"));
+    // The default route for IPv6 goes to the gateway.
+    env.berth(["exec", "s2", "ip", "-6", "route", "show", "default"])
+        .output()
+        .success()
+        .stdout_contains("via fd12:3456:789a:1::1");
+
+    // Isolation: another IPv6 network's address is out of reach.
+    serve_with(&env, "s3", &["--network", "six2"], "from-s3");
+    let s3_v6 = inspect_field(
+        &env,
+        "s3",
+        "{{.NetworkSettings.Networks.six2.GlobalIPv6Address}}",
+    );
+    assert!(s3_v6.starts_with("fd"), "{s3_v6}");
+    let unreachable = env
+        .berth([
+            "exec",
+            "s1",
+            "timeout",
+            "3",
+            "wget",
+            "-q",
+            "-O",
+            "-",
+            &format!("http://[{s3_v6}]/"),
+        ])
+        .output();
+    unreachable.check(
+        !unreachable.status.success(),
+        "a container on another IPv6 network is unreachable",
+    );
+
+    // Connected to the dual-stack network while running: both addresses, both name
+    // servers, and it reaches s1 by its AAAA name.
+    env.berth([
+        "network",
+        "connect",
+        "--ip6",
+        "fd12:3456:789a:1::33",
+        "six",
+        "s3",
+    ])
+    .output()
+    .success();
+    env.berth(["exec", "s3", "ip", "-6", "-o", "addr", "show", "eth1"])
+        .output()
+        .success()
+        .stdout_contains("inet6 fd12:3456:789a:1::33/64");
+    env.berth(["exec", "s3", "cat", "/etc/hosts"])
+        .output()
+        .success()
+        .stdout_contains("fd12:3456:789a:1::33\t");
+    fetch6(&env, "s3", "s1").success().stdout_eq("from-s1\n");
+    env.berth(["network", "disconnect", "six", "s3"])
+        .output()
+        .success();
+    let hosts = env
+        .berth(["exec", "s3", "cat", "/etc/hosts"])
+        .output()
+        .success()
+        .stdout();
+    assert!(!hosts.contains("fd12:3456:789a:1::33"), "{hosts}");
+    let resolv = env
+        .berth(["exec", "s3", "cat", "/etc/resolv.conf"])
+        .output()
+        .success()
+        .stdout();
+    assert!(!resolv.contains("fd12:3456:789a:1::1"), "{resolv}");
+
+    // Bad IPv6 subnets.
+    env.berth(["network", "create", "--subnet", "fd00::/200", "bad"])
+        .output()
+        .code(125)
+        .stderr_contains("invalid subnet `fd00::/200`");
+    env.berth([
+        "network",
+        "create",
+        "--ipv6",
+        "--subnet",
+        "fd12:3456::/32",
+        "bad",
+    ])
+    .output()
+    .code(125)
+    .stderr_contains("overlaps subnet fd12:3456:789a:1::/64 of network `six`");
+    // A static IPv6 address outside the subnet.
+    env.berth([
+        "run",
+        "--rm",
+        "--network",
+        "six",
+        "--ip6",
+        "fd99::5",
+        "busybox",
+        "true",
+    ])
+    .output()
+    .code(125)
+    .stderr_contains("fd99::5");
+    assert!(!network_names(&env).contains(&"bad".to_string()));
+}
+
+#[test]
+fn containers_on_an_ipv6_only_network_reach_each_other() {
+    let Some(env) = Env::rootless() else { return };
+    if !have_tools(&["nsenter", "ip"]) {
+        return;
+    }
+    if !Path::new("/proc/net/if_inet6").exists() {
+        assert!(
+            std::env::var("CI").map_or(true, |v| v != "true"),
+            "CI=true and the kernel has no IPv6"
+        );
+        eprintln!("skipped: the kernel has no IPv6");
+        return;
+    }
+    env.import_busybox();
+    let _cleanup = Cleanup(&env, &["o1", "o2"]);
+    // As podman: an IPv6 subnet alone makes an IPv6-only network.
+    env.berth(["network", "create", "--subnet", "fd12:9999:1::/64", "only6"])
+        .output()
+        .success();
+    let n = inspect(&env, "only6");
+    assert_eq!(n["ipv6_enabled"], true);
+    assert_eq!(
+        n["subnets"],
+        serde_json::json!([{"subnet": "fd12:9999:1::/64", "gateway": "fd12:9999:1::1"}])
+    );
+    serve_with(&env, "o1", &["--network", "only6:alias=first"], "from-o1");
+    serve_with(&env, "o2", &["--network", "only6"], "from-o2");
+    assert_eq!(
+        inspect_field(
+            &env,
+            "o1",
+            "[{{.NetworkSettings.Networks.only6.IPAddress}}] {{.NetworkSettings.Networks.only6.GlobalIPv6Address}}"
+        ),
+        "[] fd12:9999:1::2"
+    );
+    // No IPv4 address; the IPv6 gateway is the only name server.
+    env.berth(["exec", "o2", "ip", "-4", "-o", "addr", "show", "eth0"])
+        .output()
+        .success()
+        .stdout_eq("");
+    let resolv = env
+        .berth(["exec", "o2", "cat", "/etc/resolv.conf"])
+        .output()
+        .success()
+        .stdout();
+    let servers: Vec<&str> = resolv
+        .lines()
+        .filter(|l| l.starts_with("nameserver"))
+        .collect();
+    assert_eq!(servers, ["nameserver fd12:9999:1::1"], "{resolv}");
+    env.berth(["exec", "o2", "cat", "/etc/hosts"])
+        .output()
+        .success()
+        .stdout_contains("fd12:9999:1::3\t");
+    fetch6(&env, "o2", "o1").success().stdout_eq("from-o1\n");
+    fetch6(&env, "o2", "first").success().stdout_eq("from-o1\n");
+    fetch6(&env, "o1", "o2").success().stdout_eq("from-o2\n");
+    // Published ports go to an IPv4 address, which this network does not have.
+    env.berth([
+        "run",
+        "--rm",
+        "--network",
+        "only6",
+        "-p",
+        "8080:80",
+        "busybox",
+        "true",
+    ])
+    .output()
+    .code(125)
+    .stderr_contains("IPv6-only");
+    // Disconnect removes the IPv6 interface.
+    env.berth(["network", "create", "other"]).output().success();
+    env.berth(["network", "connect", "other", "o2"])
+        .output()
+        .success();
+    env.berth(["network", "disconnect", "only6", "o2"])
+        .output()
+        .success();
+    env.berth(["exec", "o2", "ip", "-6", "-o", "addr", "show"])
+        .output()
+        .success()
+        .stdout_lacks("fd12:9999:1::3");
 }

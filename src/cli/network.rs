@@ -49,12 +49,15 @@ pub struct NetworkCreateArgs {
     /// The driver (only `bridge`)
     #[arg(short, long, value_name = "DRIVER", default_value = "bridge")]
     pub driver: String,
-    /// The IPv4 subnet in CIDR form (default: the first free 10.89.N.0/24)
+    /// A subnet in CIDR form (default: the first free 10.89.N.0/24); give it twice for an IPv4 and an IPv6 subnet
     #[arg(long, value_name = "SUBNET")]
-    pub subnet: Option<String>,
-    /// The gateway address (default: the subnet's first address); needs --subnet
+    pub subnet: Vec<String>,
+    /// The gateway of the subnet given in the same position (default: the subnet's first address)
     #[arg(long, value_name = "IP")]
-    pub gateway: Option<String>,
+    pub gateway: Vec<String>,
+    /// Dual stack: add an IPv6 subnet (a free fdXX:XXXX:XXXX:XXXX::/64 unless --subnet names one)
+    #[arg(long)]
+    pub ipv6: bool,
     /// Keep the network's containers away from the outside world
     #[arg(long)]
     pub internal: bool,
@@ -139,6 +142,15 @@ pub struct NetworkConnectArgs {
     /// Another name for the container on this network (repeatable)
     #[arg(long, value_name = "ALIAS")]
     pub alias: Vec<String>,
+    /// A static IPv4 address on the network
+    #[arg(long, value_name = "IPV4")]
+    pub ip: Option<String>,
+    /// A static IPv6 address on the network
+    #[arg(long, value_name = "IPV6")]
+    pub ip6: Option<String>,
+    /// The MAC address of the container's interface on the network
+    #[arg(long, value_name = "MAC")]
+    pub mac_address: Option<String>,
     /// The network
     #[arg(value_name = "NETWORK")]
     pub network: String,

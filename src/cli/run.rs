@@ -112,9 +112,9 @@ pub struct RunArgs {
     #[arg(long, value_name = "MODE")]
     pub userns: Option<String>,
 
-    /// Network mode: pasta[:OPTIONS] (the default when installed), slirp4netns[:OPTIONS], none, host, container:NAME|ID, ns:PATH, or user networks NAME[,NAME2] (made with `network create`)
+    /// Network mode: pasta[:OPTIONS] (the default when installed), slirp4netns[:OPTIONS], none, host, container:NAME|ID, ns:PATH, or user networks NAME[,NAME2] (made with `network create`); a user network may take options, NAME:alias=A,ip=ADDR,ip6=ADDR6,mac=MAC,interface_name=X, and --network may be repeated for more user networks
     #[arg(long, visible_alias = "net", value_name = "MODE")]
-    pub network: Option<String>,
+    pub network: Vec<String>,
 
     /// Publish container ports on the host: [[IP:][HOST_PORT]:]CONTAINER_PORT[/PROTOCOL] (an empty host port picks a free one; ranges such as 8000-8010:80-90)
     #[arg(short = 'p', long = "publish", value_name = "PORTS")]
@@ -144,13 +144,26 @@ pub struct RunArgs {
     #[arg(long, value_name = "OPTION")]
     pub dns_option: Vec<String>,
 
-    /// Another name for the container on its user networks (repeatable)
+    /// Another name for the container on its user networks (repeatable, or comma-separated)
     #[arg(
         long = "network-alias",
         visible_alias = "net-alias",
-        value_name = "ALIAS"
+        value_name = "ALIAS",
+        value_delimiter = ','
     )]
     pub network_alias: Vec<String>,
+
+    /// A static IPv4 address on the container's (single) user network
+    #[arg(long, value_name = "IPV4")]
+    pub ip: Option<String>,
+
+    /// A static IPv6 address on the container's (single) user network
+    #[arg(long, value_name = "IPV6")]
+    pub ip6: Option<String>,
+
+    /// The MAC address of the container's interface on its (single) user network
+    #[arg(long, value_name = "MAC")]
+    pub mac_address: Option<String>,
 
     /// Where the container's output goes: k8s-file (json-file), none, passthrough
     #[arg(long, value_name = "DRIVER")]

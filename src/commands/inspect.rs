@@ -75,7 +75,15 @@ fn lookup(paths: &Paths, store: &Store, kind: InspectType, name: &str) -> Result
                 let networks = user_network_settings(paths, &c);
                 if let Some(first) = networks.values().next().cloned() {
                     let settings = &mut v["NetworkSettings"];
-                    for key in ["IPAddress", "IPPrefixLen", "Gateway", "MacAddress"] {
+                    for key in [
+                        "IPAddress",
+                        "IPPrefixLen",
+                        "Gateway",
+                        "MacAddress",
+                        "GlobalIPv6Address",
+                        "GlobalIPv6PrefixLen",
+                        "IPv6Gateway",
+                    ] {
                         settings[key] = first[key].clone();
                     }
                     settings["Networks"] = Value::Object(networks);
@@ -105,12 +113,7 @@ fn user_network_settings(paths: &Paths, c: &Container) -> Map<String, Value> {
         .get("user_networks")
         .and_then(|v| serde_json::from_value(v.clone()).ok())
         .unwrap_or_default();
-    let aliases: Vec<String> = c
-        .config
-        .options
-        .get("network_aliases")
-        .and_then(|v| serde_json::from_value(v.clone()).ok())
-        .unwrap_or_default();
+    let (per, legacy) = crate::net::bridge::netopts::of_options(&c.config.options);
     let store = crate::net::bridge::store::NetworkStore::new(&paths.data);
     let mut out = Map::new();
     for name in names {
@@ -121,14 +124,21 @@ fn user_network_settings(paths: &Paths, c: &Container) -> Map<String, Value> {
         let record = crate::net::bridge::ipam::entries(&paths.runtime, &net.name)
             .into_iter()
             .find(|a| a.container_id == c.config.id);
+        // As podman 4: the network's aliases, then the short id (always an alias).
+        let mut aliases = crate::net::bridge::netopts::for_network(&per, &legacy, &name).aliases;
+        aliases.push(c.config.id.chars().take(12).collect());
+        let ip6 = record.as_ref().and_then(|r| r.ip6);
         out.insert(
             name,
             json!({
                 "NetworkID": net.id,
-                "IPAddress": record.as_ref().map(|r| r.ip.to_string()).unwrap_or_default(),
-                "IPPrefixLen": if record.is_some() { subnet.map_or(0, |s| s.prefix) } else { 0 },
+                "IPAddress": record.as_ref().and_then(|r| r.ip4()).map(|i| i.to_string()).unwrap_or_default(),
+                "IPPrefixLen": if record.as_ref().is_some_and(|r| r.ip4().is_some()) { subnet.map_or(0, |s| s.prefix) } else { 0 },
                 "Gateway": net.gateway().map(|g| g.to_string()).unwrap_or_default(),
-                "MacAddress": "",
+                "GlobalIPv6Address": ip6.map(|i| i.to_string()).unwrap_or_default(),
+                "GlobalIPv6PrefixLen": if ip6.is_some() { net.subnet6().map_or(0, |s| s.prefix) } else { 0 },
+                "IPv6Gateway": if ip6.is_some() { net.gateway6().map(|g| g.to_string()).unwrap_or_default() } else { String::new() },
+                "MacAddress": record.as_ref().map(|r| r.mac_address()).unwrap_or_default(),
                 "Aliases": aliases,
             }),
         );

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::io::BufRead as _;
+use std::net::IpAddr;
 
 use crate::cli::network::{
     NetworkArgs, NetworkCommand, NetworkConnectArgs, NetworkCreateArgs, NetworkDisconnectArgs,
@@ -12,6 +13,7 @@ use crate::cli::network::{
 use crate::config::Paths;
 use crate::error::{Context, Error, Result};
 use crate::format::table;
+use crate::net::bridge::netopts::{self, PerNetwork};
 use crate::net::bridge::store::{CreateRequest, Network, NetworkError, NetworkStore};
 use crate::net::bridge::{attach, ipam, subnet};
 use crate::storage::container::{self, Container, Status};
@@ -39,14 +41,16 @@ fn create(store: &NetworkStore, args: NetworkCreateArgs) -> Result<()> {
     let req = CreateRequest {
         name: args.name.clone(),
         driver: Some(args.driver.clone()),
-        subnet: args.subnet.clone(),
-        gateway: args.gateway.clone(),
+        subnets: args.subnet.clone(),
+        gateways: args.gateway.clone(),
+        ipv6: args.ipv6,
         internal: args.internal,
         disable_dns: args.disable_dns,
         labels: super::key_values(&args.label, "label")?,
     };
     let routes = subnet::host_routes(std::path::Path::new("/proc/net/route"));
-    match store.create(&req, &routes) {
+    let routes6 = subnet::host_routes6(std::path::Path::new("/proc/net/ipv6_route"));
+    match store.create(&req, &routes, &routes6) {
         Ok(n) => {
             println!("{}", n.name);
             Ok(())
@@ -55,7 +59,12 @@ fn create(store: &NetworkStore, args: NetworkCreateArgs) -> Result<()> {
             println!("{name}");
             Ok(())
         }
-        Err(e @ NetworkError::SubnetOnHost { .. }) => Err(Error::from_source("create network", e)
+        Err(
+            e @ (NetworkError::SubnetOnHost { .. }
+            | NetworkError::Subnet6OnHost { .. }
+            | NetworkError::SubnetUsed { .. }
+            | NetworkError::Subnet6Used { .. }),
+        ) => Err(Error::from_source("create network", e)
             .hint("choose another --subnet, or leave it out to get a free one")),
         Err(e @ NetworkError::Exists(_)) => Err(Error::from_source("create network", e)
             .hint("pick another name, or pass --ignore to keep the existing network")),
@@ -474,17 +483,14 @@ pub fn before_session(args: &NetworkArgs) {
     }
 }
 
-/// A container's `network_aliases`.
-fn aliases_of(c: &Container) -> Vec<String> {
-    c.config
-        .options
-        .get("network_aliases")
-        .and_then(|v| serde_json::from_value(v.clone()).ok())
-        .unwrap_or_default()
-}
-
-/// Rewrite a container's `user_networks` (and aliases) in its config.json.
-fn set_networks(c: &Container, networks: &[String], add_aliases: &[String]) -> Result<()> {
+/// Rewrite a container's `user_networks` in its config.json, and its options for
+/// `network`: `Some` sets them (connect), `None` drops them (disconnect).
+fn set_networks(
+    c: &Container,
+    networks: &[String],
+    network: &str,
+    opts_for: Option<&PerNetwork>,
+) -> Result<()> {
     let mut config = c.config.clone();
     let opts = config
         .options
@@ -497,17 +503,22 @@ fn set_networks(c: &Container, networks: &[String], add_aliases: &[String]) -> R
         "Bridge"
     };
     opts.insert("network".into(), serde_json::json!(mode));
-    if !add_aliases.is_empty() {
-        let mut aliases: Vec<String> = opts
-            .get("network_aliases")
-            .and_then(|v| serde_json::from_value(v.clone()).ok())
-            .unwrap_or_default();
-        for a in add_aliases {
-            if !aliases.contains(a) {
-                aliases.push(a.clone());
-            }
+    let mut per: BTreeMap<String, PerNetwork> = opts
+        .get("network_opts")
+        .and_then(|v| serde_json::from_value(v.clone()).ok())
+        .unwrap_or_default();
+    match opts_for {
+        Some(o) if !o.is_empty() => {
+            per.insert(network.to_string(), o.clone());
         }
-        opts.insert("network_aliases".into(), serde_json::json!(aliases));
+        _ => {
+            per.remove(network);
+        }
+    }
+    if per.is_empty() {
+        opts.remove("network_opts");
+    } else {
+        opts.insert("network_opts".into(), serde_json::json!(per));
     }
     let path = c.dir.join("config.json");
     let bytes = serde_json::to_vec_pretty(&config).context("render container config")?;
@@ -519,13 +530,39 @@ fn connect(paths: &Paths, store: &NetworkStore, args: &NetworkConnectArgs) -> Re
     let n = store
         .find(&args.network)
         .map_err(|e| Error::from_source("connect container", e))?;
+    let mut want = PerNetwork::default();
     for a in &args.alias {
-        if !crate::run::options::valid_name(a) {
-            return Err(Error::msg(format!(
-                "invalid --alias `{a}`: not a valid host name"
-            )));
-        }
+        netopts::check_alias("--alias", a)
+            .map_err(|e| Error::from_source("connect container", e))?;
     }
+    want.add_aliases(&args.alias);
+    let ip_of = |flag: &str, text: &Option<String>, v4: bool| -> Result<Option<IpAddr>> {
+        let Some(t) = text else { return Ok(None) };
+        match t.parse::<IpAddr>() {
+            Ok(ip) if ip.is_ipv4() == v4 => Ok(Some(ip)),
+            _ => Err(Error::msg(format!(
+                "invalid {flag} `{t}`: not an {} address",
+                if v4 { "IPv4" } else { "IPv6" }
+            ))),
+        }
+    };
+    for ip in [
+        ip_of("--ip", &args.ip, true)?,
+        ip_of("--ip6", &args.ip6, false)?,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        want.add_ip(&n.name, ip)
+            .map_err(|e| Error::from_source("connect container", e))?;
+    }
+    if let Some(mac) = &args.mac_address {
+        want.mac = Some(
+            netopts::parse_mac("--mac-address", mac)
+                .map_err(|e| Error::from_source("connect container", e))?,
+        );
+    }
+    check_static(&n, &want)?;
     let (c, running) = find_container(paths, &args.container, "connect")?;
     let _lock = c.lock().context("lock the container")?;
     let current = networks_of(&c);
@@ -557,11 +594,58 @@ fn connect(paths: &Paths, store: &NetworkStore, args: &NetworkConnectArgs) -> Re
         )));
     }
     if let Some(r) = running {
-        hot_connect(paths, &c, &n, &r, &args.alias)?;
+        // Containers made before per-network options have container-wide aliases.
+        let (_, legacy) = netopts::of_options(&c.config.options);
+        let mut effective = want.clone();
+        effective.add_aliases(&legacy);
+        hot_connect(paths, &c, &n, &r, &effective)?;
     }
     let mut networks = current;
     networks.push(n.name.clone());
-    set_networks(&c, &networks, &args.alias)
+    set_networks(&c, &networks, &n.name, Some(&want))
+}
+
+/// A static address must lie in the network's subnet of its family and not be its gateway
+/// (whether it is taken is known when it is claimed).
+pub fn check_static(n: &Network, want: &PerNetwork) -> Result<()> {
+    let bad = |ip: IpAddr, why: String| {
+        Err(Error::msg(format!(
+            "invalid address {ip} for network `{}`: {why}",
+            n.name
+        ))
+        .hint("see the network's subnets with `berth network inspect`"))
+    };
+    if let Some(ip) = want.ip {
+        match (n.subnet(), n.gateway()) {
+            (Some(s), _) if !s.is_host(ip) => {
+                return bad(
+                    IpAddr::V4(ip),
+                    format!("it is not a host address in subnet {s}"),
+                )
+            }
+            (Some(_), Some(g)) if g == ip => {
+                return bad(IpAddr::V4(ip), "it is the gateway".into())
+            }
+            (None, _) => return bad(IpAddr::V4(ip), "the network has no IPv4 subnet".into()),
+            _ => {}
+        }
+    }
+    if let Some(ip) = want.ip6 {
+        match (n.subnet6(), n.gateway6()) {
+            (Some(s), _) if !s.is_host(ip) => {
+                return bad(
+                    IpAddr::V6(ip),
+                    format!("it is not a host address in subnet {s}"),
+                )
+            }
+            (Some(_), Some(g)) if g == ip => {
+                return bad(IpAddr::V6(ip), "it is the gateway".into())
+            }
+            (None, _) => return bad(IpAddr::V6(ip), "the network has no IPv6 subnet".into()),
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// Claim an address on `n` for the running container (owned by its monitor, so it is
@@ -571,37 +655,19 @@ fn hot_connect(
     c: &Container,
     n: &Network,
     r: &Running,
-    add_aliases: &[String],
+    want: &PerNetwork,
 ) -> Result<()> {
     let name = &c.config.name;
-    let (Some(subnet), Some(gateway)) = (n.subnet(), n.gateway()) else {
-        return Err(Error::msg(format!(
-            "connect container `{name}` to network `{}`: its configuration has no IPv4 subnet",
-            n.name
-        )));
-    };
-    let mut aliases = aliases_of(c);
-    for a in add_aliases {
-        if !aliases.contains(a) {
-            aliases.push(a.clone());
-        }
-    }
     ipam::collect_stale(&paths.runtime);
-    let record = ipam::Allocation {
-        ip: std::net::Ipv4Addr::UNSPECIFIED,
-        container_id: c.config.id.clone(),
-        container_name: name.clone(),
-        aliases,
-        owner: Some(r.monitor),
-    };
-    let a = ipam::allocate(&paths.runtime, &n.name, subnet, gateway, record)
-        .map_err(|e| Error::from_source(format!("claim an address on network `{}`", n.name), e))?;
+    let record = attach::new_record(c, want, Some(r.monitor));
+    let a = ipam::claim(&paths.runtime, n, record, want)
+        .map_err(|e| attach::claim_error(&n.name, e))?;
     if let Err(e) = attach::hot_connect(paths, &c.config.id, n, &a, r.pid) {
         ipam::release(&paths.runtime, &n.name, &c.config.id);
         return Err::<(), _>(e)
             .with_context(|| format!("connect container `{name}` to network `{}`", n.name));
     }
-    attach::etc_connected(c, n, a.ip)
+    attach::etc_connected(c, n, &a)
         .with_context(|| format!("connect container `{name}` to network `{}`", n.name))
 }
 
@@ -623,13 +689,13 @@ fn disconnect(paths: &Paths, store: &NetworkStore, args: &NetworkDisconnectArgs)
             .into_iter()
             .find(|a| a.container_id == c.config.id);
         if let Some(a) = mine {
-            attach::hot_disconnect(r.pid, a.ip).with_context(|| {
+            attach::hot_disconnect(r.pid, &a).with_context(|| {
                 format!(
                     "disconnect container `{}` from network `{}`",
                     c.config.name, n.name
                 )
             })?;
-            attach::etc_disconnected(&c, &n, a.ip).with_context(|| {
+            attach::etc_disconnected(&c, &n, &a).with_context(|| {
                 format!(
                     "disconnect container `{}` from network `{}`",
                     c.config.name, n.name
@@ -639,7 +705,7 @@ fn disconnect(paths: &Paths, store: &NetworkStore, args: &NetworkDisconnectArgs)
         ipam::release(&paths.runtime, &n.name, &c.config.id);
     }
     networks.retain(|x| x != &n.name);
-    set_networks(&c, &networks, &[])
+    set_networks(&c, &networks, &n.name, None)
 }
 
 #[cfg(test)]

@@ -1,10 +1,12 @@
 //! `berth run`'s validated options: every flag checked and converted before anything forks.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use caps::Capability;
 
 use crate::cli::run::RunArgs;
+use crate::net::bridge::netopts::PerNetwork;
 use crate::storage::volume::{self, VolumeError, VolumeMount};
 
 /// A flag value berth cannot use.
@@ -61,6 +63,8 @@ pub enum OptionsError {
     Publish(crate::net::ports::PublishError),
     #[error("invalid --network-alias `{0}`: aliases need --network NAME (a user network)")]
     NetworkAlias(String),
+    #[error(transparent)]
+    NetworkOption(crate::net::bridge::netopts::NetOptError),
     #[error("invalid --entrypoint `{0}`: not a JSON array of strings")]
     Entrypoint(String),
     #[error("invalid image reference ``: an image name is required")]
@@ -479,6 +483,10 @@ impl NetworkMode {
                 })
             }
             (list, None) if user_networks(list).is_some() => NetworkMode::Bridge,
+            // One user network with options (`NAME:alias=A,ip=…`), checked with the options.
+            (name, Some(_)) if user_networks(name).is_some_and(|v| v.len() == 1) => {
+                NetworkMode::Bridge
+            }
             _ => return Err(err()),
         })
     }
@@ -571,9 +579,14 @@ pub struct RunOptions {
     /// With `NetworkMode::Bridge`: the user networks to join, in order.
     #[serde(default)]
     pub user_networks: Vec<String>,
-    /// `--network-alias`: extra names for this container on its user networks.
+    /// Containers made before `network_opts`: their `--network-alias` values, which apply
+    /// to every user network (new containers record them per network).
     #[serde(default)]
     pub network_aliases: Vec<String>,
+    /// What the container asks for on each user network (`--network NAME:alias=…,ip=…`,
+    /// `--ip`, `--ip6`, `--mac-address`, `network connect --alias …`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub network_opts: BTreeMap<String, PerNetwork>,
     pub detach: bool,
     pub restart: RestartPolicy,
     /// `--stop-signal`, as a number.
@@ -621,14 +634,15 @@ impl RunOptions {
         host_env: impl Fn(&str) -> Option<String>,
     ) -> Result<Self, OptionsError> {
         let network = NetworkMode::parse(
-            args.network.as_deref(),
-            if args.network.is_none() {
+            args.network.first().map(String::as_str),
+            if args.network.is_empty() {
                 crate::net::default_helper()
             } else {
                 None
             },
         )?;
         let net = net_options(&args, &network)?;
+        let (user_networks, network_opts) = per_network_options(&args, &network)?;
         let mut rest = args.image_and_command.into_iter();
         let image = rest
             .next()
@@ -710,12 +724,6 @@ impl RunOptions {
             None | Some("" | "host") => UsernsMode::Session,
             Some("keep-id") => UsernsMode::KeepId,
             Some(other) => return Err(OptionsError::Userns(other.to_string())),
-        };
-        let user_networks = match network {
-            NetworkMode::Bridge => {
-                user_networks(args.network.as_deref().unwrap_or_default()).unwrap_or_default()
-            }
-            _ => Vec::new(),
         };
         if let Some(alias) = args.network_alias.first() {
             if network != NetworkMode::Bridge {
@@ -909,9 +917,123 @@ impl RunOptions {
             network,
             net,
             user_networks,
-            network_aliases: args.network_alias.clone(),
+            network_opts,
+            // Folded into `network_opts`; kept for records made before those.
+            network_aliases: Vec::new(),
         })
     }
+}
+
+/// The user networks of the `--network` values (in order) and what the container asks for
+/// on each (`NAME:alias=…,ip=…`, and `--ip`, `--ip6`, `--mac-address` for a single network),
+/// checked as podman does.
+fn per_network_options(
+    args: &RunArgs,
+    network: &NetworkMode,
+) -> Result<(Vec<String>, BTreeMap<String, PerNetwork>), OptionsError> {
+    use crate::net::bridge::netopts;
+    let single: [(&'static str, Option<&String>); 3] = [
+        ("--ip", args.ip.as_ref()),
+        ("--ip6", args.ip6.as_ref()),
+        ("--mac-address", args.mac_address.as_ref()),
+    ];
+    if *network != NetworkMode::Bridge {
+        if let Some((flag, Some(value))) = single.iter().find(|(_, v)| v.is_some()) {
+            return Err(OptionsError::Flag {
+                flag,
+                value: (*value).clone(),
+                reason:
+                    "it can only be set when the container joins a user network (--network NAME)",
+            });
+        }
+        if args.network.len() > 1 {
+            return Err(OptionsError::Flag {
+                flag: "--network",
+                value: args.network[1].clone(),
+                reason: "several networks can only be given for user networks (--network NAME)",
+            });
+        }
+        return Ok((Vec::new(), BTreeMap::new()));
+    }
+    let mut names: Vec<String> = Vec::new();
+    let mut per: BTreeMap<String, PerNetwork> = BTreeMap::new();
+    for value in &args.network {
+        let bad = || OptionsError::Network(value.clone());
+        let (list, opts) = match value.split_once(':') {
+            Some((name, opts)) => {
+                // `NAME:OPTIONS`: one network with options.
+                if user_networks(name).is_none_or(|v| v.len() != 1) {
+                    return Err(bad());
+                }
+                let o = netopts::parse(name, opts).map_err(OptionsError::NetworkOption)?;
+                (vec![name.to_string()], Some(o))
+            }
+            None => (user_networks(value).ok_or_else(bad)?, None),
+        };
+        for name in list {
+            if !names.contains(&name) {
+                names.push(name.clone());
+            }
+            if let Some(o) = &opts {
+                let entry = per.entry(name).or_default();
+                entry.add_aliases(&o.aliases);
+                entry.ip = o.ip.or(entry.ip);
+                entry.ip6 = o.ip6.or(entry.ip6);
+                entry.mac = o.mac.clone().or(entry.mac.take());
+                entry.interface_name = o.interface_name.clone().or(entry.interface_name.take());
+            }
+        }
+    }
+    if let Some((flag, Some(value))) = single.iter().find(|(_, v)| v.is_some()) {
+        if names.len() != 1 {
+            return Err(OptionsError::Flag {
+                flag,
+                value: (*value).clone(),
+                reason: "it can only be set for a single network; use --network NAME:ip=…,mac=… for each",
+            });
+        }
+    }
+    if let Some(name) = names.first() {
+        let entry = per.entry(name.clone()).or_default();
+        if let Some(ip) = &args.ip {
+            match ip.parse::<std::net::IpAddr>() {
+                Ok(std::net::IpAddr::V4(v4)) => entry.ip = Some(v4),
+                _ => {
+                    return Err(OptionsError::Flag {
+                        flag: "--ip",
+                        value: ip.clone(),
+                        reason: "not an IPv4 address",
+                    })
+                }
+            }
+        }
+        if let Some(ip6) = &args.ip6 {
+            match ip6.parse::<std::net::IpAddr>() {
+                Ok(std::net::IpAddr::V6(v6)) => entry.ip6 = Some(v6),
+                _ => {
+                    return Err(OptionsError::Flag {
+                        flag: "--ip6",
+                        value: ip6.clone(),
+                        reason: "not an IPv6 address",
+                    })
+                }
+            }
+        }
+        if let Some(mac) = &args.mac_address {
+            entry.mac = Some(
+                netopts::parse_mac("--mac-address", mac).map_err(OptionsError::NetworkOption)?,
+            );
+        }
+    }
+    // As podman: `--network-alias` names the container on each network it is created
+    // with (a network connected later gets only its own `--alias`).
+    for name in &names {
+        per.entry(name.clone())
+            .or_default()
+            .add_aliases(&args.network_alias);
+    }
+    per.retain(|_, o| !o.is_empty());
+    Ok((names, per))
 }
 
 /// `-p`, `-P`, `--expose`, `--dns*` and `--add-host`, checked against the network mode.
@@ -1412,6 +1534,81 @@ mod tests {
     }
 
     #[test]
+    fn per_network_options() {
+        let o = opts(&[
+            "--network",
+            "a:alias=x,alias=y,ip=10.89.0.5,mac=92:d0:c6:0a:29:33",
+            "--network",
+            "b:ip6=fd00:1::5,interface_name=en1",
+            "--network",
+            "c,a",
+            "--network-alias",
+            "all,every",
+            "i",
+        ])
+        .unwrap();
+        assert_eq!(o.network, NetworkMode::Bridge);
+        assert_eq!(o.user_networks, ["a", "b", "c"]);
+        assert!(o.network_aliases.is_empty());
+        let a = &o.network_opts["a"];
+        assert_eq!(a.aliases, ["x", "y", "all", "every"]);
+        assert_eq!(o.network_opts["c"].aliases, ["all", "every"]);
+        assert_eq!(a.ip, Some(std::net::Ipv4Addr::new(10, 89, 0, 5)));
+        assert_eq!(a.mac.as_deref(), Some("92:d0:c6:0a:29:33"));
+        let b = &o.network_opts["b"];
+        assert_eq!(b.ip6, Some("fd00:1::5".parse().unwrap()));
+        assert_eq!(b.interface_name.as_deref(), Some("en1"));
+        // --ip, --ip6 and --mac-address: the single user network.
+        let o = opts(&[
+            "--network=a",
+            "--ip",
+            "10.89.0.7",
+            "--ip6",
+            "fd00::7",
+            "--mac-address",
+            "02:11:22:33:44:55",
+            "i",
+        ])
+        .unwrap();
+        let a = &o.network_opts["a"];
+        assert_eq!(a.ip, Some(std::net::Ipv4Addr::new(10, 89, 0, 7)));
+        assert_eq!(a.ip6, Some("fd00::7".parse().unwrap()));
+        assert_eq!(a.mac.as_deref(), Some("02:11:22:33:44:55"));
+        // Records from before per-network options load.
+        let mut v = serde_json::to_value(opts(&["--network=a", "i"]).unwrap()).unwrap();
+        v.as_object_mut().unwrap().remove("network_opts");
+        let back: RunOptions = serde_json::from_value(v).unwrap();
+        assert!(back.network_opts.is_empty());
+        for bad in [
+            vec!["--network=a,b", "--ip", "10.89.0.7", "i"],
+            vec![
+                "--network=a",
+                "--network=b",
+                "--mac-address",
+                "02:11:22:33:44:55",
+                "i",
+            ],
+            vec!["--network=a", "--ip", "fd00::1", "i"],
+            vec!["--network=a", "--ip6", "10.0.0.1", "i"],
+            vec!["--network=a", "--mac-address", "zz", "i"],
+            vec!["--network=none", "--ip", "10.89.0.7", "i"],
+            vec!["--network=pasta", "--network=a", "i"],
+            vec!["--network=a", "--network=host", "i"],
+            vec!["--network=a:bogus=1", "i"],
+            vec!["--network=a,b:alias=x", "i"],
+            vec!["--network=a:alias=", "i"],
+        ] {
+            assert!(opts(&bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(
+            opts(&["--network=a", "--network=b", "--ip", "10.89.0.7", "i"])
+                .unwrap_err()
+                .to_string(),
+            "invalid --ip `10.89.0.7`: it can only be set for a single network; use --network NAME:ip=…,mac=… for each"
+        );
+    }
+
+    #[test]
     fn old_records_without_named_volumes_still_load() {
         let o = opts(&["img"]);
         let mut v = serde_json::to_value(o.unwrap()).unwrap();
@@ -1474,7 +1671,8 @@ mod tests {
         let o = opts(&["--network=a,b,a", "--network-alias", "web", "i"]).unwrap();
         assert_eq!(o.network, NetworkMode::Bridge);
         assert_eq!(o.user_networks, ["a", "b"]);
-        assert_eq!(o.network_aliases, ["web"]);
+        assert_eq!(o.network_opts["a"].aliases, ["web"]);
+        assert_eq!(o.network_opts["b"].aliases, ["web"]);
         assert!(opts(&["--network-alias", "web", "i"]).is_err());
         assert!(opts(&["--network=a", "--network-alias", "b d", "i"]).is_err());
         assert!(opts(&["--network=a,", "i"]).is_err());

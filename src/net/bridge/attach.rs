@@ -10,11 +10,13 @@
 //! The links are made by `ip` (iproute2) run through `nsenter --net`: berth has no netlink
 //! code of its own yet, and these are a handful of operations per container start.
 
+use std::collections::BTreeMap;
 use std::io::Write as _;
 use std::net::{IpAddr, Ipv4Addr};
 use std::process::{Command, Stdio};
 
 use super::ipam::{self, Allocation};
+use super::netopts::{self, PerNetwork};
 use super::store::{Network, NetworkStore};
 use crate::config::Paths;
 use crate::error::{Context, Error, Result};
@@ -57,11 +59,13 @@ fn connected_later(paths: &Paths, id: &str, networks: &[String]) -> Vec<(Network
         .collect()
 }
 
-/// Step 1: claim the addresses and write hosts and resolv.conf into the container's `etc`.
+/// Step 1: claim the addresses (with what `per` and the container-wide `aliases` ask for on
+/// each network) and write hosts and resolv.conf into the container's `etc`.
 pub fn allocate(
     paths: &Paths,
     ctr: &Container,
     networks: &[String],
+    per: &BTreeMap<String, PerNetwork>,
     aliases: &[String],
     hostname: &str,
     net: &NetOptions,
@@ -83,27 +87,16 @@ pub fn allocate(
                 ));
             }
         };
-        let (Some(subnet), Some(gateway)) = (net.subnet(), net.gateway()) else {
-            release(paths, &ctr.config.id, networks);
-            return Err(Error::msg(format!(
-                "attach the container to network `{name}`: its configuration has no IPv4 subnet"
-            )));
-        };
-        let record = Allocation {
-            ip: Ipv4Addr::UNSPECIFIED,
-            container_id: ctr.config.id.clone(),
-            container_name: ctr.config.name.clone(),
-            aliases: aliases.to_vec(),
-            owner,
-        };
-        match ipam::allocate(&paths.runtime, &net.name, subnet, gateway, record) {
+        // The container is not running, so a record of it here is a finished session's
+        // that its monitor has not freed yet (`restart`): its addresses are ours again.
+        ipam::release(&paths.runtime, &net.name, &ctr.config.id);
+        let want = netopts::for_network(per, aliases, name);
+        let record = new_record(ctr, &want, owner);
+        match ipam::claim(&paths.runtime, &net, record, &want) {
             Ok(a) => claimed.push((net, a)),
             Err(e) => {
                 release(paths, &ctr.config.id, networks);
-                return Err(Error::from_source(
-                    format!("claim an address on network `{name}`"),
-                    e,
-                ));
+                return Err(claim_error(name, e));
             }
         }
     }
@@ -113,7 +106,7 @@ pub fn allocate(
             .with_context(|| format!("write the container's /etc/{file}"))
     };
     // The host, as podman names it: pasta maps its gateway address to the host's loopback.
-    let internal = claimed.iter().all(|(n, _)| n.internal);
+    let internal = claimed.iter().all(|(n, a)| n.internal || a.ip4().is_none());
     let host_internal = super::holder::current(&paths.runtime)
         .and_then(|h| default_gateway(&format!("/proc/{}/net/route", h.pid)))
         .filter(|_| !internal);
@@ -125,7 +118,42 @@ pub fn allocate(
     Ok(())
 }
 
-/// /etc/hosts on user networks: the container's own names on its first address.
+/// A container's address record on a network, before the addresses are chosen.
+pub fn new_record(ctr: &Container, want: &PerNetwork, owner: Option<(i32, u64)>) -> Allocation {
+    Allocation {
+        ip: Ipv4Addr::UNSPECIFIED,
+        ip6: None,
+        container_id: ctr.config.id.clone(),
+        container_name: ctr.config.name.clone(),
+        aliases: want.aliases.clone(),
+        mac: want.mac.clone(),
+        interface: want.interface_name.clone(),
+        owner,
+    }
+}
+
+/// The error of a failed claim: a taken or misplaced static address is the user's to fix.
+pub fn claim_error(network: &str, e: ipam::IpamError) -> Error {
+    let hint = match &e {
+        ipam::IpamError::Taken { .. } => {
+            Some("choose another address, or leave it out to get a free one")
+        }
+        ipam::IpamError::Outside { .. }
+        | ipam::IpamError::Gateway { .. }
+        | ipam::IpamError::NoSubnet { .. } => {
+            Some("see the network's subnets with `berth network inspect`")
+        }
+        _ => None,
+    };
+    let err = Error::from_source(format!("claim an address on network `{network}`"), e);
+    match hint {
+        Some(h) => err.hint(h),
+        None => err,
+    }
+}
+
+/// /etc/hosts on user networks: the container's own names on its first address (and its
+/// IPv6 address there, on a dual-stack network).
 pub fn hosts_file(
     claimed: &[(Network, Allocation)],
     hostname: &str,
@@ -133,13 +161,27 @@ pub fn hosts_file(
     host_internal: Option<Ipv4Addr>,
     net: &NetOptions,
 ) -> String {
-    crate::net::etc::hosts(&crate::net::etc::HostsSpec {
+    let first = claimed.first().map(|(_, a)| a.primary());
+    let mut text = crate::net::etc::hosts(&crate::net::etc::HostsSpec {
         hostname,
         name,
-        container_ip: claimed.first().map(|(_, a)| IpAddr::V4(a.ip)),
+        container_ip: first,
         host_internal: host_internal.map(IpAddr::V4),
         add_hosts: &net.add_hosts,
-    })
+    });
+    if let Some(ip6) = claimed
+        .first()
+        .and_then(|(_, a)| a.ip6)
+        .filter(|v6| first != Some(IpAddr::V6(*v6)))
+    {
+        let names = if name == hostname || name.is_empty() {
+            hostname.to_string()
+        } else {
+            format!("{hostname} {name}")
+        };
+        text.push_str(&format!("{ip6}\t{names}\n"));
+    }
+    text
 }
 
 /// /etc/resolv.conf on user networks: each network's gateway (the holder's name server)
@@ -147,10 +189,14 @@ pub fn hosts_file(
 pub fn resolv_conf(claimed: &[(Network, Allocation)], net: &NetOptions) -> String {
     let host = crate::net::host_resolv_conf();
     let ours = crate::net::etc::ResolvConf {
+        // Each gateway of each network (IPv4, then IPv6 on a dual-stack one), as podman.
         nameservers: claimed
             .iter()
             .filter(|(n, _)| n.dns_enabled)
-            .filter_map(|(n, _)| n.gateway().map(IpAddr::V4))
+            .flat_map(|(n, _)| {
+                let v6 = n.gateway6().map(IpAddr::V6);
+                n.gateway().map(IpAddr::V4).into_iter().chain(v6)
+            })
             .collect(),
         search: std::iter::once(super::dns::DOMAIN.to_string())
             .chain(host.search)
@@ -197,6 +243,7 @@ impl Attachment {
             paths,
             ctr,
             &opts.user_networks,
+            &opts.network_opts,
             &opts.network_aliases,
             hostname,
             &opts.net,
@@ -255,10 +302,20 @@ pub fn connect(
     record_bridges(paths, &nets)?;
     ip_batch(&format!("/proc/{pid}/ns/net"), &script.inside)
         .context("configure the container's network interfaces")?;
-    let Some((_, first)) = claimed.first() else {
+    let Some((net, first)) = claimed.first() else {
         return Ok(None);
     };
-    super::forward::start(ports, first.ip, &format!("/proc/{}/ns/net", holder.pid))
+    let Some(ip) = first.ip4() else {
+        if ports.is_empty() {
+            return Ok(None);
+        }
+        return Err(Error::msg(format!(
+            "publish the container's ports: network `{}` is IPv6-only, and berth forwards published ports to an IPv4 address",
+            net.name
+        ))
+        .hint("put the container on a network with an IPv4 subnet first"));
+    };
+    super::forward::start(ports, ip, &format!("/proc/{}/ns/net", holder.pid))
         .context("publish the container's ports")
 }
 
@@ -333,11 +390,12 @@ pub fn hot_connect(
 
 /// `network disconnect` of a running container: delete its interface with address `ip`
 /// (the veth's other end, on the bridge, goes with it). An interface already gone is fine.
-pub fn hot_disconnect(pid: i32, ip: Ipv4Addr) -> Result<()> {
+pub fn hot_disconnect(pid: i32, a: &Allocation) -> Result<()> {
+    let ip = a.primary();
     let netns = format!("/proc/{pid}/ns/net");
     let out = Command::new("nsenter")
         .arg(format!("--net={netns}"))
-        .args(["ip", "-o", "-4", "addr", "show"])
+        .args(["ip", "-o", "addr", "show"])
         .stderr(Stdio::piped())
         .output()
         .context("run `nsenter … ip addr`")
@@ -359,7 +417,7 @@ pub fn hot_disconnect(pid: i32, ip: Ipv4Addr) -> Result<()> {
 /// a line for the new address (its host name and name), and the network's name server
 /// becomes the first `nameserver` of its /etc/resolv.conf (when the network has DNS).
 /// The files are bind-mounted into the container, so they are rewritten in place.
-pub fn etc_connected(ctr: &Container, net: &Network, ip: Ipv4Addr) -> Result<()> {
+pub fn etc_connected(ctr: &Container, net: &Network, a: &Allocation) -> Result<()> {
     let etc = ctr.etc_dir();
     let hostname = std::fs::read_to_string(etc.join("hostname")).unwrap_or_default();
     let hostname = hostname.trim();
@@ -369,23 +427,50 @@ pub fn etc_connected(ctr: &Container, net: &Network, ip: Ipv4Addr) -> Result<()>
     } else {
         format!("{hostname} {name}")
     };
-    rewrite_in_place(&etc.join("hosts"), |t| hosts_with(t, ip, &names))?;
-    if let (true, Some(gw)) = (net.dns_enabled, net.gateway()) {
-        rewrite_in_place(&etc.join("resolv.conf"), |t| resolv_with(t, gw))?;
+    rewrite_in_place(&etc.join("hosts"), |t| {
+        a.addresses()
+            .into_iter()
+            .fold(t.to_string(), |text, ip| hosts_with(&text, ip, &names))
+    })?;
+    if net.dns_enabled {
+        // The IPv4 server first, then the IPv6 one: each goes first, so the last one
+        // placed is the IPv4 one.
+        let gateways: Vec<IpAddr> = net
+            .gateway()
+            .map(IpAddr::V4)
+            .into_iter()
+            .chain(net.gateway6().map(IpAddr::V6))
+            .collect();
+        rewrite_in_place(&etc.join("resolv.conf"), |t| {
+            gateways
+                .iter()
+                .rev()
+                .fold(t.to_string(), |text, gw| resolv_with(&text, *gw))
+        })?;
     }
     Ok(())
 }
 
 /// After `network disconnect` of a running container: the address's /etc/hosts lines and
 /// the network's `nameserver` line go.
-pub fn etc_disconnected(ctr: &Container, net: &Network, ip: Ipv4Addr) -> Result<()> {
+pub fn etc_disconnected(ctr: &Container, net: &Network, a: &Allocation) -> Result<()> {
     let etc = ctr.etc_dir();
-    rewrite_in_place(&etc.join("hosts"), |t| without_lines_of(t, "", ip))?;
-    if let Some(gw) = net.gateway() {
-        rewrite_in_place(&etc.join("resolv.conf"), |t| {
-            without_lines_of(t, "nameserver ", gw)
-        })?;
-    }
+    rewrite_in_place(&etc.join("hosts"), |t| {
+        a.addresses()
+            .into_iter()
+            .fold(t.to_string(), |text, ip| without_lines_of(&text, "", ip))
+    })?;
+    let gateways: Vec<IpAddr> = net
+        .gateway()
+        .map(IpAddr::V4)
+        .into_iter()
+        .chain(net.gateway6().map(IpAddr::V6))
+        .collect();
+    rewrite_in_place(&etc.join("resolv.conf"), |t| {
+        gateways.iter().fold(t.to_string(), |text, gw| {
+            without_lines_of(&text, "nameserver ", *gw)
+        })
+    })?;
     Ok(())
 }
 
@@ -403,7 +488,8 @@ fn rewrite_in_place(path: &std::path::Path, edit: impl FnOnce(&str) -> String) -
 }
 
 /// `hosts` with a line `IP<tab>NAMES` after its last line, unless IP has one already.
-pub fn hosts_with(hosts: &str, ip: Ipv4Addr, names: &str) -> String {
+pub fn hosts_with(hosts: &str, ip: impl Into<IpAddr>, names: &str) -> String {
+    let ip: IpAddr = ip.into();
     if hosts
         .lines()
         .any(|l| first_word(l) == Some(ip.to_string().as_str()))
@@ -419,7 +505,8 @@ pub fn hosts_with(hosts: &str, ip: Ipv4Addr, names: &str) -> String {
 }
 
 /// `resolv.conf` with `nameserver GW` as its first name server.
-pub fn resolv_with(resolv: &str, gw: Ipv4Addr) -> String {
+pub fn resolv_with(resolv: &str, gw: impl Into<IpAddr>) -> String {
+    let gw: IpAddr = gw.into();
     let line = format!("nameserver {gw}");
     let rest = without_lines_of(resolv, "nameserver ", gw);
     let mut out = String::new();
@@ -441,7 +528,8 @@ pub fn resolv_with(resolv: &str, gw: Ipv4Addr) -> String {
 }
 
 /// `text` without the lines `PREFIX IP …` (`prefix` empty: lines whose first word is IP).
-fn without_lines_of(text: &str, prefix: &str, ip: Ipv4Addr) -> String {
+fn without_lines_of(text: &str, prefix: &str, ip: impl Into<IpAddr>) -> String {
+    let ip: IpAddr = ip.into();
     let ip = ip.to_string();
     text.lines()
         .filter(|l| {
@@ -456,13 +544,14 @@ fn first_word(line: &str) -> Option<&str> {
     line.split_whitespace().next()
 }
 
-/// The interface that carries `ip` in `ip -o -4 addr show` output
-/// (`2: eth0    inet 10.89.0.2/24 brd … scope global eth0…`).
-pub fn interface_with(listing: &str, ip: Ipv4Addr) -> Option<String> {
+/// The interface that carries `ip` in `ip -o addr show` output
+/// (`2: eth0    inet 10.89.0.2/24 brd … scope global eth0…`, `inet6 fd00::2/64 …`).
+pub fn interface_with(listing: &str, ip: impl Into<IpAddr>) -> Option<String> {
+    let ip: IpAddr = ip.into();
     let want = format!("{ip}/");
     listing.lines().find_map(|l| {
         let f: Vec<&str> = l.split_whitespace().collect();
-        let at = f.iter().position(|w| *w == "inet")?;
+        let at = f.iter().position(|w| *w == "inet" || *w == "inet6")?;
         f.get(at + 1)
             .filter(|a| a.starts_with(&want))
             .and_then(|_| f.get(1))
@@ -527,8 +616,17 @@ pub fn wiring_from(
     for (k, (net, a)) in claimed.iter().enumerate() {
         let i = first + k;
         let bridge = &net.network_interface;
-        let (Some(subnet), Some(gw)) = (net.subnet(), net.gateway()) else {
-            continue;
+        let v4 = net.subnet().zip(net.gateway());
+        let v6 = net.subnet6().zip(net.gateway6());
+        // The bridge's MAC comes from its IPv4 gateway (the last bytes of the IPv6 one on
+        // an IPv6-only network).
+        let mac_bytes = match (v4, v6) {
+            (Some((_, gw)), _) => gw.octets(),
+            (None, Some((_, g6))) => {
+                let o = g6.octets();
+                [o[12], o[13], o[14], o[15]]
+            }
+            (None, None) => continue,
         };
         if stale.iter().any(|e| e == bridge) {
             outside.push_str(&format!("link del {bridge}\n"));
@@ -537,26 +635,45 @@ pub fn wiring_from(
             // A fixed MAC: otherwise the bridge takes the lowest of its ports' and changes
             // it as containers come, and the containers' ARP entries for the gateway (their
             // name server) go stale for seconds.
-            let [g1, g2, g3, g4] = gw.octets();
+            let [g1, g2, g3, g4] = mac_bytes;
             outside.push_str(&format!(
                 "link add {bridge} address 02:42:{g1:02x}:{g2:02x}:{g3:02x}:{g4:02x} type bridge\n"
             ));
-            outside.push_str(&format!("addr add {gw}/{} dev {bridge}\n", subnet.prefix));
+            if let Some((subnet, gw)) = v4 {
+                outside.push_str(&format!("addr add {gw}/{} dev {bridge}\n", subnet.prefix));
+            }
             outside.push_str(&format!("link set {bridge} up\n"));
+            if let Some((s6, g6)) = v6 {
+                // `nodad`: the address is usable at once (no duplicate address detection).
+                outside.push_str(&format!("addr add {g6}/{} dev {bridge} nodad\n", s6.prefix));
+            }
         }
         let host_end = format!("vb{tag}{i}");
-        // The address decides the MAC (as docker does), so that after a restart the
-        // neighbours' ARP entries for the address are still right.
-        let [a1, a2, a3, a4] = a.ip.octets();
+        let dev = a.interface.clone().unwrap_or_else(|| format!("eth{i}"));
         outside.push_str(&format!(
-            "link add {host_end} type veth peer name eth{i} address 02:42:{a1:02x}:{a2:02x}:{a3:02x}:{a4:02x} netns {pid}\n"
+            "link add {host_end} type veth peer name {dev} address {} netns {pid}\n",
+            a.mac_address()
         ));
         outside.push_str(&format!("link set {host_end} master {bridge}\n"));
         outside.push_str(&format!("link set {host_end} up\n"));
-        inside.push_str(&format!("addr add {}/{} dev eth{i}\n", a.ip, subnet.prefix));
-        inside.push_str(&format!("link set eth{i} up\n"));
+        let v4 = v4.zip(a.ip4());
+        let v6 = v6.zip(a.ip6);
+        if let Some(((subnet, _), ip)) = v4 {
+            inside.push_str(&format!("addr add {ip}/{} dev {dev}\n", subnet.prefix));
+        }
+        if let Some(((s6, _), ip6)) = v6 {
+            // No duplicate address detection: the command may use the address as soon as
+            // it starts.
+            inside.push_str(&format!("addr add {ip6}/{} dev {dev} nodad\n", s6.prefix));
+        }
+        inside.push_str(&format!("link set {dev} up\n"));
         if k == 0 && default_route && !net.internal {
-            inside.push_str(&format!("route add default via {gw}\n"));
+            if let Some(((_, gw), _)) = v4 {
+                inside.push_str(&format!("route add default via {gw}\n"));
+            }
+            if let Some(((_, g6), _)) = v6 {
+                inside.push_str(&format!("route add ::/0 via {g6}\n"));
+            }
         }
     }
     Wiring { outside, inside }
@@ -605,15 +722,18 @@ mod tests {
                 internal: i == 1,
                 ..Default::default()
             };
-            let net = store.create(&req, &[]).unwrap();
+            let net = store.create(&req, &[], &[]).unwrap();
             let ip = net.subnet().unwrap().hosts().nth(1).unwrap();
             out.push((
                 net,
                 Allocation {
                     ip,
+                    ip6: None,
                     container_id: "0123456789abcdef".into(),
                     container_name: "web".into(),
                     aliases: vec![],
+                    mac: None,
+                    interface: None,
                     owner: None,
                 },
             ));
@@ -637,6 +757,69 @@ mod tests {
             w.inside,
             "addr add 10.89.0.2/24 dev eth0\nlink set eth0 up\nroute add default via 10.89.0.1\n\
              addr add 10.89.1.2/24 dev eth1\nlink set eth1 up\n"
+        );
+    }
+
+    #[test]
+    fn dual_stack_and_ipv6_only_plans() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = NetworkStore::new(dir.path());
+        let net = |name: &str, subnets: &[&str]| {
+            let req = super::super::store::CreateRequest {
+                name: Some(name.into()),
+                subnets: subnets.iter().map(|s| (*s).to_string()).collect(),
+                ..Default::default()
+            };
+            store.create(&req, &[], &[]).unwrap()
+        };
+        let rec = |ip: &str, ip6: &str| Allocation {
+            ip: ip.parse().unwrap(),
+            ip6: Some(ip6.parse().unwrap()),
+            container_id: "0123456789abcdef".into(),
+            container_name: "web".into(),
+            aliases: vec![],
+            mac: None,
+            interface: Some("en0".into()),
+            owner: None,
+        };
+        let dual = net("dual", &["10.70.0.0/24", "fd70::/64"]);
+        let only6 = net("only6", &["fd71::/64"]);
+        let claimed = vec![
+            (dual, rec("10.70.0.2", "fd70::2")),
+            (only6, rec("0.0.0.0", "fd71::2")),
+        ];
+        let w = wiring(&claimed, "t", 5, &[], &[]);
+        assert_eq!(
+            w.outside,
+            "link add berth1 address 02:42:0a:46:00:01 type bridge\naddr add 10.70.0.1/24 dev berth1\n\
+             link set berth1 up\naddr add fd70::1/64 dev berth1 nodad\n\
+             link add vbt0 type veth peer name en0 address 02:42:0a:46:00:02 netns 5\n\
+             link set vbt0 master berth1\nlink set vbt0 up\n\
+             link add berth2 address 02:42:00:00:00:01 type bridge\nlink set berth2 up\n\
+             addr add fd71::1/64 dev berth2 nodad\n\
+             link add vbt1 type veth peer name en0 address 02:42:00:00:00:02 netns 5\n\
+             link set vbt1 master berth2\nlink set vbt1 up\n"
+        );
+        assert_eq!(
+            w.inside,
+            "addr add 10.70.0.2/24 dev en0\naddr add fd70::2/64 dev en0 nodad\nlink set en0 up\n\
+             route add default via 10.70.0.1\nroute add ::/0 via fd70::1\n\
+             addr add fd71::2/64 dev en0 nodad\nlink set en0 up\n"
+        );
+        // /etc/hosts: both addresses of the first network; an IPv6-only first network
+        // gives its IPv6 address.
+        let hosts = hosts_file(&claimed, "abc", "web", None, &NetOptions::default());
+        assert!(
+            hosts.ends_with("10.70.0.2\tabc web\nfd70::2\tabc web\n"),
+            "{hosts}"
+        );
+        let hosts = hosts_file(&claimed[1..], "abc", "web", None, &NetOptions::default());
+        assert!(hosts.ends_with("\nfd71::2\tabc web\n"), "{hosts}");
+        assert_eq!(hosts.matches("fd71::2").count(), 1, "{hosts}");
+        let resolv = resolv_conf(&claimed, &NetOptions::default());
+        assert!(
+            resolv.contains("nameserver 10.70.0.1\nnameserver fd70::1\nnameserver fd71::1\n"),
+            "{resolv}"
         );
     }
 

@@ -7,7 +7,7 @@
 //! (pasta's or slirp4netns', see [`super::link`]); on an internal network they get SERVFAIL.
 
 use std::collections::HashMap;
-use std::net::{Ipv4Addr, SocketAddr, UdpSocket};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr, UdpSocket};
 use std::time::{Duration, Instant};
 
 use crate::config::Paths;
@@ -16,6 +16,7 @@ use crate::config::Paths;
 pub const DOMAIN: &str = "dns.berth";
 
 const TYPE_A: u16 = 1;
+const TYPE_AAAA: u16 = 28;
 const CLASS_IN: u16 = 1;
 const RCODE_NXDOMAIN: u8 = 3;
 const RCODE_SERVFAIL: u8 = 2;
@@ -27,6 +28,8 @@ const TTL: u32 = 5;
 /// The bound sockets and the queries forwarded upstream.
 pub struct Server {
     sock: UdpSocket,
+    /// `[::]:53`, IPv6 only (the gateways of dual-stack networks); `None` without IPv6.
+    sock6: Option<UdpSocket>,
     upstream: UdpSocket,
     /// Our query id upstream -> the client and its id.
     pending: HashMap<u16, (SocketAddr, [u8; 2], Instant)>,
@@ -43,6 +46,7 @@ impl Server {
     pub fn bind() -> std::io::Result<Self> {
         Ok(Server {
             sock: UdpSocket::bind((Ipv4Addr::UNSPECIFIED, 53))?,
+            sock6: bind6().ok(),
             upstream: UdpSocket::bind((Ipv4Addr::UNSPECIFIED, 0))?,
             pending: HashMap::new(),
             next_id: 1,
@@ -66,19 +70,35 @@ impl Server {
                 break;
             }
             let ms = u16::try_from(left.as_millis()).unwrap_or(u16::MAX);
-            let (query_ready, reply_ready) = {
-                let mut fds = [
+            let (query_ready, reply_ready, query6_ready) = {
+                let mut fds = vec![
                     nix::poll::PollFd::new(self.sock.as_fd(), nix::poll::PollFlags::POLLIN),
                     nix::poll::PollFd::new(self.upstream.as_fd(), nix::poll::PollFlags::POLLIN),
                 ];
+                if let Some(s6) = &self.sock6 {
+                    fds.push(nix::poll::PollFd::new(
+                        s6.as_fd(),
+                        nix::poll::PollFlags::POLLIN,
+                    ));
+                }
                 if nix::poll::poll(&mut fds, nix::poll::PollTimeout::from(ms)).is_err() {
                     continue;
                 }
                 let ready = |f: &nix::poll::PollFd<'_>| f.revents().is_some_and(|r| !r.is_empty());
-                (ready(&fds[0]), ready(&fds[1]))
+                (
+                    ready(&fds[0]),
+                    ready(&fds[1]),
+                    fds.get(2).is_some_and(ready),
+                )
             };
             if query_ready {
                 if let Ok((len, from)) = self.sock.recv_from(&mut buf) {
+                    self.on_query(paths, &buf[..len], from);
+                }
+            }
+            if query6_ready {
+                let got = self.sock6.as_ref().map(|s| s.recv_from(&mut buf));
+                if let Some(Ok((len, from))) = got {
                     self.on_query(paths, &buf[..len], from);
                 }
             }
@@ -92,13 +112,18 @@ impl Server {
             .retain(|_, (_, _, at)| at.elapsed() < FORWARD_TIMEOUT);
     }
 
+    /// The socket that answers `client`.
+    fn socket_for(&self, client: SocketAddr) -> Option<&UdpSocket> {
+        match client {
+            SocketAddr::V4(_) => Some(&self.sock),
+            SocketAddr::V6(_) => self.sock6.as_ref(),
+        }
+    }
+
     fn on_query(&mut self, paths: &Paths, query: &[u8], from: SocketAddr) {
-        let SocketAddr::V4(from4) = from else {
-            return;
-        };
         let mut forward = false;
         let reply = answer(query, |name| {
-            let found = lookup(paths, *from4.ip(), name);
+            let found = lookup(paths, from.ip(), name);
             forward = matches!(found, Lookup::Forward);
             found
         });
@@ -115,8 +140,8 @@ impl Server {
                 return;
             }
         }
-        if let Some(reply) = reply {
-            let _ = self.sock.send_to(&reply, from);
+        if let (Some(reply), Some(sock)) = (reply, self.socket_for(from)) {
+            let _ = sock.send_to(&reply, from);
         }
     }
 
@@ -127,7 +152,9 @@ impl Server {
         let id = u16::from_be_bytes([reply[0], reply[1]]);
         if let Some((client, orig, _)) = self.pending.remove(&id) {
             reply[..2].copy_from_slice(&orig);
-            let _ = self.sock.send_to(reply, client);
+            if let Some(sock) = self.socket_for(client) {
+                let _ = sock.send_to(reply, client);
+            }
         }
     }
 }
@@ -137,7 +164,8 @@ impl Server {
 pub enum Lookup {
     /// The client is on no network with name service.
     Refused,
-    Found(Vec<Ipv4Addr>),
+    /// The addresses: A records from the IPv4 ones, AAAA from the IPv6 ones.
+    Found(Vec<IpAddr>),
     NotFound,
     /// Not a name of the network: ask the host's resolver (through pasta).
     Forward,
@@ -147,22 +175,28 @@ pub enum Lookup {
 /// aardvark-dns does: a container connected to several networks resolves the names of all
 /// of them, whichever of its name servers it asks). The asker is found by its source
 /// address `client`; an address without a record searches its own network only.
-fn lookup(paths: &Paths, client: Ipv4Addr, name: &str) -> Lookup {
+fn lookup(paths: &Paths, client: IpAddr, name: &str) -> Lookup {
     let store = super::store::NetworkStore::new(&paths.data);
     let Ok(networks) = store.list() else {
         return Lookup::Refused;
     };
-    let Some(net) = networks
-        .iter()
-        .find(|n| n.dns_enabled && n.subnet().is_some_and(|s| s.contains(client)))
-    else {
+    // An IPv4 client seen on the IPv6 socket arrives as `::ffff:a.b.c.d`.
+    let client = match client {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(client, IpAddr::V4),
+        v4 => v4,
+    };
+    let inside = |n: &super::store::Network| match client {
+        IpAddr::V4(v4) => n.subnet().is_some_and(|s| s.contains(v4)),
+        IpAddr::V6(v6) => n.subnet6().is_some_and(|s| s.contains(v6)),
+    };
+    let Some(net) = networks.iter().find(|n| n.dns_enabled && inside(n)) else {
         return Lookup::Refused;
     };
     let asker = super::ipam::entries(&paths.runtime, &net.name)
         .into_iter()
-        .find(|a| a.ip == client)
+        .find(|a| a.addresses().contains(&client))
         .map(|a| a.container_id);
-    let mut ips: Vec<Ipv4Addr> = Vec::new();
+    let mut ips: Vec<IpAddr> = Vec::new();
     for n in networks.iter().filter(|n| n.dns_enabled) {
         let records = super::ipam::entries(&paths.runtime, &n.name);
         let searched = match &asker {
@@ -171,8 +205,10 @@ fn lookup(paths: &Paths, client: Ipv4Addr, name: &str) -> Lookup {
         };
         if searched {
             for a in records.iter().filter(|a| a.answers(name)) {
-                if !ips.contains(&a.ip) {
-                    ips.push(a.ip);
+                for ip in a.addresses() {
+                    if !ips.contains(&ip) {
+                        ips.push(ip);
+                    }
                 }
             }
         }
@@ -188,6 +224,26 @@ fn lookup(paths: &Paths, client: Ipv4Addr, name: &str) -> Lookup {
     } else {
         Lookup::Found(ips)
     }
+}
+
+/// A UDP socket on `[::]:53` for IPv6 only (IPv4 has its own socket on port 53).
+fn bind6() -> std::io::Result<UdpSocket> {
+    use nix::sys::socket::{self, sockopt, AddressFamily, SockFlag, SockType, SockaddrIn6};
+    let fd = socket::socket(
+        AddressFamily::Inet6,
+        SockType::Datagram,
+        SockFlag::SOCK_CLOEXEC,
+        None,
+    )?;
+    socket::setsockopt(&fd, sockopt::Ipv6V6Only, &true)?;
+    let any = SockaddrIn6::from(std::net::SocketAddrV6::new(
+        std::net::Ipv6Addr::UNSPECIFIED,
+        53,
+        0,
+        0,
+    ));
+    socket::bind(std::os::fd::AsRawFd::as_raw_fd(&fd), &any)?;
+    Ok(UdpSocket::from(fd))
 }
 
 /// Build the reply to one query packet (`None` for a packet that is not a query).
@@ -210,7 +266,12 @@ pub fn answer(query: &[u8], mut lookup: impl FnMut(&str) -> Lookup) -> Option<Ve
         .to_string();
     let (rcode, ips) = match lookup(&short) {
         Lookup::Refused => (RCODE_REFUSED, Vec::new()),
-        Lookup::Found(ips) if qtype == TYPE_A && qclass == CLASS_IN => (0, ips),
+        Lookup::Found(ips) if qclass == CLASS_IN && (qtype == TYPE_A || qtype == TYPE_AAAA) => (
+            0,
+            ips.into_iter()
+                .filter(|ip| ip.is_ipv4() == (qtype == TYPE_A))
+                .collect(),
+        ),
         Lookup::Found(_) => (0, Vec::new()),
         Lookup::NotFound if !short.contains('.') => (RCODE_NXDOMAIN, Vec::new()),
         // Forwarding failed (or the name is outside an internal network).
@@ -227,11 +288,19 @@ pub fn answer(query: &[u8], mut lookup: impl FnMut(&str) -> Lookup) -> Option<Ve
     out.extend_from_slice(question);
     for ip in ips {
         out.extend_from_slice(&[0xc0, 12]);
-        out.extend_from_slice(&TYPE_A.to_be_bytes());
+        out.extend_from_slice(&qtype.to_be_bytes());
         out.extend_from_slice(&CLASS_IN.to_be_bytes());
         out.extend_from_slice(&TTL.to_be_bytes());
-        out.extend_from_slice(&4u16.to_be_bytes());
-        out.extend_from_slice(&ip.octets());
+        match ip {
+            IpAddr::V4(v4) => {
+                out.extend_from_slice(&4u16.to_be_bytes());
+                out.extend_from_slice(&v4.octets());
+            }
+            IpAddr::V6(v6) => {
+                out.extend_from_slice(&16u16.to_be_bytes());
+                out.extend_from_slice(&v6.octets());
+            }
+        }
     }
     Some(out)
 }
@@ -283,7 +352,10 @@ mod tests {
 
     fn records(name: &str) -> Lookup {
         match name {
-            "web" => Lookup::Found(vec![Ipv4Addr::new(10, 89, 1, 2)]),
+            "web" => Lookup::Found(vec![
+                IpAddr::V4(Ipv4Addr::new(10, 89, 1, 2)),
+                IpAddr::V6("fd00:1::2".parse().unwrap()),
+            ]),
             "nobody" => Lookup::Refused,
             "example.org" => Lookup::Forward,
             _ => Lookup::NotFound,
@@ -303,8 +375,26 @@ mod tests {
     }
 
     #[test]
+    fn answers_aaaa_records() {
+        let q = query("web", TYPE_AAAA);
+        let r = answer(&q, records).unwrap();
+        assert_eq!(r[3] & 0x0f, 0);
+        assert_eq!(u16::from_be_bytes([r[6], r[7]]), 1);
+        let rdata = &r[r.len() - 16..];
+        assert_eq!(
+            std::net::Ipv6Addr::from(<[u8; 16]>::try_from(rdata).unwrap()),
+            "fd00:1::2".parse::<std::net::Ipv6Addr>().unwrap()
+        );
+        assert_eq!(&r[r.len() - 26..r.len() - 24], &TYPE_AAAA.to_be_bytes());
+        // The A query gets only the IPv4 address.
+        let r = answer(&query("web", TYPE_A), records).unwrap();
+        assert_eq!(u16::from_be_bytes([r[6], r[7]]), 1);
+    }
+
+    #[test]
     fn other_cases() {
-        let r = answer(&query("web", 28), records).unwrap();
+        // A name without a record of the asked type: no answers, no error.
+        let r = answer(&query("web", 16), records).unwrap();
         assert_eq!((r[3] & 0x0f, r[7]), (0, 0));
         let r = answer(&query("db", TYPE_A), records).unwrap();
         assert_eq!(r[3] & 0x0f, RCODE_NXDOMAIN);
@@ -333,9 +423,12 @@ mod tests {
             let n = store.find(net).unwrap();
             let record = Allocation {
                 ip: Ipv4Addr::UNSPECIFIED,
+                ip6: None,
                 container_id: id.into(),
                 container_name: name.into(),
                 aliases: vec![],
+                mac: None,
+                interface: None,
                 owner: None,
             };
             allocate(
@@ -345,29 +438,65 @@ mod tests {
                 n.gateway().unwrap(),
                 record,
             )
+            .map(|a| IpAddr::V4(a.ip))
             .unwrap()
-            .ip
         };
         for n in ["a", "b"] {
             let req = CreateRequest {
                 name: Some(n.into()),
                 ..Default::default()
             };
-            store.create(&req, &[]).unwrap();
+            store.create(&req, &[], &[]).unwrap();
         }
         let web = claim("a", "1111", "web");
         let both_on_b = claim("b", "2222", "both");
         let both_on_a = claim("a", "2222", "both");
         let only_b = claim("b", "3333", "onlyb");
         // `both` asks from its address on b and finds `web` on a.
-        assert_eq!(lookup(&paths, both_on_b, "web"), Lookup::Found(vec![web]));
+        let found = |ip: IpAddr| Lookup::Found(vec![ip]);
+        assert_eq!(lookup(&paths, both_on_b, "web"), found(web));
         // `onlyb` shares b with `both` only: it gets both's address there, not web.
         assert_eq!(lookup(&paths, only_b, "web"), Lookup::NotFound);
-        assert_eq!(
-            lookup(&paths, only_b, "both"),
-            Lookup::Found(vec![both_on_b])
-        );
+        assert_eq!(lookup(&paths, only_b, "both"), found(both_on_b));
         // `web` sees `both` on a only.
-        assert_eq!(lookup(&paths, web, "both"), Lookup::Found(vec![both_on_a]));
+        assert_eq!(lookup(&paths, web, "both"), found(both_on_a));
+
+        // A dual-stack network: asked from either address, both records answer; an alias
+        // answers on its own network only.
+        let req = CreateRequest {
+            name: Some("six".into()),
+            subnets: vec!["10.66.0.0/24".into(), "fd66::/64".into()],
+            ..Default::default()
+        };
+        let six = store.create(&req, &[], &[]).unwrap();
+        let rec = |id: &str, name: &str, alias: &str| Allocation {
+            ip: Ipv4Addr::UNSPECIFIED,
+            ip6: None,
+            container_id: id.into(),
+            container_name: name.into(),
+            aliases: vec![alias.into()],
+            mac: None,
+            interface: None,
+            owner: None,
+        };
+        let want = super::super::netopts::PerNetwork::default();
+        let x =
+            super::super::ipam::claim(&paths.runtime, &six, rec("4444", "x", "ex"), &want).unwrap();
+        let y = super::super::ipam::claim(&paths.runtime, &six, rec("5555", "y", "why"), &want)
+            .unwrap();
+        let y6 = IpAddr::V6(y.ip6.unwrap());
+        let x_both = Lookup::Found(vec![IpAddr::V4(x.ip), IpAddr::V6(x.ip6.unwrap())]);
+        assert_eq!(lookup(&paths, y6, "x"), x_both);
+        assert_eq!(lookup(&paths, y6, "ex"), x_both);
+        assert_eq!(lookup(&paths, IpAddr::V4(y.ip), "x"), x_both);
+        // An IPv4 client seen through the IPv6 socket.
+        let mapped = IpAddr::V6(y.ip.to_ipv6_mapped());
+        assert_eq!(lookup(&paths, mapped, "x"), x_both);
+        // `web` on network a does not see them, nor their aliases.
+        assert_eq!(lookup(&paths, web, "ex"), Lookup::NotFound);
+        assert_eq!(
+            lookup(&paths, IpAddr::V6("fd99::1".parse().unwrap()), "x"),
+            Lookup::Refused
+        );
     }
 }

@@ -150,7 +150,8 @@ fn recently_used(runtime: &Path, idle: Duration) -> bool {
 /// what leaves, and drop what one bridge sends to another (networks are isolated). Without
 /// nft, forwarding stays off: containers then reach their own network only.
 fn setup_forwarding() -> std::result::Result<(), String> {
-    const RULES: &str = "table ip berth {
+    // `inet`: the same rules for IPv4 and IPv6.
+    const RULES: &str = "table inet berth {
   chain forward {
     type filter hook forward priority 0; policy accept;
     iifname \"berth*\" oifname \"berth*\" drop
@@ -188,6 +189,8 @@ fn setup_forwarding() -> std::result::Result<(), String> {
     for knob in ["iptables", "ip6tables", "arptables"] {
         let _ = std::fs::write(format!("/proc/sys/net/bridge/bridge-nf-call-{knob}"), b"0");
     }
+    // IPv6 (dual-stack networks): routed the same way, when the kernel has it.
+    let _ = std::fs::write("/proc/sys/net/ipv6/conf/all/forwarding", b"1");
     std::fs::write("/proc/sys/net/ipv4/ip_forward", b"1")
         .map_err(|e| format!("enable forwarding: {e}"))
 }

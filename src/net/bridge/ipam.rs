@@ -4,20 +4,49 @@
 //! temporary file to its name, which fails when another container holds it, so no lock is
 //! needed and a reader never sees half a record. The file is removed when the container
 //! ends; the runtime directory does not survive a reboot, nor do the containers using it.
+//!
+//! On a dual-stack network the record is claimed under both addresses: the IPv4 name holds
+//! it (readers list that one), the IPv6 name keeps the address taken.
 
 use std::io;
-use std::net::Ipv4Addr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::subnet::Subnet;
+use super::netopts::PerNetwork;
+use super::store::Network;
+use super::subnet::{Subnet, Subnet6};
 
 /// Why allocation failed.
 #[derive(Debug, thiserror::Error)]
 pub enum IpamError {
     #[error("no free address left in subnet {0}")]
     Exhausted(Subnet),
+    #[error("no free address left in subnet {0}")]
+    Exhausted6(Subnet6),
+    #[error("address {ip} on network `{network}` is already used by container `{container}`")]
+    Taken {
+        ip: IpAddr,
+        network: String,
+        container: String,
+    },
+    #[error("address {ip} is not a host address in subnet {subnet} of network `{network}`")]
+    Outside {
+        ip: IpAddr,
+        subnet: String,
+        network: String,
+    },
+    #[error("address {ip} is the gateway of network `{network}`")]
+    Gateway { ip: IpAddr, network: String },
+    #[error("address {ip}: network `{network}` has no {family} subnet")]
+    NoSubnet {
+        ip: IpAddr,
+        network: String,
+        family: &'static str,
+    },
+    #[error("network `{0}` has no subnet")]
+    NoIpv4(String),
     #[error("{op} `{path}`")]
     Io {
         op: &'static str,
@@ -41,9 +70,19 @@ pub struct Allocation {
     pub ip: Ipv4Addr,
     pub container_id: String,
     pub container_name: String,
-    /// `--network-alias` values.
+    /// The address on the network's IPv6 subnet, if it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ip6: Option<Ipv6Addr>,
+    /// Aliases on this network (`--network NAME:alias=`, `--network-alias`, `connect
+    /// --alias`).
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// A static MAC address (otherwise one derived from `ip`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mac: Option<String>,
+    /// The interface's name in the container (otherwise `ethN`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interface: Option<String>,
     /// The session that holds the address (pid and start time): a record whose session is
     /// gone (killed, crashed) is stale and freed by the holder.
     #[serde(default)]
@@ -56,6 +95,234 @@ impl Allocation {
         self.container_name.eq_ignore_ascii_case(name)
             || self.aliases.iter().any(|a| a.eq_ignore_ascii_case(name))
             || (name.len() == 12 && self.container_id.starts_with(name))
+    }
+
+    /// The container's MAC address on this network: the static one, else `02:42:` and the
+    /// IPv4 address (as docker does; on an IPv6-only network the last four bytes of the
+    /// IPv6 address), so that after a restart the neighbours' ARP entries are still right.
+    pub fn mac_address(&self) -> String {
+        self.mac.clone().unwrap_or_else(|| {
+            let [a, b, c, d] = match (self.ip4(), self.ip6) {
+                (None, Some(v6)) => {
+                    let o = v6.octets();
+                    [o[12], o[13], o[14], o[15]]
+                }
+                _ => self.ip.octets(),
+            };
+            format!("02:42:{a:02x}:{b:02x}:{c:02x}:{d:02x}")
+        })
+    }
+
+    /// The IPv4 address (`None` on an IPv6-only network, where `ip` is 0.0.0.0).
+    pub fn ip4(&self) -> Option<Ipv4Addr> {
+        (!self.ip.is_unspecified()).then_some(self.ip)
+    }
+
+    /// The address the record is listed under: the IPv4 one, else the IPv6 one.
+    pub fn primary(&self) -> IpAddr {
+        match (self.ip4(), self.ip6) {
+            (None, Some(v6)) => IpAddr::V6(v6),
+            _ => IpAddr::V4(self.ip),
+        }
+    }
+
+    /// Every address, IPv4 first.
+    pub fn addresses(&self) -> Vec<IpAddr> {
+        self.ip4()
+            .map(IpAddr::V4)
+            .into_iter()
+            .chain(self.ip6.map(IpAddr::V6))
+            .collect()
+    }
+}
+
+/// Link the finished temporary file `tmp` to `target`: `Ok(false)` when the name is taken.
+fn link_claim(tmp: &Path, target: &Path) -> Result<bool, IpamError> {
+    match std::fs::hard_link(tmp, target) {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(false),
+        Err(e) => Err(io_err("link", target)(e)),
+    }
+}
+
+/// The container that holds `ip` on `network` (for the error message).
+fn holder_of(dir: &Path, ip: IpAddr) -> String {
+    std::fs::read(dir.join(ip.to_string()))
+        .ok()
+        .and_then(|b| serde_json::from_slice::<Allocation>(&b).ok())
+        .map_or_else(|| "(unknown)".to_string(), |a| a.container_name)
+}
+
+/// Claim an address on each of `net`'s subnets for `record`: the ones `want` names
+/// (checked: inside the subnet, not the gateway, not taken), else the lowest free ones.
+pub fn claim(
+    runtime: &Path,
+    net: &Network,
+    mut record: Allocation,
+    want: &PerNetwork,
+) -> Result<Allocation, IpamError> {
+    let v4 = net.subnet().zip(net.gateway());
+    let v6 = net.subnet6().zip(net.gateway6());
+    let name = &net.name;
+    if v4.is_none() && v6.is_none() {
+        return Err(IpamError::NoIpv4(name.clone()));
+    }
+    let no_subnet = |ip: IpAddr, family| IpamError::NoSubnet {
+        ip,
+        network: name.clone(),
+        family,
+    };
+    match (want.ip, v4) {
+        (Some(ip), None) => return Err(no_subnet(IpAddr::V4(ip), "IPv4")),
+        (Some(ip), Some((subnet, gateway))) => {
+            check_static(
+                name,
+                IpAddr::V4(ip),
+                subnet.is_host(ip),
+                ip == gateway,
+                &subnet,
+            )?;
+        }
+        _ => {}
+    }
+    match (want.ip6, v6) {
+        (Some(ip6), None) => return Err(no_subnet(IpAddr::V6(ip6), "IPv6")),
+        (Some(ip6), Some((s6, g6))) => {
+            check_static(name, IpAddr::V6(ip6), s6.is_host(ip6), ip6 == g6, &s6)?;
+        }
+        _ => {}
+    }
+    let dir = network_dir(runtime, name);
+    std::fs::create_dir_all(&dir).map_err(io_err("create", &dir))?;
+    let tmp = dir.join(format!(
+        ".tmp-{}-{}",
+        record.container_id,
+        std::process::id()
+    ));
+    let result = claim_in(&dir, &tmp, name, &mut record, want, v4, v6);
+    let _ = std::fs::remove_file(&tmp);
+    result.map(|()| record)
+}
+
+/// A static address must be a host address of its subnet and not the gateway.
+fn check_static(
+    network: &str,
+    ip: IpAddr,
+    is_host: bool,
+    is_gateway: bool,
+    subnet: &dyn std::fmt::Display,
+) -> Result<(), IpamError> {
+    if !is_host {
+        return Err(IpamError::Outside {
+            ip,
+            subnet: subnet.to_string(),
+            network: network.to_string(),
+        });
+    }
+    if is_gateway {
+        return Err(IpamError::Gateway {
+            ip,
+            network: network.to_string(),
+        });
+    }
+    Ok(())
+}
+
+/// [`claim`] inside the network's directory, with `tmp` as the temporary file. The IPv4
+/// name is claimed first (a reader lists the record under it), then the IPv6 name, and the
+/// complete record then replaces the one under the IPv4 name; an IPv6-only record lives
+/// under its IPv6 name.
+fn claim_in(
+    dir: &Path,
+    tmp: &Path,
+    network: &str,
+    record: &mut Allocation,
+    want: &PerNetwork,
+    v4: Option<(Subnet, Ipv4Addr)>,
+    v6: Option<(Subnet6, Ipv6Addr)>,
+) -> Result<(), IpamError> {
+    let mut claimed4: Option<PathBuf> = None;
+    if let Some((subnet, gateway)) = v4 {
+        let candidates: Box<dyn Iterator<Item = Ipv4Addr>> = match want.ip {
+            Some(ip) => Box::new(std::iter::once(ip)),
+            None => Box::new(subnet.hosts().filter(move |ip| *ip != gateway)),
+        };
+        for ip in candidates {
+            let target = dir.join(ip.to_string());
+            if want.ip.is_none() && target.exists() {
+                continue;
+            }
+            record.ip = ip;
+            write_record(tmp, record)?;
+            if link_claim(tmp, &target)? {
+                claimed4 = Some(target);
+                break;
+            }
+            if want.ip.is_some() {
+                return Err(IpamError::Taken {
+                    ip: IpAddr::V4(ip),
+                    network: network.to_string(),
+                    container: holder_of(dir, IpAddr::V4(ip)),
+                });
+            }
+        }
+        if claimed4.is_none() {
+            return Err(IpamError::Exhausted(subnet));
+        }
+    }
+    let Some((s6, g6)) = v6 else {
+        return Ok(());
+    };
+    let give_back = |e: IpamError| {
+        if let Some(p) = &claimed4 {
+            let _ = std::fs::remove_file(p);
+        }
+        e
+    };
+    let candidates: Box<dyn Iterator<Item = Ipv6Addr>> = match want.ip6 {
+        Some(ip6) => Box::new(std::iter::once(ip6)),
+        None => Box::new(s6.hosts().filter(move |ip| *ip != g6)),
+    };
+    for ip6 in candidates {
+        let target = dir.join(ip6.to_string());
+        if want.ip6.is_none() && target.exists() {
+            continue;
+        }
+        record.ip6 = Some(ip6);
+        write_record(tmp, record).map_err(give_back)?;
+        if link_claim(tmp, &target).map_err(give_back)? {
+            if let Some(p) = &claimed4 {
+                // The complete record replaces the first one in one step.
+                if let Err(e) = std::fs::rename(tmp, p) {
+                    let _ = std::fs::remove_file(&target);
+                    return Err(give_back(io_err("rename", p)(e)));
+                }
+            }
+            return Ok(());
+        }
+        if want.ip6.is_some() {
+            return Err(give_back(IpamError::Taken {
+                ip: IpAddr::V6(ip6),
+                network: network.to_string(),
+                container: holder_of(dir, IpAddr::V6(ip6)),
+            }));
+        }
+    }
+    Err(give_back(IpamError::Exhausted6(s6)))
+}
+
+fn write_record(tmp: &Path, record: &Allocation) -> Result<(), IpamError> {
+    let bytes = serde_json::to_vec(record).expect("an allocation serializes");
+    std::fs::write(tmp, &bytes).map_err(io_err("write", tmp))
+}
+
+/// Remove a record's files (both names of a dual-stack record).
+fn remove_record(dir: &Path, a: &Allocation) {
+    if let Some(ip) = a.ip4() {
+        let _ = std::fs::remove_file(dir.join(ip.to_string()));
+    }
+    if let Some(ip6) = a.ip6 {
+        let _ = std::fs::remove_file(dir.join(ip6.to_string()));
     }
 }
 
@@ -83,23 +350,18 @@ pub fn allocate(
         record.container_id,
         std::process::id()
     ));
-    for ip in subnet.hosts().filter(|ip| *ip != gateway) {
-        if dir.join(ip.to_string()).exists() {
-            continue;
-        }
-        record.ip = ip;
-        let bytes = serde_json::to_vec(&record).expect("an allocation serializes");
-        std::fs::write(&tmp, &bytes).map_err(io_err("write", &tmp))?;
-        let target = dir.join(ip.to_string());
-        let claimed = std::fs::hard_link(&tmp, &target);
-        let _ = std::fs::remove_file(&tmp);
-        match claimed {
-            Ok(()) => return Ok(record),
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
-            Err(e) => return Err(io_err("link", &target)(e)),
-        }
-    }
-    Err(IpamError::Exhausted(subnet))
+    let want = PerNetwork::default();
+    let result = claim_in(
+        &dir,
+        &tmp,
+        network,
+        &mut record,
+        &want,
+        Some((subnet, gateway)),
+        None,
+    );
+    let _ = std::fs::remove_file(&tmp);
+    result.map(|()| record)
 }
 
 /// Every allocation on a network.
@@ -108,13 +370,19 @@ pub fn entries(runtime: &Path, network: &str) -> Vec<Allocation> {
     let Ok(rd) = std::fs::read_dir(&dir) else {
         return Vec::new();
     };
+    // A dual-stack record is listed under its IPv4 name only.
     let mut out: Vec<Allocation> = rd
         .flatten()
-        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
-        .filter_map(|e| std::fs::read(e.path()).ok())
-        .filter_map(|b| serde_json::from_slice(&b).ok())
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.starts_with('.') {
+                return None;
+            }
+            let a: Allocation = serde_json::from_slice(&std::fs::read(e.path()).ok()?).ok()?;
+            (a.primary().to_string() == name).then_some(a)
+        })
         .collect();
-    out.sort_by_key(|a: &Allocation| a.ip);
+    out.sort_by_key(Allocation::primary);
     out
 }
 
@@ -123,7 +391,7 @@ pub fn release(runtime: &Path, network: &str, container_id: &str) {
     let dir = network_dir(runtime, network);
     for a in entries(runtime, network) {
         if a.container_id == container_id {
-            let _ = std::fs::remove_file(dir.join(a.ip.to_string()));
+            remove_record(&dir, &a);
         }
     }
 }
@@ -139,7 +407,7 @@ pub fn release_owned(runtime: &Path, container_id: &str, owner: (i32, u64)) {
         let name = net.file_name().to_string_lossy().into_owned();
         for a in entries(runtime, &name) {
             if a.container_id == container_id && a.owner == Some(owner) {
-                let _ = std::fs::remove_file(net.path().join(a.ip.to_string()));
+                remove_record(&net.path(), &a);
             }
         }
     }
@@ -155,7 +423,7 @@ pub fn collect_stale(runtime: &Path) {
         for a in entries(runtime, &name) {
             if let Some((pid, start)) = a.owner {
                 if crate::storage::container::process_start_time(pid) != Some(start) {
-                    let _ = std::fs::remove_file(net.path().join(a.ip.to_string()));
+                    remove_record(&net.path(), &a);
                 }
             }
         }
@@ -183,9 +451,72 @@ mod tests {
             ip: Ipv4Addr::UNSPECIFIED,
             container_id: id.to_string(),
             container_name: name.to_string(),
+            ip6: None,
             aliases: vec!["web".to_string()],
+            mac: None,
+            interface: None,
             owner: None,
         }
+    }
+
+    #[test]
+    fn static_and_dual_stack_claims() {
+        use super::super::store::{CreateRequest, NetworkStore};
+        let dir = tempfile::tempdir().unwrap();
+        let store = NetworkStore::new(&dir.path().join("data"));
+        let req = CreateRequest {
+            name: Some("d".into()),
+            subnets: vec!["10.70.0.0/24".into(), "fd12:3456:789a:1::/64".into()],
+            ..Default::default()
+        };
+        let net = store.create(&req, &[], &[]).unwrap();
+        let run = dir.path().join("run");
+        let a = claim(&run, &net, rec("aaaa", "one"), &PerNetwork::default()).unwrap();
+        assert_eq!(a.ip, Ipv4Addr::new(10, 70, 0, 2));
+        assert_eq!(a.ip6, Some("fd12:3456:789a:1::2".parse().unwrap()));
+        assert_eq!(a.mac_address(), "02:42:0a:46:00:02");
+        // Listed once, under its IPv4 name.
+        assert_eq!(entries(&run, "d"), vec![a.clone()]);
+        let mut want = PerNetwork {
+            ip: Some(Ipv4Addr::new(10, 70, 0, 2)),
+            ..Default::default()
+        };
+        let err = claim(&run, &net, rec("bbbb", "two"), &want).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "address 10.70.0.2 on network `d` is already used by container `one`"
+        );
+        want.ip = None;
+        want.ip6 = a.ip6;
+        let err = claim(&run, &net, rec("bbbb", "two"), &want).unwrap_err();
+        assert!(err.to_string().contains("used by container `one`"), "{err}");
+        // A failed claim leaves nothing behind.
+        assert_eq!(entries(&run, "d").len(), 1);
+        want.ip6 = None;
+        want.ip = Some(Ipv4Addr::new(10, 70, 0, 1));
+        assert!(matches!(
+            claim(&run, &net, rec("bbbb", "two"), &want),
+            Err(IpamError::Gateway { .. })
+        ));
+        want.ip = Some(Ipv4Addr::new(10, 71, 0, 9));
+        assert!(matches!(
+            claim(&run, &net, rec("bbbb", "two"), &want),
+            Err(IpamError::Outside { .. })
+        ));
+        want.ip = Some(Ipv4Addr::new(10, 70, 0, 200));
+        want.ip6 = Some("fd12:3456:789a:1::c8".parse().unwrap());
+        want.mac = Some("92:d0:c6:0a:29:33".into());
+        let mut r = rec("bbbb", "two");
+        r.mac.clone_from(&want.mac);
+        let b = claim(&run, &net, r, &want).unwrap();
+        assert_eq!((b.ip, b.ip6), (want.ip.unwrap(), want.ip6));
+        assert_eq!(b.mac_address(), "92:d0:c6:0a:29:33");
+        release(&run, "d", "aaaa");
+        release(&run, "d", "bbbb");
+        assert!(!any_in_use(&run));
+        // The freed IPv6 address can be claimed again.
+        let c = claim(&run, &net, rec("cccc", "three"), &PerNetwork::default()).unwrap();
+        assert_eq!(c.ip6, a.ip6);
     }
 
     #[test]

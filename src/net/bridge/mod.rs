@@ -7,5 +7,6 @@ pub mod forward;
 pub mod holder;
 pub mod ipam;
 pub mod link;
+pub mod netopts;
 pub mod store;
 pub mod subnet;

@@ -4,13 +4,13 @@
 
 use std::collections::BTreeMap;
 use std::io;
-use std::net::Ipv4Addr;
+use std::net::{Ipv4Addr, Ipv6Addr};
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::subnet::{self, Subnet, SubnetError};
+use super::subnet::{self, Subnet, Subnet6, SubnetError};
 
 /// The only driver.
 pub const DRIVER: &str = "bridge";
@@ -36,8 +36,24 @@ pub enum NetworkError {
     },
     #[error("subnet {subnet} overlaps the host's route to {route}")]
     SubnetOnHost { subnet: Subnet, route: Subnet },
+    #[error("subnet {subnet} overlaps subnet {other} of network `{network}`")]
+    Subnet6Used {
+        subnet: Subnet6,
+        other: Subnet6,
+        network: String,
+    },
+    #[error("subnet {subnet} overlaps the host's route to {route}")]
+    Subnet6OnHost { subnet: Subnet6, route: Subnet6 },
     #[error("no free subnet left in 10.89.0.0/16")]
     NoFreeSubnet,
+    #[error("no free IPv6 subnet found in fd00::/8")]
+    NoFreeSubnet6,
+    #[error("invalid --subnet `{0}`: berth takes one IPv4 and one IPv6 subnet per network")]
+    TwoOfAFamily(String),
+    #[error("cannot set more gateways than subnets")]
+    TooManyGateways,
+    #[error("cannot set a gateway without a subnet")]
+    GatewayWithoutSubnet,
     #[error("network name or id `{0}` is ambiguous")]
     Ambiguous(String),
     #[error("{op} `{path}`")]
@@ -88,16 +104,36 @@ pub struct Network {
 }
 
 impl Network {
-    /// The (single, IPv4) subnet.
+    /// The IPv4 subnet.
     pub fn subnet(&self) -> Option<Subnet> {
         self.subnets
-            .first()
-            .and_then(|s| Subnet::parse(&s.subnet).ok())
+            .iter()
+            .find_map(|s| Subnet::parse(&s.subnet).ok())
     }
 
-    /// The gateway address: the bridge's address in the rootless network namespace.
+    /// The IPv4 gateway address: the bridge's address in the rootless network namespace.
     pub fn gateway(&self) -> Option<Ipv4Addr> {
-        self.subnets.first().and_then(|s| s.gateway.parse().ok())
+        self.subnets.iter().find_map(|s| {
+            Subnet::parse(&s.subnet)
+                .ok()
+                .and_then(|_| s.gateway.parse().ok())
+        })
+    }
+
+    /// The IPv6 subnet (`None` on an IPv4-only network).
+    pub fn subnet6(&self) -> Option<Subnet6> {
+        self.subnets
+            .iter()
+            .find_map(|s| Subnet6::parse(&s.subnet).ok())
+    }
+
+    /// The IPv6 gateway address.
+    pub fn gateway6(&self) -> Option<Ipv6Addr> {
+        self.subnets.iter().find_map(|s| {
+            Subnet6::parse(&s.subnet)
+                .ok()
+                .and_then(|_| s.gateway.parse().ok())
+        })
     }
 }
 
@@ -106,8 +142,12 @@ impl Network {
 pub struct CreateRequest {
     pub name: Option<String>,
     pub driver: Option<String>,
-    pub subnet: Option<String>,
-    pub gateway: Option<String>,
+    /// `--subnet`, in order (at most one of each family).
+    pub subnets: Vec<String>,
+    /// `--gateway`, the i-th for the i-th subnet.
+    pub gateways: Vec<String>,
+    /// `--ipv6`: dual stack (a free IPv6 subnet is added when none is given).
+    pub ipv6: bool,
     pub internal: bool,
     pub disable_dns: bool,
     pub labels: BTreeMap<String, String>,
@@ -202,7 +242,12 @@ impl NetworkStore {
 
     /// Validate and write a new network. `routes` are the host's routes (a default subnet
     /// avoids them; an explicit one that overlaps them is refused).
-    pub fn create(&self, req: &CreateRequest, routes: &[Subnet]) -> Result<Network, NetworkError> {
+    pub fn create(
+        &self,
+        req: &CreateRequest,
+        routes: &[Subnet],
+        routes6: &[Subnet6],
+    ) -> Result<Network, NetworkError> {
         let driver = req.driver.as_deref().unwrap_or(DRIVER);
         if driver != DRIVER {
             return Err(NetworkError::BadDriver(driver.to_string()));
@@ -212,18 +257,7 @@ impl NetworkStore {
                 return Err(NetworkError::BadName(name.clone()));
             }
         }
-        let wanted = req.subnet.as_deref().map(Subnet::parse).transpose()?;
-        if req.gateway.is_some() && wanted.is_none() {
-            return Err(SubnetError::GatewaySyntax(format!(
-                "{} (--gateway needs --subnet)",
-                req.gateway.as_deref().unwrap_or_default()
-            ))
-            .into());
-        }
-        let gateway = match (&wanted, &req.gateway) {
-            (Some(s), Some(g)) => Some(s.gateway(g)?),
-            _ => None,
-        };
+        let wanted = parse_subnets(req)?;
         let _lock = self.lock()?;
         let existing = self.list()?;
         let name = match &req.name {
@@ -242,8 +276,16 @@ impl NetworkStore {
             .iter()
             .filter_map(|n| n.subnet().map(|s| (s, n.name.as_str())))
             .collect();
-        let subnet = match wanted {
-            Some(s) => {
+        let taken6: Vec<(Subnet6, &str)> = existing
+            .iter()
+            .filter_map(|n| n.subnet6().map(|s| (s, n.name.as_str())))
+            .collect();
+        // podman: IPv6 subnets alone make an IPv6-only network, unless --ipv6 asks for
+        // dual stack.
+        let v6_only = wanted.v4.is_none() && wanted.v6.is_some() && !req.ipv6;
+        let subnet = match wanted.v4 {
+            None if v6_only => None,
+            Some((s, _)) => {
                 if let Some((other, network)) = taken.iter().find(|(t, _)| t.overlaps(&s)) {
                     return Err(NetworkError::SubnetUsed {
                         subnet: s,
@@ -257,14 +299,71 @@ impl NetworkStore {
                         route: *route,
                     });
                 }
-                s
+                Some(s)
             }
             None => {
                 let t: Vec<Subnet> = taken.iter().map(|(s, _)| *s).collect();
-                subnet::pick_default(&t, routes).ok_or(NetworkError::NoFreeSubnet)?
+                Some(subnet::pick_default(&t, routes).ok_or(NetworkError::NoFreeSubnet)?)
             }
         };
-        let gateway = gateway.unwrap_or_else(|| subnet.first_host());
+        let mut subnets = Vec::new();
+        if let Some(subnet) = subnet {
+            let gateway = wanted
+                .v4
+                .and_then(|(_, g)| g)
+                .unwrap_or_else(|| subnet.first_host());
+            subnets.push(SubnetJson {
+                subnet: subnet.to_string(),
+                gateway: gateway.to_string(),
+            });
+        }
+        let subnet6 = match wanted.v6 {
+            Some((s, _)) => {
+                if let Some((other, network)) = taken6.iter().find(|(t, _)| t.overlaps(&s)) {
+                    return Err(NetworkError::Subnet6Used {
+                        subnet: s,
+                        other: *other,
+                        network: (*network).to_string(),
+                    });
+                }
+                if let Some(route) = routes6.iter().find(|r| r.overlaps(&s)) {
+                    return Err(NetworkError::Subnet6OnHost {
+                        subnet: s,
+                        route: *route,
+                    });
+                }
+                Some(s)
+            }
+            None if req.ipv6 => {
+                let t: Vec<Subnet6> = taken6.iter().map(|(s, _)| *s).collect();
+                let random = |b: &mut [u8]| {
+                    if getrandom::getrandom(b).is_err() {
+                        // Without randomness, a clock-derived draw still avoids the taken ones.
+                        let nanos = std::time::SystemTime::now()
+                            .duration_since(std::time::UNIX_EPOCH)
+                            .map_or(0, |d| d.as_nanos());
+                        for (x, y) in b.iter_mut().zip(nanos.to_le_bytes()) {
+                            *x = y;
+                        }
+                    }
+                };
+                Some(
+                    subnet::pick_default6(&t, routes6, random)
+                        .ok_or(NetworkError::NoFreeSubnet6)?,
+                )
+            }
+            None => None,
+        };
+        if let Some(s) = subnet6 {
+            let gateway6 = wanted
+                .v6
+                .and_then(|(_, g)| g)
+                .unwrap_or_else(|| s.first_host());
+            subnets.push(SubnetJson {
+                subnet: s.to_string(),
+                gateway: gateway6.to_string(),
+            });
+        }
         let interface = (1..)
             .map(|i| format!("berth{i}"))
             .find(|i| !existing.iter().any(|e| &e.network_interface == i))
@@ -275,11 +374,8 @@ impl NetworkStore {
             driver: DRIVER.to_string(),
             network_interface: interface,
             created: Utc::now(),
-            subnets: vec![SubnetJson {
-                subnet: subnet.to_string(),
-                gateway: gateway.to_string(),
-            }],
-            ipv6_enabled: false,
+            ipv6_enabled: subnet6.is_some(),
+            subnets,
             internal: req.internal,
             dns_enabled: !req.disable_dns,
             labels: req.labels.clone(),
@@ -308,6 +404,43 @@ impl NetworkStore {
     }
 }
 
+/// The subnets and gateways a create request names, by family.
+#[derive(Default)]
+struct Wanted {
+    v4: Option<(Subnet, Option<Ipv4Addr>)>,
+    v6: Option<(Subnet6, Option<Ipv6Addr>)>,
+}
+
+/// Check `--subnet` and `--gateway` (podman's rules: the i-th gateway belongs to the i-th
+/// subnet; no gateway without a subnet). berth takes one subnet of each family.
+fn parse_subnets(req: &CreateRequest) -> Result<Wanted, NetworkError> {
+    if req.gateways.len() > req.subnets.len() {
+        return Err(if req.subnets.is_empty() {
+            NetworkError::GatewayWithoutSubnet
+        } else {
+            NetworkError::TooManyGateways
+        });
+    }
+    let mut out = Wanted::default();
+    for (i, text) in req.subnets.iter().enumerate() {
+        let gateway = req.gateways.get(i);
+        if text.contains(':') {
+            let s = Subnet6::parse(text)?;
+            let g = gateway.map(|g| s.gateway(g)).transpose()?;
+            if out.v6.replace((s, g)).is_some() {
+                return Err(NetworkError::TwoOfAFamily(text.clone()));
+            }
+        } else {
+            let s = Subnet::parse(text)?;
+            let g = gateway.map(|g| s.gateway(g)).transpose()?;
+            if out.v4.replace((s, g)).is_some() {
+                return Err(NetworkError::TwoOfAFamily(text.clone()));
+            }
+        }
+    }
+    Ok(out)
+}
+
 fn read(path: &Path) -> Result<Network, NetworkError> {
     let bytes = std::fs::read(path).map_err(io_err("read", path))?;
     serde_json::from_slice(&bytes).map_err(|source| NetworkError::Parse {
@@ -332,16 +465,16 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = NetworkStore::new(dir.path());
         let routes = [Subnet::parse("10.89.0.0/24").unwrap()];
-        let a = store.create(&req("a"), &routes).unwrap();
+        let a = store.create(&req("a"), &routes, &[]).unwrap();
         assert_eq!(a.subnets[0].subnet, "10.89.1.0/24");
         assert_eq!(a.subnets[0].gateway, "10.89.1.1");
         assert_eq!(a.network_interface, "berth1");
         assert!(a.dns_enabled && !a.internal);
-        let b = store.create(&req("b"), &routes).unwrap();
+        let b = store.create(&req("b"), &routes, &[]).unwrap();
         assert_eq!(b.subnets[0].subnet, "10.89.2.0/24");
         assert_eq!(b.network_interface, "berth2");
         assert!(matches!(
-            store.create(&req("a"), &routes),
+            store.create(&req("a"), &routes, &[]),
             Err(NetworkError::Exists(_))
         ));
         assert_eq!(store.find("a").unwrap(), a);
@@ -355,10 +488,12 @@ mod tests {
         assert_eq!(names, ["b"]);
         assert!(matches!(store.remove(&a), Err(NetworkError::NotFound(_))));
         // The interface name and the subnet are free again.
-        let c = store.create(&req("c"), &routes).unwrap();
+        let c = store.create(&req("c"), &routes, &[]).unwrap();
         assert_eq!(c.network_interface, "berth1");
         assert_eq!(c.subnets[0].subnet, "10.89.1.0/24");
-        let unnamed = store.create(&CreateRequest::default(), &routes).unwrap();
+        let unnamed = store
+            .create(&CreateRequest::default(), &routes, &[])
+            .unwrap();
         assert_eq!(unnamed.name, "berth1");
     }
 
@@ -368,42 +503,117 @@ mod tests {
         let store = NetworkStore::new(dir.path());
         let routes = [Subnet::parse("192.168.1.0/24").unwrap()];
         let mut r = req("x");
-        r.subnet = Some("172.30.5.0/24".into());
-        r.gateway = Some("172.30.5.254".into());
-        let x = store.create(&r, &routes).unwrap();
+        r.subnets = vec!["172.30.5.0/24".into()];
+        r.gateways = vec!["172.30.5.254".into()];
+        let x = store.create(&r, &routes, &[]).unwrap();
         assert_eq!(x.subnets[0].gateway, "172.30.5.254");
         let mut r = req("y");
-        r.subnet = Some("172.30.0.0/16".into());
+        r.subnets = vec!["172.30.0.0/16".into()];
         assert!(matches!(
-            store.create(&r, &routes),
+            store.create(&r, &routes, &[]),
             Err(NetworkError::SubnetUsed { .. })
         ));
-        r.subnet = Some("192.168.1.128/25".into());
+        r.subnets = vec!["192.168.1.128/25".into()];
         assert!(matches!(
-            store.create(&r, &routes),
+            store.create(&r, &routes, &[]),
             Err(NetworkError::SubnetOnHost { .. })
         ));
-        r.subnet = Some("10.0.0.0/33".into());
+        r.subnets = vec!["10.0.0.0/33".into()];
         assert!(matches!(
-            store.create(&r, &routes),
+            store.create(&r, &routes, &[]),
             Err(NetworkError::Subnet(_))
         ));
-        r.subnet = Some("10.7.0.0/24".into());
-        r.gateway = Some("10.8.0.1".into());
+        r.subnets = vec!["10.7.0.0/24".into()];
+        r.gateways = vec!["10.8.0.1".into()];
         assert!(matches!(
-            store.create(&r, &routes),
+            store.create(&r, &routes, &[]),
             Err(NetworkError::Subnet(_))
         ));
-        r.gateway = None;
+        r.gateways.clear();
         r.driver = Some("macvlan".into());
         assert!(matches!(
-            store.create(&r, &routes),
+            store.create(&r, &routes, &[]),
             Err(NetworkError::BadDriver(_))
         ));
         assert!(matches!(
-            store.create(&req("-bad"), &routes),
+            store.create(&req("-bad"), &routes, &[]),
             Err(NetworkError::BadName(_))
         ));
+    }
+
+    #[test]
+    fn dual_stack() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = NetworkStore::new(dir.path());
+        let host6 = [Subnet6::parse("fd00::/64").unwrap()];
+        let mut r = req("six");
+        r.subnets = vec!["fd12:3456:789a:1::/64".into(), "10.50.0.0/24".into()];
+        r.gateways = vec!["fd12:3456:789a:1::fe".into()];
+        let six = store.create(&r, &[], &host6).unwrap();
+        assert!(six.ipv6_enabled);
+        assert_eq!(six.subnet().unwrap().to_string(), "10.50.0.0/24");
+        assert_eq!(six.gateway().unwrap().to_string(), "10.50.0.1");
+        assert_eq!(six.subnet6().unwrap().to_string(), "fd12:3456:789a:1::/64");
+        assert_eq!(six.gateway6().unwrap().to_string(), "fd12:3456:789a:1::fe");
+        // --ipv6 alone: a default IPv4 subnet and a random ULA /64.
+        let mut r = req("auto");
+        r.ipv6 = true;
+        let auto = store.create(&r, &[], &host6).unwrap();
+        let s6 = auto.subnet6().unwrap();
+        assert_eq!(s6.prefix, 64);
+        assert_eq!(s6.addr.segments()[0] >> 8, 0xfd);
+        assert!(auto.subnet().is_some() && auto.ipv6_enabled);
+        assert_eq!(auto.subnets.len(), 2);
+        // Errors: overlaps, the host's routes, v6-only without --ipv6, two of a family,
+        // gateways without subnets.
+        let mut r = req("bad");
+        r.subnets = vec!["fd12:3456::/32".into()];
+        r.ipv6 = true;
+        assert!(matches!(
+            store.create(&r, &[], &host6),
+            Err(NetworkError::Subnet6Used { .. })
+        ));
+        r.subnets = vec!["fd00::/56".into()];
+        assert!(matches!(
+            store.create(&r, &[], &host6),
+            Err(NetworkError::Subnet6OnHost { .. })
+        ));
+        r.ipv6 = false;
+        r.subnets = vec!["fd77::/64".into(), "fd78::/64".into()];
+        assert!(matches!(
+            store.create(&r, &[], &host6),
+            Err(NetworkError::TwoOfAFamily(_))
+        ));
+        r.subnets = vec!["fd77::/200".into()];
+        assert!(matches!(
+            store.create(&r, &[], &host6),
+            Err(NetworkError::Subnet(SubnetError::Ipv6(_)))
+        ));
+        r.subnets.clear();
+        r.gateways = vec!["fd77::1".into()];
+        assert!(matches!(
+            store.create(&r, &[], &host6),
+            Err(NetworkError::GatewayWithoutSubnet)
+        ));
+        r.subnets = vec!["10.60.0.0/24".into()];
+        r.gateways = vec!["10.60.0.1".into(), "10.60.0.2".into()];
+        assert!(matches!(
+            store.create(&r, &[], &host6),
+            Err(NetworkError::TooManyGateways)
+        ));
+    }
+
+    #[test]
+    fn ipv6_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = NetworkStore::new(dir.path());
+        let mut r = req("only6");
+        r.subnets = vec!["fd77::/64".into()];
+        let n = store.create(&r, &[], &[]).unwrap();
+        assert!(n.ipv6_enabled);
+        assert_eq!(n.subnets.len(), 1);
+        assert!(n.subnet().is_none() && n.gateway().is_none());
+        assert_eq!(n.gateway6().unwrap().to_string(), "fd77::1");
     }
 
     #[test]
