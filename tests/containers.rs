@@ -131,16 +131,20 @@ fn a_container_whose_monitor_died_is_not_running() {
             .is_empty()),
         "the container dies with its monitor"
     );
-    let out = env.berth(["ps", "-a"]).output();
-    out.success();
-    let row = out
-        .stdout_lines()
-        .into_iter()
-        .find(|l| l.ends_with("orphan"))
-        .expect("a row");
+    // The process may still be finishing its exit (its command line is gone before it is
+    // a zombie): wait for the row, which must turn into an unknown exit.
+    let row = || {
+        let out = env.berth(["ps", "-a"]).output();
+        out.success();
+        out.stdout_lines()
+            .into_iter()
+            .find(|l| l.ends_with("orphan"))
+            .expect("a row")
+    };
     assert!(
-        row.contains("Exited (-1)"),
-        "an unknown exit, not running: {row}"
+        wait_until(Duration::from_secs(5), || row().contains("Exited (-1)")),
+        "an unknown exit, not running: {}",
+        row()
     );
     env.berth(["ps"]).output().success().stdout_lacks("orphan");
     env.berth(["rm", "orphan"]).output().success();
