@@ -10,6 +10,7 @@ pub mod bridge;
 pub mod etc;
 pub mod pasta;
 pub mod ports;
+pub mod routes;
 pub mod slirp;
 
 use std::net::{IpAddr, Ipv4Addr};
@@ -210,8 +211,21 @@ pub fn begin_early(
         return Ok(None);
     };
     let netns = crate::sys::ns::new_netns().map_err(NetError::NewNetns)?;
-    let pending = pasta::start_in(opts, ports, netns.as_fd(), dir, pasta_dns_forward())?;
-    Ok(Some(EarlyNet { netns, pending }))
+    let mut pending = pasta::start_in(opts, ports, netns.ns.as_fd(), dir, pasta_dns_forward())?;
+    // Published ports must be bound when `run` returns: those wait for pasta's pid file.
+    if ports.is_empty() {
+        let need = routes::Families {
+            v4: HostNet::discover().gateway.is_some() && !opts.has("-6", "--ipv6-only"),
+            v6: routes::has_ipv6_default(
+                &std::fs::read_to_string("/proc/net/ipv6_route").unwrap_or_default(),
+            ) && !opts.has("-4", "--ipv4-only"),
+        };
+        pending.routes = routes::RouteWatch::new(netns.routes, need);
+    }
+    Ok(Some(EarlyNet {
+        netns: netns.ns,
+        pending,
+    }))
 }
 
 /// `--network container:KEY`: the running container whose network namespace (and user
@@ -335,7 +349,8 @@ pub fn etc_files(
 pub struct Helper {
     tool: &'static str,
     child: std::process::Child,
-    /// Descriptors the helper watches (slirp4netns' exit fd): closing them tells it to go.
+    /// Descriptors held for the helper's life: slirp4netns' exit fd (closing it tells it to
+    /// go), pasta's pid FIFO when it was ready before writing it.
     _keep: Vec<OwnedFd>,
     dir: PathBuf,
 }
@@ -425,6 +440,9 @@ pub struct Pending {
     log: PathBuf,
     /// slirp4netns: its API socket and the ports to add there once it is ready.
     hostfwd: Option<(PathBuf, Vec<PortMapping>)>,
+    /// pasta, started early for a container without published ports: ready as soon as its
+    /// default routes are in the namespace (see [`routes`]).
+    routes: Option<routes::RouteWatch>,
 }
 
 impl Pending {
@@ -449,10 +467,13 @@ impl Pending {
                     secs: READY_TIMEOUT.as_secs(),
                 });
             }
-            let mut fds = [
+            let mut fds = vec![
                 PollFd::new(self.ready.as_fd(), PollFlags::POLLIN),
                 PollFd::new(pidfd.as_fd(), PollFlags::POLLIN),
             ];
+            if let Some(watch) = &self.routes {
+                fds.push(PollFd::new(watch.fd(), PollFlags::POLLIN));
+            }
             let ms = u16::try_from(left.as_millis()).unwrap_or(u16::MAX);
             match poll(&mut fds, PollTimeout::from(ms)) {
                 Ok(_) | Err(nix::errno::Errno::EINTR) => {}
@@ -467,7 +488,12 @@ impl Pending {
                 .revents()
                 .is_some_and(|r| r.contains(PollFlags::POLLIN));
             let exited = fds[1].revents().is_some_and(|r| !r.is_empty());
-            if is_ready {
+            let routed = fds
+                .get(2)
+                .and_then(|f| f.revents())
+                .is_some_and(|r| r.contains(PollFlags::POLLIN));
+            drop(fds);
+            if is_ready || (routed && self.routes.as_mut().is_some_and(|w| w.update())) {
                 break;
             }
             if exited {
@@ -483,6 +509,9 @@ impl Pending {
         if let Some((api, ports)) = self.hostfwd.take() {
             slirp::publish(&api, &ports)?;
         }
+        // Ready by its routes, pasta has yet to write its pid FIFO: an open for writing
+        // without a reader would block it for good, so the reader stays with the helper.
+        self.helper._keep.push(self.ready);
         Ok(self.helper)
     }
 }

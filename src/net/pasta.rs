@@ -43,7 +43,7 @@ impl PastaOptions {
         opts
     }
 
-    fn has(&self, short: &str, long: &str) -> bool {
+    pub fn has(&self, short: &str, long: &str) -> bool {
         self.args.iter().any(|a| {
             a == short || a == long || a.starts_with(&format!("{long}=")) || {
                 a.starts_with(short) && short.len() == 2 && a.len() > 2 && !a.starts_with("--")
@@ -201,6 +201,7 @@ pub fn start_in(
         ready: ready.into(),
         log,
         hostfwd: None,
+        routes: None,
     })
 }
 

@@ -267,6 +267,7 @@ fn launch(
         ready: ready_r,
         log,
         hostfwd: None,
+        routes: None,
     })
 }
 

@@ -42,34 +42,65 @@ pub fn setns_pidfd(pidfd: BorrowedFd<'_>, flags: i32) -> io::Result<()> {
     Ok(())
 }
 
+/// A network namespace made ahead of the process that will join it.
+#[derive(Debug)]
+pub struct NewNetns {
+    /// The namespace (an open `/proc/…/ns/net`).
+    pub ns: OwnedFd,
+    /// A non-blocking rtnetlink socket inside it, subscribed to IPv4 and IPv6 route events,
+    /// so that the caller sees the routes a helper adds there.
+    pub routes: OwnedFd,
+}
+
 /// A new network namespace, owned by our user namespace, without moving into it: a child
-/// cloned into it (sharing our descriptor table) opens it onto a descriptor we reserved, and
-/// exits. The caller must be single-threaded, as for [`super::process::clone3`].
-pub fn new_netns() -> io::Result<OwnedFd> {
-    // The slot the child fills: close-on-exec, as every descriptor of ours.
-    let slot = OwnedFd::from(std::fs::File::open("/dev/null")?);
-    let target = slot.as_raw_fd();
+/// cloned into it (sharing our descriptor table) opens it, and a route-event socket in it,
+/// onto descriptors we reserved, and exits. The caller must be single-threaded, as for
+/// [`super::process::clone3`].
+pub fn new_netns() -> io::Result<NewNetns> {
+    // The slots the child fills: close-on-exec, as every descriptor of ours.
+    let ns_slot = OwnedFd::from(std::fs::File::open("/dev/null")?);
+    let routes_slot = OwnedFd::from(std::fs::File::open("/dev/null")?);
+    let (ns_target, routes_target) = (ns_slot.as_raw_fd(), routes_slot.as_raw_fd());
+    // Built before the fork: the child only reads it.
+    // SAFETY: sockaddr_nl is plain data, for which all zero bytes are a valid value.
+    let mut addr: libc::sockaddr_nl = unsafe { std::mem::zeroed() };
+    addr.nl_family = libc::AF_NETLINK as libc::sa_family_t;
+    addr.nl_groups = (libc::RTMGRP_IPV4_ROUTE | libc::RTMGRP_IPV6_ROUTE) as u32;
+    let addr_len = std::mem::size_of::<libc::sockaddr_nl>() as libc::socklen_t;
     let flags = (libc::CLONE_NEWNET | libc::CLONE_FILES) as u64;
     match super::process::clone3(flags)? {
         super::process::Forked::Child => {
             // SAFETY: the child of a single-threaded process, on a copy of its memory, makes
-            // only async-signal-safe system calls on a static, NUL-terminated path and
-            // integers, then leaves with _exit. CLONE_FILES makes the dup3 land in the
-            // parent's descriptor table, on the slot it owns.
+            // only async-signal-safe system calls on a static, NUL-terminated path, the
+            // address built above and integers, then leaves with _exit. CLONE_FILES makes
+            // the dup3s land in the parent's descriptor table, on the slots it owns.
             unsafe {
                 let fd = libc::open(
                     c"/proc/self/ns/net".as_ptr(),
                     libc::O_RDONLY | libc::O_CLOEXEC,
                 );
-                let ok = fd >= 0 && libc::dup3(fd, target, libc::O_CLOEXEC) == target;
+                let mut ok = fd >= 0 && libc::dup3(fd, ns_target, libc::O_CLOEXEC) == ns_target;
                 libc::close(fd);
+                let sock = libc::socket(
+                    libc::AF_NETLINK,
+                    libc::SOCK_RAW | libc::SOCK_CLOEXEC | libc::SOCK_NONBLOCK,
+                    libc::NETLINK_ROUTE,
+                );
+                ok = ok
+                    && sock >= 0
+                    && libc::bind(sock, std::ptr::addr_of!(addr).cast(), addr_len) == 0
+                    && libc::dup3(sock, routes_target, libc::O_CLOEXEC) == routes_target;
+                libc::close(sock);
                 libc::_exit(if ok { 0 } else { 1 })
             }
         }
         super::process::Forked::Parent { pid, .. } => {
             let status = nix::sys::wait::waitpid(nix::unistd::Pid::from_raw(pid), None)?;
             match status {
-                nix::sys::wait::WaitStatus::Exited(_, 0) => Ok(slot),
+                nix::sys::wait::WaitStatus::Exited(_, 0) => Ok(NewNetns {
+                    ns: ns_slot,
+                    routes: routes_slot,
+                }),
                 _ => Err(io::Error::other(
                     "the network namespace could not be opened",
                 )),
