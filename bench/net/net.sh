@@ -88,32 +88,36 @@ iperf3 -s -B 127.0.0.1 -p "$port" -D -I "$work/iperf.pid" >/dev/null
 sleep 0.2
 iperf_pid="$(cat "$work/iperf.pid")"
 tput_rows=""
-for spec in "pasta:--map-gw|host.containers.internal" "slirp4netns:allow_host_loopback=true|10.0.2.2"; do
-    net="${spec%%|*}"; target="${spec#*|}"
-    up="$(b run --rm --network "$net" "${in_ctr_iperf[@]}" -c "$target" -p "$port" -t 5 -J | gbits)"
-    pport="$(free_port)"
-    id="$(b run -d --network "${net%%:*}" -p "127.0.0.1:$pport:5201" "${in_ctr_iperf[@]}" -s -1)"
-    down=""
-    for _ in $(seq 1 50); do
-        down="$(iperf3 -c 127.0.0.1 -p "$pport" -t 5 -J 2>/dev/null | gbits)" && [ -n "$down" ] && break
-        sleep 0.1
+# The median and range of the numbers on stdin.
+spread() { sort -n | awk 'NF { v[++n] = $1 } END { if (!n) print "failed"; else printf "%s (%s-%s)", v[int((n + 1) / 2)], v[1], v[n] }'; }
+# One row: three 5 s runs each way. ENGINE is b or p; EXTRA its run flags.
+measure_tput() { # ENGINE EXTRA UP_NETWORK TARGET DOWN_NETWORK LABEL
+    local run="$1" extra="$2" up_net="$3" target="$4" down_net="$5" label="$6"
+    local ups="" downs="" id pport d _
+    for _ in 1 2 3; do
+        # shellcheck disable=SC2086
+        ups+="$($run run $extra --rm --network "$up_net" "${in_ctr_iperf[@]}" -c "$target" -p "$port" -t 5 -J | gbits)"$'\n'
     done
-    b rm -f "$id" >/dev/null 2>&1 || true
-    tput_rows+="| berth | ${net%%:*} | ${up:-failed} Gbit/s | ${down:-failed} Gbit/s |"$'\n'
-done
+    pport="$(free_port)"
+    # shellcheck disable=SC2086
+    id="$($run run $extra -d --network "$down_net" -p "127.0.0.1:$pport:5201" "${in_ctr_iperf[@]}" -s)" || id=""
+    for _ in 1 2 3; do
+        d=""
+        for _ in $(seq 1 50); do
+            d="$(iperf3 -c 127.0.0.1 -p "$pport" -t 5 -J 2>/dev/null | gbits)" && [ -n "$d" ] && break
+            sleep 0.1
+        done
+        downs+="$d"$'\n'
+    done
+    [ -z "$id" ] || $run rm -f "$id" >/dev/null 2>&1 || true
+    tput_rows+="| $label | $(printf '%s' "$ups" | spread) Gbit/s | $(printf '%s' "$downs" | spread) Gbit/s |"$'\n'
+}
+measure_tput b "" pasta:--map-gw host.containers.internal pasta "berth | pasta"
+measure_tput b "" slirp4netns:allow_host_loopback=true 10.0.2.2 slirp4netns "berth | slirp4netns"
 # podman with the same helper and the same port handler (podman 4.3 has no pasta).
 if [ -n "$podman_ok" ]; then
-    net="slirp4netns:allow_host_loopback=true,port_handler=slirp4netns"
-    up="$(p run --cgroups=enabled --rm --network "$net" "${in_ctr_iperf[@]}" -c 10.0.2.2 -p "$port" -t 5 -J | gbits)" || up=""
-    pport="$(free_port)"
-    id="$(p run --cgroups=enabled -d --network slirp4netns:port_handler=slirp4netns -p "127.0.0.1:$pport:5201" "${in_ctr_iperf[@]}" -s -1)" || id=""
-    down=""
-    for _ in $(seq 1 50); do
-        down="$(iperf3 -c 127.0.0.1 -p "$pport" -t 5 -J 2>/dev/null | gbits)" && [ -n "$down" ] && break
-        sleep 0.1
-    done
-    [ -z "$id" ] || p rm -f "$id" >/dev/null 2>&1 || true
-    tput_rows+="| podman | slirp4netns (port_handler=slirp4netns) | ${up:-failed} Gbit/s | ${down:-failed} Gbit/s |"$'\n'
+    measure_tput p --cgroups=enabled slirp4netns:allow_host_loopback=true,port_handler=slirp4netns 10.0.2.2 \
+        slirp4netns:port_handler=slirp4netns "podman | slirp4netns (port_handler=slirp4netns)"
 fi
 
 # --- connection latency ------------------------------------------------------------------
@@ -148,10 +152,12 @@ kill "$httpd_pid" 2>/dev/null || true
 for e in "${lat_ids[@]}"; do
     case "$e" in b:*) b rm -f "${e#b:}" >/dev/null 2>&1 || true ;; p:*) p rm -f "${e#p:}" >/dev/null 2>&1 || true ;; esac
 done
+# Medians to a hundredth of a millisecond: the differences here are small.
+median_ms2() { awk -F, -v row="$2" 'NR == row + 1 { printf "%.2f", $4 * 1000 }' "$1"; }
 lat_rows=""
-base_ms="$(median_ms "$work/conn.csv" 1)"
+base_ms="$(median_ms2 "$work/conn.csv" 1)"
 for i in "${!lat_cmds[@]}"; do
-    ms="$(median_ms "$work/conn.csv" $((i + 1)))"
+    ms="$(median_ms2 "$work/conn.csv" $((i + 1)))"
     lat_rows+="| ${lat_names[$i]} | ${ms} ms | $(awk -v a="$ms" -v b="$base_ms" 'BEGIN { printf "%+.2f ms", a - b }') |"$'\n'
 done
 
@@ -170,8 +176,8 @@ cost of each network over \`--network none\`.
 ${rows}
 podman: $podman_note.
 
-Throughput (iperf3 3.12, 5 s, one TCP stream; the container runs the host's iperf3 through
-the host's loader from a read-only bind of /usr):
+Throughput (iperf3 3.12, one TCP stream, three 5 s runs each way: median (min-max); the
+container runs the host's iperf3 through the host's loader from a read-only bind of /usr):
 
 | engine | helper | container -> host 127.0.0.1 (loopback mapping) | host -> published port |
 |---|---|---|---|
