@@ -1065,11 +1065,11 @@ fn fetch6(env: &Env, from: &str, target: &str) -> crate::util::command::Output {
     .output()
 }
 
-#[test]
-fn containers_on_an_ipv6_network_reach_each_other() {
-    let Some(env) = Env::rootless() else { return };
+/// The tools of user networks and a kernel with IPv6; like `require`: skip with the
+/// reason, or fail under CI=true.
+fn ipv6_ready() -> bool {
     if !have_tools(&["nsenter", "ip"]) {
-        return;
+        return false;
     }
     if !Path::new("/proc/net/if_inet6").exists() {
         assert!(
@@ -1077,6 +1077,15 @@ fn containers_on_an_ipv6_network_reach_each_other() {
             "CI=true and the kernel has no IPv6"
         );
         eprintln!("skipped: the kernel has no IPv6");
+        return false;
+    }
+    true
+}
+
+#[test]
+fn containers_on_an_ipv6_network_reach_each_other() {
+    let Some(env) = Env::rootless() else { return };
+    if !ipv6_ready() {
         return;
     }
     env.import_busybox();
@@ -1301,15 +1310,7 @@ fn containers_on_an_ipv6_network_reach_each_other() {
 #[test]
 fn containers_on_an_ipv6_only_network_reach_each_other() {
     let Some(env) = Env::rootless() else { return };
-    if !have_tools(&["nsenter", "ip"]) {
-        return;
-    }
-    if !Path::new("/proc/net/if_inet6").exists() {
-        assert!(
-            std::env::var("CI").map_or(true, |v| v != "true"),
-            "CI=true and the kernel has no IPv6"
-        );
-        eprintln!("skipped: the kernel has no IPv6");
+    if !ipv6_ready() {
         return;
     }
     env.import_busybox();

@@ -435,12 +435,7 @@ pub fn etc_connected(ctr: &Container, net: &Network, a: &Allocation) -> Result<(
     if net.dns_enabled {
         // The IPv4 server first, then the IPv6 one: each goes first, so the last one
         // placed is the IPv4 one.
-        let gateways: Vec<IpAddr> = net
-            .gateway()
-            .map(IpAddr::V4)
-            .into_iter()
-            .chain(net.gateway6().map(IpAddr::V6))
-            .collect();
+        let gateways = gateways_of(net);
         rewrite_in_place(&etc.join("resolv.conf"), |t| {
             gateways
                 .iter()
@@ -449,6 +444,15 @@ pub fn etc_connected(ctr: &Container, net: &Network, a: &Allocation) -> Result<(
         })?;
     }
     Ok(())
+}
+
+/// A network's name servers: its IPv4 gateway, then its IPv6 one.
+fn gateways_of(net: &Network) -> Vec<IpAddr> {
+    net.gateway()
+        .map(IpAddr::V4)
+        .into_iter()
+        .chain(net.gateway6().map(IpAddr::V6))
+        .collect()
 }
 
 /// After `network disconnect` of a running container: the address's /etc/hosts lines and
@@ -460,12 +464,7 @@ pub fn etc_disconnected(ctr: &Container, net: &Network, a: &Allocation) -> Resul
             .into_iter()
             .fold(t.to_string(), |text, ip| without_lines_of(&text, "", ip))
     })?;
-    let gateways: Vec<IpAddr> = net
-        .gateway()
-        .map(IpAddr::V4)
-        .into_iter()
-        .chain(net.gateway6().map(IpAddr::V6))
-        .collect();
+    let gateways = gateways_of(net);
     rewrite_in_place(&etc.join("resolv.conf"), |t| {
         gateways.iter().fold(t.to_string(), |text, gw| {
             without_lines_of(&text, "nameserver ", *gw)
