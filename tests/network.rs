@@ -77,7 +77,8 @@ fn network_create_ls_inspect_exists_rm() {
     .output()
     .success()
     .stdout_eq("beta\n");
-    assert_eq!(network_names(&env), ["alpha", "beta"]);
+    // podman's default network is always listed.
+    assert_eq!(network_names(&env), ["alpha", "beta", "podman"]);
 
     let a = inspect(&env, "alpha");
     assert_eq!(a["name"], "alpha");
@@ -116,12 +117,14 @@ fn network_create_ls_inspect_exists_rm() {
         .iter()
         .map(|n| n["name"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["alpha", "beta"]);
+    assert_eq!(names, ["alpha", "beta", "podman"]);
     assert_eq!(list[1]["subnets"][0]["gateway"], "172.31.7.254");
+    assert_eq!(list[2]["subnets"][0]["subnet"], "10.88.0.0/16");
+    assert_eq!(list[2]["dns_enabled"], false);
     env.berth(["network", "ls", "--format", "{{.Name}} {{.Driver}}"])
         .output()
         .success()
-        .stdout_eq("alpha bridge\nbeta bridge\n");
+        .stdout_eq("alpha bridge\nbeta bridge\npodman bridge\n");
     env.berth(["network", "ls", "-q", "--filter", "label=team=blue"])
         .output()
         .success()
@@ -139,7 +142,7 @@ fn network_create_ls_inspect_exists_rm() {
         .code(1)
         .stderr_contains("alpha");
     env.berth(["network", "exists", "alpha"]).output().code(1);
-    assert_eq!(network_names(&env), ["beta"]);
+    assert_eq!(network_names(&env), ["beta", "podman"]);
 }
 
 #[test]
@@ -198,7 +201,7 @@ fn network_create_errors() {
         .stderr_contains("invalid network name `bad/name`");
     assert_eq!(
         network_names(&env),
-        ["dup"],
+        ["dup", "podman"],
         "no failed create left a network"
     );
     env.berth(["network", "inspect", "nope"])
@@ -243,7 +246,7 @@ fn network_in_use_rm_prune_connect_disconnect() {
         .output()
         .success()
         .stdout_eq("other\nspare\n");
-    assert_eq!(network_names(&env), ["used"]);
+    assert_eq!(network_names(&env), ["podman", "used"]);
 
     // connect and disconnect a stopped container: its configuration changes.
     env.berth(["network", "create", "second"])
@@ -272,7 +275,12 @@ fn network_in_use_rm_prune_connect_disconnect() {
         .success()
         .stdout_eq("used\n");
     env.berth(["container", "exists", "c1"]).output().code(1);
-    assert!(network_names(&env).is_empty());
+    assert_eq!(network_names(&env), ["podman"]);
+    // The default network stays.
+    env.berth(["network", "rm", "podman"])
+        .output()
+        .code(125)
+        .stderr_contains("cannot be removed");
 }
 
 /// A shell function for the containers: look a name up with berth's name server, then
@@ -308,6 +316,48 @@ fn fetch(env: &Env, from: &str, target: &str) -> crate::util::command::Output {
         &format!("{FETCH}; fetch {target}"),
     ])
     .output()
+}
+
+#[test]
+fn network_bridge_is_podmans_default_network() {
+    let Some(env) = Env::rootless() else { return };
+    if !have_tools(&["nsenter", "ip"]) {
+        return;
+    }
+    env.import_busybox();
+    let _cleanup = Cleanup(&env, &["d1"]);
+    serve(&env, "d1", "bridge", "unused", "from-default");
+    env.berth(["inspect", "--format", "{{.HostConfig.NetworkMode}}", "d1"])
+        .output()
+        .success()
+        .stdout_eq("bridge\n");
+    let ip = env
+        .berth([
+            "inspect",
+            "--format",
+            "{{.NetworkSettings.Networks.podman.IPAddress}}",
+            "d1",
+        ])
+        .output()
+        .success()
+        .stdout()
+        .trim()
+        .to_string();
+    assert!(ip.starts_with("10.88."), "an address on 10.88.0.0/16: {ip}");
+    // By address (the default network has no name server, as in podman's).
+    let out = env
+        .berth([
+            "run",
+            "--rm",
+            "--network",
+            "podman",
+            "busybox",
+            "sh",
+            "-c",
+            &format!("for i in $(seq 50); do timeout 2 wget -q -O - http://{ip}/ && exit 0; usleep 100000; done; exit 1; "),
+        ])
+        .output();
+    out.success().stdout_eq("from-default\n");
 }
 
 #[test]
@@ -1127,8 +1177,13 @@ fn containers_on_an_ipv6_network_reach_each_other() {
     let out = env.berth(["network", "ls", "--format", "json"]).output();
     out.success();
     let list: serde_json::Value = serde_json::from_str(&out.stdout()).expect("ls json");
-    assert_eq!(list[0]["ipv6_enabled"], true);
-    assert_eq!(list[0]["subnets"].as_array().unwrap().len(), 2);
+    let six = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["ipv6_enabled"] == true)
+        .expect("the IPv6 network in ls");
+    assert_eq!(six["subnets"].as_array().unwrap().len(), 2);
     // --ipv6 alone picks a free unique-local /64.
     env.berth(["network", "create", "--ipv6", "six2"])
         .output()

@@ -112,7 +112,7 @@ pub struct RunArgs {
     #[arg(long, value_name = "MODE")]
     pub userns: Option<String>,
 
-    /// Network mode: pasta[:OPTIONS] (the default when installed), slirp4netns[:OPTIONS], none, host, container:NAME|ID, ns:PATH, or user networks NAME[,NAME2] (made with `network create`); a user network may take options, NAME:alias=A,ip=ADDR,ip6=ADDR6,mac=MAC,interface_name=X, and --network may be repeated for more user networks
+    /// Network mode: pasta[:OPTIONS] (the default when installed), slirp4netns[:OPTIONS], private (the default helper), none, host, container:NAME|ID, ns:PATH, bridge (podman's default network), or user networks NAME[,NAME2] (made with `network create`); a user network may take options, NAME:alias=A,ip=ADDR,ip6=ADDR6,mac=MAC,interface_name=X, and --network may be repeated for more user networks
     #[arg(long, visible_alias = "net", value_name = "MODE")]
     pub network: Vec<String>,
 

@@ -371,7 +371,7 @@ fn prune(paths: &Paths, store: &NetworkStore, args: &NetworkPruneArgs) -> Result
         .list()
         .context("prune networks")?
         .into_iter()
-        .filter(|n| !in_use.contains(&n.name))
+        .filter(|n| !in_use.contains(&n.name) && n.name != crate::net::bridge::store::DEFAULT_NAME)
         .filter(|n| filters.iter().all(|f| f.matches(n)))
         .collect();
     if !args.force {

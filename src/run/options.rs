@@ -52,7 +52,7 @@ pub enum OptionsError {
     #[error("invalid --userns `{0}`: berth supports keep-id (or the default, host mapping)")]
     Userns(String),
     #[error(
-        "invalid --network `{0}`: expected pasta[:OPTIONS], slirp4netns[:OPTIONS], none, host, container:NAME, ns:PATH, or the names of networks made with `berth network create`"
+        "invalid --network `{0}`: expected pasta[:OPTIONS], slirp4netns[:OPTIONS], private, none, host, container:NAME, ns:PATH, bridge, or the names of networks made with `berth network create`"
     )]
     Network(String),
     #[error("no network helper: neither pasta nor slirp4netns is installed (hint: sudo apt-get install passt, or use --network none)")]
@@ -458,6 +458,11 @@ impl NetworkMode {
                 None => return Err(OptionsError::NoNetworkHelper),
             },
         };
+        // podman's `private`: a namespace of the container's own, through the default helper.
+        let text = match text {
+            "private" => default.ok_or(OptionsError::NoNetworkHelper)?,
+            t => t,
+        };
         let (kind, rest) = match text.split_once(':') {
             Some((k, r)) => (k, Some(r)),
             None => (text, None),
@@ -517,14 +522,19 @@ impl NetworkMode {
 }
 
 /// The user networks of `--network NAME[,NAME2]` (deduplicated, in order), or `None` when
-/// the text is not such a list. `bridge` (podman's default network, which berth does not
-/// make) and the names of the other modes are not network names here.
+/// the text is not such a list. `bridge` is podman's default network, `podman`; the names
+/// of the other modes are not network names here.
 pub fn user_networks(text: &str) -> Option<Vec<String>> {
     let mut out: Vec<String> = Vec::new();
     for name in text.split(',') {
+        let name = if name == "bridge" {
+            crate::net::bridge::store::DEFAULT_NAME
+        } else {
+            name
+        };
         if matches!(
             name,
-            "bridge" | "none" | "host" | "pasta" | "slirp4netns" | "private" | "container" | "ns"
+            "none" | "host" | "pasta" | "slirp4netns" | "private" | "container" | "ns"
         ) || !crate::net::bridge::store::valid_name(name)
         {
             return None;
@@ -962,11 +972,11 @@ fn per_network_options(
         let (list, opts) = match value.split_once(':') {
             Some((name, opts)) => {
                 // `NAME:OPTIONS`: one network with options.
-                if user_networks(name).is_none_or(|v| v.len() != 1) {
-                    return Err(bad());
-                }
-                let o = netopts::parse(name, opts).map_err(OptionsError::NetworkOption)?;
-                (vec![name.to_string()], Some(o))
+                let one = user_networks(name)
+                    .filter(|v| v.len() == 1)
+                    .ok_or_else(bad)?;
+                let o = netopts::parse(&one[0], opts).map_err(OptionsError::NetworkOption)?;
+                (one, Some(o))
             }
             None => (user_networks(value).ok_or_else(bad)?, None),
         };
@@ -1667,7 +1677,14 @@ mod tests {
             opts(&["--network=host", "i"]).unwrap().network,
             NetworkMode::Host
         );
-        assert!(opts(&["--network=bridge", "i"]).is_err());
+        // `bridge` is podman's default network, `podman`.
+        let o = opts(&["--network=bridge:ip=10.88.0.9", "i"]).unwrap();
+        assert_eq!(o.network, NetworkMode::Bridge);
+        assert_eq!(o.user_networks, ["podman"]);
+        assert_eq!(
+            o.network_opts["podman"].ip,
+            Some("10.88.0.9".parse().unwrap())
+        );
         let o = opts(&["--network=a,b,a", "--network-alias", "web", "i"]).unwrap();
         assert_eq!(o.network, NetworkMode::Bridge);
         assert_eq!(o.user_networks, ["a", "b"]);
@@ -1706,6 +1723,10 @@ mod tests {
         assert_eq!(joined, NetworkMode::Container("web".into()));
         assert_eq!(joined.name(), "container:web");
         assert!(!joined.new_netns());
+        assert_eq!(
+            NetworkMode::parse(Some("private"), Some("slirp4netns")).unwrap(),
+            NetworkMode::Slirp4netns(SlirpOptions::default())
+        );
         let ns = NetworkMode::parse(Some("ns:/run/netns/x"), None).unwrap();
         assert_eq!(ns, NetworkMode::Ns("/run/netns/x".into()));
         assert_eq!(ns.name(), "ns:/run/netns/x");

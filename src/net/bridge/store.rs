@@ -15,6 +15,34 @@ use super::subnet::{self, Subnet, Subnet6, SubnetError};
 /// The only driver.
 pub const DRIVER: &str = "bridge";
 
+/// podman's default network, which `--network bridge` joins: not stored (unless a file of
+/// that name exists), always listed, never removed; 10.88.0.0/16 with DNS off, as podman has
+/// it. Its bridge is `berth0` (the holder's nftables rules match `berth*`).
+pub const DEFAULT_NAME: &str = "podman";
+
+/// podman's id for its default network.
+const DEFAULT_ID: &str = "2f259bab93aaaaa2542ba43ef33eb990d0999ee1b9924b557b7be53c0b7a1bb9";
+
+/// The default network's configuration.
+pub fn default_network() -> Network {
+    Network {
+        name: DEFAULT_NAME.to_string(),
+        id: DEFAULT_ID.to_string(),
+        driver: DRIVER.to_string(),
+        network_interface: "berth0".to_string(),
+        created: Utc::now(),
+        subnets: vec![SubnetJson {
+            subnet: "10.88.0.0/16".to_string(),
+            gateway: "10.88.0.1".to_string(),
+        }],
+        ipv6_enabled: false,
+        internal: false,
+        dns_enabled: false,
+        labels: BTreeMap::new(),
+        ipam_options: BTreeMap::from([("driver".to_string(), "host-local".to_string())]),
+    }
+}
+
 /// Why a network operation failed.
 #[derive(Debug, thiserror::Error)]
 pub enum NetworkError {
@@ -22,6 +50,8 @@ pub enum NetworkError {
     Exists(String),
     #[error("no network with name or id `{0}`")]
     NotFound(String),
+    #[error("the default network `podman` cannot be removed")]
+    Default,
     #[error("invalid network name `{0}`: use letters, digits, `_`, `.` and `-`, starting with a letter or digit")]
     BadName(String),
     #[error("invalid network driver `{0}`: berth has only `bridge`")]
@@ -214,6 +244,9 @@ impl NetworkStore {
             }
             out.push(read(&entry.path())?);
         }
+        if !out.iter().any(|n| n.name == DEFAULT_NAME) {
+            out.push(default_network());
+        }
         out.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(out)
     }
@@ -224,7 +257,12 @@ impl NetworkStore {
             match read(&self.path_of(key)) {
                 Ok(n) => return Ok(n),
                 Err(NetworkError::Io { source, .. })
-                    if source.kind() == io::ErrorKind::NotFound => {}
+                    if source.kind() == io::ErrorKind::NotFound =>
+                {
+                    if key == DEFAULT_NAME {
+                        return Ok(default_network());
+                    }
+                }
                 Err(e) => return Err(e),
             }
         }
@@ -396,6 +434,9 @@ impl NetworkStore {
         let path = self.path_of(&network.name);
         match std::fs::remove_file(&path) {
             Ok(()) => Ok(()),
+            Err(e) if e.kind() == io::ErrorKind::NotFound && network.name == DEFAULT_NAME => {
+                Err(NetworkError::Default)
+            }
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 Err(NetworkError::NotFound(network.name.clone()))
             }
@@ -481,11 +522,17 @@ mod tests {
         assert_eq!(store.find(&b.id[..12]).unwrap(), b);
         assert!(matches!(store.find("zz"), Err(NetworkError::NotFound(_))));
         let names: Vec<String> = store.list().unwrap().into_iter().map(|n| n.name).collect();
-        assert_eq!(names, ["a", "b"]);
+        assert_eq!(names, ["a", "b", "podman"]);
         store.remove(&a).unwrap();
         // (`find("a")` could match an id starting with `a`, as in podman.)
         let names: Vec<String> = store.list().unwrap().into_iter().map(|n| n.name).collect();
-        assert_eq!(names, ["b"]);
+        assert_eq!(names, ["b", "podman"]);
+        // podman's default network is always there, found by name or id, never removed.
+        let default = store.find("podman").unwrap();
+        assert_eq!(default.subnets[0].subnet, "10.88.0.0/16");
+        assert!(!default.dns_enabled);
+        assert_eq!(store.find("2f259bab").unwrap().name, "podman");
+        assert!(matches!(store.remove(&default), Err(NetworkError::Default)));
         assert!(matches!(store.remove(&a), Err(NetworkError::NotFound(_))));
         // The interface name and the subnet are free again.
         let c = store.create(&req("c"), &routes, &[]).unwrap();
