@@ -1369,7 +1369,7 @@ fn containers_on_an_ipv6_only_network_reach_each_other() {
         return;
     }
     env.import_busybox();
-    let _cleanup = Cleanup(&env, &["o1", "o2"]);
+    let _cleanup = Cleanup(&env, &["o1", "o2", "o3"]);
     // As podman: an IPv6 subnet alone makes an IPv6-only network.
     env.berth(["network", "create", "--subnet", "fd12:9999:1::/64", "only6"])
         .output()
@@ -1412,20 +1412,21 @@ fn containers_on_an_ipv6_only_network_reach_each_other() {
     fetch6(&env, "o2", "o1").success().stdout_eq("from-o1\n");
     fetch6(&env, "o2", "first").success().stdout_eq("from-o1\n");
     fetch6(&env, "o1", "o2").success().stdout_eq("from-o2\n");
-    // Published ports go to an IPv4 address, which this network does not have.
-    env.berth([
-        "run",
-        "--rm",
-        "--network",
-        "only6",
-        "-p",
-        "8080:80",
-        "busybox",
-        "true",
-    ])
-    .output()
-    .code(125)
-    .stderr_contains("IPv6-only");
+    // Published ports go to the container's IPv6 address on such a network.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    serve_with(
+        &env,
+        "o3",
+        &["--network", "only6", "-p", &format!("127.0.0.1:{port}:80")],
+        "from-o3",
+    );
+    let page = http_get(port);
+    env.berth(["rm", "-f", "o3"]).output().success();
+    assert!(page.contains("from-o3"), "GET through -p: {page}");
     // Disconnect removes the IPv6 interface.
     env.berth(["network", "create", "other"]).output().success();
     env.berth(["network", "connect", "other", "o2"])

@@ -302,21 +302,16 @@ pub fn connect(
     record_bridges(paths, &nets)?;
     ip_batch(&format!("/proc/{pid}/ns/net"), &script.inside)
         .context("configure the container's network interfaces")?;
-    let Some((net, first)) = claimed.first() else {
+    let Some((_, first)) = claimed.first() else {
         return Ok(None);
     };
-    let Some(ip) = first.ip4() else {
-        if ports.is_empty() {
-            return Ok(None);
-        }
-        return Err(Error::msg(format!(
-            "publish the container's ports: network `{}` is IPv6-only, and berth forwards published ports to an IPv4 address",
-            net.name
-        ))
-        .hint("put the container on a network with an IPv4 subnet first"));
-    };
-    super::forward::start(ports, ip, &format!("/proc/{}/ns/net", holder.pid))
-        .context("publish the container's ports")
+    // The first network's IPv4 address, or its IPv6 one on an IPv6-only network.
+    super::forward::start(
+        ports,
+        first.primary(),
+        &format!("/proc/{}/ns/net", holder.pid),
+    )
+    .context("publish the container's ports")
 }
 
 /// Which of `nets`' bridges exist in the holder's namespace and were made for that very

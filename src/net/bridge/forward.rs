@@ -50,7 +50,7 @@ impl Drop for Forwarder {
 
 /// Start forwarding `ports` to `target` (the container's address) inside the network
 /// namespace at `netns` (the holder's). `None` when nothing is published.
-pub fn start(ports: &[PortMapping], target: Ipv4Addr, netns: &str) -> Result<Option<Forwarder>> {
+pub fn start(ports: &[PortMapping], target: IpAddr, netns: &str) -> Result<Option<Forwarder>> {
     if ports.is_empty() {
         return Ok(None);
     }
@@ -60,7 +60,7 @@ pub fn start(ports: &[PortMapping], target: Ipv4Addr, netns: &str) -> Result<Opt
         for (host, inside) in m.pairs() {
             let bind =
                 SocketAddr::new(m.host_ip.unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED)), host);
-            let to = SocketAddr::new(IpAddr::V4(target), inside);
+            let to = SocketAddr::new(target, inside);
             let what = || format!("publish {}/{}", bind, m.protocol.name());
             listeners.push(match m.protocol {
                 Protocol::Tcp => Listener::Tcp(TcpListener::bind(bind).with_context(what)?, to),
@@ -159,7 +159,12 @@ fn serve(listeners: &[Listener]) {
                     let idx = match by_client.get(&(i, client)) {
                         Some(&idx) => idx,
                         None => {
-                            let Ok(sock) = UdpSocket::bind((Ipv4Addr::UNSPECIFIED, 0)) else {
+                            let any = if to.is_ipv6() {
+                                IpAddr::V6(std::net::Ipv6Addr::UNSPECIFIED)
+                            } else {
+                                IpAddr::V4(Ipv4Addr::UNSPECIFIED)
+                            };
+                            let Ok(sock) = UdpSocket::bind((any, 0)) else {
                                 continue;
                             };
                             if sock.connect(to).is_err() {
