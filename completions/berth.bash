@@ -4372,7 +4372,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__network__subcmd__create)
-            opts="-d -h --driver --subnet --gateway --ipv6 --internal --disable-dns --label --ignore --help"
+            opts="-d -h --driver --subnet --gateway --ip-range --ipv6 --internal --disable-dns --label --ignore --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4391,6 +4391,10 @@ _berth() {
                     return 0
                     ;;
                 --gateway)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ip-range)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

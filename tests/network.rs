@@ -361,6 +361,57 @@ fn network_bridge_is_podmans_default_network() {
 }
 
 #[test]
+fn ip_range_bounds_the_addresses_containers_get() {
+    let Some(env) = Env::rootless() else { return };
+    if !have_tools(&["nsenter", "ip"]) {
+        return;
+    }
+    env.import_busybox();
+    env.berth([
+        "network",
+        "create",
+        "--subnet",
+        "10.89.77.0/24",
+        "--ip-range",
+        "10.89.77.128/25",
+        "ranged",
+    ])
+    .output()
+    .success();
+    let n = inspect(&env, "ranged");
+    assert_eq!(n["subnets"][0]["lease_range"]["start_ip"], "10.89.77.129");
+    assert_eq!(n["subnets"][0]["lease_range"]["end_ip"], "10.89.77.254");
+    env.berth([
+        "run",
+        "--rm",
+        "--network",
+        "ranged",
+        "busybox",
+        "ip",
+        "-4",
+        "-o",
+        "addr",
+        "show",
+        "eth0",
+    ])
+    .output()
+    .success()
+    .stdout_contains("inet 10.89.77.129/24");
+    env.berth([
+        "network",
+        "create",
+        "--subnet",
+        "10.89.78.0/24",
+        "--ip-range",
+        "10.89.79.0/25",
+        "bad",
+    ])
+    .output()
+    .code(125)
+    .stderr_contains("10.89.79.0/25");
+}
+
+#[test]
 fn containers_on_a_network_reach_each_other_by_name_and_alias() {
     let Some(env) = Env::rootless() else { return };
     if !have_tools(&["nsenter", "ip"]) {

@@ -43,6 +43,7 @@ fn create(store: &NetworkStore, args: NetworkCreateArgs) -> Result<()> {
         driver: Some(args.driver.clone()),
         subnets: args.subnet.clone(),
         gateways: args.gateway.clone(),
+        ip_ranges: args.ip_range.clone(),
         ipv6: args.ipv6,
         internal: args.internal,
         disable_dns: args.disable_dns,

@@ -199,7 +199,8 @@ pub fn claim(
         record.container_id,
         std::process::id()
     ));
-    let result = claim_in(&dir, &tmp, name, &mut record, want, v4, v6);
+    let ranges = (net.lease_range(), net.lease_range6());
+    let result = claim_in(&dir, &tmp, name, &mut record, want, v4, v6, ranges);
     let _ = std::fs::remove_file(&tmp);
     result.map(|()| record)
 }
@@ -232,6 +233,7 @@ fn check_static(
 /// name is claimed first (a reader lists the record under it), then the IPv6 name, and the
 /// complete record then replaces the one under the IPv4 name; an IPv6-only record lives
 /// under its IPv6 name.
+#[allow(clippy::too_many_arguments)]
 fn claim_in(
     dir: &Path,
     tmp: &Path,
@@ -240,12 +242,21 @@ fn claim_in(
     want: &PerNetwork,
     v4: Option<(Subnet, Ipv4Addr)>,
     v6: Option<(Subnet6, Ipv6Addr)>,
+    // `--ip-range` of each family: dynamic addresses come from there only.
+    (range4, range6): (Option<(Ipv4Addr, Ipv4Addr)>, Option<(Ipv6Addr, Ipv6Addr)>),
 ) -> Result<(), IpamError> {
     let mut claimed4: Option<PathBuf> = None;
     if let Some((subnet, gateway)) = v4 {
         let candidates: Box<dyn Iterator<Item = Ipv4Addr>> = match want.ip {
             Some(ip) => Box::new(std::iter::once(ip)),
-            None => Box::new(subnet.hosts().filter(move |ip| *ip != gateway)),
+            None => {
+                let (from, to) = range4.unwrap_or((subnet.first_host(), subnet.last_host()));
+                Box::new(
+                    (u32::from(from)..=u32::from(to))
+                        .map(Ipv4Addr::from)
+                        .filter(move |ip| *ip != gateway),
+                )
+            }
         };
         for ip in candidates {
             let target = dir.join(ip.to_string());
@@ -281,7 +292,14 @@ fn claim_in(
     };
     let candidates: Box<dyn Iterator<Item = Ipv6Addr>> = match want.ip6 {
         Some(ip6) => Box::new(std::iter::once(ip6)),
-        None => Box::new(s6.hosts().filter(move |ip| *ip != g6)),
+        None => {
+            let (from, to) = range6.unwrap_or((s6.first_host(), s6.last_host()));
+            Box::new(
+                (u128::from(from)..=u128::from(to))
+                    .map(Ipv6Addr::from)
+                    .filter(move |ip| *ip != g6),
+            )
+        }
     };
     for ip6 in candidates {
         let target = dir.join(ip6.to_string());
@@ -359,6 +377,7 @@ pub fn allocate(
         &want,
         Some((subnet, gateway)),
         None,
+        (None, None),
     );
     let _ = std::fs::remove_file(&tmp);
     result.map(|()| record)
@@ -517,6 +536,44 @@ mod tests {
         // The freed IPv6 address can be claimed again.
         let c = claim(&run, &net, rec("cccc", "three"), &PerNetwork::default()).unwrap();
         assert_eq!(c.ip6, a.ip6);
+    }
+
+    #[test]
+    fn ip_ranges_bound_dynamic_addresses_only() {
+        use super::super::store::{CreateRequest, NetworkStore};
+        let dir = tempfile::tempdir().unwrap();
+        let store = NetworkStore::new(&dir.path().join("data"));
+        let req = CreateRequest {
+            name: Some("r".into()),
+            subnets: vec!["10.71.0.0/24".into(), "fd12:3456:789a:2::/64".into()],
+            ip_ranges: vec!["10.71.0.252/30".into(), "fd12:3456:789a:2:8000::/65".into()],
+            ..Default::default()
+        };
+        let net = store.create(&req, &[], &[]).unwrap();
+        let range = net.subnets[0].lease_range.as_ref().unwrap();
+        assert_eq!(
+            (range.start_ip.as_str(), range.end_ip.as_str()),
+            ("10.71.0.253", "10.71.0.254")
+        );
+        let run = dir.path().join("run");
+        let a = claim(&run, &net, rec("aaaa", "one"), &PerNetwork::default()).unwrap();
+        assert_eq!(a.ip, Ipv4Addr::new(10, 71, 0, 253));
+        assert_eq!(a.ip6, Some("fd12:3456:789a:2:8000::1".parse().unwrap()));
+        let b = claim(&run, &net, rec("bbbb", "two"), &PerNetwork::default()).unwrap();
+        assert_eq!(b.ip, Ipv4Addr::new(10, 71, 0, 254));
+        assert!(matches!(
+            claim(&run, &net, rec("cccc", "three"), &PerNetwork::default()),
+            Err(IpamError::Exhausted(_))
+        ));
+        // A static address may lie outside the range.
+        let want = PerNetwork {
+            ip: Some(Ipv4Addr::new(10, 71, 0, 9)),
+            ..Default::default()
+        };
+        assert_eq!(
+            claim(&run, &net, rec("dddd", "four"), &want).unwrap().ip,
+            want.ip.unwrap()
+        );
     }
 
     #[test]

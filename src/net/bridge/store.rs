@@ -34,6 +34,7 @@ pub fn default_network() -> Network {
         subnets: vec![SubnetJson {
             subnet: "10.88.0.0/16".to_string(),
             gateway: "10.88.0.1".to_string(),
+            lease_range: None,
         }],
         ipv6_enabled: false,
         internal: false,
@@ -84,6 +85,10 @@ pub enum NetworkError {
     TooManyGateways,
     #[error("cannot set a gateway without a subnet")]
     GatewayWithoutSubnet,
+    #[error("cannot set an --ip-range without a --subnet for it")]
+    RangeWithoutSubnet,
+    #[error("invalid --ip-range `{range}`: expected a CIDR range inside subnet {subnet}")]
+    RangeOutside { range: String, subnet: String },
     #[error("network name or id `{0}` is ambiguous")]
     Ambiguous(String),
     #[error("{op} `{path}`")]
@@ -114,6 +119,16 @@ fn io_err<'a>(op: &'static str, path: &'a Path) -> impl FnOnce(io::Error) -> Net
 pub struct SubnetJson {
     pub subnet: String,
     pub gateway: String,
+    /// `--ip-range`: where addresses are handed out (a static address may lie anywhere).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lease_range: Option<LeaseRange>,
+}
+
+/// podman's `lease_range`: the first and last address handed out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeaseRange {
+    pub start_ip: String,
+    pub end_ip: String,
 }
 
 /// podman's network JSON.
@@ -150,6 +165,24 @@ impl Network {
         })
     }
 
+    /// The IPv4 `--ip-range`: the first and last address handed out.
+    pub fn lease_range(&self) -> Option<(Ipv4Addr, Ipv4Addr)> {
+        self.subnets.iter().find_map(|s| {
+            Subnet::parse(&s.subnet).ok()?;
+            let r = s.lease_range.as_ref()?;
+            Some((r.start_ip.parse().ok()?, r.end_ip.parse().ok()?))
+        })
+    }
+
+    /// The IPv6 `--ip-range`.
+    pub fn lease_range6(&self) -> Option<(Ipv6Addr, Ipv6Addr)> {
+        self.subnets.iter().find_map(|s| {
+            Subnet6::parse(&s.subnet).ok()?;
+            let r = s.lease_range.as_ref()?;
+            Some((r.start_ip.parse().ok()?, r.end_ip.parse().ok()?))
+        })
+    }
+
     /// The IPv6 subnet (`None` on an IPv4-only network).
     pub fn subnet6(&self) -> Option<Subnet6> {
         self.subnets
@@ -176,6 +209,8 @@ pub struct CreateRequest {
     pub subnets: Vec<String>,
     /// `--gateway`, the i-th for the i-th subnet.
     pub gateways: Vec<String>,
+    /// `--ip-range`, the i-th for the i-th subnet (CIDR).
+    pub ip_ranges: Vec<String>,
     /// `--ipv6`: dual stack (a free IPv6 subnet is added when none is given).
     pub ipv6: bool,
     pub internal: bool,
@@ -353,6 +388,10 @@ impl NetworkStore {
             subnets.push(SubnetJson {
                 subnet: subnet.to_string(),
                 gateway: gateway.to_string(),
+                lease_range: wanted.range4.map(|r| LeaseRange {
+                    start_ip: r.first_host().to_string(),
+                    end_ip: r.last_host().to_string(),
+                }),
             });
         }
         let subnet6 = match wanted.v6 {
@@ -400,6 +439,10 @@ impl NetworkStore {
             subnets.push(SubnetJson {
                 subnet: s.to_string(),
                 gateway: gateway6.to_string(),
+                lease_range: wanted.range6.map(|r| LeaseRange {
+                    start_ip: r.first_host().to_string(),
+                    end_ip: r.last_host().to_string(),
+                }),
             });
         }
         let interface = (1..)
@@ -450,6 +493,9 @@ impl NetworkStore {
 struct Wanted {
     v4: Option<(Subnet, Option<Ipv4Addr>)>,
     v6: Option<(Subnet6, Option<Ipv6Addr>)>,
+    /// `--ip-range` of each family, inside its subnet.
+    range4: Option<Subnet>,
+    range6: Option<Subnet6>,
 }
 
 /// Check `--subnet` and `--gateway` (podman's rules: the i-th gateway belongs to the i-th
@@ -462,20 +508,42 @@ fn parse_subnets(req: &CreateRequest) -> Result<Wanted, NetworkError> {
             NetworkError::TooManyGateways
         });
     }
+    if req.ip_ranges.len() > req.subnets.len() {
+        return Err(NetworkError::RangeWithoutSubnet);
+    }
     let mut out = Wanted::default();
     for (i, text) in req.subnets.iter().enumerate() {
         let gateway = req.gateways.get(i);
+        let range = req.ip_ranges.get(i);
+        let outside = |r: &String| NetworkError::RangeOutside {
+            range: r.clone(),
+            subnet: text.clone(),
+        };
         if text.contains(':') {
             let s = Subnet6::parse(text)?;
             let g = gateway.map(|g| s.gateway(g)).transpose()?;
             if out.v6.replace((s, g)).is_some() {
                 return Err(NetworkError::TwoOfAFamily(text.clone()));
             }
+            if let Some(r) = range {
+                let parsed = Subnet6::parse(r).map_err(|_| outside(r))?;
+                if !s.contains(parsed.first_host()) || !s.contains(parsed.last_host()) {
+                    return Err(outside(r));
+                }
+                out.range6 = Some(parsed);
+            }
         } else {
             let s = Subnet::parse(text)?;
             let g = gateway.map(|g| s.gateway(g)).transpose()?;
             if out.v4.replace((s, g)).is_some() {
                 return Err(NetworkError::TwoOfAFamily(text.clone()));
+            }
+            if let Some(r) = range {
+                let parsed = Subnet::parse(r).map_err(|_| outside(r))?;
+                if !s.contains(parsed.first_host()) || !s.contains(parsed.last_host()) {
+                    return Err(outside(r));
+                }
+                out.range4 = Some(parsed);
             }
         }
     }
@@ -585,6 +653,22 @@ mod tests {
         assert!(matches!(
             store.create(&req("-bad"), &routes, &[]),
             Err(NetworkError::BadName(_))
+        ));
+        // --ip-range: one per subnet, inside it.
+        let mut r = req("z");
+        r.ip_ranges = vec!["10.9.0.0/25".into()];
+        assert!(matches!(
+            store.create(&r, &routes, &[]),
+            Err(NetworkError::RangeWithoutSubnet)
+        ));
+        r.subnets = vec!["10.9.0.0/24".into()];
+        r.ip_ranges = vec!["10.9.1.0/25".into()];
+        let err = store.create(&r, &routes, &[]).unwrap_err();
+        assert!(err.to_string().contains("`10.9.1.0/25`"), "{err}");
+        r.ip_ranges = vec!["10.9.0.x/25".into()];
+        assert!(matches!(
+            store.create(&r, &routes, &[]),
+            Err(NetworkError::RangeOutside { .. })
         ));
     }
 

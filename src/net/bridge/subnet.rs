@@ -98,6 +98,11 @@ impl Subnet {
         Ipv4Addr::from(self.first() + 1)
     }
 
+    /// The last host address (before the broadcast address).
+    pub fn last_host(&self) -> Ipv4Addr {
+        Ipv4Addr::from(self.last().saturating_sub(1))
+    }
+
     /// Every host address, in order.
     pub fn hosts(&self) -> impl Iterator<Item = Ipv4Addr> {
         (self.first() + 1..self.last()).map(Ipv4Addr::from)
@@ -198,6 +203,11 @@ impl Subnet6 {
     /// The first host address (the default gateway).
     pub fn first_host(&self) -> Ipv6Addr {
         Ipv6Addr::from(self.first() + 1)
+    }
+
+    /// The last address.
+    pub fn last_host(&self) -> Ipv6Addr {
+        Ipv6Addr::from(self.last())
     }
 
     /// Every host address, in order.
