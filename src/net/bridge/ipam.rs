@@ -233,6 +233,9 @@ fn check_static(
 /// name is claimed first (a reader lists the record under it), then the IPv6 name, and the
 /// complete record then replaces the one under the IPv4 name; an IPv6-only record lives
 /// under its IPv6 name.
+/// A network's `--ip-range` of each family: the first and last address handed out.
+type LeaseRanges = (Option<(Ipv4Addr, Ipv4Addr)>, Option<(Ipv6Addr, Ipv6Addr)>);
+
 #[allow(clippy::too_many_arguments)]
 fn claim_in(
     dir: &Path,
@@ -243,7 +246,7 @@ fn claim_in(
     v4: Option<(Subnet, Ipv4Addr)>,
     v6: Option<(Subnet6, Ipv6Addr)>,
     // `--ip-range` of each family: dynamic addresses come from there only.
-    (range4, range6): (Option<(Ipv4Addr, Ipv4Addr)>, Option<(Ipv6Addr, Ipv6Addr)>),
+    (range4, range6): LeaseRanges,
 ) -> Result<(), IpamError> {
     let mut claimed4: Option<PathBuf> = None;
     if let Some((subnet, gateway)) = v4 {
