@@ -55,7 +55,7 @@ pub struct NetworkCreateArgs {
     /// The gateway of the subnet given in the same position (default: the subnet's first address)
     #[arg(long, value_name = "IP")]
     pub gateway: Vec<String>,
-    /// Hand out addresses only from this CIDR range inside the subnet given in the same position
+    /// Hand out addresses only from this range (CIDR or START-END) inside the subnet given in the same position
     #[arg(long, value_name = "RANGE")]
     pub ip_range: Vec<String>,
     /// Dual stack: add an IPv6 subnet (a free fdXX:XXXX:XXXX:XXXX::/64 unless --subnet names one)

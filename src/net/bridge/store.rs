@@ -87,7 +87,9 @@ pub enum NetworkError {
     GatewayWithoutSubnet,
     #[error("cannot set an --ip-range without a --subnet for it")]
     RangeWithoutSubnet,
-    #[error("invalid --ip-range `{range}`: expected a CIDR range inside subnet {subnet}")]
+    #[error(
+        "invalid --ip-range `{range}`: expected a CIDR range or START-END inside subnet {subnet}"
+    )]
     RangeOutside { range: String, subnet: String },
     #[error("network name or id `{0}` is ambiguous")]
     Ambiguous(String),
@@ -388,9 +390,9 @@ impl NetworkStore {
             subnets.push(SubnetJson {
                 subnet: subnet.to_string(),
                 gateway: gateway.to_string(),
-                lease_range: wanted.range4.map(|r| LeaseRange {
-                    start_ip: r.first_host().to_string(),
-                    end_ip: r.last_host().to_string(),
+                lease_range: wanted.range4.map(|(a, b)| LeaseRange {
+                    start_ip: a.to_string(),
+                    end_ip: b.to_string(),
                 }),
             });
         }
@@ -439,9 +441,9 @@ impl NetworkStore {
             subnets.push(SubnetJson {
                 subnet: s.to_string(),
                 gateway: gateway6.to_string(),
-                lease_range: wanted.range6.map(|r| LeaseRange {
-                    start_ip: r.first_host().to_string(),
-                    end_ip: r.last_host().to_string(),
+                lease_range: wanted.range6.map(|(a, b)| LeaseRange {
+                    start_ip: a.to_string(),
+                    end_ip: b.to_string(),
                 }),
             });
         }
@@ -494,8 +496,8 @@ struct Wanted {
     v4: Option<(Subnet, Option<Ipv4Addr>)>,
     v6: Option<(Subnet6, Option<Ipv6Addr>)>,
     /// `--ip-range` of each family, inside its subnet.
-    range4: Option<Subnet>,
-    range6: Option<Subnet6>,
+    range4: Option<(Ipv4Addr, Ipv4Addr)>,
+    range6: Option<(Ipv6Addr, Ipv6Addr)>,
 }
 
 /// Check `--subnet` and `--gateway` (podman's rules: the i-th gateway belongs to the i-th
@@ -526,11 +528,18 @@ fn parse_subnets(req: &CreateRequest) -> Result<Wanted, NetworkError> {
                 return Err(NetworkError::TwoOfAFamily(text.clone()));
             }
             if let Some(r) = range {
-                let parsed = Subnet6::parse(r).map_err(|_| outside(r))?;
-                if !s.contains(parsed.first_host()) || !s.contains(parsed.last_host()) {
-                    return Err(outside(r));
+                let (a, b) = match r.split_once('-') {
+                    Some((a, b)) => (a.parse().ok(), b.parse().ok()),
+                    None => Subnet6::parse(r)
+                        .map(|c| (Some(c.first_host()), Some(c.last_host())))
+                        .unwrap_or_default(),
+                };
+                match (a, b) {
+                    (Some(a), Some(b)) if a <= b && s.is_host(a) && s.is_host(b) => {
+                        out.range6 = Some((a, b));
+                    }
+                    _ => return Err(outside(r)),
                 }
-                out.range6 = Some(parsed);
             }
         } else {
             let s = Subnet::parse(text)?;
@@ -539,11 +548,18 @@ fn parse_subnets(req: &CreateRequest) -> Result<Wanted, NetworkError> {
                 return Err(NetworkError::TwoOfAFamily(text.clone()));
             }
             if let Some(r) = range {
-                let parsed = Subnet::parse(r).map_err(|_| outside(r))?;
-                if !s.contains(parsed.first_host()) || !s.contains(parsed.last_host()) {
-                    return Err(outside(r));
+                let (a, b) = match r.split_once('-') {
+                    Some((a, b)) => (a.parse().ok(), b.parse().ok()),
+                    None => Subnet::parse(r)
+                        .map(|c| (Some(c.first_host()), Some(c.last_host())))
+                        .unwrap_or_default(),
+                };
+                match (a, b) {
+                    (Some(a), Some(b)) if a <= b && s.is_host(a) && s.is_host(b) => {
+                        out.range4 = Some((a, b));
+                    }
+                    _ => return Err(outside(r)),
                 }
-                out.range4 = Some(parsed);
             }
         }
     }
@@ -665,11 +681,25 @@ mod tests {
         r.ip_ranges = vec!["10.9.1.0/25".into()];
         let err = store.create(&r, &routes, &[]).unwrap_err();
         assert!(err.to_string().contains("`10.9.1.0/25`"), "{err}");
-        r.ip_ranges = vec!["10.9.0.x/25".into()];
-        assert!(matches!(
-            store.create(&r, &routes, &[]),
-            Err(NetworkError::RangeOutside { .. })
-        ));
+        for bad in [
+            "10.9.0.x/25",
+            "10.9.0.9-10.9.0.5",
+            "10.9.0.9-10.9.1.5",
+            "10.9.0.0-10.9.0.5",
+        ] {
+            r.ip_ranges = vec![bad.into()];
+            assert!(matches!(
+                store.create(&r, &routes, &[]),
+                Err(NetworkError::RangeOutside { .. })
+            ));
+        }
+        r.ip_ranges = vec!["10.9.0.9-10.9.0.20".into()];
+        let z = store.create(&r, &routes, &[]).unwrap();
+        let lease = z.subnets[0].lease_range.clone().unwrap();
+        assert_eq!(
+            (lease.start_ip.as_str(), lease.end_ip.as_str()),
+            ("10.9.0.9", "10.9.0.20")
+        );
     }
 
     #[test]
