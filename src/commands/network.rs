@@ -578,10 +578,10 @@ fn connect(paths: &Paths, store: &NetworkStore, args: &NetworkConnectArgs) -> Re
         .config
         .options
         .get("network")
-        .is_some_and(|v| v.get("Container").is_some());
+        .is_some_and(|v| v.get("Container").is_some() || v.get("Ns").is_some());
     if running.is_some() && shared {
-        // Started on a user network but sharing another container's namespace
-        // (`--network container:`): the interface would land in that container.
+        // Sharing another container's namespace (`--network container:` or `ns:PATH`): the
+        // interface would land in that container (or in the holder's own namespace).
         return Err(Error::msg(format!(
             "connect running container `{}`: it shares the network namespace of another container",
             c.config.name
