@@ -290,6 +290,28 @@ fn a_taken_host_port_is_an_error_before_the_container_starts() {
 }
 
 #[test]
+fn network_private_is_the_default_helper() {
+    let Some(env) = env_with(Need::Pasta) else {
+        return;
+    };
+    env.berth([
+        "create",
+        "--name",
+        "p",
+        "--network",
+        "private",
+        "busybox",
+        "true",
+    ])
+    .output()
+    .success();
+    env.berth(["inspect", "--format", "{{.HostConfig.NetworkMode}}", "p"])
+        .output()
+        .success()
+        .stdout_eq("pasta\n");
+}
+
+#[test]
 fn network_none_has_only_loopback() {
     let Some(env) = env_with(Need::Pasta) else {
         return;

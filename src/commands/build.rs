@@ -116,7 +116,7 @@ pub fn options(args: &BuildArgs) -> Result<(BuildOptions, PullPolicy, String)> {
     // a private namespace with slirp4netns or pasta: slower, and the same reach).
     let network = match args.network.as_deref() {
         None | Some("host" | "default") => NetworkMode::Host,
-        Some(text) => match NetworkMode::parse(Some(text), crate::net::default_helper()) {
+        Some(text) => match NetworkMode::parse(Some(text), crate::net::default_helper) {
             Ok(m @ (NetworkMode::None | NetworkMode::Pasta(_) | NetworkMode::Slirp4netns(_))) => m,
             Err(e) => return Err(Error::from_source("invalid build options", e)),
             Ok(_) => {

@@ -454,7 +454,8 @@ fn gather_tools(r: &mut Report) {
     let slirp = tool_version("slirp4netns");
     r.host.pasta = pasta.as_ref().map(|(_, v)| v.clone());
     r.host.slirp4netns = slirp.as_ref().map(|(_, v)| v.clone());
-    r.host.default_network = crate::net::default_helper().map(str::to_string);
+    let default = crate::net::default_helper();
+    r.host.default_network = default.map(str::to_string);
     r.checks
         .extend(network_checks(pasta.as_ref(), slirp.as_ref()));
     r.checks.push(tun_check(
@@ -464,7 +465,7 @@ fn gather_tools(r: &mut Report) {
             .open("/dev/net/tun")
             .err(),
     ));
-    r.checks.push(match crate::net::default_helper() {
+    r.checks.push(match default {
         Some(tool) => Check::ok("default network", tool),
         None => Check::bad(
             "default network",

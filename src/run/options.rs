@@ -448,20 +448,16 @@ pub enum NetworkMode {
 }
 
 impl NetworkMode {
-    /// Parse `--network`; no value is the default helper (pasta, else slirp4netns), and
-    /// `default` says which that is.
-    pub fn parse(value: Option<&str>, default: Option<&str>) -> Result<Self, OptionsError> {
+    /// Parse `--network`; no value (or podman's `private`: a namespace of the container's
+    /// own) is the default helper, which `default` finds (pasta, else slirp4netns) only
+    /// when it is needed.
+    pub fn parse(
+        value: Option<&str>,
+        default: impl FnOnce() -> Option<&'static str>,
+    ) -> Result<Self, OptionsError> {
         let text = match value {
+            None | Some("private") => default().ok_or(OptionsError::NoNetworkHelper)?,
             Some(v) => v,
-            None => match default {
-                Some(d) => d,
-                None => return Err(OptionsError::NoNetworkHelper),
-            },
-        };
-        // podman's `private`: a namespace of the container's own, through the default helper.
-        let text = match text {
-            "private" => default.ok_or(OptionsError::NoNetworkHelper)?,
-            t => t,
         };
         let (kind, rest) = match text.split_once(':') {
             Some((k, r)) => (k, Some(r)),
@@ -645,11 +641,7 @@ impl RunOptions {
     ) -> Result<Self, OptionsError> {
         let network = NetworkMode::parse(
             args.network.first().map(String::as_str),
-            if args.network.is_empty() {
-                crate::net::default_helper()
-            } else {
-                None
-            },
+            crate::net::default_helper,
         )?;
         let net = net_options(&args, &network)?;
         let (user_networks, network_opts) = per_network_options(&args, &network)?;
@@ -1702,39 +1694,40 @@ mod tests {
     fn network_modes_and_flags() {
         use crate::net::{pasta::PastaOptions, slirp::SlirpOptions};
         assert_eq!(
-            NetworkMode::parse(None, Some("slirp4netns")).unwrap(),
+            NetworkMode::parse(None, || Some("slirp4netns")).unwrap(),
             NetworkMode::Slirp4netns(SlirpOptions::default())
         );
         assert!(matches!(
-            NetworkMode::parse(None, None),
+            NetworkMode::parse(None, || None),
             Err(OptionsError::NoNetworkHelper)
         ));
         assert_eq!(
-            NetworkMode::parse(Some("pasta:--map-gw,-4"), None).unwrap(),
+            NetworkMode::parse(Some("pasta:--map-gw,-4"), || None).unwrap(),
             NetworkMode::Pasta(PastaOptions {
                 args: vec!["-4".into()],
                 map_gw: true
             })
         );
-        let slirp = NetworkMode::parse(Some("slirp4netns:allow_host_loopback=true"), None).unwrap();
+        let slirp =
+            NetworkMode::parse(Some("slirp4netns:allow_host_loopback=true"), || None).unwrap();
         assert!(matches!(&slirp, NetworkMode::Slirp4netns(o) if o.allow_host_loopback));
         assert_eq!(slirp.name(), "slirp4netns");
-        let joined = NetworkMode::parse(Some("container:web"), None).unwrap();
+        let joined = NetworkMode::parse(Some("container:web"), || None).unwrap();
         assert_eq!(joined, NetworkMode::Container("web".into()));
         assert_eq!(joined.name(), "container:web");
         assert!(!joined.new_netns());
         assert_eq!(
-            NetworkMode::parse(Some("private"), Some("slirp4netns")).unwrap(),
+            NetworkMode::parse(Some("private"), || Some("slirp4netns")).unwrap(),
             NetworkMode::Slirp4netns(SlirpOptions::default())
         );
-        let ns = NetworkMode::parse(Some("ns:/run/netns/x"), None).unwrap();
+        let ns = NetworkMode::parse(Some("ns:/run/netns/x"), || None).unwrap();
         assert_eq!(ns, NetworkMode::Ns("/run/netns/x".into()));
         assert_eq!(ns.name(), "ns:/run/netns/x");
         assert!(!ns.new_netns());
-        assert!(NetworkMode::parse(Some("ns:run/netns/x"), None).is_err());
-        assert!(NetworkMode::parse(Some("ns:"), None).is_err());
-        assert!(NetworkMode::parse(Some("container:"), None).is_err());
-        assert!(NetworkMode::parse(Some("slirp4netns:mtu=1"), None).is_err());
+        assert!(NetworkMode::parse(Some("ns:run/netns/x"), || None).is_err());
+        assert!(NetworkMode::parse(Some("ns:"), || None).is_err());
+        assert!(NetworkMode::parse(Some("container:"), || None).is_err());
+        assert!(NetworkMode::parse(Some("slirp4netns:mtu=1"), || None).is_err());
 
         let o = opts(&[
             "--network=pasta",

@@ -357,7 +357,9 @@ pub(super) fn run_plan(
     caps::CapsHashSet,
 )> {
     let cli = crate::cli::parse_from(
-        ["berth", "run", "--rm", "build-step"].map(std::ffi::OsString::from),
+        // `--network none` only spares the lookup of the default helper: the step's own
+        // network is set below.
+        ["berth", "run", "--rm", "--network", "none", "build-step"].map(std::ffi::OsString::from),
     )
     .map_err(|_| Error::msg("internal: the RUN step's options do not parse"))?;
     let crate::cli::Command::Run(args) = cli.command else {
