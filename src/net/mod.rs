@@ -215,7 +215,13 @@ pub fn begin_early(
     // Published ports must be bound when `run` returns: those wait for pasta's pid file.
     if ports.is_empty() {
         let need = routes::Families {
-            v4: HostNet::discover().gateway.is_some() && !opts.has("-6", "--ipv6-only"),
+            // The default route alone: the addresses `HostNet::discover` also collects (a
+            // netlink dump) are not needed here.
+            v4: parse_default_route(
+                &std::fs::read_to_string("/proc/net/route").unwrap_or_default(),
+            )
+            .is_some()
+                && !opts.has("-6", "--ipv6-only"),
             v6: routes::has_ipv6_default(
                 &std::fs::read_to_string("/proc/net/ipv6_route").unwrap_or_default(),
             ) && !opts.has("-4", "--ipv4-only"),

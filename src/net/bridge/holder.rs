@@ -95,14 +95,13 @@ pub fn check_networks(networks: &[String]) -> Result<()> {
     Ok(())
 }
 
-/// P0, before a session that will run a container on `networks`: check the networks exist,
-/// start the holder when it is not running, and make the next session join its user
-/// namespace.
+/// P0, before a session that will run a container on `networks` (checked to exist by
+/// [`check_networks`]): start the holder when it is not running, and make the next session
+/// join its user namespace.
 pub fn prepare_session(paths: &Paths, networks: &[String]) -> Result<()> {
     if networks.is_empty() {
         return Ok(());
     }
-    check_networks(networks)?;
     paths
         .ensure_runtime()
         .context("create the runtime directory")?;
@@ -202,7 +201,9 @@ pub fn prepare_for_container(key: &str) -> Result<()> {
     let Ok(ctr) = crate::storage::container::find(&paths.data, key) else {
         return Ok(());
     };
-    prepare_session(&paths, &crate::commands::network::networks_of(&ctr))
+    let networks = crate::commands::network::networks_of(&ctr);
+    check_networks(&networks)?;
+    prepare_session(&paths, &networks)
 }
 
 /// The `__netns-holder` command, in its own session: make the network namespace, report to
