@@ -169,6 +169,23 @@ pub(crate) fn key_values(
     Ok(out)
 }
 
+/// `--filter` values, each turned into a filter by `parse`; one it refuses is an error
+/// that ends with what is `supported`.
+pub(crate) fn parse_filters<T>(
+    texts: &[String],
+    parse: impl Fn(&str) -> Option<T>,
+    supported: &str,
+) -> Result<Vec<T>> {
+    texts
+        .iter()
+        .map(|f| {
+            parse(f).ok_or_else(|| {
+                crate::error::Error::msg(format!("invalid --filter `{f}`: {supported}"))
+            })
+        })
+        .collect()
+}
+
 /// `volume rm` / `network rm` of an object containers use: refused (exit 2, as podman)
 /// unless `force`, which removes those containers first.
 pub(crate) fn remove_users(

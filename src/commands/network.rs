@@ -216,17 +216,11 @@ impl Filter {
 
 fn ls(_paths: &Paths, store: &NetworkStore, args: &NetworkLsArgs) -> Result<()> {
     let format = parse_format(args.format.as_deref(), Format::Table)?;
-    let filters = args
-        .filter
-        .iter()
-        .map(|f| {
-            Filter::parse(f).ok_or_else(|| {
-                Error::msg(format!(
-                    "invalid --filter `{f}`: berth supports name=, id=, label= and driver="
-                ))
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
+    let filters = super::parse_filters(
+        &args.filter,
+        Filter::parse,
+        "berth supports name=, id=, label= and driver=",
+    )?;
     let mut networks = store.list().context("list networks")?;
     networks.retain(|n| filters.iter().all(|f| f.matches(n)));
     if args.quiet {
@@ -356,16 +350,11 @@ fn remove_one(paths: &Paths, store: &NetworkStore, n: &Network, force: bool) -> 
 }
 
 fn prune(paths: &Paths, store: &NetworkStore, args: &NetworkPruneArgs) -> Result<()> {
-    let filters = args
-        .filter
-        .iter()
-        .map(|f| match Filter::parse(f) {
-            Some(f @ (Filter::Label(..) | Filter::Name(_))) => Ok(f),
-            _ => Err(Error::msg(format!(
-                "invalid --filter `{f}`: `network prune` supports label= and name="
-            ))),
-        })
-        .collect::<Result<Vec<_>>>()?;
+    let filters = super::parse_filters(
+        &args.filter,
+        |f| Filter::parse(f).filter(|f| matches!(f, Filter::Label(..) | Filter::Name(_))),
+        "`network prune` supports label= and name=",
+    )?;
     let containers = container::list(&paths.data).context("prune networks")?;
     let in_use: Vec<String> = containers.iter().flat_map(networks_of).collect();
     let unused: Vec<Network> = store

@@ -164,17 +164,11 @@ fn print_template(t: &Template, volumes: &[Volume], heading: bool) -> Result<()>
 
 fn ls(paths: &Paths, args: VolumeLsArgs) -> Result<()> {
     let format = parse_format(args.format.as_deref(), Format::Table)?;
-    let filters = args
-        .filter
-        .iter()
-        .map(|f| {
-            Filter::parse(f).ok_or_else(|| {
-                Error::msg(format!(
-                    "invalid --filter `{f}`: berth supports name=, label=, dangling= and driver="
-                ))
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
+    let filters = super::parse_filters(
+        &args.filter,
+        Filter::parse,
+        "berth supports name=, label=, dangling= and driver=",
+    )?;
     let mut volumes = volume::list(&paths.data).context("list volumes")?;
     if !filters.is_empty() {
         let in_use = volume::names_in_use(&paths.data).context("list volumes")?;
@@ -293,16 +287,11 @@ fn remove_one(paths: &Paths, v: &Volume, force: bool) -> Result<()> {
 }
 
 fn prune(paths: &Paths, args: VolumePruneArgs) -> Result<()> {
-    let filters = args
-        .filter
-        .iter()
-        .map(|f| match Filter::parse(f) {
-            Some(f @ (Filter::Label(..) | Filter::Name(_))) => Ok(f),
-            _ => Err(Error::msg(format!(
-                "invalid --filter `{f}`: `volume prune` supports label= and name="
-            ))),
-        })
-        .collect::<Result<Vec<_>>>()?;
+    let filters = super::parse_filters(
+        &args.filter,
+        |f| Filter::parse(f).filter(|f| matches!(f, Filter::Label(..) | Filter::Name(_))),
+        "`volume prune` supports label= and name=",
+    )?;
     if !args.force {
         eprintln!(
             "WARNING! This will remove all volumes not used by at least one container. The following volumes will be removed:"
