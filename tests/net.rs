@@ -430,44 +430,28 @@ fn send_to_host(env: &Env, network: &str, target: &str, port: u16) -> String {
 
 #[test]
 fn pasta_reaches_host_loopback_only_when_asked() {
-    let Some(env) = env_with(Need::Pasta) else {
-        return;
-    };
-    let server = HostServer::new();
-    // Default: the container's 127.0.0.1 is its own, and no address maps to the host's.
-    let out = send_to_host(&env, "pasta", "127.0.0.1", server.port);
-    assert!(
-        out.contains("tcp-rc=1"),
-        "the default must not connect: {out}"
-    );
-    assert!(
-        !out.contains("udp-ok"),
-        "the default must not reach the host over UDP: {out}"
-    );
     // --map-gw: host.containers.internal (the gateway) is the host's loopback.
-    let out = send_to_host(
-        &env,
-        "pasta:--map-gw",
-        "host.containers.internal",
-        server.port,
-    );
-    assert!(out.contains("tcp-rc=0"), "the opt-in must connect: {out}");
-    assert!(
-        out.contains("udp-ok"),
-        "the opt-in must reach the host over UDP: {out}"
-    );
-    let (lines, requests) = server.finish();
-    assert_eq!(lines, vec!["tcp\n"], "one TCP message, from the opt-in");
-    assert_eq!(requests, 1, "one TFTP request, from the opt-in");
+    host_loopback_only_when_asked(Need::Pasta, ("pasta", "127.0.0.1"), "pasta:--map-gw");
 }
 
 #[test]
 fn slirp4netns_reaches_host_loopback_only_when_asked() {
-    let Some(env) = env_with(Need::Slirp) else {
+    host_loopback_only_when_asked(
+        Need::Slirp,
+        ("slirp4netns", "10.0.2.2"),
+        "slirp4netns:allow_host_loopback=true",
+    );
+}
+
+/// With the helper's default network the container reaches no host loopback at `target`
+/// (TCP and UDP); with `opt_in` it reaches the host's 127.0.0.1 at
+/// host.containers.internal.
+fn host_loopback_only_when_asked(need: Need, (default, target): (&str, &str), opt_in: &str) {
+    let Some(env) = env_with(need) else {
         return;
     };
     let server = HostServer::new();
-    let out = send_to_host(&env, "slirp4netns", "10.0.2.2", server.port);
+    let out = send_to_host(&env, default, target, server.port);
     assert!(
         out.contains("tcp-rc=1"),
         "the default must not connect: {out}"
@@ -476,12 +460,7 @@ fn slirp4netns_reaches_host_loopback_only_when_asked() {
         !out.contains("udp-ok"),
         "the default must not reach the host over UDP: {out}"
     );
-    let out = send_to_host(
-        &env,
-        "slirp4netns:allow_host_loopback=true",
-        "host.containers.internal",
-        server.port,
-    );
+    let out = send_to_host(&env, opt_in, "host.containers.internal", server.port);
     assert!(out.contains("tcp-rc=0"), "the opt-in must connect: {out}");
     assert!(
         out.contains("udp-ok"),

@@ -231,7 +231,7 @@ pub fn holder_netns(holder: i32) -> String {
 }
 
 /// Spawn slirp4netns with the arguments `args(ready_fd, exit_fd)` gives; a `daemon` gets no
-/// exit descriptor and outlives berth.
+/// exit descriptor (-1) and outlives berth.
 fn launch(
     dir: &Path,
     daemon: bool,
@@ -246,22 +246,23 @@ fn launch(
         })
     };
     let (ready_r, ready_w) = pipe()?;
-    let (exit_r, exit_w) = pipe()?;
+    // The exit pipe: slirp4netns goes when berth closes its end (a daemon has none).
+    let exit = if daemon { None } else { Some(pipe()?) };
     let mut cmd = std::process::Command::new(program);
     use std::os::fd::AsRawFd;
-    cmd.args(args(ready_w.as_raw_fd(), exit_r.as_raw_fd()));
+    cmd.args(args(
+        ready_w.as_raw_fd(),
+        exit.as_ref().map_or(-1, |(r, _)| r.as_raw_fd()),
+    ));
     let log = dir.join("slirp4netns.log");
-    let keep = if daemon {
-        vec![ready_w.as_fd()]
-    } else {
-        vec![ready_w.as_fd(), exit_r.as_fd()]
-    };
+    let mut keep = vec![ready_w.as_fd()];
+    keep.extend(exit.as_ref().map(|(r, _)| r.as_fd()));
     let child = super::spawn("slirp4netns", &mut cmd, &keep, &log, daemon)?;
     Ok(Pending {
         helper: Helper {
             tool: "slirp4netns",
             child,
-            _keep: if daemon { vec![] } else { vec![exit_w] },
+            _keep: exit.map(|(_, w)| w).into_iter().collect(),
             dir: dir.to_path_buf(),
         },
         ready: ready_r,
