@@ -2,11 +2,10 @@
 //! loopback access, `--network none|container:`, and the generated /etc files. Traffic goes
 //! only to 127.0.0.1 on the host and to addresses inside the namespaces the tests make.
 
-use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream, UdpSocket};
 use std::time::{Duration, Instant};
 
-use crate::util::{require, Env, Need};
+use crate::util::{http_get, require, Env, Need};
 
 /// A rootless environment with `helper` usable, and the busybox image.
 fn env_with(need: Need) -> Option<Env> {
@@ -25,32 +24,6 @@ fn free_port() -> u16 {
         .local_addr()
         .unwrap()
         .port()
-}
-
-/// GET / from 127.0.0.1:port, retrying while the server in the container starts (the helper
-/// accepts on the host before the container listens, then drops the connection).
-fn http_get(port: u16) -> String {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let attempt = (|| -> std::io::Result<String> {
-            let mut s = TcpStream::connect(("127.0.0.1", port))?;
-            s.set_read_timeout(Some(Duration::from_secs(2)))?;
-            s.write_all(b"GET / HTTP/1.0\r\nHost: x\r\n\r\n")?;
-            let mut body = String::new();
-            s.read_to_string(&mut body)?;
-            Ok(body)
-        })();
-        match attempt {
-            Ok(body) if body.contains("200") => return body,
-            other => {
-                assert!(
-                    Instant::now() < deadline,
-                    "no HTTP answer on 127.0.0.1:{port}: {other:?}"
-                );
-                std::thread::sleep(Duration::from_millis(25));
-            }
-        }
-    }
 }
 
 /// A detached container serving `hello from NAME` over HTTP on its port 80.

@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use crate::util::Env;
+use crate::util::{http_get, Env};
 
 /// Removes the named containers however the test ends, so that no monitor outlives it.
 struct Cleanup<'a>(&'a Env, &'static [&'static str]);
@@ -650,27 +650,6 @@ fn published_ports_reach_a_container_on_a_network() {
     .output()
     .code(125)
     .stderr_contains(&port.to_string());
-}
-
-/// GET / from 127.0.0.1:PORT; the whole response.
-fn http_get(port: u16) -> String {
-    use std::io::{Read as _, Write as _};
-    let deadline = Instant::now() + Duration::from_secs(5);
-    loop {
-        let attempt = (|| -> std::io::Result<String> {
-            let mut s = std::net::TcpStream::connect(("127.0.0.1", port))?;
-            s.set_read_timeout(Some(Duration::from_secs(5)))?;
-            s.write_all(b"GET / HTTP/1.0\r\nHost: x\r\n\r\n")?;
-            let mut out = String::new();
-            s.read_to_string(&mut out)?;
-            Ok(out)
-        })();
-        match attempt {
-            Ok(body) if !body.is_empty() => return body,
-            _ if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(100)),
-            other => panic!("GET from 127.0.0.1:{port}: {other:?}"),
-        }
-    }
 }
 
 #[test]

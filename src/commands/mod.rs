@@ -169,6 +169,28 @@ pub(crate) fn key_values(
     Ok(out)
 }
 
+/// podman's `rm` reporting: run `one` on each target, print the key of each success, report
+/// every failure, and return the first one's status. `one` gives `None` to skip a target.
+pub(crate) fn remove_each<T>(
+    targets: impl IntoIterator<Item = (String, T)>,
+    mut one: impl FnMut(T) -> Option<Result<()>>,
+) -> Result<()> {
+    let mut first_error: Option<crate::error::Error> = None;
+    for (key, target) in targets {
+        match one(target) {
+            None => {}
+            Some(Ok(())) => println!("{key}"),
+            Some(Err(e)) => {
+                if let Some(text) = e.render() {
+                    eprintln!("{text}");
+                }
+                first_error.get_or_insert(crate::error::Error::Exit(e.code()));
+            }
+        }
+    }
+    first_error.map_or(Ok(()), Err)
+}
+
 /// `--filter` values, each turned into a filter by `parse`; one it refuses is an error
 /// that ends with what is `supported`.
 pub(crate) fn parse_filters<T>(

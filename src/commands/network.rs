@@ -317,27 +317,16 @@ fn users(paths: &Paths, network: &str) -> Result<Vec<Container>> {
 }
 
 fn rm(paths: &Paths, store: &NetworkStore, args: &NetworkRmArgs) -> Result<()> {
-    let mut first_error: Option<Error> = None;
-    for key in &args.names {
-        let result = match store.find(key) {
+    let targets = args.names.iter().map(|k| (k.clone(), store.find(k)));
+    super::remove_each(targets, |found| {
+        Some(match found {
             Err(e @ NetworkError::NotFound(_)) => {
                 Err(Error::from_source("remove network", e).with_code(EXIT_NO_SUCH))
             }
             Err(e) => Err(Error::from_source("remove network", e)),
             Ok(n) => remove_one(paths, store, &n, args.force),
-        };
-        match result {
-            Ok(()) => println!("{key}"),
-            Err(e) => {
-                // Report every failure, and exit with the first one's status.
-                if let Some(text) = e.render() {
-                    eprintln!("{text}");
-                }
-                first_error.get_or_insert(Error::Exit(e.code()));
-            }
-        }
-    }
-    first_error.map_or(Ok(()), Err)
+        })
+    })
 }
 
 fn remove_one(paths: &Paths, store: &NetworkStore, n: &Network, force: bool) -> Result<()> {

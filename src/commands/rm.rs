@@ -34,10 +34,9 @@ pub fn execute(args: RmArgs, stage: Stage) -> Result<()> {
             .map(|k| (k.clone(), container::find(&paths.data, k)))
             .collect()
     };
-    let mut first_error: Option<Error> = None;
-    for (key, found) in targets {
-        let result = match found {
-            Err(ContainerError::NotFound(_)) if args.ignore => continue,
+    super::remove_each(targets, |found| {
+        Some(match found {
+            Err(ContainerError::NotFound(_)) if args.ignore => return None,
             Err(e @ ContainerError::NotFound(_)) => {
                 Err(Error::from_source("remove container", e).with_code(EXIT_NO_SUCH))
             }
@@ -49,19 +48,8 @@ pub fn execute(args: RmArgs, stage: Stage) -> Result<()> {
                 volume::remove_anonymous(&paths.data, &volume::mounts_of(&c))
                     .with_context(|| format!("remove the volumes of container `{}`", c.config.name))
             }),
-        };
-        match result {
-            Ok(()) => println!("{key}"),
-            Err(e) => {
-                // Report every failure, and exit with the first one's status.
-                if let Some(text) = e.render() {
-                    eprintln!("{text}");
-                }
-                first_error.get_or_insert(Error::Exit(e.code()));
-            }
-        }
-    }
-    first_error.map_or(Ok(()), Err)
+        })
+    })
 }
 
 /// Remove one container; with `force` a running one is killed first (`volume rm -f` uses

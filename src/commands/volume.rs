@@ -255,27 +255,15 @@ fn rm(paths: &Paths, args: VolumeRmArgs) -> Result<()> {
             .map(|n| (n.clone(), volume::find(&paths.data, n)))
             .collect()
     };
-    let mut first_error: Option<Error> = None;
-    for (name, found) in targets {
-        let result = match found {
+    super::remove_each(targets, |found| {
+        Some(match found {
             Err(e @ VolumeError::NotFound(_)) => {
                 Err(Error::from_source("remove volume", e).with_code(EXIT_NO_SUCH))
             }
             Err(e) => Err(Error::from_source("remove volume", e)),
             Ok(v) => remove_one(paths, &v, args.force),
-        };
-        match result {
-            Ok(()) => println!("{name}"),
-            Err(e) => {
-                // Report every failure, and exit with the first one's status.
-                if let Some(text) = e.render() {
-                    eprintln!("{text}");
-                }
-                first_error.get_or_insert(Error::Exit(e.code()));
-            }
-        }
-    }
-    first_error.map_or(Ok(()), Err)
+        })
+    })
 }
 
 fn remove_one(paths: &Paths, v: &Volume, force: bool) -> Result<()> {

@@ -605,6 +605,33 @@ pub fn unique(tag: &str) -> String {
     format!("{tag}-{}", hex::encode(bytes))
 }
 
+/// GET / from 127.0.0.1:port, retrying while the server in the container starts (the helper
+/// accepts on the host before the container listens, then drops the connection).
+pub fn http_get(port: u16) -> String {
+    use std::io::{Read as _, Write as _};
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let attempt = (|| -> std::io::Result<String> {
+            let mut s = std::net::TcpStream::connect(("127.0.0.1", port))?;
+            s.set_read_timeout(Some(Duration::from_secs(2)))?;
+            s.write_all(b"GET / HTTP/1.0\r\nHost: x\r\n\r\n")?;
+            let mut body = String::new();
+            s.read_to_string(&mut body)?;
+            Ok(body)
+        })();
+        match attempt {
+            Ok(body) if body.contains("200") => return body,
+            other => {
+                assert!(
+                    Instant::now() < deadline,
+                    "no HTTP answer on 127.0.0.1:{port}: {other:?}"
+                );
+                std::thread::sleep(Duration::from_millis(25));
+            }
+        }
+    }
+}
+
 /// A web server on the host's loopback (see [`Env::host_httpd`]).
 pub struct HostHttpd {
     pub port: u16,
