@@ -24,7 +24,7 @@ use super::fsops::{Meta, Root};
 use crate::config::{Config, Paths};
 use crate::error::{Context, Error, HintContext, Result};
 use crate::image::config::{self as image_config, Descriptor, MEDIA_CONFIG};
-use crate::run::options::NetworkMode;
+use crate::spec::NetworkMode;
 use crate::storage::changes::{self, Archiver, TarMode};
 use crate::storage::overlay::{self, OverlaySpec};
 use crate::storage::{random_name, LayerRecord, Store};
@@ -608,7 +608,7 @@ impl Builder<'_> {
             }
             InstructionKind::StopSignal(s) => {
                 let s = self.expand(ins, s, &vars)?;
-                if crate::run::options::parse_signal(&s).is_none() {
+                if crate::spec::parse_signal(&s).is_none() {
                     return Err(self.step_error(ins, format!("invalid signal `{s}`")));
                 }
                 cfg::set_text(c, "StopSignal", &s);
@@ -649,7 +649,7 @@ impl Builder<'_> {
                         let dur = |name: &str, v: &Option<String>| -> Result<_> {
                             v.as_deref()
                                 .map(|t| {
-                                    crate::run::options::parse_duration(t).ok_or_else(|| {
+                                    crate::spec::parse_duration(t).ok_or_else(|| {
                                         self.step_error(ins, format!("invalid --{name} `{t}`"))
                                     })
                                 })

@@ -11,7 +11,7 @@ use crate::cli::build::{BuildArgs, BuilderArgs, BuilderCommand};
 use crate::config::Paths;
 use crate::error::{Context, Error, Result};
 use crate::image::reference::Reference;
-use crate::run::options::{NetworkMode, PullPolicy};
+use crate::spec::{NetworkMode, PullPolicy};
 use crate::storage::Store;
 use crate::userns::session::Stage;
 

@@ -302,9 +302,9 @@ pub fn build_container_json(c: &Container, state: &ContainerState, image: &Value
     if o["no_new_privs"].as_bool() == Some(true) {
         security_opt.push("no-new-privileges".into());
     }
-    let network = serde_json::from_value::<crate::run::options::NetworkMode>(o["network"].clone())
+    let network = serde_json::from_value::<crate::spec::NetworkMode>(o["network"].clone())
         .map_or_else(|_| "none".to_string(), |n| n.name());
-    let ports: Vec<crate::net::ports::PortMapping> =
+    let ports: Vec<crate::spec::PortMapping> =
         serde_json::from_value(o["net"]["ports"].clone()).unwrap_or_default();
     let published = crate::net::ports::inspect_ports(&ports);
     let userns = match o["userns"].as_str() {

@@ -8,7 +8,7 @@ use crate::cli::run::RunArgs;
 use crate::config::Paths;
 use crate::error::{Context, Error, Result};
 use crate::run::control::{self, ControlError, Target};
-use crate::run::options::{parse_signal, RunOptions};
+use crate::spec::{parse_signal, RunOptions};
 use crate::storage::container::{self, Container, ContainerError, Status};
 use crate::userns::session::{run_in_session_with, Stage};
 

@@ -164,7 +164,7 @@ pub fn parse_time(text: &str, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
         let nanos = (secs * 1e9) as i64;
         return Some(DateTime::from_timestamp_nanos(nanos));
     }
-    let ago = crate::run::options::parse_duration(text)?;
+    let ago = crate::spec::parse_duration(text)?;
     Some(now - chrono::Duration::from_std(ago).ok()?)
 }
 

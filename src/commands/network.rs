@@ -13,9 +13,10 @@ use crate::cli::network::{
 use crate::config::Paths;
 use crate::error::{Context, Error, Result};
 use crate::format::table;
-use crate::net::bridge::netopts::{self, PerNetwork};
+use crate::net::bridge::netopts;
 use crate::net::bridge::store::{CreateRequest, Network, NetworkError, NetworkStore};
 use crate::net::bridge::{attach, ipam, subnet};
+use crate::spec::PerNetwork;
 use crate::storage::container::{self, Container, Status};
 
 /// podman's status when a network does not exist (`rm`, `exists`).

@@ -42,7 +42,7 @@ struct JsonRow<'a> {
 /// The container's published ports, from its recorded options.
 fn published_ports(
     c: &crate::storage::container::ContainerConfig,
-) -> Vec<crate::net::ports::PortMapping> {
+) -> Vec<crate::spec::PortMapping> {
     serde_json::from_value(c.options["net"]["ports"].clone()).unwrap_or_default()
 }
 

@@ -467,7 +467,7 @@ pub fn register_image(
         .context("register the image")
 }
 
-pub use crate::run::options::PullPolicy;
+pub use crate::spec::PullPolicy;
 
 /// For `run`/`create` in P0: pull `image` when `policy` says so. With `missing`, an image
 /// found locally costs no network access at all.

@@ -8,7 +8,7 @@ use crate::storage::container;
 
 /// Run `berth rename`.
 pub fn execute(args: RenameArgs) -> Result<()> {
-    if !crate::run::options::valid_name(&args.name) {
+    if !crate::spec::valid_name(&args.name) {
         return Err(Error::msg(format!(
             "invalid container name `{}`: use letters, digits, `_`, `.` and `-`, starting with a letter or digit",
             args.name

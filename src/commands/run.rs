@@ -3,7 +3,7 @@
 
 use crate::cli::run::RunArgs;
 use crate::error::{Context, Error, Result};
-use crate::run::options::RunOptions;
+use crate::spec::RunOptions;
 use crate::userns::session::Stage;
 
 /// Run `berth run`.
@@ -34,11 +34,11 @@ pub fn execute(args: RunArgs, stage: Stage) -> Result<()> {
 /// network namespace (see `userns::session::join_user_namespace_of`).
 pub fn join_network_owner(opts: &RunOptions) -> Result<()> {
     let pid = match &opts.network {
-        crate::run::options::NetworkMode::Container(key) => {
+        crate::spec::NetworkMode::Container(key) => {
             let paths = crate::config::Paths::discover().context("find berth's directories")?;
             Some(crate::net::network_owner(&paths.data, key)?.1)
         }
-        crate::run::options::NetworkMode::Ns(path) => {
+        crate::spec::NetworkMode::Ns(path) => {
             let paths = crate::config::Paths::discover().context("find berth's directories")?;
             Some(crate::net::ns_owner(&paths, path)?)
         }

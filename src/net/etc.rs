@@ -1,6 +1,7 @@
 //! The container's /etc/hosts, /etc/resolv.conf and /etc/hostname, generated (pure) from the
 //! flags, the network mode and the host's own resolv.conf.
 
+use crate::spec::DnsFlags;
 use std::net::IpAddr;
 
 /// What /etc/hosts says.
@@ -58,16 +59,6 @@ pub enum Resolver {
     /// slirp4netns: its built-in DNS at this address first, then the host's reachable
     /// servers.
     Slirp(IpAddr),
-}
-
-/// `--dns`, `--dns-search`, `--dns-option`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct DnsFlags {
-    /// `--dns`; `None` keeps the resolver's servers. `Some(empty)` is `--dns none`.
-    pub servers: Option<Vec<IpAddr>>,
-    /// `--dns-search`; `.` alone clears the host's search list.
-    pub search: Vec<String>,
-    pub options: Vec<String>,
 }
 
 /// The parts of a resolv.conf berth keeps.

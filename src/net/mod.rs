@@ -8,6 +8,7 @@
 
 pub mod bridge;
 pub mod etc;
+pub mod mode;
 pub mod pasta;
 pub mod ports;
 pub mod routes;
@@ -18,22 +19,9 @@ use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::run::options::NetworkMode;
-use ports::PortMapping;
-
-/// Network flags besides `--network` itself, as recorded in the container's options.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct NetOptions {
-    /// `-p`; host port 0 until `create` chooses a free one.
-    pub ports: Vec<PortMapping>,
-    /// `-P`: publish the image's EXPOSE ports (and `--expose`) to free host ports.
-    pub publish_all: bool,
-    /// `--expose`.
-    pub expose: Vec<PortMapping>,
-    pub dns: etc::DnsFlags,
-    /// `--add-host`, in order.
-    pub add_hosts: Vec<(String, IpAddr)>,
-}
+use crate::spec::NetOptions;
+use crate::spec::NetworkMode;
+use crate::spec::PortMapping;
 
 /// Why the network could not be set up.
 #[derive(Debug, thiserror::Error)]
@@ -253,7 +241,7 @@ pub fn network_owner(
         ))
         .hint(format!("start it first: berth start {}", ctr.config.name))
     })?;
-    let opts: crate::run::options::RunOptions = serde_json::from_value(ctr.config.options.clone())
+    let opts: crate::spec::RunOptions = serde_json::from_value(ctr.config.options.clone())
         .map_err(|e| Error::from_source(format!("read the options of container `{key}`"), e))?;
     if opts.network == NetworkMode::Host {
         return Err(Error::msg(format!(

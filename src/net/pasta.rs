@@ -13,21 +13,12 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::os::fd::AsFd;
 use std::path::Path;
 
-use super::ports::{PortMapping, Protocol};
 use super::{Helper, NetError, Pending};
+use crate::spec::PastaOptions;
+use crate::spec::{PortMapping, Protocol};
 
 /// podman's address for pasta's DNS forwarder.
 pub const DNS_FORWARD: Ipv4Addr = Ipv4Addr::new(169, 254, 1, 1);
-
-/// `--network pasta[:OPTIONS]`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct PastaOptions {
-    /// Extra pasta options, passed on as given.
-    pub args: Vec<String>,
-    /// `--map-gw` (podman's spelling): the gateway address reaches the host's loopback.
-    /// Off by default, as in podman.
-    pub map_gw: bool,
-}
 
 impl PastaOptions {
     /// Parse what follows `pasta:` — comma-separated pasta options, as podman takes them.

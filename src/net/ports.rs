@@ -2,18 +2,9 @@
 //! empty host port or `-P`, the busy-port check before a container starts, and the renderings
 //! `port`, `ps` and `inspect` show.
 
+use crate::spec::{PortMapping, Protocol};
 use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener, UdpSocket};
-
-/// A transport protocol of a published port.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Protocol {
-    Tcp,
-    Udp,
-}
 
 impl Protocol {
     pub fn name(self) -> &'static str {
@@ -30,20 +21,6 @@ impl Protocol {
             _ => None,
         }
     }
-}
-
-/// One `-p` mapping: `range` consecutive host ports from `host_port` to container ports from
-/// `container_port`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct PortMapping {
-    /// The host address to bind; `None` is every address.
-    pub host_ip: Option<IpAddr>,
-    /// 0 until `create` chooses a free port.
-    pub host_port: u16,
-    pub container_port: u16,
-    pub protocol: Protocol,
-    /// How many consecutive ports; 1 for a single port.
-    pub range: u16,
 }
 
 impl PortMapping {

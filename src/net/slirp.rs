@@ -10,35 +10,9 @@ use std::os::fd::AsFd;
 use std::os::unix::net::UnixStream;
 use std::path::Path;
 
-use super::ports::PortMapping;
 use super::{Helper, NetError, Pending};
-
-/// `--network slirp4netns[:OPTIONS]`, podman's options.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct SlirpOptions {
-    /// `allow_host_loopback=true`: the gateway address (10.0.2.2) reaches the host's
-    /// 127.0.0.1. Off by default.
-    pub allow_host_loopback: bool,
-    /// `cidr=`: the network, default 10.0.2.0/24.
-    pub cidr: (Ipv4Addr, u8),
-    pub enable_ipv6: bool,
-    pub mtu: u32,
-    pub outbound_addr: Option<String>,
-    pub outbound_addr6: Option<String>,
-}
-
-impl Default for SlirpOptions {
-    fn default() -> Self {
-        SlirpOptions {
-            allow_host_loopback: false,
-            cidr: (Ipv4Addr::new(10, 0, 2, 0), 24),
-            enable_ipv6: false,
-            mtu: 65520,
-            outbound_addr: None,
-            outbound_addr6: None,
-        }
-    }
-}
+use crate::spec::PortMapping;
+use crate::spec::SlirpOptions;
 
 /// A `slirp4netns:` option berth cannot use.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]

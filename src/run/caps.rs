@@ -3,7 +3,7 @@
 
 use caps::{Capability, CapsHashSet};
 
-use super::options::RunOptions;
+use crate::spec::RunOptions;
 
 /// podman's default capabilities (DESIGN.md section 6).
 pub const DEFAULT: [Capability; 11] = [

@@ -18,21 +18,16 @@ use nix::sys::signalfd::SignalFd;
 
 use super::caps::CapPlan;
 use super::init::become_process;
-use super::options::{push_env, OptionsError, UserSpec};
 use super::plan::{Plan, Process};
 use super::seccomp::SeccompProgram;
 use super::sync::{FromInit, InitFailure, Step};
-use crate::cli::exec::ExecArgs;
+use crate::spec::UserSpec;
 use crate::sys::channel::Channel;
 use crate::sys::process::{clone3, Forked};
 
 /// Why an exec could not be started.
 #[derive(Debug, thiserror::Error)]
 pub enum ExecError {
-    #[error(transparent)]
-    Options(#[from] OptionsError),
-    #[error("--detach and --tty cannot be used together: a detached exec has no terminal")]
-    DetachTty,
     #[error("open a pidfd for the container's process {pid}")]
     Pidfd {
         pid: i32,
@@ -87,57 +82,6 @@ pub struct ExecOptions {
     pub env: Vec<(String, String)>,
     pub user: Option<UserSpec>,
     pub workdir: Option<String>,
-}
-
-impl ExecOptions {
-    /// Check and convert `berth exec`'s arguments. `host_env` looks up `-e KEY` values.
-    pub fn from_args(
-        args: ExecArgs,
-        host_env: impl Fn(&str) -> Option<String>,
-    ) -> Result<Self, ExecError> {
-        let mut rest = args.container_and_command.into_iter();
-        let container = rest.next().unwrap_or_default();
-        let command: Vec<String> = rest.collect();
-        if args.detach && args.tty {
-            return Err(ExecError::DetachTty);
-        }
-        let mut env = Vec::new();
-        for path in &args.env_file {
-            let text = std::fs::read_to_string(path).map_err(|source| OptionsError::EnvFile {
-                path: path.clone(),
-                source,
-            })?;
-            for line in text.lines() {
-                let line = line.trim_start();
-                if !line.is_empty() && !line.starts_with('#') {
-                    push_env(&mut env, line, &host_env)?;
-                }
-            }
-        }
-        for item in &args.env {
-            push_env(&mut env, item, &host_env)?;
-        }
-        let user = match args.user {
-            Some(u) => Some(UserSpec::parse(&u).ok_or(OptionsError::User(u))?),
-            None => None,
-        };
-        if let Some(w) = &args.workdir {
-            if !w.starts_with('/') {
-                return Err(OptionsError::Workdir(w.clone()).into());
-            }
-        }
-        Ok(ExecOptions {
-            container,
-            command,
-            interactive: args.interactive,
-            tty: args.tty,
-            detach: args.detach,
-            privileged: args.privileged,
-            env,
-            user,
-            workdir: args.workdir,
-        })
-    }
 }
 
 /// The exec's process, from the container's: its environment plus `-e`, its user and
@@ -828,105 +772,6 @@ pub mod top {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::Parser;
-
-    fn args(argv: &[&str]) -> ExecArgs {
-        let cli =
-            crate::cli::Cli::try_parse_from(["berth", "exec"].iter().chain(argv.iter()).copied())
-                .expect("parse");
-        match cli.command {
-            crate::cli::Command::Exec(a) => a,
-            other => panic!("parsed as {other:?}"),
-        }
-    }
-
-    fn opts(argv: &[&str]) -> Result<ExecOptions, ExecError> {
-        ExecOptions::from_args(args(argv), |k| (k == "HOSTVAR").then(|| "host".to_string()))
-    }
-
-    #[test]
-    fn options_from_args() {
-        let o = opts(&[
-            "-it",
-            "-e",
-            "A=1",
-            "-e",
-            "HOSTVAR",
-            "-e",
-            "MISSING",
-            "-u",
-            "tester:extra",
-            "-w",
-            "/tmp",
-            "ctr",
-            "sh",
-            "-c",
-            "echo -n hi",
-        ])
-        .unwrap();
-        assert_eq!(o.container, "ctr");
-        assert_eq!(o.command, ["sh", "-c", "echo -n hi"]);
-        assert!(o.interactive && o.tty && !o.detach && !o.privileged);
-        assert_eq!(
-            o.env,
-            [("A".into(), "1".into()), ("HOSTVAR".into(), "host".into())]
-        );
-        assert_eq!(
-            o.user,
-            Some(UserSpec {
-                user: "tester".into(),
-                group: Some("extra".into())
-            })
-        );
-        assert_eq!(o.workdir.as_deref(), Some("/tmp"));
-    }
-
-    #[test]
-    fn env_file_then_flags() {
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("env");
-        std::fs::write(&file, "# c\n\nA=file\nB=file\n").unwrap();
-        let o = opts(&[
-            "--env-file",
-            file.to_str().unwrap(),
-            "-e",
-            "A=flag",
-            "c",
-            "true",
-        ])
-        .unwrap();
-        assert_eq!(
-            o.env,
-            [("B".into(), "file".into()), ("A".into(), "flag".into())]
-        );
-        let missing = dir.path().join("missing");
-        assert!(matches!(
-            opts(&["--env-file", missing.to_str().unwrap(), "c", "true"]),
-            Err(ExecError::Options(OptionsError::EnvFile { .. }))
-        ));
-    }
-
-    #[test]
-    fn invalid_options() {
-        assert!(matches!(
-            opts(&["-w", "relative", "c", "true"]),
-            Err(ExecError::Options(OptionsError::Workdir(_)))
-        ));
-        assert!(matches!(
-            opts(&["-u", "a:", "c", "true"]),
-            Err(ExecError::Options(OptionsError::User(_)))
-        ));
-        assert!(matches!(
-            opts(&["-e", "=x", "c", "true"]),
-            Err(ExecError::Options(OptionsError::Env(_)))
-        ));
-        assert!(matches!(
-            opts(&["-d", "-t", "c", "true"]),
-            Err(ExecError::DetachTty)
-        ));
-        // A container and a command are both required.
-        assert!(crate::cli::Cli::try_parse_from(["berth", "exec", "ctr"]).is_err());
-    }
 
     fn base() -> Process {
         Process {
@@ -950,10 +795,27 @@ mod tests {
         }
     }
 
+    fn opts(command: &str) -> ExecOptions {
+        ExecOptions {
+            container: "c".into(),
+            command: vec![command.into()],
+            interactive: false,
+            tty: false,
+            detach: false,
+            privileged: false,
+            env: Vec::new(),
+            user: None,
+            workdir: None,
+        }
+    }
+
     #[test]
     fn process_inherits_the_containers() {
         let supported = super::super::caps::all_supported();
-        let o = opts(&["-e", "A=exec", "-e", "B=new", "c", "id"]).unwrap();
+        let o = ExecOptions {
+            env: vec![("A".into(), "exec".into()), ("B".into(), "new".into())],
+            ..opts("id")
+        };
         let p = exec_process(&base(), &o, &supported);
         assert_eq!(p.args, ["id"]);
         assert_eq!(
@@ -969,7 +831,14 @@ mod tests {
         assert!(p.no_new_privs && !p.init && !p.terminal && !p.stdin);
         assert_eq!(p.caps, base().caps);
 
-        let o = opts(&["-i", "-t", "-u", "0", "-w", "/", "--privileged", "c", "sh"]).unwrap();
+        let o = ExecOptions {
+            interactive: true,
+            tty: true,
+            privileged: true,
+            user: UserSpec::parse("0"),
+            workdir: Some("/".into()),
+            ..opts("sh")
+        };
         let p = exec_process(&base(), &o, &supported);
         assert_eq!(p.user.as_ref().map(|u| u.user.as_str()), Some("0"));
         assert_eq!(p.cwd, "/");
@@ -977,7 +846,11 @@ mod tests {
         assert_eq!(p.caps.bounding, supported);
 
         // A detached exec never reads stdin.
-        let o = opts(&["-d", "-i", "c", "sh"]).unwrap();
+        let o = ExecOptions {
+            detach: true,
+            interactive: true,
+            ..opts("sh")
+        };
         assert!(!exec_process(&base(), &o, &supported).stdin);
     }
 

@@ -7,30 +7,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
+use crate::spec::{HealthFlags, OnFailure};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-
-/// What to do when a container turns unhealthy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-pub enum OnFailure {
-    #[default]
-    None,
-    Kill,
-    Restart,
-    Stop,
-}
-
-impl OnFailure {
-    pub fn parse(text: &str) -> Option<Self> {
-        Some(match text {
-            "none" => OnFailure::None,
-            "kill" => OnFailure::Kill,
-            "restart" => OnFailure::Restart,
-            "stop" => OnFailure::Stop,
-            _ => return None,
-        })
-    }
-}
 
 /// A healthcheck, from --health-* flags or the image's HEALTHCHECK.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,17 +20,6 @@ pub struct HealthConfig {
     pub timeout: Duration,
     pub start_period: Duration,
     pub retries: u32,
-    pub on_failure: OnFailure,
-}
-
-/// `--health-*` as given (all optional: the image's HEALTHCHECK fills the rest).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct HealthFlags {
-    pub cmd: Option<String>,
-    pub interval: Option<Duration>,
-    pub timeout: Option<Duration>,
-    pub start_period: Option<Duration>,
-    pub retries: Option<u32>,
     pub on_failure: OnFailure,
 }
 

@@ -5,6 +5,7 @@
 use std::io::{self, Write};
 use std::path::Path;
 
+use crate::spec::LogDriver;
 use chrono::{DateTime, SecondsFormat, Utc};
 
 /// Which stream a record came from.
@@ -77,29 +78,6 @@ pub fn parse_line(line: &str) -> Option<Record> {
         full,
         text: parts.next().unwrap_or("").to_string(),
     })
-}
-
-/// Where a container's output goes (`--log-driver`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum LogDriver {
-    /// The k8s-file log (podman's `json-file` is the same format).
-    K8sFile,
-    /// Nowhere.
-    None,
-    /// Straight to berth's own stdio (foreground only).
-    Passthrough,
-}
-
-impl LogDriver {
-    /// Parse podman's names.
-    pub fn parse(text: &str) -> Option<Self> {
-        match text {
-            "k8s-file" | "json-file" => Some(LogDriver::K8sFile),
-            "none" => Some(LogDriver::None),
-            "passthrough" => Some(LogDriver::Passthrough),
-            _ => None,
-        }
-    }
 }
 
 /// The log file's name in a container's directory; the previous one after a rotation has

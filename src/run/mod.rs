@@ -8,7 +8,6 @@ pub mod exec;
 pub mod health;
 pub mod init;
 pub mod logs;
-pub mod options;
 pub mod plan;
 pub mod reaper;
 pub mod relay;

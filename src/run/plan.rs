@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use super::caps::CapPlan;
-use super::options::{NetworkMode, RunOptions, UserSpec, UsernsMode};
+use crate::spec::{NetworkMode, RunOptions, UserSpec, UsernsMode};
 
 /// PATH when the image sets none.
 pub const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";

@@ -12,14 +12,15 @@ use nix::sched::CloneFlags;
 use nix::sys::signalfd::SignalFd;
 
 use super::init::Stdio;
-use super::logs::{LogDriver, LogWriter, Stream};
-use super::options::{NetworkMode, RunOptions, SeccompChoice, UserSpec, UsernsMode};
+use super::logs::{LogWriter, Stream};
 use super::plan::{self, ImageDefaults, Plan, PlanInput};
 use super::relay::{drain, forward_signals, write_all};
 use super::seccomp::SeccompProgram;
 use super::sync::{FromInit, ToInit};
 use crate::config::{Config, Paths};
 use crate::error::{Context, Error, HintContext, Result};
+use crate::spec::LogDriver;
+use crate::spec::{NetworkMode, RunOptions, SeccompChoice, UserSpec, UsernsMode};
 use crate::storage::container::{self, Container, ContainerConfig, ContainerState, Status};
 use crate::storage::overlay::{self, OverlaySpec};
 use crate::storage::volume;
@@ -666,7 +667,7 @@ fn launch(
     };
     // The signalfd stays open in C until it execs (it is close-on-exec).
     let _ = sfd;
-    if let super::options::NetworkMode::Ns(path) = &p.opts.network {
+    if let crate::spec::NetworkMode::Ns(path) = &p.opts.network {
         // As below, for a path: S is in the user namespace that owns it.
         let netns = std::fs::File::open(path)
             .with_context(|| format!("open the network namespace `{}`", path.display()))?;
@@ -674,7 +675,7 @@ fn launch(
             .map_err(std::io::Error::from)
             .with_context(|| format!("join the network namespace `{}`", path.display()))?;
     }
-    if let super::options::NetworkMode::Container(key) = &p.opts.network {
+    if let crate::spec::NetworkMode::Container(key) = &p.opts.network {
         // C is cloned into X's network namespace: S enters it first (S is in X's user
         // namespace, which owns it; see `commands::run::join_network_owner`).
         let (_, owner) = crate::net::network_owner(&p.store_root, key)?;
@@ -1110,7 +1111,7 @@ fn act_on_unhealthy(
     pidfd: &OwnedFd,
     health_restart: &mut bool,
 ) {
-    use super::health::OnFailure;
+    use crate::spec::OnFailure;
     match h.cfg.on_failure {
         OnFailure::None => {}
         OnFailure::Kill => {
@@ -1193,7 +1194,7 @@ fn write_etc_files(
     let dir = ctr.etc_dir();
     let (hosts, resolv) = match &opts.network {
         // podman's rule: a container on another's network uses its hosts and resolv.conf.
-        super::options::NetworkMode::Container(key) => {
+        crate::spec::NetworkMode::Container(key) => {
             let owner = container::find(store_root, key).map_err(std::io::Error::other)?;
             (
                 std::fs::read_to_string(owner.etc_dir().join("hosts"))?,

@@ -1,6 +1,6 @@
 //! Resolve `--user` in the container's own /etc/passwd and /etc/group (never through NSS).
 
-use super::options::UserSpec;
+use crate::spec::UserSpec;
 
 /// The ids a container process runs with.
 #[derive(Debug, Clone, PartialEq, Eq)]

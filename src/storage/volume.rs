@@ -16,7 +16,8 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::run::options::{RunOptions, UserSpec};
+use crate::spec::VolumeMount;
+use crate::spec::{RunOptions, UserSpec};
 use crate::storage::container::{self, Container, ContainerError};
 
 /// The only driver berth has.
@@ -107,29 +108,6 @@ impl Volume {
     pub fn data(&self) -> PathBuf {
         self.dir.join("_data")
     }
-}
-
-/// One use of a volume by a container (`-v NAME:/path`, `--mount type=volume`, or an image's
-/// VOLUME).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct VolumeMount {
-    pub name: String,
-    /// Absolute path inside the container.
-    pub target: String,
-    pub readonly: bool,
-    /// `:U`: chown the volume to the container's user.
-    #[serde(default)]
-    pub chown: bool,
-    /// Copy the image's content into a new empty volume (off with `nocopy`).
-    #[serde(default = "yes")]
-    pub copy_up: bool,
-    /// Created for this container; removed with it by `rm -v` and `--rm`.
-    #[serde(default)]
-    pub anonymous: bool,
-}
-
-fn yes() -> bool {
-    true
 }
 
 /// Names as podman allows them (the same rule as container names).

@@ -413,7 +413,7 @@ pub(super) fn resolve_chown(rootfs: &Path, spec: &str) -> std::result::Result<(u
     };
     let passwd = read("etc/passwd");
     let groups = read("etc/group");
-    let uid_spec = crate::run::options::UserSpec {
+    let uid_spec = crate::spec::UserSpec {
         user: user.clone(),
         group: None,
     };

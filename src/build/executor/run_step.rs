@@ -83,18 +83,18 @@ impl Builder<'_> {
                             std::os::unix::fs::PermissionsExt::from_mode(*mode),
                         )
                         .with_context(|| format!("chmod `{}`", file.display()))?;
-                        binds.push(crate::run::options::BindMount {
+                        binds.push(crate::spec::BindMount {
                             source: file,
                             target: m.target.clone(),
                             readonly: true,
                         });
                     }
                 }
-                MountSource::Tmpfs { size } => tmpfs.push(crate::run::options::TmpfsMount {
+                MountSource::Tmpfs { size } => tmpfs.push(crate::spec::TmpfsMount {
                     target: m.target.clone(),
                     options: size.map(|s| vec![format!("size={s}")]).unwrap_or_default(),
                 }),
-                MountSource::Host(path) => binds.push(crate::run::options::BindMount {
+                MountSource::Host(path) => binds.push(crate::spec::BindMount {
                     source: path.clone(),
                     target: m.target.clone(),
                     readonly: m.readonly,
@@ -104,7 +104,7 @@ impl Builder<'_> {
                     w.mount(self, layers)?;
                     let source = w.merged().join(path.trim_start_matches('/'));
                     views.push(w);
-                    binds.push(crate::run::options::BindMount {
+                    binds.push(crate::spec::BindMount {
                         source,
                         target: m.target.clone(),
                         readonly: m.readonly,
@@ -349,8 +349,8 @@ pub(super) fn run_plan(
     argv: &[String],
     env: Vec<(String, String)>,
     network: NetworkMode,
-    binds: Vec<crate::run::options::BindMount>,
-    tmpfs: Vec<crate::run::options::TmpfsMount>,
+    binds: Vec<crate::spec::BindMount>,
+    tmpfs: Vec<crate::spec::TmpfsMount>,
 ) -> Result<(
     crate::run::plan::Plan,
     Option<crate::run::seccomp::SeccompProgram>,
@@ -366,7 +366,7 @@ pub(super) fn run_plan(
         return Err(Error::msg("internal: the RUN step's options are not `run`"));
     };
     let mut opts =
-        crate::run::options::RunOptions::from_args(*args, |_| None).context("plan the RUN step")?;
+        crate::spec::RunOptions::from_args(*args, |_| None).context("plan the RUN step")?;
     opts.command = Some(argv.to_vec());
     opts.entrypoint = Some(vec![]);
     opts.env = env;
@@ -374,9 +374,7 @@ pub(super) fn run_plan(
     opts.volumes = binds;
     opts.tmpfs = tmpfs;
     let user = cfg::text(config, "User");
-    opts.user = user
-        .as_deref()
-        .and_then(crate::run::options::UserSpec::parse);
+    opts.user = user.as_deref().and_then(crate::spec::UserSpec::parse);
     let defaults = crate::run::plan::ImageDefaults {
         entrypoint: vec![],
         cmd: vec![],
@@ -387,7 +385,7 @@ pub(super) fn run_plan(
     let hostname = "buildhost".to_string();
     let (hosts, resolv) = crate::net::etc_files(
         &opts.network,
-        &crate::net::NetOptions::default(),
+        &crate::spec::NetOptions::default(),
         &hostname,
         &hostname,
     );

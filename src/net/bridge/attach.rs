@@ -16,11 +16,12 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::process::{Command, Stdio};
 
 use super::ipam::{self, Allocation};
-use super::netopts::{self, PerNetwork};
+use super::netopts;
 use super::store::{Network, NetworkStore};
 use crate::config::Paths;
 use crate::error::{Context, Error, Result};
 use crate::net::NetOptions;
+use crate::spec::PerNetwork;
 use crate::storage::container::{process_start_time, Container};
 
 /// The container's networks, in the order it joins them, with its address on each.
@@ -233,10 +234,10 @@ impl Attachment {
     pub fn claim(
         paths: &Paths,
         ctr: &Container,
-        opts: &crate::run::options::RunOptions,
+        opts: &crate::spec::RunOptions,
         hostname: &str,
     ) -> Result<Option<Self>> {
-        if opts.network != crate::run::options::NetworkMode::Bridge {
+        if opts.network != crate::spec::NetworkMode::Bridge {
             return Ok(None);
         }
         allocate(
@@ -282,7 +283,7 @@ pub fn connect(
     paths: &Paths,
     id: &str,
     networks: &[String],
-    ports: &[crate::net::ports::PortMapping],
+    ports: &[crate::spec::PortMapping],
     pid: i32,
 ) -> Result<Option<super::forward::Forwarder>> {
     let holder = super::holder::current(&paths.runtime).ok_or_else(|| {

@@ -479,7 +479,7 @@ mod tests {
             interface: None,
             owner: None,
         };
-        let want = super::super::netopts::PerNetwork::default();
+        let want = crate::spec::PerNetwork::default();
         let x =
             super::super::ipam::claim(&paths.runtime, &six, rec("4444", "x", "ex"), &want).unwrap();
         let y = super::super::ipam::claim(&paths.runtime, &six, rec("5555", "y", "why"), &want)

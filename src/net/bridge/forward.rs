@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 use nix::poll::{PollFd, PollFlags, PollTimeout};
 
 use crate::error::{Context, Result};
-use crate::net::ports::{PortMapping, Protocol};
+use crate::spec::{PortMapping, Protocol};
 use crate::sys::process::{clone3, Forked};
 
 /// How long a UDP client may stay silent before its socket is closed.

@@ -14,9 +14,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::netopts::PerNetwork;
 use super::store::Network;
 use super::subnet::{Subnet, Subnet6};
+use crate::spec::PerNetwork;
 
 /// Why allocation failed.
 #[derive(Debug, thiserror::Error)]

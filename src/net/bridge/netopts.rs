@@ -5,9 +5,9 @@
 //! on the network it was given for only.
 
 use std::collections::BTreeMap;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::net::IpAddr;
 
-use serde::{Deserialize, Serialize};
+use crate::spec::PerNetwork;
 
 /// Why a per-network option is not usable.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -32,26 +32,6 @@ pub enum NetOptError {
         first: IpAddr,
         second: IpAddr,
     },
-}
-
-/// What a container asks for on one network.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PerNetwork {
-    /// Extra names on this network.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub aliases: Vec<String>,
-    /// A static IPv4 address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ip: Option<Ipv4Addr>,
-    /// A static IPv6 address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ip6: Option<Ipv6Addr>,
-    /// A static MAC address (lowercase, colon separated).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mac: Option<String>,
-    /// The interface's name in the container (default `ethN`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub interface_name: Option<String>,
 }
 
 impl PerNetwork {
@@ -172,7 +152,7 @@ pub fn parse_mac(what: &str, value: &str) -> Result<String, NetOptError> {
 
 /// An alias must be a valid host name label list (as `--network-alias`).
 pub fn check_alias(what: &str, value: &str) -> Result<(), NetOptError> {
-    if crate::run::options::valid_name(value) {
+    if crate::spec::valid_name(value) {
         Ok(())
     } else {
         Err(NetOptError::Alias {
@@ -228,6 +208,7 @@ pub fn for_network(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::net::Ipv4Addr;
 
     #[test]
     fn parses_network_options() {

@@ -1,4 +1,5 @@
-//! `berth run`'s validated options: every flag checked and converted before anything forks.
+//! `berth run`'s command line into the container's spec (`crate::spec::RunOptions`): every
+//! flag checked and converted before anything forks.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -6,8 +7,13 @@ use std::path::{Path, PathBuf};
 use caps::Capability;
 
 use crate::cli::run::RunArgs;
-use crate::net::bridge::netopts::PerNetwork;
-use crate::storage::volume::{self, VolumeError, VolumeMount};
+use crate::net::mode::{user_networks, NetworkModeError};
+use crate::spec::{
+    parse_duration, parse_signal, parse_size, valid_name, BindMount, Extras, LogDriver,
+    NetworkMode, OnFailure, PerNetwork, PullPolicy, RestartPolicy, RunOptions, SeccompChoice,
+    TmpfsMount, UserSpec, UsernsMode, VolumeMount,
+};
+use crate::storage::volume::{self, VolumeError};
 
 /// A flag value berth cannot use.
 #[derive(Debug, thiserror::Error)]
@@ -51,14 +57,8 @@ pub enum OptionsError {
     SecurityOpt(String),
     #[error("invalid --userns `{0}`: berth supports keep-id (or the default, host mapping)")]
     Userns(String),
-    #[error(
-        "invalid --network `{0}`: expected pasta[:OPTIONS], slirp4netns[:OPTIONS], private, none, host, container:NAME, ns:PATH, bridge, or the names of networks made with `berth network create`"
-    )]
-    Network(String),
-    #[error("no network helper: neither pasta nor slirp4netns is installed (hint: sudo apt-get install passt, or use --network none)")]
-    NoNetworkHelper,
     #[error(transparent)]
-    Slirp(crate::net::slirp::SlirpOptionError),
+    NetworkMode(#[from] NetworkModeError),
     #[error(transparent)]
     Publish(crate::net::ports::PublishError),
     #[error("invalid --network-alias `{0}`: aliases need --network NAME (a user network)")]
@@ -73,6 +73,8 @@ pub enum OptionsError {
     Restart(String),
     #[error("invalid signal `{0}`")]
     Signal(String),
+    #[error("--detach and --tty cannot be used together: a detached exec has no terminal")]
+    ExecDetachTty,
     #[error("--rm and --restart `{0}` cannot be used together")]
     RmRestart(String),
     #[error("invalid {flag} `{value}`: {reason}")]
@@ -81,72 +83,6 @@ pub enum OptionsError {
         value: String,
         reason: &'static str,
     },
-}
-
-/// Flags beyond the foundation: labels, files, limits, kernel parameters, devices.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Extras {
-    pub labels: std::collections::BTreeMap<String, String>,
-    pub annotations: std::collections::BTreeMap<String, String>,
-    pub cidfile: Option<PathBuf>,
-    pub pidfile: Option<PathBuf>,
-    pub env_host: bool,
-    /// A zone under /usr/share/zoneinfo, or `local`.
-    pub tz: Option<String>,
-    /// (resource, soft, hard); `u64::MAX` is unlimited.
-    pub ulimits: Vec<(String, u64, u64)>,
-    pub shm_size: Option<u64>,
-    pub sysctls: Vec<(String, String)>,
-    pub devices: Vec<(PathBuf, String)>,
-    pub group_add: Vec<String>,
-    /// `--log-driver`; `None` is the default (passthrough in the foreground, k8s-file
-    /// detached).
-    pub log_driver: Option<super::logs::LogDriver>,
-    /// `--log-opt max-size=`.
-    pub log_max_size: Option<u64>,
-    /// `--health-*`.
-    #[serde(default)]
-    pub health: super::health::HealthFlags,
-    /// `--detach-keys` of `run -it` (parsed; empty turns detaching off).
-    #[serde(default = "default_detach_keys")]
-    pub detach_keys: Vec<u8>,
-}
-
-/// podman's default detach keys, ctrl-p,ctrl-q.
-pub fn default_detach_keys() -> Vec<u8> {
-    vec![16, 17]
-}
-
-/// Go-style durations as podman takes them: `30s`, `1m30s`, `500ms`, `2h`.
-pub fn parse_duration(text: &str) -> Option<std::time::Duration> {
-    let mut total = 0f64;
-    let mut number = String::new();
-    let mut chars = text.chars().peekable();
-    let mut any = false;
-    while let Some(c) = chars.next() {
-        if c.is_ascii_digit() || c == '.' {
-            number.push(c);
-            continue;
-        }
-        let value: f64 = number.parse().ok()?;
-        number.clear();
-        let unit = match c {
-            'h' => 3600.0,
-            'm' if chars.peek() == Some(&'s') => {
-                chars.next();
-                0.001
-            }
-            'm' => 60.0,
-            's' => 1.0,
-            _ => return None,
-        };
-        total += value * unit;
-        any = true;
-    }
-    if !number.is_empty() || !any {
-        return None;
-    }
-    Some(std::time::Duration::from_secs_f64(total))
 }
 
 /// Parse `--label`-style `KEY=VALUE` lists (a bare KEY means an empty value).
@@ -167,19 +103,6 @@ fn key_values(
         out.insert(k.to_string(), v.to_string());
     }
     Ok(out)
-}
-
-/// Sizes as podman writes them: 64m, 1g, 512k, 1024 (bytes), b/k/m/g suffixes.
-pub fn parse_size(text: &str) -> Option<u64> {
-    let t = text.trim().to_ascii_lowercase();
-    let t = t.strip_suffix('b').unwrap_or(&t);
-    let (digits, mult) = match t.chars().last()? {
-        'k' => (&t[..t.len() - 1], 1u64 << 10),
-        'm' => (&t[..t.len() - 1], 1 << 20),
-        'g' => (&t[..t.len() - 1], 1 << 30),
-        _ => (t, 1),
-    };
-    digits.parse::<u64>().ok()?.checked_mul(mult)
 }
 
 /// The resource names `--ulimit` knows.
@@ -309,328 +232,6 @@ fn parse_device(value: &str) -> Result<(PathBuf, String), OptionsError> {
         return Err(err("not a device node"));
     }
     Ok((PathBuf::from(host), target.to_string()))
-}
-
-/// When the monitor starts a container again after it exits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum RestartPolicy {
-    No,
-    /// On a non-zero exit, at most N times (unlimited when `None`).
-    OnFailure(Option<u32>),
-    Always,
-    UnlessStopped,
-}
-
-impl RestartPolicy {
-    /// Parse podman's spelling.
-    pub fn parse(text: &str) -> Option<Self> {
-        Some(match text.split_once(':') {
-            None if text.is_empty() || text == "no" => RestartPolicy::No,
-            None if text == "always" => RestartPolicy::Always,
-            None if text == "unless-stopped" => RestartPolicy::UnlessStopped,
-            None if text == "on-failure" => RestartPolicy::OnFailure(None),
-            Some(("on-failure", n)) => RestartPolicy::OnFailure(Some(n.parse().ok()?)),
-            _ => return None,
-        })
-    }
-
-    /// Should a container that exited with `code`, after `restarts` restarts, start again?
-    /// A container stopped by the user never restarts.
-    pub fn should_restart(self, code: i32, restarts: u32, stopped_by_user: bool) -> bool {
-        if stopped_by_user {
-            return false;
-        }
-        match self {
-            RestartPolicy::No => false,
-            RestartPolicy::Always | RestartPolicy::UnlessStopped => true,
-            RestartPolicy::OnFailure(limit) => code != 0 && limit.is_none_or(|n| restarts < n),
-        }
-    }
-}
-
-/// A signal by name (`TERM`, `SIGTERM`) or number.
-pub fn parse_signal(text: &str) -> Option<i32> {
-    if let Ok(n) = text.parse::<i32>() {
-        return (1..=64).contains(&n).then_some(n);
-    }
-    let upper = text.to_ascii_uppercase();
-    let name = if upper.starts_with("SIG") {
-        upper
-    } else {
-        format!("SIG{upper}")
-    };
-    name.parse::<nix::sys::signal::Signal>()
-        .ok()
-        .map(|s| s as i32)
-}
-
-/// Who the container's process runs as, before resolving names in its /etc/passwd.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct UserSpec {
-    pub user: String,
-    pub group: Option<String>,
-}
-
-impl UserSpec {
-    /// Parse `USER[:GROUP]`.
-    pub fn parse(text: &str) -> Option<Self> {
-        let (user, group) = match text.split_once(':') {
-            Some((u, g)) => (u, Some(g)),
-            None => (text, None),
-        };
-        if user.is_empty() || group.is_some_and(str::is_empty) {
-            return None;
-        }
-        let ok = |s: &str| !s.contains(['/', '\n', ' ']);
-        if !ok(user) || !group.is_none_or(ok) {
-            return None;
-        }
-        Some(UserSpec {
-            user: user.to_string(),
-            group: group.map(str::to_string),
-        })
-    }
-}
-
-/// A host path bind-mounted into the container.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct BindMount {
-    pub source: PathBuf,
-    pub target: String,
-    pub readonly: bool,
-}
-
-/// A tmpfs mounted into the container.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct TmpfsMount {
-    pub target: String,
-    /// Mount data such as `size=64m,mode=1777` (flag-like options are split out).
-    pub options: Vec<String>,
-}
-
-/// Which seccomp filter the container gets.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum SeccompChoice {
-    Default,
-    Unconfined,
-    Profile(PathBuf),
-}
-
-/// The container's user namespace.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum UsernsMode {
-    /// The session namespace: container 0 is the user, 1..N the subordinate ids.
-    Session,
-    /// A nested namespace in which the user's own uid and gid are the same as outside.
-    KeepId,
-}
-
-/// The container's network.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum NetworkMode {
-    /// A new network namespace with only loopback, up.
-    None,
-    /// The host's network namespace.
-    Host,
-    /// User networks (`--network NAME[,NAME2]`): listed in `RunOptions::user_networks`.
-    Bridge,
-    /// A new network namespace connected by pasta.
-    Pasta(crate::net::pasta::PastaOptions),
-    /// A new network namespace connected by slirp4netns.
-    Slirp4netns(crate::net::slirp::SlirpOptions),
-    /// Another container's network namespace (by name or id, as given). The session joins
-    /// that container's user namespace, which owns it.
-    Container(String),
-    /// The network namespace at a path (`/proc/PID/ns/net` or a bind mount of one). It
-    /// must belong to the user namespace of a running berth container or of the user
-    /// networks' holder; the session joins that user namespace, as for `Container`.
-    Ns(std::path::PathBuf),
-}
-
-impl NetworkMode {
-    /// Parse `--network`; no value (or podman's `private`: a namespace of the container's
-    /// own) is the default helper, which `default` finds (pasta, else slirp4netns) only
-    /// when it is needed.
-    pub fn parse(
-        value: Option<&str>,
-        default: impl FnOnce() -> Option<&'static str>,
-    ) -> Result<Self, OptionsError> {
-        let text = match value {
-            None | Some("private") => default().ok_or(OptionsError::NoNetworkHelper)?,
-            Some(v) => v,
-        };
-        let (kind, rest) = match text.split_once(':') {
-            Some((k, r)) => (k, Some(r)),
-            None => (text, None),
-        };
-        let err = || OptionsError::Network(text.to_string());
-        Ok(match (kind, rest) {
-            ("none", None) => NetworkMode::None,
-            ("host", None) => NetworkMode::Host,
-            ("pasta", rest) => {
-                NetworkMode::Pasta(crate::net::pasta::PastaOptions::parse(rest.unwrap_or("")))
-            }
-            ("slirp4netns", rest) => NetworkMode::Slirp4netns(
-                crate::net::slirp::SlirpOptions::parse(rest.unwrap_or(""))
-                    .map_err(OptionsError::Slirp)?,
-            ),
-            ("container", Some(c)) if !c.is_empty() => NetworkMode::Container(c.to_string()),
-            ("ns", Some(p)) if p.starts_with('/') => NetworkMode::Ns(p.into()),
-            ("ns", _) => {
-                return Err(OptionsError::Flag {
-                    flag: "--network",
-                    value: text.to_string(),
-                    reason: "expected ns:PATH with an absolute path, such as ns:/proc/1234/ns/net",
-                })
-            }
-            (list, None) if user_networks(list).is_some() => NetworkMode::Bridge,
-            // One user network with options (`NAME:alias=A,ip=…`), checked with the options.
-            (name, Some(_)) if user_networks(name).is_some_and(|v| v.len() == 1) => {
-                NetworkMode::Bridge
-            }
-            _ => return Err(err()),
-        })
-    }
-
-    /// podman's name for the mode, as `inspect` shows it.
-    pub fn name(&self) -> String {
-        match self {
-            NetworkMode::None => "none".into(),
-            NetworkMode::Host => "host".into(),
-            NetworkMode::Pasta(_) => "pasta".into(),
-            NetworkMode::Slirp4netns(_) => "slirp4netns".into(),
-            NetworkMode::Container(c) => format!("container:{c}"),
-            NetworkMode::Ns(p) => format!("ns:{}", p.display()),
-            NetworkMode::Bridge => "bridge".into(),
-        }
-    }
-
-    /// Does C get a network namespace of its own?
-    pub fn new_netns(&self) -> bool {
-        matches!(
-            self,
-            NetworkMode::None
-                | NetworkMode::Pasta(_)
-                | NetworkMode::Slirp4netns(_)
-                | NetworkMode::Bridge
-        )
-    }
-}
-
-/// The user networks of `--network NAME[,NAME2]` (deduplicated, in order), or `None` when
-/// the text is not such a list. `bridge` is podman's default network, `podman`; the names
-/// of the other modes are not network names here.
-pub fn user_networks(text: &str) -> Option<Vec<String>> {
-    let mut out: Vec<String> = Vec::new();
-    for name in text.split(',') {
-        let name = if name == "bridge" {
-            crate::net::bridge::store::DEFAULT_NAME
-        } else {
-            name
-        };
-        if matches!(
-            name,
-            "none" | "host" | "pasta" | "slirp4netns" | "private" | "container" | "ns"
-        ) || !crate::net::bridge::store::valid_name(name)
-        {
-            return None;
-        }
-        if !out.iter().any(|n| n == name) {
-            out.push(name.to_string());
-        }
-    }
-    Some(out)
-}
-
-/// Everything `berth run` was asked to do, validated.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct RunOptions {
-    pub image: String,
-    /// The command; `None` uses the image's Cmd.
-    pub command: Option<Vec<String>>,
-    /// `--entrypoint`; `Some(vec![])` clears the image's.
-    pub entrypoint: Option<Vec<String>>,
-    pub name: Option<String>,
-    pub rm: bool,
-    pub interactive: bool,
-    pub tty: bool,
-    /// `KEY=VALUE` pairs in order: env files first, then `-e`.
-    pub env: Vec<(String, String)>,
-    pub workdir: Option<String>,
-    pub user: Option<UserSpec>,
-    pub hostname: Option<String>,
-    /// Host paths bound in (`-v /path:…`, `--mount type=bind`).
-    pub volumes: Vec<BindMount>,
-    /// Named and anonymous volumes (`-v NAME:…`, `-v /path`, `--mount type=volume`, the
-    /// image's VOLUME entries); `volume rm` reads them to tell whether a volume is in use.
-    #[serde(default)]
-    pub named_volumes: Vec<VolumeMount>,
-    pub tmpfs: Vec<TmpfsMount>,
-    pub read_only: bool,
-    pub read_only_tmpfs: bool,
-    pub init: bool,
-    pub privileged: bool,
-    /// Capability names (`CAP_NET_ADMIN`), validated.
-    pub cap_add: Vec<String>,
-    pub cap_drop: Vec<String>,
-    pub cap_add_all: bool,
-    pub cap_drop_all: bool,
-    pub no_new_privs: bool,
-    pub seccomp: SeccompChoice,
-    pub userns: UsernsMode,
-    pub network: NetworkMode,
-    /// Published ports, DNS and hosts entries.
-    #[serde(default)]
-    pub net: crate::net::NetOptions,
-    /// With `NetworkMode::Bridge`: the user networks to join, in order.
-    #[serde(default)]
-    pub user_networks: Vec<String>,
-    /// Containers made before `network_opts`: their `--network-alias` values, which apply
-    /// to every user network (new containers record them per network).
-    #[serde(default)]
-    pub network_aliases: Vec<String>,
-    /// What the container asks for on each user network (`--network NAME:alias=…,ip=…`,
-    /// `--ip`, `--ip6`, `--mac-address`, `network connect --alias …`).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub network_opts: BTreeMap<String, PerNetwork>,
-    pub detach: bool,
-    pub restart: RestartPolicy,
-    /// `--stop-signal`, as a number.
-    pub stop_signal: Option<i32>,
-    pub stop_timeout: Option<u32>,
-    #[serde(default)]
-    pub extras: Extras,
-    /// `--pull`: when `run`/`create` pull the image (in the host process, before the session).
-    #[serde(default)]
-    pub pull: PullPolicy,
-}
-
-/// When `run` pulls: podman's `--pull` policies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-pub enum PullPolicy {
-    /// Pull only when the image is not in the store (the default).
-    #[default]
-    Missing,
-    /// Always pull (a present, current image costs one HEAD request).
-    Always,
-    /// Never pull.
-    Never,
-    /// Pull when the registry's image differs from the local one (one HEAD decides); when
-    /// the registry cannot be reached, use the local image with a warning.
-    Newer,
-}
-
-impl PullPolicy {
-    /// Parse `--pull VALUE`.
-    pub fn parse(text: &str) -> Option<Self> {
-        match text {
-            "missing" => Some(PullPolicy::Missing),
-            "always" | "true" => Some(PullPolicy::Always),
-            "never" | "false" => Some(PullPolicy::Never),
-            "newer" => Some(PullPolicy::Newer),
-            _ => None,
-        }
-    }
 }
 
 impl RunOptions {
@@ -775,101 +376,98 @@ impl RunOptions {
             }
             other => other,
         };
-        let extras = Extras {
-            detach_keys: match &args.detach_keys {
-                None => default_detach_keys(),
-                Some(k) => {
-                    super::attach::parse_detach_keys(k).ok_or_else(|| OptionsError::Flag {
-                        flag: "--detach-keys",
-                        value: k.clone(),
-                        reason: "expected keys such as ctrl-p,ctrl-q",
-                    })?
-                }
-            },
-            labels: key_values("--label", &args.label)?,
-            annotations: key_values("--annotation", &args.annotation)?,
-            cidfile: args.cidfile,
-            pidfile: args.pidfile,
-            env_host: args.env_host,
-            tz,
-            ulimits: args
-                .ulimit
-                .iter()
-                .filter(|u| u.as_str() != "host")
-                .map(|u| parse_ulimit(u))
-                .collect::<Result<_, _>>()?,
-            shm_size: match args.shm_size {
-                None => None,
-                Some(s) => Some(
-                    parse_size(&s)
-                        .filter(|n| *n > 0)
-                        .ok_or(OptionsError::Flag {
+        let extras =
+            Extras {
+                detach_keys: match &args.detach_keys {
+                    None => crate::spec::default_detach_keys(),
+                    Some(k) => crate::run::attach::parse_detach_keys(k).ok_or_else(|| {
+                        OptionsError::Flag {
+                            flag: "--detach-keys",
+                            value: k.clone(),
+                            reason: "expected keys such as ctrl-p,ctrl-q",
+                        }
+                    })?,
+                },
+                labels: key_values("--label", &args.label)?,
+                annotations: key_values("--annotation", &args.annotation)?,
+                cidfile: args.cidfile,
+                pidfile: args.pidfile,
+                env_host: args.env_host,
+                tz,
+                ulimits: args
+                    .ulimit
+                    .iter()
+                    .filter(|u| u.as_str() != "host")
+                    .map(|u| parse_ulimit(u))
+                    .collect::<Result<_, _>>()?,
+                shm_size: match args.shm_size {
+                    None => None,
+                    Some(s) => Some(parse_size(&s).filter(|n| *n > 0).ok_or(
+                        OptionsError::Flag {
                             flag: "--shm-size",
                             value: s,
                             reason: "expected a size such as 64m",
-                        })?,
-                ),
-            },
-            sysctls: args
-                .sysctl
-                .iter()
-                .map(|s| parse_sysctl(s))
-                .collect::<Result<_, _>>()?,
-            devices: args
-                .device
-                .iter()
-                .map(|d| parse_device(d))
-                .collect::<Result<_, _>>()?,
-            group_add: args.group_add,
-            log_driver: match args.log_driver.as_deref() {
-                None => None,
-                Some(d) => Some(super::logs::LogDriver::parse(d).ok_or(OptionsError::Flag {
-                    flag: "--log-driver",
-                    value: d.to_string(),
-                    reason: "berth supports k8s-file, json-file, none and passthrough",
-                })?),
-            },
-            log_max_size: parse_log_opts(&args.log_opt)?,
-            health: super::health::HealthFlags {
-                cmd: args.health_cmd,
-                interval: match args.health_interval.as_deref() {
+                        },
+                    )?),
+                },
+                sysctls: args
+                    .sysctl
+                    .iter()
+                    .map(|s| parse_sysctl(s))
+                    .collect::<Result<_, _>>()?,
+                devices: args
+                    .device
+                    .iter()
+                    .map(|d| parse_device(d))
+                    .collect::<Result<_, _>>()?,
+                group_add: args.group_add,
+                log_driver: match args.log_driver.as_deref() {
                     None => None,
-                    Some(d) => Some(parse_duration(d).ok_or_else(|| OptionsError::Flag {
-                        flag: "--health-interval",
+                    Some(d) => Some(LogDriver::parse(d).ok_or(OptionsError::Flag {
+                        flag: "--log-driver",
                         value: d.to_string(),
-                        reason: "expected a duration such as 30s or 1m30s",
+                        reason: "berth supports k8s-file, json-file, none and passthrough",
                     })?),
                 },
-                timeout: match args.health_timeout.as_deref() {
-                    None => None,
-                    Some(d) => Some(parse_duration(d).ok_or_else(|| OptionsError::Flag {
-                        flag: "--health-timeout",
-                        value: d.to_string(),
-                        reason: "expected a duration such as 30s or 1m30s",
-                    })?),
-                },
-                start_period: match args.health_start_period.as_deref() {
-                    None => None,
-                    Some(d) => Some(parse_duration(d).ok_or_else(|| OptionsError::Flag {
-                        flag: "--health-start-period",
-                        value: d.to_string(),
-                        reason: "expected a duration such as 30s or 1m30s",
-                    })?),
-                },
-                retries: args.health_retries,
-                on_failure: match args.health_on_failure.as_deref() {
-                    None => super::health::OnFailure::None,
-                    Some(a) => {
-                        super::health::OnFailure::parse(a).ok_or_else(|| OptionsError::Flag {
+                log_max_size: parse_log_opts(&args.log_opt)?,
+                health: crate::spec::HealthFlags {
+                    cmd: args.health_cmd,
+                    interval: match args.health_interval.as_deref() {
+                        None => None,
+                        Some(d) => Some(parse_duration(d).ok_or_else(|| OptionsError::Flag {
+                            flag: "--health-interval",
+                            value: d.to_string(),
+                            reason: "expected a duration such as 30s or 1m30s",
+                        })?),
+                    },
+                    timeout: match args.health_timeout.as_deref() {
+                        None => None,
+                        Some(d) => Some(parse_duration(d).ok_or_else(|| OptionsError::Flag {
+                            flag: "--health-timeout",
+                            value: d.to_string(),
+                            reason: "expected a duration such as 30s or 1m30s",
+                        })?),
+                    },
+                    start_period: match args.health_start_period.as_deref() {
+                        None => None,
+                        Some(d) => Some(parse_duration(d).ok_or_else(|| OptionsError::Flag {
+                            flag: "--health-start-period",
+                            value: d.to_string(),
+                            reason: "expected a duration such as 30s or 1m30s",
+                        })?),
+                    },
+                    retries: args.health_retries,
+                    on_failure: match args.health_on_failure.as_deref() {
+                        None => OnFailure::None,
+                        Some(a) => OnFailure::parse(a).ok_or_else(|| OptionsError::Flag {
                             flag: "--health-on-failure",
                             value: a.to_string(),
                             reason: "expected none, kill, restart or stop",
-                        })?
-                    }
+                        })?,
+                    },
                 },
-            },
-        };
-        if args.detach && extras.log_driver == Some(super::logs::LogDriver::Passthrough) {
+            };
+        if args.detach && extras.log_driver == Some(LogDriver::Passthrough) {
             return Err(OptionsError::Flag {
                 flag: "--log-driver",
                 value: "passthrough".into(),
@@ -960,7 +558,7 @@ fn per_network_options(
     let mut names: Vec<String> = Vec::new();
     let mut per: BTreeMap<String, PerNetwork> = BTreeMap::new();
     for value in &args.network {
-        let bad = || OptionsError::Network(value.clone());
+        let bad = || OptionsError::NetworkMode(NetworkModeError::Invalid(value.clone()));
         let (list, opts) = match value.split_once(':') {
             Some((name, opts)) => {
                 // `NAME:OPTIONS`: one network with options.
@@ -1042,9 +640,9 @@ fn per_network_options(
 fn net_options(
     args: &RunArgs,
     network: &NetworkMode,
-) -> Result<crate::net::NetOptions, OptionsError> {
+) -> Result<crate::spec::NetOptions, OptionsError> {
     use crate::net::{etc, ports};
-    let mut out = crate::net::NetOptions {
+    let mut out = crate::spec::NetOptions {
         publish_all: args.publish_all,
         ..Default::default()
     };
@@ -1118,13 +716,6 @@ fn net_options(
             })?);
     }
     Ok(out)
-}
-
-/// Container names as podman allows them.
-pub fn valid_name(name: &str) -> bool {
-    let mut chars = name.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
-        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
 }
 
 /// Add one `-e` item (`KEY=VALUE`, or `KEY` taken from `host_env`) to `env`, replacing an
@@ -1692,14 +1283,14 @@ mod tests {
 
     #[test]
     fn network_modes_and_flags() {
-        use crate::net::{pasta::PastaOptions, slirp::SlirpOptions};
+        use crate::spec::{PastaOptions, SlirpOptions};
         assert_eq!(
             NetworkMode::parse(None, || Some("slirp4netns")).unwrap(),
             NetworkMode::Slirp4netns(SlirpOptions::default())
         );
         assert!(matches!(
             NetworkMode::parse(None, || None),
-            Err(OptionsError::NoNetworkHelper)
+            Err(NetworkModeError::NoHelper)
         ));
         assert_eq!(
             NetworkMode::parse(Some("pasta:--map-gw,-4"), || None).unwrap(),
