@@ -1019,6 +1019,20 @@ mod tests {
     }
 
     #[test]
+    fn the_default_spec_is_a_bare_run_without_network() {
+        // Build steps start from `RunOptions::default()`; it must be what the command line
+        // gives when no flag is set, or a RUN step would differ from `berth run`.
+        let bare = opts(&["--network", "none", "img"]).unwrap();
+        assert_eq!(
+            bare,
+            RunOptions {
+                image: "img".into(),
+                ..RunOptions::default()
+            }
+        );
+    }
+
+    #[test]
     fn image_and_command_split_and_flags_after_image_belong_to_command() {
         let o = opts(&["--rm", "busybox", "ls", "-l", "--rm"]).unwrap();
         assert_eq!(o.image, "busybox");

@@ -257,7 +257,7 @@ mod tests {
             command: vec!["true".into()],
             created: chrono::Utc::now(),
             rm: false,
-            options: serde_json::Value::Null,
+            options: crate::spec::RunOptions::default(),
         }
     }
 

@@ -9,6 +9,7 @@ use crate::cli::inspect::{InspectArgs, InspectType};
 use crate::config::Paths;
 use crate::error::{Context, Error, Result};
 use crate::format::Template;
+use crate::spec::{RestartPolicy, SeccompChoice, UsernsMode};
 use crate::storage::container::{self, Container, ContainerError, ContainerState, Status};
 use crate::storage::{Store, StoreError};
 
@@ -107,17 +108,15 @@ fn lookup(paths: &Paths, store: &Store, kind: InspectType, name: &str) -> Result
 /// `NetworkSettings.Networks` for a container on user networks: each network's id, gateway,
 /// and, while it runs, the container's address there (from the address records).
 fn user_network_settings(paths: &Paths, c: &Container) -> Map<String, Value> {
-    let names: Vec<String> = c
-        .config
-        .options
-        .get("user_networks")
-        .and_then(|v| serde_json::from_value(v.clone()).ok())
-        .unwrap_or_default();
-    let (per, legacy) = crate::net::bridge::netopts::of_options(&c.config.options);
+    let names = &c.config.options.user_networks;
+    let (per, legacy) = (
+        &c.config.options.network_opts,
+        &c.config.options.network_aliases,
+    );
     let store = crate::net::bridge::store::NetworkStore::new(&paths.data);
     let mut out = Map::new();
     for name in names {
-        let Ok(net) = store.find(&name) else {
+        let Ok(net) = store.find(name) else {
             continue;
         };
         let subnet = net.subnet();
@@ -125,11 +124,11 @@ fn user_network_settings(paths: &Paths, c: &Container) -> Map<String, Value> {
             .into_iter()
             .find(|a| a.container_id == c.config.id);
         // As podman 4: the network's aliases, then the short id (always an alias).
-        let mut aliases = crate::net::bridge::netopts::for_network(&per, &legacy, &name).aliases;
+        let mut aliases = crate::net::bridge::netopts::for_network(per, legacy, name).aliases;
         aliases.push(c.config.id.chars().take(12).collect());
         let ip6 = record.as_ref().and_then(|r| r.ip6);
         out.insert(
-            name,
+            name.clone(),
             json!({
                 "NetworkID": net.id,
                 "IPAddress": record.as_ref().and_then(|r| r.ip4()).map(|i| i.to_string()).unwrap_or_default(),
@@ -196,46 +195,41 @@ pub fn build_container_json(c: &Container, state: &ContainerState, image: &Value
     };
     let running = state.status == Status::Running;
 
-    let entrypoint = match o.get("entrypoint") {
-        Some(Value::Array(_)) => strings(o.get("entrypoint")),
-        _ => strings(ic.get("Entrypoint")),
+    let entrypoint = match &o.entrypoint {
+        Some(e) => e.clone(),
+        None => strings(ic.get("Entrypoint")),
     };
-    let cmd = match o.get("command") {
-        Some(Value::Array(_)) => strings(o.get("command")),
+    let cmd = match (&o.command, &o.entrypoint) {
+        (Some(c), _) => c.clone(),
         // An --entrypoint clears the image's Cmd, as in docker.
-        _ if matches!(o.get("entrypoint"), Some(Value::Array(_))) => Vec::new(),
-        _ => strings(ic.get("Cmd")),
+        (None, Some(_)) => Vec::new(),
+        (None, None) => strings(ic.get("Cmd")),
     };
     let mut env = strings(ic.get("Env"));
-    if let Some(Value::Array(pairs)) = o.get("env") {
-        for pair in pairs {
-            if let (Some(k), Some(v)) = (pair[0].as_str(), pair[1].as_str()) {
-                env.retain(|e| e.split_once('=').map_or(e.as_str(), |(ek, _)| ek) != k);
-                env.push(format!("{k}={v}"));
-            }
-        }
+    for (k, v) in &o.env {
+        env.retain(|e| e.split_once('=').map_or(e.as_str(), |(ek, _)| ek) != k);
+        env.push(format!("{k}={v}"));
     }
-    let user = match o.get("user") {
-        Some(u) if u.is_object() => match (u["user"].as_str(), u["group"].as_str()) {
-            (Some(u), Some(g)) => format!("{u}:{g}"),
-            (Some(u), None) => u.to_string(),
-            _ => String::new(),
+    let user = match &o.user {
+        Some(u) => match &u.group {
+            Some(g) => format!("{}:{g}", u.user),
+            None => u.user.clone(),
         },
-        _ => ic["User"].as_str().unwrap_or_default().to_string(),
+        None => ic["User"].as_str().unwrap_or_default().to_string(),
     };
-    let workdir = o["workdir"]
-        .as_str()
+    let workdir = o
+        .workdir
+        .as_deref()
         .or_else(|| ic["WorkingDir"].as_str())
         .filter(|w| !w.is_empty())
         .unwrap_or("/");
-    let hostname = o["hostname"]
-        .as_str()
-        .map_or_else(|| cfg.id[..12].to_string(), str::to_string);
-    let stop_signal = match o["stop_signal"].as_i64() {
-        Some(n) => i32::try_from(n)
-            .ok()
-            .and_then(|n| nix::sys::signal::Signal::try_from(n).ok())
-            .map_or_else(|| n.to_string(), |s| s.as_str().to_string()),
+    let hostname = o
+        .hostname
+        .clone()
+        .unwrap_or_else(|| cfg.id[..12].to_string());
+    let stop_signal = match o.stop_signal {
+        Some(n) => nix::sys::signal::Signal::try_from(n)
+            .map_or_else(|_| n.to_string(), |s| s.as_str().to_string()),
         None => ic["StopSignal"].as_str().unwrap_or("SIGTERM").to_string(),
     };
     let labels = ic
@@ -246,70 +240,54 @@ pub fn build_container_json(c: &Container, state: &ContainerState, image: &Value
 
     let mut binds = Vec::new();
     let mut mounts = Vec::new();
-    if let Some(Value::Array(vols)) = o.get("volumes") {
-        for v in vols {
-            let src = v["source"].as_str().unwrap_or_default();
-            let dst = v["target"].as_str().unwrap_or_default();
-            let ro = v["readonly"].as_bool().unwrap_or(false);
-            binds.push(format!("{src}:{dst}:{}", if ro { "ro" } else { "rw" }));
-            mounts.push(json!({
-                "Type": "bind",
-                "Source": src,
-                "Destination": dst,
-                "Driver": "",
-                "Mode": "",
-                "Options": ["rbind"],
-                "RW": !ro,
-                "Propagation": "rprivate",
-            }));
-        }
+    for v in &o.volumes {
+        let src = v.source.display().to_string();
+        let dst = &v.target;
+        let ro = v.readonly;
+        binds.push(format!("{src}:{dst}:{}", if ro { "ro" } else { "rw" }));
+        mounts.push(json!({
+            "Type": "bind",
+            "Source": src,
+            "Destination": dst,
+            "Driver": "",
+            "Mode": "",
+            "Options": ["rbind"],
+            "RW": !ro,
+            "Propagation": "rprivate",
+        }));
     }
     let mut tmpfs = Map::new();
-    if let Some(Value::Array(list)) = o.get("tmpfs") {
-        for t in list {
-            if let Some(target) = t["target"].as_str() {
-                tmpfs.insert(target.into(), json!(strings(t.get("options")).join(",")));
-            }
-        }
+    for t in &o.tmpfs {
+        tmpfs.insert(t.target.clone(), json!(t.options.join(",")));
     }
-    let restart = match o.get("restart") {
-        Some(Value::Object(m)) if m.contains_key("OnFailure") => json!({
+    let restart = match o.restart {
+        RestartPolicy::OnFailure(n) => json!({
             "Name": "on-failure",
-            "MaximumRetryCount": m["OnFailure"].as_u64().unwrap_or(0),
+            "MaximumRetryCount": n.unwrap_or(0),
         }),
-        Some(Value::String(s)) => json!({
-            "Name": match s.as_str() {
-                "Always" => "always",
-                "UnlessStopped" => "unless-stopped",
+        other => json!({
+            "Name": match other {
+                RestartPolicy::Always => "always",
+                RestartPolicy::UnlessStopped => "unless-stopped",
                 _ => "no",
             },
             "MaximumRetryCount": 0,
         }),
-        _ => json!({"Name": "no", "MaximumRetryCount": 0}),
     };
     let mut security_opt = Vec::new();
-    match o.get("seccomp") {
-        Some(Value::String(s)) if s == "Unconfined" => {
-            security_opt.push("seccomp=unconfined".to_string())
-        }
-        Some(Value::Object(m)) => {
-            if let Some(p) = m.get("Profile").and_then(Value::as_str) {
-                security_opt.push(format!("seccomp={p}"));
-            }
-        }
-        _ => {}
+    match &o.seccomp {
+        SeccompChoice::Unconfined => security_opt.push("seccomp=unconfined".to_string()),
+        SeccompChoice::Profile(p) => security_opt.push(format!("seccomp={}", p.display())),
+        SeccompChoice::Default => {}
     }
-    if o["no_new_privs"].as_bool() == Some(true) {
+    if o.no_new_privs {
         security_opt.push("no-new-privileges".into());
     }
-    let network = serde_json::from_value::<crate::spec::NetworkMode>(o["network"].clone())
-        .map_or_else(|_| "none".to_string(), |n| n.name());
-    let ports: Vec<crate::spec::PortMapping> =
-        serde_json::from_value(o["net"]["ports"].clone()).unwrap_or_default();
-    let published = crate::net::ports::inspect_ports(&ports);
-    let userns = match o["userns"].as_str() {
-        Some("KeepId") => "keep-id",
-        _ => "",
+    let network = o.network.name();
+    let published = crate::net::ports::inspect_ports(&o.net.ports);
+    let userns = match o.userns {
+        UsernsMode::KeepId => "keep-id",
+        UsernsMode::Session => "",
     };
     let (path, args) = cfg
         .command
@@ -356,10 +334,10 @@ pub fn build_container_json(c: &Container, state: &ContainerState, image: &Value
             "WorkingDir": workdir,
             "Labels": labels,
             "StopSignal": stop_signal,
-            "StopTimeout": o["stop_timeout"].as_u64().unwrap_or(10),
+            "StopTimeout": o.stop_timeout.unwrap_or(10),
             "Image": cfg.image_name,
-            "Tty": o["tty"].as_bool().unwrap_or(false),
-            "OpenStdin": o["interactive"].as_bool().unwrap_or(false),
+            "Tty": o.tty,
+            "OpenStdin": o.interactive,
         },
         "NetworkSettings": {
             "Ports": published,
@@ -370,10 +348,10 @@ pub fn build_container_json(c: &Container, state: &ContainerState, image: &Value
             "PortBindings": published,
             "RestartPolicy": restart,
             "AutoRemove": cfg.rm,
-            "CapAdd": strings(o.get("cap_add")),
-            "CapDrop": strings(o.get("cap_drop")),
-            "Privileged": o["privileged"].as_bool().unwrap_or(false),
-            "ReadonlyRootfs": o["read_only"].as_bool().unwrap_or(false),
+            "CapAdd": o.cap_add,
+            "CapDrop": o.cap_drop,
+            "Privileged": o.privileged,
+            "ReadonlyRootfs": o.read_only,
             "SecurityOpt": security_opt,
             "Tmpfs": tmpfs,
             "UsernsMode": userns,
@@ -463,7 +441,8 @@ mod tests {
                     .unwrap()
                     .with_timezone(&Utc),
                 rm: true,
-                options,
+                // A partial record: the missing fields take the spec's defaults.
+                options: serde_json::from_value(options).expect("options"),
             },
             dir: "/data/containers/x".into(),
         }

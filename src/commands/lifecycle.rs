@@ -52,11 +52,7 @@ pub fn start(args: StartArgs, stage: Stage) -> Result<()> {
                 let joined = Paths::discover()
                     .context("find berth's directories")
                     .and_then(|paths| find(&paths, name))
-                    .and_then(|ctr| {
-                        let opts: RunOptions = serde_json::from_value(ctr.config.options)
-                            .context("read the container's options")?;
-                        crate::commands::run::join_network_owner(&opts)
-                    });
+                    .and_then(|ctr| crate::commands::run::join_network_owner(&ctr.config.options));
                 if let Err(e) = joined {
                     first_error.get_or_insert(e);
                     continue;
@@ -169,7 +165,7 @@ pub fn wait(args: WaitArgs) -> Result<()> {
 /// The signal and timeout `stop` uses: --stop-signal, else the image's StopSignal, else
 /// SIGTERM; -t, else --stop-timeout, else 10 seconds.
 fn stop_settings(paths: &Paths, ctr: &Container, time: Option<u32>) -> (i32, Duration) {
-    let opts: Option<RunOptions> = serde_json::from_value(ctr.config.options.clone()).ok();
+    let opts = Some(&ctr.config.options);
     let image_signal = || {
         let store = crate::storage::Store::open(paths).ok()?;
         let image = store.resolve_image(&ctr.config.image_id).ok()?;

@@ -16,7 +16,7 @@ use crate::format::table;
 use crate::net::bridge::netopts;
 use crate::net::bridge::store::{CreateRequest, Network, NetworkError, NetworkStore};
 use crate::net::bridge::{attach, ipam, subnet};
-use crate::spec::PerNetwork;
+use crate::spec::{NetworkMode, PerNetwork};
 use crate::storage::container::{self, Container, Status};
 
 /// podman's status when a network does not exist (`rm`, `exists`).
@@ -296,24 +296,12 @@ fn inspect(store: &NetworkStore, args: &NetworkInspectArgs) -> Result<()> {
     missing.map_or(Ok(()), Err)
 }
 
-/// The networks a container is configured with.
-pub fn networks_of(c: &Container) -> Vec<String> {
-    #[derive(serde::Deserialize)]
-    struct Uses {
-        #[serde(default)]
-        user_networks: Vec<String>,
-    }
-    serde_json::from_value::<Uses>(c.config.options.clone())
-        .map(|u| u.user_networks)
-        .unwrap_or_default()
-}
-
 /// The containers configured with `network`.
 fn users(paths: &Paths, network: &str) -> Result<Vec<Container>> {
     Ok(container::list(&paths.data)
         .context("list containers")?
         .into_iter()
-        .filter(|c| networks_of(c).iter().any(|n| n == network))
+        .filter(|c| c.config.options.user_networks.iter().any(|n| n == network))
         .collect())
 }
 
@@ -346,7 +334,10 @@ fn prune(paths: &Paths, store: &NetworkStore, args: &NetworkPruneArgs) -> Result
         "`network prune` supports label= and name=",
     )?;
     let containers = container::list(&paths.data).context("prune networks")?;
-    let in_use: Vec<String> = containers.iter().flat_map(networks_of).collect();
+    let in_use: Vec<String> = containers
+        .iter()
+        .flat_map(|c| c.config.options.user_networks.clone())
+        .collect();
     let unused: Vec<Network> = store
         .list()
         .context("prune networks")?
@@ -472,33 +463,20 @@ fn set_networks(
     opts_for: Option<&PerNetwork>,
 ) -> Result<()> {
     let mut config = c.config.clone();
-    let opts = config
-        .options
-        .as_object_mut()
-        .ok_or_else(|| Error::msg(format!("read container `{}`: bad options", c.config.name)))?;
-    opts.insert("user_networks".into(), serde_json::json!(networks));
-    let mode = if networks.is_empty() {
-        "None"
+    let opts = &mut config.options;
+    opts.user_networks = networks.to_vec();
+    opts.network = if networks.is_empty() {
+        NetworkMode::None
     } else {
-        "Bridge"
+        NetworkMode::Bridge
     };
-    opts.insert("network".into(), serde_json::json!(mode));
-    let mut per: BTreeMap<String, PerNetwork> = opts
-        .get("network_opts")
-        .and_then(|v| serde_json::from_value(v.clone()).ok())
-        .unwrap_or_default();
     match opts_for {
         Some(o) if !o.is_empty() => {
-            per.insert(network.to_string(), o.clone());
+            opts.network_opts.insert(network.to_string(), o.clone());
         }
         _ => {
-            per.remove(network);
+            opts.network_opts.remove(network);
         }
-    }
-    if per.is_empty() {
-        opts.remove("network_opts");
-    } else {
-        opts.insert("network_opts".into(), serde_json::json!(per));
     }
     let path = c.dir.join("config.json");
     let bytes = serde_json::to_vec_pretty(&config).context("render container config")?;
@@ -545,19 +523,17 @@ fn connect(paths: &Paths, store: &NetworkStore, args: &NetworkConnectArgs) -> Re
     check_static(&n, &want)?;
     let (c, running) = find_container(paths, &args.container, "connect")?;
     let _lock = c.lock().context("lock the container")?;
-    let current = networks_of(&c);
-    let mode = c.config.options.get("network").and_then(|v| v.as_str());
-    if current.is_empty() && mode == Some("Host") {
+    let current = c.config.options.user_networks.clone();
+    if current.is_empty() && c.config.options.network == NetworkMode::Host {
         return Err(Error::msg(format!(
             "connect container `{}`: it uses the host's network",
             c.config.name
         )));
     }
-    let shared = c
-        .config
-        .options
-        .get("network")
-        .is_some_and(|v| v.get("Container").is_some() || v.get("Ns").is_some());
+    let shared = matches!(
+        c.config.options.network,
+        NetworkMode::Container(_) | NetworkMode::Ns(_)
+    );
     if running.is_some() && shared {
         // Sharing another container's namespace (`--network container:` or `ns:PATH`): the
         // interface would land in that container (or in the holder's own namespace).
@@ -575,9 +551,8 @@ fn connect(paths: &Paths, store: &NetworkStore, args: &NetworkConnectArgs) -> Re
     }
     if let Some(r) = running {
         // Containers made before per-network options have container-wide aliases.
-        let (_, legacy) = netopts::of_options(&c.config.options);
         let mut effective = want.clone();
-        effective.add_aliases(&legacy);
+        effective.add_aliases(&c.config.options.network_aliases);
         hot_connect(paths, &c, &n, &r, &effective)?;
     }
     let mut networks = current;
@@ -657,7 +632,7 @@ fn disconnect(paths: &Paths, store: &NetworkStore, args: &NetworkDisconnectArgs)
         .map_err(|e| Error::from_source("disconnect container", e))?;
     let (c, running) = find_container(paths, &args.container, "disconnect")?;
     let _lock = c.lock().context("lock the container")?;
-    let mut networks = networks_of(&c);
+    let mut networks = c.config.options.user_networks.clone();
     if !networks.contains(&n.name) {
         return Err(Error::msg(format!(
             "disconnect container `{}`: it is not connected to network `{}`",

@@ -18,9 +18,7 @@ pub fn execute(args: PortArgs) -> Result<()> {
     };
     let paths = Paths::discover().context("find berth's directories")?;
     let ctr = super::container::find(&paths, &args.container)?;
-    let opts: crate::spec::RunOptions = serde_json::from_value(ctr.config.options.clone())
-        .with_context(|| format!("read the options of container `{}`", ctr.config.name))?;
-    let lines = ports::port_lines(&opts.net.ports, filter);
+    let lines = ports::port_lines(&ctr.config.options.net.ports, filter);
     if lines.is_empty() {
         if let Some(p) = &args.port {
             return Err(Error::msg(format!(

@@ -39,13 +39,6 @@ struct JsonRow<'a> {
     ports: Vec<serde_json::Value>,
 }
 
-/// The container's published ports, from its recorded options.
-fn published_ports(
-    c: &crate::storage::container::ContainerConfig,
-) -> Vec<crate::spec::PortMapping> {
-    serde_json::from_value(c.options["net"]["ports"].clone()).unwrap_or_default()
-}
-
 /// Run `berth ps`.
 pub fn execute(args: PsArgs) -> Result<()> {
     let output = Output::parse(args.format.as_deref())?;
@@ -133,7 +126,7 @@ pub fn execute(args: PsArgs) -> Result<()> {
             command,
             time_ago(c.created, now),
             with_health(status_text(&r.state, now), r),
-            crate::net::ports::ps_column(&published_ports(c)),
+            crate::net::ports::ps_column(&c.options.net.ports),
             c.name.clone(),
         ]);
     }
@@ -192,7 +185,7 @@ fn template_value(r: &Row, now: DateTime<Utc>, no_trunc: bool) -> serde_json::Va
         "Status": j.status,
         "State": j.state,
         "Ports": "",
-        "Labels": c.options.get("extras").and_then(|e| e.get("labels")).cloned().unwrap_or_else(|| serde_json::json!({})),
+        "Labels": c.options.extras.labels,
         "Pid": j.pid,
         "ExitCode": j.exit_code,
         "Exited": j.exited,
@@ -310,14 +303,11 @@ impl Filter {
                         .next()
                         .is_some_and(|n| n == a || n.split(':').next() == Some(a.as_str()))
             }
-            Filter::Label(k, v) => {
-                let labels = c.options.get("extras").and_then(|e| e.get("labels"));
-                match (labels.and_then(|l| l.get(k)), v) {
-                    (Some(found), Some(want)) => found.as_str() == Some(want.as_str()),
-                    (Some(_), None) => true,
-                    (None, _) => false,
-                }
-            }
+            Filter::Label(k, v) => match (c.options.extras.labels.get(k), v) {
+                (Some(found), Some(want)) => found == want,
+                (Some(_), None) => true,
+                (None, _) => false,
+            },
             Filter::Exited(code) => {
                 r.state.status == Status::Exited && r.state.exit_code == Some(*code)
             }
@@ -394,7 +384,10 @@ fn json_row(r: &Row, now: DateTime<Utc>) -> JsonRow<'_> {
         started_at: r.state.started_at.map_or(0, |t| t.timestamp()),
         pid: r.state.pid.unwrap_or(0),
         auto_remove: c.rm,
-        ports: published_ports(c)
+        ports: c
+            .options
+            .net
+            .ports
             .iter()
             .map(|p| {
                 serde_json::json!({

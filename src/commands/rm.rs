@@ -45,7 +45,7 @@ pub fn execute(args: RmArgs, stage: Stage) -> Result<()> {
                 if !args.volumes {
                     return Ok(());
                 }
-                volume::remove_anonymous(&paths.data, &volume::mounts_of(&c))
+                volume::remove_anonymous(&paths.data, &c.config.options.named_volumes)
                     .with_context(|| format!("remove the volumes of container `{}`", c.config.name))
             }),
         })

@@ -241,9 +241,7 @@ pub fn network_owner(
         ))
         .hint(format!("start it first: berth start {}", ctr.config.name))
     })?;
-    let opts: crate::spec::RunOptions = serde_json::from_value(ctr.config.options.clone())
-        .map_err(|e| Error::from_source(format!("read the options of container `{key}`"), e))?;
-    if opts.network == NetworkMode::Host {
+    if ctr.config.options.network == NetworkMode::Host {
         return Err(Error::msg(format!(
             "--network container:{key}: container `{}` uses the host's network; use --network host",
             ctr.config.name

@@ -83,7 +83,6 @@ fn create_in(store: &Store, opts: &RunOptions) -> Result<(Container, ImageRecord
     volume::attach(&mut opts, &image.config).context("name the image's volumes")?;
     publish_ports(&mut opts, &image.config)?;
     let opts = &opts;
-    let options_json = serde_json::to_value(opts).context("record the run options")?;
     let image_name = image
         .names
         .first()
@@ -106,7 +105,7 @@ fn create_in(store: &Store, opts: &RunOptions) -> Result<(Container, ImageRecord
             command: command.clone(),
             created: Utc::now(),
             rm: opts.rm,
-            options: options_json.clone(),
+            options: opts.clone(),
         }
     })
     .context("create the container")?;
@@ -144,8 +143,7 @@ fn container_plan_with(
     ctr: &Container,
     image: Option<ImageRecord>,
 ) -> Result<ContainerPlan> {
-    let opts: RunOptions = serde_json::from_value(ctr.config.options.clone())
-        .with_context(|| format!("read the options of container `{}`", ctr.config.name))?;
+    let opts = ctr.config.options.clone();
     let image = match image {
         Some(image) => image,
         None => store
@@ -1163,7 +1161,7 @@ fn finish(ctr: &Container, rm: bool, code: Option<i32>, paths: &Option<Paths>) {
     if rm {
         if let Some(paths) = paths {
             let _ = container::remove(&paths.data, ctr);
-            let _ = volume::remove_anonymous(&paths.data, &volume::mounts_of(ctr));
+            let _ = volume::remove_anonymous(&paths.data, &ctr.config.options.named_volumes);
         }
     } else {
         let restarts = ctr.state().map(|s| s.restart_count).unwrap_or(0);
@@ -1257,7 +1255,10 @@ impl Drop for Guard<'_> {
                 return;
             };
             // Anonymous volumes go before the report: a caller may list volumes next.
-            let _ = volume::remove_anonymous(&self.store_root, &volume::mounts_of(&self.container));
+            let _ = volume::remove_anonymous(
+                &self.store_root,
+                &self.container.config.options.named_volumes,
+            );
             if let (Some(link), Some(code)) = (self.link, self.exit_code) {
                 if link.exited(code).is_ok() {
                     silence_stdio();

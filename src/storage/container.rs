@@ -51,8 +51,9 @@ pub struct ContainerConfig {
     pub command: Vec<String>,
     pub created: DateTime<Utc>,
     pub rm: bool,
-    /// The validated run options, so later commands (start, inspect) see the same container.
-    pub options: serde_json::Value,
+    /// The container's spec, so later commands (start, inspect) see the same container.
+    /// A record that lacks fields (written by an earlier release) takes the spec's defaults.
+    pub options: crate::spec::RunOptions,
 }
 
 /// Where a container is in its life.
@@ -464,8 +465,52 @@ mod tests {
             command: vec!["true".into()],
             created: Utc::now(),
             rm: false,
-            options: serde_json::Value::Null,
+            options: crate::spec::RunOptions::default(),
         }
+    }
+
+    /// Records written by the release before the typed spec (`tests/fixtures/records/`, made
+    /// with that release's `berth create`) read, keep every field, and mean the same.
+    #[test]
+    fn records_of_the_previous_release_still_read() {
+        use crate::spec::{NetworkMode, RestartPolicy, UsernsMode};
+        let records = [
+            include_str!("../../tests/fixtures/records/fixture.config.json"),
+            include_str!("../../tests/fixtures/records/fx-keepid.config.json"),
+            include_str!("../../tests/fixtures/records/fx-net.config.json"),
+        ];
+        let mut read = Vec::new();
+        for text in records {
+            let c: ContainerConfig = serde_json::from_str(text).expect("an old record reads");
+            let original: serde_json::Value = serde_json::from_str(text).unwrap();
+            assert_eq!(
+                serde_json::to_value(&c).unwrap(),
+                original,
+                "{} round-trips",
+                c.name
+            );
+            read.push(c);
+        }
+        let o = &read[0].options;
+        assert_eq!(o.restart, RestartPolicy::OnFailure(Some(3)));
+        assert_eq!(o.net.ports[0].host_port, 18080);
+        assert!(matches!(&o.network, NetworkMode::Slirp4netns(s) if s.allow_host_loopback));
+        assert_eq!(o.extras.labels["app"], "web");
+        assert_eq!(o.named_volumes[0].name, "vol1");
+        assert_eq!(
+            o.extras.health.interval,
+            Some(std::time::Duration::from_secs(30))
+        );
+        assert_eq!(read[1].options.userns, UsernsMode::KeepId);
+        let n = &read[2].options;
+        assert_eq!(n.network, NetworkMode::Bridge);
+        assert_eq!(n.user_networks, ["fxnet"]);
+        // --network-alias joins the one network's own aliases.
+        assert_eq!(n.network_opts["fxnet"].aliases, ["web", "other"]);
+        assert_eq!(
+            n.network_opts["fxnet"].ip,
+            Some(std::net::Ipv4Addr::new(10, 77, 0, 5))
+        );
     }
 
     #[test]

@@ -309,18 +309,6 @@ pub fn remove(store_root: &Path, volume: &Volume) -> Result<(), VolumeError> {
     std::fs::remove_dir_all(&trash).map_err(io_err("remove", &trash))
 }
 
-/// The volumes a container's recorded options say it uses.
-pub fn mounts_of(ctr: &Container) -> Vec<VolumeMount> {
-    #[derive(Deserialize)]
-    struct Uses {
-        #[serde(default)]
-        named_volumes: Vec<VolumeMount>,
-    }
-    serde_json::from_value::<Uses>(ctr.config.options.clone())
-        .map(|u| u.named_volumes)
-        .unwrap_or_default()
-}
-
 /// The containers (in any state) that use the volume `name`.
 pub fn users(store_root: &Path, name: &str) -> Result<Vec<Container>, VolumeError> {
     let all = container::list(store_root).map_err(|source| VolumeError::Containers {
@@ -329,14 +317,29 @@ pub fn users(store_root: &Path, name: &str) -> Result<Vec<Container>, VolumeErro
     })?;
     Ok(all
         .into_iter()
-        .filter(|c| mounts_of(c).iter().any(|m| m.name == name))
+        .filter(|c| {
+            c.config
+                .options
+                .named_volumes
+                .iter()
+                .any(|m| m.name == name)
+        })
         .collect())
 }
 
 /// The names of every volume some container uses.
 pub fn names_in_use(store_root: &Path) -> Result<Vec<String>, VolumeError> {
     let all = container::list(store_root).map_err(VolumeError::ListContainers)?;
-    let mut names: Vec<String> = all.iter().flat_map(mounts_of).map(|m| m.name).collect();
+    let mut names: Vec<String> = all
+        .iter()
+        .flat_map(|c| {
+            c.config
+                .options
+                .named_volumes
+                .iter()
+                .map(|m| m.name.clone())
+        })
+        .collect();
     names.sort();
     names.dedup();
     Ok(names)
@@ -850,7 +853,8 @@ mod tests {
     }
 
     fn container_using(root: &Path, mounts: &[VolumeMount]) -> Container {
-        let options = serde_json::json!({ "named_volumes": mounts });
+        let options: crate::spec::RunOptions =
+            serde_json::from_value(serde_json::json!({ "named_volumes": mounts })).unwrap();
         container::create(root, None, |id, name| container::ContainerConfig {
             id: id.into(),
             name: name.into(),
@@ -874,7 +878,7 @@ mod tests {
         assert!(find(root, &anon).unwrap().config.anonymous);
         let a = container_using(root, &mounts);
         let b = container_using(root, &[use_of(&anon, true)]);
-        assert_eq!(mounts_of(&a), mounts);
+        assert_eq!(a.config.options.named_volumes, mounts);
         assert_eq!(users(root, "named").unwrap().len(), 1);
         assert_eq!(users(root, &anon).unwrap().len(), 2);
         assert_eq!(names_in_use(root).unwrap().len(), 2);

@@ -356,25 +356,21 @@ pub(super) fn run_plan(
     Option<crate::run::seccomp::SeccompProgram>,
     caps::CapsHashSet,
 )> {
-    let cli = crate::cli::parse_from(
-        // `--network none` only spares the lookup of the default helper: the step's own
-        // network is set below.
-        ["berth", "run", "--rm", "--network", "none", "build-step"].map(std::ffi::OsString::from),
-    )
-    .map_err(|_| Error::msg("internal: the RUN step's options do not parse"))?;
-    let crate::cli::Command::Run(args) = cli.command else {
-        return Err(Error::msg("internal: the RUN step's options are not `run`"));
+    // podman's defaults, as `run --rm` gives them, with the step's own process and mounts.
+    let mut opts = crate::spec::RunOptions {
+        image: "build-step".into(),
+        rm: true,
+        command: Some(argv.to_vec()),
+        entrypoint: Some(vec![]),
+        env,
+        network,
+        volumes: binds,
+        tmpfs,
+        user: cfg::text(config, "User")
+            .as_deref()
+            .and_then(crate::spec::UserSpec::parse),
+        ..crate::spec::RunOptions::default()
     };
-    let mut opts =
-        crate::spec::RunOptions::from_args(*args, |_| None).context("plan the RUN step")?;
-    opts.command = Some(argv.to_vec());
-    opts.entrypoint = Some(vec![]);
-    opts.env = env;
-    opts.network = network;
-    opts.volumes = binds;
-    opts.tmpfs = tmpfs;
-    let user = cfg::text(config, "User");
-    opts.user = user.as_deref().and_then(crate::spec::UserSpec::parse);
     let defaults = crate::run::plan::ImageDefaults {
         entrypoint: vec![],
         cmd: vec![],

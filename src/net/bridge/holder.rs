@@ -201,7 +201,7 @@ pub fn prepare_for_container(key: &str) -> Result<()> {
     let Ok(ctr) = crate::storage::container::find(&paths.data, key) else {
         return Ok(());
     };
-    let networks = crate::commands::network::networks_of(&ctr);
+    let networks = ctr.config.options.user_networks.clone();
     check_networks(&networks)?;
     prepare_session(&paths, &networks)
 }

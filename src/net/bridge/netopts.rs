@@ -178,21 +178,6 @@ fn check_interface(what: &str, value: &str) -> Result<String, NetOptError> {
     }
 }
 
-/// The per-network options and the old container-wide `network_aliases` of a container's
-/// stored options (containers made before per-network options had only the latter, which
-/// applies to every network).
-pub fn of_options(options: &serde_json::Value) -> (BTreeMap<String, PerNetwork>, Vec<String>) {
-    let per = options
-        .get("network_opts")
-        .and_then(|v| serde_json::from_value(v.clone()).ok())
-        .unwrap_or_default();
-    let legacy = options
-        .get("network_aliases")
-        .and_then(|v| serde_json::from_value(v.clone()).ok())
-        .unwrap_or_default();
-    (per, legacy)
-}
-
 /// What the container asks for on `network`: its own options there, plus the
 /// container-wide aliases.
 pub fn for_network(
@@ -245,16 +230,17 @@ mod tests {
 
     #[test]
     fn legacy_aliases_apply_to_every_network() {
-        let opts = serde_json::json!({
+        let opts: crate::spec::RunOptions = serde_json::from_value(serde_json::json!({
             "network_aliases": ["old"],
             "network_opts": {"a": {"aliases": ["x"], "ip": "10.89.0.9"}},
-        });
-        let (per, legacy) = of_options(&opts);
-        let a = for_network(&per, &legacy, "a");
+        }))
+        .unwrap();
+        let (per, legacy) = (&opts.network_opts, &opts.network_aliases);
+        let a = for_network(per, legacy, "a");
         assert_eq!(a.aliases, ["x", "old"]);
         assert_eq!(a.ip, Some(Ipv4Addr::new(10, 89, 0, 9)));
-        assert_eq!(for_network(&per, &legacy, "b").aliases, ["old"]);
-        let (per, legacy) = of_options(&serde_json::json!({}));
-        assert!(per.is_empty() && legacy.is_empty());
+        assert_eq!(for_network(per, legacy, "b").aliases, ["old"]);
+        let empty: crate::spec::RunOptions = serde_json::from_value(serde_json::json!({})).unwrap();
+        assert!(empty.network_opts.is_empty() && empty.network_aliases.is_empty());
     }
 }
