@@ -7,6 +7,7 @@ pub mod control;
 pub mod exec;
 pub mod health;
 pub mod init;
+pub mod launch_plan;
 pub mod logs;
 pub mod plan;
 pub mod reaper;
