@@ -16,3 +16,6 @@ pub mod spec;
 pub mod storage;
 pub mod sys;
 pub mod userns;
+
+#[cfg(test)]
+mod layering;
