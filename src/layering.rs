@@ -21,7 +21,10 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("storage", &["config", "error", "image", "spec", "sys"]),
     ("registry", &["config", "error", "image", "storage"]),
     ("seccomp", &["error", "spec", "sys"]),
-    ("net", &["config", "error", "spec", "storage", "sys", "userns"]),
+    (
+        "net",
+        &["config", "error", "spec", "storage", "sys", "userns"],
+    ),
     (
         "run",
         &[
@@ -138,7 +141,11 @@ fn every_module_uses_only_the_layers_below_it() {
             }
         }
     }
-    assert!(wrong.is_empty(), "edges outside the layering:\n{}", wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "edges outside the layering:\n{}",
+        wrong.join("\n")
+    );
 }
 
 #[test]
