@@ -20,9 +20,9 @@ use super::caps::CapPlan;
 use super::init::become_process;
 use super::options::{push_env, OptionsError, UserSpec};
 use super::plan::{Plan, Process};
-use super::seccomp::SeccompProgram;
 use super::sync::{FromInit, InitFailure, Step};
 use crate::cli::exec::ExecArgs;
+use crate::seccomp::SeccompProgram;
 use crate::sys::channel::Channel;
 use crate::sys::process::{clone3, Forked};
 

@@ -12,7 +12,6 @@ pub mod options;
 pub mod plan;
 pub mod reaper;
 pub mod relay;
-pub mod seccomp;
 pub mod spawn;
 pub mod sync;
 pub mod user;

@@ -16,10 +16,10 @@ use super::logs::{LogDriver, LogWriter, Stream};
 use super::options::{NetworkMode, RunOptions, SeccompChoice, UserSpec, UsernsMode};
 use super::plan::{self, ImageDefaults, Plan, PlanInput};
 use super::relay::{drain, forward_signals, write_all};
-use super::seccomp::SeccompProgram;
 use super::sync::{FromInit, ToInit};
 use crate::config::{Config, Paths};
 use crate::error::{Context, Error, HintContext, Result};
+use crate::seccomp::SeccompProgram;
 use crate::storage::container::{self, Container, ContainerConfig, ContainerState, Status};
 use crate::storage::overlay::{self, OverlaySpec};
 use crate::storage::volume;
@@ -263,7 +263,7 @@ pub fn seccomp_program(opts: &RunOptions, plan: &Plan) -> Result<Option<SeccompP
     let path = match (&opts.seccomp, opts.privileged) {
         (SeccompChoice::Unconfined, _) | (SeccompChoice::Default, true) => return Ok(None),
         (SeccompChoice::Profile(p), _) => Some(p.clone()),
-        (SeccompChoice::Default, false) => super::seccomp::default_profile_path(),
+        (SeccompChoice::Default, false) => crate::seccomp::default_profile_path(),
     };
     let names = super::caps::names(&plan.process.caps.bounding);
     let cache = seccomp_cache_path(path.as_deref(), &names);
@@ -271,9 +271,9 @@ pub fn seccomp_program(opts: &RunOptions, plan: &Plan) -> Result<Option<SeccompP
         return Ok(Some(program));
     }
     let profile =
-        super::seccomp::load_profile(path.as_deref()).context("load the seccomp profile")?;
+        crate::seccomp::load_profile(path.as_deref()).context("load the seccomp profile")?;
     let program =
-        super::seccomp::compile(&profile, &names).context("compile the seccomp profile")?;
+        crate::seccomp::compile(&profile, &names).context("compile the seccomp profile")?;
     if let Some(cache) = cache {
         let bytes: Vec<u8> = program
             .instructions()

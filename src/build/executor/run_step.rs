@@ -353,7 +353,7 @@ pub(super) fn run_plan(
     tmpfs: Vec<crate::run::options::TmpfsMount>,
 ) -> Result<(
     crate::run::plan::Plan,
-    Option<crate::run::seccomp::SeccompProgram>,
+    Option<crate::seccomp::SeccompProgram>,
     caps::CapsHashSet,
 )> {
     let cli = crate::cli::parse_from(
