@@ -31,4 +31,5 @@ mod run_options;
 mod run_security;
 mod run_tty;
 mod save_load;
+mod shared_host;
 mod volumes;
