@@ -8,6 +8,7 @@ pub mod exec;
 pub mod health;
 pub mod init;
 pub mod logs;
+pub mod masks;
 pub mod options;
 pub mod plan;
 pub mod reaper;

@@ -47,8 +47,10 @@ pub enum OptionsError {
     User(String),
     #[error("unknown capability `{0}`")]
     Capability(String),
-    #[error("invalid --security-opt `{0}`: expected no-new-privileges, seccomp=unconfined or seccomp=PROFILE.json")]
+    #[error("invalid --security-opt `{0}`: expected no-new-privileges, seccomp=unconfined, seccomp=PROFILE.json, mask=PATH[:PATH…] or unmask=ALL|PATH[:PATH…]")]
     SecurityOpt(String),
+    #[error(transparent)]
+    Mask(#[from] super::masks::MaskError),
     #[error("invalid --userns `{0}`: berth supports keep-id (or the default, host mapping)")]
     Userns(String),
     #[error(
@@ -577,6 +579,12 @@ pub struct RunOptions {
     pub cap_drop_all: bool,
     pub no_new_privs: bool,
     pub seccomp: SeccompChoice,
+    /// `--security-opt mask=`: more paths to mask (see `run::masks`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mask: Vec<String>,
+    /// `--security-opt unmask=`: default masked or read-only paths to lift (globs, or `ALL`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unmask: Vec<String>,
     pub userns: UsernsMode,
     pub network: NetworkMode,
     /// Published ports, DNS and hosts entries.
@@ -708,6 +716,7 @@ impl RunOptions {
 
         let mut no_new_privs = false;
         let mut seccomp = SeccompChoice::Default;
+        let (mut mask, mut unmask) = (Vec::new(), Vec::new());
         for opt in &args.security_opt {
             let (key, value) = opt
                 .split_once(['=', ':'])
@@ -718,6 +727,10 @@ impl RunOptions {
                 ("seccomp", Some("unconfined")) => seccomp = SeccompChoice::Unconfined,
                 ("seccomp", Some(path)) if !path.is_empty() => {
                     seccomp = SeccompChoice::Profile(PathBuf::from(path));
+                }
+                ("mask", Some(v)) => mask.extend(super::masks::parse_mask(opt, v)?),
+                ("unmask", Some(v)) => {
+                    super::masks::merge_unmask(&mut unmask, super::masks::parse_unmask(opt, v)?);
                 }
                 _ => return Err(OptionsError::SecurityOpt(opt.clone())),
             }
@@ -915,6 +928,8 @@ impl RunOptions {
             cap_drop_all,
             no_new_privs,
             seccomp,
+            mask,
+            unmask,
             userns,
             network,
             net,
