@@ -18,6 +18,7 @@ mod images;
 mod import;
 mod inspect;
 mod lifecycle;
+mod masked_paths;
 mod net;
 mod network;
 mod pull;
