@@ -91,7 +91,7 @@ complete -c berth -n "__fish_berth_using_subcommand run" -l read-only-tmpfs -d '
 false\t''"
 complete -c berth -n "__fish_berth_using_subcommand run" -l cap-add -d 'Add a capability (e.g. NET_ADMIN, or ALL)' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l cap-drop -d 'Drop a capability (e.g. CHOWN, or ALL)' -r
-complete -c berth -n "__fish_berth_using_subcommand run" -l security-opt -d 'Security options: no-new-privileges, seccomp=unconfined, seccomp=PROFILE.json' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -l security-opt -d 'Security options: no-new-privileges, seccomp=unconfined, seccomp=PROFILE.json, mask=PATH[:PATH...], unmask=ALL|PATH[:PATH...]' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l userns -d 'User namespace mode: the default session mapping, or keep-id' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l network -l net -d 'Network mode: pasta[:OPTIONS] (the default when installed), slirp4netns[:OPTIONS], private (the default helper), none, host, container:NAME|ID, ns:PATH, bridge (podman\'s default network), or user networks NAME[,NAME2] (made with `network create`); a user network may take options, NAME:alias=A,ip=ADDR,ip6=ADDR6,mac=MAC,interface_name=X, and --network may be repeated for more user networks' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -s p -l publish -d 'Publish container ports on the host: [[IP:][HOST_PORT]:]CONTAINER_PORT[/PROTOCOL] (an empty host port picks a free one; ranges such as 8000-8010:80-90)' -r
@@ -151,7 +151,7 @@ complete -c berth -n "__fish_berth_using_subcommand create" -l read-only-tmpfs -
 false\t''"
 complete -c berth -n "__fish_berth_using_subcommand create" -l cap-add -d 'Add a capability (e.g. NET_ADMIN, or ALL)' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -l cap-drop -d 'Drop a capability (e.g. CHOWN, or ALL)' -r
-complete -c berth -n "__fish_berth_using_subcommand create" -l security-opt -d 'Security options: no-new-privileges, seccomp=unconfined, seccomp=PROFILE.json' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -l security-opt -d 'Security options: no-new-privileges, seccomp=unconfined, seccomp=PROFILE.json, mask=PATH[:PATH...], unmask=ALL|PATH[:PATH...]' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -l userns -d 'User namespace mode: the default session mapping, or keep-id' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -l network -l net -d 'Network mode: pasta[:OPTIONS] (the default when installed), slirp4netns[:OPTIONS], private (the default helper), none, host, container:NAME|ID, ns:PATH, bridge (podman\'s default network), or user networks NAME[,NAME2] (made with `network create`); a user network may take options, NAME:alias=A,ip=ADDR,ip6=ADDR6,mac=MAC,interface_name=X, and --network may be repeated for more user networks' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -s p -l publish -d 'Publish container ports on the host: [[IP:][HOST_PORT]:]CONTAINER_PORT[/PROTOCOL] (an empty host port picks a free one; ranges such as 8000-8010:80-90)' -r
@@ -518,7 +518,7 @@ complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_s
 false\t''"
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l cap-add -d 'Add a capability (e.g. NET_ADMIN, or ALL)' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l cap-drop -d 'Drop a capability (e.g. CHOWN, or ALL)' -r
-complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l security-opt -d 'Security options: no-new-privileges, seccomp=unconfined, seccomp=PROFILE.json' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l security-opt -d 'Security options: no-new-privileges, seccomp=unconfined, seccomp=PROFILE.json, mask=PATH[:PATH...], unmask=ALL|PATH[:PATH...]' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l userns -d 'User namespace mode: the default session mapping, or keep-id' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l network -l net -d 'Network mode: pasta[:OPTIONS] (the default when installed), slirp4netns[:OPTIONS], private (the default helper), none, host, container:NAME|ID, ns:PATH, bridge (podman\'s default network), or user networks NAME[,NAME2] (made with `network create`); a user network may take options, NAME:alias=A,ip=ADDR,ip6=ADDR6,mac=MAC,interface_name=X, and --network may be repeated for more user networks' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -s p -l publish -d 'Publish container ports on the host: [[IP:][HOST_PORT]:]CONTAINER_PORT[/PROTOCOL] (an empty host port picks a free one; ranges such as 8000-8010:80-90)' -r

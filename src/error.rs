@@ -121,14 +121,28 @@ impl Error {
                     }
                     cause = err.source();
                 }
+                // A runtime-directory refusal carries its fix, whatever context wraps it.
+                let hint = hint.clone().or_else(|| config_hint(source.as_deref()));
                 if let Some(hint) = hint {
                     out.push_str("\nhint: ");
-                    out.push_str(hint);
+                    out.push_str(&hint);
                 }
                 Some(out)
             }
         }
     }
+}
+
+/// The hint of a [`crate::config::ConfigError`] in a cause chain.
+fn config_hint(source: Option<&(dyn std::error::Error + Send + Sync + 'static)>) -> Option<String> {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = source.map(|s| s as _);
+    while let Some(err) = cause {
+        if let Some(config) = err.downcast_ref::<crate::config::ConfigError>() {
+            return config.hint();
+        }
+        cause = err.source();
+    }
+    None
 }
 
 impl fmt::Display for Error {

@@ -13,9 +13,9 @@ use std::path::Path;
 const LAYERS: &[(&str, &[&str])] = &[
     ("spec", &[]),
     ("sys", &[]),
-    ("error", &[]),
+    ("config", &["sys"]),
+    ("error", &["config"]),
     ("format", &["error"]),
-    ("config", &["error", "sys"]),
     ("userns", &["config", "error", "sys"]),
     ("image", &["config", "error", "spec", "sys"]),
     ("storage", &["config", "error", "image", "spec", "sys"]),

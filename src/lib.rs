@@ -12,6 +12,7 @@ pub mod image;
 pub mod net;
 pub mod registry;
 pub mod run;
+pub mod seccomp;
 pub mod spec;
 pub mod storage;
 pub mod sys;

@@ -104,7 +104,8 @@ pub struct RunArgs {
     #[arg(long = "cap-drop", value_name = "CAP")]
     pub cap_drop: Vec<String>,
 
-    /// Security options: no-new-privileges, seccomp=unconfined, seccomp=PROFILE.json
+    /// Security options: no-new-privileges, seccomp=unconfined, seccomp=PROFILE.json,
+    /// mask=PATH[:PATH...], unmask=ALL|PATH[:PATH...]
     #[arg(long = "security-opt", value_name = "OPT")]
     pub security_opt: Vec<String>,
 

@@ -8,6 +8,7 @@ use caps::Capability;
 
 use crate::cli::run::RunArgs;
 use crate::net::mode::{user_networks, NetworkModeError};
+use crate::run::masks;
 use crate::spec::{
     parse_duration, parse_signal, parse_size, valid_name, BindMount, Extras, LogDriver,
     NetworkMode, OnFailure, PerNetwork, PullPolicy, RestartPolicy, RunOptions, SeccompChoice,
@@ -53,8 +54,10 @@ pub enum OptionsError {
     User(String),
     #[error("unknown capability `{0}`")]
     Capability(String),
-    #[error("invalid --security-opt `{0}`: expected no-new-privileges, seccomp=unconfined or seccomp=PROFILE.json")]
+    #[error("invalid --security-opt `{0}`: expected no-new-privileges, seccomp=unconfined, seccomp=PROFILE.json, mask=PATH[:PATH…] or unmask=ALL|PATH[:PATH…]")]
     SecurityOpt(String),
+    #[error(transparent)]
+    Mask(#[from] crate::run::masks::MaskError),
     #[error("invalid --userns `{0}`: berth supports keep-id (or the default, host mapping)")]
     Userns(String),
     #[error(transparent)]
@@ -309,6 +312,7 @@ impl RunOptions {
 
         let mut no_new_privs = false;
         let mut seccomp = SeccompChoice::Default;
+        let (mut mask, mut unmask) = (Vec::new(), Vec::new());
         for opt in &args.security_opt {
             let (key, value) = opt
                 .split_once(['=', ':'])
@@ -319,6 +323,10 @@ impl RunOptions {
                 ("seccomp", Some("unconfined")) => seccomp = SeccompChoice::Unconfined,
                 ("seccomp", Some(path)) if !path.is_empty() => {
                     seccomp = SeccompChoice::Profile(PathBuf::from(path));
+                }
+                ("mask", Some(v)) => mask.extend(masks::parse_mask(opt, v)?),
+                ("unmask", Some(v)) => {
+                    masks::merge_unmask(&mut unmask, masks::parse_unmask(opt, v)?);
                 }
                 _ => return Err(OptionsError::SecurityOpt(opt.clone())),
             }
@@ -513,6 +521,8 @@ impl RunOptions {
             cap_drop_all,
             no_new_privs,
             seccomp,
+            mask,
+            unmask,
             userns,
             network,
             net,

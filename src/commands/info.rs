@@ -15,7 +15,7 @@ use serde_json::Value;
 
 use crate::cli::info::{InfoArgs, InfoOptions, OutputFormat};
 use crate::error::{Context, Error, Result};
-use crate::run::seccomp;
+use crate::seccomp;
 use crate::userns::map::{session_maps, IdMapEntry};
 use crate::userns::newidmap::{tool_status, userns_disabled_hint, ToolStatus};
 use crate::userns::subid::{self, SubIdRange, SUBGID_FILE, SUBUID_FILE};

@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod registries;
+pub mod runtime;
 
 use std::io;
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
@@ -22,6 +23,8 @@ pub enum ConfigError {
     },
     #[error("`{path}` is owned by uid {owner}, not by you (uid {uid})")]
     NotOwner { path: PathBuf, owner: u32, uid: u32 },
+    #[error("cannot use `{path}` as the runtime directory: {problem}")]
+    UnsafeRuntimeDir { path: PathBuf, problem: String },
     #[error("read `{path}`")]
     Read {
         path: PathBuf,
@@ -37,15 +40,25 @@ pub enum ConfigError {
 pub struct Paths {
     /// `$XDG_DATA_HOME/berth`: images, layers, containers, volumes.
     pub data: PathBuf,
-    /// `$XDG_RUNTIME_DIR/berth` (or `/tmp/berth-<uid>`): what dies at reboot.
+    /// `$XDG_RUNTIME_DIR/berth` (or a fallback of the user's own, see [`runtime`]): what
+    /// dies at reboot.
     pub runtime: PathBuf,
     /// `$XDG_CONFIG_HOME/berth`: berth.toml.
     pub config: PathBuf,
 }
 
 impl Paths {
-    /// Compute the paths from an environment lookup function (pure, for tests).
+    /// Compute the paths from an environment lookup function and the user's real uid (pure,
+    /// for tests: `/run/user/<uid>` is not looked at).
     pub fn from_env(get: impl Fn(&str) -> Option<String>, uid: u32) -> Result<Self, ConfigError> {
+        let runtime = runtime::choose(&get, uid, |_| false);
+        Self::with_runtime(get, &runtime)
+    }
+
+    fn with_runtime(
+        get: impl Fn(&str) -> Option<String>,
+        runtime: &runtime::RuntimeDir,
+    ) -> Result<Self, ConfigError> {
         let nonempty = |k: &str| get(k).filter(|v| !v.is_empty()).map(PathBuf::from);
         let home = nonempty("HOME");
         let data = match nonempty("XDG_DATA_HOME") {
@@ -59,20 +72,24 @@ impl Paths {
             Some(d) => d,
             None => home.ok_or(ConfigError::NoHome)?.join(".config"),
         };
-        let runtime = match nonempty("XDG_RUNTIME_DIR") {
-            Some(d) => d.join("berth"),
-            None => PathBuf::from(format!("/tmp/berth-{uid}")),
-        };
         Ok(Paths {
             data: data.join("berth"),
-            runtime,
+            runtime: runtime.path().to_path_buf(),
             config: config.join("berth"),
         })
     }
 
-    /// The paths for this process's environment.
+    /// The paths for this process's environment. A fallback runtime directory (no
+    /// `XDG_RUNTIME_DIR`) is created and checked to be the user's own here, before any
+    /// caller can write under it.
     pub fn discover() -> Result<Self, ConfigError> {
-        Self::from_env(|k| std::env::var(k).ok(), nix::unistd::getuid().as_raw())
+        let get = |k: &str| std::env::var(k).ok();
+        let choice = runtime::choose(&get, runtime::host_uid(), runtime::run_user_usable);
+        let paths = Self::with_runtime(get, &choice)?;
+        if let runtime::RuntimeDir::Fallback(dir) = &choice {
+            runtime::secure(dir)?;
+        }
+        Ok(paths)
     }
 
     /// Create the runtime directory (mode 0700) and check that it is ours: a `/tmp` fallback
@@ -84,6 +101,20 @@ impl Paths {
     /// `berth.toml`'s path.
     pub fn config_file(&self) -> PathBuf {
         self.config.join("berth.toml")
+    }
+}
+
+impl ConfigError {
+    /// The fix a user can make, for the refusals that have one. (The error report finds it
+    /// anywhere in a cause chain, so `error` sits above `config` in the layering.)
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            ConfigError::UnsafeRuntimeDir { .. } | ConfigError::NotOwner { .. } => Some(format!(
+                "set XDG_RUNTIME_DIR to a directory only you can write, or run `loginctl enable-linger` so that `/run/user/{}` exists",
+                runtime::host_uid()
+            )),
+            _ => None,
+        }
     }
 }
 

@@ -20,7 +20,7 @@ pub struct InitContext<'a> {
     pub plan: &'a Plan,
     pub rootfs: &'a Path,
     pub chan: Channel,
-    pub seccomp: Option<&'a crate::run::seccomp::SeccompProgram>,
+    pub seccomp: Option<&'a crate::seccomp::SeccompProgram>,
     pub supported_caps: &'a caps::CapsHashSet,
     /// The user's terminal size, applied to the pty before the command starts (so that a
     /// quick `stty size` never sees 0x0).
@@ -267,7 +267,7 @@ fn run_steps(ctx: &InitContext<'_>) -> StepResult<Never> {
 /// runs them after joining a running container's namespaces.
 pub fn become_process(
     process: &super::plan::Process,
-    seccomp: Option<&crate::run::seccomp::SeccompProgram>,
+    seccomp: Option<&crate::seccomp::SeccompProgram>,
     supported_caps: &caps::CapsHashSet,
     chan: &Channel,
 ) -> StepResult<Never> {
@@ -348,7 +348,7 @@ pub fn become_process(
             .map_err(|e| fail(Step::NoNewPrivs, "prctl(PR_SET_NO_NEW_PRIVS)", &e))?;
     }
     if let Some(program) = seccomp {
-        crate::sys::seccomp::install(program)
+        crate::sys::seccomp::install(program.instructions())
             .map_err(|e| fail(Step::Seccomp, "seccomp(SECCOMP_SET_MODE_FILTER)", &e))?;
     }
 

@@ -9,30 +9,6 @@ use crate::spec::{NetworkMode, RunOptions, UserSpec, UsernsMode};
 /// PATH when the image sets none.
 pub const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
-/// Paths masked from the container (DESIGN.md section 6).
-pub const MASKED_PATHS: [&str; 10] = [
-    "/proc/acpi",
-    "/proc/kcore",
-    "/proc/keys",
-    "/proc/latency_stats",
-    "/proc/timer_list",
-    "/proc/timer_stats",
-    "/proc/sched_debug",
-    "/proc/scsi",
-    "/sys/firmware",
-    "/sys/fs/selinux",
-];
-
-/// Paths made read-only (DESIGN.md section 6).
-pub const READONLY_PATHS: [&str; 6] = [
-    "/proc/asound",
-    "/proc/bus",
-    "/proc/fs",
-    "/proc/irq",
-    "/proc/sys",
-    "/proc/sysrq-trigger",
-];
-
 /// Host device nodes bound into the container's /dev.
 pub const DEVICES: [&str; 6] = ["null", "zero", "full", "random", "urandom", "tty"];
 
@@ -335,14 +311,12 @@ pub fn build(input: &PlanInput<'_>) -> Result<Plan, PlanError> {
     user_mounts.sort_by_key(|m| m.target.split('/').filter(|c| !c.is_empty()).count());
     mounts.extend(user_mounts);
 
-    let (masked, readonly_paths) = if opts.privileged {
-        (Vec::new(), Vec::new())
-    } else {
-        (
-            MASKED_PATHS.iter().map(ToString::to_string).collect(),
-            READONLY_PATHS.iter().map(ToString::to_string).collect(),
-        )
-    };
+    let (masked, readonly_paths) = super::masks::plan(
+        opts.privileged,
+        &opts.mask,
+        &opts.unmask,
+        &super::masks::host_cpus_with_throttle(),
+    );
 
     Ok(Plan {
         hostname,
@@ -577,6 +551,64 @@ mod tests {
             }
         );
         assert!(user[1].readonly && !user[0].readonly && !user[0].file);
+    }
+
+    #[test]
+    fn security_opt_mask_and_unmask() {
+        let p = plan_for(&["img"], &image()).unwrap();
+        assert!(p.masked.contains(&"/proc/interrupts".to_string()));
+        let p = plan_for(
+            &[
+                "--security-opt",
+                "unmask=/proc/interrupts:/proc/sys",
+                "--security-opt",
+                "mask=/etc/hidden:/srv/x",
+                "img",
+            ],
+            &image(),
+        )
+        .unwrap();
+        assert!(!p.masked.contains(&"/proc/interrupts".to_string()));
+        assert!(p.masked.contains(&"/proc/kcore".to_string()));
+        assert!(p
+            .masked
+            .ends_with(&["/etc/hidden".to_string(), "/srv/x".to_string()]));
+        assert!(!p.readonly_paths.contains(&"/proc/sys".to_string()));
+        assert!(p.readonly_paths.contains(&"/proc/bus".to_string()));
+        let p = plan_for(&["--security-opt", "unmask=ALL", "img"], &image()).unwrap();
+        assert!(p.masked.is_empty() && p.readonly_paths.is_empty());
+        // --privileged lifts the defaults, not what mask= adds.
+        let p = plan_for(
+            &["--privileged", "--security-opt", "mask=/x", "img"],
+            &image(),
+        )
+        .unwrap();
+        assert_eq!(p.masked, ["/x"]);
+        let parse = |opt: &str| {
+            let full = ["t", "--security-opt", opt, "img"];
+            RunOptions::from_args(T::try_parse_from(full).unwrap().run, |_| None)
+                .unwrap_err()
+                .to_string()
+        };
+        assert_eq!(
+            parse("mask=proc"),
+            "invalid --security-opt `mask=proc`: `proc` is not an absolute path"
+        );
+        assert!(parse("unmask=").contains("no path given"));
+        assert!(parse("bogus=1").contains("mask=PATH"));
+    }
+
+    #[test]
+    fn records_without_mask_fields_still_read() {
+        let o = opts(&["img"]);
+        let mut json = serde_json::to_value(&o).unwrap();
+        assert!(json.get("mask").is_none() && json.get("unmask").is_none());
+        json.as_object_mut().unwrap().remove("mask");
+        let back: RunOptions = serde_json::from_value(json).unwrap();
+        assert_eq!(back, o);
+        let o = opts(&["--security-opt", "unmask=/proc/*", "img"]);
+        let back: RunOptions = serde_json::from_value(serde_json::to_value(&o).unwrap()).unwrap();
+        assert_eq!(back.unmask, ["/proc/*"]);
     }
 
     #[test]

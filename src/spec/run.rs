@@ -205,6 +205,12 @@ pub struct RunOptions {
     pub cap_drop_all: bool,
     pub no_new_privs: bool,
     pub seccomp: SeccompChoice,
+    /// `--security-opt mask=`: more paths to mask (see `run::masks`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mask: Vec<String>,
+    /// `--security-opt unmask=`: default masked or read-only paths to lift (globs, or `ALL`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unmask: Vec<String>,
     pub userns: UsernsMode,
     pub network: NetworkMode,
     /// Published ports, DNS and hosts entries.
@@ -263,6 +269,8 @@ impl Default for RunOptions {
             cap_drop_all: false,
             no_new_privs: false,
             seccomp: SeccompChoice::Default,
+            mask: Vec::new(),
+            unmask: Vec::new(),
             userns: UsernsMode::Session,
             network: NetworkMode::None,
             net: NetOptions::default(),

@@ -11,17 +11,15 @@
 //!
 //! The program is compiled for the container's final capability set in both cases.
 
-use crate::run::seccomp::SeccompProgram;
-
 /// `SECCOMP_SET_MODE_FILTER`
 const SECCOMP_SET_MODE_FILTER: libc::c_uint = 1;
 
-/// Install `program` for the calling thread (and its future children).
+/// Install the classic BPF program `filters` (the instructions of a compiled
+/// `crate::seccomp::SeccompProgram`) for the calling thread (and its future children).
 ///
 /// Fails with EACCES when neither no_new_privs is set nor CAP_SYS_ADMIN is held, and with
 /// EINVAL when the kernel rejects the program.
-pub fn install(program: &SeccompProgram) -> std::io::Result<()> {
-    let filters = program.instructions();
+pub fn install(filters: &[libc::sock_filter]) -> std::io::Result<()> {
     let len = u16::try_from(filters.len())
         .map_err(|_| std::io::Error::from_raw_os_error(libc::EINVAL))?;
     let prog = libc::sock_fprog {

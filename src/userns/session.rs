@@ -94,7 +94,11 @@ pub fn dispatch() -> Stage {
                 crate::sys::process::exit_now(err.code())
             }
         },
-        _ => Stage::Host,
+        _ => {
+            // Every process of this invocation uses the runtime directory P0 resolves.
+            crate::config::runtime::pin_for_children();
+            Stage::Host
+        }
     }
 }
 

@@ -78,6 +78,12 @@ impl Cmd {
         self
     }
 
+    /// Leave one variable of the harness's environment out (e.g. `XDG_RUNTIME_DIR`).
+    pub fn env_remove(mut self, key: impl AsRef<OsStr>) -> Self {
+        self.envs.retain(|(k, _)| k != key.as_ref());
+        self
+    }
+
     /// This test expects output on stderr even when the command succeeds.
     pub fn expect_stderr(mut self) -> Self {
         self.expect_stderr = true;

@@ -353,7 +353,7 @@ pub(super) fn run_plan(
     tmpfs: Vec<crate::spec::TmpfsMount>,
 ) -> Result<(
     crate::run::plan::Plan,
-    Option<crate::run::seccomp::SeccompProgram>,
+    Option<crate::seccomp::SeccompProgram>,
     caps::CapsHashSet,
 )> {
     // podman's defaults, as `run --rm` gives them, with the step's own process and mounts.

@@ -7,10 +7,10 @@ use std::path::{Path, PathBuf};
 use chrono::Utc;
 
 use super::super::plan::{self, ImageDefaults, Plan, PlanInput};
-use super::super::seccomp::SeccompProgram;
 use super::launch::keep_id_ids;
 use crate::config::{Config, Paths};
 use crate::error::{Context, Error, Result};
+use crate::seccomp::SeccompProgram;
 use crate::spec::{RunOptions, SeccompChoice, UserSpec, UsernsMode};
 use crate::storage::container::{self, Container, ContainerConfig};
 use crate::storage::overlay::OverlaySpec;
@@ -229,7 +229,7 @@ pub fn seccomp_program(opts: &RunOptions, plan: &Plan) -> Result<Option<SeccompP
     let path = match (&opts.seccomp, opts.privileged) {
         (SeccompChoice::Unconfined, _) | (SeccompChoice::Default, true) => return Ok(None),
         (SeccompChoice::Profile(p), _) => Some(p.clone()),
-        (SeccompChoice::Default, false) => crate::run::seccomp::default_profile_path(),
+        (SeccompChoice::Default, false) => crate::seccomp::default_profile_path(),
     };
     let names = crate::run::caps::names(&plan.process.caps.bounding);
     let cache = seccomp_cache_path(path.as_deref(), &names);
@@ -237,9 +237,9 @@ pub fn seccomp_program(opts: &RunOptions, plan: &Plan) -> Result<Option<SeccompP
         return Ok(Some(program));
     }
     let profile =
-        crate::run::seccomp::load_profile(path.as_deref()).context("load the seccomp profile")?;
+        crate::seccomp::load_profile(path.as_deref()).context("load the seccomp profile")?;
     let program =
-        crate::run::seccomp::compile(&profile, &names).context("compile the seccomp profile")?;
+        crate::seccomp::compile(&profile, &names).context("compile the seccomp profile")?;
     if let Some(cache) = cache {
         let bytes: Vec<u8> = program
             .instructions()

@@ -11,11 +11,11 @@ use nix::sys::signalfd::SignalFd;
 
 use super::super::init::Stdio;
 use super::super::plan::Plan;
-use super::super::seccomp::SeccompProgram;
 use super::super::sync::{FromInit, ToInit};
 use super::*;
 use crate::error::{Context, Error, Result};
 use crate::run::launch_plan::{LaunchPlan, NetworkPlan};
+use crate::seccomp::SeccompProgram;
 use crate::spec::NetworkMode;
 use crate::storage::container::{self, ContainerState, Status};
 use crate::sys::channel::Channel;
