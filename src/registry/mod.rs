@@ -44,19 +44,22 @@
 //! # }
 //! ```
 
+pub mod auth;
 pub mod challenge;
 pub mod client;
 pub mod manifest;
+pub mod pull;
+pub mod push;
 pub mod tls;
 pub mod verify;
 
 use std::io;
 use std::path::PathBuf;
 
-pub use client::{
-    BlobJob, BlobPush, Client, ClientOptions, ManifestHead, NoProgress, Progress, ResolvedImage,
-};
+pub use client::{Client, ClientOptions};
 pub use manifest::{Fetched, Parsed, PlatformSpec};
+pub use pull::{BlobJob, ManifestHead, NoProgress, Progress, ResolvedImage};
+pub use push::BlobPush;
 
 /// Errors talking to a registry. Every variant names what it was working on.
 #[derive(Debug, thiserror::Error)]
