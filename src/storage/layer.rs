@@ -254,6 +254,26 @@ pub fn clean_path(path: &[u8]) -> Result<Vec<&OsStr>, EntryProblem> {
     Ok(out)
 }
 
+/// Split a hard link's target into components inside the layer. As in podman and docker, a
+/// target written absolute (`/usr/bin/perlbug`, as several image builders write it) is rooted
+/// in the layer, and `..` is resolved lexically; only a target that climbs above the layer's
+/// root is refused (a symlink on the way is refused when the target is opened).
+pub fn clean_link_target(path: &[u8]) -> Result<Vec<&OsStr>, EntryProblem> {
+    let mut out: Vec<&OsStr> = Vec::new();
+    for comp in path.split(|b| *b == b'/') {
+        match comp {
+            b"" | b"." => {}
+            b".." => {
+                if out.pop().is_none() {
+                    return Err(EntryProblem::Escapes);
+                }
+            }
+            c => out.push(OsStr::from_bytes(c)),
+        }
+    }
+    Ok(out)
+}
+
 /// What [`Unpacker::walk`] found wrong.
 enum WalkError {
     Symlink,
@@ -442,7 +462,7 @@ impl Unpacker<'_> {
                     .map(|t| t.into_owned())
                     .unwrap_or_default();
                 let target_name = String::from_utf8_lossy(&target_raw).into_owned();
-                let target = clean_path(&target_raw)
+                let target = clean_link_target(&target_raw)
                     .map_err(|_| refuse(EntryProblem::LinkEscapes(target_name.clone())))?;
                 let Some((tlast, tparents)) = target.split_last() else {
                     return Err(refuse(EntryProblem::LinkEmpty));
@@ -994,9 +1014,19 @@ mod tests {
             ("h".into(), EntryProblem::LinkEscapes("../outside".into()))
         );
         only_root_exists(&tmp);
-        let tar = build(|b| raw_entry(b, T::Link, "h", Some("/etc/passwd"), 0o644, b""));
-        let (_tmp, r, _) = unpack_in_tmp(&tar);
+        // Absolute, but climbing out of the root through `..`.
+        let tar = build(|b| raw_entry(b, T::Link, "h", Some("/a/../../etc/passwd"), 0o644, b""));
+        let (tmp, r, _) = unpack_in_tmp(&tar);
         assert!(matches!(refused(r).1, EntryProblem::LinkEscapes(_)));
+        only_root_exists(&tmp);
+        // Absolute: rooted in the layer, and `/etc/passwd` of the host is not it.
+        let tar = build(|b| raw_entry(b, T::Link, "h", Some("/etc/passwd"), 0o644, b""));
+        let (tmp, r, _) = unpack_in_tmp(&tar);
+        assert_eq!(
+            refused(r),
+            ("h".into(), EntryProblem::LinkMissing("/etc/passwd".into()))
+        );
+        only_root_exists(&tmp);
         // Through a symlink to the outside.
         let tar = build(|b| {
             raw_entry(b, T::Symlink, "s", Some("/etc"), 0o777, b"");
@@ -1011,6 +1041,27 @@ mod tests {
             "layer entry `h`: hard link target `s/passwd` goes through a symlink"
         );
         only_root_exists(&tmp);
+    }
+
+    #[test]
+    fn absolute_hard_link_targets_are_rooted_in_the_layer() {
+        use std::os::unix::fs::MetadataExt;
+        let tar = build(|b| {
+            raw_entry(b, T::Directory, "usr/bin", None, 0o755, b"");
+            raw_entry(b, T::Regular, "usr/bin/perlbug", None, 0o755, b"#!perl");
+            raw_entry(b, T::Link, "usr/bin/perlthanks", Some("/usr/bin/perlbug"), 0o755, b"");
+            raw_entry(b, T::Link, "usr/bin/dots", Some("/usr/./lib/../bin//perlbug"), 0o755, b"");
+        });
+        let (tmp, r, _) = unpack_in_tmp(&tar);
+        r.unwrap();
+        let a = std::fs::metadata(tmp.path().join("root/usr/bin/perlbug")).unwrap();
+        let b = std::fs::metadata(tmp.path().join("root/usr/bin/perlthanks")).unwrap();
+        let c = std::fs::metadata(tmp.path().join("root/usr/bin/dots")).unwrap();
+        assert_eq!((a.ino(), a.nlink()), (b.ino(), 3));
+        assert_eq!(a.ino(), c.ino());
+        assert_eq!(clean_link_target(b"/..").unwrap_err(), EntryProblem::Escapes);
+        assert_eq!(clean_link_target(b"a/../..").unwrap_err(), EntryProblem::Escapes);
+        assert_eq!(clean_link_target(b"//a/./b/../c").unwrap(), ["a", "c"]);
     }
 
     #[test]
