@@ -24,8 +24,7 @@ use super::RegistryError;
 use crate::config::auth::Credential;
 use crate::config::registries::Endpoint;
 
-/// The largest manifest berth accepts (the distribution registry's own limit is 4 MiB).
-pub(super) const MAX_MANIFEST: u64 = 4 << 20;
+pub(super) use super::manifest::MAX_MANIFEST;
 pub(super) const MAX_REDIRECTS: usize = 10;
 pub(super) const BUF: usize = 128 * 1024;
 

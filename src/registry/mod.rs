@@ -167,6 +167,15 @@ pub enum RegistryError {
     },
     #[error("parse manifest `{reference}`: {message}")]
     BadManifest { reference: String, message: String },
+    #[error("refuse manifest `{reference}`: {message}")]
+    AmbiguousManifest { reference: String, message: String },
+    #[error("refuse {what} of `{reference}`: {size} bytes, more than the limit of {limit}")]
+    TooLarge {
+        what: &'static str,
+        reference: String,
+        size: u64,
+        limit: u64,
+    },
     #[error("`{reference}` has no image for platform `{wanted}`; it has: {}", available.join(", "))]
     NoPlatform {
         reference: String,

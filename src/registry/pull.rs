@@ -105,15 +105,32 @@ impl Client {
             _ => return Err(self.status_error(&Method::GET, &url, repo, resp)),
         }
         let content_type = header(&resp, "content-type");
+        let what = format!("{}/{repo}:{reference}", self.registry);
+        let too_large = |size: u64| RegistryError::TooLarge {
+            what: "manifest",
+            reference: what.clone(),
+            size,
+            limit: MAX_MANIFEST,
+        };
+        // A declared length over the cap is refused before reading; otherwise the body is
+        // read through a bounded reader (no more than the cap is ever held).
+        if let Some(len) = header(&resp, "content-length").and_then(|s| s.parse::<u64>().ok()) {
+            if len > MAX_MANIFEST {
+                return Err(too_large(len));
+            }
+        }
         let bytes = resp
             .into_body()
             .with_config()
             .limit(MAX_MANIFEST)
             .read_to_vec()
-            .map_err(|source| RegistryError::Transport {
-                method: "GET".into(),
-                url: redact(&url),
-                source,
+            .map_err(|source| match source {
+                ureq::Error::BodyExceedsLimit(_) => too_large(MAX_MANIFEST + 1),
+                source => RegistryError::Transport {
+                    method: "GET".into(),
+                    url: redact(&url),
+                    source,
+                },
             })?;
         let digest = match super::verify::parse_digest(reference) {
             Some(want) => {
@@ -124,6 +141,15 @@ impl Client {
             }
             None => sha256_digest(&bytes),
         };
+        manifest::check_declared(
+            &bytes,
+            content_type.as_deref(),
+            "the registry's Content-Type",
+        )
+        .map_err(|message| RegistryError::AmbiguousManifest {
+            reference: what.clone(),
+            message,
+        })?;
         let media_type = manifest::media_type_of(content_type.as_deref(), &bytes);
         Ok(Fetched {
             bytes,
@@ -168,22 +194,45 @@ impl Client {
         let what = format!("{}/{repo}:{reference}", self.registry);
         let first = self.get_manifest(repo, reference)?;
         match first.parse(&what)? {
-            Parsed::Image(image) => Ok(ResolvedImage {
-                index: None,
-                manifest: first,
-                image: *image,
-            }),
+            Parsed::Image(image) => {
+                check_config_size(&image, &what)?;
+                Ok(ResolvedImage {
+                    index: None,
+                    manifest: first,
+                    image: *image,
+                })
+            }
             Parsed::Index(index) => {
                 let chosen = manifest::select_platform(&index, platform, &what)?;
                 let digest = chosen.digest().to_string();
-                let fetched = self.get_manifest(repo, &digest)?;
                 let inner = format!("{}/{repo}@{digest}", self.registry);
+                if chosen.size() > MAX_MANIFEST {
+                    return Err(RegistryError::TooLarge {
+                        what: "manifest",
+                        reference: inner,
+                        size: chosen.size(),
+                        limit: MAX_MANIFEST,
+                    });
+                }
+                let fetched = self.get_manifest(repo, &digest)?;
+                manifest::check_declared(
+                    &fetched.bytes,
+                    Some(&chosen.media_type().to_string()),
+                    &format!("the index `{what}`"),
+                )
+                .map_err(|message| RegistryError::AmbiguousManifest {
+                    reference: inner.clone(),
+                    message,
+                })?;
                 match fetched.parse(&inner)? {
-                    Parsed::Image(image) => Ok(ResolvedImage {
-                        index: Some(first),
-                        manifest: fetched,
-                        image: *image,
-                    }),
+                    Parsed::Image(image) => {
+                        check_config_size(&image, &inner)?;
+                        Ok(ResolvedImage {
+                            index: Some(first),
+                            manifest: fetched,
+                            image: *image,
+                        })
+                    }
                     Parsed::Index(_) => Err(RegistryError::UnsupportedMediaType {
                         reference: inner,
                         media_type: format!("{} (an index inside an index)", fetched.media_type),
@@ -427,4 +476,19 @@ impl Client {
             .map(|r| r.expect("every job ran"))
             .collect())
     }
+}
+
+/// Refuse an image whose config descriptor is over [`manifest::MAX_CONFIG`]: the config is
+/// downloaded with its declared size enforced, so it can never be larger than this.
+fn check_config_size(image: &ImageManifest, what: &str) -> Result<(), RegistryError> {
+    let size = image.config().size();
+    if size > manifest::MAX_CONFIG {
+        return Err(RegistryError::TooLarge {
+            what: "image config",
+            reference: what.to_string(),
+            size,
+            limit: manifest::MAX_CONFIG,
+        });
+    }
+    Ok(())
 }

@@ -1049,8 +1049,22 @@ mod tests {
         let tar = build(|b| {
             raw_entry(b, T::Directory, "usr/bin", None, 0o755, b"");
             raw_entry(b, T::Regular, "usr/bin/perlbug", None, 0o755, b"#!perl");
-            raw_entry(b, T::Link, "usr/bin/perlthanks", Some("/usr/bin/perlbug"), 0o755, b"");
-            raw_entry(b, T::Link, "usr/bin/dots", Some("/usr/./lib/../bin//perlbug"), 0o755, b"");
+            raw_entry(
+                b,
+                T::Link,
+                "usr/bin/perlthanks",
+                Some("/usr/bin/perlbug"),
+                0o755,
+                b"",
+            );
+            raw_entry(
+                b,
+                T::Link,
+                "usr/bin/dots",
+                Some("/usr/./lib/../bin//perlbug"),
+                0o755,
+                b"",
+            );
         });
         let (tmp, r, _) = unpack_in_tmp(&tar);
         r.unwrap();
@@ -1059,8 +1073,14 @@ mod tests {
         let c = std::fs::metadata(tmp.path().join("root/usr/bin/dots")).unwrap();
         assert_eq!((a.ino(), a.nlink()), (b.ino(), 3));
         assert_eq!(a.ino(), c.ino());
-        assert_eq!(clean_link_target(b"/..").unwrap_err(), EntryProblem::Escapes);
-        assert_eq!(clean_link_target(b"a/../..").unwrap_err(), EntryProblem::Escapes);
+        assert_eq!(
+            clean_link_target(b"/..").unwrap_err(),
+            EntryProblem::Escapes
+        );
+        assert_eq!(
+            clean_link_target(b"a/../..").unwrap_err(),
+            EntryProblem::Escapes
+        );
         assert_eq!(clean_link_target(b"//a/./b/../c").unwrap(), ["a", "c"]);
     }
 
