@@ -23,6 +23,7 @@ mod network;
 mod pull;
 mod registry;
 mod registry_fake;
+mod registry_hostile;
 mod run_exit;
 mod run_extras;
 mod run_lifecycle;

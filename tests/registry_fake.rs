@@ -145,6 +145,12 @@ impl Drop for FakeServer {
 
 fn serve(stream: TcpStream, handler: &Handler, reqs: &Mutex<Vec<FakeReq>>) -> std::io::Result<()> {
     stream.set_read_timeout(Some(Duration::from_secs(5)))?;
+    // A TLS ClientHello (a client trying HTTPS first): close at once, so the client falls
+    // back to plain HTTP without waiting for a timeout.
+    let mut first = [0u8; 1];
+    if stream.peek(&mut first)? == 1 && first[0] == 0x16 {
+        return Ok(());
+    }
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut line = String::new();
     reader.read_line(&mut line)?;
