@@ -12,6 +12,7 @@ mod cli;
 mod commit;
 mod containers;
 mod exec;
+mod fuzz;
 mod health;
 mod hostile;
 mod images;
