@@ -217,7 +217,7 @@ impl Client {
                 let fetched = self.get_manifest(repo, &digest)?;
                 manifest::check_declared(
                     &fetched.bytes,
-                    Some(&chosen.media_type().to_string()),
+                    Some(chosen.media_type().as_ref()),
                     &format!("the index `{what}`"),
                 )
                 .map_err(|message| RegistryError::AmbiguousManifest {
