@@ -409,7 +409,7 @@ pub fn unpack_archive(input: impl Read, dest: &Path, name: &Path) -> Result<(), 
             Box::new(zstd::stream::read::Decoder::new(input).map_err(io_err("read", name))?)
         }
     };
-    let mut archive = tar::Archive::new(reader);
+    let mut archive = tar::Archive::new(crate::storage::layer::ExtensionCap::new(reader));
     for entry in archive.entries().map_err(io_err("read", name))? {
         let mut entry = entry.map_err(io_err("read", name))?;
         let path = entry.path().map_err(io_err("read", name))?.into_owned();
