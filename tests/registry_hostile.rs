@@ -333,3 +333,38 @@ fn registry_hostile_load_refuses_ambiguous_and_oversized() {
     env.berth(["images", "-q"]).output().success().stdout_eq("");
     check_clean(&env);
 }
+
+/// Without a Content-Length the cap still holds: the body is read through a bounded reader
+/// and refused once it runs past 4 MiB.
+#[test]
+fn registry_hostile_unsized_manifest_body_is_cut_at_the_cap() {
+    let body = {
+        let mut m = json!({"schemaVersion": 2, "mediaType": OCI_MANIFEST});
+        m["annotations"] = json!({"pad": "x".repeat(6 << 20)});
+        serde_json::to_vec(&m).unwrap()
+    };
+    let server = FakeServer::start(move |req| match req.path.as_str() {
+        "/v2/" => FakeResp::status(200),
+        _ => FakeResp::status(200)
+            .header("content-type", OCI_MANIFEST)
+            .header("transfer-encoding", "chunked")
+            .body(body.clone()),
+    });
+    let client = berth::registry::Client::new(
+        &server.addr,
+        berth::registry::ClientOptions {
+            insecure: true,
+            ..crate::registry::opts()
+        },
+    )
+    .unwrap();
+    let err = client.get_manifest("hostile/img", "big").unwrap_err();
+    assert!(
+        matches!(
+            err,
+            berth::registry::RegistryError::BodyTooLarge { limit: 4194304, .. }
+        ),
+        "{err}"
+    );
+    assert!(err.to_string().contains("hostile/img:big"), "{err}");
+}

@@ -176,6 +176,12 @@ pub enum RegistryError {
         size: u64,
         limit: u64,
     },
+    #[error("refuse {what} of `{reference}`: the body runs past the limit of {limit} bytes")]
+    BodyTooLarge {
+        what: &'static str,
+        reference: String,
+        limit: u64,
+    },
     #[error("`{reference}` has no image for platform `{wanted}`; it has: {}", available.join(", "))]
     NoPlatform {
         reference: String,

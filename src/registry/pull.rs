@@ -125,7 +125,11 @@ impl Client {
             .limit(MAX_MANIFEST)
             .read_to_vec()
             .map_err(|source| match source {
-                ureq::Error::BodyExceedsLimit(_) => too_large(MAX_MANIFEST + 1),
+                ureq::Error::BodyExceedsLimit(_) => RegistryError::BodyTooLarge {
+                    what: "manifest",
+                    reference: what.clone(),
+                    limit: MAX_MANIFEST,
+                },
                 source => RegistryError::Transport {
                     method: "GET".into(),
                     url: redact(&url),
