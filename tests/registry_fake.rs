@@ -145,6 +145,12 @@ impl Drop for FakeServer {
 
 fn serve(stream: TcpStream, handler: &Handler, reqs: &Mutex<Vec<FakeReq>>) -> std::io::Result<()> {
     stream.set_read_timeout(Some(Duration::from_secs(5)))?;
+    // A TLS ClientHello (a client trying HTTPS first): close at once, so the client falls
+    // back to plain HTTP without waiting for a timeout.
+    let mut first = [0u8; 1];
+    if stream.peek(&mut first)? == 1 && first[0] == 0x16 {
+        return Ok(());
+    }
     let mut reader = BufReader::new(stream.try_clone()?);
     let mut line = String::new();
     reader.read_line(&mut line)?;
@@ -185,17 +191,33 @@ fn serve(stream: TcpStream, handler: &Handler, reqs: &Mutex<Vec<FakeReq>>) -> st
     reqs.lock().unwrap().push(req.clone());
     let resp = handler(&req);
     let mut out = stream;
-    let mut head = format!(
-        "HTTP/1.1 {} X\r\nconnection: close\r\ncontent-length: {}\r\n",
-        resp.status,
-        resp.body.len()
-    );
+    // A response that sets `transfer-encoding: chunked` is sent without a length.
+    let chunked = resp
+        .headers
+        .iter()
+        .any(|(k, v)| k.eq_ignore_ascii_case("transfer-encoding") && v == "chunked");
+    let mut head = if chunked {
+        format!("HTTP/1.1 {} X\r\nconnection: close\r\n", resp.status)
+    } else {
+        format!(
+            "HTTP/1.1 {} X\r\nconnection: close\r\ncontent-length: {}\r\n",
+            resp.status,
+            resp.body.len()
+        )
+    };
     for (k, v) in &resp.headers {
         head.push_str(&format!("{k}: {v}\r\n"));
     }
     head.push_str("\r\n");
     out.write_all(head.as_bytes())?;
-    if req.method != "HEAD" {
+    if req.method != "HEAD" && chunked {
+        for chunk in resp.body.chunks(64 * 1024) {
+            out.write_all(format!("{:x}\r\n", chunk.len()).as_bytes())?;
+            out.write_all(chunk)?;
+            out.write_all(b"\r\n")?;
+        }
+        out.write_all(b"0\r\n\r\n")?;
+    } else if req.method != "HEAD" {
         let n = resp.cut_at.unwrap_or(resp.body.len()).min(resp.body.len());
         out.write_all(&resp.body[..n])?;
     }

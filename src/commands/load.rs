@@ -12,7 +12,7 @@ use crate::error::{Context, Error, Result};
 use crate::image::archive::{self, Layout};
 use crate::image::config::{self as imgconfig, Descriptor, MEDIA_CONFIG};
 use crate::image::reference::Reference;
-use crate::registry::manifest::{kind_of, select_platform, Kind};
+use crate::registry::manifest::{kind_of, select_platform, Kind, MAX_CONFIG, MAX_MANIFEST};
 use crate::registry::PlatformSpec;
 use crate::storage::layer::{sha256_digest, Compression};
 use crate::storage::{random_name, ImageSummary, Store};
@@ -92,25 +92,26 @@ fn load_oci(store: &Store, dir: &Path) -> Result<Vec<ImageSummary>> {
     let mut out = Vec::new();
     for entry in archive::oci_entries(dir).context("read index.json")? {
         let path = archive::oci_blob(dir, &entry.digest);
-        let mut bytes =
-            std::fs::read(&path).with_context(|| format!("read `{}`", path.display()))?;
+        let mut bytes = archive::read_capped(&path, MAX_MANIFEST).context("read the archive")?;
         if sha256_digest(&bytes) != entry.digest {
             return Err(Error::msg(format!(
                 "manifest `{}` does not match its digest",
                 entry.digest
             )));
         }
-        let media_type = crate::registry::manifest::media_type_of(
-            Some(entry.media_type.as_str()).filter(|m| !m.is_empty()),
-            &bytes,
-        );
+        let declared = Some(entry.media_type.as_str()).filter(|m| !m.is_empty());
+        archive::check_manifest(&bytes, declared, &entry.digest).context("read the archive")?;
+        let media_type = crate::registry::manifest::media_type_of(declared, &bytes);
         if kind_of(&media_type) == Some(Kind::Index) {
             let index: oci_spec::image::ImageIndex =
                 serde_json::from_slice(&bytes).context("parse an image index")?;
             let chosen = select_platform(&index, &PlatformSpec::host(), &entry.digest)
                 .context("choose a platform")?;
             let p = archive::oci_blob(dir, chosen.digest().as_ref());
-            bytes = std::fs::read(&p).with_context(|| format!("read `{}`", p.display()))?;
+            bytes = archive::read_capped(&p, MAX_MANIFEST).context("read the archive")?;
+            let declared = chosen.media_type().to_string();
+            archive::check_manifest(&bytes, Some(&declared), chosen.digest().as_ref())
+                .context("read the archive")?;
         }
         let name = entry.name.as_deref().and_then(archive_name);
         let image = register_image(store, &bytes, name.as_deref(), &|d| {
@@ -151,8 +152,7 @@ fn file_digest(path: &Path) -> Result<(String, u64, Compression)> {
 fn load_docker(store: &Store, dir: &Path) -> Result<Vec<ImageSummary>> {
     let mut out = Vec::new();
     for entry in archive::docker_entries(dir).context("read manifest.json")? {
-        let config = std::fs::read(&entry.config)
-            .with_context(|| format!("read `{}`", entry.config.display()))?;
+        let config = archive::read_capped(&entry.config, MAX_CONFIG).context("read the archive")?;
         let config_digest = sha256_digest(&config);
         let mut paths: HashMap<String, PathBuf> = HashMap::new();
         paths.insert(config_digest.clone(), entry.config.clone());

@@ -409,7 +409,8 @@ pub fn register_image(
     let config_digest = manifest.config().digest().to_string();
     let config_path = blob(&config_digest);
     let config_bytes =
-        std::fs::read(&config_path).with_context(|| format!("read `{}`", config_path.display()))?;
+        crate::image::archive::read_capped(&config_path, crate::registry::manifest::MAX_CONFIG)
+            .context("read the image config")?;
     if sha256_digest(&config_bytes) != config_digest {
         return Err(Error::msg(format!(
             "config `{config_digest}` does not match its digest"

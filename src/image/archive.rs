@@ -35,6 +35,10 @@ pub enum ArchiveError {
     UnknownFormat { path: PathBuf },
     #[error("`{path}`: {message}")]
     Malformed { path: PathBuf, message: String },
+    #[error("refuse manifest `{digest}`: {message}")]
+    Ambiguous { digest: String, message: String },
+    #[error("refuse `{path}`: larger than the limit of {limit} bytes")]
+    TooLarge { path: PathBuf, limit: u64 },
     #[error("layer `{digest}` decompresses to {actual} bytes, the store recorded {expected}")]
     LayerSize {
         digest: String,
@@ -405,7 +409,7 @@ pub fn unpack_archive(input: impl Read, dest: &Path, name: &Path) -> Result<(), 
             Box::new(zstd::stream::read::Decoder::new(input).map_err(io_err("read", name))?)
         }
     };
-    let mut archive = tar::Archive::new(reader);
+    let mut archive = tar::Archive::new(crate::storage::layer::ExtensionCap::new(reader));
     for entry in archive.entries().map_err(io_err("read", name))? {
         let mut entry = entry.map_err(io_err("read", name))?;
         let path = entry.path().map_err(io_err("read", name))?.into_owned();
@@ -451,8 +455,41 @@ pub fn detect(dir: &Path) -> Result<Layout, ArchiveError> {
     }
 }
 
+/// Read a file of at most `limit` bytes (a manifest, an index, a config) through a bounded
+/// reader: a larger file is refused after reading `limit + 1` bytes, never read whole.
+pub fn read_capped(path: &Path, limit: u64) -> Result<Vec<u8>, ArchiveError> {
+    let f = std::fs::File::open(path).map_err(io_err("open", path))?;
+    let mut bytes = Vec::new();
+    f.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io_err("read", path))?;
+    if bytes.len() as u64 > limit {
+        return Err(ArchiveError::TooLarge {
+            path: path.to_path_buf(),
+            limit,
+        });
+    }
+    Ok(bytes)
+}
+
+/// Refuse an archive's manifest or index that could be read as another kind, or whose own
+/// `mediaType` disagrees with the descriptor that pointed at it (`declared`).
+pub fn check_manifest(
+    bytes: &[u8],
+    declared: Option<&str>,
+    digest: &str,
+) -> Result<(), ArchiveError> {
+    use crate::registry::manifest::{check_declared, check_unambiguous, media_type_of};
+    let refuse = |message| ArchiveError::Ambiguous {
+        digest: digest.to_string(),
+        message,
+    };
+    check_declared(bytes, declared, "its descriptor").map_err(refuse)?;
+    check_unambiguous(bytes, &media_type_of(declared, bytes)).map_err(refuse)
+}
+
 fn read_json(path: &Path) -> Result<Value, ArchiveError> {
-    let bytes = std::fs::read(path).map_err(io_err("read", path))?;
+    let bytes = read_capped(path, crate::registry::manifest::MAX_MANIFEST)?;
     serde_json::from_slice(&bytes).map_err(|source| ArchiveError::Json {
         path: path.to_path_buf(),
         source,

@@ -15,6 +15,12 @@ pub const DOCKER_LIST: &str = "application/vnd.docker.distribution.manifest.list
 const DOCKER_SCHEMA1: &str = "application/vnd.docker.distribution.manifest.v1+json";
 const DOCKER_SCHEMA1_SIGNED: &str = "application/vnd.docker.distribution.manifest.v1+prettyjws";
 
+/// The largest manifest or index berth reads: containers/image's limit, and the distribution
+/// registry's own.
+pub const MAX_MANIFEST: u64 = 4 << 20;
+/// The largest image config berth reads (containers/image's limit).
+pub const MAX_CONFIG: u64 = 4 << 20;
+
 /// The `Accept` header of a manifest request.
 pub const ACCEPT: &str = "application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json";
 
@@ -63,6 +69,104 @@ pub fn media_type_of(content_type: Option<&str>, bytes: &[u8]) -> String {
     }
 }
 
+/// A media type without its parameters (`application/json; charset=utf-8` → `application/json`).
+fn bare(media_type: &str) -> &str {
+    media_type.split(';').next().unwrap_or(media_type).trim()
+}
+
+/// A manifest media type, as opposed to the generic types some servers send
+/// (`application/json`, `text/plain`, `application/octet-stream`).
+fn is_manifest_type(media_type: &str) -> bool {
+    kind_of(media_type).is_some()
+        || media_type == DOCKER_SCHEMA1
+        || media_type == DOCKER_SCHEMA1_SIGNED
+}
+
+/// Refuse a body that could be read as more than one kind of document (CVE-2021-41190, and
+/// containers/image's rule): an image manifest may hold `config` and `layers` but not
+/// `manifests` (nor schema 1's `fsLayers` and `history`), an index `manifests` and nothing of
+/// an image manifest's. `media_type` is the type the body is being read as. A body's own
+/// `mediaType`, when present, must be a string. The message names what is wrong.
+pub fn check_unambiguous(bytes: &[u8], media_type: &str) -> Result<(), String> {
+    use serde::de::IgnoredAny;
+    #[derive(serde::Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Fields {
+        media_type: Option<serde_json::Value>,
+        config: Option<IgnoredAny>,
+        layers: Option<IgnoredAny>,
+        manifests: Option<IgnoredAny>,
+        fs_layers: Option<IgnoredAny>,
+        history: Option<IgnoredAny>,
+    }
+    let f: Fields = serde_json::from_slice(bytes).map_err(|e| format!("not a JSON object: {e}"))?;
+    if f.media_type.as_ref().is_some_and(|m| !m.is_string()) {
+        return Err("its `mediaType` is not a string".into());
+    }
+    let present = |name: &'static str, yes: bool| yes.then_some(name);
+    let unexpected: Vec<&str> = match kind_of(bare(media_type)) {
+        Some(Kind::Image) => [
+            present("manifests", f.manifests.is_some()),
+            present("fsLayers", f.fs_layers.is_some()),
+            present("history", f.history.is_some()),
+        ]
+        .into_iter()
+        .flatten()
+        .collect(),
+        Some(Kind::Index) => [
+            present("config", f.config.is_some()),
+            present("layers", f.layers.is_some()),
+            present("fsLayers", f.fs_layers.is_some()),
+            present("history", f.history.is_some()),
+        ]
+        .into_iter()
+        .flatten()
+        .collect(),
+        None => Vec::new(),
+    };
+    if unexpected.is_empty() {
+        Ok(())
+    } else {
+        let kind = if kind_of(bare(media_type)) == Some(Kind::Index) {
+            "an index"
+        } else {
+            "an image manifest"
+        };
+        Err(format!(
+            "ambiguous: {kind} (`{}`) that also has `{}`",
+            bare(media_type),
+            unexpected.join("`, `")
+        ))
+    }
+}
+
+/// Refuse a body whose own `mediaType` disagrees with the type `declared` for it by `by`
+/// (the registry's `Content-Type`, or the descriptor that pointed at it). Generic types
+/// (`application/json`…) and an absent `mediaType` declare nothing.
+pub fn check_declared(bytes: &[u8], declared: Option<&str>, by: &str) -> Result<(), String> {
+    let Some(declared) = declared.map(bare).filter(|d| is_manifest_type(d)) else {
+        return Ok(());
+    };
+    #[derive(serde::Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Peek {
+        media_type: Option<String>,
+    }
+    let Some(own) = serde_json::from_slice::<Peek>(bytes)
+        .ok()
+        .and_then(|p| p.media_type)
+    else {
+        // Read as the declared type: the shape check then applies to that type.
+        return check_unambiguous(bytes, declared);
+    };
+    if own != declared {
+        return Err(format!(
+            "its `mediaType` is `{own}` but {by} says `{declared}`"
+        ));
+    }
+    Ok(())
+}
+
 /// A manifest as fetched: its exact bytes, media type and digest.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fetched {
@@ -85,6 +189,14 @@ impl Fetched {
             reference: what.to_string(),
             message,
         };
+        if kind_of(&self.media_type).is_some() {
+            check_unambiguous(&self.bytes, &self.media_type).map_err(|message| {
+                RegistryError::AmbiguousManifest {
+                    reference: what.to_string(),
+                    message,
+                }
+            })?;
+        }
         match kind_of(&self.media_type) {
             Some(Kind::Image) => serde_json::from_slice::<ImageManifest>(&self.bytes)
                 .map(|m| Parsed::Image(Box::new(m)))
@@ -240,6 +352,83 @@ pub fn select_platform<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const CFG: &str = r#""config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:0000000000000000000000000000000000000000000000000000000000000000","size":2}"#;
+
+    #[test]
+    fn ambiguous_bodies_are_refused() {
+        let both = format!(r#"{{"schemaVersion":2,{CFG},"layers":[],"manifests":[]}}"#);
+        let e = check_unambiguous(both.as_bytes(), OCI_MANIFEST).unwrap_err();
+        assert_eq!(
+            e,
+            format!("ambiguous: an image manifest (`{OCI_MANIFEST}`) that also has `manifests`")
+        );
+        let e = check_unambiguous(both.as_bytes(), OCI_INDEX).unwrap_err();
+        assert!(
+            e.contains("an index") && e.contains("`config`, `layers`"),
+            "{e}"
+        );
+        // Through Fetched::parse, whichever type the body is read as.
+        for mt in [OCI_MANIFEST, OCI_INDEX, DOCKER_MANIFEST, DOCKER_LIST] {
+            let f = Fetched {
+                bytes: both.clone().into_bytes(),
+                media_type: mt.into(),
+                digest: sha256_digest_for_test(both.as_bytes()),
+            };
+            let err = f.parse("r.io/a:1").unwrap_err();
+            assert!(
+                matches!(err, RegistryError::AmbiguousManifest { .. }),
+                "{mt}: {err}"
+            );
+            assert!(err
+                .to_string()
+                .starts_with("refuse manifest `r.io/a:1`: ambiguous"));
+        }
+        let schema1_mix = r#"{"manifests":[],"fsLayers":[],"history":[]}"#;
+        assert!(check_unambiguous(schema1_mix.as_bytes(), OCI_INDEX).is_err());
+        let bad_type = r#"{"mediaType":7,"manifests":[]}"#;
+        assert!(check_unambiguous(bad_type.as_bytes(), OCI_INDEX).is_err());
+        // Plain ones pass; null fields count as absent, as in containers/image.
+        let image = format!(r#"{{"schemaVersion":2,{CFG},"layers":[],"manifests":null}}"#);
+        check_unambiguous(image.as_bytes(), OCI_MANIFEST).unwrap();
+        check_unambiguous(br#"{"schemaVersion":2,"manifests":[]}"#, OCI_INDEX).unwrap();
+        assert!(check_unambiguous(b"[1,2]", OCI_INDEX).is_err());
+    }
+
+    fn sha256_digest_for_test(bytes: &[u8]) -> Digest {
+        super::super::verify::sha256_digest(bytes)
+    }
+
+    #[test]
+    fn declared_media_types_must_agree() {
+        let index = format!(r#"{{"schemaVersion":2,"mediaType":"{OCI_INDEX}","manifests":[]}}"#);
+        let e = check_declared(
+            index.as_bytes(),
+            Some(OCI_MANIFEST),
+            "the registry's Content-Type",
+        )
+        .unwrap_err();
+        assert_eq!(
+            e,
+            format!("its `mediaType` is `{OCI_INDEX}` but the registry's Content-Type says `{OCI_MANIFEST}`")
+        );
+        // Parameters and generic types declare nothing wrong.
+        check_declared(
+            index.as_bytes(),
+            Some(&format!("{OCI_INDEX}; charset=utf-8")),
+            "x",
+        )
+        .unwrap();
+        check_declared(index.as_bytes(), Some("application/json"), "x").unwrap();
+        check_declared(index.as_bytes(), None, "x").unwrap();
+        // No mediaType of its own: read as the declared type, so the shape must fit it.
+        assert!(check_declared(br#"{"manifests":[]}"#, Some(OCI_MANIFEST), "x").is_err());
+        check_declared(br#"{"manifests":[]}"#, Some(OCI_INDEX), "x").unwrap();
+        assert!(
+            check_declared(index.as_bytes(), Some(DOCKER_LIST), "the index").is_err(),
+            "docker list and OCI index are different types"
+        );
+    }
 
     fn index(platforms: &[(&str, &str, Option<&str>)]) -> ImageIndex {
         let manifests: Vec<serde_json::Value> = platforms

@@ -44,19 +44,22 @@
 //! # }
 //! ```
 
+pub mod auth;
 pub mod challenge;
 pub mod client;
 pub mod manifest;
+pub mod pull;
+pub mod push;
 pub mod tls;
 pub mod verify;
 
 use std::io;
 use std::path::PathBuf;
 
-pub use client::{
-    BlobJob, BlobPush, Client, ClientOptions, ManifestHead, NoProgress, Progress, ResolvedImage,
-};
+pub use client::{Client, ClientOptions};
 pub use manifest::{Fetched, Parsed, PlatformSpec};
+pub use pull::{BlobJob, ManifestHead, NoProgress, Progress, ResolvedImage};
+pub use push::BlobPush;
 
 /// Errors talking to a registry. Every variant names what it was working on.
 #[derive(Debug, thiserror::Error)]
@@ -164,6 +167,21 @@ pub enum RegistryError {
     },
     #[error("parse manifest `{reference}`: {message}")]
     BadManifest { reference: String, message: String },
+    #[error("refuse manifest `{reference}`: {message}")]
+    AmbiguousManifest { reference: String, message: String },
+    #[error("refuse {what} of `{reference}`: {size} bytes, more than the limit of {limit}")]
+    TooLarge {
+        what: &'static str,
+        reference: String,
+        size: u64,
+        limit: u64,
+    },
+    #[error("refuse {what} of `{reference}`: the body runs past the limit of {limit} bytes")]
+    BodyTooLarge {
+        what: &'static str,
+        reference: String,
+        limit: u64,
+    },
     #[error("`{reference}` has no image for platform `{wanted}`; it has: {}", available.join(", "))]
     NoPlatform {
         reference: String,

@@ -254,6 +254,158 @@ pub fn clean_path(path: &[u8]) -> Result<Vec<&OsStr>, EntryProblem> {
     Ok(out)
 }
 
+/// Split a hard link's target into components inside the layer. As in podman and docker, a
+/// target written absolute (`/usr/bin/perlbug`, as several image builders write it) is rooted
+/// in the layer, and `..` is resolved lexically; only a target that climbs above the layer's
+/// root is refused (a symlink on the way is refused when the target is opened).
+pub fn clean_link_target(path: &[u8]) -> Result<Vec<&OsStr>, EntryProblem> {
+    let mut out: Vec<&OsStr> = Vec::new();
+    for comp in path.split(|b| *b == b'/') {
+        match comp {
+            b"" | b"." => {}
+            b".." => {
+                if out.pop().is_none() {
+                    return Err(EntryProblem::Escapes);
+                }
+            }
+            c => out.push(OsStr::from_bytes(c)),
+        }
+    }
+    Ok(out)
+}
+
+/// The largest GNU long name / long link or PAX extension entry accepted. The tar crate holds
+/// such an entry whole in memory before the entry it describes, so a layer could otherwise
+/// make berth buffer gigabytes; real ones are a few KiB (a path, xattrs).
+pub const MAX_TAR_EXTENSION: u64 = 1 << 20;
+
+/// A reader that follows the tar framing of the stream passing through it and fails on an
+/// extension entry over [`MAX_TAR_EXTENSION`], before the tar crate buffers it. It honours a
+/// PAX `size` record for the entry that follows, and GNU sparse extension blocks. On a block
+/// it cannot read as a header it stops checking and lets the tar crate report the error.
+pub struct ExtensionCap<R> {
+    inner: R,
+    block: [u8; 512],
+    filled: usize,
+    /// Bytes of entry data (and padding) to pass before the next header.
+    skip: u64,
+    /// The data of a PAX entry being collected, and how much of it is still to come.
+    pax: Option<(Vec<u8>, u64)>,
+    /// A PAX `size` for the next entry.
+    next_size: Option<u64>,
+    /// GNU sparse extension blocks follow.
+    sparse_ext: bool,
+    off: bool,
+}
+
+impl<R: Read> ExtensionCap<R> {
+    pub fn new(inner: R) -> Self {
+        ExtensionCap {
+            inner,
+            block: [0; 512],
+            filled: 0,
+            skip: 0,
+            pax: None,
+            next_size: None,
+            sparse_ext: false,
+            off: false,
+        }
+    }
+
+    fn header(&mut self) -> io::Result<()> {
+        let b = &self.block;
+        if self.sparse_ext {
+            self.sparse_ext = b[504] != 0;
+            return Ok(());
+        }
+        if b.iter().all(|x| *x == 0) {
+            return Ok(());
+        }
+        let h = tar::Header::from_byte_slice(b);
+        let (Ok(size), Ok(sum)) = (h.entry_size(), h.cksum()) else {
+            self.off = true;
+            return Ok(());
+        };
+        let computed: u32 = b[..148]
+            .iter()
+            .chain(&b[156..])
+            .map(|x| u32::from(*x))
+            .sum::<u32>()
+            + 8 * 32;
+        if sum != computed {
+            self.off = true;
+            return Ok(());
+        }
+        let kind = b[156];
+        let size = match kind {
+            b'x' | b'g' | b'L' | b'K' => size,
+            _ => self.next_size.take().unwrap_or(size),
+        };
+        if matches!(kind, b'x' | b'L' | b'K') && size > MAX_TAR_EXTENSION {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "a tar extension header of {size} bytes (the limit is {MAX_TAR_EXTENSION})"
+                ),
+            ));
+        }
+        if kind == b'S' && h.as_gnu().is_some() {
+            self.sparse_ext = b[482] != 0;
+        }
+        if kind == b'x' {
+            self.pax = Some((Vec::with_capacity(size as usize), size));
+        }
+        self.skip = size.div_ceil(512) * 512;
+        Ok(())
+    }
+
+    fn pax_done(&mut self, data: &[u8]) {
+        for record in tar::PaxExtensions::new(data).flatten() {
+            if record.key() == Ok("size") {
+                self.next_size = record.value().ok().and_then(|v| v.parse().ok());
+            }
+        }
+    }
+
+    fn track(&mut self, mut buf: &[u8]) -> io::Result<()> {
+        while !buf.is_empty() && !self.off {
+            if self.skip > 0 {
+                let n = (self.skip.min(buf.len() as u64)) as usize;
+                if let Some((data, left)) = &mut self.pax {
+                    let take = (*left).min(n as u64) as usize;
+                    data.extend_from_slice(&buf[..take]);
+                    *left -= take as u64;
+                }
+                self.skip -= n as u64;
+                buf = &buf[n..];
+                if self.skip == 0 {
+                    if let Some((data, _)) = self.pax.take() {
+                        self.pax_done(&data);
+                    }
+                }
+                continue;
+            }
+            let n = (512 - self.filled).min(buf.len());
+            self.block[self.filled..self.filled + n].copy_from_slice(&buf[..n]);
+            self.filled += n;
+            buf = &buf[n..];
+            if self.filled == 512 {
+                self.filled = 0;
+                self.header()?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<R: Read> Read for ExtensionCap<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.track(&buf[..n])?;
+        Ok(n)
+    }
+}
+
 /// What [`Unpacker::walk`] found wrong.
 enum WalkError {
     Symlink,
@@ -285,7 +437,7 @@ pub fn unpack(
         last_parent: None,
         warn,
     };
-    let mut tar = tar::Archive::new(archive);
+    let mut tar = tar::Archive::new(ExtensionCap::new(archive));
     let mut count = 0;
     let entries = tar
         .entries()
@@ -442,7 +594,7 @@ impl Unpacker<'_> {
                     .map(|t| t.into_owned())
                     .unwrap_or_default();
                 let target_name = String::from_utf8_lossy(&target_raw).into_owned();
-                let target = clean_path(&target_raw)
+                let target = clean_link_target(&target_raw)
                     .map_err(|_| refuse(EntryProblem::LinkEscapes(target_name.clone())))?;
                 let Some((tlast, tparents)) = target.split_last() else {
                     return Err(refuse(EntryProblem::LinkEmpty));
@@ -994,9 +1146,19 @@ mod tests {
             ("h".into(), EntryProblem::LinkEscapes("../outside".into()))
         );
         only_root_exists(&tmp);
-        let tar = build(|b| raw_entry(b, T::Link, "h", Some("/etc/passwd"), 0o644, b""));
-        let (_tmp, r, _) = unpack_in_tmp(&tar);
+        // Absolute, but climbing out of the root through `..`.
+        let tar = build(|b| raw_entry(b, T::Link, "h", Some("/a/../../etc/passwd"), 0o644, b""));
+        let (tmp, r, _) = unpack_in_tmp(&tar);
         assert!(matches!(refused(r).1, EntryProblem::LinkEscapes(_)));
+        only_root_exists(&tmp);
+        // Absolute: rooted in the layer, and `/etc/passwd` of the host is not it.
+        let tar = build(|b| raw_entry(b, T::Link, "h", Some("/etc/passwd"), 0o644, b""));
+        let (tmp, r, _) = unpack_in_tmp(&tar);
+        assert_eq!(
+            refused(r),
+            ("h".into(), EntryProblem::LinkMissing("/etc/passwd".into()))
+        );
+        only_root_exists(&tmp);
         // Through a symlink to the outside.
         let tar = build(|b| {
             raw_entry(b, T::Symlink, "s", Some("/etc"), 0o777, b"");
@@ -1011,6 +1173,98 @@ mod tests {
             "layer entry `h`: hard link target `s/passwd` goes through a symlink"
         );
         only_root_exists(&tmp);
+    }
+
+    #[test]
+    fn huge_extension_headers_are_refused_while_streaming() {
+        // A GNU long name of 64 MiB, produced lazily: refused after the header, not buffered.
+        let mut h = tar::Header::new_gnu();
+        h.set_entry_type(T::GNULongName);
+        h.set_size(64 << 20);
+        h.set_cksum();
+        let stream = std::io::Read::chain(&h.as_bytes()[..], std::io::repeat(b'a'));
+        let tmp = tempfile::tempdir().unwrap();
+        let e = unpack(stream, tmp.path(), &mut |_| {}).unwrap_err();
+        assert!(
+            e.to_string().contains("extension") || format!("{e:?}").contains("extension"),
+            "{e:?}"
+        );
+        // PAX headers too; a normal one (with a `size` record for the next entry) passes.
+        let mut h = tar::Header::new_ustar();
+        h.set_entry_type(T::XHeader);
+        h.set_size(2 << 20);
+        h.set_cksum();
+        let stream = std::io::Read::chain(&h.as_bytes()[..], std::io::repeat(b'a'));
+        assert!(unpack(stream, tmp.path(), &mut |_| {}).is_err());
+        let mut b = tar::Builder::new(Vec::new());
+        let long = format!("d/{}/{}/f", "n".repeat(120), "m".repeat(120));
+        let mut fh = tar::Header::new_gnu();
+        fh.set_mode(0o644);
+        fh.set_uid(0);
+        fh.set_gid(0);
+        fh.set_mtime(1);
+        fh.set_size(5);
+        b.append_data(&mut fh, &long, &b"hello"[..]).unwrap();
+        let mut fh = tar::Header::new_ustar();
+        fh.set_mode(0o644);
+        fh.set_uid(0);
+        fh.set_gid(0);
+        fh.set_mtime(1);
+        // The header says 9 bytes; the PAX `size` record (3) wins, as in the tar crate.
+        fh.set_size(9);
+        fh.set_entry_type(T::Regular);
+        b.append_pax_extensions([("size", &b"3"[..]), ("path", &b"p/x"[..])])
+            .unwrap();
+        b.append_data(&mut fh, "ignored", &b"abc"[..]).unwrap();
+        let tar = b.into_inner().unwrap();
+        let (tmp, r, _) = unpack_in_tmp(&tar);
+        r.unwrap();
+        assert_eq!(
+            std::fs::read(tmp.path().join("root").join(&long)).unwrap(),
+            b"hello"
+        );
+        assert_eq!(std::fs::read(tmp.path().join("root/p/x")).unwrap(), b"abc");
+    }
+
+    #[test]
+    fn absolute_hard_link_targets_are_rooted_in_the_layer() {
+        use std::os::unix::fs::MetadataExt;
+        let tar = build(|b| {
+            raw_entry(b, T::Directory, "usr/bin", None, 0o755, b"");
+            raw_entry(b, T::Regular, "usr/bin/perlbug", None, 0o755, b"#!perl");
+            raw_entry(
+                b,
+                T::Link,
+                "usr/bin/perlthanks",
+                Some("/usr/bin/perlbug"),
+                0o755,
+                b"",
+            );
+            raw_entry(
+                b,
+                T::Link,
+                "usr/bin/dots",
+                Some("/usr/./lib/../bin//perlbug"),
+                0o755,
+                b"",
+            );
+        });
+        let (tmp, r, _) = unpack_in_tmp(&tar);
+        r.unwrap();
+        let a = std::fs::metadata(tmp.path().join("root/usr/bin/perlbug")).unwrap();
+        let b = std::fs::metadata(tmp.path().join("root/usr/bin/perlthanks")).unwrap();
+        let c = std::fs::metadata(tmp.path().join("root/usr/bin/dots")).unwrap();
+        assert_eq!((a.ino(), a.nlink()), (b.ino(), 3));
+        assert_eq!(a.ino(), c.ino());
+        assert_eq!(
+            clean_link_target(b"/..").unwrap_err(),
+            EntryProblem::Escapes
+        );
+        assert_eq!(
+            clean_link_target(b"a/../..").unwrap_err(),
+            EntryProblem::Escapes
+        );
+        assert_eq!(clean_link_target(b"//a/./b/../c").unwrap(), ["a", "c"]);
     }
 
     #[test]

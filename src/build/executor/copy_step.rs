@@ -693,7 +693,7 @@ pub(super) fn unpack_archive(root: &Root, src: &Path, dest: &str) -> std::io::Re
             }
             tar::EntryType::Link => {
                 if let Some(t) = entry.link_name_bytes() {
-                    let tparts = crate::storage::layer::clean_path(&t)
+                    let tparts = crate::storage::layer::clean_link_target(&t)
                         .map_err(|e| std::io::Error::other(format!("{e:?}")))?;
                     let tp: PathBuf = tparts.iter().collect();
                     root.hardlink(

@@ -1,0 +1,5 @@
+ARG V=1
+FROM busybox:${V}
+ONBUILD RUN echo x
+HEALTHCHECK --interval=5s CMD true
+STOPSIGNAL SIGTERM

@@ -1,0 +1,4 @@
+FROM busybox
+RUN echo hi
+COPY a /b
+CMD ["sh"]

@@ -1,0 +1,4 @@
+# escape=`
+FROM busybox
+RUN echo a `
+  b
