@@ -15,4 +15,5 @@ pub mod relay;
 pub mod seccomp;
 pub mod spawn;
 pub mod sync;
+pub mod top;
 pub mod user;
