@@ -12,8 +12,8 @@ use std::path::Path;
 
 use crate::cli::top::TopArgs;
 use crate::error::{Context, Error, Result};
-use crate::run::exec::top::{self, parse_descriptors};
 use crate::run::exec::{self, ExecOptions};
+use crate::run::top::{self, parse_descriptors};
 
 const NOT_RUNNING: &str = "top can only be used on running containers";
 

@@ -15,4 +15,5 @@ pub mod reaper;
 pub mod relay;
 pub mod spawn;
 pub mod sync;
+pub mod top;
 pub mod user;
