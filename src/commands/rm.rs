@@ -36,6 +36,18 @@ pub fn execute(args: RmArgs, stage: Stage) -> Result<()> {
     };
     super::remove_each(targets, |found| {
         Some(match found {
+            Err(ContainerError::NotFound(key)) if args.force => {
+                match container::find_damaged(&paths.data, &key) {
+                    Some((id, dir)) => container::remove_damaged(&paths.data, &id, &dir)
+                        .with_context(|| format!("remove damaged container record `{id}`")),
+                    None if args.ignore => return None,
+                    None => Err(Error::from_source(
+                        "remove container",
+                        ContainerError::NotFound(key),
+                    )
+                    .with_code(EXIT_NO_SUCH)),
+                }
+            }
             Err(ContainerError::NotFound(_)) if args.ignore => return None,
             Err(e @ ContainerError::NotFound(_)) => {
                 Err(Error::from_source("remove container", e).with_code(EXIT_NO_SUCH))

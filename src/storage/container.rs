@@ -419,17 +419,88 @@ pub fn list(store_root: &Path) -> Result<Vec<Container>, ContainerError> {
         let Ok(bytes) = std::fs::read(&path) else {
             continue;
         };
-        let config: ContainerConfig =
-            serde_json::from_slice(&bytes).map_err(|source| ContainerError::Parse {
-                path: path.clone(),
-                source,
-            })?;
+        let config: ContainerConfig = match serde_json::from_slice(&bytes) {
+            Ok(c) => c,
+            Err(e) => {
+                // One damaged record must not break every command: it is skipped with one
+                // warning, and `rm -f` removes it (see `find_damaged`).
+                warn_damaged(&path, &e);
+                continue;
+            }
+        };
         out.push(Container {
             config,
             dir: entry.path(),
         });
     }
     Ok(out)
+}
+
+/// Print the warning for a damaged container record, once per record and process (a command
+/// may list the containers more than once).
+fn warn_damaged(path: &Path, e: &serde_json::Error) {
+    use std::sync::Mutex;
+    static WARNED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+    let mut warned = WARNED.lock().unwrap_or_else(|p| p.into_inner());
+    if warned.iter().any(|p| p == path) {
+        return;
+    }
+    warned.push(path.to_path_buf());
+    eprintln!(
+        "warning: skipping damaged container record `{}`: {e} (hint: `berth rm -f <id>` removes it)",
+        path.display()
+    );
+}
+
+/// The directory of a container whose record cannot be read, found by its name (the
+/// `names/` link), full id or unique id prefix; `None` when `key` names no damaged record.
+pub fn find_damaged(store_root: &Path, key: &str) -> Option<(String, PathBuf)> {
+    let dir = containers_dir(store_root);
+    let damaged = |id: &str| {
+        let path = dir.join(id);
+        let bytes = std::fs::read(path.join("config.json")).ok();
+        let ok = bytes.is_some_and(|b| serde_json::from_slice::<ContainerConfig>(&b).is_ok());
+        (path.is_dir() && !ok).then_some(path)
+    };
+    let is_id = |s: &str| s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit());
+    if let Ok(id) = std::fs::read_link(dir.join("names").join(key)) {
+        let id = id.to_string_lossy().into_owned();
+        if is_id(&id) {
+            if let Some(p) = damaged(&id) {
+                return Some((id, p));
+            }
+        }
+    }
+    if key.is_empty() {
+        return None;
+    }
+    let mut hits: Vec<String> = std::fs::read_dir(&dir)
+        .ok()?
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| is_id(n) && n.starts_with(key))
+        .collect();
+    if hits.len() != 1 {
+        return None;
+    }
+    let id = hits.pop()?;
+    damaged(&id).map(|p| (id, p))
+}
+
+/// Remove a damaged container record: its directory goes to the trash first (as in `retire`),
+/// then every name link that points at it is released.
+pub fn remove_damaged(store_root: &Path, id: &str, path: &Path) -> Result<(), ContainerError> {
+    let dir = containers_dir(store_root);
+    let trash = dir.join(format!(".trash-{id}"));
+    std::fs::rename(path, &trash).map_err(io_err("rename", path))?;
+    if let Ok(names) = std::fs::read_dir(dir.join("names")) {
+        for link in names.flatten() {
+            if std::fs::read_link(link.path()).is_ok_and(|p| p.as_os_str() == id) {
+                let _ = std::fs::remove_file(link.path());
+            }
+        }
+    }
+    purge(&trash)
 }
 
 /// Write `bytes` to `path` atomically: a temporary file in the same directory, renamed over

@@ -154,6 +154,7 @@ impl Store {
         let store = Store {
             root: root.to_path_buf(),
         };
+        make_private(root)?;
         for dir in [
             store.blobs_dir(),
             store.layers_dir().join("l"),
@@ -608,6 +609,24 @@ impl Store {
 }
 
 /// The hex part of `sha256:<hex>` (or the string itself).
+/// Create the store root with mode 0700 (podman's storage is private too: image and container
+/// files may hold secrets) and narrow an existing one made wider by an older berth. One stat
+/// when the mode is already right.
+fn make_private(root: &Path) -> Result<(), StoreError> {
+    use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(root)
+        .map_err(io_err("create", root))?;
+    let meta = std::fs::metadata(root).map_err(io_err("read", root))?;
+    if meta.permissions().mode() & 0o077 != 0 {
+        std::fs::set_permissions(root, std::fs::Permissions::from_mode(0o700))
+            .map_err(io_err("chmod", root))?;
+    }
+    Ok(())
+}
+
 pub fn hex_of(digest: &str) -> &str {
     digest.strip_prefix("sha256:").unwrap_or(digest)
 }
