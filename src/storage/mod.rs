@@ -608,7 +608,6 @@ impl Store {
     }
 }
 
-/// The hex part of `sha256:<hex>` (or the string itself).
 /// Create the store root with mode 0700 (podman's storage is private too: image and container
 /// files may hold secrets) and narrow an existing one made wider by an older berth. One stat
 /// when the mode is already right.
@@ -627,6 +626,7 @@ fn make_private(root: &Path) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// The hex part of `sha256:<hex>` (or the string itself).
 pub fn hex_of(digest: &str) -> &str {
     digest.strip_prefix("sha256:").unwrap_or(digest)
 }
