@@ -14,8 +14,9 @@ use std::path::{Path, PathBuf};
 
 use berth::build::parse as dockerfile;
 use berth::image::config::parse_config;
+use berth::image::manifest::{check_unambiguous, kind_of, media_type_of};
 use berth::image::reference::Reference;
-use berth::registry::manifest::{check_unambiguous, kind_of, media_type_of, Fetched, Parsed};
+use berth::registry::manifest::{Fetched, Parsed};
 use berth::registry::verify::sha256_digest;
 use berth::storage::layer;
 

@@ -209,7 +209,7 @@ pub fn bytes(config: &Value) -> Vec<u8> {
 
 /// The id an image with this config gets: the sha256 of its bytes, in hex.
 pub fn id(config: &Value) -> String {
-    crate::storage::hex_of(&crate::storage::layer::sha256_digest(&bytes(config))).to_string()
+    crate::storage::hex_of(&crate::image::blob::sha256_digest(&bytes(config))).to_string()
 }
 
 /// RFC 3339 text of `seconds` since the epoch (UTC).

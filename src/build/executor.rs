@@ -817,7 +817,7 @@ impl Builder<'_> {
         let config_bytes = cfg::bytes(&state.config);
         let config_desc = Descriptor {
             media_type: MEDIA_CONFIG.into(),
-            digest: crate::storage::layer::sha256_digest(&config_bytes),
+            digest: crate::image::blob::sha256_digest(&config_bytes),
             size: config_bytes.len() as u64,
         };
         let mut layers = Vec::new();

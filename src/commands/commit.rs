@@ -126,7 +126,7 @@ pub fn commit(opts: &CommitOptions) -> Result<String> {
     let config_bytes = serde_json::to_vec(&config).with_context(what)?;
     let config_desc = Descriptor {
         media_type: MEDIA_CONFIG.into(),
-        digest: crate::storage::layer::sha256_digest(&config_bytes),
+        digest: crate::image::blob::sha256_digest(&config_bytes),
         size: config_bytes.len() as u64,
     };
     let mut layers = manifest_layers(&base_manifest);

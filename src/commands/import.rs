@@ -116,7 +116,7 @@ pub fn import(opts: &ImportOptions) -> Result<String> {
                 ..spec
             };
             let bytes = config::import_config(&candidate);
-            if crate::storage::layer::sha256_digest(&bytes) == format!("sha256:{}", image.id) {
+            if crate::image::blob::sha256_digest(&bytes) == format!("sha256:{}", image.id) {
                 spec.created = image.created;
                 break;
             }
@@ -125,7 +125,7 @@ pub fn import(opts: &ImportOptions) -> Result<String> {
     let config_bytes = config::import_config(&spec);
     let config_desc = Descriptor {
         media_type: MEDIA_CONFIG.into(),
-        digest: crate::storage::layer::sha256_digest(&config_bytes),
+        digest: crate::image::blob::sha256_digest(&config_bytes),
         size: config_bytes.len() as u64,
     };
     let layer_desc = Descriptor {

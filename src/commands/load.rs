@@ -10,11 +10,12 @@ use crate::commands::pull::register_image;
 use crate::config::Paths;
 use crate::error::{Context, Error, Result};
 use crate::image::archive::{self, Layout};
+use crate::image::blob::{sha256_digest, Compression};
 use crate::image::config::{self as imgconfig, Descriptor, MEDIA_CONFIG};
+use crate::image::manifest::{kind_of, Kind, MAX_CONFIG, MAX_MANIFEST};
 use crate::image::reference::Reference;
-use crate::registry::manifest::{kind_of, select_platform, Kind, MAX_CONFIG, MAX_MANIFEST};
+use crate::registry::manifest::select_platform;
 use crate::registry::PlatformSpec;
-use crate::storage::layer::{sha256_digest, Compression};
 use crate::storage::{random_name, ImageSummary, Store};
 
 /// The store name for a name found in an archive: a full reference as docker normalises
@@ -101,7 +102,7 @@ fn load_oci(store: &Store, dir: &Path) -> Result<Vec<ImageSummary>> {
         }
         let declared = Some(entry.media_type.as_str()).filter(|m| !m.is_empty());
         archive::check_manifest(&bytes, declared, &entry.digest).context("read the archive")?;
-        let media_type = crate::registry::manifest::media_type_of(declared, &bytes);
+        let media_type = crate::image::manifest::media_type_of(declared, &bytes);
         if kind_of(&media_type) == Some(Kind::Index) {
             let index: oci_spec::image::ImageIndex =
                 serde_json::from_slice(&bytes).context("parse an image index")?;

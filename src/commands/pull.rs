@@ -18,13 +18,13 @@ use crate::config::auth::{AuthFiles, Credential};
 use crate::config::registries::{Endpoint, RegistriesConf};
 use crate::config::Paths;
 use crate::error::{Context, Error, HintContext, Result};
+use crate::image::blob::{chain_id, sha256_digest};
 use crate::image::config::parse_config;
 use crate::image::reference::Reference;
 use crate::registry::manifest::select_platform;
 use crate::registry::{
     check_not_blocked, BlobJob, Client, ClientOptions, PlatformSpec, Progress, RegistryError,
 };
-use crate::storage::layer::{chain_id, sha256_digest};
 use crate::storage::{find_image, hex_of, ImageSummary, Store, StoreError};
 
 /// Parallel blob downloads.
@@ -409,7 +409,7 @@ pub fn register_image(
     let config_digest = manifest.config().digest().to_string();
     let config_path = blob(&config_digest);
     let config_bytes =
-        crate::image::archive::read_capped(&config_path, crate::registry::manifest::MAX_CONFIG)
+        crate::image::archive::read_capped(&config_path, crate::image::manifest::MAX_CONFIG)
             .context("read the image config")?;
     if sha256_digest(&config_bytes) != config_digest {
         return Err(Error::msg(format!(

@@ -10,8 +10,8 @@ use crate::config::auth::{AuthFiles, Credential};
 use crate::config::registries::RegistriesConf;
 use crate::config::Paths;
 use crate::error::{Context, Error, HintContext, Result};
+use crate::image::manifest::OCI_MANIFEST;
 use crate::image::reference::Reference;
-use crate::registry::manifest::OCI_MANIFEST;
 use crate::registry::{check_not_blocked, BlobPush, Client, ClientOptions};
 use crate::storage::{hex_of, Store};
 

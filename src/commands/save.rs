@@ -10,8 +10,8 @@ use crate::cli::save::SaveArgs;
 use crate::config::Paths;
 use crate::error::{Context, Error, Result};
 use crate::image::archive::{self, DirSink, Format, SaveImage, SaveLayer, TarSink};
+use crate::image::manifest::OCI_MANIFEST;
 use crate::image::reference::{lookup_candidates, Reference};
-use crate::registry::manifest::OCI_MANIFEST;
 use crate::storage::{random_name, Store};
 
 /// Read image `name_or_id` from the store as [`archive`] wants it.

@@ -11,6 +11,8 @@ use std::path::{Component, Path, PathBuf};
 
 use serde_json::{json, Value};
 
+use super::blob::{sha256_digest, Compression, ExtensionCap};
+
 /// Errors reading or writing an archive. Each names the file or entry involved.
 #[derive(Debug, thiserror::Error)]
 pub enum ArchiveError {
@@ -229,7 +231,7 @@ fn blob_file(sink: &mut dyn Sink, path: &str, blob: &Path, size: u64) -> Result<
 pub fn oci_index(images: &[SaveImage]) -> Vec<u8> {
     let mut manifests = Vec::new();
     for image in images {
-        let digest = crate::storage::layer::sha256_digest(&image.manifest);
+        let digest = sha256_digest(&image.manifest);
         let base = json!({
             "mediaType": image.manifest_media_type,
             "digest": digest,
@@ -264,7 +266,7 @@ pub fn write_oci(sink: &mut dyn Sink, images: &[SaveImage]) -> Result<(), Archiv
             let path = format!("blobs/sha256/{}", hex(&image.config_digest));
             bytes_file(sink, &path, &image.config)?;
         }
-        let digest = crate::storage::layer::sha256_digest(&image.manifest);
+        let digest = sha256_digest(&image.manifest);
         if written.insert(digest.clone()) {
             bytes_file(
                 sink,
@@ -297,18 +299,10 @@ pub fn decompressed(blob: &Path) -> Result<Box<dyn Read>, ArchiveError> {
     let mut magic = [0u8; 4];
     let n = read_up_to(&mut f, &mut magic).map_err(io_err("read", blob))?;
     let head = io::Cursor::new(magic[..n].to_vec());
-    let chained = head.chain(f);
-    Ok(
-        match crate::storage::layer::Compression::detect(&magic[..n]) {
-            crate::storage::layer::Compression::None => Box::new(chained),
-            crate::storage::layer::Compression::Gzip => {
-                Box::new(flate2::read::MultiGzDecoder::new(chained))
-            }
-            crate::storage::layer::Compression::Zstd => {
-                Box::new(zstd::stream::read::Decoder::new(chained).map_err(io_err("read", blob))?)
-            }
-        },
-    )
+    let chained = io::BufReader::new(head.chain(f));
+    Compression::detect(&magic[..n])
+        .decoder(chained)
+        .map_err(io_err("read", blob))
 }
 
 fn read_up_to(r: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
@@ -400,16 +394,10 @@ pub fn unpack_archive(input: impl Read, dest: &Path, name: &Path) -> Result<(), 
     let magic = io::BufRead::fill_buf(&mut input)
         .map_err(io_err("read", name))?
         .to_vec();
-    let reader: Box<dyn Read> = match crate::storage::layer::Compression::detect(&magic) {
-        crate::storage::layer::Compression::None => Box::new(input),
-        crate::storage::layer::Compression::Gzip => {
-            Box::new(flate2::read::MultiGzDecoder::new(input))
-        }
-        crate::storage::layer::Compression::Zstd => {
-            Box::new(zstd::stream::read::Decoder::new(input).map_err(io_err("read", name))?)
-        }
-    };
-    let mut archive = tar::Archive::new(crate::storage::layer::ExtensionCap::new(reader));
+    let reader = Compression::detect(&magic)
+        .decoder(input)
+        .map_err(io_err("read", name))?;
+    let mut archive = tar::Archive::new(ExtensionCap::new(reader));
     for entry in archive.entries().map_err(io_err("read", name))? {
         let mut entry = entry.map_err(io_err("read", name))?;
         let path = entry.path().map_err(io_err("read", name))?.into_owned();
@@ -479,7 +467,7 @@ pub fn check_manifest(
     declared: Option<&str>,
     digest: &str,
 ) -> Result<(), ArchiveError> {
-    use crate::registry::manifest::{check_declared, check_unambiguous, media_type_of};
+    use crate::image::manifest::{check_declared, check_unambiguous, media_type_of};
     let refuse = |message| ArchiveError::Ambiguous {
         digest: digest.to_string(),
         message,
@@ -489,7 +477,7 @@ pub fn check_manifest(
 }
 
 fn read_json(path: &Path) -> Result<Value, ArchiveError> {
-    let bytes = read_capped(path, crate::registry::manifest::MAX_MANIFEST)?;
+    let bytes = read_capped(path, crate::image::manifest::MAX_MANIFEST)?;
     serde_json::from_slice(&bytes).map_err(|source| ArchiveError::Json {
         path: path.to_path_buf(),
         source,
@@ -598,15 +586,15 @@ mod tests {
         let config = br#"{"rootfs":{"type":"layers","diff_ids":[]}}"#.to_vec();
         SaveImage {
             names: vec!["localhost/a:1".into()],
-            config_digest: crate::storage::layer::sha256_digest(&config),
+            config_digest: sha256_digest(&config),
             config,
             manifest: b"{}".to_vec(),
             manifest_media_type: "application/vnd.oci.image.manifest.v1+json".into(),
             layers: vec![SaveLayer {
                 blob,
-                digest: crate::storage::layer::sha256_digest(&raw),
+                digest: sha256_digest(&raw),
                 size: raw.len() as u64,
-                diff_id: crate::storage::layer::sha256_digest(&raw),
+                diff_id: sha256_digest(&raw),
                 diff_size: raw.len() as u64,
             }],
         }

@@ -24,7 +24,7 @@ use super::RegistryError;
 use crate::config::auth::Credential;
 use crate::config::registries::Endpoint;
 
-pub(super) use super::manifest::MAX_MANIFEST;
+pub(super) use crate::image::manifest::MAX_MANIFEST;
 pub(super) const MAX_REDIRECTS: usize = 10;
 pub(super) const BUF: usize = 128 * 1024;
 

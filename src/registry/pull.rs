@@ -90,7 +90,7 @@ impl Client {
             Method::GET,
             &url,
             &[pull_scope(repo)],
-            &[("accept", manifest::ACCEPT.into())],
+            &[("accept", crate::image::manifest::ACCEPT.into())],
             ReqBody::Empty,
         )?;
         match resp.status().as_u16() {
@@ -145,7 +145,7 @@ impl Client {
             }
             None => sha256_digest(&bytes),
         };
-        manifest::check_declared(
+        crate::image::manifest::check_declared(
             &bytes,
             content_type.as_deref(),
             "the registry's Content-Type",
@@ -154,7 +154,7 @@ impl Client {
             reference: what.clone(),
             message,
         })?;
-        let media_type = manifest::media_type_of(content_type.as_deref(), &bytes);
+        let media_type = crate::image::manifest::media_type_of(content_type.as_deref(), &bytes);
         Ok(Fetched {
             bytes,
             media_type,
@@ -173,7 +173,7 @@ impl Client {
             Method::HEAD,
             &url,
             &[pull_scope(repo)],
-            &[("accept", manifest::ACCEPT.into())],
+            &[("accept", crate::image::manifest::ACCEPT.into())],
             ReqBody::Empty,
         )?;
         match resp.status().as_u16() {
@@ -219,7 +219,7 @@ impl Client {
                     });
                 }
                 let fetched = self.get_manifest(repo, &digest)?;
-                manifest::check_declared(
+                crate::image::manifest::check_declared(
                     &fetched.bytes,
                     Some(chosen.media_type().as_ref()),
                     &format!("the index `{what}`"),
@@ -482,16 +482,16 @@ impl Client {
     }
 }
 
-/// Refuse an image whose config descriptor is over [`manifest::MAX_CONFIG`]: the config is
+/// Refuse an image whose config descriptor is over [`crate::image::manifest::MAX_CONFIG`]: the config is
 /// downloaded with its declared size enforced, so it can never be larger than this.
 fn check_config_size(image: &ImageManifest, what: &str) -> Result<(), RegistryError> {
     let size = image.config().size();
-    if size > manifest::MAX_CONFIG {
+    if size > crate::image::manifest::MAX_CONFIG {
         return Err(RegistryError::TooLarge {
             what: "image config",
             reference: what.to_string(),
             size,
-            limit: manifest::MAX_CONFIG,
+            limit: crate::image::manifest::MAX_CONFIG,
         });
     }
     Ok(())

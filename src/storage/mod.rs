@@ -275,7 +275,7 @@ impl Store {
 
     /// Store `bytes` as a blob; returns its digest.
     pub fn put_blob(&self, bytes: &[u8]) -> Result<String, StoreError> {
-        let digest = layer::sha256_digest(bytes);
+        let digest = crate::image::blob::sha256_digest(bytes);
         write_atomic(&self.blobs_dir().join(hex_of(&digest)), bytes)?;
         Ok(digest)
     }
@@ -331,7 +331,7 @@ impl Store {
     ) -> Result<LayerRecord, StoreError> {
         let blob = self.blobs_dir().join(hex_of(&ingested.blob_digest));
         std::fs::rename(blob_tmp, &blob).map_err(io_err("rename", blob_tmp))?;
-        let chain_id = layer::chain_id(parent, &ingested.diff_id);
+        let chain_id = crate::image::blob::chain_id(parent, &ingested.diff_id);
         let layers = self.layers_dir();
         let final_dir = layers.join(hex_of(&chain_id));
         if final_dir.join("layer.json").is_file() {
@@ -995,7 +995,7 @@ mod tests {
         assert_ne!(a.id, b.id);
         assert_eq!(a.layers, b.layers, "identical layers are stored once");
         let chain = a.layers[0].clone();
-        assert_eq!(chain, layer::sha256_digest(&tar));
+        assert_eq!(chain, crate::image::blob::sha256_digest(&tar));
 
         // The record resolves with its config, and the layer link points at the diff.
         let rec = store.resolve_image("a").unwrap();

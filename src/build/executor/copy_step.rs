@@ -335,7 +335,7 @@ impl Builder<'_> {
                 Src::Url(url) => {
                     // Fetched for every build: the cache key is the content, as docker's.
                     let data = download(&url).map_err(|e| self.step_error(ins, e))?;
-                    let got = crate::storage::layer::sha256_digest(&data);
+                    let got = crate::image::blob::sha256_digest(&data);
                     if let Some(want) = &c.checksum {
                         if &got != want {
                             return Err(self.step_error(
