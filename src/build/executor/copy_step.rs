@@ -637,7 +637,8 @@ pub(super) fn expand_dollars(
     Ok(out)
 }
 
-/// Is `path` a tar archive (plain, gzip, bzip2, xz or zstd) that ADD unpacks?
+/// Is `path` a tar archive (plain, gzip or zstd) that ADD unpacks? (docker also unpacks bzip2
+/// and xz; berth copies those as files.)
 pub(super) fn is_archive(path: &Path) -> bool {
     use std::io::Read;
     let Ok(md) = std::fs::metadata(path) else {
@@ -652,8 +653,7 @@ pub(super) fn is_archive(path: &Path) -> bool {
     };
     let n = f.read(&mut head).unwrap_or(0);
     let h = &head[..n];
-    h.starts_with(&[0x1f, 0x8b])
-        || h.starts_with(&[0x28, 0xb5, 0x2f, 0xfd])
+    crate::image::blob::Compression::detect(h) != crate::image::blob::Compression::None
         || (n >= 262 && &h[257..262] == b"ustar")
 }
 
@@ -662,7 +662,8 @@ pub(super) fn is_archive(path: &Path) -> bool {
 pub(super) fn unpack_archive(root: &Root, src: &Path, dest: &str) -> std::io::Result<()> {
     let reader: Box<dyn std::io::Read> =
         crate::image::archive::decompressed(src).map_err(std::io::Error::other)?;
-    let mut ar = tar::Archive::new(reader);
+    // A GNU long name or PAX entry is held whole by the tar crate: the cap bounds it.
+    let mut ar = tar::Archive::new(crate::image::blob::ExtensionCap::new(reader));
     root.mkdir_all(dest, 0o755, (0, 0))?;
     for entry in ar.entries()? {
         let mut entry = entry?;
