@@ -1,7 +1,7 @@
 //! `berth exec`'s command line into the exec's validated options.
 
 use super::exec::ExecArgs;
-use super::run_options::{push_env, OptionsError};
+use super::run_options::{env_of, OptionsError};
 use crate::run::exec::ExecOptions;
 use crate::spec::UserSpec;
 
@@ -17,22 +17,7 @@ impl ExecOptions {
         if args.detach && args.tty {
             return Err(OptionsError::ExecDetachTty);
         }
-        let mut env = Vec::new();
-        for path in &args.env_file {
-            let text = std::fs::read_to_string(path).map_err(|source| OptionsError::EnvFile {
-                path: path.clone(),
-                source,
-            })?;
-            for line in text.lines() {
-                let line = line.trim_start();
-                if !line.is_empty() && !line.starts_with('#') {
-                    push_env(&mut env, line, &host_env)?;
-                }
-            }
-        }
-        for item in &args.env {
-            push_env(&mut env, item, &host_env)?;
-        }
+        let env = env_of(&args.env_file, &args.env, &host_env)?;
         let user = match args.user {
             Some(u) => Some(UserSpec::parse(&u).ok_or(OptionsError::User(u))?),
             None => None,

@@ -263,23 +263,7 @@ impl RunOptions {
             }
         }
 
-        let mut env = Vec::new();
-        for path in &args.env_file {
-            let text = std::fs::read_to_string(path).map_err(|source| OptionsError::EnvFile {
-                path: path.clone(),
-                source,
-            })?;
-            for line in text.lines() {
-                let line = line.trim_start();
-                if line.is_empty() || line.starts_with('#') {
-                    continue;
-                }
-                push_env(&mut env, line, &host_env)?;
-            }
-        }
-        for value in &args.env {
-            push_env(&mut env, value, &host_env)?;
-        }
+        let env = env_of(&args.env_file, &args.env, &host_env)?;
 
         let workdir = match args.workdir {
             Some(w) if !w.starts_with('/') => return Err(OptionsError::Workdir(w)),
@@ -726,6 +710,31 @@ fn net_options(
             })?);
     }
     Ok(out)
+}
+
+/// The environment of `--env-file`s (in order, `#` comments and blank lines skipped) then
+/// `-e` items, later values replacing earlier ones, as `run` and `exec` take them.
+pub fn env_of(
+    env_files: &[PathBuf],
+    items: &[String],
+    host_env: &impl Fn(&str) -> Option<String>,
+) -> Result<Vec<(String, String)>, OptionsError> {
+    let mut env = Vec::new();
+    for path in env_files {
+        let text = std::fs::read_to_string(path).map_err(|source| OptionsError::EnvFile {
+            path: path.clone(),
+            source,
+        })?;
+        for line in text.lines().map(str::trim_start) {
+            if !line.is_empty() && !line.starts_with('#') {
+                push_env(&mut env, line, host_env)?;
+            }
+        }
+    }
+    for item in items {
+        push_env(&mut env, item, host_env)?;
+    }
+    Ok(env)
 }
 
 /// Add one `-e` item (`KEY=VALUE`, or `KEY` taken from `host_env`) to `env`, replacing an

@@ -79,6 +79,21 @@ pub fn exit_now(code: i32) -> ! {
     unsafe { libc::_exit(code) }
 }
 
+/// Point this process's stdio at /dev/null, so that whoever reads berth's output (a shell's
+/// `$(berth run -d …)`) sees its end when the foreground berth exits.
+pub fn silence_stdio() {
+    use std::os::fd::AsRawFd as _;
+    if let Ok(null) = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/null")
+    {
+        for fd in 0..=2 {
+            let _ = nix::unistd::dup2(null.as_raw_fd(), fd);
+        }
+    }
+}
+
 /// Set the name shown by `ps -o comm` (at most 15 bytes).
 pub fn set_name(name: &str) {
     if let Ok(name) = CString::new(name) {

@@ -74,16 +74,7 @@ pub fn start(ports: &[PortMapping], target: IpAddr, netns: &str) -> Result<Optio
             let _ = crate::sys::process::set_parent_death_signal(nix::sys::signal::Signal::SIGKILL);
             crate::sys::process::set_name("berth:[ports]");
             // Not berth's output: whoever reads `$(berth run -d …)` must see its end.
-            if let Ok(null) = std::fs::OpenOptions::new()
-                .read(true)
-                .write(true)
-                .open("/dev/null")
-            {
-                use std::os::fd::AsRawFd as _;
-                for fd in 0..=2 {
-                    let _ = nix::unistd::dup2(null.as_raw_fd(), fd);
-                }
-            }
+            crate::sys::process::silence_stdio();
             if nix::sched::setns(ns, nix::sched::CloneFlags::CLONE_NEWNET).is_err() {
                 crate::sys::process::exit_now(1);
             }

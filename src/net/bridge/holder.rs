@@ -228,16 +228,7 @@ pub fn run(link: &crate::userns::session::SessionLink) -> Result<()> {
     crate::storage::container::write_atomic(&state_path(&paths.runtime), &bytes)
         .context("record the holder")?;
     link.detached().context("tell berth the holder runs")?;
-    if let Ok(null) = std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open("/dev/null")
-    {
-        use std::os::fd::AsRawFd as _;
-        for fd in 0..=2 {
-            let _ = nix::unistd::dup2(null.as_raw_fd(), fd);
-        }
-    }
+    crate::sys::process::silence_stdio();
     let idle = idle_exit();
     let mut idle_since: Option<Instant> = None;
     // Remembered, so that the link is stopped even when the runtime directory is gone.

@@ -31,7 +31,7 @@ pub use create::{container_plan, create, prepare, seccomp_program, ContainerPlan
 use create::{create_in, prepare_in};
 pub use launch::run_transient;
 use launch::{launch, pipe, Launched, NET_HINT};
-use monitor::{finish, monitor, monitor_detached, monitor_outputs, record_exit, silence_stdio};
+use monitor::{finish, monitor, monitor_detached, monitor_outputs, record_exit};
 use monitor::{HealthRun, MonitorIo};
 
 /// The file in a container's directory that says `stop` ended it (no restart).
@@ -224,7 +224,7 @@ fn start_direct(
             guard.link = None;
             link.detached()
                 .context("tell berth the container was detached")?;
-            silence_stdio();
+            crate::sys::process::silence_stdio();
             let log_path = p.ctr.dir.join(super::logs::LOG_FILE);
             monitor_detached(p, &launched, s.sfd, &log_path)?
         }
@@ -281,7 +281,7 @@ fn start_monitored(
             let _ = std::io::stdout().flush();
             link.detached()
                 .context("tell berth the container started")?;
-            silence_stdio();
+            crate::sys::process::silence_stdio();
         }
         if p.health.is_some() {
             let _ = super::health::save(&p.ctr.dir, &super::health::HealthState::default());
@@ -352,7 +352,7 @@ impl Drop for Guard<'_> {
             );
             if let (Some(link), Some(code)) = (self.link, self.exit_code) {
                 if link.exited(code).is_ok() {
-                    silence_stdio();
+                    crate::sys::process::silence_stdio();
                 }
             }
             let _ = container::purge(&trash);

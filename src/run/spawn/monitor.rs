@@ -70,20 +70,6 @@ pub(super) fn monitor_detached(
     Ok(code)
 }
 
-/// Point this process's stdio at /dev/null, so that whoever reads berth's output (a shell's
-/// `$(berth run -d …)`) sees its end when P0 exits.
-pub(super) fn silence_stdio() {
-    if let Ok(null) = std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open("/dev/null")
-    {
-        for fd in 0..=2 {
-            let _ = nix::unistd::dup2(null.as_raw_fd(), fd);
-        }
-    }
-}
-
 /// A detached container's monitor loop: copy its output into the log and forward signals
 /// until it exits; return its status.
 /// What a monitor loop writes to and reads from besides the container.
