@@ -295,11 +295,7 @@ fn start_monitored(
                 log: &mut log,
                 server: server.as_mut(),
                 stdin_pipe: stdin_w,
-                health: p.health.as_ref().map(|cfg| HealthRun {
-                    cfg,
-                    dir: &p.ctr.dir,
-                    id: &p.ctr.config.id,
-                }),
+                health: HealthRun::of(p),
             },
         );
         if let Some(net) = launched.disarm() {

@@ -60,11 +60,7 @@ pub(super) fn monitor_detached(
             log: &mut log,
             server: server.as_mut(),
             stdin_pipe: None,
-            health: p.health.as_ref().map(|cfg| HealthRun {
-                cfg,
-                dir: &p.ctr.dir,
-                id: &p.ctr.config.id,
-            }),
+            health: HealthRun::of(p),
         },
     );
     Ok(code)
@@ -86,6 +82,17 @@ pub(super) struct HealthRun<'a> {
     pub(super) cfg: &'a crate::run::health::HealthConfig,
     pub(super) dir: &'a Path,
     pub(super) id: &'a str,
+}
+
+impl<'a> HealthRun<'a> {
+    /// The healthcheck of a prepared container, if it has one.
+    pub(super) fn of(p: &'a Prepared) -> Option<Self> {
+        p.health.as_ref().map(|cfg| HealthRun {
+            cfg,
+            dir: &p.ctr.dir,
+            id: &p.ctr.config.id,
+        })
+    }
 }
 
 /// The monitor's healthcheck timer and the check running now (a child of the monitor).
