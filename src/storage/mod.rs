@@ -890,6 +890,22 @@ impl Store {
 mod tests {
     use super::*;
 
+    #[test]
+    fn the_store_root_is_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let fresh = dir.path().join("fresh");
+        Store::open_at(&fresh).unwrap();
+        assert_eq!(mode(&fresh), 0o700);
+        // One made wider by an older berth is narrowed on the next open.
+        let old = dir.path().join("old");
+        std::fs::create_dir(&old).unwrap();
+        std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o755)).unwrap();
+        Store::open_at(&old).unwrap();
+        assert_eq!(mode(&old), 0o700);
+    }
+
     fn summary(id: char, names: &[&str]) -> ImageSummary {
         ImageSummary {
             id: id.to_string().repeat(64),
