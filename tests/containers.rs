@@ -219,3 +219,55 @@ fn ps_filters() {
         .code(125)
         .stderr_is_one_error();
 }
+
+#[test]
+fn a_damaged_record_is_skipped_with_a_warning_and_rm_f_removes_it() {
+    use std::os::unix::fs::PermissionsExt;
+    let Some(env) = Env::rootless() else { return };
+    env.import_busybox();
+    env.berth(["create", "--name", "whole", "busybox", "true"])
+        .output()
+        .success();
+    env.berth(["create", "--name", "cut", "busybox", "true"])
+        .output()
+        .success();
+    let id = env
+        .berth(["inspect", "--format", "{{.Id}}", "cut"])
+        .output()
+        .success()
+        .stdout()
+        .trim()
+        .to_string();
+    // The store is the user's alone.
+    let store = env.containers_dir().parent().unwrap().to_path_buf();
+    let mode = std::fs::metadata(&store).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o700, "store root `{}` mode", store.display());
+
+    // Cut one record short, as a full disk or a crash of an older berth would.
+    let config = env.containers_dir().join(&id).join("config.json");
+    let bytes = std::fs::read(&config).unwrap();
+    std::fs::write(&config, &bytes[..bytes.len() / 2]).unwrap();
+
+    let out = env
+        .berth(["ps", "-a", "--format", "{{.Names}}"])
+        .expect_stderr()
+        .output();
+    out.success().stdout_contains("whole").stdout_lacks("cut");
+    out.stderr_contains("damaged container record")
+        .stderr_contains(&id);
+    env.berth(["rm", "-f", "cut"])
+        .expect_stderr()
+        .output()
+        .success();
+    assert!(
+        !env.containers_dir().join(&id).exists(),
+        "rm -f removed the damaged record"
+    );
+    let out = env.berth(["ps", "-a", "--format", "{{.Names}}"]).output();
+    out.success().stdout_contains("whole");
+    assert!(!out.stderr().contains("damaged"), "{}", out.report());
+    // The name is free again.
+    env.berth(["create", "--name", "cut", "busybox", "true"])
+        .output()
+        .success();
+}
