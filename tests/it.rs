@@ -15,6 +15,7 @@ mod exec;
 mod fuzz;
 mod health;
 mod hostile;
+mod hostile_rootfs;
 mod images;
 mod import;
 mod inspect;

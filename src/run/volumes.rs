@@ -65,9 +65,8 @@ fn container_owner(
     user: Option<&UserSpec>,
     keep_id: bool,
 ) -> Result<(u32, u32), String> {
-    let passwd = read_in_root(rootfs, "/etc/passwd");
-    let group = read_in_root(rootfs, "/etc/group");
-    let resolved = super::user::resolve(user, passwd.as_deref(), group.as_deref())
+    let db = super::user::UserDb::read(rootfs).map_err(|e| e.to_string())?;
+    let resolved = super::user::resolve(user, db.passwd.as_deref(), db.group.as_deref())
         .map_err(|e| e.to_string())?;
     if !keep_id {
         return Ok((resolved.uid, resolved.gid));
@@ -82,20 +81,6 @@ fn container_owner(
         keep_id_to_session(resolved.uid, host("/proc/self/uid_map")?),
         keep_id_to_session(resolved.gid, host("/proc/self/gid_map")?),
     ))
-}
-
-/// A small file of the container's rootfs, read with the path resolved inside it.
-fn read_in_root(rootfs: &Path, path: &str) -> Option<String> {
-    let root = std::fs::File::open(rootfs).ok()?;
-    let fd = crate::sys::fs::openat2(
-        &root,
-        Path::new(path),
-        libc::O_RDONLY,
-        0,
-        crate::sys::fs::RESOLVE_IN_ROOT | crate::sys::fs::RESOLVE_NO_MAGICLINKS,
-    )
-    .ok()?;
-    std::io::read_to_string(std::fs::File::from(fd)).ok()
 }
 
 /// The host id that the session's 0 maps to, from `/proc/self/uid_map` text.
