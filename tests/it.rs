@@ -19,6 +19,7 @@ mod hostile_rootfs;
 mod images;
 mod import;
 mod inspect;
+mod inspect_health;
 mod lifecycle;
 mod masked_paths;
 mod net;
