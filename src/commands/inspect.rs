@@ -180,7 +180,30 @@ pub fn container_json(store: &Store, c: &Container) -> Result<Value> {
     .ok()
     .and_then(|b| serde_json::from_slice(&b).ok())
     .unwrap_or(Value::Null);
-    Ok(build_container_json(c, &state, &image_config))
+    let mut v = build_container_json(c, &state, &image_config);
+    v["State"]["Health"] = health_json(crate::run::health::load(&c.dir).as_ref());
+    Ok(v)
+}
+
+/// podman's `State.Health`: the recorded results of the container's healthcheck, and (as
+/// podman 4 prints it) an empty status with no log for a container without one.
+fn health_json(health: Option<&crate::run::health::HealthState>) -> Value {
+    let Some(h) = health else {
+        return json!({ "Status": "", "FailingStreak": 0, "Log": null });
+    };
+    let log: Vec<Value> = h
+        .log
+        .iter()
+        .map(|r| {
+            json!({
+                "Start": time(Some(r.start)),
+                "End": time(Some(r.end)),
+                "ExitCode": r.exit_code,
+                "Output": r.output,
+            })
+        })
+        .collect();
+    json!({ "Status": h.status, "FailingStreak": h.failing_streak, "Log": log })
 }
 
 /// The pure part of [`container_json`].
@@ -484,6 +507,34 @@ mod tests {
         assert_eq!(v["Mounts"][0]["RW"], false);
         assert_eq!(v["LogPath"], "/data/containers/x/ctr.log");
         assert_eq!(v["Created"], "2026-01-02T03:04:05.000000000Z");
+    }
+
+    #[test]
+    fn health_shape() {
+        let none = health_json(None);
+        assert_eq!(none, json!({"Status": "", "FailingStreak": 0, "Log": null}));
+        let mut h = crate::run::health::HealthState::default();
+        let at = DateTime::parse_from_rfc3339("2026-01-02T03:04:05Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        for _ in 0..2 {
+            h.record(
+                crate::run::health::CheckResult {
+                    start: at,
+                    end: at,
+                    exit_code: 1,
+                    output: "no\n".into(),
+                },
+                2,
+                false,
+            );
+        }
+        let v = health_json(Some(&h));
+        assert_eq!(v["Status"], "unhealthy");
+        assert_eq!(v["FailingStreak"], 2);
+        assert_eq!(v["Log"][1]["ExitCode"], 1);
+        assert_eq!(v["Log"][1]["Output"], "no\n");
+        assert_eq!(v["Log"][0]["Start"], "2026-01-02T03:04:05.000000000Z");
     }
 
     #[test]

@@ -272,8 +272,19 @@ pub fn become_process(
     chan: &Channel,
 ) -> StepResult<Never> {
     // 10. The user, from the container's own /etc/passwd and /etc/group.
-    let passwd = std::fs::read_to_string("/etc/passwd").ok();
-    let group = std::fs::read_to_string("/etc/group").ok();
+    // (After pivot_root, or setns for exec, `/` is the container's root.)
+    let db = super::user::UserDb::read(Path::new("/")).map_err(|e| {
+        let errno = match &e {
+            crate::sys::fs::RootFileError::Io { source, .. } => source.raw_os_error(),
+            _ => None,
+        };
+        InitFailure {
+            step: Step::ResolveUser,
+            what: e.to_string(),
+            errno,
+        }
+    })?;
+    let (passwd, group) = (db.passwd, db.group);
     let mut user = super::user::resolve(process.user.as_ref(), passwd.as_deref(), group.as_deref())
         .map_err(|e| InitFailure {
             step: Step::ResolveUser,

@@ -17,3 +17,4 @@ pub mod spawn;
 pub mod sync;
 pub mod top;
 pub mod user;
+pub mod volumes;

@@ -1,6 +1,35 @@
 //! Resolve `--user` in the container's own /etc/passwd and /etc/group (never through NSS).
 
+use std::path::Path;
+
 use crate::spec::UserSpec;
+use crate::sys::fs::{read_regular_in_root, RootFileError};
+
+/// The most berth reads of `/etc/passwd` or `/etc/group` (glibc's own files are a few KiB;
+/// a larger one is refused rather than read into memory).
+pub const USER_DB_LIMIT: u64 = 1 << 20;
+
+/// The text of a rootfs's `/etc/passwd` and `/etc/group` (either may be missing).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UserDb {
+    pub passwd: Option<String>,
+    pub group: Option<String>,
+}
+
+impl UserDb {
+    /// Read both files from the rootfs at `root`, each resolved inside it, refused unless it
+    /// is a regular file of at most [`USER_DB_LIMIT`] bytes.
+    pub fn read(root: &Path) -> Result<UserDb, RootFileError> {
+        let text = |p: &str| -> Result<Option<String>, RootFileError> {
+            Ok(read_regular_in_root(root, Path::new(p), USER_DB_LIMIT)?
+                .map(|b| String::from_utf8_lossy(&b).into_owned()))
+        };
+        Ok(UserDb {
+            passwd: text("/etc/passwd")?,
+            group: text("/etc/group")?,
+        })
+    }
+}
 
 /// The ids a container process runs with.
 #[derive(Debug, Clone, PartialEq, Eq)]

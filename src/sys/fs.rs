@@ -1,11 +1,12 @@
 //! File-system syscalls that nix does not wrap: `openat2` with resolve flags, and extended
-//! attributes on descriptors and on paths without following symlinks.
+//! attributes on descriptors and on paths without following symlinks; and
+//! [`read_regular_in_root`], the one way berth reads a file out of a container's rootfs.
 
 use std::ffi::{CString, OsStr};
 use std::io;
 use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Refuse any resolution that leaves the starting directory (`..` above it, absolute paths).
 pub const RESOLVE_BENEATH: u64 = libc::RESOLVE_BENEATH;
@@ -61,6 +62,79 @@ pub fn openat2(
         // SAFETY: openat2 returned a fresh descriptor that nothing else owns.
         return Ok(unsafe { OwnedFd::from_raw_fd(fd) });
     }
+}
+
+/// A file berth reads out of a rootfs that it refused or could not read.
+#[derive(Debug, thiserror::Error)]
+pub enum RootFileError {
+    #[error("`{0}` in the image is not a regular file")]
+    NotRegular(PathBuf),
+    #[error("`{path}` in the image is larger than {limit} bytes")]
+    TooLarge { path: PathBuf, limit: u64 },
+    #[error("`{0}` in the image changed while it was opened")]
+    Changed(PathBuf),
+    #[error("read `{path}` in the image")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+}
+
+/// Read the file at `path` inside `root` (resolved as if `root` were `/`: symlinks and `..`
+/// cannot lead out of it, magic links are refused), at most `limit` bytes of it. A missing
+/// file (or a missing directory on the way) is `None`; anything but a regular file (a FIFO,
+/// a device such as `/dev/zero`, a directory) is refused before it is opened for reading, so
+/// that reading cannot block, never end, or act on a device.
+pub fn read_regular_in_root(
+    root: &Path,
+    path: &Path,
+    limit: u64,
+) -> Result<Option<Vec<u8>>, RootFileError> {
+    use std::io::Read as _;
+    use std::os::unix::fs::MetadataExt as _;
+    let io_err = |source| RootFileError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+    let dir = std::fs::File::open(root).map_err(io_err)?;
+    // First an O_PATH look, which opens nothing, then the read open of the same inode:
+    // opening a FIFO for reading blocks, and opening a device can act on it.
+    let probe = match openat2(&dir, path, libc::O_PATH, 0, resolve) {
+        Ok(fd) => std::fs::File::from(fd),
+        Err(e) if matches!(e.raw_os_error(), Some(libc::ENOENT | libc::ENOTDIR)) => {
+            return Ok(None)
+        }
+        Err(e) => return Err(io_err(e)),
+    };
+    let seen = probe.metadata().map_err(io_err)?;
+    if !seen.file_type().is_file() {
+        return Err(RootFileError::NotRegular(path.to_path_buf()));
+    }
+    let flags = libc::O_RDONLY | libc::O_NONBLOCK | libc::O_NOCTTY;
+    let file = std::fs::File::from(openat2(&dir, path, flags, 0, resolve).map_err(io_err)?);
+    let meta = file.metadata().map_err(io_err)?;
+    if !meta.file_type().is_file() || (meta.dev(), meta.ino()) != (seen.dev(), seen.ino()) {
+        return Err(RootFileError::Changed(path.to_path_buf()));
+    }
+    if meta.len() > limit {
+        return Err(RootFileError::TooLarge {
+            path: path.to_path_buf(),
+            limit,
+        });
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(io_err)?;
+    if bytes.len() as u64 > limit {
+        return Err(RootFileError::TooLarge {
+            path: path.to_path_buf(),
+            limit,
+        });
+    }
+    Ok(Some(bytes))
 }
 
 /// `fsetxattr(fd, name, value, 0)`.
@@ -148,6 +222,50 @@ mod tests {
         assert_eq!(err.raw_os_error(), Some(libc::EXDEV));
         let err = openat2(&root, Path::new("link"), ro, 0, flags).unwrap_err();
         assert_eq!(err.raw_os_error(), Some(libc::ELOOP));
+    }
+
+    #[test]
+    fn read_regular_in_root_stays_inside_and_refuses_odd_files() {
+        let tmp = tempfile::tempdir().unwrap();
+        let outside = tmp.path().join("outside");
+        std::fs::write(&outside, b"host secret").unwrap();
+        let root = tmp.path().join("root");
+        std::fs::create_dir_all(root.join("etc")).unwrap();
+        std::fs::write(root.join("etc/passwd"), b"root:x:0:0::/:/bin/sh\n").unwrap();
+        // Absolute and climbing symlinks resolve inside the root.
+        std::os::unix::fs::symlink(&outside, root.join("etc/abs")).unwrap();
+        std::os::unix::fs::symlink("../../../../outside", root.join("etc/up")).unwrap();
+        std::fs::write(root.join("outside"), b"inside").unwrap();
+        std::os::unix::fs::symlink("/dev/zero", root.join("etc/zero")).unwrap();
+        std::os::unix::fs::symlink("/proc/self/root/etc/passwd", root.join("etc/magic")).unwrap();
+        nix::unistd::mkfifo(&root.join("etc/fifo"), nix::sys::stat::Mode::S_IRWXU).unwrap();
+        let read = |p: &str, limit| read_regular_in_root(&root, Path::new(p), limit);
+
+        assert_eq!(
+            read("/etc/passwd", 1024).unwrap().unwrap(),
+            b"root:x:0:0::/:/bin/sh\n"
+        );
+        assert_eq!(read("/etc/abs", 1024).unwrap(), None, "not the host's file");
+        assert_eq!(read("/etc/up", 1024).unwrap().unwrap(), b"inside");
+        assert_eq!(read("/etc/missing", 1024).unwrap(), None);
+        assert_eq!(read("/etc/passwd/x", 1024).unwrap(), None);
+        // No /dev/zero in this root: missing, not the host's device.
+        assert_eq!(read("/etc/zero", 1024).unwrap(), None);
+        let e = read("/etc/fifo", 1024).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "`/etc/fifo` in the image is not a regular file"
+        );
+        assert!(matches!(
+            read("/etc", 1024),
+            Err(RootFileError::NotRegular(_))
+        ));
+        assert_eq!(read("/etc/magic", 1024).unwrap(), None, "no magic link out");
+        let e = read("/etc/passwd", 4).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "`/etc/passwd` in the image is larger than 4 bytes"
+        );
     }
 
     #[test]

@@ -406,13 +406,8 @@ pub(super) fn resolve_chown(rootfs: &Path, spec: &str) -> std::result::Result<(u
         Some((u, g)) => (u.to_string(), Some(g.to_string())),
         None => (spec.to_string(), None),
     };
-    let read = |p: &str| {
-        Root::open(rootfs)
-            .ok()
-            .and_then(|_| std::fs::read_to_string(rootfs.join(p)).ok())
-    };
-    let passwd = read("etc/passwd");
-    let groups = read("etc/group");
+    let db = crate::run::user::UserDb::read(rootfs).map_err(|e| format!("--chown={spec}: {e}"))?;
+    let (passwd, groups) = (db.passwd, db.group);
     let uid_spec = crate::spec::UserSpec {
         user: user.clone(),
         group: None,

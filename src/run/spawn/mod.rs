@@ -98,7 +98,7 @@ pub fn start(
     overlay::mount(&p.overlay, p.config.storage.overlay, &p.paths.runtime)
         .hinted_context("mount the container's rootfs")?;
     guard.mounted = true;
-    volume::prepare_volumes(
+    super::volumes::prepare_volumes(
         &p.store_root,
         &p.opts.named_volumes,
         &p.ctr.merged(),
