@@ -493,7 +493,8 @@ pub fn prepare_volumes(
                     path: path.clone(),
                     source,
                 })?;
-            container::write_atomic(&path, &bytes).map_err(io_err("write", &path))?;
+            super::atomic::write_atomic(&path, &bytes, super::atomic::Durability::Unsynced)
+                .map_err(|e| io_err("write", &path)(e.source))?;
         }
         if m.chown {
             if let Some((uid, gid)) = owner {
