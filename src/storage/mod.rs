@@ -10,11 +10,13 @@
 //! store.lock                     flock held while the index changes
 //! ```
 //!
-//! Everything is written under a `.tmp-*` name, synced and renamed, so a killed command leaves
-//! at worst `.tmp-*`/`.trash-*` garbage and never a half-written file under a final name.
+//! Everything is written under a `.tmp-*` name owned by its writer, synced and renamed, so a
+//! killed command leaves at worst `.tmp-*`/`.trash-*`/`.partial-*` garbage, never a
+//! half-written file under a final name, and the next command removes it ([`cleanup`]).
 
 pub mod atomic;
 pub mod changes;
+pub mod cleanup;
 pub mod container;
 pub mod overlay;
 pub mod volume;
@@ -133,8 +135,16 @@ pub struct Store {
 }
 
 impl Store {
-    /// Open the store of `paths`, creating its directories.
+    /// Open the store of `paths`, creating its directories, and remove what killed
+    /// writers left there (see [`cleanup`]).
     pub fn open(paths: &crate::config::Paths) -> Result<Store, StoreError> {
+        let store = Store::open_at(&paths.data)?;
+        store.clean_leftovers();
+        Ok(store)
+    }
+
+    /// Open the store as it is, leftovers included (`system check` looks at them).
+    pub fn open_unchanged(paths: &crate::config::Paths) -> Result<Store, StoreError> {
         Store::open_at(&paths.data)
     }
 
@@ -216,6 +226,20 @@ impl Store {
         let locked = nix::fcntl::Flock::lock(file, nix::fcntl::FlockArg::LockExclusive)
             .map_err(|(_, errno)| fs_err("lock", &path)(errno.into()))?;
         Ok(StoreLock { _file: locked })
+    }
+
+    /// The store lock if no other berth holds it now.
+    pub fn try_lock(&self) -> Option<StoreLock> {
+        let path = self.root.join("store.lock");
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .ok()?;
+        nix::fcntl::Flock::lock(file, nix::fcntl::FlockArg::LockExclusiveNonblock)
+            .ok()
+            .map(|f| StoreLock { _file: f })
     }
 
     /// The index: every image, as stored.
@@ -357,6 +381,9 @@ impl Store {
         nix::unistd::syncfs(std::os::fd::AsRawFd::as_raw_fd(&dir))
             .map_err(|e| fs_err("sync", tmp)(e.into()))?;
         let link = layers.join(&record.link);
+        // The link and the rename under the store lock: a dangling link seen under it is a
+        // leftover (see `cleanup`).
+        let _lock = self.lock()?;
         std::os::unix::fs::symlink(format!("../{}/diff", hex_of(&chain_id)), &link)
             .map_err(fs_err("create", &link))?;
         match std::fs::rename(tmp, &final_dir) {
@@ -538,47 +565,12 @@ impl Store {
     }
 }
 
-/// `.tmp-*` entries older than this are left over from a killed command.
-const STALE_TMP: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
-
 impl Store {
-    /// Remove what killed commands left behind: every `.trash-*` (only made while the lock
-    /// is held, so none is in use now) and `.tmp-*` entries older than a day (younger ones
-    /// may belong to an import still running).
-    pub fn collect_garbage(&self, _lock: &StoreLock) -> Result<(), StoreError> {
-        let now = std::time::SystemTime::now();
-        for dir in [
-            self.layers_dir(),
-            self.blobs_dir(),
-            self.images_dir(),
-            self.root.clone(),
-        ] {
-            let entries = match std::fs::read_dir(&dir) {
-                Ok(e) => e,
-                Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
-                Err(e) => return Err(fs_err("read", &dir)(e).into()),
-            };
-            for entry in entries.flatten() {
-                let name = entry.file_name();
-                let name = name.to_string_lossy();
-                let stale = name.starts_with(".trash-")
-                    || (name.starts_with(".tmp-")
-                        && entry
-                            .metadata()
-                            .and_then(|m| m.modified())
-                            .ok()
-                            .and_then(|t| now.duration_since(t).ok())
-                            .is_some_and(|age| age > STALE_TMP));
-                if !stale {
-                    continue;
-                }
-                let path = entry.path();
-                let removed = if entry.file_type().is_ok_and(|t| t.is_dir()) {
-                    std::fs::remove_dir_all(&path)
-                } else {
-                    std::fs::remove_file(&path)
-                };
-                removed.map_err(fs_err("remove", &path))?;
+    /// Remove what killed commands left behind (see [`cleanup`]), with the lock held.
+    pub fn collect_garbage(&self, lock: &StoreLock) -> Result<(), StoreError> {
+        for leftover in self.leftovers(lock) {
+            if leftover.age == cleanup::Age::Dead {
+                cleanup::remove_any(&leftover.path).map_err(fs_err("remove", &leftover.path))?;
             }
         }
         Ok(())
@@ -1053,24 +1045,30 @@ mod tests {
     fn garbage_is_collected() {
         let tmp = tempfile::tempdir().unwrap();
         let store = Store::open_at(tmp.path()).unwrap();
-        let trash = store.layers_dir().join(".trash-X");
+        let me = atomic::Owner::current();
+        let trash = store
+            .layers_dir()
+            .join(format!(".trash-{}-{}-layer.0", me.pid, me.start + 1));
         std::fs::create_dir_all(trash.join("diff/sub")).unwrap();
         let fresh = store.blobs_dir().join(".tmp-fresh");
         std::fs::write(&fresh, b"in progress").unwrap();
         let old = store.blobs_dir().join(".tmp-old");
         std::fs::write(&old, b"left over").unwrap();
-        let two_days_ago = std::time::SystemTime::now() - 2 * STALE_TMP;
+        let two_days_ago = std::time::SystemTime::now() - 2 * cleanup::STALE_UNOWNED;
         std::fs::File::options()
             .write(true)
             .open(&old)
             .unwrap()
             .set_modified(two_days_ago)
             .unwrap();
+        let live = store.blobs_dir().join(temp_name("blob"));
+        std::fs::write(&live, b"being written").unwrap();
         let lock = store.lock().unwrap();
         store.collect_garbage(&lock).unwrap();
         assert!(!trash.exists());
         assert!(!old.exists());
         assert!(fresh.exists());
+        assert!(live.exists());
     }
 
     #[test]
