@@ -472,7 +472,8 @@ fn interrupted_and_concurrent_pulls_complete() {
         .success()
         .stdout_eq("whole\n");
 
-    // A partial download left by a killed pull resumes; leftovers are found and repaired.
+    // A partial download left by a killed pull is removed by the next command and fetched
+    // again; leftovers are found and repaired.
     let other = Env::rootless().unwrap();
     let blobs = other.data_home.join("berth/blobs/sha256");
     fs::create_dir_all(&blobs).unwrap();

@@ -13,7 +13,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use crate::storage::{hex_of, random_name, write_atomic, Store, StoreError};
+use crate::storage::atomic::{fs_err, trash_name, write_atomic, Durability};
+use crate::storage::{hex_of, Store, StoreError};
 
 /// The state after a step.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -65,16 +66,16 @@ impl Cache {
 
     /// Record `entry` under `key` (written to a temporary name and renamed).
     pub fn put(&self, key: &str, entry: &Entry) -> Result<(), StoreError> {
-        std::fs::create_dir_all(&self.dir).map_err(|source| StoreError::Io {
-            op: "create",
-            path: self.dir.clone(),
-            source,
-        })?;
+        std::fs::create_dir_all(&self.dir).map_err(fs_err("create", &self.dir))?;
         let bytes = serde_json::to_vec(entry).map_err(|source| StoreError::Parse {
             path: self.dir.join(format!("{key}.json")),
             source,
         })?;
-        write_atomic(&self.dir.join(format!("{key}.json")), &bytes)
+        Ok(write_atomic(
+            &self.dir.join(format!("{key}.json")),
+            &bytes,
+            Durability::Unsynced,
+        )?)
     }
 
     /// Remove every entry, and the layers only the cache used (not those of any image).
@@ -84,13 +85,7 @@ impl Cache {
         let entries = match std::fs::read_dir(&self.dir) {
             Ok(e) => e,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
-            Err(source) => {
-                return Err(StoreError::Io {
-                    op: "read",
-                    path: self.dir.clone(),
-                    source,
-                })
-            }
+            Err(e) => return Err(fs_err("read", &self.dir)(e).into()),
         };
         let mut cached: Vec<String> = Vec::new();
         let mut count = 0;
@@ -106,11 +101,7 @@ impl Cache {
             } else {
                 std::fs::remove_file(&path)
             };
-            removed.map_err(|source| StoreError::Io {
-                op: "remove",
-                path: path.clone(),
-                source,
-            })?;
+            removed.map_err(fs_err("remove", &path))?;
             if path.extension().is_some_and(|x| x == "json") {
                 count += 1;
             }
@@ -138,12 +129,8 @@ impl Cache {
                 continue;
             };
             let dir = layers.join(hex_of(&chain));
-            let trash = layers.join(format!(".trash-{}", random_name(16)?));
-            std::fs::rename(&dir, &trash).map_err(|source| StoreError::Io {
-                op: "rename",
-                path: dir.clone(),
-                source,
-            })?;
+            let trash = layers.join(trash_name("layer"));
+            std::fs::rename(&dir, &trash).map_err(fs_err("rename", &dir))?;
             let _ = std::fs::remove_file(layers.join(&record.link));
             let _ = std::fs::remove_dir_all(&trash);
             if !kept_blobs.contains(&record.blob_digest) {

@@ -27,7 +27,7 @@ use crate::image::config::{self as image_config, Descriptor, MEDIA_CONFIG};
 use crate::spec::NetworkMode;
 use crate::storage::changes::{self, Archiver, TarMode};
 use crate::storage::overlay::{self, OverlaySpec};
-use crate::storage::{random_name, LayerRecord, Store};
+use crate::storage::{LayerRecord, Store};
 
 mod copy_step;
 mod run_step;
@@ -174,10 +174,9 @@ struct Workspace {
 
 impl Workspace {
     fn new(store: &Store) -> Result<Workspace> {
-        let dir = store.root().join(format!(
-            ".tmp-build-{}",
-            random_name(12).context("name a directory")?
-        ));
+        let dir = store
+            .root()
+            .join(crate::storage::atomic::temp_name("build"));
         for sub in ["upper", "work", "merged", "etc", "empty"] {
             std::fs::create_dir_all(dir.join(sub))
                 .with_context(|| format!("create `{}`", dir.join(sub).display()))?;

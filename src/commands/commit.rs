@@ -107,7 +107,8 @@ pub fn commit(opts: &CommitOptions) -> Result<String> {
             image.layers.last().map(String::as_str),
             &mut warn,
         )
-        .with_context(what)?;
+        .with_context(what)
+        .map_err(|e| super::pull::with_space_hint(e, store.root()))?;
 
     // The container's settings, as inspect shows them, are the new image's defaults.
     let state = ctr.state().with_context(what)?;

@@ -92,7 +92,10 @@ pub fn import(opts: &ImportOptions) -> Result<String> {
                  a larger range (e.g. 65536 ids) covers the ids images use",
             ))
         }
-        Err(e) => return Err(e).context(what()),
+        Err(e) => {
+            let err = Err::<(), _>(e).context(what()).unwrap_err();
+            return Err(super::pull::with_space_hint(err, store.root()));
+        }
     };
     let mut spec = ImportSpec {
         created: Utc::now(),

@@ -16,7 +16,7 @@ use crate::image::manifest::{kind_of, Kind, MAX_CONFIG, MAX_MANIFEST};
 use crate::image::reference::Reference;
 use crate::registry::manifest::select_platform;
 use crate::registry::PlatformSpec;
-use crate::storage::{random_name, ImageSummary, Store};
+use crate::storage::{ImageSummary, Store};
 
 /// The store name for a name found in an archive: a full reference as docker normalises
 /// it; a bare tag (what `skopeo copy … oci:DIR:TAG` records) names nothing.
@@ -49,10 +49,7 @@ pub fn execute(args: LoadArgs) -> Result<()> {
     let dir: PathBuf = match &args.input {
         Some(p) if p.is_dir() => p.clone(),
         _ => {
-            let tmp = store.root().join(format!(
-                ".tmp-load-{}",
-                random_name(12).context("name a directory")?
-            ));
+            let tmp = store.root().join(crate::storage::atomic::temp_name("load"));
             std::fs::create_dir(&tmp).with_context(|| format!("create `{}`", tmp.display()))?;
             scratch = Scratch(tmp.clone());
             let input: Box<dyn Read> = match &args.input {
@@ -61,7 +58,9 @@ pub fn execute(args: LoadArgs) -> Result<()> {
                 ),
                 None => Box::new(std::io::stdin().lock()),
             };
-            archive::unpack_archive(input, &scratch.0, &source).with_context(what)?;
+            archive::unpack_archive(input, &scratch.0, &source)
+                .with_context(what)
+                .map_err(|e| super::pull::with_space_hint(e, store.root()))?;
             tmp
         }
     };
@@ -69,7 +68,8 @@ pub fn execute(args: LoadArgs) -> Result<()> {
         Layout::Oci => load_oci(&store, &dir),
         Layout::Docker => load_docker(&store, &dir),
     }
-    .with_context(what)?;
+    .with_context(what)
+    .map_err(|e| super::pull::with_space_hint(e, store.root()))?;
     if loaded.is_empty() {
         return Err(Error::msg(format!(
             "{}: the archive holds no image",

@@ -480,8 +480,12 @@ fn set_networks(
     }
     let path = c.dir.join("config.json");
     let bytes = serde_json::to_vec_pretty(&config).context("render container config")?;
-    container::write_atomic(&path, &bytes)
-        .map_err(|e| Error::from_source(format!("write `{}`", path.display()), e))
+    crate::storage::atomic::write_atomic(
+        &path,
+        &bytes,
+        crate::storage::atomic::Durability::Unsynced,
+    )
+    .map_err(|e| Error::from_source(format!("write `{}`", path.display()), e))
 }
 
 fn connect(paths: &Paths, store: &NetworkStore, args: &NetworkConnectArgs) -> Result<()> {

@@ -235,6 +235,44 @@ fn pull_from(
     Ok(hex_of(config.digest().as_ref()).to_string())
 }
 
+/// An error caused by a full disk (ENOSPC or EDQUOT anywhere in its chain) gets a hint that
+/// says so and names the store; any other error is returned as it is.
+pub(crate) fn with_space_hint(err: Error, store_root: &std::path::Path) -> Error {
+    fn no_space(err: &(dyn std::error::Error + 'static)) -> bool {
+        let mut cause = Some(err);
+        while let Some(c) = cause {
+            if let Some(io) = c.downcast_ref::<std::io::Error>() {
+                if crate::storage::atomic::is_no_space(io) {
+                    return true;
+                }
+            }
+            if let Some(Error::Failed {
+                source: Some(inner),
+                ..
+            }) = c.downcast_ref::<Error>()
+            {
+                return no_space(inner.as_ref());
+            }
+            cause = c.source();
+        }
+        false
+    }
+    let full = match &err {
+        Error::Failed {
+            source: Some(s), ..
+        } => no_space(s.as_ref()),
+        _ => false,
+    };
+    if full {
+        err.hint(format!(
+            "no space left on device for the store `{}`: what was written is removed; free some space and try again",
+            store_root.display()
+        ))
+    } else {
+        err
+    }
+}
+
 /// Prints one plain line per finished blob on stderr (podman's wording).
 struct Lines {
     quiet: bool,
@@ -359,9 +397,35 @@ fn fetch_blobs(
         };
         client.download_blobs(repo, &jobs, PARALLEL, &lines)
     }
-    .hinted_context("download the blobs")?;
+    .hinted_context("download the blobs");
+    // A refused or failed pull keeps nothing it downloaded: every partial file goes (the
+    // blob locks are still held, so no other pull is writing them).
+    let remove_partials = || {
+        for job in &jobs {
+            let _ = std::fs::remove_file(&job.path);
+        }
+    };
+    let results = match results {
+        Ok(r) => r,
+        Err(e) => {
+            remove_partials();
+            return Err(e);
+        }
+    };
+    let mut failed = None;
     for (job, result) in jobs.iter().zip(results) {
-        result.hinted_context(format!("download blob `{}`", job.digest))?;
+        if let (Err(e), None) = (result, &failed) {
+            failed = Some((job, e));
+        }
+    }
+    if let Some((job, e)) = failed {
+        remove_partials();
+        let err = Err::<(), _>(e)
+            .hinted_context(format!("download blob `{}`", job.digest))
+            .unwrap_err();
+        return Err(with_space_hint(err, store.root()));
+    }
+    for job in &jobs {
         store
             .commit_partial_blob(&job.path, job.digest.as_ref())
             .context("store a blob")?;
@@ -386,7 +450,8 @@ pub fn unpack(args: UnpackArgs) -> Result<()> {
     register_image(&store, &manifest, args.name.as_deref(), &|d| {
         blobs.join(hex_of(d))
     })
-    .with_context(what)?;
+    .with_context(what)
+    .map_err(|e| with_space_hint(e, store.root()))?;
     Ok(())
 }
 

@@ -6,16 +6,17 @@ use std::path::{Path, PathBuf};
 use crate::cli::system::{CheckArgs, SystemArgs, SystemCommand, SystemPruneArgs};
 use crate::config::Paths;
 use crate::error::{Context, Error, Result};
-use crate::storage::Store;
+use crate::storage::{Store, StoreLock};
 
 /// One problem in the store.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Finding {
-    /// A `.tmp-*`, `.partial-*` or `.trash-*` file or directory.
+    /// A `.tmp-*`, `.partial-*` or `.trash-*` file or directory of a writer that is gone
+    /// (or of unknown owner); the work of a running berth is not a problem.
     Leftover(PathBuf),
     /// A layer directory without its layer.json.
     HalfLayer(PathBuf),
-    /// A short link whose layer is gone.
+    /// A short link whose layer is gone, or a container name whose container is gone.
     DanglingLink(PathBuf),
     /// An index entry whose config or layers are missing.
     BrokenImage { id: String, missing: PathBuf },
@@ -48,20 +49,18 @@ fn entries(dir: &Path) -> Vec<std::fs::DirEntry> {
         .unwrap_or_default()
 }
 
-/// Look through the store.
-pub fn check(store: &Store) -> Result<Vec<Finding>> {
+/// Look through the store (with its lock held). Ordinary commands remove the leftovers of
+/// writers that are gone when they open the store, so after one of them this finds none.
+pub fn check(store: &Store, lock: &StoreLock) -> Result<Vec<Finding>> {
     let mut out = Vec::new();
-    for dir in [
-        store.root().to_path_buf(),
-        store.layers_dir(),
-        store.blobs_dir(),
-        store.images_dir(),
-    ] {
-        for e in entries(&dir) {
-            if is_leftover(&e.file_name().to_string_lossy()) {
-                out.push(Finding::Leftover(e.path()));
-            }
-        }
+    for leftover in store.leftovers(lock) {
+        let path = leftover.path;
+        let is_link = std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());
+        out.push(if is_link {
+            Finding::DanglingLink(path)
+        } else {
+            Finding::Leftover(path)
+        });
     }
     for e in entries(&store.layers_dir()) {
         let name = e.file_name().to_string_lossy().into_owned();
@@ -70,11 +69,6 @@ pub fn check(store: &Store) -> Result<Vec<Finding>> {
         }
         if !e.path().join("layer.json").is_file() {
             out.push(Finding::HalfLayer(e.path()));
-        }
-    }
-    for e in entries(&store.layers_dir().join("l")) {
-        if std::fs::metadata(e.path()).is_err() {
-            out.push(Finding::DanglingLink(e.path()));
         }
     }
     for image in store.images().context("read the image index")? {
@@ -101,12 +95,7 @@ pub fn check(store: &Store) -> Result<Vec<Finding>> {
 }
 
 fn remove(path: &Path) -> std::io::Result<()> {
-    match std::fs::symlink_metadata(path) {
-        Ok(m) if m.is_dir() => std::fs::remove_dir_all(path),
-        Ok(_) => std::fs::remove_file(path),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(e),
-    }
+    crate::storage::cleanup::remove_any(path)
 }
 
 /// Run `berth system SUBCOMMAND`.
@@ -199,9 +188,9 @@ fn prune(args: &SystemPruneArgs) -> Result<()> {
 
 fn run_check(args: &CheckArgs) -> Result<()> {
     let paths = Paths::discover().context("find berth's directories")?;
-    let store = Store::open(&paths).context("open the store")?;
+    let store = Store::open_unchanged(&paths).context("open the store")?;
     let lock = store.lock().context("lock the store")?;
-    let findings = check(&store)?;
+    let findings = check(&store, &lock)?;
     for f in &findings {
         println!("{f}");
     }
@@ -250,7 +239,8 @@ mod tests {
         std::fs::write(store.blobs_dir().join(".tmp-x"), b"x").unwrap();
         std::fs::create_dir(store.layers_dir().join("abcd")).unwrap();
         std::os::unix::fs::symlink("../gone/diff", store.layers_dir().join("l/SHORT")).unwrap();
-        let found = check(&store).unwrap();
+        let lock = store.lock().unwrap();
+        let found = check(&store, &lock).unwrap();
         assert_eq!(found.len(), 3, "{found:?}");
         assert!(found.contains(&Finding::Leftover(store.blobs_dir().join(".tmp-x"))));
         assert!(found.contains(&Finding::HalfLayer(store.layers_dir().join("abcd"))));

@@ -39,7 +39,8 @@ pub struct ResolvedImage {
 pub struct BlobJob {
     pub digest: Digest,
     pub size: Option<u64>,
-    /// The partial file: resumed when it already holds a prefix of the blob. The caller
+    /// The partial file: resumed when it already holds a prefix of the blob (from an earlier
+    /// attempt of the same pull; a killed pull's partials are removed). The caller
     /// renames it into place only after an `Ok`.
     pub path: PathBuf,
 }

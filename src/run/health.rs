@@ -145,9 +145,18 @@ pub fn load(container_dir: &Path) -> Option<HealthState> {
 }
 
 /// Write the health state atomically.
-pub fn save(container_dir: &Path, state: &HealthState) -> std::io::Result<()> {
-    let bytes = serde_json::to_vec_pretty(state).map_err(std::io::Error::other)?;
-    crate::storage::container::write_atomic(&state_path(container_dir), &bytes)
+pub fn save(
+    container_dir: &Path,
+    state: &HealthState,
+) -> Result<(), crate::storage::atomic::FsError> {
+    let path = state_path(container_dir);
+    let bytes = serde_json::to_vec_pretty(state)
+        .map_err(|e| crate::storage::atomic::fs_err("render", &path)(std::io::Error::other(e)))?;
+    crate::storage::atomic::write_atomic(
+        &path,
+        &bytes,
+        crate::storage::atomic::Durability::Unsynced,
+    )
 }
 
 /// Run the check once: `berth exec` into the container, with a timeout; output is capped.

@@ -20,6 +20,7 @@ use std::path::{Path, PathBuf};
 use nix::fcntl::{AtFlags, OFlag};
 use nix::sys::stat::{FileStat, SFlag};
 
+use super::atomic::{fs_err, FsError};
 use crate::sys::fs::{openat2, RESOLVE_BENEATH, RESOLVE_NO_MAGICLINKS, RESOLVE_NO_SYMLINKS};
 
 const RESOLVE: u64 = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
@@ -38,27 +39,14 @@ const CAPABILITY_XATTR: &str = "security.capability";
 /// Errors reading a container tree.
 #[derive(Debug, thiserror::Error)]
 pub enum ChangesError {
-    #[error("{op} `{path}`")]
-    Io {
-        op: &'static str,
-        path: PathBuf,
-        #[source]
-        source: io::Error,
-    },
+    #[error(transparent)]
+    Fs(#[from] FsError),
     #[error("write the archive entry `{path}`")]
     Archive {
         path: PathBuf,
         #[source]
         source: io::Error,
     },
-}
-
-fn io_err<'a>(op: &'static str, path: &'a Path) -> impl FnOnce(io::Error) -> ChangesError + 'a {
-    move |source| ChangesError::Io {
-        op,
-        path: path.to_path_buf(),
-        source,
-    }
 }
 
 fn errno(e: nix::errno::Errno) -> io::Error {
@@ -156,10 +144,10 @@ fn names(dir: BorrowedFd<'_>, path: &Path) -> Result<Vec<OsString>, ChangesError
         OFlag::O_RDONLY | OFlag::O_DIRECTORY | OFlag::O_CLOEXEC,
         nix::sys::stat::Mode::empty(),
     )
-    .map_err(|e| io_err("read", path)(errno(e)))?;
+    .map_err(|e| fs_err("read", path)(errno(e)))?;
     let mut out = Vec::new();
     for entry in d.iter() {
-        let entry = entry.map_err(|e| io_err("read", path)(errno(e)))?;
+        let entry = entry.map_err(|e| fs_err("read", path)(errno(e)))?;
         let name = OsStr::from_bytes(entry.file_name().to_bytes());
         if name != "." && name != ".." {
             out.push(name.to_os_string());
@@ -172,7 +160,7 @@ fn names(dir: BorrowedFd<'_>, path: &Path) -> Result<Vec<OsString>, ChangesError
 /// The changes recorded in `upper`, compared with the image's layer directories `lowers`
 /// (top layer first), sorted by path.
 pub fn diff(upper: &Path, lowers: &[PathBuf]) -> Result<Vec<Change>, ChangesError> {
-    let root = std::fs::File::open(upper).map_err(io_err("open", upper))?;
+    let root = std::fs::File::open(upper).map_err(fs_err("open", upper))?;
     let mut out = Vec::new();
     diff_dir(root.as_fd(), Path::new("/"), upper, lowers, &mut out)?;
     out.sort_by(|a, b| a.path.cmp(&b.path));
@@ -193,7 +181,7 @@ fn diff_dir(
             Ok(st) => st,
             // Removed while we read: no longer a change.
             Err(e) if e.raw_os_error() == Some(libc::ENOENT) => continue,
-            Err(e) => return Err(io_err("stat", &host)(e)),
+            Err(e) => return Err(fs_err("stat", &host)(e).into()),
         };
         match classify(&name, &st) {
             Upper::OpaqueMarker => {}
@@ -213,7 +201,7 @@ fn diff_dir(
                     path: path.clone(),
                 });
                 if is_dir(&st) {
-                    let sub = open_dir_at(dir, &name).map_err(io_err("open", &host))?;
+                    let sub = open_dir_at(dir, &name).map_err(fs_err("open", &host))?;
                     // Below an opaque directory nothing of the image shows.
                     let lowers: &[PathBuf] = if is_opaque(&sub) { &[] } else { lowers };
                     diff_dir(sub.as_fd(), &path, upper, lowers, out)?;
@@ -351,7 +339,7 @@ impl<W: Write> Archiver<W> {
         let st = match stat_at(parent, name) {
             Ok(st) => st,
             Err(e) if e.raw_os_error() == Some(libc::ENOENT) => return Ok(()),
-            Err(e) => return Err(io_err("stat", host)(e)),
+            Err(e) => return Err(fs_err("stat", host)(e).into()),
         };
         if self.mode == TarMode::Layer {
             match classify(name, &st) {
@@ -385,7 +373,7 @@ impl<W: Write> Archiver<W> {
             self.links.insert(key, archive_name.to_path_buf());
         }
         if kind == SFlag::S_IFDIR {
-            let sub = open_dir_at(parent, name).map_err(io_err("open", host))?;
+            let sub = open_dir_at(parent, name).map_err(fs_err("open", host))?;
             header.set_entry_type(tar::EntryType::Directory);
             header.set_size(0);
             let mut dir_name = archive_name.as_os_str().to_os_string();
@@ -406,10 +394,10 @@ impl<W: Write> Archiver<W> {
                 0,
                 RESOLVE,
             )
-            .map_err(io_err("open", host))?;
+            .map_err(fs_err("open", host))?;
             // Size from the open file: what we read is what the header says.
             let st = nix::sys::stat::fstat(file.as_raw_fd())
-                .map_err(|e| io_err("stat", host)(errno(e)))?;
+                .map_err(|e| fs_err("stat", host)(errno(e)))?;
             let mut header = self.header(&st);
             header.set_entry_type(tar::EntryType::Regular);
             if let Ok(Some(cap)) = crate::sys::fs::fgetxattr(&file, OsStr::new(CAPABILITY_XATTR)) {
@@ -430,7 +418,7 @@ impl<W: Write> Archiver<W> {
         match kind {
             SFlag::S_IFLNK => {
                 let target = nix::fcntl::readlinkat(Some(parent.as_raw_fd()), name)
-                    .map_err(|e| io_err("read the link", host)(errno(e)))?;
+                    .map_err(|e| fs_err("read the link", host)(errno(e)))?;
                 header.set_entry_type(tar::EntryType::Symlink);
                 self.builder
                     .append_link(&mut header, archive_name, Path::new(&target))
@@ -552,7 +540,7 @@ pub fn open_tree(path: &Path) -> Result<OwnedFd, ChangesError> {
         .custom_flags(libc::O_DIRECTORY)
         .open(path)
         .map(OwnedFd::from)
-        .map_err(io_err("open", path))
+        .map_err(|e| fs_err("open", path)(e).into())
 }
 
 #[cfg(test)]

@@ -3,24 +3,21 @@
 //! symlink `containers/names/<name> -> <id>`, which `symlink(2)` creates atomically: of two
 //! `run --name x` at once, exactly one wins.
 
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+
+use super::atomic::{fs_err, temp_name, trash_name, write_atomic, Durability, FsError};
 
 /// Errors of the container store.
 #[derive(Debug, thiserror::Error)]
 pub enum ContainerError {
     #[error("the container name `{name}` is already in use by container {id}")]
     NameInUse { name: String, id: String },
-    #[error("{op} `{path}`")]
-    Io {
-        op: &'static str,
-        path: PathBuf,
-        #[source]
-        source: io::Error,
-    },
+    #[error(transparent)]
+    Fs(#[from] FsError),
     #[error("parse `{path}`")]
     Parse {
         path: PathBuf,
@@ -31,14 +28,6 @@ pub enum ContainerError {
     NotFound(String),
     #[error("more than one container matches `{0}`: give more of the id")]
     Ambiguous(String),
-}
-
-fn io_err<'a>(op: &'static str, path: &'a Path) -> impl FnOnce(io::Error) -> ContainerError + 'a {
-    move |source| ContainerError::Io {
-        op,
-        path: path.to_path_buf(),
-        source,
-    }
 }
 
 /// config.json: what the container was created from. Never changes after create.
@@ -165,7 +154,7 @@ impl Container {
     /// state.json as its writer left it, without the liveness check.
     pub fn recorded_state(&self) -> Result<ContainerState, ContainerError> {
         let path = self.dir.join("state.json");
-        let bytes = std::fs::read(&path).map_err(io_err("read", &path))?;
+        let bytes = std::fs::read(&path).map_err(fs_err("read", &path))?;
         serde_json::from_slice(&bytes).map_err(|source| ContainerError::Parse {
             path: path.clone(),
             source,
@@ -182,9 +171,9 @@ impl Container {
             .truncate(false)
             .write(true)
             .open(&path)
-            .map_err(io_err("open", &path))?;
+            .map_err(fs_err("open", &path))?;
         let locked = nix::fcntl::Flock::lock(file, nix::fcntl::FlockArg::LockExclusive)
-            .map_err(|(_, errno)| io_err("lock", &path)(errno.into()))?;
+            .map_err(|(_, errno)| fs_err("lock", &path)(errno.into()))?;
         Ok(ContainerLock { _file: locked })
     }
 
@@ -203,7 +192,7 @@ impl Container {
             path: path.clone(),
             source,
         })?;
-        write_atomic(&path, &bytes).map_err(io_err("write", &path))
+        Ok(write_atomic(&path, &bytes, Durability::Unsynced)?)
     }
 }
 
@@ -237,8 +226,10 @@ pub fn generated_name(id: &str) -> String {
     )
 }
 
-/// Create a container: reserve its name, then write its directory under a temporary name
-/// and rename it into place.
+/// Create a container: make its directory under a temporary name owned by this process,
+/// reserve its name, fill the directory and rename it into place. The directory exists
+/// before the name does, so a name whose container has neither a directory nor a live
+/// writer's temporary one is a leftover of a killed `create` (see `super::cleanup`).
 pub fn create(
     store_root: &Path,
     name: Option<&str>,
@@ -246,58 +237,64 @@ pub fn create(
 ) -> Result<Container, ContainerError> {
     let dir = containers_dir(store_root);
     let names = dir.join("names");
-    std::fs::create_dir_all(&names).map_err(io_err("create", &names))?;
+    std::fs::create_dir_all(&names).map_err(fs_err("create", &names))?;
     let id = new_id();
-    let mut chosen = name.map_or_else(|| generated_name(&id), str::to_string);
-    let link = loop {
-        let link = names.join(&chosen);
-        match std::os::unix::fs::symlink(&id, &link) {
-            Ok(()) => break link,
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-                if name.is_some() {
-                    let other = std::fs::read_link(&link)
-                        .map(|p| p.to_string_lossy().into_owned())
-                        .unwrap_or_default();
-                    return Err(ContainerError::NameInUse {
-                        name: chosen,
-                        id: other,
-                    });
-                }
-                // A generated name clashed: make it unique with the id.
-                chosen = format!("{}_{}", generated_name(&id), &id[..6]);
-            }
-            Err(e) => return Err(io_err("create", &link)(e)),
-        }
-    };
+    let tmp = dir.join(temp_name(&id));
+    std::fs::create_dir(&tmp).map_err(fs_err("create", &tmp))?;
+    let mut link = None;
     let result = (|| {
+        let mut chosen = name.map_or_else(|| generated_name(&id), str::to_string);
+        loop {
+            let path = names.join(&chosen);
+            match std::os::unix::fs::symlink(&id, &path) {
+                Ok(()) => {
+                    link = Some(path);
+                    break;
+                }
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                    if name.is_some() {
+                        let other = std::fs::read_link(&path)
+                            .map(|p| p.to_string_lossy().into_owned())
+                            .unwrap_or_default();
+                        return Err(ContainerError::NameInUse {
+                            name: chosen,
+                            id: other,
+                        });
+                    }
+                    // A generated name clashed: make it unique with the id.
+                    chosen = format!("{}_{}", generated_name(&id), &id[..6]);
+                }
+                Err(e) => return Err(fs_err("create", &path)(e).into()),
+            }
+        }
         let config = make_config(&id, &chosen);
-        let tmp = dir.join(format!(".tmp-{id}"));
-        std::fs::create_dir(&tmp).map_err(io_err("create", &tmp))?;
         for sub in ["upper", "work", "merged", "etc"] {
             let p = tmp.join(sub);
-            std::fs::create_dir(&p).map_err(io_err("create", &p))?;
+            std::fs::create_dir(&p).map_err(fs_err("create", &p))?;
         }
         let path = tmp.join("config.json");
         let bytes = serde_json::to_vec_pretty(&config).map_err(|source| ContainerError::Parse {
             path: path.clone(),
             source,
         })?;
-        write_atomic(&path, &bytes).map_err(io_err("write", &path))?;
+        write_atomic(&path, &bytes, Durability::Unsynced)?;
         let container = Container {
             config,
             dir: tmp.clone(),
         };
         container.write_state(&ContainerState::created())?;
         let final_dir = dir.join(&id);
-        std::fs::rename(&tmp, &final_dir).map_err(io_err("rename", &final_dir))?;
+        std::fs::rename(&tmp, &final_dir).map_err(fs_err("rename", &final_dir))?;
         Ok(Container {
             dir: final_dir,
             ..container
         })
     })();
     if result.is_err() {
-        let _ = std::fs::remove_file(&link);
-        let _ = std::fs::remove_dir_all(dir.join(format!(".tmp-{id}")));
+        if let Some(link) = link {
+            let _ = std::fs::remove_file(link);
+        }
+        let _ = std::fs::remove_dir_all(&tmp);
     }
     result
 }
@@ -310,7 +307,7 @@ pub fn remove(store_root: &Path, container: &Container) -> Result<(), ContainerE
 }
 
 /// The first, fast half of `remove`: the container disappears from the store (its
-/// directory renamed to `.trash-<id>`, its name released). Returns the trash path.
+/// directory renamed to a `.trash-*` name this process owns, its name released). Returns the trash path.
 pub fn retire(store_root: &Path, container: &Container) -> Result<PathBuf, ContainerError> {
     let dir = containers_dir(store_root);
     // The name on disk, which `rename` may have changed since `container` was read.
@@ -318,8 +315,8 @@ pub fn retire(store_root: &Path, container: &Container) -> Result<PathBuf, Conta
         .ok()
         .and_then(|b| serde_json::from_slice::<ContainerConfig>(&b).ok())
         .map_or_else(|| container.config.name.clone(), |c| c.name);
-    let trash = dir.join(format!(".trash-{}", container.config.id));
-    std::fs::rename(&container.dir, &trash).map_err(io_err("rename", &container.dir))?;
+    let trash = dir.join(trash_name(&container.config.id));
+    std::fs::rename(&container.dir, &trash).map_err(fs_err("rename", &container.dir))?;
     let link = dir.join("names").join(&name);
     if std::fs::read_link(&link).is_ok_and(|p| p.as_os_str() == container.config.id.as_str()) {
         let _ = std::fs::remove_file(&link);
@@ -329,7 +326,7 @@ pub fn retire(store_root: &Path, container: &Container) -> Result<PathBuf, Conta
 
 /// The second half of `remove`: delete a retired container's files.
 pub fn purge(trash: &Path) -> Result<(), ContainerError> {
-    std::fs::remove_dir_all(trash).map_err(io_err("remove", trash))
+    Ok(std::fs::remove_dir_all(trash).map_err(fs_err("remove", trash))?)
 }
 
 /// Give a container a new name: the new name is reserved first (atomically, so a name in
@@ -353,7 +350,7 @@ pub fn rename(
                 id: other,
             });
         }
-        Err(e) => return Err(io_err("create", &link)(e)),
+        Err(e) => return Err(fs_err("create", &link)(e).into()),
     }
     let config = ContainerConfig {
         name: new_name.to_string(),
@@ -365,7 +362,7 @@ pub fn rename(
             path: path.clone(),
             source,
         })
-        .and_then(|bytes| write_atomic(&path, &bytes).map_err(io_err("write", &path)));
+        .and_then(|bytes| Ok(write_atomic(&path, &bytes, Durability::Unsynced)?));
     if let Err(e) = written {
         let _ = std::fs::remove_file(&link);
         return Err(e);
@@ -406,7 +403,7 @@ pub fn list(store_root: &Path) -> Result<Vec<Container>, ContainerError> {
     let entries = match std::fs::read_dir(&dir) {
         Ok(e) => e,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(io_err("read", &dir)(e)),
+        Err(e) => return Err(fs_err("read", &dir)(e).into()),
     };
     let mut out = Vec::new();
     for entry in entries.flatten() {
@@ -491,8 +488,8 @@ pub fn find_damaged(store_root: &Path, key: &str) -> Option<(String, PathBuf)> {
 /// then every name link that points at it is released.
 pub fn remove_damaged(store_root: &Path, id: &str, path: &Path) -> Result<(), ContainerError> {
     let dir = containers_dir(store_root);
-    let trash = dir.join(format!(".trash-{id}"));
-    std::fs::rename(path, &trash).map_err(io_err("rename", path))?;
+    let trash = dir.join(trash_name(id));
+    std::fs::rename(path, &trash).map_err(fs_err("rename", path))?;
     if let Ok(names) = std::fs::read_dir(dir.join("names")) {
         for link in names.flatten() {
             if std::fs::read_link(link.path()).is_ok_and(|p| p.as_os_str() == id) {
@@ -501,26 +498,6 @@ pub fn remove_damaged(store_root: &Path, id: &str, path: &Path) -> Result<(), Co
         }
     }
     purge(&trash)
-}
-
-/// Write `bytes` to `path` atomically: a temporary file in the same directory, renamed over
-/// the old one, so a reader never sees half a file. Container state is not fsynced: it is
-/// rewritten at every state change, a lost update after a power cut is corrected by the
-/// liveness check of the next command, and an fsync costs more than a whole container start
-/// on some disks (bench/RESULTS.md).
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let tmp = dir.join(format!(
-        ".tmp-{}-{}",
-        path.file_name()
-            .map(|n| n.to_string_lossy())
-            .unwrap_or_default(),
-        std::process::id()
-    ));
-    let mut f = std::fs::File::create(&tmp)?;
-    f.write_all(bytes)?;
-    drop(f);
-    std::fs::rename(&tmp, path)
 }
 
 #[cfg(test)]

@@ -10,10 +10,13 @@
 //! store.lock                     flock held while the index changes
 //! ```
 //!
-//! Everything is written under a `.tmp-*` name, synced and renamed, so a killed command leaves
-//! at worst `.tmp-*`/`.trash-*` garbage and never a half-written file under a final name.
+//! Everything is written under a `.tmp-*` name owned by its writer, synced and renamed, so a
+//! killed command leaves at worst `.tmp-*`/`.trash-*`/`.partial-*` garbage, never a
+//! half-written file under a final name, and the next command removes it ([`cleanup`]).
 
+pub mod atomic;
 pub mod changes;
+pub mod cleanup;
 pub mod container;
 pub mod overlay;
 pub mod volume;
@@ -29,6 +32,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::image::config::parse_config;
 use crate::image::reference::{lookup_candidates, Reference, ReferenceError};
+use atomic::{fs_err, temp_name, trash_name, write_atomic, Durability, FsError};
 use layer::{Ingested, LayerError};
 
 /// Errors of the image store.
@@ -43,13 +47,8 @@ pub enum StoreError {
     },
     #[error("layer `{chain_id}` is not in the store")]
     LayerNotFound { chain_id: String },
-    #[error("{op} `{path}`")]
-    Io {
-        op: &'static str,
-        path: PathBuf,
-        #[source]
-        source: io::Error,
-    },
+    #[error(transparent)]
+    Fs(#[from] FsError),
     #[error("parse `{path}`")]
     Parse {
         path: PathBuf,
@@ -68,14 +67,6 @@ pub enum StoreError {
     },
     #[error("read random bytes")]
     Random(#[source] io::Error),
-}
-
-fn io_err<'a>(op: &'static str, path: &'a Path) -> impl FnOnce(io::Error) -> StoreError + 'a {
-    move |source| StoreError::Io {
-        op,
-        path: path.to_path_buf(),
-        source,
-    }
 }
 
 /// One image in `images.json`.
@@ -144,8 +135,16 @@ pub struct Store {
 }
 
 impl Store {
-    /// Open the store of `paths`, creating its directories.
+    /// Open the store of `paths`, creating its directories, and remove what killed
+    /// writers left there (see [`cleanup`]).
     pub fn open(paths: &crate::config::Paths) -> Result<Store, StoreError> {
+        let store = Store::open_at(&paths.data)?;
+        store.clean_leftovers();
+        Ok(store)
+    }
+
+    /// Open the store as it is, leftovers included (`system check` looks at them).
+    pub fn open_unchanged(paths: &crate::config::Paths) -> Result<Store, StoreError> {
         Store::open_at(&paths.data)
     }
 
@@ -161,7 +160,7 @@ impl Store {
             store.images_dir(),
             root.join("containers"),
         ] {
-            std::fs::create_dir_all(&dir).map_err(io_err("create", &dir))?;
+            std::fs::create_dir_all(&dir).map_err(fs_err("create", &dir))?;
         }
         Ok(store)
     }
@@ -205,7 +204,7 @@ impl Store {
                     chain_id: chain_id.to_string(),
                 })
             }
-            Err(e) => return Err(io_err("read", &path)(e)),
+            Err(e) => return Err(fs_err("read", &path)(e).into()),
         };
         serde_json::from_slice(&bytes).map_err(|source| StoreError::Parse { path, source })
     }
@@ -223,10 +222,24 @@ impl Store {
             .truncate(false)
             .write(true)
             .open(&path)
-            .map_err(io_err("open", &path))?;
+            .map_err(fs_err("open", &path))?;
         let locked = nix::fcntl::Flock::lock(file, nix::fcntl::FlockArg::LockExclusive)
-            .map_err(|(_, errno)| io_err("lock", &path)(errno.into()))?;
+            .map_err(|(_, errno)| fs_err("lock", &path)(errno.into()))?;
         Ok(StoreLock { _file: locked })
+    }
+
+    /// The store lock if no other berth holds it now.
+    pub fn try_lock(&self) -> Option<StoreLock> {
+        let path = self.root.join("store.lock");
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .ok()?;
+        nix::fcntl::Flock::lock(file, nix::fcntl::FlockArg::LockExclusiveNonblock)
+            .ok()
+            .map(|f| StoreLock { _file: f })
     }
 
     /// The index: every image, as stored.
@@ -237,7 +250,7 @@ impl Store {
                 serde_json::from_slice(&bytes).map_err(|source| StoreError::Parse { path, source })
             }
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Vec::new()),
-            Err(e) => Err(io_err("read", &path)(e)),
+            Err(e) => Err(fs_err("read", &path)(e).into()),
         }
     }
 
@@ -246,7 +259,11 @@ impl Store {
             path: self.index_path(),
             source,
         })?;
-        write_atomic(&self.index_path(), &bytes)
+        Ok(write_atomic(
+            &self.index_path(),
+            &bytes,
+            Durability::Synced,
+        )?)
     }
 
     /// Find an image by name, full id, `sha256:<id>` or unique id prefix (see
@@ -260,7 +277,7 @@ impl Store {
     /// Load an index entry's config.
     pub fn load_record(&self, summary: ImageSummary) -> Result<ImageRecord, StoreError> {
         let path = self.images_dir().join(&summary.id).join("config.json");
-        let bytes = std::fs::read(&path).map_err(io_err("read", &path))?;
+        let bytes = std::fs::read(&path).map_err(fs_err("read", &path))?;
         let config = parse_config(&bytes).map_err(|source| StoreError::Parse { path, source })?;
         Ok(ImageRecord {
             id: summary.id,
@@ -276,7 +293,11 @@ impl Store {
     /// Store `bytes` as a blob; returns its digest.
     pub fn put_blob(&self, bytes: &[u8]) -> Result<String, StoreError> {
         let digest = crate::image::blob::sha256_digest(bytes);
-        write_atomic(&self.blobs_dir().join(hex_of(&digest)), bytes)?;
+        write_atomic(
+            &self.blobs_dir().join(hex_of(&digest)),
+            bytes,
+            Durability::Synced,
+        )?;
         Ok(digest)
     }
 
@@ -292,20 +313,20 @@ impl Store {
         warn: &mut dyn FnMut(String),
     ) -> Result<LayerRecord, StoreError> {
         let layers = self.layers_dir();
-        let tmp = layers.join(format!(".tmp-{}", random_name(16)?));
+        let tmp = layers.join(temp_name("layer"));
         let diff = tmp.join("diff");
-        std::fs::create_dir(&tmp).map_err(io_err("create", &tmp))?;
-        let blob_tmp = self.blobs_dir().join(format!(".tmp-{}", random_name(16)?));
+        std::fs::create_dir(&tmp).map_err(fs_err("create", &tmp))?;
+        let blob_tmp = self.blobs_dir().join(temp_name("blob"));
         let result = (|| {
-            std::fs::create_dir(&diff).map_err(io_err("create", &diff))?;
-            let mut blob = std::fs::File::create(&blob_tmp).map_err(io_err("create", &blob_tmp))?;
+            std::fs::create_dir(&diff).map_err(fs_err("create", &diff))?;
+            let mut blob = std::fs::File::create(&blob_tmp).map_err(fs_err("create", &blob_tmp))?;
             let ingested = {
                 let mut writer = io::BufWriter::with_capacity(256 * 1024, &mut blob);
                 let ingested = layer::ingest(input, &mut writer, &diff, warn)?;
-                writer.flush().map_err(io_err("write", &blob_tmp))?;
+                writer.flush().map_err(fs_err("write", &blob_tmp))?;
                 ingested
             };
-            blob.sync_all().map_err(io_err("sync", &blob_tmp))?;
+            blob.sync_all().map_err(fs_err("sync", &blob_tmp))?;
             drop(blob);
             let mut record = self.finish_layer(&tmp, &blob_tmp, parent, &ingested)?;
             // A layer stored earlier from another blob (say gzip instead of plain): the
@@ -330,7 +351,7 @@ impl Store {
         ingested: &Ingested,
     ) -> Result<LayerRecord, StoreError> {
         let blob = self.blobs_dir().join(hex_of(&ingested.blob_digest));
-        std::fs::rename(blob_tmp, &blob).map_err(io_err("rename", blob_tmp))?;
+        std::fs::rename(blob_tmp, &blob).map_err(fs_err("rename", blob_tmp))?;
         let chain_id = crate::image::blob::chain_id(parent, &ingested.diff_id);
         let layers = self.layers_dir();
         let final_dir = layers.join(hex_of(&chain_id));
@@ -354,14 +375,17 @@ impl Store {
             path: tmp.join("layer.json"),
             source,
         })?;
-        write_atomic(&tmp.join("layer.json"), &json)?;
+        write_atomic(&tmp.join("layer.json"), &json, Durability::Synced)?;
         // The extracted files reach the disk before the layer appears under its final name.
-        let dir = std::fs::File::open(tmp).map_err(io_err("open", tmp))?;
+        let dir = std::fs::File::open(tmp).map_err(fs_err("open", tmp))?;
         nix::unistd::syncfs(std::os::fd::AsRawFd::as_raw_fd(&dir))
-            .map_err(|e| io_err("sync", tmp)(e.into()))?;
+            .map_err(|e| fs_err("sync", tmp)(e.into()))?;
         let link = layers.join(&record.link);
+        // The link and the rename under the store lock: a dangling link seen under it is a
+        // leftover (see `cleanup`).
+        let _lock = self.lock()?;
         std::os::unix::fs::symlink(format!("../{}/diff", hex_of(&chain_id)), &link)
-            .map_err(io_err("create", &link))?;
+            .map_err(fs_err("create", &link))?;
         match std::fs::rename(tmp, &final_dir) {
             Ok(()) => Ok(record),
             Err(e) if matches!(e.raw_os_error(), Some(libc::EEXIST | libc::ENOTEMPTY)) => {
@@ -372,7 +396,7 @@ impl Store {
             }
             Err(e) => {
                 let _ = std::fs::remove_file(&link);
-                Err(io_err("rename", tmp)(e))
+                Err(fs_err("rename", tmp)(e).into())
             }
         }
     }
@@ -401,18 +425,20 @@ impl Store {
 
         let dir = self.images_dir().join(&id);
         if !dir.join("config.json").is_file() {
-            let tmp = self.images_dir().join(format!(".tmp-{}", random_name(16)?));
-            std::fs::create_dir(&tmp).map_err(io_err("create", &tmp))?;
-            let written = write_atomic(&tmp.join("config.json"), config)
-                .and_then(|()| write_atomic(&tmp.join("manifest.json"), manifest));
+            let tmp = self.images_dir().join(temp_name("image"));
+            std::fs::create_dir(&tmp).map_err(fs_err("create", &tmp))?;
+            let written = write_atomic(&tmp.join("config.json"), config, Durability::Synced)
+                .and_then(|()| {
+                    write_atomic(&tmp.join("manifest.json"), manifest, Durability::Synced)
+                });
             if let Err(e) = written {
                 let _ = std::fs::remove_dir_all(&tmp);
-                return Err(e);
+                return Err(e.into());
             }
             if let Err(e) = std::fs::rename(&tmp, &dir) {
                 let _ = std::fs::remove_dir_all(&tmp);
                 if !matches!(e.raw_os_error(), Some(libc::EEXIST | libc::ENOTEMPTY)) {
-                    return Err(io_err("rename", &tmp)(e));
+                    return Err(fs_err("rename", &tmp)(e).into());
                 }
             }
         }
@@ -502,10 +528,10 @@ impl Store {
                 Err(e) => return Err(e),
             };
             let dir = layers.join(hex_of(chain));
-            let trash = layers.join(format!(".trash-{}", random_name(16)?));
-            std::fs::rename(&dir, &trash).map_err(io_err("rename", &dir))?;
+            let trash = layers.join(trash_name("layer"));
+            std::fs::rename(&dir, &trash).map_err(fs_err("rename", &dir))?;
             let _ = std::fs::remove_file(layers.join(&record.link));
-            std::fs::remove_dir_all(&trash).map_err(io_err("remove", &trash))?;
+            std::fs::remove_dir_all(&trash).map_err(fs_err("remove", &trash))?;
             unused_blobs.push(record.blob_digest);
         }
         unused_blobs.extend(self.manifest_layer_blobs(&gone.id));
@@ -526,62 +552,25 @@ impl Store {
             match std::fs::remove_file(&path) {
                 Ok(()) => {}
                 Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-                Err(e) => return Err(io_err("remove", &path)(e)),
+                Err(e) => return Err(fs_err("remove", &path)(e).into()),
             }
         }
         let dir = self.images_dir().join(&gone.id);
-        let trash = self
-            .images_dir()
-            .join(format!(".trash-{}", random_name(16)?));
+        let trash = self.images_dir().join(trash_name("image"));
         match std::fs::rename(&dir, &trash) {
-            Ok(()) => std::fs::remove_dir_all(&trash).map_err(io_err("remove", &trash)),
+            Ok(()) => Ok(std::fs::remove_dir_all(&trash).map_err(fs_err("remove", &trash))?),
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
-            Err(e) => Err(io_err("rename", &dir)(e)),
+            Err(e) => Err(fs_err("rename", &dir)(e).into()),
         }
     }
 }
 
-/// `.tmp-*` entries older than this are left over from a killed command.
-const STALE_TMP: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
-
 impl Store {
-    /// Remove what killed commands left behind: every `.trash-*` (only made while the lock
-    /// is held, so none is in use now) and `.tmp-*` entries older than a day (younger ones
-    /// may belong to an import still running).
-    pub fn collect_garbage(&self, _lock: &StoreLock) -> Result<(), StoreError> {
-        let now = std::time::SystemTime::now();
-        for dir in [
-            self.layers_dir(),
-            self.blobs_dir(),
-            self.images_dir(),
-            self.root.clone(),
-        ] {
-            let entries = match std::fs::read_dir(&dir) {
-                Ok(e) => e,
-                Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
-                Err(e) => return Err(io_err("read", &dir)(e)),
-            };
-            for entry in entries.flatten() {
-                let name = entry.file_name();
-                let name = name.to_string_lossy();
-                let stale = name.starts_with(".trash-")
-                    || (name.starts_with(".tmp-")
-                        && entry
-                            .metadata()
-                            .and_then(|m| m.modified())
-                            .ok()
-                            .and_then(|t| now.duration_since(t).ok())
-                            .is_some_and(|age| age > STALE_TMP));
-                if !stale {
-                    continue;
-                }
-                let path = entry.path();
-                let removed = if entry.file_type().is_ok_and(|t| t.is_dir()) {
-                    std::fs::remove_dir_all(&path)
-                } else {
-                    std::fs::remove_file(&path)
-                };
-                removed.map_err(io_err("remove", &path))?;
+    /// Remove what killed commands left behind (see [`cleanup`]), with the lock held.
+    pub fn collect_garbage(&self, lock: &StoreLock) -> Result<(), StoreError> {
+        for leftover in self.leftovers(lock) {
+            if leftover.age == cleanup::Age::Dead {
+                cleanup::remove_any(&leftover.path).map_err(fs_err("remove", &leftover.path))?;
             }
         }
         Ok(())
@@ -617,11 +606,11 @@ fn make_private(root: &Path) -> Result<(), StoreError> {
         .recursive(true)
         .mode(0o700)
         .create(root)
-        .map_err(io_err("create", root))?;
-    let meta = std::fs::metadata(root).map_err(io_err("read", root))?;
+        .map_err(fs_err("create", root))?;
+    let meta = std::fs::metadata(root).map_err(fs_err("read", root))?;
     if meta.permissions().mode() & 0o077 != 0 {
         std::fs::set_permissions(root, std::fs::Permissions::from_mode(0o700))
-            .map_err(io_err("chmod", root))?;
+            .map_err(fs_err("chmod", root))?;
     }
     Ok(())
 }
@@ -761,28 +750,6 @@ pub fn random_name(n: usize) -> Result<String, StoreError> {
         .collect())
 }
 
-/// Write `bytes` to `path` atomically: a `.tmp-*` file in the same directory, fsync, rename,
-/// then fsync the directory.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let tmp = dir.join(format!(".tmp-{}", random_name(16)?));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp).map_err(io_err("create", &tmp))?;
-        f.write_all(bytes).map_err(io_err("write", &tmp))?;
-        f.sync_all().map_err(io_err("sync", &tmp))?;
-        drop(f);
-        std::fs::rename(&tmp, path).map_err(io_err("rename", &tmp))?;
-        if let Ok(d) = std::fs::File::open(dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
-}
-
 /// Blob helpers for pull, load and push (`blobs/sha256/`).
 impl Store {
     /// The path of blob `digest` (`sha256:<hex>`).
@@ -804,23 +771,23 @@ impl Store {
     /// Take the lock of blob `digest` (blocks while another berth downloads it).
     pub fn blob_lock(&self, digest: &str) -> Result<StoreLock, StoreError> {
         let dir = self.root.join("locks");
-        std::fs::create_dir_all(&dir).map_err(io_err("create", &dir))?;
+        std::fs::create_dir_all(&dir).map_err(fs_err("create", &dir))?;
         let path = dir.join(format!("blob-{}", hex_of(digest)));
         let file = std::fs::OpenOptions::new()
             .create(true)
             .truncate(false)
             .write(true)
             .open(&path)
-            .map_err(io_err("open", &path))?;
+            .map_err(fs_err("open", &path))?;
         let locked = nix::fcntl::Flock::lock(file, nix::fcntl::FlockArg::LockExclusive)
-            .map_err(|(_, errno)| io_err("lock", &path)(errno.into()))?;
+            .map_err(|(_, errno)| fs_err("lock", &path)(errno.into()))?;
         Ok(StoreLock { _file: locked })
     }
 
     /// Rename a verified partial download into place as blob `digest`.
     pub fn commit_partial_blob(&self, partial: &Path, digest: &str) -> Result<(), StoreError> {
         let path = self.blob_path(digest);
-        std::fs::rename(partial, &path).map_err(io_err("rename", partial))?;
+        std::fs::rename(partial, &path).map_err(fs_err("rename", partial))?;
         if let Ok(d) = std::fs::File::open(self.blobs_dir()) {
             let _ = d.sync_all();
         }
@@ -830,19 +797,19 @@ impl Store {
     /// Copy the file `src` into the store as blob `digest`, checking that it hashes to it.
     pub fn copy_blob_in(&self, src: &Path, digest: &str) -> Result<(), StoreError> {
         use sha2::Digest as _;
-        let tmp = self.blobs_dir().join(format!(".tmp-{}", random_name(16)?));
+        let tmp = self.blobs_dir().join(temp_name("blob"));
         let result = (|| {
-            let mut input = std::fs::File::open(src).map_err(io_err("open", src))?;
-            let mut out = std::fs::File::create(&tmp).map_err(io_err("create", &tmp))?;
+            let mut input = std::fs::File::open(src).map_err(fs_err("open", src))?;
+            let mut out = std::fs::File::create(&tmp).map_err(fs_err("create", &tmp))?;
             let mut hasher = sha2::Sha256::new();
             let mut buf = vec![0u8; 128 * 1024];
             loop {
-                let n = input.read(&mut buf).map_err(io_err("read", src))?;
+                let n = input.read(&mut buf).map_err(fs_err("read", src))?;
                 if n == 0 {
                     break;
                 }
                 hasher.update(&buf[..n]);
-                out.write_all(&buf[..n]).map_err(io_err("write", &tmp))?;
+                out.write_all(&buf[..n]).map_err(fs_err("write", &tmp))?;
             }
             let actual = format!("sha256:{}", hex::encode(hasher.finalize()));
             if actual != digest {
@@ -852,8 +819,9 @@ impl Store {
                     actual,
                 });
             }
-            out.sync_all().map_err(io_err("sync", &tmp))?;
-            std::fs::rename(&tmp, self.blob_path(digest)).map_err(io_err("rename", &tmp))
+            out.sync_all().map_err(fs_err("sync", &tmp))?;
+            std::fs::rename(&tmp, self.blob_path(digest)).map_err(fs_err("rename", &tmp))?;
+            Ok(())
         })();
         if result.is_err() {
             let _ = std::fs::remove_file(&tmp);
@@ -1093,24 +1061,30 @@ mod tests {
     fn garbage_is_collected() {
         let tmp = tempfile::tempdir().unwrap();
         let store = Store::open_at(tmp.path()).unwrap();
-        let trash = store.layers_dir().join(".trash-X");
+        let me = atomic::Owner::current();
+        let trash = store
+            .layers_dir()
+            .join(format!(".trash-{}-{}-layer.0", me.pid, me.start + 1));
         std::fs::create_dir_all(trash.join("diff/sub")).unwrap();
         let fresh = store.blobs_dir().join(".tmp-fresh");
         std::fs::write(&fresh, b"in progress").unwrap();
         let old = store.blobs_dir().join(".tmp-old");
         std::fs::write(&old, b"left over").unwrap();
-        let two_days_ago = std::time::SystemTime::now() - 2 * STALE_TMP;
+        let two_days_ago = std::time::SystemTime::now() - 2 * cleanup::STALE_UNOWNED;
         std::fs::File::options()
             .write(true)
             .open(&old)
             .unwrap()
             .set_modified(two_days_ago)
             .unwrap();
+        let live = store.blobs_dir().join(temp_name("blob"));
+        std::fs::write(&live, b"being written").unwrap();
         let lock = store.lock().unwrap();
         store.collect_garbage(&lock).unwrap();
         assert!(!trash.exists());
         assert!(!old.exists());
         assert!(fresh.exists());
+        assert!(live.exists());
     }
 
     #[test]

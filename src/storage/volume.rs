@@ -457,7 +457,8 @@ pub fn save_config(volume: &Volume) -> Result<(), VolumeError> {
         path: path.clone(),
         source,
     })?;
-    container::write_atomic(&path, &bytes).map_err(io_err("write", &path))
+    super::atomic::write_atomic(&path, &bytes, super::atomic::Durability::Unsynced)
+        .map_err(|e| io_err("write", &path)(e.source))
 }
 
 /// Write a new file and fsync it (the directory it is in is renamed into place after).

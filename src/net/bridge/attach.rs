@@ -103,8 +103,12 @@ pub fn allocate(
     }
     let etc = ctr.etc_dir();
     let write = |file: &str, text: String| {
-        crate::storage::container::write_atomic(&etc.join(file), text.as_bytes())
-            .with_context(|| format!("write the container's /etc/{file}"))
+        crate::storage::atomic::write_atomic(
+            &etc.join(file),
+            text.as_bytes(),
+            crate::storage::atomic::Durability::Unsynced,
+        )
+        .with_context(|| format!("write the container's /etc/{file}"))
     };
     // The host, as podman names it: pasta maps its gateway address to the host's loopback.
     let internal = claimed.iter().all(|(n, a)| n.internal || a.ip4().is_none());

@@ -225,8 +225,12 @@ pub fn run(link: &crate::userns::session::SessionLink) -> Result<()> {
         start: process_start_time(me).ok_or_else(|| Error::msg("read the holder's start time"))?,
     };
     let bytes = serde_json::to_vec(&st).context("render the holder state")?;
-    crate::storage::container::write_atomic(&state_path(&paths.runtime), &bytes)
-        .context("record the holder")?;
+    crate::storage::atomic::write_atomic(
+        &state_path(&paths.runtime),
+        &bytes,
+        crate::storage::atomic::Durability::Unsynced,
+    )
+    .context("record the holder")?;
     link.detached().context("tell berth the holder runs")?;
     crate::sys::process::silence_stdio();
     let idle = idle_exit();

@@ -14,6 +14,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::storage::atomic::{fs_err, FsError};
+
 use super::store::Network;
 use super::subnet::{Subnet, Subnet6};
 use crate::spec::PerNetwork;
@@ -47,21 +49,8 @@ pub enum IpamError {
     },
     #[error("network `{0}` has no subnet")]
     NoIpv4(String),
-    #[error("{op} `{path}`")]
-    Io {
-        op: &'static str,
-        path: PathBuf,
-        #[source]
-        source: io::Error,
-    },
-}
-
-fn io_err<'a>(op: &'static str, path: &'a Path) -> impl FnOnce(io::Error) -> IpamError + 'a {
-    move |source| IpamError::Io {
-        op,
-        path: path.to_path_buf(),
-        source,
-    }
+    #[error(transparent)]
+    Fs(#[from] FsError),
 }
 
 /// One container's address on one network.
@@ -141,7 +130,7 @@ fn link_claim(tmp: &Path, target: &Path) -> Result<bool, IpamError> {
     match std::fs::hard_link(tmp, target) {
         Ok(()) => Ok(true),
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(false),
-        Err(e) => Err(io_err("link", target)(e)),
+        Err(e) => Err(fs_err("link", target)(e).into()),
     }
 }
 
@@ -193,7 +182,7 @@ pub fn claim(
         _ => {}
     }
     let dir = network_dir(runtime, name);
-    std::fs::create_dir_all(&dir).map_err(io_err("create", &dir))?;
+    std::fs::create_dir_all(&dir).map_err(fs_err("create", &dir))?;
     let tmp = dir.join(format!(
         ".tmp-{}-{}",
         record.container_id,
@@ -316,7 +305,7 @@ fn claim_in(
                 // The complete record replaces the first one in one step.
                 if let Err(e) = std::fs::rename(tmp, p) {
                     let _ = std::fs::remove_file(&target);
-                    return Err(give_back(io_err("rename", p)(e)));
+                    return Err(give_back(fs_err("rename", p)(e).into()));
                 }
             }
             return Ok(());
@@ -334,7 +323,7 @@ fn claim_in(
 
 fn write_record(tmp: &Path, record: &Allocation) -> Result<(), IpamError> {
     let bytes = serde_json::to_vec(record).expect("an allocation serializes");
-    std::fs::write(tmp, &bytes).map_err(io_err("write", tmp))
+    Ok(std::fs::write(tmp, &bytes).map_err(fs_err("write", tmp))?)
 }
 
 /// Remove a record's files (both names of a dual-stack record).
@@ -365,7 +354,7 @@ pub fn allocate(
     mut record: Allocation,
 ) -> Result<Allocation, IpamError> {
     let dir = network_dir(runtime, network);
-    std::fs::create_dir_all(&dir).map_err(io_err("create", &dir))?;
+    std::fs::create_dir_all(&dir).map_err(fs_err("create", &dir))?;
     let tmp = dir.join(format!(
         ".tmp-{}-{}",
         record.container_id,

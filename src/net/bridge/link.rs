@@ -55,8 +55,12 @@ pub fn start(netns_dir: &Path, holder: i32) -> Result<LinkState, String> {
         }
     };
     let bytes = serde_json::to_vec(&state).expect("a link state serializes");
-    crate::storage::container::write_atomic(&state_path(netns_dir), &bytes)
-        .map_err(|e| format!("record the outside link: {e}"))?;
+    crate::storage::atomic::write_atomic(
+        &state_path(netns_dir),
+        &bytes,
+        crate::storage::atomic::Durability::Unsynced,
+    )
+    .map_err(|e| format!("record the outside link: {e}"))?;
     Ok(state)
 }
 

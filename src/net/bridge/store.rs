@@ -10,6 +10,8 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::storage::atomic::{fs_err, FsError};
+
 use super::subnet::{self, Subnet, Subnet6, SubnetError};
 
 /// The only driver.
@@ -93,27 +95,14 @@ pub enum NetworkError {
     RangeOutside { range: String, subnet: String },
     #[error("network name or id `{0}` is ambiguous")]
     Ambiguous(String),
-    #[error("{op} `{path}`")]
-    Io {
-        op: &'static str,
-        path: PathBuf,
-        #[source]
-        source: io::Error,
-    },
+    #[error(transparent)]
+    Fs(#[from] FsError),
     #[error("parse `{path}`")]
     Parse {
         path: PathBuf,
         #[source]
         source: serde_json::Error,
     },
-}
-
-fn io_err<'a>(op: &'static str, path: &'a Path) -> impl FnOnce(io::Error) -> NetworkError + 'a {
-    move |source| NetworkError::Io {
-        op,
-        path: path.to_path_buf(),
-        source,
-    }
 }
 
 /// One subnet of a network.
@@ -247,16 +236,16 @@ impl NetworkStore {
 
     /// Take the store lock (create, remove and the checks before them).
     pub fn lock(&self) -> Result<StoreLock, NetworkError> {
-        std::fs::create_dir_all(&self.dir).map_err(io_err("create", &self.dir))?;
+        std::fs::create_dir_all(&self.dir).map_err(fs_err("create", &self.dir))?;
         let path = self.dir.join("lock");
         let file = std::fs::OpenOptions::new()
             .create(true)
             .truncate(false)
             .write(true)
             .open(&path)
-            .map_err(io_err("open", &path))?;
+            .map_err(fs_err("open", &path))?;
         let locked = nix::fcntl::Flock::lock(file, nix::fcntl::FlockArg::LockExclusive)
-            .map_err(|(_, errno)| io_err("lock", &path)(errno.into()))?;
+            .map_err(|(_, errno)| fs_err("lock", &path)(errno.into()))?;
         Ok(StoreLock { _file: locked })
     }
 
@@ -269,11 +258,11 @@ impl NetworkStore {
         let entries = match std::fs::read_dir(&self.dir) {
             Ok(e) => e,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => return Err(io_err("read", &self.dir)(e)),
+            Err(e) => return Err(fs_err("read", &self.dir)(e).into()),
         };
         let mut out = Vec::new();
         for entry in entries {
-            let entry = entry.map_err(io_err("read", &self.dir))?;
+            let entry = entry.map_err(fs_err("read", &self.dir))?;
             let name = entry.file_name();
             let name = name.to_string_lossy();
             if name.starts_with('.') || !name.ends_with(".json") {
@@ -293,7 +282,7 @@ impl NetworkStore {
         if valid_name(key) {
             match read(&self.path_of(key)) {
                 Ok(n) => return Ok(n),
-                Err(NetworkError::Io { source, .. })
+                Err(NetworkError::Fs(FsError { source, .. }))
                     if source.kind() == io::ErrorKind::NotFound =>
                 {
                     if key == DEFAULT_NAME {
@@ -469,7 +458,11 @@ impl NetworkStore {
             path: path.clone(),
             source,
         })?;
-        crate::storage::container::write_atomic(&path, &bytes).map_err(io_err("write", &path))?;
+        crate::storage::atomic::write_atomic(
+            &path,
+            &bytes,
+            crate::storage::atomic::Durability::Synced,
+        )?;
         Ok(network)
     }
 
@@ -485,7 +478,7 @@ impl NetworkStore {
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 Err(NetworkError::NotFound(network.name.clone()))
             }
-            Err(e) => Err(io_err("remove", &path)(e)),
+            Err(e) => Err(fs_err("remove", &path)(e).into()),
         }
     }
 }
@@ -567,7 +560,7 @@ fn parse_subnets(req: &CreateRequest) -> Result<Wanted, NetworkError> {
 }
 
 fn read(path: &Path) -> Result<Network, NetworkError> {
-    let bytes = std::fs::read(path).map_err(io_err("read", path))?;
+    let bytes = std::fs::read(path).map_err(fs_err("read", path))?;
     serde_json::from_slice(&bytes).map_err(|source| NetworkError::Parse {
         path: path.to_path_buf(),
         source,

@@ -255,7 +255,11 @@ pub fn seccomp_program(opts: &RunOptions, plan: &Plan) -> Result<Option<SeccompP
         if let Some(dir) = cache.parent() {
             let _ = std::fs::create_dir_all(dir);
         }
-        let _ = container::write_atomic(&cache, &bytes);
+        let _ = crate::storage::atomic::write_atomic(
+            &cache,
+            &bytes,
+            crate::storage::atomic::Durability::Unsynced,
+        );
     }
     Ok(Some(program))
 }
