@@ -95,6 +95,15 @@ impl Error {
         }
     }
 
+    /// Report this error as berth does when a command fails: its text on stderr (nothing
+    /// for a silent pass-through exit), and the exit status to use.
+    pub fn report(&self) -> i32 {
+        if let Some(text) = self.render() {
+            eprintln!("{text}");
+        }
+        self.code()
+    }
+
     /// The text printed on stderr, or `None` for a silent pass-through exit.
     pub fn render(&self) -> Option<String> {
         match self {
@@ -254,5 +263,11 @@ mod tests {
     #[test]
     fn code_can_be_changed() {
         assert_eq!(Error::msg("exec `x`").with_code(127).code(), 127);
+    }
+
+    #[test]
+    fn report_gives_the_exit_status() {
+        assert_eq!(Error::Exit(3).report(), 3);
+        assert_eq!(Error::msg("exec `x`").with_code(127).report(), 127);
     }
 }

@@ -10,16 +10,10 @@ fn main() -> ExitCode {
     let code = match berth::cli::parse() {
         Ok(cli) => match berth::commands::execute(cli, stage) {
             Ok(()) => 0,
-            Err(err) => report(&err),
+            Err(err) => err.report(),
         },
         Err(code) => code,
     };
     ExitCode::from(u8::try_from(code).unwrap_or(u8::MAX))
 }
 
-fn report(err: &berth::error::Error) -> i32 {
-    if let Some(text) = err.render() {
-        eprintln!("{text}");
-    }
-    err.code()
-}

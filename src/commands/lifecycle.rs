@@ -229,10 +229,7 @@ fn each(
     for (key, found) in targets {
         let result = found.and_then(|ctr| act(&key, &ctr));
         if let Err(e) = result {
-            if let Some(text) = e.render() {
-                eprintln!("{text}");
-            }
-            first.get_or_insert(Error::Exit(e.code()));
+            first.get_or_insert(Error::Exit(e.report()));
         }
     }
     first.map_or(Ok(()), Err)

@@ -140,12 +140,7 @@ pub fn run_in_forked_session(args: Vec<std::ffi::OsString>, stage: Stage) -> i32
     match crate::cli::parse_session_args(args) {
         Ok(cli) => match execute(cli, stage) {
             Ok(()) => 0,
-            Err(err) => {
-                if let Some(text) = err.render() {
-                    eprintln!("{text}");
-                }
-                err.code()
-            }
+            Err(err) => err.report(),
         },
         Err(code) => code,
     }
@@ -181,10 +176,7 @@ pub(crate) fn remove_each<T>(
             None => {}
             Some(Ok(())) => println!("{key}"),
             Some(Err(e)) => {
-                if let Some(text) = e.render() {
-                    eprintln!("{text}");
-                }
-                first_error.get_or_insert(crate::error::Error::Exit(e.code()));
+                first_error.get_or_insert(crate::error::Error::Exit(e.report()));
             }
         }
     }

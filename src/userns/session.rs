@@ -87,12 +87,7 @@ pub fn dispatch() -> Stage {
     match std::env::var_os(STAGE_ENV) {
         Some(v) if v == "session" => match enter_session() {
             Ok(link) => Stage::Session(link),
-            Err(err) => {
-                if let Some(text) = err.render() {
-                    eprintln!("{text}");
-                }
-                crate::sys::process::exit_now(err.code())
-            }
+            Err(err) => crate::sys::process::exit_now(err.report()),
         },
         _ => {
             // Every process of this invocation uses the runtime directory P0 resolves.
@@ -237,12 +232,7 @@ pub fn run_in_session_with(args: Vec<std::ffi::OsString>) -> Result<()> {
                 );
                 let code = match enter_session_on(session_end, join) {
                     Ok(link) => crate::commands::run_in_forked_session(args, Stage::Session(link)),
-                    Err(err) => {
-                        if let Some(text) = err.render() {
-                            eprintln!("{text}");
-                        }
-                        err.code()
-                    }
+                    Err(err) => err.report(),
                 };
                 use std::io::Write as _;
                 let _ = std::io::stdout().flush();
