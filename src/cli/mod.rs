@@ -175,7 +175,7 @@ impl Command {
     /// Does this command need the session user namespace (mapped ownership on disk)?
     pub fn needs_session(&self) -> bool {
         if let Command::Image(args) = self {
-            return crate::commands::image::needs_session(args);
+            return args.needs_session();
         }
         matches!(
             self,

@@ -6,17 +6,6 @@ use crate::error::{Context, Error, Result};
 use crate::storage::container;
 use crate::storage::{ImageSummary, Store, StoreError};
 
-/// Does this `image` subcommand write layers (so it runs in the session)?
-pub fn needs_session(args: &ImageArgs) -> bool {
-    matches!(
-        args.command,
-        ImageCommand::Rm(_)
-            | ImageCommand::Prune(_)
-            | ImageCommand::Load(_)
-            | ImageCommand::Import(_)
-    )
-}
-
 /// Run `berth image SUBCOMMAND`.
 pub fn execute(args: ImageArgs) -> Result<()> {
     match args.command {

@@ -81,8 +81,17 @@ pub const FORWARDED_AND_CHLD: [Signal; 9] = [
     Signal::SIGCHLD,
 ];
 
+/// What a forked session runs: the command line it was given, in its stage, to an exit
+/// status. The binary passes `commands::run_in_forked_session`; taking it as a value keeps
+/// `userns` below `commands` (see the layering in docs/design-notes.md).
+pub type SessionMain = fn(Vec<std::ffi::OsString>, Stage) -> i32;
+
+static SESSION_MAIN: std::sync::OnceLock<SessionMain> = std::sync::OnceLock::new();
+
 /// Stage dispatch: the first call in `main`, while the process is single-threaded.
-pub fn dispatch() -> Stage {
+/// `session_main` is what a session forked later in this process runs.
+pub fn dispatch(session_main: SessionMain) -> Stage {
+    let _ = SESSION_MAIN.set(session_main);
     crate::sys::process::default_sigpipe();
     match std::env::var_os(STAGE_ENV) {
         Some(v) if v == "session" => match enter_session() {
@@ -231,7 +240,12 @@ pub fn run_in_session_with(args: Vec<std::ffi::OsString>) -> Result<()> {
                     None,
                 );
                 let code = match enter_session_on(session_end, join) {
-                    Ok(link) => crate::commands::run_in_forked_session(args, Stage::Session(link)),
+                    Ok(link) => match SESSION_MAIN.get() {
+                        Some(main) => main(args, Stage::Session(link)),
+                        None => {
+                            Error::msg("no session entry point: `dispatch` was not called").report()
+                        }
+                    },
                     Err(err) => err.report(),
                 };
                 use std::io::Write as _;
