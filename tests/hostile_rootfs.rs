@@ -3,6 +3,8 @@
 //! is too large is refused with a clear error (exit 125, in bounded time), and nothing of the
 //! host outside the rootfs is read or created.
 
+use std::path::Path;
+
 use crate::util::fixtures::{self, TarBuilder};
 use crate::util::{unique, Env};
 
@@ -118,4 +120,45 @@ fn oversized_user_database_is_refused() {
     out.code(125)
         .stderr_is_one_error()
         .stderr_contains("`/etc/passwd` in the image is larger than 1048576 bytes");
+}
+
+#[test]
+fn volume_destination_symlinked_out_of_the_rootfs_lands_inside_it() {
+    let Some(env) = Env::rootless() else { return };
+    let escape = unique("vol-escape");
+    let host_target = Path::new("/tmp").join(&escape);
+    let tar = busybox_with(|t| {
+        t.file("etc/passwd", 0o644, (0, 0), fixtures::PASSWD.as_bytes());
+        t.file("etc/group", 0o644, (0, 0), fixtures::GROUP.as_bytes());
+        t.symlink("vol2", &format!("../../tmp/{escape}/deeper"));
+    });
+    import(&env, &tar, "symvol", &[]);
+    let src = env.make_dir("src");
+    std::fs::write(src.join("file"), "from the host\n").unwrap();
+    env.give_to_user(&src);
+    let out = env
+        .berth(["run", "--rm", "-v"])
+        .arg(format!("{}:/vol2", src.display()))
+        .args([
+            "symvol",
+            "sh",
+            "-c",
+            &format!("cat /vol2/file && cat /tmp/{escape}/deeper/file"),
+        ])
+        .output();
+    out.success().stdout_eq("from the host\nfrom the host\n");
+    out.check(
+        !host_target.exists(),
+        "the mount point was created outside the rootfs",
+    );
+    // A named volume on the same destination: copied up and mounted inside the rootfs.
+    let out = env
+        .berth(["run", "--rm", "-v", "named:/vol2", "symvol", "sh", "-c"])
+        .arg("echo hi > /vol2/x && cat /vol2/x")
+        .output();
+    out.success().stdout_eq("hi\n");
+    out.check(
+        !host_target.exists(),
+        "the mount point was created outside the rootfs",
+    );
 }

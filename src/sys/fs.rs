@@ -85,7 +85,8 @@ pub enum RootFileError {
 /// cannot lead out of it, magic links are refused), at most `limit` bytes of it. A missing
 /// file (or a missing directory on the way) is `None`; anything but a regular file (a FIFO,
 /// a device such as `/dev/zero`, a directory) is refused before it is opened for reading, so
-/// that reading cannot block, never end, or act on a device.
+/// that reading cannot block, never end, or act on a device. The one exception is the null
+/// device, which berth itself binds over a masked path: it reads as empty, unopened.
 pub fn read_regular_in_root(
     root: &Path,
     path: &Path,
@@ -109,6 +110,10 @@ pub fn read_regular_in_root(
         Err(e) => return Err(io_err(e)),
     };
     let seen = probe.metadata().map_err(io_err)?;
+    if is_null_device(&seen) {
+        // A masked path (the container's /dev/null bound over it) reads as empty.
+        return Ok(Some(Vec::new()));
+    }
     if !seen.file_type().is_file() {
         return Err(RootFileError::NotRegular(path.to_path_buf()));
     }
@@ -135,6 +140,113 @@ pub fn read_regular_in_root(
         });
     }
     Ok(Some(bytes))
+}
+
+/// Is this the null device (char 1:3)?
+fn is_null_device(meta: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::{FileTypeExt as _, MetadataExt as _};
+    meta.file_type().is_char_device() && meta.rdev() == libc::makedev(1, 3)
+}
+
+/// The most symlinks [`create_in_root`] follows for one path (the kernel's own limit).
+const MAX_SYMLINKS: u32 = 40;
+
+/// Make sure `path` exists inside `root` (an open directory, taken as `/`), creating what is
+/// missing: directories on the way, and the last component as a directory, or as an empty
+/// file when `last_is_file`. Symlinks on the way, the last one included, are followed inside
+/// the root (an absolute target starts again at `root`, `..` stops at it), so a dangling
+/// symlink in an image (`/vol -> ../../tmp/x`) gets its target created inside the root, as
+/// podman does for a mount destination. Returns an O_PATH descriptor of what `path` names.
+pub fn create_in_root(root: impl AsFd, path: &Path, last_is_file: bool) -> io::Result<OwnedFd> {
+    use nix::fcntl::{AtFlags, OFlag};
+    use nix::sys::stat::{fstatat, mkdirat, Mode, SFlag};
+    use std::collections::VecDeque;
+    use std::path::Component;
+    let root = root.as_fd();
+    let mut todo: VecDeque<PathBuf> = path
+        .components()
+        .filter_map(|c| match c {
+            Component::Normal(n) => Some(PathBuf::from(n)),
+            Component::ParentDir => Some(PathBuf::from("..")),
+            _ => None,
+        })
+        .collect();
+    // `cur` is always a real directory path below the root: no symlinks, no `..`.
+    let mut cur = PathBuf::new();
+    let mut links = 0;
+    let dot = |p: &Path| -> PathBuf {
+        if p.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            p.to_path_buf()
+        }
+    };
+    while let Some(part) = todo.pop_front() {
+        if part.as_os_str() == ".." {
+            cur.pop();
+            continue;
+        }
+        let parent = openat2(
+            root,
+            &dot(&cur),
+            libc::O_PATH | libc::O_DIRECTORY,
+            0,
+            RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_SYMLINKS,
+        )?;
+        let pfd = parent.as_raw_fd();
+        match fstatat(Some(pfd), &part, AtFlags::AT_SYMLINK_NOFOLLOW) {
+            Ok(st) if SFlag::from_bits_truncate(st.st_mode) & SFlag::S_IFMT == SFlag::S_IFLNK => {
+                links += 1;
+                if links > MAX_SYMLINKS {
+                    return Err(io::Error::from_raw_os_error(libc::ELOOP));
+                }
+                let target = PathBuf::from(nix::fcntl::readlinkat(Some(pfd), &part)?);
+                if target.is_absolute() {
+                    cur = PathBuf::new();
+                }
+                for c in target.components().rev() {
+                    match c {
+                        Component::Normal(n) => todo.push_front(PathBuf::from(n)),
+                        Component::ParentDir => todo.push_front(PathBuf::from("..")),
+                        _ => {}
+                    }
+                }
+            }
+            Ok(_) => cur.push(&part),
+            Err(nix::errno::Errno::ENOENT) => {
+                let made = if todo.is_empty() && last_is_file {
+                    nix::fcntl::openat(
+                        Some(pfd),
+                        &part,
+                        OFlag::O_CREAT
+                            | OFlag::O_EXCL
+                            | OFlag::O_WRONLY
+                            | OFlag::O_CLOEXEC
+                            | OFlag::O_NOFOLLOW,
+                        Mode::from_bits_truncate(0o644),
+                    )
+                    // SAFETY: openat returned a new descriptor that nothing else owns; it is
+                    // closed right away.
+                    .map(|fd| drop(unsafe { OwnedFd::from_raw_fd(fd) }))
+                } else {
+                    mkdirat(Some(pfd), &part, Mode::from_bits_truncate(0o755))
+                };
+                match made {
+                    Ok(()) | Err(nix::errno::Errno::EEXIST) => {}
+                    Err(e) => return Err(e.into()),
+                }
+                cur.push(&part);
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    openat2(
+        root,
+        &dot(&cur),
+        libc::O_PATH,
+        0,
+        RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_SYMLINKS,
+    )
 }
 
 /// `fsetxattr(fd, name, value, 0)`.
@@ -266,6 +378,48 @@ mod tests {
             e.to_string(),
             "`/etc/passwd` in the image is larger than 4 bytes"
         );
+    }
+
+    #[test]
+    fn create_in_root_follows_symlinks_inside_the_root() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("root");
+        std::fs::create_dir_all(root.join("tmp")).unwrap();
+        let outside = tmp.path().join("x");
+        // Climbing out, absolute, and a chain through an existing directory.
+        std::os::unix::fs::symlink("../../../x/deeper", root.join("vol")).unwrap();
+        std::os::unix::fs::symlink(&outside, root.join("abs")).unwrap();
+        std::os::unix::fs::symlink("tmp", root.join("t")).unwrap();
+        std::os::unix::fs::symlink("loop", root.join("loop")).unwrap();
+        let dir = std::fs::File::open(&root).unwrap();
+        let ino = |fd: OwnedFd| std::fs::File::from(fd).metadata().unwrap().ino();
+        use std::os::unix::fs::MetadataExt as _;
+
+        let fd = create_in_root(&dir, Path::new("/vol"), false).unwrap();
+        assert!(root.join("x/deeper").is_dir());
+        assert_eq!(
+            ino(fd),
+            std::fs::metadata(root.join("x/deeper")).unwrap().ino()
+        );
+        let fd = create_in_root(&dir, Path::new("/abs/f"), true).unwrap();
+        assert!(root
+            .join(outside.strip_prefix("/").unwrap())
+            .join("f")
+            .is_file());
+        assert_eq!(
+            ino(fd),
+            std::fs::metadata(root.join(outside.strip_prefix("/").unwrap()).join("f"))
+                .unwrap()
+                .ino()
+        );
+        create_in_root(&dir, Path::new("/t/a/../b"), false).unwrap();
+        assert!(root.join("tmp/a").is_dir() && root.join("tmp/b").is_dir());
+        // Existing paths are opened, not changed.
+        let fd = create_in_root(&dir, Path::new("/tmp"), false).unwrap();
+        assert_eq!(ino(fd), std::fs::metadata(root.join("tmp")).unwrap().ino());
+        let e = create_in_root(&dir, Path::new("/loop"), false).unwrap_err();
+        assert_eq!(e.raw_os_error(), Some(libc::ELOOP));
+        assert!(!outside.exists(), "created outside the root");
     }
 
     #[test]

@@ -36,75 +36,15 @@ pub enum Kind {
     File,
 }
 
-/// Make sure `path` exists inside `root` (creating missing directories, and the last
-/// component as `kind`), and return an O_PATH descriptor for it.
+/// Make sure `path` exists inside `root` (creating what is missing, the last component as
+/// `kind`, symlinks followed inside the root), and return an O_PATH descriptor for it.
 pub fn ensure_in_root(root: &OwnedFd, path: &Path, kind: Kind) -> io::Result<OwnedFd> {
     match open_in_root(root, path) {
-        Ok(fd) => return Ok(fd),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-        Err(e) => return Err(e),
-    }
-    let rel = relative(path);
-    let mut dir = None;
-    let mut so_far = PathBuf::new();
-    let parts: Vec<_> = rel.components().collect();
-    for (i, part) in parts.iter().enumerate() {
-        let Component::Normal(name) = part else {
-            continue;
-        };
-        so_far.push(name);
-        match openat2(root, &so_far, libc::O_PATH, 0, IN_ROOT) {
-            Ok(fd) => {
-                dir = Some(fd);
-                continue;
-            }
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-            Err(e) => return Err(e),
+        Ok(fd) => Ok(fd),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            super::fs::create_in_root(root, path, kind == Kind::File)
         }
-        let last = i + 1 == parts.len();
-        // Creating needs a real (non-O_PATH) directory descriptor of the parent.
-        let parent_path = match so_far.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p,
-            _ => Path::new("."),
-        };
-        let parent = openat2(
-            root,
-            parent_path,
-            libc::O_DIRECTORY | libc::O_RDONLY,
-            0,
-            IN_ROOT,
-        )?;
-        if last && kind == Kind::File {
-            match nix::fcntl::openat(
-                Some(parent.as_raw_fd()),
-                Path::new(name),
-                nix::fcntl::OFlag::O_CREAT
-                    | nix::fcntl::OFlag::O_EXCL
-                    | nix::fcntl::OFlag::O_WRONLY
-                    | nix::fcntl::OFlag::O_CLOEXEC
-                    | nix::fcntl::OFlag::O_NOFOLLOW,
-                nix::sys::stat::Mode::from_bits_truncate(0o644),
-            ) {
-                // SAFETY: openat returned a new descriptor; we close it right away.
-                Ok(fd) => drop(unsafe { OwnedFd::from_raw_fd(fd) }),
-                Err(nix::errno::Errno::EEXIST) => {}
-                Err(e) => return Err(e.into()),
-            }
-        } else {
-            match nix::sys::stat::mkdirat(
-                Some(parent.as_raw_fd()),
-                Path::new(name),
-                nix::sys::stat::Mode::from_bits_truncate(0o755),
-            ) {
-                Ok(()) | Err(nix::errno::Errno::EEXIST) => {}
-                Err(e) => return Err(e.into()),
-            }
-        }
-        dir = Some(openat2(root, &so_far, libc::O_PATH, 0, IN_ROOT)?);
-    }
-    match dir {
-        Some(fd) => Ok(fd),
-        None => root.try_clone(),
+        Err(e) => Err(e),
     }
 }
 
