@@ -61,8 +61,12 @@ fn tree(pid: i32) -> Vec<i32> {
     out
 }
 
-/// Live (not zombie) processes of `uid` with `berth` in their command line or name.
-fn berth_processes(uid: u32) -> Vec<String> {
+/// Live (not zombie) processes of the test user with `berth` in their command line or name,
+/// started for `env` (its directories in their environment: other tests run as the same
+/// user at the same time).
+fn berth_processes(env: &Env) -> Vec<String> {
+    let uid = env.user.uid;
+    let marker = env.root.to_string_lossy().into_owned();
     let mut out = Vec::new();
     for entry in fs::read_dir("/proc").unwrap().filter_map(Result::ok) {
         if entry.file_name().to_string_lossy().parse::<i32>().is_err() {
@@ -85,7 +89,11 @@ fn berth_processes(uid: u32) -> Vec<String> {
         }
         let cmdline = fs::read(dir.join("cmdline")).unwrap_or_default();
         let name = fs::read_to_string(dir.join("comm")).unwrap_or_default();
-        if cmdline.windows(5).any(|w| w == b"berth") || name.starts_with("berth") {
+        let environ = fs::read(dir.join("environ")).unwrap_or_default();
+        let ours = [&cmdline, &environ]
+            .iter()
+            .any(|b| b.windows(marker.len()).any(|w| w == marker.as_bytes()));
+        if ours && (cmdline.windows(5).any(|w| w == b"berth") || name.starts_with("berth")) {
             out.push(format!(
                 "{} {}",
                 entry.file_name().to_string_lossy(),
@@ -206,10 +214,9 @@ fn store_survives_kills_at_random_points() {
     eprintln!("{busy_kills} of 60 kills hit berth at work");
     // What the kills left behind dies or finishes on its own (a container's session).
     assert!(
-        wait_until(Duration::from_secs(20), || berth_processes(env.user.uid)
-            .is_empty()),
+        wait_until(Duration::from_secs(20), || berth_processes(&env).is_empty()),
         "still running: {:?}",
-        berth_processes(env.user.uid)
+        berth_processes(&env)
     );
     assert_store_whole(&env);
     assert_eq!(fs::read(&upper_file).unwrap(), b"precious\n");
@@ -218,7 +225,7 @@ fn store_survives_kills_at_random_points() {
     env.berth(["ps", "-a", "-q"]).output().success();
     env.berth(["images", "-q"]).output().success();
     env.berth(["start", "-a", "keep"]).output().success();
-    assert!(berth_processes(env.user.uid).is_empty());
+    assert!(berth_processes(&env).is_empty());
 }
 
 /// Bytes in use on the filesystem of `path`.

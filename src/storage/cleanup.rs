@@ -89,11 +89,10 @@ impl Store {
                 }
                 match writer_of(&name) {
                     None => {}
-                    Some(Writer::Alive) => {
-                        if dir == containers {
-                            live_ids.insert(container_id_of(&name));
-                        }
+                    Some(Writer::Alive) if dir == containers => {
+                        live_ids.insert(container_id_of(&name));
                     }
+                    Some(Writer::Alive) => {}
                     Some(Writer::Dead) => out.push(Leftover {
                         path,
                         age: Age::Dead,
