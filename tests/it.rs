@@ -37,4 +37,5 @@ mod run_security;
 mod run_tty;
 mod save_load;
 mod shared_host;
+mod store_faults;
 mod volumes;

@@ -97,7 +97,10 @@ pub fn remove_one(paths: &Paths, c: &container::Container, force: bool) -> Resul
     // The monitor of a killed container may still be unmounting: it is gone when the
     // container reads as not running.
     container::remove(&paths.data, c)
-        .with_context(|| format!("remove container `{}`", c.config.name))
+        .with_context(|| format!("remove container `{}`", c.config.name))?;
+    // A killed monitor never removed its network helper's directory.
+    let _ = std::fs::remove_dir_all(crate::net::helper_dir(&paths.runtime, &c.config.id));
+    Ok(())
 }
 
 /// Kill the session that supervises a running container; the container dies with it (its

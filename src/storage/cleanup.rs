@@ -159,10 +159,12 @@ impl Store {
     /// Can the blob lock of `hex` be taken now (no download of it is running)? Held for
     /// the moment of the check only.
     fn blob_unlocked(&self, hex: &str) -> bool {
-        let path = self
-            .root()
-            .join("locks")
-            .join(format!("blob-{}", hex_of(hex)));
+        let locks = self.root().join("locks");
+        // No locks directory: no download ever took a lock, so none is running.
+        if !locks.is_dir() {
+            return true;
+        }
+        let path = locks.join(format!("blob-{}", hex_of(hex)));
         let Ok(file) = std::fs::OpenOptions::new()
             .create(true)
             .truncate(false)
@@ -172,6 +174,37 @@ impl Store {
             return false;
         };
         nix::fcntl::Flock::lock(file, nix::fcntl::FlockArg::LockExclusiveNonblock).is_ok()
+    }
+}
+
+impl Store {
+    /// Remove the network helpers' directories (`$XDG_RUNTIME_DIR/berth/net/<short id>`, see
+    /// `net::helper_dir`) of containers that are gone: a monitor killed by `rm -f` or by a
+    /// user never removed its own. One `readdir` of `net/` and one of `containers/`.
+    pub fn clean_helper_dirs(&self, runtime: &Path) {
+        let net = runtime.join("net");
+        let dirs = read_dir(&net);
+        if dirs.is_empty() {
+            return;
+        }
+        let containers = super::container::containers_dir(self.root());
+        let mut ids: Vec<String> = Vec::new();
+        for entry in read_dir(&containers) {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.len() == 64 {
+                ids.push(name);
+            } else if matches!(writer_of(&name), Some(Writer::Alive | Writer::Unknown)) {
+                // A container being created or removed by a live berth keeps its helper.
+                ids.push(container_id_of(&name));
+            }
+        }
+        for entry in dirs {
+            let short = entry.file_name().to_string_lossy().into_owned();
+            let known = short.len() == 12 && short.bytes().all(|b| b.is_ascii_hexdigit());
+            if known && !ids.iter().any(|id| id.starts_with(&short)) {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
     }
 }
 

@@ -140,6 +140,7 @@ impl Store {
     pub fn open(paths: &crate::config::Paths) -> Result<Store, StoreError> {
         let store = Store::open_at(&paths.data)?;
         store.clean_leftovers();
+        store.clean_helper_dirs(&paths.runtime);
         Ok(store)
     }
 
