@@ -83,17 +83,29 @@ impl Write for Counting<'_> {
 }
 
 impl Client {
-    /// GET a manifest or index by tag or digest, keeping its exact bytes. A manifest fetched
-    /// by digest must hash to it.
-    pub fn get_manifest(&self, repo: &str, reference: &str) -> Result<Fetched, RegistryError> {
+    /// Send `method` for the manifest `reference` of `repo`, accepting every manifest and index
+    /// type berth reads; returns the URL (for errors) and the response.
+    fn manifest_request(
+        &self,
+        method: Method,
+        repo: &str,
+        reference: &str,
+    ) -> Result<(String, ureq::http::Response<ureq::Body>), RegistryError> {
         let url = format!("{}/v2/{repo}/manifests/{reference}", self.base()?);
         let resp = self.send(
-            Method::GET,
+            method,
             &url,
             &[pull_scope(repo)],
             &[("accept", crate::image::manifest::ACCEPT.into())],
             ReqBody::Empty,
         )?;
+        Ok((url, resp))
+    }
+
+    /// GET a manifest or index by tag or digest, keeping its exact bytes. A manifest fetched
+    /// by digest must hash to it.
+    pub fn get_manifest(&self, repo: &str, reference: &str) -> Result<Fetched, RegistryError> {
+        let (url, resp) = self.manifest_request(Method::GET, repo, reference)?;
         match resp.status().as_u16() {
             200 => {}
             404 => {
@@ -169,14 +181,7 @@ impl Client {
         repo: &str,
         reference: &str,
     ) -> Result<Option<ManifestHead>, RegistryError> {
-        let url = format!("{}/v2/{repo}/manifests/{reference}", self.base()?);
-        let resp = self.send(
-            Method::HEAD,
-            &url,
-            &[pull_scope(repo)],
-            &[("accept", crate::image::manifest::ACCEPT.into())],
-            ReqBody::Empty,
-        )?;
+        let (url, resp) = self.manifest_request(Method::HEAD, repo, reference)?;
         match resp.status().as_u16() {
             200 => Ok(Some(ManifestHead {
                 digest: header(&resp, "docker-content-digest")
