@@ -15,4 +15,3 @@ fn main() -> ExitCode {
     };
     ExitCode::from(u8::try_from(code).unwrap_or(u8::MAX))
 }
-

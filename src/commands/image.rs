@@ -6,17 +6,6 @@ use crate::error::{Context, Error, Result};
 use crate::storage::container;
 use crate::storage::{ImageSummary, Store, StoreError};
 
-/// Does this `image` subcommand write layers (so it runs in the session)?
-pub fn needs_session(args: &ImageArgs) -> bool {
-    matches!(
-        args.command,
-        ImageCommand::Rm(_)
-            | ImageCommand::Prune(_)
-            | ImageCommand::Load(_)
-            | ImageCommand::Import(_)
-    )
-}
-
 /// Run `berth image SUBCOMMAND`.
 pub fn execute(args: ImageArgs) -> Result<()> {
     match args.command {
@@ -31,8 +20,8 @@ pub fn execute(args: ImageArgs) -> Result<()> {
         ImageCommand::Save(a) => super::save::execute(a),
         ImageCommand::Load(a) => super::load::execute(a),
         ImageCommand::Import(a) => super::import::execute(a),
-        // Dispatched with its stage by `commands::execute`.
-        ImageCommand::Build(a) => super::build::execute(*a, crate::userns::session::Stage::Host),
+        // P0's half is run by `commands::execute`; this is the session's.
+        ImageCommand::Build(a) => super::build::in_session(&a),
         ImageCommand::Inspect(a) => super::inspect::execute(a.into()),
         ImageCommand::Exists(a) => exists(&a.image),
     }
