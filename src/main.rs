@@ -6,7 +6,7 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     // Stage dispatch comes first: a re-executed session must unshare its user namespace
     // while the process is still single-threaded, before anything else runs.
-    let stage = berth::userns::session::dispatch(berth::commands::run_in_forked_session);
+    let stage = berth::userns::session::dispatch();
     let code = match berth::cli::parse() {
         Ok(cli) => match berth::commands::execute(cli, stage) {
             Ok(()) => 0,

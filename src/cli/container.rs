@@ -40,22 +40,6 @@ pub enum ContainerCommand {
     Cp(cp::CpArgs),
 }
 
-impl ContainerCommand {
-    /// Does this subcommand run in the session user namespace?
-    pub fn needs_session(&self) -> bool {
-        matches!(
-            self,
-            ContainerCommand::Run(_)
-                | ContainerCommand::Rm(_)
-                | ContainerCommand::Prune(_)
-                | ContainerCommand::Diff(_)
-                | ContainerCommand::Export(_)
-                | ContainerCommand::Commit(_)
-                | ContainerCommand::Cp(_)
-        )
-    }
-}
-
 /// Arguments of `berth container inspect`.
 #[derive(Debug, Clone, Args)]
 pub struct ContainerInspectArgs {

@@ -83,16 +83,3 @@ pub struct PruneArgs {
     #[arg(short, long)]
     pub force: bool,
 }
-
-impl ImageArgs {
-    /// Does this `image` subcommand write layers (so it runs in the session)?
-    pub fn needs_session(&self) -> bool {
-        matches!(
-            self.command,
-            ImageCommand::Rm(_)
-                | ImageCommand::Prune(_)
-                | ImageCommand::Load(_)
-                | ImageCommand::Import(_)
-        )
-    }
-}

@@ -171,38 +171,6 @@ pub struct GenerateArgs {
     pub completions: Option<std::path::PathBuf>,
 }
 
-impl Command {
-    /// Does this command need the session user namespace (mapped ownership on disk)?
-    pub fn needs_session(&self) -> bool {
-        if let Command::Image(args) = self {
-            return args.needs_session();
-        }
-        matches!(
-            self,
-            Command::Run(_)
-                | Command::Create(_)
-                | Command::Start(_)
-                | Command::Import(_)
-                | Command::Rmi(_)
-                | Command::Rm(_)
-                | Command::ProbeOverlay
-                | Command::NetnsHolder
-                | Command::Diff(_)
-                | Command::Export(_)
-                | Command::Commit(_)
-                | Command::Cp(_)
-                | Command::UnpackImage(_)
-                | Command::Load(_)
-                | Command::System(_)
-                | Command::Build(_)
-                | Command::Buildx(_)
-                | Command::Builder(_)
-        ) || matches!(self, Command::Container(c) if c.command.needs_session())
-            || matches!(self, Command::Volume(v) if v.command.writes())
-            || matches!(self, Command::Network(n) if n.command.needs_session())
-    }
-}
-
 /// The clap command tree (for help, man pages and completions).
 pub fn command() -> clap::Command {
     Cli::command()

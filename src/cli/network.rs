@@ -32,17 +32,6 @@ pub enum NetworkCommand {
     Disconnect(NetworkDisconnectArgs),
 }
 
-impl NetworkCommand {
-    /// Does this subcommand run in the session (it may remove containers, whose files
-    /// belong to the mapped ids)?
-    pub fn needs_session(&self) -> bool {
-        matches!(
-            self,
-            NetworkCommand::Rm(_) | NetworkCommand::Connect(_) | NetworkCommand::Disconnect(_)
-        )
-    }
-}
-
 /// Arguments of `berth network create`.
 #[derive(Debug, Clone, Args)]
 pub struct NetworkCreateArgs {

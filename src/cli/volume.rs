@@ -28,16 +28,6 @@ pub enum VolumeCommand {
     Exists(VolumeExistsArgs),
 }
 
-impl VolumeCommand {
-    /// Does this subcommand write the store (and so run in the session)?
-    pub fn writes(&self) -> bool {
-        matches!(
-            self,
-            VolumeCommand::Create(_) | VolumeCommand::Rm(_) | VolumeCommand::Prune(_)
-        )
-    }
-}
-
 /// Arguments of `berth volume create`.
 #[derive(Debug, Clone, Args)]
 pub struct VolumeCreateArgs {

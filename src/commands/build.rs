@@ -13,7 +13,7 @@ use crate::error::{Context, Error, Result};
 use crate::image::reference::Reference;
 use crate::spec::{NetworkMode, PullPolicy};
 use crate::storage::Store;
-use crate::userns::session::Stage;
+use crate::userns::session::SessionRequest;
 
 /// The Dockerfile's text and its name for messages.
 fn read_dockerfile(args: &BuildArgs, context: &Path) -> Result<(String, String)> {
@@ -239,50 +239,55 @@ fn base_images(opts: &BuildOptions) -> Vec<String> {
     out
 }
 
-/// Run `berth build`.
-pub fn execute(args: BuildArgs, stage: Stage) -> Result<()> {
-    match stage {
-        Stage::Host => {
-            let (opts, pull, text) = options(&args)?;
-            for image in base_images(&opts) {
-                crate::commands::pull::ensure_image(&image, pull)?;
-            }
-            // The session cannot read the stdin P0 already read: hand the text on in a file.
-            let mut argv: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
-            let mut saved: Option<PathBuf> = None;
-            if args.file.as_deref() == Some("-") {
-                let paths = Paths::discover().context("find berth's directories")?;
-                paths
-                    .ensure_runtime()
-                    .context("prepare the runtime directory")?;
-                let path = paths.runtime.join(format!(
-                    "build-stdin-{}",
-                    crate::storage::random_name(12).context("name a file")?
-                ));
-                std::fs::write(&path, text.as_bytes())
-                    .with_context(|| format!("write `{}`", path.display()))?;
-                for a in &mut argv {
-                    if a == "-" {
-                        *a = path.clone().into_os_string();
-                    } else if a == "--file=-" {
-                        *a = format!("--file={}", path.display()).into();
-                    }
-                }
-                saved = Some(path);
-            }
-            let r = crate::userns::session::run_in_session_with(argv);
-            if let Some(p) = saved {
-                let _ = std::fs::remove_file(p);
-            }
-            r
-        }
-        Stage::Session(_link) => {
-            let (opts, _, _) = options(&args)?;
-            let id = executor::build(&opts)?;
-            println!("{id}");
-            Ok(())
-        }
+/// P0's half of `berth build`: read and check the Dockerfile, pull the base images (the
+/// network half of a pull runs in P0), and give the session the same command line, with a
+/// Dockerfile read from stdin saved to a file (the session cannot read P0's stdin again).
+/// Returns that file too, which P0 removes after the session.
+pub fn host_half(args: &BuildArgs) -> Result<(SessionRequest, Option<PathBuf>)> {
+    let (opts, pull, text) = options(args)?;
+    for image in base_images(&opts) {
+        crate::commands::pull::ensure_image(&image, pull)?;
     }
+    let mut argv: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
+    let mut saved = None;
+    if args.file.as_deref() == Some("-") {
+        let paths = Paths::discover().context("find berth's directories")?;
+        paths
+            .ensure_runtime()
+            .context("prepare the runtime directory")?;
+        let path = paths.runtime.join(format!(
+            "build-stdin-{}",
+            crate::storage::random_name(12).context("name a file")?
+        ));
+        std::fs::write(&path, text.as_bytes())
+            .with_context(|| format!("write `{}`", path.display()))?;
+        argv = stdin_to_file(argv, &path);
+        saved = Some(path);
+    }
+    Ok((SessionRequest::new(argv), saved))
+}
+
+/// `argv` with the Dockerfile `-` (`-f -`, `--file -`, `--file=-`) replaced by `path`.
+fn stdin_to_file(argv: Vec<std::ffi::OsString>, path: &Path) -> Vec<std::ffi::OsString> {
+    argv.into_iter()
+        .map(|a| {
+            if a == "-" {
+                path.as_os_str().to_owned()
+            } else if a == "--file=-" {
+                format!("--file={}", path.display()).into()
+            } else {
+                a
+            }
+        })
+        .collect()
+}
+
+/// The session's half of `berth build`: run the build and print the image id.
+pub fn in_session(args: &BuildArgs) -> Result<()> {
+    let (opts, _, _) = options(args)?;
+    let id = executor::build(&opts)?;
+    println!("{id}");
+    Ok(())
 }
 
 /// Run `berth builder prune`.
@@ -316,6 +321,27 @@ mod tests {
         argv.extend(extra.iter().map(|s| s.to_string()));
         argv.push(dir.display().to_string());
         Wrap::parse_from(argv).args
+    }
+
+    #[test]
+    fn a_dockerfile_from_stdin_reaches_the_session_as_a_file() {
+        let argv = |items: &[&str]| -> Vec<std::ffi::OsString> {
+            items.iter().map(std::ffi::OsString::from).collect()
+        };
+        let saved = Path::new("/run/berth/build-stdin-x");
+        assert_eq!(
+            stdin_to_file(argv(&["build", "-f", "-", "-t", "a", "."]), saved),
+            argv(&["build", "-f", "/run/berth/build-stdin-x", "-t", "a", "."])
+        );
+        assert_eq!(
+            stdin_to_file(argv(&["image", "build", "--file=-", "ctx"]), saved),
+            argv(&["image", "build", "--file=/run/berth/build-stdin-x", "ctx"])
+        );
+        // A Dockerfile named on the command line is left as it is.
+        assert_eq!(
+            stdin_to_file(argv(&["build", "-f", "Containerfile", "."]), saved),
+            argv(&["build", "-f", "Containerfile", "."])
+        );
     }
 
     fn ctx(dockerfile: &str) -> tempfile::TempDir {

@@ -18,7 +18,7 @@ use crate::image::config::{self as image_config, Descriptor, MEDIA_CONFIG};
 use crate::image::reference::Reference;
 use crate::storage::changes::{self, Archiver, TarMode};
 use crate::storage::Store;
-use crate::userns::session::Stage;
+use crate::userns::session::SessionRequest;
 
 /// Validated `commit` options.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,12 +55,15 @@ impl CommitOptions {
     }
 }
 
-/// Run `berth commit`.
-pub fn execute(args: CommitArgs, stage: Stage) -> Result<()> {
+/// P0's half of `berth commit`: check the options before the session.
+pub fn host_half(args: CommitArgs) -> Result<Option<SessionRequest>> {
+    CommitOptions::from_args(args)?;
+    Ok(Some(SessionRequest::same_command_line()))
+}
+
+/// The session's half of `berth commit`.
+pub fn in_session(args: CommitArgs) -> Result<()> {
     let opts = CommitOptions::from_args(args)?;
-    if let Stage::Host = stage {
-        return crate::userns::session::run_in_session();
-    }
     let id = commit(&opts)?;
     println!("{id}");
     Ok(())

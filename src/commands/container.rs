@@ -13,25 +13,26 @@ use crate::error::{Context, Error, HintContext, Result};
 use crate::storage::container::{self, Container, ContainerError, Status};
 use crate::storage::overlay::{self, OverlaySpec};
 use crate::storage::Store;
-use crate::userns::session::Stage;
+use crate::userns::session::{SessionLink, SessionRequest};
 
 /// podman's status for "no such container" where a script tests for it.
 const EXIT_NO_SUCH: i32 = 1;
 
-/// Run `berth container SUBCOMMAND`.
-pub fn execute(args: ContainerArgs, stage: Stage) -> Result<()> {
+/// Run `berth container SUBCOMMAND` (in a session, `link` is its link to P0); P0's halves are dispatched by
+/// `commands::execute`.
+pub fn execute(args: ContainerArgs, link: Option<&SessionLink>) -> Result<()> {
     match args.command {
         ContainerCommand::Ls(a) => super::ps::execute(a),
-        ContainerCommand::Run(a) => super::run::execute(*a, stage),
-        ContainerCommand::Rm(a) => super::rm::execute(a, stage),
+        ContainerCommand::Run(a) => super::run::in_session(*a, super::session_link(link)?),
+        ContainerCommand::Rm(a) => super::rm::execute(a),
         ContainerCommand::Inspect(a) => super::inspect::execute(a.into()),
         ContainerCommand::Rename(a) => super::rename::execute(a),
-        ContainerCommand::Prune(a) => prune(&a, stage),
+        ContainerCommand::Prune(_) => prune(),
         ContainerCommand::Exists(a) => exists(&a),
-        ContainerCommand::Diff(a) => super::diff::execute(a, stage),
-        ContainerCommand::Export(a) => super::export::execute(a, stage),
-        ContainerCommand::Commit(a) => super::commit::execute(a, stage),
-        ContainerCommand::Cp(a) => super::cp::execute(a, stage),
+        ContainerCommand::Diff(a) => super::diff::in_session(&a),
+        ContainerCommand::Export(a) => super::export::in_session(&a),
+        ContainerCommand::Commit(a) => super::commit::in_session(a),
+        ContainerCommand::Cp(a) => super::cp::in_session(&a),
     }
 }
 
@@ -45,15 +46,18 @@ fn exists(args: &ExistsArgs) -> Result<()> {
     }
 }
 
-/// `berth container prune`: remove every container that is not running, printing its id.
-fn prune(args: &PruneArgs, stage: Stage) -> Result<()> {
-    // P0 asks; the session it starts runs the same command line and does not ask again.
-    if let Stage::Host = stage {
-        if !args.force && !confirm()? {
-            return Ok(());
-        }
-        return crate::userns::session::run_in_session();
+/// P0's half of `berth container prune`: ask (unless `--force`). The session it starts runs
+/// the same command line and does not ask again.
+pub fn prune_host_half(args: &PruneArgs) -> Result<Option<SessionRequest>> {
+    if !args.force && !confirm()? {
+        return Ok(None);
     }
+    Ok(Some(SessionRequest::same_command_line()))
+}
+
+/// `berth container prune`, in the session: remove every container that is not running,
+/// printing its id.
+fn prune() -> Result<()> {
     let paths = Paths::discover().context("find berth's directories")?;
     let all = container::list(&paths.data).context("list containers")?;
     for c in prunable(all) {

@@ -20,7 +20,7 @@ use crate::config::Paths;
 use crate::error::{Context, Error, Result};
 use crate::storage::changes::{Archiver, TarMode};
 use crate::sys::fs::{openat2, RESOLVE_IN_ROOT, RESOLVE_NO_MAGICLINKS};
-use crate::userns::session::Stage;
+use crate::userns::session::SessionRequest;
 
 /// One side of a copy.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -164,17 +164,26 @@ pub fn split_source(path: &Path) -> SourceSpec {
     }
 }
 
-/// Run `berth cp`.
-pub fn execute(args: CpArgs, stage: Stage) -> Result<()> {
+/// P0's half of `berth cp`: check the arguments; copy from here after joining a running
+/// container's namespaces, or hand the copy to a session.
+pub fn host_half(args: CpArgs) -> Result<Option<SessionRequest>> {
     let direction = Direction::from_args(&args)?;
-    if let Stage::Host = stage {
-        let container = match &direction {
-            Direction::Out { container, .. } | Direction::In { container, .. } => container,
-        };
-        if !super::container::join_running(container)? {
-            return crate::userns::session::run_in_session();
-        }
+    let container = match &direction {
+        Direction::Out { container, .. } | Direction::In { container, .. } => container,
+    };
+    if !super::container::join_running(container)? {
+        return Ok(Some(SessionRequest::same_command_line()));
     }
+    copy(direction).map(|()| None)
+}
+
+/// The session's half of `berth cp`: the container is stopped, its rootfs mounted here.
+pub fn in_session(args: &CpArgs) -> Result<()> {
+    copy(Direction::from_args(args)?)
+}
+
+/// Copy, with the container's rootfs reachable from this process.
+fn copy(direction: Direction) -> Result<()> {
     let paths = Paths::discover().context("find berth's directories")?;
     match direction {
         Direction::Out {

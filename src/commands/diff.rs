@@ -8,20 +8,26 @@ use crate::config::Paths;
 use crate::error::{Context, Error, Result};
 use crate::storage::changes::{self, Change, ChangeKind};
 use crate::storage::Store;
-use crate::userns::session::Stage;
+use crate::userns::session::SessionRequest;
 
-/// Run `berth diff`.
-pub fn execute(args: DiffArgs, stage: Stage) -> Result<()> {
-    let json = match args.format.as_deref() {
-        None => false,
-        Some("json") => true,
-        Some(other) => {
-            return Err(Error::msg(format!("unsupported --format `{other}` (json)")));
-        }
-    };
-    if let Stage::Host = stage {
-        return crate::userns::session::run_in_session();
+/// P0's half of `berth diff`: check `--format` before the session.
+pub fn host_half(args: &DiffArgs) -> Result<Option<SessionRequest>> {
+    json_format(args)?;
+    Ok(Some(SessionRequest::same_command_line()))
+}
+
+/// `--format json`, or the default lines.
+fn json_format(args: &DiffArgs) -> Result<bool> {
+    match args.format.as_deref() {
+        None => Ok(false),
+        Some("json") => Ok(true),
+        Some(other) => Err(Error::msg(format!("unsupported --format `{other}` (json)"))),
     }
+}
+
+/// The session's half of `berth diff` (the upper directory belongs to the mapped ids).
+pub fn in_session(args: &DiffArgs) -> Result<()> {
+    let json = json_format(args)?;
     let paths = Paths::discover().context("find berth's directories")?;
     let store = Store::open(&paths).context("open the store")?;
     let ctr = super::container::find(&paths, &args.container)?;

@@ -10,19 +10,24 @@ use crate::cli::export::ExportArgs;
 use crate::config::Paths;
 use crate::error::{Context, Error, Result};
 use crate::storage::changes::{Archiver, TarMode};
-use crate::userns::session::Stage;
+use crate::userns::session::SessionRequest;
 
-/// Run `berth export`.
-pub fn execute(args: ExportArgs, stage: Stage) -> Result<()> {
-    if let Stage::Host = stage {
-        if args.output.is_none() && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
-            return Err(Error::msg("refusing to export to a terminal")
-                .hint("use -o FILE, or redirect the output"));
-        }
-        if !super::container::join_running(&args.container)? {
-            return crate::userns::session::run_in_session();
-        }
+/// P0's half of `berth export`: refuse a terminal; export from here after joining a
+/// running container's namespaces, or hand the export to a session.
+pub fn host_half(args: ExportArgs) -> Result<Option<SessionRequest>> {
+    if args.output.is_none() && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        return Err(Error::msg("refusing to export to a terminal")
+            .hint("use -o FILE, or redirect the output"));
     }
+    if !super::container::join_running(&args.container)? {
+        return Ok(Some(SessionRequest::same_command_line()));
+    }
+    in_session(&args).map(|()| None)
+}
+
+/// Export, with the container's rootfs reachable from this process: in the session (a
+/// stopped container), or in P0 joined to a running one.
+pub fn in_session(args: &ExportArgs) -> Result<()> {
     let paths = Paths::discover().context("find berth's directories")?;
     let ctr = super::container::find(&paths, &args.container)?;
     let out: Box<dyn Write> = match &args.output {

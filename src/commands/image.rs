@@ -20,8 +20,8 @@ pub fn execute(args: ImageArgs) -> Result<()> {
         ImageCommand::Save(a) => super::save::execute(a),
         ImageCommand::Load(a) => super::load::execute(a),
         ImageCommand::Import(a) => super::import::execute(a),
-        // Dispatched with its stage by `commands::execute`.
-        ImageCommand::Build(a) => super::build::execute(*a, crate::userns::session::Stage::Host),
+        // P0's half is run by `commands::execute`; this is the session's.
+        ImageCommand::Build(a) => super::build::in_session(&a),
         ImageCommand::Inspect(a) => super::inspect::execute(a.into()),
         ImageCommand::Exists(a) => exists(&a.image),
     }

@@ -10,63 +10,77 @@ use crate::error::{Context, Error, Result};
 use crate::run::control::{self, ControlError, Target};
 use crate::spec::{parse_signal, RunOptions};
 use crate::storage::container::{self, Container, ContainerError, Status};
-use crate::userns::session::{run_in_session_with, Stage};
+use crate::userns::session::{SessionLink, SessionRequest};
 
 /// podman's status when a named container does not exist.
 const EXIT_NO_SUCH: i32 = 125;
 
-/// `berth create`: validate in the host process, record the container in the session.
-pub fn create(args: RunArgs, stage: Stage) -> Result<()> {
-    let opts =
-        RunOptions::from_args(args, |k| std::env::var(k).ok()).context("invalid create options")?;
-    match stage {
-        Stage::Host => {
-            // The network half of a pull runs here, in P0, as for `run`.
-            crate::net::bridge::holder::check_networks(&opts.user_networks)?;
-            crate::commands::pull::ensure_image(&opts.image, opts.pull)?;
-            crate::userns::session::run_in_session()
-        }
-        Stage::Session(_) => {
-            let ctr = crate::run::spawn::create(&opts)?;
-            println!("{}", ctr.config.id);
-            Ok(())
-        }
-    }
+/// P0's half of `berth create`: validate, and pull the image (the network half of a pull
+/// runs in P0, as for `run`).
+pub fn create_host_half(args: RunArgs) -> Result<SessionRequest> {
+    let opts = create_options(args)?;
+    crate::net::bridge::holder::check_networks(&opts.user_networks)?;
+    crate::commands::pull::ensure_image(&opts.image, opts.pull)?;
+    Ok(SessionRequest::same_command_line())
 }
 
-/// `berth start`: one session per container, each staying behind as its monitor.
-pub fn start(args: StartArgs, stage: Stage) -> Result<()> {
-    let link = match stage {
-        Stage::Host => {
-            let mut first_error = None;
-            for name in &args.containers {
-                let mut argv: Vec<OsString> = vec!["start".into()];
-                if args.attach {
-                    argv.push("--attach".into());
-                }
-                if args.interactive {
-                    argv.push("--interactive".into());
-                }
-                argv.push(name.into());
-                // `--network container:X` joins X's user namespace (it owns X's network).
-                let joined = Paths::discover()
-                    .context("find berth's directories")
-                    .and_then(|paths| find(&paths, name))
-                    .and_then(|ctr| crate::commands::run::join_network_owner(&ctr.config.options));
-                if let Err(e) = joined {
-                    first_error.get_or_insert(e);
-                    continue;
-                }
-                if let Err(e) = crate::net::bridge::holder::prepare_for_container(name)
-                    .and_then(|()| run_in_session_with(argv))
-                {
-                    first_error.get_or_insert(e);
-                }
+/// The session's half of `berth create`: record the container.
+pub fn create_in_session(args: RunArgs) -> Result<()> {
+    let ctr = crate::run::spawn::create(&create_options(args)?)?;
+    println!("{}", ctr.config.id);
+    Ok(())
+}
+
+fn create_options(args: RunArgs) -> Result<RunOptions> {
+    RunOptions::from_args(args, |k| std::env::var(k).ok()).context("invalid create options")
+}
+
+/// The command line of the session that starts one container of `berth start`.
+fn start_args(args: &StartArgs, name: &str) -> Vec<OsString> {
+    let mut argv: Vec<OsString> = vec!["start".into()];
+    if args.attach {
+        argv.push("--attach".into());
+    }
+    if args.interactive {
+        argv.push("--interactive".into());
+    }
+    argv.push(name.into());
+    argv
+}
+
+/// P0's half of `berth start`: one session per container, each staying behind as its
+/// monitor.
+pub fn start(args: &StartArgs) -> Result<()> {
+    let mut first_error = None;
+    for name in &args.containers {
+        // `--network container:X` joins X's user namespace (it owns X's network).
+        let owner = Paths::discover()
+            .context("find berth's directories")
+            .and_then(|paths| find(&paths, name))
+            .and_then(|ctr| crate::commands::run::network_owner(&ctr.config.options));
+        let owner = match owner {
+            Ok(o) => o,
+            Err(e) => {
+                first_error.get_or_insert(e);
+                continue;
             }
-            return first_error.map_or(Ok(()), Err);
+        };
+        // On user networks: the holder's user namespace instead.
+        let started = crate::net::bridge::holder::prepare_for_container(name, super::launch)
+            .and_then(|holder| {
+                let request = SessionRequest::new(start_args(args, name));
+                super::launch(&request.joining(holder.or(owner)))
+            });
+        if let Err(e) = started {
+            first_error.get_or_insert(e);
         }
-        Stage::Session(link) => link,
-    };
+    }
+    first_error.map_or(Ok(()), Err)
+}
+
+/// The session's half of `berth start`: start the one container named, and stay as its
+/// monitor.
+pub fn start_in_session(args: &StartArgs, link: &SessionLink) -> Result<()> {
     let name = &args.containers[0];
     let paths = Paths::discover().context("find berth's directories")?;
     let ctr = find(&paths, name)?;
@@ -85,7 +99,7 @@ pub fn start(args: StartArgs, stage: Stage) -> Result<()> {
     }
     let mut prepared = crate::run::spawn::prepare(ctr)?;
     prepared.opts.interactive = args.interactive;
-    match crate::run::spawn::start(prepared, !args.attach, &link, name, Some(lock))? {
+    match crate::run::spawn::start(prepared, !args.attach, link, name, Some(lock))? {
         0 => Ok(()),
         code if args.attach => Err(Error::Exit(code)),
         _ => Ok(()),
@@ -131,16 +145,13 @@ pub fn restart(args: RestartArgs) -> Result<()> {
         let (signal, timeout) = stop_settings(&paths, ctr, args.time);
         control::stop(ctr, signal, timeout).context("stop container")?;
         // A session of its own, unless the container is on user networks.
-        crate::userns::session::join_user_namespace_of(None);
-        crate::net::bridge::holder::prepare_for_container(&ctr.config.id)?;
-        run_in_session_with(vec!["start".into(), ctr.config.id.clone().into()]).map_err(
-            |e| match e {
-                Error::Exit(code) => {
-                    Error::msg(format!("restart container `{key}`")).with_code(code)
-                }
-                other => other,
-            },
-        )?;
+        let holder =
+            crate::net::bridge::holder::prepare_for_container(&ctr.config.id, super::launch)?;
+        let request = SessionRequest::new(vec!["start".into(), ctr.config.id.clone().into()]);
+        super::launch(&request.joining(holder)).map_err(|e| match e {
+            Error::Exit(code) => Error::msg(format!("restart container `{key}`")).with_code(code),
+            other => other,
+        })?;
         Ok(())
     })
 }
@@ -238,5 +249,32 @@ fn each(
 impl crate::error::Hint for ControlError {
     fn hint(&self) -> Option<String> {
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Wrap {
+        #[command(flatten)]
+        args: StartArgs,
+    }
+
+    #[test]
+    fn each_container_gets_a_start_session_of_its_own() {
+        let args = Wrap::parse_from(["start", "-a", "-i", "one", "two"]).args;
+        let want: Vec<OsString> = ["start", "--attach", "--interactive", "two"]
+            .iter()
+            .map(OsString::from)
+            .collect();
+        assert_eq!(start_args(&args, "two"), want);
+        let args = Wrap::parse_from(["start", "one"]).args;
+        assert_eq!(
+            start_args(&args, "one"),
+            vec![OsString::from("start"), OsString::from("one")]
+        );
     }
 }

@@ -18,6 +18,7 @@ use crate::net::bridge::store::{CreateRequest, Network, NetworkError, NetworkSto
 use crate::net::bridge::{attach, ipam, subnet};
 use crate::spec::{NetworkMode, PerNetwork};
 use crate::storage::container::{self, Container, Status};
+use crate::userns::session::SessionRequest;
 
 /// podman's status when a network does not exist (`rm`, `exists`).
 const EXIT_NO_SUCH: i32 = 1;
@@ -425,33 +426,36 @@ fn same_user_namespace(a: i32, b: i32) -> bool {
     matches!((id(a), id(b)), (Some(x), Some(y)) if x == y)
 }
 
-/// P0, before the session of `network connect`/`disconnect`: the session that wires a
-/// running container on user networks must be in the holder's user namespace, which owns
-/// the container's network namespace and the bridges. Anything else (no such container,
-/// stopped, on pasta) is left to the session to handle or refuse.
-pub fn before_session(args: &NetworkArgs) {
+/// P0's half of `network connect`/`disconnect`: the session that wires a running container
+/// on user networks must be in the holder's user namespace, which owns the container's
+/// network namespace and the bridges.
+pub fn session_request(args: &NetworkArgs) -> SessionRequest {
+    SessionRequest::same_command_line().joining(holder_to_join(args))
+}
+
+/// The holder's pid when `args` connects or disconnects a running container in the
+/// holder's user namespace. Anything else (no such container, stopped, on pasta) is left
+/// to the session to handle or refuse.
+fn holder_to_join(args: &NetworkArgs) -> Option<i32> {
     let key = match &args.command {
         NetworkCommand::Connect(a) => &a.container,
         NetworkCommand::Disconnect(a) => &a.container,
-        _ => return,
+        NetworkCommand::Create(_)
+        | NetworkCommand::Ls(_)
+        | NetworkCommand::Inspect(_)
+        | NetworkCommand::Rm(_)
+        | NetworkCommand::Prune(_)
+        | NetworkCommand::Exists(_) => return None,
     };
-    let Ok(paths) = Paths::discover() else { return };
-    let Ok(c) = container::find(&paths.data, key) else {
-        return;
-    };
-    let Some(pid) = c
+    let paths = Paths::discover().ok()?;
+    let c = container::find(&paths.data, key).ok()?;
+    let pid = c
         .state()
         .ok()
         .filter(|s| s.status == Status::Running)
-        .and_then(|s| s.pid)
-    else {
-        return;
-    };
-    if let Some(h) = crate::net::bridge::holder::current(&paths.runtime) {
-        if same_user_namespace(pid, h.pid) {
-            crate::userns::session::join_user_namespace_of(Some(h.pid));
-        }
-    }
+        .and_then(|s| s.pid)?;
+    let h = crate::net::bridge::holder::current(&paths.runtime)?;
+    same_user_namespace(pid, h.pid).then_some(h.pid)
 }
 
 /// Rewrite a container's `user_networks` in its config.json, and its options for

@@ -231,7 +231,8 @@ fn pull_from(
         "--name".into(),
         name.into(),
     ];
-    crate::userns::session::run_in_session_with(args)?;
+    // The unpack writes layers owned by the mapped ids: a session of its own.
+    super::launch(&crate::userns::session::SessionRequest::new(args))?;
     Ok(hex_of(config.digest().as_ref()).to_string())
 }
 

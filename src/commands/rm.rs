@@ -9,7 +9,6 @@ use crate::config::Paths;
 use crate::error::{Context, Error, Result};
 use crate::storage::container::{self, ContainerError, Status};
 use crate::storage::volume;
-use crate::userns::session::Stage;
 
 /// podman's status when a container named on the command line does not exist.
 const EXIT_NO_SUCH: i32 = 1;
@@ -17,10 +16,7 @@ const EXIT_NO_SUCH: i32 = 1;
 const EXIT_RUNNING: i32 = 2;
 
 /// Run `berth rm`.
-pub fn execute(args: RmArgs, stage: Stage) -> Result<()> {
-    if let Stage::Host = stage {
-        return crate::userns::session::run_in_session();
-    }
+pub fn execute(args: RmArgs) -> Result<()> {
     let paths = Paths::discover().context("find berth's directories")?;
     let targets: Vec<(String, Result<container::Container, ContainerError>)> = if args.all {
         container::list(&paths.data)

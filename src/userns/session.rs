@@ -81,17 +81,8 @@ pub const FORWARDED_AND_CHLD: [Signal; 9] = [
     Signal::SIGCHLD,
 ];
 
-/// What a forked session runs: the command line it was given, in its stage, to an exit
-/// status. The binary passes `commands::run_in_forked_session`; taking it as a value keeps
-/// `userns` below `commands` (see the layering in docs/design-notes.md).
-pub type SessionMain = fn(Vec<std::ffi::OsString>, Stage) -> i32;
-
-static SESSION_MAIN: std::sync::OnceLock<SessionMain> = std::sync::OnceLock::new();
-
 /// Stage dispatch: the first call in `main`, while the process is single-threaded.
-/// `session_main` is what a session forked later in this process runs.
-pub fn dispatch(session_main: SessionMain) -> Stage {
-    let _ = SESSION_MAIN.set(session_main);
+pub fn dispatch() -> Stage {
     crate::sys::process::default_sigpipe();
     match std::env::var_os(STAGE_ENV) {
         Some(v) if v == "session" => match enter_session() {
@@ -110,18 +101,50 @@ pub fn dispatch(session_main: SessionMain) -> Stage {
 /// namespace (its init's pid).
 const JOIN_ENV: &str = "BERTH_JOIN_USERNS";
 
-thread_local! {
-    /// Set by P0 before `run_in_session`: the session joins the user namespace of this
-    /// process (a running container's init) instead of creating its own.
-    static JOIN_PID: std::cell::Cell<Option<i32>> = const { std::cell::Cell::new(None) };
+/// What P0 asks of a session: the command line it runs, and whose user namespace it is in.
+/// Computed in P0 by `commands::execute` (or a command's host half) and handed to
+/// [`run_in_session`]; a re-executed session gets it from its arguments and environment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRequest {
+    /// berth's arguments, without the program name.
+    pub args: Vec<std::ffi::OsString>,
+    /// Join the user namespace of this process (a running container's init, or the holder
+    /// of the user networks) instead of creating one: its maps are the session's already,
+    /// and that namespace owns the network namespace the container joins.
+    pub join_userns_of: Option<i32>,
 }
 
-/// P0: make the next session join the user namespace of process `pid` (a running
-/// container's init), as `--network container:` needs: that namespace owns the network
-/// namespace the new container joins. `None` goes back to a session of its own.
-pub fn join_user_namespace_of(pid: Option<i32>) {
-    JOIN_PID.with(|j| j.set(pid));
+impl SessionRequest {
+    /// A session of its own that runs `args`.
+    pub fn new(args: Vec<std::ffi::OsString>) -> Self {
+        SessionRequest {
+            args,
+            join_userns_of: None,
+        }
+    }
+
+    /// A session of its own that runs this process's own command line.
+    pub fn same_command_line() -> Self {
+        Self::new(std::env::args_os().skip(1).collect())
+    }
+
+    /// The same request, in the user namespace of `pid` when there is one.
+    #[must_use]
+    pub fn joining(self, pid: Option<i32>) -> Self {
+        SessionRequest {
+            join_userns_of: pid,
+            ..self
+        }
+    }
 }
+
+/// What a forked session runs: the request's arguments, as the session. Returns the exit
+/// status. (A re-executed session runs `main` instead.)
+pub type SessionMain = fn(Vec<std::ffi::OsString>, Stage) -> i32;
+
+/// P0's way to run a session, for code below `commands` that starts one (the holder of the
+/// user networks): `commands::launch`.
+pub type Launch = fn(&SessionRequest) -> Result<()>;
 
 /// S: create the user and mount namespaces, wait for the maps, become uid 0.
 fn enter_session() -> Result<SessionLink> {
@@ -211,15 +234,11 @@ pub fn host_maps() -> Result<super::map::IdMaps> {
     Ok(maps)
 }
 
-/// P0: run this same command line again inside the session user namespace, and return its
-/// exit status as ours.
-pub fn run_in_session() -> Result<()> {
-    run_in_session_with(std::env::args_os().skip(1).collect())
-}
-
-/// P0: run berth with `args` inside the session user namespace.
-pub fn run_in_session_with(args: Vec<std::ffi::OsString>) -> Result<()> {
-    let join = JOIN_PID.with(std::cell::Cell::get);
+/// P0: run a session as `request` says (forked, where `session_main` runs its command line,
+/// or re-executed), and return its exit status as ours.
+pub fn run_in_session(request: &SessionRequest, session_main: SessionMain) -> Result<()> {
+    let join = request.join_userns_of;
+    let args = request.args.clone();
     let maps = host_maps()?;
 
     // The forwarded signals and SIGCHLD, blocked before the child exists so none is lost.
@@ -240,12 +259,7 @@ pub fn run_in_session_with(args: Vec<std::ffi::OsString>) -> Result<()> {
                     None,
                 );
                 let code = match enter_session_on(session_end, join) {
-                    Ok(link) => match SESSION_MAIN.get() {
-                        Some(main) => main(args, Stage::Session(link)),
-                        None => {
-                            Error::msg("no session entry point: `dispatch` was not called").report()
-                        }
-                    },
+                    Ok(link) => session_main(args, Stage::Session(link)),
                     Err(err) => err.report(),
                 };
                 use std::io::Write as _;
@@ -403,5 +417,20 @@ fn exit_result(status: (Option<i32>, Option<i32>)) -> Result<()> {
 impl crate::error::Hint for super::subid::UsernsError {
     fn hint(&self) -> Option<String> {
         super::subid::UsernsError::hint(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_request_joins_only_when_told() {
+        let own = SessionRequest::new(vec!["__netns-holder".into()]);
+        assert_eq!(own.join_userns_of, None);
+        let joined = own.clone().joining(Some(42));
+        assert_eq!(joined.join_userns_of, Some(42));
+        assert_eq!(joined.args, own.args);
+        assert_eq!(joined.joining(None), own);
     }
 }

@@ -96,17 +96,20 @@ pub fn check_networks(networks: &[String]) -> Result<()> {
 }
 
 /// P0, before a session that will run a container on `networks` (checked to exist by
-/// [`check_networks`]): start the holder when it is not running, and make the next session
-/// join its user namespace.
-pub fn prepare_session(paths: &Paths, networks: &[String]) -> Result<()> {
+/// [`check_networks`]): start the holder (a session `launch` runs) when it is not running.
+/// Returns the holder's pid, whose user namespace the container's session joins (`None`
+/// without user networks).
+pub fn prepare_session(
+    paths: &Paths,
+    networks: &[String],
+    launch: crate::userns::session::Launch,
+) -> Result<Option<i32>> {
     if networks.is_empty() {
-        return Ok(());
+        return Ok(None);
     }
     paths
         .ensure_runtime()
         .context("create the runtime directory")?;
-    // The holder's own session makes its user namespace.
-    crate::userns::session::join_user_namespace_of(None);
     let _lock = lock(&paths.runtime, false).context("lock the rootless network namespace")?;
     let mut started = false;
     let holder = match current(&paths.runtime) {
@@ -115,8 +118,11 @@ pub fn prepare_session(paths: &Paths, networks: &[String]) -> Result<()> {
             started = true;
             // A holder that was killed left its outside link behind.
             super::link::stop(&dir(&paths.runtime));
-            crate::userns::session::run_in_session_with(vec!["__netns-holder".into()])
-                .context("start the rootless network namespace")?;
+            // The holder's own session makes its user namespace.
+            launch(&crate::userns::session::SessionRequest::new(vec![
+                "__netns-holder".into(),
+            ]))
+            .context("start the rootless network namespace")?;
             current(&paths.runtime).ok_or_else(|| {
                 Error::msg("start the rootless network namespace: the holder did not stay up")
             })?
@@ -134,8 +140,7 @@ pub fn prepare_session(paths: &Paths, networks: &[String]) -> Result<()> {
     std::fs::write(dir(&paths.runtime).join("last-use"), b"")
         .context("record the use of the rootless network namespace")?;
     // The session of the container joins the holder's user namespace (see above).
-    crate::userns::session::join_user_namespace_of(Some(holder.pid));
-    Ok(())
+    Ok(Some(holder.pid))
 }
 
 /// Did a session prepare to use the namespace within `idle`?
@@ -195,15 +200,19 @@ fn setup_forwarding() -> std::result::Result<(), String> {
 }
 
 /// P0, before `start` or `restart` of a stored container: [`prepare_session`] for its user
-/// networks. A container that cannot be found is left to the session to report.
-pub fn prepare_for_container(key: &str) -> Result<()> {
+/// networks, and the holder's pid to join. A container that cannot be found is left to the
+/// session to report.
+pub fn prepare_for_container(
+    key: &str,
+    launch: crate::userns::session::Launch,
+) -> Result<Option<i32>> {
     let paths = Paths::discover().context("find berth's directories")?;
     let Ok(ctr) = crate::storage::container::find(&paths.data, key) else {
-        return Ok(());
+        return Ok(None);
     };
     let networks = ctr.config.options.user_networks.clone();
     check_networks(&networks)?;
-    prepare_session(&paths, &networks)
+    prepare_session(&paths, &networks, launch)
 }
 
 /// The `__netns-holder` command, in its own session: make the network namespace, report to
