@@ -1,5 +1,4 @@
 //! berth's entry point: stage dispatch, parse, run one command, render the error, exit.
-#![deny(unsafe_code)]
 
 use std::process::ExitCode;
 
