@@ -538,6 +538,30 @@ fn network_container_shares_the_other_containers_interfaces() {
     theirs.success();
     out.stdout_contains(&theirs.stdout());
     out.stdout_contains(&format!("\t{} ", &id[..12]));
+    // A restart joins the same network again, as the first start did.
+    let joined = env
+        .berth([
+            "run",
+            "-d",
+            "--network",
+            &format!("container:{}", &id[..12]),
+            "busybox",
+            "sleep",
+            "300",
+        ])
+        .output()
+        .success()
+        .stdout()
+        .trim()
+        .to_string();
+    env.berth(["restart", "-t", "0", &joined])
+        .output()
+        .success();
+    env.berth(["exec", &joined, "wget", "-qO-", "http://127.0.0.1/"])
+        .output()
+        .success()
+        .stdout_contains(&format!("hello from {}", &id[..12]));
+    env.berth(["rm", "-f", &joined]).output().success();
     env.berth(["rm", "-f", &id]).output().success();
     // A container that is not running has no network to join.
     env.berth(["create", "--name", "idle", "busybox", "true"])

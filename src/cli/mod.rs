@@ -179,27 +179,7 @@ pub fn command() -> clap::Command {
 /// Parse the process arguments. On `--help` and `--version` print and return `Err(0)`; on a
 /// usage error print clap's message and return `Err(125)`, as podman does.
 pub fn parse() -> Result<Cli, i32> {
-    let cli = parse_from(std::env::args_os())?;
-    PARSED.with(|p| *p.borrow_mut() = Some(cli.clone()));
-    Ok(cli)
-}
-
-thread_local! {
-    /// This process's own command line, parsed: a session forked from this process takes
-    /// it instead of building clap's command tree a second time.
-    static PARSED: std::cell::RefCell<Option<Cli>> = const { std::cell::RefCell::new(None) };
-}
-
-/// In a session forked from P0: `args`, parsed. When they are P0's own arguments, the parse
-/// P0 already made is reused.
-pub fn parse_session_args(args: Vec<std::ffi::OsString>) -> Result<Cli, i32> {
-    let own: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
-    if args == own {
-        if let Some(cli) = PARSED.with(|p| p.borrow_mut().take()) {
-            return Ok(cli);
-        }
-    }
-    parse_from(std::iter::once(std::ffi::OsString::from("berth")).chain(args))
+    parse_from(std::env::args_os())
 }
 
 /// Parse an argument list (the first item is the program name).

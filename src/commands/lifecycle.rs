@@ -53,29 +53,22 @@ fn start_args(args: &StartArgs, name: &str) -> Vec<OsString> {
 pub fn start(args: &StartArgs) -> Result<()> {
     let mut first_error = None;
     for name in &args.containers {
-        // `--network container:X` joins X's user namespace (it owns X's network).
-        let owner = Paths::discover()
-            .context("find berth's directories")
-            .and_then(|paths| find(&paths, name))
-            .and_then(|ctr| crate::commands::run::network_owner(&ctr.config.options));
-        let owner = match owner {
-            Ok(o) => o,
-            Err(e) => {
-                first_error.get_or_insert(e);
-                continue;
-            }
-        };
-        // On user networks: the holder's user namespace instead.
-        let started = crate::net::bridge::holder::prepare_for_container(name, super::launch)
-            .and_then(|holder| {
-                let request = SessionRequest::new(start_args(args, name));
-                super::launch(&request.joining(holder.or(owner)))
-            });
-        if let Err(e) = started {
+        if let Err(e) = start_session(name, start_args(args, name)) {
             first_error.get_or_insert(e);
         }
     }
     first_error.map_or(Ok(()), Err)
+}
+
+/// P0: start the stored container `key` in a session that runs `argv`, in the user
+/// namespace its network needs: the holder's on user networks, the owner's with
+/// `--network container:X` or `ns:PATH` (that namespace owns the network it joins), else
+/// its own.
+fn start_session(key: &str, argv: Vec<OsString>) -> Result<()> {
+    let paths = Paths::discover().context("find berth's directories")?;
+    let owner = crate::commands::run::network_owner(&find(&paths, key)?.config.options)?;
+    let holder = crate::net::bridge::holder::prepare_for_container(key, super::launch)?;
+    super::launch(&SessionRequest::new(argv).joining(holder.or(owner)))
 }
 
 /// The session's half of `berth start`: start the one container named, and stay as its
@@ -144,11 +137,8 @@ pub fn restart(args: RestartArgs) -> Result<()> {
     each(targets, |key, ctr| {
         let (signal, timeout) = stop_settings(&paths, ctr, args.time);
         control::stop(ctr, signal, timeout).context("stop container")?;
-        // A session of its own, unless the container is on user networks.
-        let holder =
-            crate::net::bridge::holder::prepare_for_container(&ctr.config.id, super::launch)?;
-        let request = SessionRequest::new(vec!["start".into(), ctr.config.id.clone().into()]);
-        super::launch(&request.joining(holder)).map_err(|e| match e {
+        let argv = vec!["start".into(), ctr.config.id.clone().into()];
+        start_session(&ctr.config.id, argv).map_err(|e| match e {
             Error::Exit(code) => Error::msg(format!("restart container `{key}`")).with_code(code),
             other => other,
         })?;

@@ -5,7 +5,7 @@ use crate::cli::{Cli, Command};
 use crate::error::Result;
 use crate::userns::session::{SessionLink, SessionRequest, Stage};
 
-pub use placement::{placement, Placement};
+pub use placement::{placement, HostHalf, Placement};
 
 pub mod attach;
 pub mod build;
@@ -58,12 +58,12 @@ pub fn execute(cli: Cli, stage: Stage) -> Result<()> {
             let handoff = match placement::placement(&cli.command) {
                 Placement::Host => return dispatch(cli.command, None),
                 Placement::Session => Handoff::from(SessionRequest::same_command_line()),
-                Placement::HostThenSession => match host_half(cli.command)? {
+                Placement::HostThenSession(half) => match host_half(half)? {
                     Some(handoff) => handoff,
                     None => return Ok(()),
                 },
             };
-            let result = launch(&handoff.request);
+            let result = launch_parsed(&handoff.request, cli);
             if let Some(path) = handoff.remove_after {
                 let _ = std::fs::remove_file(path);
             }
@@ -73,11 +73,23 @@ pub fn execute(cli: Cli, stage: Stage) -> Result<()> {
     dispatch(cli.command, Some(&link))
 }
 
-/// P0: run one session as `request` says. The one caller of
-/// `userns::session::run_in_session`; host halves that run several sessions (`start`,
-/// `restart`, a pull's unpack, the network holder) run each through here.
+/// P0: run one session as `request` says, which parses its command line afresh. With
+/// [`launch_parsed`], the only caller of `userns::session::run_in_session`; host halves that run
+/// several sessions (`start`, `restart`, a pull's unpack, the network holder) run each
+/// through here.
 pub fn launch(request: &SessionRequest) -> Result<()> {
     crate::userns::session::run_in_session(request, run_in_forked_session)
+}
+
+/// P0: [`launch`], except that a forked session that runs this process's own command line
+/// takes `cli`, P0's parse of it, instead of parsing it again.
+fn launch_parsed(request: &SessionRequest, cli: Cli) -> Result<()> {
+    if request.args != SessionRequest::same_command_line().args {
+        return launch(request);
+    }
+    crate::userns::session::run_in_session(request, move |_, stage| {
+        exit_status(execute(cli, stage))
+    })
 }
 
 /// What P0 hands on to the session of a command.
@@ -99,64 +111,28 @@ impl From<SessionRequest> for Handoff {
 
 /// P0's half of a [`Placement::HostThenSession`] command: what it does before the session,
 /// and the session it hands the rest to (`None` when it finished the command here).
-fn host_half(command: Command) -> Result<Option<Handoff>> {
-    use crate::cli::build::BuildxCommand;
-    use crate::cli::container::{ContainerArgs, ContainerCommand as C};
-    use crate::cli::image::{ImageArgs, ImageCommand as I};
-    use crate::cli::network::NetworkCommand as N;
+fn host_half(half: HostHalf<'_>) -> Result<Option<Handoff>> {
     let done = |r: Result<()>| r.map(|()| None);
-    let build = |a: &crate::cli::build::BuildArgs| {
-        build::host_half(a).map(|(request, remove_after)| {
-            Some(Handoff {
-                request,
-                remove_after,
+    let request = match half {
+        HostHalf::Run(a) => run::host_half(a.clone()).map(Some),
+        HostHalf::Create(a) => lifecycle::create_host_half(a.clone()).map(Some),
+        HostHalf::Start(a) => done(lifecycle::start(a)),
+        HostHalf::Restart(a) => done(lifecycle::restart(a.clone())),
+        HostHalf::Pull(a) => done(pull::execute(a.clone())),
+        HostHalf::Diff(a) => diff::host_half(a),
+        HostHalf::Export(a) => export::host_half(a.clone()),
+        HostHalf::Commit(a) => commit::host_half(a.clone()),
+        HostHalf::Cp(a) => cp::host_half(a.clone()),
+        HostHalf::ContainerPrune(a) => container::prune_host_half(a),
+        HostHalf::Build(a) => {
+            return build::host_half(a).map(|(request, remove_after)| {
+                Some(Handoff {
+                    request,
+                    remove_after,
+                })
             })
-        })
-    };
-    let request = match command {
-        Command::Run(a) | Command::Container(ContainerArgs { command: C::Run(a) }) => {
-            run::host_half(*a).map(Some)
         }
-        Command::Create(a) => lifecycle::create_host_half(*a).map(Some),
-        Command::Start(a) => done(lifecycle::start(&a)),
-        Command::Restart(a) => done(lifecycle::restart(a)),
-        Command::Pull(a)
-        | Command::Image(ImageArgs {
-            command: I::Pull(a),
-        }) => done(pull::execute(a)),
-        Command::Diff(a)
-        | Command::Container(ContainerArgs {
-            command: C::Diff(a),
-        }) => diff::host_half(&a),
-        Command::Export(a)
-        | Command::Container(ContainerArgs {
-            command: C::Export(a),
-        }) => export::host_half(a),
-        Command::Commit(a)
-        | Command::Container(ContainerArgs {
-            command: C::Commit(a),
-        }) => commit::host_half(a),
-        Command::Cp(a) | Command::Container(ContainerArgs { command: C::Cp(a) }) => {
-            cp::host_half(a)
-        }
-        Command::Container(ContainerArgs {
-            command: C::Prune(a),
-        }) => container::prune_host_half(&a),
-        Command::Build(a)
-        | Command::Image(ImageArgs {
-            command: I::Build(a),
-        }) => return build(&a),
-        Command::Buildx(crate::cli::build::BuildxArgs {
-            command: BuildxCommand::Build(a),
-        }) => return build(&a),
-        Command::Network(a) if matches!(a.command, N::Connect(_) | N::Disconnect(_)) => {
-            Ok(Some(network::session_request(&a)))
-        }
-        // `placement` and this match disagree: a bug, caught by the first test that runs
-        // the command. (The arguments are not printed: they may hold a password.)
-        _ => Err(crate::error::Error::msg(
-            "internal error: this command is placed after a host half it does not have",
-        )),
+        HostHalf::NetworkJoin(a) => Ok(Some(network::session_request(a))),
     };
     request.map(|r| r.map(Handoff::from))
 }
@@ -229,12 +205,18 @@ pub(crate) fn session_link(link: Option<&SessionLink>) -> Result<&SessionLink> {
 /// Run one command line inside a session forked from P0 (see `userns::session`): parse it
 /// again and execute it as the session. Returns the exit status.
 pub fn run_in_forked_session(args: Vec<std::ffi::OsString>, stage: Stage) -> i32 {
-    match crate::cli::parse_session_args(args) {
-        Ok(cli) => match execute(cli, stage) {
-            Ok(()) => 0,
-            Err(err) => err.report(),
-        },
+    let line = std::iter::once(std::ffi::OsString::from("berth")).chain(args);
+    match crate::cli::parse_from(line) {
+        Ok(cli) => exit_status(execute(cli, stage)),
         Err(code) => code,
+    }
+}
+
+/// A command's result as an exit status, with its error reported.
+fn exit_status(result: Result<()>) -> i32 {
+    match result {
+        Ok(()) => 0,
+        Err(err) => err.report(),
     }
 }
 

@@ -1,18 +1,26 @@
 //! Where each command runs: P0 (the host process, the real user) or a session (uid 0 of the
 //! user namespace mapped from /etc/subuid). One exhaustive match, so a new command does not
-//! compile until it is placed here.
+//! compile until it is placed here; a command with a host half names it here too, so
+//! `commands::execute` runs it with no fallback arm.
 
-use crate::cli::build::{BuilderCommand, BuildxCommand};
-use crate::cli::container::ContainerCommand;
+use crate::cli::build::{BuildArgs, BuilderCommand, BuildxCommand};
+use crate::cli::commit::CommitArgs;
+use crate::cli::container::{ContainerCommand, PruneArgs};
+use crate::cli::cp::CpArgs;
+use crate::cli::diff::DiffArgs;
+use crate::cli::export::ExportArgs;
 use crate::cli::image::ImageCommand;
-use crate::cli::network::NetworkCommand;
+use crate::cli::lifecycle::{RestartArgs, StartArgs};
+use crate::cli::network::{NetworkArgs, NetworkCommand};
+use crate::cli::pull::PullArgs;
+use crate::cli::run::RunArgs;
 use crate::cli::system::SystemCommand;
 use crate::cli::volume::VolumeCommand;
 use crate::cli::Command;
 
 /// Where a command runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Placement {
+#[derive(Debug, Clone, Copy)]
+pub enum Placement<'a> {
     /// In P0 only: it reads the store, or reaches a running container from P0 (which owns
     /// every session's user namespace), or talks to a registry.
     Host,
@@ -21,25 +29,73 @@ pub enum Placement {
     Session,
     /// P0 runs the command's host half first (validate, pull, resolve the user namespace to
     /// join, ask for confirmation, join a running container) and gets from it the session
-    /// to hand the rest to, or none when P0 finished the command itself. `pull`, `start`
-    /// and `restart` run their sessions (unpack, one per container) from their host half.
+    /// to hand the rest to, or none when P0 finished the command itself.
+    HostThenSession(HostHalf<'a>),
+}
+
+/// The host half of a [`Placement::HostThenSession`] command, with its arguments.
+#[derive(Debug, Clone, Copy)]
+pub enum HostHalf<'a> {
+    /// Validate and pull; the session creates and runs the container.
+    Run(&'a RunArgs),
+    /// Validate and pull; the session records the container.
+    Create(&'a RunArgs),
+    /// One session per container, each in the user namespace its network needs.
+    Start(&'a StartArgs),
+    /// Stop from P0, then one session per container, as `start`.
+    Restart(&'a RestartArgs),
+    /// Download in P0 (threads, no session yet); unpack in a session of its own.
+    Pull(&'a PullArgs),
+    /// Resolve the container and its storage; the session reads the layers.
+    Diff(&'a DiffArgs),
+    /// As `diff`, writing the archive.
+    Export(&'a ExportArgs),
+    /// As `diff`; the session writes the image.
+    Commit(&'a CommitArgs),
+    /// Resolve both ends; join a running container, or a session for a stopped one.
+    Cp(&'a CpArgs),
+    /// Ask for confirmation in P0.
+    ContainerPrune(&'a PruneArgs),
+    /// Read a Dockerfile from stdin, log in, pull the bases.
+    Build(&'a BuildArgs),
+    /// `network connect`/`disconnect`: find the holder's user namespace to join.
+    NetworkJoin(&'a NetworkArgs),
+}
+
+impl Placement<'_> {
+    /// Where, without the host half's arguments.
+    pub fn kind(&self) -> PlacementKind {
+        match self {
+            Placement::Host => PlacementKind::Host,
+            Placement::Session => PlacementKind::Session,
+            Placement::HostThenSession(_) => PlacementKind::HostThenSession,
+        }
+    }
+}
+
+/// [`Placement`] without its data, for tests and messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlacementKind {
+    Host,
+    Session,
     HostThenSession,
 }
 
 /// Where `command` runs.
-pub fn placement(command: &Command) -> Placement {
-    use Placement::{Host, HostThenSession, Session};
+pub fn placement(command: &Command) -> Placement<'_> {
+    use HostHalf as H;
+    use Placement::{Host, HostThenSession as Then, Session};
     match command {
-        Command::Run(_)
-        | Command::Create(_)
-        | Command::Start(_)
-        | Command::Restart(_)
-        | Command::Pull(_)
-        | Command::Diff(_)
-        | Command::Export(_)
-        | Command::Commit(_)
-        | Command::Cp(_)
-        | Command::Build(_) => HostThenSession,
+        Command::Run(a) => Then(H::Run(a)),
+        Command::Create(a) => Then(H::Create(a)),
+        Command::Start(a) => Then(H::Start(a)),
+        Command::Restart(a) => Then(H::Restart(a)),
+        Command::Pull(a) => Then(H::Pull(a)),
+        Command::Diff(a) => Then(H::Diff(a)),
+        Command::Export(a) => Then(H::Export(a)),
+        Command::Commit(a) => Then(H::Commit(a)),
+        Command::Cp(a) => Then(H::Cp(a)),
+        Command::Build(a) => Then(H::Build(a)),
         Command::Stop(_)
         | Command::Kill(_)
         | Command::Wait(_)
@@ -73,7 +129,8 @@ pub fn placement(command: &Command) -> Placement {
         | Command::ProbeOverlay
         | Command::NetnsHolder => Session,
         Command::Image(a) => match &a.command {
-            ImageCommand::Pull(_) | ImageCommand::Build(_) => HostThenSession,
+            ImageCommand::Pull(a) => Then(H::Pull(a)),
+            ImageCommand::Build(a) => Then(H::Build(a)),
             ImageCommand::Rm(_)
             | ImageCommand::Prune(_)
             | ImageCommand::Load(_)
@@ -88,12 +145,12 @@ pub fn placement(command: &Command) -> Placement {
             | ImageCommand::Exists(_) => Host,
         },
         Command::Container(a) => match &a.command {
-            ContainerCommand::Run(_)
-            | ContainerCommand::Prune(_)
-            | ContainerCommand::Diff(_)
-            | ContainerCommand::Export(_)
-            | ContainerCommand::Commit(_)
-            | ContainerCommand::Cp(_) => HostThenSession,
+            ContainerCommand::Run(a) => Then(H::Run(a)),
+            ContainerCommand::Prune(a) => Then(H::ContainerPrune(a)),
+            ContainerCommand::Diff(a) => Then(H::Diff(a)),
+            ContainerCommand::Export(a) => Then(H::Export(a)),
+            ContainerCommand::Commit(a) => Then(H::Commit(a)),
+            ContainerCommand::Cp(a) => Then(H::Cp(a)),
             ContainerCommand::Rm(_) => Session,
             ContainerCommand::Ls(_)
             | ContainerCommand::Inspect(_)
@@ -107,12 +164,12 @@ pub fn placement(command: &Command) -> Placement {
             VolumeCommand::Create(_) | VolumeCommand::Rm(_) | VolumeCommand::Prune(_) => Session,
             VolumeCommand::Ls(_) | VolumeCommand::Inspect(_) | VolumeCommand::Exists(_) => Host,
         },
-        Command::Network(a) => match &a.command {
+        Command::Network(n) => match &n.command {
             // Removing a network may remove the containers on it.
             NetworkCommand::Rm(_) => Session,
             // The session joins the holder's user namespace when the container is running
             // on user networks: P0 finds that out.
-            NetworkCommand::Connect(_) | NetworkCommand::Disconnect(_) => HostThenSession,
+            NetworkCommand::Connect(_) | NetworkCommand::Disconnect(_) => Then(H::NetworkJoin(n)),
             NetworkCommand::Create(_)
             | NetworkCommand::Ls(_)
             | NetworkCommand::Inspect(_)
@@ -120,7 +177,7 @@ pub fn placement(command: &Command) -> Placement {
             | NetworkCommand::Exists(_) => Host,
         },
         Command::Buildx(a) => match &a.command {
-            BuildxCommand::Build(_) => HostThenSession,
+            BuildxCommand::Build(a) => Then(H::Build(a)),
         },
         Command::Builder(a) => match &a.command {
             BuilderCommand::Prune(_) => Session,
@@ -132,12 +189,12 @@ pub fn placement(command: &Command) -> Placement {
 mod tests {
     use super::*;
 
-    fn place(line: &str) -> Placement {
+    fn place(line: &str) -> PlacementKind {
         let args = std::iter::once("berth")
             .chain(line.split_whitespace())
             .map(std::ffi::OsString::from);
         let cli = crate::cli::parse_from(args).expect("a valid command line");
-        placement(&cli.command)
+        placement(&cli.command).kind()
     }
 
     #[test]
@@ -161,7 +218,7 @@ mod tests {
             "network ls",
             "network create n",
         ] {
-            assert_eq!(place(line), Placement::Host, "{line}");
+            assert_eq!(place(line), PlacementKind::Host, "{line}");
         }
     }
 
@@ -183,7 +240,7 @@ mod tests {
             "__probe-overlay",
             "__netns-holder",
         ] {
-            assert_eq!(place(line), Placement::Session, "{line}");
+            assert_eq!(place(line), PlacementKind::Session, "{line}");
         }
     }
 
@@ -209,18 +266,18 @@ mod tests {
             "network connect n c",
             "network disconnect n c",
         ] {
-            assert_eq!(place(line), Placement::HostThenSession, "{line}");
+            assert_eq!(place(line), PlacementKind::HostThenSession, "{line}");
         }
     }
 
     #[test]
     fn subcommands_are_placed_one_by_one() {
         // The same group, three places: the decision is per subcommand, not per group.
-        assert_eq!(place("network ls"), Placement::Host);
-        assert_eq!(place("network rm n"), Placement::Session);
-        assert_eq!(place("network connect n c"), Placement::HostThenSession);
-        assert_eq!(place("image inspect busybox"), Placement::Host);
-        assert_eq!(place("image load -i x.tar"), Placement::Session);
-        assert_eq!(place("image build ."), Placement::HostThenSession);
+        assert_eq!(place("network ls"), PlacementKind::Host);
+        assert_eq!(place("network rm n"), PlacementKind::Session);
+        assert_eq!(place("network connect n c"), PlacementKind::HostThenSession);
+        assert_eq!(place("image inspect busybox"), PlacementKind::Host);
+        assert_eq!(place("image load -i x.tar"), PlacementKind::Session);
+        assert_eq!(place("image build ."), PlacementKind::HostThenSession);
     }
 }

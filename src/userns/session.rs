@@ -138,10 +138,6 @@ impl SessionRequest {
     }
 }
 
-/// What a forked session runs: the request's arguments, as the session. Returns the exit
-/// status. (A re-executed session runs `main` instead.)
-pub type SessionMain = fn(Vec<std::ffi::OsString>, Stage) -> i32;
-
 /// P0's way to run a session, for code below `commands` that starts one (the holder of the
 /// user networks): `commands::launch`.
 pub type Launch = fn(&SessionRequest) -> Result<()>;
@@ -234,9 +230,13 @@ pub fn host_maps() -> Result<super::map::IdMaps> {
     Ok(maps)
 }
 
-/// P0: run a session as `request` says (forked, where `session_main` runs its command line,
-/// or re-executed), and return its exit status as ours.
-pub fn run_in_session(request: &SessionRequest, session_main: SessionMain) -> Result<()> {
+/// P0: run a session as `request` says, and return its exit status as ours. Forked, the
+/// session calls `session_main` with the request's arguments and returns what it returns
+/// as its exit status; re-executed (this process has threads), it runs `main` instead.
+pub fn run_in_session<F>(request: &SessionRequest, session_main: F) -> Result<()>
+where
+    F: FnOnce(Vec<std::ffi::OsString>, Stage) -> i32,
+{
     let join = request.join_userns_of;
     let args = request.args.clone();
     let maps = host_maps()?;
