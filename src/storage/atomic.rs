@@ -42,6 +42,37 @@ pub fn fs_err<'a>(op: &'static str, path: &'a Path) -> impl FnOnce(io::Error) ->
     }
 }
 
+/// An exclusive `flock` on a lock file, created if missing; released when dropped. Every
+/// lock of the store (the image store, a container, the network store) is one of these.
+#[derive(Debug)]
+pub struct FileLock {
+    _file: nix::fcntl::Flock<std::fs::File>,
+}
+
+impl FileLock {
+    /// Wait for the lock on `path`.
+    pub fn exclusive(path: &Path) -> Result<FileLock, FsError> {
+        Self::take(path, nix::fcntl::FlockArg::LockExclusive)
+    }
+
+    /// The lock on `path` if nobody holds it now.
+    pub fn try_exclusive(path: &Path) -> Result<FileLock, FsError> {
+        Self::take(path, nix::fcntl::FlockArg::LockExclusiveNonblock)
+    }
+
+    fn take(path: &Path, how: nix::fcntl::FlockArg) -> Result<FileLock, FsError> {
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(path)
+            .map_err(fs_err("open", path))?;
+        let locked = nix::fcntl::Flock::lock(file, how)
+            .map_err(|(_, errno)| fs_err("lock", path)(errno.into()))?;
+        Ok(FileLock { _file: locked })
+    }
+}
+
 /// How much of a crash a write survives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Durability {

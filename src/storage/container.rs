@@ -115,7 +115,7 @@ pub fn process_start_time(pid: i32) -> Option<u64> {
 /// A held container lock; released when dropped.
 #[derive(Debug)]
 pub struct ContainerLock {
-    _file: nix::fcntl::Flock<std::fs::File>,
+    _file: super::atomic::FileLock,
 }
 
 /// One container's directory.
@@ -165,16 +165,9 @@ impl Container {
     /// a container's state hold it, so two of them on one container run one after the
     /// other. A detached container's monitor does not hold it while the container runs.
     pub fn lock(&self) -> Result<ContainerLock, ContainerError> {
-        let path = self.dir.join("lock");
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .map_err(fs_err("open", &path))?;
-        let locked = nix::fcntl::Flock::lock(file, nix::fcntl::FlockArg::LockExclusive)
-            .map_err(|(_, errno)| fs_err("lock", &path)(errno.into()))?;
-        Ok(ContainerLock { _file: locked })
+        Ok(ContainerLock {
+            _file: super::atomic::FileLock::exclusive(&self.dir.join("lock"))?,
+        })
     }
 
     /// Is the session that supervises this container still alive?

@@ -125,7 +125,7 @@ pub enum Match {
 /// The exclusive store lock; released when dropped.
 #[derive(Debug)]
 pub struct StoreLock {
-    _file: nix::fcntl::Flock<std::fs::File>,
+    _file: atomic::FileLock,
 }
 
 /// The image store under `$XDG_DATA_HOME/berth`.
@@ -218,27 +218,15 @@ impl Store {
     /// Take the exclusive store lock (blocks while another berth holds it).
     pub fn lock(&self) -> Result<StoreLock, StoreError> {
         let path = self.root.join("store.lock");
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .map_err(fs_err("open", &path))?;
-        let locked = nix::fcntl::Flock::lock(file, nix::fcntl::FlockArg::LockExclusive)
-            .map_err(|(_, errno)| fs_err("lock", &path)(errno.into()))?;
-        Ok(StoreLock { _file: locked })
+        Ok(StoreLock {
+            _file: atomic::FileLock::exclusive(&path)?,
+        })
     }
 
     /// The store lock if no other berth holds it now.
     pub fn try_lock(&self) -> Option<StoreLock> {
         let path = self.root.join("store.lock");
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .ok()?;
-        nix::fcntl::Flock::lock(file, nix::fcntl::FlockArg::LockExclusiveNonblock)
+        atomic::FileLock::try_exclusive(&path)
             .ok()
             .map(|f| StoreLock { _file: f })
     }
@@ -774,15 +762,9 @@ impl Store {
         let dir = self.root.join("locks");
         std::fs::create_dir_all(&dir).map_err(fs_err("create", &dir))?;
         let path = dir.join(format!("blob-{}", hex_of(digest)));
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .map_err(fs_err("open", &path))?;
-        let locked = nix::fcntl::Flock::lock(file, nix::fcntl::FlockArg::LockExclusive)
-            .map_err(|(_, errno)| fs_err("lock", &path)(errno.into()))?;
-        Ok(StoreLock { _file: locked })
+        Ok(StoreLock {
+            _file: atomic::FileLock::exclusive(&path)?,
+        })
     }
 
     /// Rename a verified partial download into place as blob `digest`.

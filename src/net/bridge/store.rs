@@ -223,7 +223,7 @@ pub struct NetworkStore {
 
 /// Held while the store changes.
 pub struct StoreLock {
-    _file: nix::fcntl::Flock<std::fs::File>,
+    _file: crate::storage::atomic::FileLock,
 }
 
 impl NetworkStore {
@@ -237,16 +237,9 @@ impl NetworkStore {
     /// Take the store lock (create, remove and the checks before them).
     pub fn lock(&self) -> Result<StoreLock, NetworkError> {
         std::fs::create_dir_all(&self.dir).map_err(fs_err("create", &self.dir))?;
-        let path = self.dir.join("lock");
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .map_err(fs_err("open", &path))?;
-        let locked = nix::fcntl::Flock::lock(file, nix::fcntl::FlockArg::LockExclusive)
-            .map_err(|(_, errno)| fs_err("lock", &path)(errno.into()))?;
-        Ok(StoreLock { _file: locked })
+        Ok(StoreLock {
+            _file: crate::storage::atomic::FileLock::exclusive(&self.dir.join("lock"))?,
+        })
     }
 
     fn path_of(&self, name: &str) -> PathBuf {
