@@ -8,6 +8,7 @@ pub mod commit;
 pub mod container;
 pub mod cp;
 pub mod diff;
+pub mod events;
 pub mod exec;
 pub mod exec_options;
 pub mod export;
@@ -134,6 +135,8 @@ pub enum Command {
     Cp(cp::CpArgs),
     /// Report what berth depends on, each with ok or a fix
     Info(info::InfoArgs),
+    /// Show the event log: containers, images and volumes, as they change
+    Events(events::EventsArgs),
     /// Show the version
     Version(version::VersionArgs),
     /// Manage named volumes

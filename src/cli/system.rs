@@ -16,6 +16,8 @@ pub enum SystemCommand {
     Check(CheckArgs),
     /// Remove stopped containers, dangling images and the build cache
     Prune(SystemPruneArgs),
+    /// Show the event log (as `berth events`)
+    Events(super::events::EventsArgs),
 }
 
 /// Arguments of `berth system prune`.

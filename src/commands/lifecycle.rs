@@ -107,6 +107,7 @@ pub fn stop(args: StopArgs) -> Result<()> {
         let (signal, timeout) = stop_settings(&paths, ctr, args.time);
         let _lock = ctr.lock().context("lock the container")?;
         control::stop(ctr, signal, timeout).context("stop container")?;
+        crate::storage::events::container("stop", &ctr.config, None);
         println!("{key}");
         Ok(())
     })
@@ -125,6 +126,7 @@ pub fn kill(args: KillArgs) -> Result<()> {
             .with_context(|| format!("read the state of container `{key}`"))?;
         let target = Target::of(ctr, &state).context("kill container")?;
         target.signal(signal).context("kill container")?;
+        crate::storage::events::container("kill", &ctr.config, None);
         println!("{key}");
         Ok(())
     })
@@ -138,6 +140,7 @@ pub fn restart(args: RestartArgs) -> Result<()> {
         let (signal, timeout) = stop_settings(&paths, ctr, args.time);
         control::stop(ctr, signal, timeout).context("stop container")?;
         let argv = vec!["start".into(), ctr.config.id.clone().into()];
+        crate::storage::events::container("restart", &ctr.config, None);
         start_session(&ctr.config.id, argv).map_err(|e| match e {
             Error::Exit(code) => Error::msg(format!("restart container `{key}`")).with_code(code),
             other => other,

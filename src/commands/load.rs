@@ -76,6 +76,11 @@ pub fn execute(args: LoadArgs) -> Result<()> {
             what()
         )));
     }
+    crate::storage::events::record(&crate::storage::events::Event::image(
+        "loadfromarchive",
+        "",
+        &source.display().to_string(),
+    ));
     if !args.quiet {
         for image in loaded {
             if image.names.is_empty() {

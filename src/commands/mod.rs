@@ -13,6 +13,7 @@ pub mod commit;
 pub mod container;
 pub mod cp;
 pub mod diff;
+pub mod events;
 pub mod exec;
 pub mod export;
 pub mod generate;
@@ -181,6 +182,7 @@ fn dispatch(command: Command, link: Option<&SessionLink>) -> Result<()> {
         Command::Commit(args) => commit::in_session(args),
         Command::Cp(args) => cp::in_session(&args),
         Command::Info(args) => info::execute(args),
+        Command::Events(args) => events::execute(args),
         Command::Version(args) => version::execute(args),
         Command::Volume(args) => volume::execute(args),
         Command::Network(args) => network::execute(args),

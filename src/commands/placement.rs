@@ -119,6 +119,7 @@ pub fn placement(command: &Command) -> Placement<'_> {
         | Command::Rename(_)
         | Command::Port(_)
         | Command::Info(_)
+        | Command::Events(_)
         | Command::Version(_)
         | Command::Generate(_) => Host,
         Command::Import(_)
@@ -159,6 +160,7 @@ pub fn placement(command: &Command) -> Placement<'_> {
         },
         Command::System(a) => match &a.command {
             SystemCommand::Check(_) | SystemCommand::Prune(_) => Session,
+            SystemCommand::Events(_) => Host,
         },
         Command::Volume(a) => match &a.command {
             VolumeCommand::Create(_) | VolumeCommand::Rm(_) | VolumeCommand::Prune(_) => Session,
@@ -205,6 +207,8 @@ mod tests {
             "inspect c",
             "logs c",
             "info",
+            "events --stream=false",
+            "system events",
             "version",
             "exec c true",
             "top c",

@@ -81,6 +81,11 @@ impl PullOptions {
 pub fn execute(args: PullArgs) -> Result<()> {
     let opts = PullOptions::from_args(args)?;
     let id = pull(&opts)?;
+    crate::storage::events::record(&crate::storage::events::Event::image(
+        "pull",
+        "",
+        &opts.reference,
+    ));
     println!("{id}");
     Ok(())
 }

@@ -67,7 +67,19 @@ impl PushOptions {
 /// Run `berth push`.
 pub fn execute(args: PushArgs) -> Result<()> {
     let opts = PushOptions::from_args(args)?;
-    push(&opts).map(|_| ())
+    push(&opts)?;
+    if let Ok(paths) = Paths::discover() {
+        if let Ok(record) = Store::open(&paths).and_then(|s| s.resolve_image(&opts.image)) {
+            let dest = opts
+                .destination
+                .as_ref()
+                .map_or_else(|| opts.image.clone(), ToString::to_string);
+            crate::storage::events::record(&crate::storage::events::Event::image(
+                "push", &record.id, &dest,
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Push `opts.image`; returns the manifest digest.

@@ -18,5 +18,8 @@ pub fn execute(args: RenameArgs) -> Result<()> {
     let ctr = super::container::find(&paths, &args.container)?;
     container::rename(&paths.data, &ctr, &args.name)
         .with_context(|| format!("rename container `{}`", ctr.config.name))?;
+    let mut renamed = ctr.config.clone();
+    renamed.name = args.name.clone();
+    crate::storage::events::container("rename", &renamed, None);
     Ok(())
 }

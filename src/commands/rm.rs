@@ -94,6 +94,7 @@ pub fn remove_one(paths: &Paths, c: &container::Container, force: bool) -> Resul
     // container reads as not running.
     container::remove(&paths.data, c)
         .with_context(|| format!("remove container `{}`", c.config.name))?;
+    crate::storage::events::container("remove", &c.config, None);
     // A killed monitor never removed its network helper's directory.
     let _ = std::fs::remove_dir_all(crate::net::helper_dir(&paths.runtime, &c.config.id));
     Ok(())

@@ -144,15 +144,24 @@ pub fn execute(args: RmiArgs) -> Result<()> {
                 store
                     .untag(&lock, &id, &name)
                     .with_context(|| format!("untag `{name}`"))?;
+                crate::storage::events::record(&crate::storage::events::Event::image(
+                    "untag", &id, &name,
+                ));
                 println!("Untagged: {name}");
             }
             Step::Delete { id, names } => {
                 for name in &names {
+                    crate::storage::events::record(&crate::storage::events::Event::image(
+                        "untag", &id, name,
+                    ));
                     println!("Untagged: {name}");
                 }
                 store
                     .delete_image(&lock, &id)
                     .with_context(|| format!("delete image `{}`", short(&id)))?;
+                crate::storage::events::record(&crate::storage::events::Event::image(
+                    "remove", &id, &id,
+                ));
                 println!("Deleted: {id}");
             }
         }

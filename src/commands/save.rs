@@ -127,5 +127,13 @@ pub fn execute(args: SaveArgs) -> Result<()> {
             out.flush().context("write stdout")?;
         }
     }
+    let target = args
+        .output
+        .as_ref()
+        .map_or_else(|| "stdout".to_string(), |p| p.display().to_string());
+    for image in &images {
+        let id = image.config_digest.trim_start_matches("sha256:");
+        crate::storage::events::record(&crate::storage::events::Event::image("save", id, &target));
+    }
     Ok(())
 }

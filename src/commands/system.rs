@@ -103,6 +103,7 @@ pub fn execute(args: SystemArgs) -> Result<()> {
     match args.command {
         SystemCommand::Check(a) => run_check(&a),
         SystemCommand::Prune(a) => prune(&a),
+        SystemCommand::Events(a) => super::events::execute(a),
     }
 }
 

@@ -31,10 +31,13 @@ pub fn execute(args: TagArgs) -> Result<()> {
     let image = store
         .resolve_image(&args.image)
         .with_context(|| format!("tag `{}`", args.image))?;
-    for name in names {
+    for (name, given) in names.iter().zip(&args.targets) {
         store
-            .tag(&lock, &image.id, &name)
+            .tag(&lock, &image.id, name)
             .with_context(|| format!("tag `{}` as `{name}`", args.image))?;
+        crate::storage::events::record(&crate::storage::events::Event::image(
+            "tag", &image.id, given,
+        ));
     }
     Ok(())
 }

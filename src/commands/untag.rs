@@ -37,6 +37,9 @@ pub fn execute(args: UntagArgs) -> Result<()> {
         store
             .untag(&lock, &image.id, &name)
             .with_context(|| format!("untag `{name}`"))?;
+        crate::storage::events::record(&crate::storage::events::Event::image(
+            "untag", &image.id, &name,
+        ));
     }
     Ok(())
 }

@@ -45,6 +45,7 @@ fn create(paths: &Paths, args: VolumeCreateArgs) -> Result<()> {
     let options = super::key_values(&args.opt, "volume option")?;
     match volume::create(&paths.data, args.name.as_deref(), labels, options, false) {
         Ok(v) => {
+            volume_event("create", &v.config.name);
             println!("{}", v.config.name);
             Ok(())
         }
@@ -271,7 +272,9 @@ fn remove_one(paths: &Paths, v: &Volume, force: bool) -> Result<()> {
     let users =
         volume::users(&paths.data, name).with_context(|| format!("remove volume `{name}`"))?;
     super::remove_users(paths, "volume", name, &users, force)?;
-    volume::remove(&paths.data, v).with_context(|| format!("remove volume `{name}`"))
+    volume::remove(&paths.data, v).with_context(|| format!("remove volume `{name}`"))?;
+    volume_event("remove", name);
+    Ok(())
 }
 
 fn prune(paths: &Paths, args: VolumePruneArgs) -> Result<()> {
@@ -306,9 +309,19 @@ fn prune(paths: &Paths, args: VolumePruneArgs) -> Result<()> {
     for v in &unused {
         volume::remove(&paths.data, v)
             .with_context(|| format!("remove volume `{}`", v.config.name))?;
+        volume_event("remove", &v.config.name);
         println!("{}", v.config.name);
     }
     Ok(())
+}
+
+/// Record a volume event (podman names the volume only).
+fn volume_event(status: &str, name: &str) {
+    use crate::storage::events;
+    events::record(&events::Event {
+        name: name.to_string(),
+        ..events::Event::new("volume", status)
+    });
 }
 
 fn exists(paths: &Paths, args: &VolumeExistsArgs) -> Result<()> {

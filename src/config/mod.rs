@@ -194,6 +194,59 @@ pub struct NetworkConfig {
     pub default_rootless_network_cmd: Option<NetworkCmd>,
 }
 
+/// Where events go: podman's `events_logger`.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum EventsLogger {
+    /// A JSON-lines file (`events_logfile_path`).
+    #[default]
+    File,
+    /// No events are written, and `events` refuses to read.
+    None,
+    /// systemd's journal: not supported by berth (refused where it is chosen).
+    Journald,
+}
+
+impl EventsLogger {
+    /// The name, as podman spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            EventsLogger::File => "file",
+            EventsLogger::None => "none",
+            EventsLogger::Journald => "journald",
+        }
+    }
+
+    /// Parse a `--events-backend` value.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "file" => Some(EventsLogger::File),
+            "none" => Some(EventsLogger::None),
+            "journald" => Some(EventsLogger::Journald),
+            _ => None,
+        }
+    }
+}
+
+/// `[engine]` in berth.toml: the events keys, with containers.conf's names.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct EngineConfig {
+    #[serde(default)]
+    pub events_logger: EventsLogger,
+    /// The event log; default `$XDG_RUNTIME_DIR/berth/events/events.log`.
+    #[serde(default)]
+    pub events_logfile_path: Option<PathBuf>,
+    /// Rotate the log when an event would make it larger than this many bytes (it keeps the
+    /// newer half). Unset: never.
+    #[serde(default)]
+    pub events_logfile_max_size: Option<u64>,
+}
+
+/// The environment variable `--events-backend` sets, so every process of one command (P0 and
+/// its sessions) uses the same backend.
+pub const EVENTS_BACKEND_ENV: &str = "BERTH_EVENTS_BACKEND";
+
 /// berth.toml.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
@@ -202,6 +255,8 @@ pub struct Config {
     pub storage: StorageConfig,
     #[serde(default)]
     pub network: NetworkConfig,
+    #[serde(default)]
+    pub engine: EngineConfig,
 }
 
 impl Config {
@@ -234,6 +289,13 @@ impl Config {
                     })
                 }
             };
+        }
+        if let Ok(backend) = std::env::var(EVENTS_BACKEND_ENV) {
+            config.engine.events_logger =
+                EventsLogger::parse(&backend).ok_or_else(|| ConfigError::Parse {
+                    path: PathBuf::from(format!("${EVENTS_BACKEND_ENV}")),
+                    message: format!("unknown events backend `{backend}` (file, journald, none)"),
+                })?;
         }
         Ok(config)
     }

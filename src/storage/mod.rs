@@ -18,6 +18,7 @@ pub mod atomic;
 pub mod changes;
 pub mod cleanup;
 pub mod container;
+pub mod events;
 pub mod overlay;
 pub mod volume;
 

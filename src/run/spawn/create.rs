@@ -84,6 +84,7 @@ pub(super) fn create_in(store: &Store, opts: &RunOptions) -> Result<(Container, 
         std::fs::write(path, &ctr.config.id)
             .with_context(|| format!("write the container id file `{}`", path.display()))?;
     }
+    crate::storage::events::container("create", &ctr.config, None);
     Ok((ctr, image))
 }
 

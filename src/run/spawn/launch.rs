@@ -167,6 +167,8 @@ pub(super) fn launch(
             ..ContainerState::created()
         })
         .context("record the container as running")?;
+    crate::storage::events::container("init", &p.ctr.config, None);
+    crate::storage::events::container("start", &p.ctr.config, None);
     if let Some(path) = &p.opts.extras.pidfile {
         std::fs::write(path, pid.to_string())
             .with_context(|| format!("write the pid file `{}`", path.display()))?;

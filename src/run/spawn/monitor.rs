@@ -317,6 +317,7 @@ fn start_health_check(h: &HealthRun<'_>, in_start_period: bool) -> Option<OwnedF
 
 /// Record an exit in state.json, keeping when it started and how often it restarted.
 pub(super) fn record_exit(ctr: &Container, code: Option<i32>, restarts: u32) {
+    crate::storage::events::container("died", &ctr.config, code);
     let previous = ctr.state().ok();
     let _ = ctr.write_state(&ContainerState {
         status: Status::Exited,
@@ -331,8 +332,10 @@ pub(super) fn record_exit(ctr: &Container, code: Option<i32>, restarts: u32) {
 /// Finalise a container that will not run again: remove it (--rm) or record its exit.
 pub(super) fn finish(ctr: &Container, rm: bool, code: Option<i32>, paths: &Option<Paths>) {
     if rm {
+        crate::storage::events::container("died", &ctr.config, code);
         if let Some(paths) = paths {
             let _ = container::remove(&paths.data, ctr);
+            crate::storage::events::container("remove", &ctr.config, None);
             let _ = volume::remove_anonymous(&paths.data, &ctr.config.options.named_volumes);
         }
     } else {
