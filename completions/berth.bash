@@ -529,6 +529,9 @@ _berth() {
             berth__subcmd__help__subcmd__system,check)
                 cmd="berth__subcmd__help__subcmd__system__subcmd__check"
                 ;;
+            berth__subcmd__help__subcmd__system,df)
+                cmd="berth__subcmd__help__subcmd__system__subcmd__df"
+                ;;
             berth__subcmd__help__subcmd__system,events)
                 cmd="berth__subcmd__help__subcmd__system__subcmd__events"
                 ;;
@@ -709,6 +712,9 @@ _berth() {
             berth__subcmd__system,check)
                 cmd="berth__subcmd__system__subcmd__check"
                 ;;
+            berth__subcmd__system,df)
+                cmd="berth__subcmd__system__subcmd__df"
+                ;;
             berth__subcmd__system,events)
                 cmd="berth__subcmd__system__subcmd__events"
                 ;;
@@ -720,6 +726,9 @@ _berth() {
                 ;;
             berth__subcmd__system__subcmd__help,check)
                 cmd="berth__subcmd__system__subcmd__help__subcmd__check"
+                ;;
+            berth__subcmd__system__subcmd__help,df)
+                cmd="berth__subcmd__system__subcmd__help__subcmd__df"
                 ;;
             berth__subcmd__system__subcmd__help,events)
                 cmd="berth__subcmd__system__subcmd__help__subcmd__events"
@@ -3293,7 +3302,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__help__subcmd__system)
-            opts="check prune events"
+            opts="check prune events df"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3307,6 +3316,20 @@ _berth() {
             return 0
             ;;
         berth__subcmd__help__subcmd__system__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__help__subcmd__system__subcmd__df)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -5257,7 +5280,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__system)
-            opts="-h --help check prune events help"
+            opts="-h --help check prune events df help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5277,6 +5300,24 @@ _berth() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__system__subcmd__df)
+            opts="-v -h --verbose --format --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -5327,7 +5368,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__system__subcmd__help)
-            opts="check prune events help"
+            opts="check prune events df help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5341,6 +5382,20 @@ _berth() {
             return 0
             ;;
         berth__subcmd__system__subcmd__help__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__system__subcmd__help__subcmd__df)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -422,3 +422,84 @@ fn usage_errors() {
             .stderr_is_one_error();
     }
 }
+
+#[test]
+fn system_df_counts_images_containers_and_volumes() {
+    let Some(env) = Env::rootless() else { return };
+    let image = env.import_busybox();
+    let summary = |env: &Env| {
+        env.berth([
+            "system",
+            "df",
+            "--format",
+            "{{.Type}}:{{.Total}}:{{.Active}}",
+        ])
+        .output()
+        .success()
+        .stdout_lines()
+    };
+    assert_eq!(
+        summary(&env),
+        ["Images:1:0", "Containers:0:0", "Local Volumes:0:0"]
+    );
+    env.berth([
+        "run",
+        "-v",
+        "/myvol1",
+        "--name",
+        "c1",
+        "busybox",
+        "sh",
+        "-c",
+        "echo 12345 > /f",
+    ])
+    .output()
+    .success();
+    env.berth([
+        "run", "-d", "-v", "/myvol2", "--name", "c2", "busybox", "sleep", "300",
+    ])
+    .output()
+    .success();
+    assert_eq!(
+        summary(&env),
+        ["Images:1:1", "Containers:2:1", "Local Volumes:2:2"]
+    );
+    let table = env.berth(["system", "df"]).output().success().stdout();
+    let lines: Vec<&str> = table.lines().collect();
+    assert!(
+        lines[0].starts_with("TYPE           TOTAL       ACTIVE      SIZE"),
+        "{table}"
+    );
+    assert!(
+        lines[2].starts_with("Containers     2           1           6B"),
+        "{table}"
+    );
+    let verbose = env
+        .berth(["system", "df", "-v"])
+        .output()
+        .success()
+        .stdout();
+    assert!(verbose.contains("localhost/busybox  latest  "), "{verbose}");
+    assert!(verbose.contains(&image[..12]), "{verbose}");
+    let ctr_lines: Vec<&str> = verbose
+        .lines()
+        .filter(|l| l.ends_with(" c1") || l.ends_with(" c2"))
+        .collect();
+    assert_eq!(ctr_lines.len(), 2, "{verbose}");
+    assert!(
+        ctr_lines.iter().all(|l| l.contains(&image[..12])),
+        "{verbose}"
+    );
+    let json = env
+        .berth(["system", "df", "--format", "json"])
+        .output()
+        .success()
+        .stdout();
+    let parsed: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(parsed[1]["Type"], "Containers");
+    env.berth(["system", "df", "-v", "--format", "json"])
+        .output()
+        .code(125)
+        .stderr_is_one_error();
+    env.berth(["rm", "-f", "c1", "c2"]).output().success();
+}

@@ -18,6 +18,19 @@ pub enum SystemCommand {
     Prune(SystemPruneArgs),
     /// Show the event log (as `berth events`)
     Events(super::events::EventsArgs),
+    /// Show the space images, containers and volumes use
+    Df(DfArgs),
+}
+
+/// Arguments of `berth system df`.
+#[derive(Debug, Clone, Args)]
+pub struct DfArgs {
+    /// One table per image, container and volume
+    #[arg(short, long)]
+    pub verbose: bool,
+    /// Output format: `json`, or a template with .Type, .Total, .Active, .Size, .Reclaimable
+    #[arg(long, value_name = "FORMAT")]
+    pub format: Option<String>,
 }
 
 /// Arguments of `berth system prune`.

@@ -12,6 +12,7 @@ pub mod build;
 pub mod commit;
 pub mod container;
 pub mod cp;
+pub mod df;
 pub mod diff;
 pub mod events;
 pub mod exec;

@@ -159,7 +159,8 @@ pub fn placement(command: &Command) -> Placement<'_> {
             | ContainerCommand::Exists(_) => Host,
         },
         Command::System(a) => match &a.command {
-            SystemCommand::Check(_) | SystemCommand::Prune(_) => Session,
+            // `df` reads container layers and volumes, owned by subordinate ids.
+            SystemCommand::Check(_) | SystemCommand::Prune(_) | SystemCommand::Df(_) => Session,
             SystemCommand::Events(_) => Host,
         },
         Command::Volume(a) => match &a.command {
@@ -237,6 +238,7 @@ mod tests {
             "import x.tar",
             "load -i x.tar",
             "system check",
+            "system df",
             "volume create v",
             "volume rm v",
             "network rm n",

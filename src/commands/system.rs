@@ -104,6 +104,7 @@ pub fn execute(args: SystemArgs) -> Result<()> {
         SystemCommand::Check(a) => run_check(&a),
         SystemCommand::Prune(a) => prune(&a),
         SystemCommand::Events(a) => super::events::execute(a),
+        SystemCommand::Df(a) => super::df::execute(&a),
     }
 }
 
