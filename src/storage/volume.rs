@@ -127,9 +127,12 @@ pub fn anonymous_name() -> Result<String, VolumeError> {
     Ok(hex::encode(bytes))
 }
 
-/// `<store>/volumes`.
+/// `<store>/volumes`, or `--volumepath` (`BERTH_VOLUME_PATH`) when given.
 pub fn volumes_dir(store_root: &Path) -> PathBuf {
-    store_root.join("volumes")
+    match std::env::var_os(crate::config::global::VOLUME_PATH_ENV) {
+        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
+        _ => store_root.join("volumes"),
+    }
 }
 
 /// Where a volume's data live, whether or not it exists yet.
