@@ -13,6 +13,7 @@ mod commit;
 mod containers;
 mod exec;
 mod fuzz;
+mod global;
 mod health;
 mod hostile;
 mod hostile_rootfs;

@@ -28,7 +28,7 @@ pub enum VolumeError {
     InvalidName(String),
     #[error("volume `{0}` already exists")]
     Exists(String),
-    #[error("no such volume `{0}`")]
+    #[error("no volume with name \"{0}\" found: no such volume")]
     NotFound(String),
     #[error("invalid volume option `{option}`: {reason}")]
     Option {
