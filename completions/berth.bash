@@ -770,7 +770,7 @@ _berth() {
 
     case "${cmd}" in
         berth)
-            opts="-c -r -h -V --root --runroot --volumepath --storage-driver --storage-opt --log-level --noout --runtime --runtime-flag --events-backend --cgroup-manager --registries-conf --default-mounts-file --conmon --hooks-dir --network-cmd-path --network-config-dir --namespace --tmpdir --syslog --url --connection --remote --identity --ssh --help --version run create start stop kill restart wait logs attach healthcheck pause unpause import pull push login logout tag untag save load history image system images rmi ps list ls rm exec top inspect rename port container diff export commit cp info version volume build buildx builder network help"
+            opts="-D -c -r -h -V --root --runroot --volumepath --storage-driver --storage-opt --log-level --debug --noout --runtime --runtime-flag --events-backend --cgroup-manager --registries-conf --default-mounts-file --conmon --hooks-dir --network-cmd-path --network-config-dir --namespace --tmpdir --syslog --url --connection --remote --identity --ssh --help --version run create start stop kill restart wait logs attach healthcheck pause unpause import pull push login logout tag untag save load history image system images rmi ps list ls rm exec top inspect rename port container diff export commit cp info version volume build buildx builder network help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_berth_global_optspecs
-    string join \n root= runroot= volumepath= storage-driver= storage-opt= log-level= noout runtime= runtime-flag= events-backend= cgroup-manager= registries-conf= default-mounts-file= conmon= hooks-dir= network-cmd-path= network-config-dir= namespace= tmpdir= syslog url= c/connection= r/remote identity= ssh= h/help V/version
+    string join \n root= runroot= volumepath= storage-driver= storage-opt= log-level= D/debug noout runtime= runtime-flag= events-backend= cgroup-manager= registries-conf= default-mounts-file= conmon= hooks-dir= network-cmd-path= network-config-dir= namespace= tmpdir= syslog url= c/connection= r/remote identity= ssh= h/help V/version
 end
 
 function __fish_berth_needs_command
@@ -46,6 +46,7 @@ complete -c berth -n "__fish_berth_needs_command" -l url -d 'Refused: berth has 
 complete -c berth -n "__fish_berth_needs_command" -s c -l connection -d 'Refused: berth has no remote service' -r
 complete -c berth -n "__fish_berth_needs_command" -l identity -d 'Refused: berth has no remote service' -r -F
 complete -c berth -n "__fish_berth_needs_command" -l ssh -d 'Refused: berth has no remote service' -r
+complete -c berth -n "__fish_berth_needs_command" -s D -l debug -d 'Log at debug level (docker\'s spelling of --log-level=debug)'
 complete -c berth -n "__fish_berth_needs_command" -l noout -d 'Do not print berth\'s output on stdout (an attached container\'s output included)'
 complete -c berth -n "__fish_berth_needs_command" -l syslog -d 'Refused: berth logs to stderr only'
 complete -c berth -n "__fish_berth_needs_command" -s r -l remote -d 'Refused: berth has no remote service'

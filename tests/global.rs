@@ -156,6 +156,15 @@ fn log_level_is_checked_and_filters() {
         .output();
     out.success().stderr_contains(" level=info ");
     out.check(!out.stderr().contains(" level=debug "), "info hides debug");
+    let out = env.berth(["-D", "version"]).expect_stderr().output();
+    out.success().stderr_contains(" level=debug ");
+    let out = env
+        .berth(["--debug", "--log-level=panic", "version"])
+        .output();
+    out.code(1).check(
+        out.stderr() == "Setting --log-level and --debug is not allowed\n",
+        "podman's words",
+    );
     let out = env.berth(["--log-level=warn", "version"]).output();
     out.success();
     out.check(!out.stderr().contains("level="), "warn logs nothing here");

@@ -37,6 +37,10 @@ pub struct GlobalArgs {
     #[arg(long, value_name = "LEVEL")]
     pub log_level: Option<String>,
 
+    /// Log at debug level (docker's spelling of --log-level=debug)
+    #[arg(short = 'D', long, hide = true)]
+    pub debug: bool,
+
     /// Do not print berth's output on stdout (an attached container's output included)
     #[arg(long)]
     pub noout: bool,
@@ -151,6 +155,15 @@ impl GlobalArgs {
                     LogLevel::NAMES.join(", ")
                 ))
             })?),
+        };
+        let log_level = match (self.debug, log_level) {
+            (false, level) => level,
+            (true, None | Some(LogLevel::Warn)) => Some(LogLevel::Debug),
+            (true, Some(_)) => {
+                return Err(GlobalRefusal::LogLevel(
+                    "Setting --log-level and --debug is not allowed".to_string(),
+                ))
+            }
         };
         self.refuse_unsupported()?;
         if let Some(driver) = &self.storage_driver {
