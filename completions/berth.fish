@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_berth_global_optspecs
-    string join \n h/help V/version
+    string join \n root= runroot= volumepath= storage-driver= storage-opt= log-level= D/debug noout runtime= runtime-flag= events-backend= cgroup-manager= registries-conf= default-mounts-file= conmon= hooks-dir= network-cmd-path= network-config-dir= namespace= tmpdir= syslog url= c/connection= r/remote identity= ssh= h/help V/version
 end
 
 function __fish_berth_needs_command
@@ -24,6 +24,32 @@ function __fish_berth_using_subcommand
     contains -- $cmd[1] $argv
 end
 
+complete -c berth -n "__fish_berth_needs_command" -l root -d 'The store: images, layers, containers and volumes (default $XDG_DATA_HOME/berth)' -r -F
+complete -c berth -n "__fish_berth_needs_command" -l runroot -d 'The runtime directory: state that dies at reboot (default $XDG_RUNTIME_DIR/berth)' -r -F
+complete -c berth -n "__fish_berth_needs_command" -l volumepath -d 'Where named volumes live (default: volumes/ in the store)' -r -F
+complete -c berth -n "__fish_berth_needs_command" -l storage-driver -d 'The storage driver: only overlay (kernel overlayfs or fuse-overlayfs)' -r
+complete -c berth -n "__fish_berth_needs_command" -l storage-opt -d 'A storage option: \'\' (none), or overlay.mount_program=PATH to fuse-overlayfs' -r
+complete -c berth -n "__fish_berth_needs_command" -l log-level -d 'Log messages at this level and above on stderr: trace, debug, info, warn, error, fatal, panic' -r
+complete -c berth -n "__fish_berth_needs_command" -l runtime -d 'The OCI runtime: berth runs containers itself, so only berth\'s own binary is accepted' -r
+complete -c berth -n "__fish_berth_needs_command" -l runtime-flag -d 'A flag for the OCI runtime (refused: berth has no separate runtime)' -r
+complete -c berth -n "__fish_berth_needs_command" -l events-backend -d 'The events backend: file or none (berth records no events yet; journald is refused)' -r
+complete -c berth -n "__fish_berth_needs_command" -l cgroup-manager -d 'The cgroup manager: cgroupfs or systemd (berth creates no cgroups yet)' -r
+complete -c berth -n "__fish_berth_needs_command" -l registries-conf -d 'A registries.conf to use instead of the default files' -r -F
+complete -c berth -n "__fish_berth_needs_command" -l default-mounts-file -d 'Refused: berth reads no mounts.conf (give the mounts with -v)' -r -F
+complete -c berth -n "__fish_berth_needs_command" -l conmon -d 'Refused: berth has no conmon, it monitors its containers itself' -r -F
+complete -c berth -n "__fish_berth_needs_command" -l hooks-dir -d 'Refused: berth runs no OCI hooks' -r -F
+complete -c berth -n "__fish_berth_needs_command" -l network-cmd-path -d 'Refused: berth runs pasta or slirp4netns from $PATH' -r -F
+complete -c berth -n "__fish_berth_needs_command" -l network-config-dir -d 'Refused: berth keeps its networks in its store (see --root)' -r -F
+complete -c berth -n "__fish_berth_needs_command" -l namespace -d 'Refused: berth has no libpod namespaces' -r
+complete -c berth -n "__fish_berth_needs_command" -l tmpdir -d 'Refused: berth keeps such state in its runtime directory (see --runroot)' -r -F
+complete -c berth -n "__fish_berth_needs_command" -l url -d 'Refused: berth has no remote service' -r
+complete -c berth -n "__fish_berth_needs_command" -s c -l connection -d 'Refused: berth has no remote service' -r
+complete -c berth -n "__fish_berth_needs_command" -l identity -d 'Refused: berth has no remote service' -r -F
+complete -c berth -n "__fish_berth_needs_command" -l ssh -d 'Refused: berth has no remote service' -r
+complete -c berth -n "__fish_berth_needs_command" -s D -l debug -d 'Log at debug level (docker\'s spelling of --log-level=debug)'
+complete -c berth -n "__fish_berth_needs_command" -l noout -d 'Do not print berth\'s output on stdout (an attached container\'s output included)'
+complete -c berth -n "__fish_berth_needs_command" -l syslog -d 'Refused: berth logs to stderr only'
+complete -c berth -n "__fish_berth_needs_command" -s r -l remote -d 'Refused: berth has no remote service'
 complete -c berth -n "__fish_berth_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c berth -n "__fish_berth_needs_command" -s V -l version -d 'Print version'
 complete -c berth -n "__fish_berth_needs_command" -f -a "run" -d 'Run a command in a new container'

@@ -42,6 +42,13 @@ impl Error {
         }
     }
 
+    /// A failed lookup whose cause names the object and what is missing (``x: image not
+    /// known``): printed as it is, with no operation in front, the shape podman's users and
+    /// scripts match.
+    pub fn not_found(source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Self::from_source(String::new(), source)
+    }
+
     /// A failure caused by a typed error.
     pub fn from_source(
         what: impl Into<String>,
@@ -112,6 +119,8 @@ impl Error {
                 what, source, hint, ..
             } => {
                 let mut out = format!("Error: {what}");
+                // With no operation (a lookup failure), the first cause starts the line.
+                let bare = "Error: ".len();
                 let mut cause: Option<&(dyn std::error::Error + 'static)> =
                     source.as_deref().map(|s| s as _);
                 while let Some(err) = cause {
@@ -124,7 +133,9 @@ impl Error {
                         None => err.to_string(),
                     };
                     // Avoid repeating a cause that is already spelled out by its parent.
-                    if !out.ends_with(&text) {
+                    if out.len() == bare {
+                        out.push_str(&text);
+                    } else if !out.ends_with(&text) {
                         out.push_str(": ");
                         out.push_str(&text);
                     }
@@ -251,6 +262,14 @@ mod tests {
         );
         assert!(text.ends_with("\nhint: add a line `user:100000:65536` to /etc/subuid"));
         assert_eq!(err.code(), 125);
+    }
+
+    #[test]
+    fn a_lookup_failure_has_no_operation_in_front() {
+        let io = std::io::Error::other("no such thing");
+        let err = Error::not_found(io).with_code(1);
+        assert_eq!(err.render().unwrap(), "Error: no such thing");
+        assert_eq!(err.code(), 1);
     }
 
     #[test]

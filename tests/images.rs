@@ -110,8 +110,8 @@ fn rmi_unknown_image_exits_1() {
         .output()
         .code(1)
         .stderr_is_one_error()
-        .stderr_contains("nosuchimage")
-        .stderr_contains("image not known");
+        // podman's words, which scripts match exactly.
+        .stderr_contains("Error: nosuchimage: image not known\n");
 }
 
 #[test]

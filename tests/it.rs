@@ -14,6 +14,7 @@ mod containers;
 mod events;
 mod exec;
 mod fuzz;
+mod global;
 mod health;
 mod hostile;
 mod hostile_rootfs;

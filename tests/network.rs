@@ -212,7 +212,7 @@ fn network_create_errors() {
     env.berth(["create", "--network", "nope", "busybox"])
         .output()
         .code(125)
-        .stderr_contains("no network with name or id `nope`");
+        .stderr_contains("unable to find network with name or ID nope: network not found");
     env.berth(["run", "--network-alias", "x", "busybox"])
         .output()
         .code(125)

@@ -805,7 +805,7 @@ impl Builder<'_> {
             .with_context(what)?;
         archiver.finish().with_context(what)?;
         spool.seek(SeekFrom::Start(0)).with_context(what)?;
-        let mut warn = |msg: String| eprintln!("warning: {msg}");
+        let mut warn = |msg: String| crate::config::global::warn(msg);
         self.store
             .add_layer(&mut spool, parent, &mut warn)
             .with_context(what)

@@ -12,6 +12,7 @@ pub mod events;
 pub mod exec;
 pub mod exec_options;
 pub mod export;
+pub mod global;
 pub mod history;
 pub mod image;
 pub mod images;
@@ -49,6 +50,9 @@ pub mod volume;
     max_term_width = 100
 )]
 pub struct Cli {
+    #[command(flatten)]
+    pub global: global::GlobalArgs,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -174,9 +178,11 @@ pub struct GenerateArgs {
     pub completions: Option<std::path::PathBuf>,
 }
 
-/// The clap command tree (for help, man pages and completions).
+/// The clap command tree (for help, man pages and completions). As in podman, an option
+/// that takes one value may be given again and the last one wins (`--name a --name b`);
+/// options that collect values (`-e`, `-v`) still collect every one.
 pub fn command() -> clap::Command {
-    Cli::command()
+    Cli::command().args_override_self(true)
 }
 
 /// Parse the process arguments. On `--help` and `--version` print and return `Err(0)`; on a
@@ -192,6 +198,29 @@ pub fn parse_from(args: impl IntoIterator<Item = std::ffi::OsString>) -> Result<
         Err(e) => return Err(print_clap_error(&e)),
     };
     Cli::from_arg_matches(&matches).map_err(|e| print_clap_error(&e))
+}
+
+/// Check the global options and put them in force for this process and its children (see
+/// [`crate::config::global`]); `--noout` points stdout at /dev/null. Call while the process
+/// is single-threaded. On a refusal, print it and return the exit status.
+pub fn apply_globals(cli: &Cli) -> Result<(), i32> {
+    let globals = cli.global.globals().map_err(|r| r.report())?;
+    globals.pin();
+    if cli.global.noout {
+        use std::os::fd::AsRawFd;
+        let null = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/null")
+            .and_then(|f| {
+                nix::unistd::dup2(f.as_raw_fd(), libc::STDOUT_FILENO).map_err(std::io::Error::from)
+            });
+        if let Err(e) = null {
+            return Err(
+                crate::error::Error::from_source("--noout: point stdout at /dev/null", e).report(),
+            );
+        }
+    }
+    Ok(())
 }
 
 fn print_clap_error(e: &clap::Error) -> i32 {

@@ -24,7 +24,7 @@ pub fn execute(args: AttachArgs) -> Result<()> {
     })?;
     let paths = Paths::discover().context("find berth's directories")?;
     let ctr = container::find(&paths.data, &args.container)
-        .map_err(|e| Error::from_source("find container", e))?;
+        .map_err(|e| e.into_lookup_error("find container"))?;
     let state = ctr.state().context("read the container's state")?;
     if state.status != Status::Running {
         return Err(Error::msg(format!(

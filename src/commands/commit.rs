@@ -103,7 +103,7 @@ pub fn commit(opts: &CommitOptions) -> Result<String> {
         .with_context(what)?;
     archiver.finish().with_context(what)?;
     spool.seek(SeekFrom::Start(0)).with_context(what)?;
-    let mut warn = |msg: String| eprintln!("warning: {msg}");
+    let mut warn = |msg: String| crate::config::global::warn(msg);
     let layer = store
         .add_layer(
             &mut spool,

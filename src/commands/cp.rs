@@ -411,7 +411,7 @@ fn fd_path(fd: &OwnedFd) -> PathBuf {
 }
 
 fn extract(tar: impl Read, dir: &Path, shown: &str) -> Result<()> {
-    let mut warn = |msg: String| eprintln!("warning: {msg}");
+    let mut warn = |msg: String| crate::config::global::warn(msg);
     crate::storage::layer::unpack(tar, dir, &mut warn)
         .with_context(|| format!("copy to `{shown}`"))?;
     Ok(())

@@ -11,7 +11,7 @@ pub fn execute(args: HealthcheckArgs) -> Result<()> {
     let crate::cli::lifecycle::HealthcheckCommand::Run { container: name } = args.command;
     let paths = Paths::discover().context("find berth's directories")?;
     let ctr =
-        container::find(&paths.data, &name).map_err(|e| Error::from_source("find container", e))?;
+        container::find(&paths.data, &name).map_err(|e| e.into_lookup_error("find container"))?;
     if ctr.state().context("read the container's state")?.status != Status::Running {
         return Err(Error::msg(format!("container `{name}` is not running")));
     }

@@ -83,7 +83,7 @@ pub fn import(opts: &ImportOptions) -> Result<String> {
     };
     let store = Store::open(&paths).context("open the store")?;
     let what = || format!("import `{}`", opts.source);
-    let mut warn = |msg: String| eprintln!("warning: {msg}");
+    let mut warn = |msg: String| crate::config::global::warn(msg);
     let layer = match store.add_layer(input, None, &mut warn) {
         Ok(layer) => layer,
         Err(e @ StoreError::Layer(LayerError::Unmapped { .. })) => {

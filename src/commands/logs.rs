@@ -28,7 +28,7 @@ pub fn execute(args: LogsArgs) -> Result<()> {
     let mut containers = Vec::new();
     for name in &args.containers {
         let ctr = container::find(&paths.data, name)
-            .map_err(|e| Error::from_source("find container", e))?;
+            .map_err(|e| e.into_lookup_error("find container"))?;
         containers.push(ctr);
     }
     let names = args.names || containers.len() > 1;

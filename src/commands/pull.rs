@@ -498,7 +498,7 @@ pub fn register_image(
     }
     let mut parent: Option<String> = None;
     let mut chains = Vec::new();
-    let mut warn = |msg: String| eprintln!("warning: {msg}");
+    let mut warn = |msg: String| crate::config::global::warn(msg);
     for (desc, diff_id) in manifest.layers().iter().zip(diff_ids) {
         let digest = desc.digest().to_string();
         let chain = chain_id(parent.as_deref(), diff_id);
@@ -582,9 +582,9 @@ pub fn ensure_image(image: &str, policy: PullPolicy) -> Result<()> {
             let why = e.render().unwrap_or_default();
             let why = why.lines().next().unwrap_or_default();
             let why = why.strip_prefix("Error: ").unwrap_or(why);
-            eprintln!(
-                "warning: could not check for a newer `{image}`, using the local image: {why}"
-            );
+            crate::config::global::warn(format_args!(
+                "could not check for a newer `{image}`, using the local image: {why}"
+            ));
             Ok(())
         }
         Err(e) => Err(e),

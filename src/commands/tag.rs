@@ -30,7 +30,7 @@ pub fn execute(args: TagArgs) -> Result<()> {
     let lock = store.lock().context("lock the store")?;
     let image = store
         .resolve_image(&args.image)
-        .with_context(|| format!("tag `{}`", args.image))?;
+        .map_err(|e| e.into_lookup_error(&format!("tag `{}`", args.image)))?;
     for (name, given) in names.iter().zip(&args.targets) {
         store
             .tag(&lock, &image.id, name)

@@ -13,7 +13,7 @@ pub fn execute(args: UntagArgs) -> Result<()> {
     let lock = store.lock().context("lock the store")?;
     let image = store
         .resolve_image(&args.image)
-        .with_context(|| format!("untag `{}`", args.image))?;
+        .map_err(|e| e.into_lookup_error(&format!("untag `{}`", args.image)))?;
     let remove: Vec<String> = if args.names.is_empty() {
         image.names.clone()
     } else {
@@ -24,10 +24,8 @@ pub fn execute(args: UntagArgs) -> Result<()> {
                 .into_iter()
                 .find(|c| image.names.contains(c))
                 .ok_or_else(|| {
-                    Error::msg(format!(
-                        "untag `{}`: the image has no name `{text}`",
-                        args.image
-                    ))
+                    // podman's words, matched exactly by scripts (so no hint line).
+                    Error::msg(format!("{text}: tag not known"))
                 })?;
             out.push(found);
         }

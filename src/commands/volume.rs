@@ -258,9 +258,7 @@ fn rm(paths: &Paths, args: VolumeRmArgs) -> Result<()> {
     };
     super::remove_each(targets, |found| {
         Some(match found {
-            Err(e @ VolumeError::NotFound(_)) => {
-                Err(Error::from_source("remove volume", e).with_code(EXIT_NO_SUCH))
-            }
+            Err(e @ VolumeError::NotFound(_)) => Err(Error::not_found(e).with_code(EXIT_NO_SUCH)),
             Err(e) => Err(Error::from_source("remove volume", e)),
             Ok(v) => remove_one(paths, &v, args.force),
         })

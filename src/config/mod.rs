@@ -1,6 +1,7 @@
 //! Where berth keeps things (XDG paths) and what `berth.toml` says.
 
 pub mod auth;
+pub mod global;
 pub mod registries;
 pub mod runtime;
 
@@ -38,9 +39,9 @@ pub enum ConfigError {
 /// The directories of one user's berth state.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Paths {
-    /// `$XDG_DATA_HOME/berth`: images, layers, containers, volumes.
+    /// `$XDG_DATA_HOME/berth` (or `--root`): images, layers, containers, volumes.
     pub data: PathBuf,
-    /// `$XDG_RUNTIME_DIR/berth` (or a fallback of the user's own, see [`runtime`]): what
+    /// `--runroot`, else `$XDG_RUNTIME_DIR/berth` (or a fallback of the user's own, see [`runtime`]): what
     /// dies at reboot.
     pub runtime: PathBuf,
     /// `$XDG_CONFIG_HOME/berth`: berth.toml.
@@ -61,19 +62,21 @@ impl Paths {
     ) -> Result<Self, ConfigError> {
         let nonempty = |k: &str| get(k).filter(|v| !v.is_empty()).map(PathBuf::from);
         let home = nonempty("HOME");
-        let data = match nonempty("XDG_DATA_HOME") {
-            Some(d) => d,
-            None => home
+        // `--root` names the store itself; XDG_DATA_HOME names its parent.
+        let data = match (nonempty(global::ROOT_ENV), nonempty("XDG_DATA_HOME")) {
+            (Some(root), _) => root,
+            (None, Some(d)) => d.join("berth"),
+            (None, None) => home
                 .clone()
                 .ok_or(ConfigError::NoHome)?
-                .join(".local/share"),
+                .join(".local/share/berth"),
         };
         let config = match nonempty("XDG_CONFIG_HOME") {
             Some(d) => d,
             None => home.ok_or(ConfigError::NoHome)?.join(".config"),
         };
         Ok(Paths {
-            data: data.join("berth"),
+            data,
             runtime: runtime.path().to_path_buf(),
             config: config.join("berth"),
         })
@@ -158,6 +161,10 @@ pub enum OverlayMode {
     /// fuse-overlayfs only.
     Fuse,
 }
+
+/// Overrides `[storage] overlay` (auto, kernel, fuse); `--storage-opt
+/// overlay.mount_program=…/fuse-overlayfs` sets it to `fuse`.
+pub const OVERLAY_ENV: &str = "BERTH_OVERLAY";
 
 /// `[storage]` in berth.toml.
 #[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
@@ -277,7 +284,7 @@ impl Config {
             Err(e) if e.kind() == io::ErrorKind::NotFound => Config::default(),
             Err(source) => return Err(ConfigError::Read { path, source }),
         };
-        if let Ok(mode) = std::env::var("BERTH_OVERLAY") {
+        if let Ok(mode) = std::env::var(OVERLAY_ENV) {
             config.storage.overlay = match mode.as_str() {
                 "auto" => OverlayMode::Auto,
                 "kernel" => OverlayMode::Kernel,
@@ -336,6 +343,24 @@ mod tests {
         let p = Paths::from_env(env(&[("HOME", "/home/u")]), 1000).unwrap();
         assert_eq!(p.data, PathBuf::from("/home/u/.local/share/berth"));
         assert_eq!(p.runtime, PathBuf::from("/tmp/berth-1000"));
+        assert_eq!(p.config, PathBuf::from("/home/u/.config/berth"));
+    }
+
+    #[test]
+    fn root_and_runroot_name_the_directories_themselves() {
+        let p = Paths::from_env(
+            env(&[
+                ("HOME", "/home/u"),
+                ("XDG_DATA_HOME", "/d"),
+                ("XDG_RUNTIME_DIR", "/run/user/1000"),
+                (global::ROOT_ENV, "/srv/store"),
+                (global::RUNROOT_ENV, "/srv/run"),
+            ]),
+            1000,
+        )
+        .unwrap();
+        assert_eq!(p.data, PathBuf::from("/srv/store"));
+        assert_eq!(p.runtime, PathBuf::from("/srv/run"));
         assert_eq!(p.config, PathBuf::from("/home/u/.config/berth"));
     }
 

@@ -27,6 +27,9 @@ pub const PINNED_ENV: &str = "BERTH_RUNTIME_DIR";
 pub enum RuntimeDir {
     /// `$XDG_RUNTIME_DIR/berth`: the user's own directory, set up by the login manager.
     Xdg(PathBuf),
+    /// `--runroot` (`BERTH_RUNROOT`): the directory itself, created 0700 and checked to be
+    /// the user's own on first use, as the XDG one is.
+    Given(PathBuf),
     /// A fallback, pinned by P0 ([`PINNED_ENV`]) or computed here; checked before use.
     Fallback(PathBuf),
 }
@@ -35,12 +38,13 @@ impl RuntimeDir {
     /// The directory.
     pub fn path(&self) -> &Path {
         match self {
-            RuntimeDir::Xdg(p) | RuntimeDir::Fallback(p) => p,
+            RuntimeDir::Xdg(p) | RuntimeDir::Given(p) | RuntimeDir::Fallback(p) => p,
         }
     }
 }
 
-/// Choose the runtime directory (pure apart from `run_user_usable`): `XDG_RUNTIME_DIR`, else
+/// Choose the runtime directory (pure apart from `run_user_usable`): `--runroot`, else
+/// `XDG_RUNTIME_DIR`, else
 /// the pinned path, else `/run/user/<uid>/berth` when `run_user_usable(/run/user/<uid>)`,
 /// else `$TMPDIR/berth-<uid>`. `uid` is the user's real uid.
 pub fn choose(
@@ -49,6 +53,9 @@ pub fn choose(
     run_user_usable: impl Fn(&Path) -> bool,
 ) -> RuntimeDir {
     let nonempty = |k: &str| get(k).filter(|v| !v.is_empty()).map(PathBuf::from);
+    if let Some(dir) = nonempty(super::global::RUNROOT_ENV) {
+        return RuntimeDir::Given(dir);
+    }
     if let Some(dir) = nonempty("XDG_RUNTIME_DIR") {
         return RuntimeDir::Xdg(dir.join("berth"));
     }

@@ -24,10 +24,21 @@ pub enum ContainerError {
         #[source]
         source: serde_json::Error,
     },
-    #[error("no container with name or ID `{0}` found")]
+    #[error("no container with name or ID \"{0}\" found: no such container")]
     NotFound(String),
     #[error("more than one container matches `{0}`: give more of the id")]
     Ambiguous(String),
+}
+
+impl ContainerError {
+    /// The command layer's error for a failed lookup: a missing container as podman words
+    /// it (no operation in front, as scripts match it), anything else after `what`.
+    pub fn into_lookup_error(self, what: &str) -> crate::error::Error {
+        match self {
+            e @ ContainerError::NotFound(_) => crate::error::Error::not_found(e),
+            e => crate::error::Error::from_source(what, e),
+        }
+    }
 }
 
 /// config.json: what the container was created from. Never changes after create.
@@ -436,10 +447,10 @@ fn warn_damaged(path: &Path, e: &serde_json::Error) {
         return;
     }
     warned.push(path.to_path_buf());
-    eprintln!(
-        "warning: skipping damaged container record `{}`: {e} (hint: `berth rm -f <id>` removes it)",
+    crate::config::global::warn(format_args!(
+        "skipping damaged container record `{}`: {e} (hint: `berth rm -f <id>` removes it)",
         path.display()
-    );
+    ));
 }
 
 /// The directory of a container whose record cannot be read, found by its name (the

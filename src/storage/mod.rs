@@ -39,7 +39,7 @@ use layer::{Ingested, LayerError};
 /// Errors of the image store.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("image not known: `{name}`")]
+    #[error("{name}: image not known")]
     ImageNotFound { name: String },
     #[error("`{name}` matches more than one image: {}", candidates.join(", "))]
     Ambiguous {
@@ -68,6 +68,17 @@ pub enum StoreError {
     },
     #[error("read random bytes")]
     Random(#[source] io::Error),
+}
+
+impl StoreError {
+    /// The command layer's error for a failed image lookup: ``x: image not known`` as podman
+    /// words it (no operation in front), anything else after `what`.
+    pub fn into_lookup_error(self, what: &str) -> crate::error::Error {
+        match self {
+            e @ StoreError::ImageNotFound { .. } => crate::error::Error::not_found(e),
+            e => crate::error::Error::from_source(what, e),
+        }
+    }
 }
 
 /// One image in `images.json`.
@@ -900,7 +911,7 @@ mod tests {
         assert_eq!(name("tool").unwrap().0, 2);
         for missing in ["nope", "alpine", "ab", &"e".repeat(64), "sha256:zz"] {
             let err = name(missing).unwrap_err();
-            assert_eq!(err.to_string(), format!("image not known: `{missing}`"));
+            assert_eq!(err.to_string(), format!("{missing}: image not known"));
         }
     }
 
@@ -1006,7 +1017,7 @@ mod tests {
         drop(lock);
         assert_eq!(store.images().unwrap().len(), 1);
         let err = store.resolve_image("b").unwrap_err();
-        assert_eq!(err.to_string(), "image not known: `b`");
+        assert_eq!(err.to_string(), "b: image not known");
         // No temporary garbage is left behind.
         for dir in [store.layers_dir(), store.blobs_dir(), store.images_dir()] {
             for e in std::fs::read_dir(dir).unwrap() {

@@ -28,7 +28,7 @@ pub enum VolumeError {
     InvalidName(String),
     #[error("volume `{0}` already exists")]
     Exists(String),
-    #[error("no such volume `{0}`")]
+    #[error("no volume with name \"{0}\" found: no such volume")]
     NotFound(String),
     #[error("invalid volume option `{option}`: {reason}")]
     Option {
@@ -127,9 +127,12 @@ pub fn anonymous_name() -> Result<String, VolumeError> {
     Ok(hex::encode(bytes))
 }
 
-/// `<store>/volumes`.
+/// `<store>/volumes`, or `--volumepath` (`BERTH_VOLUME_PATH`) when given.
 pub fn volumes_dir(store_root: &Path) -> PathBuf {
-    store_root.join("volumes")
+    match std::env::var_os(crate::config::global::VOLUME_PATH_ENV) {
+        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
+        _ => store_root.join("volumes"),
+    }
 }
 
 /// Where a volume's data live, whether or not it exists yet.

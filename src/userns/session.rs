@@ -222,10 +222,10 @@ pub fn host_maps() -> Result<super::map::IdMaps> {
         .context("read `/etc/subgid`")?;
     let maps = super::map::session_maps(user.uid, user.gid, &subuids, &subgids);
     if maps.is_single() {
-        eprintln!(
-            "warning: no subordinate ids for `{0}` in /etc/subuid and /etc/subgid, so only uid {1} is mapped (hint: sudo usermod --add-subuids 100000-165535 --add-subgids 100000-165535 {0})",
+        crate::config::global::warn(format_args!(
+            "no subordinate ids for `{0}` in /etc/subuid and /etc/subgid, so only uid {1} is mapped (hint: sudo usermod --add-subuids 100000-165535 --add-subgids 100000-165535 {0})",
             user.name, user.uid
-        );
+        ));
     }
     Ok(maps)
 }

@@ -134,7 +134,7 @@ pub fn prepare_session(
         // The outside link joins the holder's namespaces (we own its user namespace); the
         // holder stops it when it exits.
         if let Err(e) = super::link::start(&dir(&paths.runtime), holder.pid) {
-            eprintln!("warning: user networks have no outside access: {e}");
+            crate::config::global::warn(format_args!("user networks have no outside access: {e}"));
         }
     }
     std::fs::write(dir(&paths.runtime).join("last-use"), b"")
@@ -224,7 +224,7 @@ pub fn run(link: &crate::userns::session::SessionLink) -> Result<()> {
         .context("create the rootless network namespace")?;
     crate::sys::net::loopback_up().context("bring up `lo` in the rootless network namespace")?;
     if let Err(e) = setup_forwarding() {
-        eprintln!("warning: user networks have no outside access: {e}");
+        crate::config::global::warn(format_args!("user networks have no outside access: {e}"));
     }
     let mut server = super::dns::Server::bind().context("bind the name server to port 53")?;
     crate::sys::process::set_name("berth:[netns]");

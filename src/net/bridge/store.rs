@@ -51,7 +51,7 @@ pub fn default_network() -> Network {
 pub enum NetworkError {
     #[error("network name `{0}` is already used")]
     Exists(String),
-    #[error("no network with name or id `{0}`")]
+    #[error("unable to find network with name or ID {0}: network not found")]
     NotFound(String),
     #[error("the default network `podman` cannot be removed")]
     Default,

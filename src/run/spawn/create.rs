@@ -40,7 +40,7 @@ pub fn create(opts: &RunOptions) -> Result<Container> {
 
 /// `create` in an open store; also returns the image, which `run` needs next.
 pub(super) fn create_in(store: &Store, opts: &RunOptions) -> Result<(Container, ImageRecord)> {
-    // The store's message names the image already: ``image not known: `x` ``.
+    // The store's message names the image already: ``x: image not known``.
     let image = store
         .resolve_image(&opts.image)
         .map_err(|e| Error::msg(e.to_string()))?;
