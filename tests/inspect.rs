@@ -104,11 +104,42 @@ fn inspect_containers_and_images() {
         .code(125)
         .stderr_is_one_error()
         .stderr_contains("no such object: `nothing-here`");
-    env.berth(["inspect", "-f", "{{range .Args}}{{.}}{{end}}", "insp"])
+    env.berth(["inspect", "-f", "{{define \"x\"}}{{end}}", "insp"])
         .expect_stderr()
         .output()
         .code(125)
         .stderr_contains("unsupported action");
+
+    // Go-template pipelines, parentheses, range and if, as podman's --format takes them.
+    env.berth([
+        "inspect",
+        "-f",
+        "{{.Name | upper}} {{range .Args}}<{{.}}>{{end}} {{(index .Args 1)}} {{if eq .State.ExitCode 3}}three{{end}}",
+        "insp",
+    ])
+    .output()
+    .success()
+    .stdout_eq("INSP <-c><exit 3> exit 3 three\n");
+    // podman's fields: the image digest and the log configuration.
+    let out = env
+        .berth([
+            "inspect",
+            "-f",
+            "{{.ImageDigest}} {{.HostConfig.LogConfig.Type}} {{.HostConfig.LogConfig.Path}} {{.HostConfig.LogConfig.Size}}",
+            "insp",
+        ])
+        .output();
+    out.success();
+    let text = out.stdout();
+    let fields: Vec<&str> = text.split_whitespace().collect();
+    out.check(
+        fields.len() == 4 && fields[0] == img["Digest"] && fields[1] == "k8s-file",
+        "ImageDigest is the image's digest, LogConfig.Type k8s-file",
+    );
+    out.check(
+        fields[2].ends_with("ctr.log") && fields[3] == "0B",
+        "LogConfig.Path is the log file, Size 0B without --log-opt max-size",
+    );
 }
 
 #[test]

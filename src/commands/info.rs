@@ -10,8 +10,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 use serde_json::Value;
+
+use crate::commands::version::{client, Client};
 
 use crate::cli::info::{InfoArgs, InfoOptions, OutputFormat};
 use crate::error::{Context, Error, Result};
@@ -31,6 +35,7 @@ pub struct Check {
     pub name: String,
     pub value: String,
     pub ok: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
 }
 
@@ -54,69 +59,166 @@ impl Check {
     }
 }
 
+/// A helper program: where it is, its package and its version line(s).
+#[derive(Debug, Clone, Default, Serialize)]
+struct Program {
+    #[serde(skip_serializing_if = "String::is_empty")]
+    name: String,
+    /// podman calls the path `executable` for the network helpers, `path` for the runtime.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    executable: Option<PathBuf>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    path: Option<PathBuf>,
+    package: String,
+    version: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+struct Distribution {
+    distribution: String,
+    version: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    codename: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Security {
+    apparmor_enabled: bool,
+    capabilities: String,
+    rootless: bool,
+    seccomp_enabled: bool,
+    seccomp_profile_path: String,
+    selinux_enabled: bool,
+}
+
+/// podman's `host` section, with berth's own additions after it.
 #[derive(Debug, Clone, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Host {
-    kernel: String,
     arch: String,
-    os: String,
-    cgroup_version: String,
-    cgroup_path: Option<String>,
+    /// berth builds images itself: this is berth's builder, i.e. berth's version.
+    buildah_version: String,
     cgroup_controllers: Vec<String>,
+    cgroup_manager: String,
+    cgroup_version: String,
+    cpus: usize,
+    distribution: Distribution,
+    event_logger: String,
+    hostname: String,
+    id_mappings: IdMappings,
+    kernel: String,
+    log_driver: String,
+    mem_free: u64,
+    mem_total: u64,
+    network_backend: String,
+    oci_runtime: Program,
+    os: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pasta: Option<Program>,
+    security: Security,
+    service_is_remote: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    slirp4netns: Option<Program>,
+    swap_free: u64,
+    swap_total: u64,
+    uptime: String,
+    // berth's own.
+    cgroup_path: Option<String>,
     user: String,
     uid: u32,
     gid: u32,
     user_namespaces: bool,
-    seccomp_profile: String,
-    pasta: Option<String>,
-    slirp4netns: Option<String>,
     fuse_overlayfs: Option<String>,
     /// The network `run` uses without `--network`: pasta, slirp4netns, or none available.
     default_network: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
+struct ContainerStore {
+    number: usize,
+    paused: usize,
+    running: usize,
+    stopped: usize,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+struct ImageStore {
+    number: usize,
+}
+
+/// podman's `store` section.
+#[derive(Debug, Clone, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Store {
-    data_dir: Option<PathBuf>,
-    runtime_dir: Option<PathBuf>,
     config_file: Option<PathBuf>,
-    /// The overlay implementation the probe found (`kernel` or `fuse`).
-    overlay: Option<String>,
+    container_store: ContainerStore,
+    graph_driver_name: String,
+    graph_options: BTreeMap<String, String>,
+    graph_root: Option<PathBuf>,
+    graph_root_allocated: u64,
+    graph_root_used: u64,
+    graph_status: BTreeMap<String, String>,
+    image_copy_tmp_dir: String,
+    image_store: ImageStore,
+    run_root: Option<PathBuf>,
+    volume_path: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
 struct MapLine {
-    inside: u32,
-    outside: u32,
-    count: u32,
+    container_id: u32,
+    host_id: u32,
+    size: u32,
 }
 
 impl From<&IdMapEntry> for MapLine {
     fn from(e: &IdMapEntry) -> Self {
         MapLine {
-            inside: e.inside,
-            outside: e.outside,
-            count: e.count,
+            container_id: e.inside,
+            host_id: e.outside,
+            size: e.count,
         }
     }
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
 struct IdMappings {
-    uids: Vec<MapLine>,
-    gids: Vec<MapLine>,
+    gidmap: Vec<MapLine>,
+    uidmap: Vec<MapLine>,
 }
 
-/// Everything `berth info` reports.
 #[derive(Debug, Clone, Default, Serialize)]
+struct Plugins {
+    authorization: Option<Vec<String>>,
+    log: Vec<String>,
+    network: Vec<String>,
+    volume: Vec<String>,
+}
+
+/// Everything `berth info` reports: podman's sections, and berth's checks.
+#[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Report {
-    version: String,
     host: Host,
     store: Store,
-    id_mappings: IdMappings,
+    registries: Value,
+    plugins: Plugins,
+    version: Client,
     checks: Vec<Check>,
+}
+
+impl Default for Report {
+    fn default() -> Self {
+        Report {
+            host: Host::default(),
+            store: Store::default(),
+            registries: Value::Object(serde_json::Map::new()),
+            plugins: Plugins::default(),
+            version: client(),
+            checks: Vec::new(),
+        }
+    }
 }
 
 /// Run `berth info`.
@@ -124,9 +226,9 @@ pub fn execute(args: InfoArgs) -> Result<()> {
     let options = InfoOptions::from(args);
     let report = gather();
     let text = match &options.format {
-        OutputFormat::Plain => render_plain(&report.checks),
+        OutputFormat::Plain => crate::format::yaml::to_yaml(&to_value(&report)?),
         OutputFormat::Json => json_text(&report)?,
-        OutputFormat::Template(t) => render_template(t, &to_value(&report)?)?,
+        OutputFormat::Template(t) => render_template(t, &template_view(to_value(&report)?))?,
     };
     print_out(&text)
 }
@@ -150,12 +252,29 @@ pub(crate) fn json_text(v: &impl Serialize) -> Result<String> {
         .context("encode the report as json")
 }
 
+/// The report as templates see it: podman's Go field names where they are more than the
+/// JSON key in another case.
+fn template_view(mut v: Value) -> Value {
+    let host = &mut v["host"];
+    for (json_key, go_name) in [
+        ("cgroupVersion", "CgroupsVersion"),
+        ("slirp4netns", "Slirp4NetNS"),
+    ] {
+        if let Some(x) = host.get(json_key).cloned() {
+            host[go_name] = x;
+        }
+    }
+    if let Some(caps) = host["security"].get("capabilities").cloned() {
+        host["security"]["DefaultCapabilities"] = caps;
+    }
+    v
+}
+
 fn gather() -> Report {
-    let mut r = Report {
-        version: env!("CARGO_PKG_VERSION").to_string(),
-        ..Report::default()
-    };
-    r.checks.push(Check::ok("berth version", &r.version));
+    let mut r = Report::default();
+    r.checks
+        .push(Check::ok("berth version", &r.version.version));
+    r.host.buildah_version.clone_from(&r.version.version);
     r.host.os = std::env::consts::OS.to_string();
     r.host.arch = go_arch().to_string();
     r.host.kernel = nix::sys::utsname::uname()
@@ -175,7 +294,169 @@ fn gather() -> Report {
     gather_tools(&mut r);
     gather_seccomp(&mut r);
     gather_cgroup(&mut r);
+    gather_host(&mut r);
     r
+}
+
+/// The facts podman's `host` section has that the checks do not need.
+fn gather_host(r: &mut Report) {
+    let h = &mut r.host;
+    h.cpus = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    h.hostname = nix::unistd::gethostname()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    h.distribution = std::fs::read_to_string("/etc/os-release")
+        .map(|t| parse_os_release(&t))
+        .unwrap_or_default();
+    let mem = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
+    let kib = |key: &str| meminfo(&mem, key).unwrap_or(0) * 1024;
+    h.mem_total = kib("MemTotal");
+    h.mem_free = kib("MemFree");
+    h.swap_total = kib("SwapTotal");
+    h.swap_free = kib("SwapFree");
+    h.uptime = std::fs::read_to_string("/proc/uptime")
+        .ok()
+        .and_then(|t| t.split_whitespace().next()?.parse::<f64>().ok())
+        .map(uptime_text)
+        .unwrap_or_default();
+    // berth has no event log, and runs containers itself (no conmon, no separate runtime).
+    h.event_logger = "none".into();
+    h.log_driver = "k8s-file".into();
+    h.cgroup_manager = "cgroupfs".into();
+    h.network_backend = "berth".into();
+    let exe = std::env::current_exe().ok();
+    h.oci_runtime = Program {
+        name: "berth".into(),
+        package: exe.as_deref().map_or_else(|| "Unknown".into(), package_of),
+        path: exe,
+        version: format!("berth version {}", r.version.version),
+        ..Program::default()
+    };
+    h.security.rootless = nix::unistd::geteuid().as_raw() != 0;
+    h.security.capabilities =
+        crate::run::caps::names(&crate::run::caps::DEFAULT.into_iter().collect()).join(",");
+    h.security.apparmor_enabled = Path::new("/sys/kernel/security/apparmor").exists();
+    h.security.selinux_enabled = false;
+    r.plugins = Plugins {
+        authorization: None,
+        log: ["k8s-file", "none", "passthrough"]
+            .map(String::from)
+            .to_vec(),
+        network: vec!["bridge".into()],
+        volume: vec!["local".into()],
+    };
+    r.registries = registries_json();
+}
+
+/// `registries`: each `[[registry]]` of registries.conf, and `search`.
+fn registries_json() -> Value {
+    use crate::config::registries::{PullFrom, RegistriesConf};
+    let Ok(conf) = RegistriesConf::load() else {
+        return Value::Object(serde_json::Map::new());
+    };
+    let mut out = serde_json::Map::new();
+    for reg in &conf.registries {
+        let mirrors: Vec<Value> = reg
+            .mirrors
+            .iter()
+            .map(|m| {
+                serde_json::json!({
+                    "Location": m.location,
+                    "Insecure": m.insecure,
+                    "PullFromMirror": match m.pull_from {
+                        PullFrom::All => "all",
+                        PullFrom::DigestOnly => "digest-only",
+                        PullFrom::TagOnly => "tag-only",
+                    },
+                })
+            })
+            .collect();
+        out.insert(
+            reg.prefix.clone(),
+            serde_json::json!({
+                "Blocked": reg.blocked,
+                "Insecure": reg.insecure,
+                "Location": reg.location,
+                "MirrorByDigestOnly": reg.mirror_by_digest_only,
+                "Mirrors": if mirrors.is_empty() { Value::Null } else { Value::Array(mirrors) },
+                "Prefix": reg.prefix,
+                "PullFromMirror": "",
+            }),
+        );
+    }
+    if !conf.unqualified_search.is_empty() {
+        out.insert("search".into(), serde_json::json!(conf.unqualified_search));
+    }
+    Value::Object(out)
+}
+
+/// `ID`, `VERSION_ID` and `VERSION_CODENAME` of /etc/os-release.
+fn parse_os_release(text: &str) -> Distribution {
+    let mut d = Distribution::default();
+    for line in text.lines() {
+        let Some((k, v)) = line.split_once('=') else {
+            continue;
+        };
+        let v = v.trim().trim_matches('"').to_string();
+        match k.trim() {
+            "ID" => d.distribution = v,
+            "VERSION_ID" => d.version = v,
+            "VERSION_CODENAME" => d.codename = v,
+            _ => {}
+        }
+    }
+    d
+}
+
+/// A `/proc/meminfo` value in KiB.
+fn meminfo(text: &str, key: &str) -> Option<u64> {
+    text.lines().find_map(|l| {
+        let rest = l.strip_prefix(key)?.strip_prefix(':')?;
+        rest.split_whitespace().next()?.parse().ok()
+    })
+}
+
+/// podman's uptime: `0h 36m 15.00s`, with the days in front when there are any.
+fn uptime_text(seconds: f64) -> String {
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let whole = seconds as u64;
+    let hours = whole / 3600;
+    let minutes = (whole % 3600) / 60;
+    #[allow(clippy::cast_precision_loss)]
+    let secs = seconds - (hours * 3600 + minutes * 60) as f64;
+    let text = format!("{hours}h {minutes}m {secs:.2}s");
+    if hours >= 24 {
+        format!("{text} ({} days)", hours / 24)
+    } else {
+        text
+    }
+}
+
+/// The Debian package that owns `path` (`name_version_arch`, as podman writes it), or
+/// `Unknown`.
+fn package_of(path: &Path) -> String {
+    let owner = Command::new("dpkg-query")
+        .arg("-S")
+        .arg(path)
+        .stderr(Stdio::null())
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .and_then(|o| {
+            let text = String::from_utf8_lossy(&o.stdout).into_owned();
+            let pkg = text.split(':').next()?.trim().to_string();
+            (!pkg.is_empty()).then_some(pkg)
+        });
+    let Some(pkg) = owner else {
+        return "Unknown".into();
+    };
+    let fields = Command::new("dpkg-query")
+        .args(["-W", "-f=${Package}_${Version}_${Architecture}", &pkg])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
+    fields.filter(|f| !f.is_empty()).unwrap_or(pkg)
 }
 
 fn gather_user(r: &mut Report) {
@@ -205,9 +486,9 @@ fn gather_user(r: &mut Report) {
         ranges.push(found.unwrap_or_default());
     }
     let maps = session_maps(user.uid, user.gid, &ranges[0], &ranges[1]);
-    r.id_mappings = IdMappings {
-        uids: maps.uids.iter().map(MapLine::from).collect(),
-        gids: maps.gids.iter().map(MapLine::from).collect(),
+    r.host.id_mappings = IdMappings {
+        uidmap: maps.uids.iter().map(MapLine::from).collect(),
+        gidmap: maps.gids.iter().map(MapLine::from).collect(),
     };
     let needed = !maps.is_single();
     for name in ["newuidmap", "newgidmap"] {
@@ -295,8 +576,7 @@ fn gather_store(r: &mut Report) {
                 paths.config_file().display().to_string(),
             ));
             r.store.config_file = Some(paths.config_file());
-            r.store.data_dir = Some(paths.data);
-            r.store.runtime_dir = Some(paths.runtime);
+            fill_store(&mut r.store, &paths);
         }
         Err(e) => r.checks.push(Check::bad(
             "store",
@@ -310,9 +590,61 @@ fn gather_store(r: &mut Report) {
     );
     let check = overlay_check(probe);
     if check.ok {
-        r.store.overlay = Some(check.value.clone());
+        r.store
+            .graph_status
+            .insert("Overlay Implementation".into(), check.value.clone());
+        r.store.graph_status.insert(
+            "Native Overlay Diff".into(),
+            (check.value == "kernel").to_string(),
+        );
     }
     r.checks.push(check);
+}
+
+/// The store facts of podman's `store` section: where things live, what is in it, the
+/// space on its file system.
+fn fill_store(s: &mut Store, paths: &crate::config::Paths) {
+    s.graph_driver_name = "overlay".into();
+    s.graph_root = Some(paths.data.clone());
+    s.run_root = Some(paths.runtime.clone());
+    s.volume_path = Some(crate::storage::volume::volumes_dir(&paths.data));
+    s.image_copy_tmp_dir = std::env::var("TMPDIR").unwrap_or_else(|_| "/var/tmp".into());
+    if let Ok(st) = nix::sys::statvfs::statvfs(&paths.data) {
+        let block = st.fragment_size();
+        s.graph_root_allocated = st.blocks() * block;
+        s.graph_root_used = (st.blocks() - st.blocks_free()) * block;
+    }
+    if let Ok(fs) = nix::sys::statfs::statfs(&paths.data) {
+        s.graph_status
+            .insert("Backing Filesystem".into(), fs_name(fs.filesystem_type()));
+    }
+    if let Ok(store) = crate::storage::Store::open_unchanged(paths) {
+        s.image_store.number = store.images().map_or(0, |i| i.len());
+    }
+    for c in crate::storage::container::list(&paths.data).unwrap_or_default() {
+        s.container_store.number += 1;
+        match c.state().map(|st| st.status) {
+            Ok(crate::storage::container::Status::Running) => s.container_store.running += 1,
+            _ => s.container_store.stopped += 1,
+        }
+    }
+}
+
+/// The name podman gives a backing file system.
+fn fs_name(kind: nix::sys::statfs::FsType) -> String {
+    use nix::sys::statfs as f;
+    let known = [
+        (f::EXT4_SUPER_MAGIC, "extfs"),
+        (f::XFS_SUPER_MAGIC, "xfs"),
+        (f::BTRFS_SUPER_MAGIC, "btrfs"),
+        (f::TMPFS_MAGIC, "tmpfs"),
+        (f::OVERLAYFS_SUPER_MAGIC, "overlayfs"),
+        (f::NFS_SUPER_MAGIC, "nfs"),
+    ];
+    known
+        .iter()
+        .find(|(m, _)| *m == kind)
+        .map_or_else(|| format!("{:#x}", kind.0), |(_, n)| (*n).to_string())
 }
 
 /// What a finished helper process said.
@@ -452,8 +784,14 @@ fn gather_tools(r: &mut Report) {
         (p, v)
     });
     let slirp = tool_version("slirp4netns");
-    r.host.pasta = pasta.as_ref().map(|(_, v)| v.clone());
-    r.host.slirp4netns = slirp.as_ref().map(|(_, v)| v.clone());
+    let program = |(p, v): &(PathBuf, String)| Program {
+        package: package_of(p),
+        executable: Some(p.clone()),
+        version: v.clone(),
+        ..Program::default()
+    };
+    r.host.pasta = pasta.as_ref().map(program);
+    r.host.slirp4netns = slirp.as_ref().map(program);
     let default = crate::net::default_helper();
     r.host.default_network = default.map(str::to_string);
     r.checks
@@ -530,7 +868,8 @@ fn network_checks(
 
 fn gather_seccomp(r: &mut Report) {
     let source = seccomp::default_profile_source();
-    r.host.seccomp_profile = source.to_string();
+    r.host.security.seccomp_enabled = true;
+    r.host.security.seccomp_profile_path = source.to_string();
     // Compiled as a container with the default capabilities would get it.
     let caps = crate::run::caps::names(&crate::run::caps::DEFAULT.into_iter().collect());
     let compiled = seccomp::load_profile(None).and_then(|p| seccomp::compile(&p, &caps));
@@ -608,7 +947,8 @@ fn delegation_check(version: &str, delegated: Option<&str>, controllers: &[Strin
 
 fn gather_cgroup(r: &mut Report) {
     let version = cgroup_version();
-    r.host.cgroup_version = version.to_string();
+    // podman's two values: a hybrid host's containers get v1 controllers.
+    r.host.cgroup_version = if version == "v2" { "v2" } else { "v1" }.to_string();
     r.checks.push(Check::ok("cgroup version", version));
     let own = std::fs::read_to_string("/proc/self/cgroup")
         .ok()
@@ -655,24 +995,6 @@ pub(crate) fn go_arch() -> &'static str {
     }
 }
 
-/// The plain report: `NAME: VALUE` and `ok`, or a `hint:` line below.
-fn render_plain(checks: &[Check]) -> String {
-    let width = checks.iter().map(|c| c.name.len()).max().unwrap_or(0) + 1;
-    let mut out = String::new();
-    for c in checks {
-        let label = format!("{}:", c.name);
-        if c.ok {
-            out.push_str(&format!("{label:<width$} {}  ok\n", c.value));
-        } else {
-            out.push_str(&format!("{label:<width$} {}\n", c.value));
-            if let Some(h) = &c.hint {
-                out.push_str(&format!("{:<width$} hint: {h}\n", ""));
-            }
-        }
-    }
-    out
-}
-
 /// Fill a `--format` template (`crate::format::Template`) for one report. A newline is added
 /// at the end, as podman does.
 pub(crate) fn render_template(template: &str, value: &Value) -> Result<String> {
@@ -693,18 +1015,6 @@ pub(crate) fn render_template(template: &str, value: &Value) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn plain_report_has_ok_or_hint() {
-        let checks = vec![
-            Check::ok("kernel", "6.18.0"),
-            Check::bad("subuid", "none", "sudo usermod"),
-        ];
-        assert_eq!(
-            render_plain(&checks),
-            "kernel: 6.18.0  ok\nsubuid: none\n        hint: sudo usermod\n"
-        );
-    }
 
     #[test]
     fn subid_lines() {
@@ -849,16 +1159,71 @@ mod tests {
     #[test]
     fn json_report_shape() {
         let r = Report {
-            version: "1".into(),
             checks: vec![Check::ok("kernel", "6")],
             ..Report::default()
         };
         let v = to_value(&r).unwrap();
-        for key in ["version", "host", "store", "idMappings", "checks"] {
+        for key in [
+            "host",
+            "store",
+            "registries",
+            "plugins",
+            "version",
+            "checks",
+        ] {
             assert!(v.get(key).is_some(), "{key}");
         }
-        assert!(v["host"].get("cgroupVersion").is_some());
-        assert!(v["store"].get("dataDir").is_some());
+        for key in [
+            "buildahVersion",
+            "cgroupVersion",
+            "ociRuntime",
+            "idMappings",
+            "logDriver",
+            "security",
+            "distribution",
+        ] {
+            assert!(v["host"].get(key).is_some(), "host.{key}");
+        }
+        for key in [
+            "graphRoot",
+            "graphDriverName",
+            "imageStore",
+            "containerStore",
+            "volumePath",
+            "runRoot",
+            "graphOptions",
+        ] {
+            assert!(v["store"].get(key).is_some(), "store.{key}");
+        }
         assert_eq!(v["checks"][0]["ok"], true);
+        assert_eq!(v["version"]["Version"], env!("CARGO_PKG_VERSION"));
+        let view = template_view(v);
+        assert_eq!(
+            render_template(
+                "{{.Host.CgroupsVersion}}|{{.Store.GraphOptions}}|{{.Version.APIVersion}}",
+                &view
+            )
+            .unwrap(),
+            format!("|map[]|{}\n", env!("CARGO_PKG_VERSION"))
+        );
+    }
+
+    #[test]
+    fn host_facts() {
+        let d = parse_os_release("ID=debian\nVERSION_ID=\"12\"\nVERSION_CODENAME=bookworm\n");
+        assert_eq!(
+            (
+                d.distribution.as_str(),
+                d.version.as_str(),
+                d.codename.as_str()
+            ),
+            ("debian", "12", "bookworm")
+        );
+        assert_eq!(
+            meminfo("MemTotal:  2048 kB\nMemFree: 10 kB\n", "MemFree"),
+            Some(10)
+        );
+        assert_eq!(uptime_text(2175.0), "0h 36m 15.00s");
+        assert_eq!(uptime_text(90000.5), "25h 0m 0.50s (1 days)");
     }
 }

@@ -9,7 +9,7 @@ use crate::cli::inspect::{InspectArgs, InspectType};
 use crate::config::Paths;
 use crate::error::{Context, Error, Result};
 use crate::format::Template;
-use crate::spec::{RestartPolicy, SeccompChoice, UsernsMode};
+use crate::spec::{LogDriver, RestartPolicy, SeccompChoice, UsernsMode};
 use crate::storage::container::{self, Container, ContainerError, ContainerState, Status};
 use crate::storage::{Store, StoreError};
 
@@ -181,6 +181,11 @@ pub fn container_json(store: &Store, c: &Container) -> Result<Value> {
     .and_then(|b| serde_json::from_slice(&b).ok())
     .unwrap_or(Value::Null);
     let mut v = build_container_json(c, &state, &image_config);
+    // The digest the image had when the container was made; gone with the image.
+    v["ImageDigest"] = json!(store
+        .resolve_image(&c.config.image_id)
+        .map(|i| i.digest)
+        .unwrap_or_default());
     v["State"]["Health"] = health_json(crate::run::health::load(&c.dir).as_ref());
     Ok(v)
 }
@@ -319,6 +324,24 @@ pub fn build_container_json(c: &Container, state: &ContainerState, image: &Value
             (p.clone(), a.to_vec())
         });
 
+    let log_type = match o.extras.log_driver {
+        Some(LogDriver::K8sFile) | None => "k8s-file",
+        Some(LogDriver::None) => "none",
+        Some(LogDriver::Passthrough) => "passthrough",
+    };
+    let log_path = if log_type == "k8s-file" {
+        c.dir.join("ctr.log").display().to_string()
+    } else {
+        String::new()
+    };
+    let log_config = json!({
+        "Type": log_type,
+        "Config": null,
+        "Path": log_path,
+        "Tag": "",
+        "Size": crate::format::go_human_size(o.extras.log_max_size.unwrap_or(0)),
+    });
+
     json!({
         "Id": cfg.id,
         "Created": time(Some(cfg.created)),
@@ -378,6 +401,7 @@ pub fn build_container_json(c: &Container, state: &ContainerState, image: &Value
             "SecurityOpt": security_opt,
             "Tmpfs": tmpfs,
             "UsernsMode": userns,
+            "LogConfig": log_config,
         },
     })
 }
@@ -507,6 +531,20 @@ mod tests {
         assert_eq!(v["Mounts"][0]["RW"], false);
         assert_eq!(v["LogPath"], "/data/containers/x/ctr.log");
         assert_eq!(v["Created"], "2026-01-02T03:04:05.000000000Z");
+        assert_eq!(v["HostConfig"]["LogConfig"]["Type"], "k8s-file");
+        assert_eq!(
+            v["HostConfig"]["LogConfig"]["Path"],
+            "/data/containers/x/ctr.log"
+        );
+        assert_eq!(v["HostConfig"]["LogConfig"]["Size"], "0B");
+        let v = build_container_json(
+            &ctr(json!({"extras": {"log_driver": "None", "log_max_size": 1_500_000}})),
+            &state,
+            &image,
+        );
+        assert_eq!(v["HostConfig"]["LogConfig"]["Type"], "none");
+        assert_eq!(v["HostConfig"]["LogConfig"]["Path"], "");
+        assert_eq!(v["HostConfig"]["LogConfig"]["Size"], "1.5MB");
     }
 
     #[test]
@@ -568,10 +606,10 @@ mod tests {
     #[test]
     fn output_formats() {
         assert_eq!(Output::parse(Some("json")).unwrap(), Output::Json);
-        let e = Output::parse(Some("{{if .X}}")).unwrap_err();
+        let e = Output::parse(Some("{{.X | frob}}")).unwrap_err();
         assert!(e
             .render()
             .unwrap()
-            .starts_with("Error: invalid --format `{{if .X}}`: unsupported action"));
+            .starts_with("Error: invalid --format `{{.X | frob}}`: unsupported action"));
     }
 }

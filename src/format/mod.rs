@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 
 pub mod template;
+pub mod yaml;
 
 pub use template::{Template, TemplateError};
 
@@ -64,6 +65,36 @@ pub fn human_size(bytes: u64) -> String {
         unit += 1;
     }
     format!("{} {}", three_significant(value), UNITS[unit])
+}
+
+/// A size as podman's `inspect` writes one (go-units' HumanSize): decimal units, four
+/// significant digits, no space: "0B", "1.5MB", "3.045kB".
+pub fn go_human_size(bytes: u64) -> String {
+    const UNITS: [&str; 9] = ["B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"];
+    #[allow(clippy::cast_precision_loss)]
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1000.0 && unit < UNITS.len() - 1 {
+        value /= 1000.0;
+        unit += 1;
+    }
+    format!("{}{}", significant(value, 4), UNITS[unit])
+}
+
+/// `v` (0 <= v < 1000) with `digits` significant digits, trailing zeros dropped.
+fn significant(v: f64, digits: i32) -> String {
+    if v == 0.0 {
+        return "0".into();
+    }
+    #[allow(clippy::cast_possible_truncation)]
+    let exp = v.log10().floor() as i32;
+    let decimals = usize::try_from((digits - 1 - exp).max(0)).unwrap_or(0);
+    let text = format!("{v:.decimals$}");
+    if text.contains('.') {
+        text.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        text
+    }
 }
 
 /// Like Go's `%.3g` for 0 <= v < 1000: three significant digits, trailing zeros dropped.
@@ -160,6 +191,10 @@ mod tests {
         assert_eq!(human_size(1_234), "1.23 kB");
         assert_eq!(human_size(12_345), "12.3 kB");
         assert_eq!(human_size(999_999), "1e+03 kB");
+        assert_eq!(go_human_size(0), "0B");
+        assert_eq!(go_human_size(1_500_000), "1.5MB");
+        assert_eq!(go_human_size(3_045_000), "3.045MB");
+        assert_eq!(go_human_size(1_048_576), "1.049MB");
     }
 
     #[test]
