@@ -319,8 +319,12 @@ fn gather_host(r: &mut Report) {
         .and_then(|t| t.split_whitespace().next()?.parse::<f64>().ok())
         .map(uptime_text)
         .unwrap_or_default();
-    // berth has no event log, and runs containers itself (no conmon, no separate runtime).
-    h.event_logger = "none".into();
+    // The event log's backend (berth.toml, --events-backend); berth runs containers itself
+    // (no conmon, no separate runtime).
+    h.event_logger = crate::storage::events::EventLog::discover()
+        .map_or(crate::config::EventsLogger::File, |l| l.backend)
+        .name()
+        .into();
     h.log_driver = "k8s-file".into();
     h.cgroup_manager = "cgroupfs".into();
     h.network_backend = "berth".into();
