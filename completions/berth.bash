@@ -1180,7 +1180,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__container__subcmd__diff)
-            opts="-h --format --help"
+            opts="-l -h --format --latest --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1198,7 +1198,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__container__subcmd__exists)
-            opts="-h --help"
+            opts="-h --external --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1438,7 +1438,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__container__subcmd__ls)
-            opts="-a -q -l -n -f -h --all --quiet --no-trunc --noheading --no-heading --latest --last --filter --format --help"
+            opts="-a -q -l -n -f -h --all --quiet --no-trunc --noheading --no-heading --latest --last --filter --sort --external --format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1458,6 +1458,10 @@ _berth() {
                     ;;
                 -f)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sort)
+                    COMPREPLY=($(compgen -W "command created id image names runningfor size status" -- "${cur}"))
                     return 0
                     ;;
                 --format)
@@ -1500,12 +1504,28 @@ _berth() {
             return 0
             ;;
         berth__subcmd__container__subcmd__rm)
-            opts="-f -a -v -i -h --force --all --volumes --ignore --help"
+            opts="-f -t -a -l -v -i -h --force --time --all --depend --cidfile --filter --latest --volumes --ignore --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --time)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cidfile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -2020,7 +2040,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__diff)
-            opts="-h --format --help"
+            opts="-l -h --format --latest --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3446,12 +3466,16 @@ _berth() {
             return 0
             ;;
         berth__subcmd__history)
-            opts="-q -H -h --no-trunc --quiet --human --help"
+            opts="-q -H -h --no-trunc --quiet --format --human --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --human)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -3794,12 +3818,16 @@ _berth() {
             return 0
             ;;
         berth__subcmd__image__subcmd__history)
-            opts="-q -H -h --no-trunc --quiet --human --help"
+            opts="-q -H -h --no-trunc --quiet --format --human --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --human)
                     COMPREPLY=($(compgen -W "true false" -- "${cur}"))
                     return 0
@@ -3902,7 +3930,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__image__subcmd__ls)
-            opts="-a -q -n -f -h --all --quiet --no-trunc --noheading --digests --filter --format --help"
+            opts="-a -q -n -f -h --all --quiet --no-trunc --noheading --digests --filter --format --sort --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3918,6 +3946,10 @@ _berth() {
                     ;;
                 --format)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sort)
+                    COMPREPLY=($(compgen -W "created id repository size tag" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -4028,7 +4060,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__image__subcmd__save)
-            opts="-o -q -h --output --format --quiet --help"
+            opts="-o -m -q -h --output --format --multi-image-archive --uncompressed --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4082,7 +4114,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__images)
-            opts="-a -q -n -f -h --all --quiet --no-trunc --noheading --digests --filter --format --help"
+            opts="-a -q -n -f -h --all --quiet --no-trunc --noheading --digests --filter --format --sort --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4098,6 +4130,10 @@ _berth() {
                     ;;
                 --format)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sort)
+                    COMPREPLY=($(compgen -W "created id repository size tag" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -4644,12 +4680,20 @@ _berth() {
             return 0
             ;;
         berth__subcmd__network__subcmd__rm)
-            opts="-f -h --force --help"
+            opts="-f -t -h --force --time --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --time)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -4686,7 +4730,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__ps)
-            opts="-a -q -l -n -f -h --all --quiet --no-trunc --noheading --no-heading --latest --last --filter --format --help"
+            opts="-a -q -l -n -f -h --all --quiet --no-trunc --noheading --no-heading --latest --last --filter --sort --external --format --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -4706,6 +4750,10 @@ _berth() {
                     ;;
                 -f)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sort)
+                    COMPREPLY=($(compgen -W "command created id image names runningfor size status" -- "${cur}"))
                     return 0
                     ;;
                 --format)
@@ -4832,12 +4880,28 @@ _berth() {
             return 0
             ;;
         berth__subcmd__rm)
-            opts="-f -a -v -i -h --force --all --volumes --ignore --help"
+            opts="-f -t -a -l -v -i -h --force --time --all --depend --cidfile --filter --latest --volumes --ignore --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --time)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cidfile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -5106,7 +5170,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__save)
-            opts="-o -q -h --output --format --quiet --help"
+            opts="-o -m -q -h --output --format --multi-image-archive --uncompressed --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5132,12 +5196,20 @@ _berth() {
             return 0
             ;;
         berth__subcmd__start)
-            opts="-a -i -h --attach --interactive --help"
+            opts="-a -i -f -l -h --attach --interactive --all --filter --latest --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -5146,7 +5218,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__stop)
-            opts="-t -a -i -h --timeout --time --all --ignore --help"
+            opts="-t -a -i -f -l -h --timeout --time --all --ignore --cidfile --filter --latest --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5161,6 +5233,18 @@ _berth() {
                     return 0
                     ;;
                 -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cidfile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --filter)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -135,6 +135,11 @@ pub fn execute(args: ImagesArgs) -> Result<()> {
     if !opts.filters.is_empty() {
         images = apply_filters(&store, images, &opts.filters)?;
     }
+    images = sort(
+        images,
+        &args.sort,
+        !matches!(opts.output, Output::Json | Output::Quiet),
+    );
     let needs_details = matches!(opts.output, Output::Json | Output::Template(_));
     let containers = if needs_details {
         crate::storage::container::list(store.root()).context("list the containers")?
@@ -340,6 +345,42 @@ fn template_value(
         "Names": image.names,
         "History": image.names,
     })
+}
+
+/// podman's `--sort`: `created` newest first, the others ascending (ties keep the newest
+/// first). Sorting by repository or tag sorts rows, so with `per_name` (table and template
+/// output, one row per name) an image with several names becomes one entry per name.
+fn sort(images: Vec<ImageSummary>, key: &str, per_name: bool) -> Vec<ImageSummary> {
+    let mut images = if per_name && matches!(key, "repository" | "tag") {
+        images
+            .into_iter()
+            .flat_map(|image| {
+                if image.names.len() < 2 {
+                    return vec![image];
+                }
+                image
+                    .names
+                    .iter()
+                    .map(|n| ImageSummary {
+                        names: vec![n.clone()],
+                        ..image.clone()
+                    })
+                    .collect()
+            })
+            .collect()
+    } else {
+        images
+    };
+    images.sort_by_key(|i| std::cmp::Reverse(i.created));
+    let first = |i: &ImageSummary| names_of(i).into_iter().next().unwrap_or_default();
+    match key {
+        "id" => images.sort_by(|a, b| a.id.cmp(&b.id)),
+        "size" => images.sort_by_key(|i| i.size),
+        "repository" => images.sort_by_cached_key(|i| first(i)),
+        "tag" => images.sort_by_cached_key(|i| first(i).1),
+        _ => {}
+    }
+    images
 }
 
 /// Repository and tag of each row an image gets: one per name, `<none>` without one.
