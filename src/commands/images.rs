@@ -527,6 +527,28 @@ mod tests {
     }
 
     #[test]
+    fn sort_splits_names_for_repository_and_tag() {
+        let now = Utc::now();
+        let images = vec![
+            image('a', &["z.io/z:b", "a.io/a:c"], 10, now),
+            image('b', &["m.io/m:a"], 5, now),
+        ];
+        let names =
+            |v: Vec<ImageSummary>| -> Vec<String> { v.into_iter().flat_map(|i| i.names).collect() };
+        assert_eq!(
+            names(sort(images.clone(), "repository", true)),
+            ["a.io/a:c", "m.io/m:a", "z.io/z:b"]
+        );
+        assert_eq!(
+            names(sort(images.clone(), "tag", true)),
+            ["m.io/m:a", "z.io/z:b", "a.io/a:c"]
+        );
+        // Newest first by default; JSON keeps one entry per image.
+        assert_eq!(sort(images.clone(), "created", true)[0].id, "b".repeat(64));
+        assert_eq!(sort(images, "repository", false).len(), 2);
+    }
+
+    #[test]
     fn table_rows_and_none() {
         let now = Utc::now();
         let images = vec![
@@ -629,6 +651,7 @@ mod tests {
             digests: false,
             filter: vec![],
             format: Some("{{.Nope}}".into()),
+            sort: "created".into(),
         };
         assert!(ImagesOptions::from_args(&args).is_err());
         let args = ImagesArgs {
