@@ -327,3 +327,16 @@ fn history_format_json_and_human() {
         .code(125)
         .stderr_contains("Bogus");
 }
+
+#[test]
+fn history_human_takes_its_value_only_after_an_equals_sign() {
+    let Some(env) = Env::rootless() else { return };
+    let id = env.import_busybox();
+    // `-qH IMAGE`: the image is not -H's value (podman's boolean flags).
+    let out = env.berth(["history", "-qH", "busybox"]).output();
+    out.success();
+    assert_eq!(out.stdout_lines()[0], &id[..12]);
+    env.berth(["history", "--human=false", "-q", "busybox"])
+        .output()
+        .success();
+}
