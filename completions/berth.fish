@@ -221,12 +221,18 @@ complete -c berth -n "__fish_berth_using_subcommand create" -l init -d 'Run bert
 complete -c berth -n "__fish_berth_using_subcommand create" -l privileged -d 'Give the container every capability and no seccomp filter, masked or read-only paths'
 complete -c berth -n "__fish_berth_using_subcommand create" -s P -l publish-all -d 'Publish every exposed port (the image\'s EXPOSE and --expose) to a free host port'
 complete -c berth -n "__fish_berth_using_subcommand create" -l env-host -d 'Copy the host\'s environment into the container'
+complete -c berth -n "__fish_berth_using_subcommand start" -s f -l filter -d 'Start only the containers that match: id=, name=, status=, ancestor=, label=KEY[=VALUE], exited=CODE, restart-policy= (repeatable; without names, of all containers)' -r
 complete -c berth -n "__fish_berth_using_subcommand start" -s a -l attach -d 'Attach to the container\'s output and wait for it (foreground)'
 complete -c berth -n "__fish_berth_using_subcommand start" -s i -l interactive -d 'Keep stdin open (with --attach)'
+complete -c berth -n "__fish_berth_using_subcommand start" -l all -d 'Start every container that is not running'
+complete -c berth -n "__fish_berth_using_subcommand start" -s l -l latest -d 'Start the latest created container'
 complete -c berth -n "__fish_berth_using_subcommand start" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand stop" -s t -l time -l timeout -d 'Seconds to wait before killing the container (default: its --stop-timeout, else 10)' -r
+complete -c berth -n "__fish_berth_using_subcommand stop" -l cidfile -d 'Read the container\'s id from this file (repeatable)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand stop" -s f -l filter -d 'Stop only the running containers that match: id=, name=, status=, ancestor=, label=KEY[=VALUE], exited=CODE, restart-policy= (repeatable)' -r
 complete -c berth -n "__fish_berth_using_subcommand stop" -s a -l all -d 'Stop all running containers'
 complete -c berth -n "__fish_berth_using_subcommand stop" -s i -l ignore -d 'Ignore containers that do not exist'
+complete -c berth -n "__fish_berth_using_subcommand stop" -s l -l latest -d 'Stop the latest created container'
 complete -c berth -n "__fish_berth_using_subcommand stop" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand kill" -s s -l signal -d 'Signal to send (name or number)' -r
 complete -c berth -n "__fish_berth_using_subcommand kill" -s a -l all -d 'Kill all running containers'
@@ -290,11 +296,14 @@ complete -c berth -n "__fish_berth_using_subcommand tag" -s h -l help -d 'Print 
 complete -c berth -n "__fish_berth_using_subcommand untag" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand save" -s o -l output -d 'Write to this file (a directory for oci-dir) instead of stdout' -r -F
 complete -c berth -n "__fish_berth_using_subcommand save" -l format -d 'docker-archive, oci-archive or oci-dir' -r
+complete -c berth -n "__fish_berth_using_subcommand save" -s m -l multi-image-archive -d 'Save every image named into one docker-archive (berth always does: each name is an image, never an extra tag of the first)'
+complete -c berth -n "__fish_berth_using_subcommand save" -l uncompressed -d 'Write the layers of an oci-archive or oci-dir uncompressed (docker-archive layers always are)'
 complete -c berth -n "__fish_berth_using_subcommand save" -s q -l quiet -d 'Print nothing but errors'
 complete -c berth -n "__fish_berth_using_subcommand save" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand load" -s i -l input -d 'Read from this archive (or OCI layout directory) instead of stdin' -r -F
 complete -c berth -n "__fish_berth_using_subcommand load" -s q -l quiet -d 'Print nothing but errors'
 complete -c berth -n "__fish_berth_using_subcommand load" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand history" -l format -d 'Output format: `json`, `table`, or a Go template with the fields ID, Created, CreatedSince, CreatedAt, CreatedBy, Size, Comment, Tags' -r
 complete -c berth -n "__fish_berth_using_subcommand history" -s H -l human -d 'Sizes and dates in human-readable form' -r -f -a "true\t''
 false\t''"
 complete -c berth -n "__fish_berth_using_subcommand history" -l no-trunc -d 'Do not truncate the output'
@@ -319,6 +328,11 @@ complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_s
 complete -c berth -n "__fish_berth_using_subcommand image; and not __fish_seen_subcommand_from ls list rm pull push tag untag history prune save load import build inspect exists help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from ls" -s f -l filter -d 'Filter: `dangling=true|false`, `reference=PATTERN`, `label=KEY[=VALUE]`, `before=IMAGE`, `since=IMAGE`, `id=ID`, `until=TIMESTAMP|DURATION` (repeatable; all must match)' -r
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from ls" -l format -d 'Output format: `json`, `table`, or a Go template such as `{{.Repository}}:{{.Tag}}`' -r
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from ls" -l sort -d 'Sort by: created (newest first, the default), id, repository, size, tag' -r -f -a "created\t''
+id\t''
+repository\t''
+size\t''
+tag\t''"
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from ls" -s a -l all -d 'Show all images (berth stores no intermediate images, so this changes nothing)'
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Print only the image ids'
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from ls" -l no-trunc -d 'Do not truncate image ids'
@@ -327,6 +341,11 @@ complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subco
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from list" -s f -l filter -d 'Filter: `dangling=true|false`, `reference=PATTERN`, `label=KEY[=VALUE]`, `before=IMAGE`, `since=IMAGE`, `id=ID`, `until=TIMESTAMP|DURATION` (repeatable; all must match)' -r
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from list" -l format -d 'Output format: `json`, `table`, or a Go template such as `{{.Repository}}:{{.Tag}}`' -r
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from list" -l sort -d 'Sort by: created (newest first, the default), id, repository, size, tag' -r -f -a "created\t''
+id\t''
+repository\t''
+size\t''
+tag\t''"
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from list" -s a -l all -d 'Show all images (berth stores no intermediate images, so this changes nothing)'
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only the image ids'
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from list" -l no-trunc -d 'Do not truncate image ids'
@@ -356,6 +375,7 @@ complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subco
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from push" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from tag" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from untag" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from history" -l format -d 'Output format: `json`, `table`, or a Go template with the fields ID, Created, CreatedSince, CreatedAt, CreatedBy, Size, Comment, Tags' -r
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from history" -s H -l human -d 'Sizes and dates in human-readable form' -r -f -a "true\t''
 false\t''"
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from history" -l no-trunc -d 'Do not truncate the output'
@@ -366,6 +386,8 @@ complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subco
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from prune" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from save" -s o -l output -d 'Write to this file (a directory for oci-dir) instead of stdout' -r -F
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from save" -l format -d 'docker-archive, oci-archive or oci-dir' -r
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from save" -s m -l multi-image-archive -d 'Save every image named into one docker-archive (berth always does: each name is an image, never an extra tag of the first)'
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from save" -l uncompressed -d 'Write the layers of an oci-archive or oci-dir uncompressed (docker-archive layers always are)'
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from save" -s q -l quiet -d 'Print nothing but errors'
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from save" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from load" -s i -l input -d 'Read from this archive (or OCI layout directory) instead of stdin' -r -F
@@ -443,6 +465,11 @@ complete -c berth -n "__fish_berth_using_subcommand system; and __fish_seen_subc
 complete -c berth -n "__fish_berth_using_subcommand system; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c berth -n "__fish_berth_using_subcommand images" -s f -l filter -d 'Filter: `dangling=true|false`, `reference=PATTERN`, `label=KEY[=VALUE]`, `before=IMAGE`, `since=IMAGE`, `id=ID`, `until=TIMESTAMP|DURATION` (repeatable; all must match)' -r
 complete -c berth -n "__fish_berth_using_subcommand images" -l format -d 'Output format: `json`, `table`, or a Go template such as `{{.Repository}}:{{.Tag}}`' -r
+complete -c berth -n "__fish_berth_using_subcommand images" -l sort -d 'Sort by: created (newest first, the default), id, repository, size, tag' -r -f -a "created\t''
+id\t''
+repository\t''
+size\t''
+tag\t''"
 complete -c berth -n "__fish_berth_using_subcommand images" -s a -l all -d 'Show all images (berth stores no intermediate images, so this changes nothing)'
 complete -c berth -n "__fish_berth_using_subcommand images" -s q -l quiet -d 'Print only the image ids'
 complete -c berth -n "__fish_berth_using_subcommand images" -l no-trunc -d 'Do not truncate image ids'
@@ -454,34 +481,66 @@ complete -c berth -n "__fish_berth_using_subcommand rmi" -s f -l force -d 'Also 
 complete -c berth -n "__fish_berth_using_subcommand rmi" -s i -l ignore -d 'Ignore images that do not exist'
 complete -c berth -n "__fish_berth_using_subcommand rmi" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand ps" -s n -l last -d 'Show the N latest created containers (all states)' -r
-complete -c berth -n "__fish_berth_using_subcommand ps" -s f -l filter -d 'Filter: id=, name=, status=, ancestor=, label=KEY[=VALUE], exited=CODE' -r
+complete -c berth -n "__fish_berth_using_subcommand ps" -s f -l filter -d 'Filter: id=, name=, status=, ancestor=, label=KEY[=VALUE], exited=CODE, restart-policy=' -r
+complete -c berth -n "__fish_berth_using_subcommand ps" -l sort -d 'Sort by: command, created, id, image, names, runningfor, size, status (default: created)' -r -f -a "command\t''
+created\t''
+id\t''
+image\t''
+names\t''
+runningfor\t''
+size\t''
+status\t''"
 complete -c berth -n "__fish_berth_using_subcommand ps" -l format -d 'Output format: `json` (table by default)' -r
 complete -c berth -n "__fish_berth_using_subcommand ps" -s a -l all -d 'Show all containers, not only running ones'
 complete -c berth -n "__fish_berth_using_subcommand ps" -s q -l quiet -d 'Print only the container ids'
 complete -c berth -n "__fish_berth_using_subcommand ps" -l no-trunc -d 'Do not truncate ids and commands'
 complete -c berth -n "__fish_berth_using_subcommand ps" -l no-heading -l noheading -d 'Do not print the header'
 complete -c berth -n "__fish_berth_using_subcommand ps" -s l -l latest -d 'Show the latest created container (all states)'
+complete -c berth -n "__fish_berth_using_subcommand ps" -l external -d 'Also show containers in storage that berth does not control (berth\'s store holds only its own containers, so this lists the same ones)'
 complete -c berth -n "__fish_berth_using_subcommand ps" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand list" -s n -l last -d 'Show the N latest created containers (all states)' -r
-complete -c berth -n "__fish_berth_using_subcommand list" -s f -l filter -d 'Filter: id=, name=, status=, ancestor=, label=KEY[=VALUE], exited=CODE' -r
+complete -c berth -n "__fish_berth_using_subcommand list" -s f -l filter -d 'Filter: id=, name=, status=, ancestor=, label=KEY[=VALUE], exited=CODE, restart-policy=' -r
+complete -c berth -n "__fish_berth_using_subcommand list" -l sort -d 'Sort by: command, created, id, image, names, runningfor, size, status (default: created)' -r -f -a "command\t''
+created\t''
+id\t''
+image\t''
+names\t''
+runningfor\t''
+size\t''
+status\t''"
 complete -c berth -n "__fish_berth_using_subcommand list" -l format -d 'Output format: `json` (table by default)' -r
 complete -c berth -n "__fish_berth_using_subcommand list" -s a -l all -d 'Show all containers, not only running ones'
 complete -c berth -n "__fish_berth_using_subcommand list" -s q -l quiet -d 'Print only the container ids'
 complete -c berth -n "__fish_berth_using_subcommand list" -l no-trunc -d 'Do not truncate ids and commands'
 complete -c berth -n "__fish_berth_using_subcommand list" -l no-heading -l noheading -d 'Do not print the header'
 complete -c berth -n "__fish_berth_using_subcommand list" -s l -l latest -d 'Show the latest created container (all states)'
+complete -c berth -n "__fish_berth_using_subcommand list" -l external -d 'Also show containers in storage that berth does not control (berth\'s store holds only its own containers, so this lists the same ones)'
 complete -c berth -n "__fish_berth_using_subcommand list" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand ls" -s n -l last -d 'Show the N latest created containers (all states)' -r
-complete -c berth -n "__fish_berth_using_subcommand ls" -s f -l filter -d 'Filter: id=, name=, status=, ancestor=, label=KEY[=VALUE], exited=CODE' -r
+complete -c berth -n "__fish_berth_using_subcommand ls" -s f -l filter -d 'Filter: id=, name=, status=, ancestor=, label=KEY[=VALUE], exited=CODE, restart-policy=' -r
+complete -c berth -n "__fish_berth_using_subcommand ls" -l sort -d 'Sort by: command, created, id, image, names, runningfor, size, status (default: created)' -r -f -a "command\t''
+created\t''
+id\t''
+image\t''
+names\t''
+runningfor\t''
+size\t''
+status\t''"
 complete -c berth -n "__fish_berth_using_subcommand ls" -l format -d 'Output format: `json` (table by default)' -r
 complete -c berth -n "__fish_berth_using_subcommand ls" -s a -l all -d 'Show all containers, not only running ones'
 complete -c berth -n "__fish_berth_using_subcommand ls" -s q -l quiet -d 'Print only the container ids'
 complete -c berth -n "__fish_berth_using_subcommand ls" -l no-trunc -d 'Do not truncate ids and commands'
 complete -c berth -n "__fish_berth_using_subcommand ls" -l no-heading -l noheading -d 'Do not print the header'
 complete -c berth -n "__fish_berth_using_subcommand ls" -s l -l latest -d 'Show the latest created container (all states)'
+complete -c berth -n "__fish_berth_using_subcommand ls" -l external -d 'Also show containers in storage that berth does not control (berth\'s store holds only its own containers, so this lists the same ones)'
 complete -c berth -n "__fish_berth_using_subcommand ls" -s h -l help -d 'Print help'
-complete -c berth -n "__fish_berth_using_subcommand rm" -s f -l force -d 'Kill a running container before removing it'
+complete -c berth -n "__fish_berth_using_subcommand rm" -s t -l time -d 'Seconds to wait for a running container to stop before killing it (with -f; 0 kills at once)' -r
+complete -c berth -n "__fish_berth_using_subcommand rm" -l cidfile -d 'Read the container\'s id from this file (repeatable)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand rm" -l filter -d 'Remove the containers that match: id=, name=, status=, ancestor=, label=KEY[=VALUE], exited=CODE, restart-policy= (repeatable)' -r
+complete -c berth -n "__fish_berth_using_subcommand rm" -s f -l force -d 'Stop a running container (its stop signal, then SIGKILL after --time) before removing it'
 complete -c berth -n "__fish_berth_using_subcommand rm" -s a -l all -d 'Remove all containers'
+complete -c berth -n "__fish_berth_using_subcommand rm" -l depend -d 'Also remove the containers that depend on it (`--network container:NAME`), first'
+complete -c berth -n "__fish_berth_using_subcommand rm" -s l -l latest -d 'Remove the latest created container'
 complete -c berth -n "__fish_berth_using_subcommand rm" -s v -l volumes -d 'Remove the containers\' anonymous volumes too'
 complete -c berth -n "__fish_berth_using_subcommand rm" -s i -l ignore -d 'Ignore containers that do not exist'
 complete -c berth -n "__fish_berth_using_subcommand rm" -s h -l help -d 'Print help'
@@ -518,31 +577,58 @@ complete -c berth -n "__fish_berth_using_subcommand container; and not __fish_se
 complete -c berth -n "__fish_berth_using_subcommand container; and not __fish_seen_subcommand_from ls list ps run rm inspect rename prune exists diff export commit cp help" -f -a "cp" -d 'Copy files between a container and the host'
 complete -c berth -n "__fish_berth_using_subcommand container; and not __fish_seen_subcommand_from ls list ps run rm inspect rename prune exists diff export commit cp help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from ls" -s n -l last -d 'Show the N latest created containers (all states)' -r
-complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from ls" -s f -l filter -d 'Filter: id=, name=, status=, ancestor=, label=KEY[=VALUE], exited=CODE' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from ls" -s f -l filter -d 'Filter: id=, name=, status=, ancestor=, label=KEY[=VALUE], exited=CODE, restart-policy=' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from ls" -l sort -d 'Sort by: command, created, id, image, names, runningfor, size, status (default: created)' -r -f -a "command\t''
+created\t''
+id\t''
+image\t''
+names\t''
+runningfor\t''
+size\t''
+status\t''"
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from ls" -l format -d 'Output format: `json` (table by default)' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from ls" -s a -l all -d 'Show all containers, not only running ones'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Print only the container ids'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from ls" -l no-trunc -d 'Do not truncate ids and commands'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from ls" -l no-heading -l noheading -d 'Do not print the header'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from ls" -s l -l latest -d 'Show the latest created container (all states)'
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from ls" -l external -d 'Also show containers in storage that berth does not control (berth\'s store holds only its own containers, so this lists the same ones)'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from list" -s n -l last -d 'Show the N latest created containers (all states)' -r
-complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from list" -s f -l filter -d 'Filter: id=, name=, status=, ancestor=, label=KEY[=VALUE], exited=CODE' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from list" -s f -l filter -d 'Filter: id=, name=, status=, ancestor=, label=KEY[=VALUE], exited=CODE, restart-policy=' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from list" -l sort -d 'Sort by: command, created, id, image, names, runningfor, size, status (default: created)' -r -f -a "command\t''
+created\t''
+id\t''
+image\t''
+names\t''
+runningfor\t''
+size\t''
+status\t''"
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from list" -l format -d 'Output format: `json` (table by default)' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from list" -s a -l all -d 'Show all containers, not only running ones'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only the container ids'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from list" -l no-trunc -d 'Do not truncate ids and commands'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from list" -l no-heading -l noheading -d 'Do not print the header'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from list" -s l -l latest -d 'Show the latest created container (all states)'
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from list" -l external -d 'Also show containers in storage that berth does not control (berth\'s store holds only its own containers, so this lists the same ones)'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from ps" -s n -l last -d 'Show the N latest created containers (all states)' -r
-complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from ps" -s f -l filter -d 'Filter: id=, name=, status=, ancestor=, label=KEY[=VALUE], exited=CODE' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from ps" -s f -l filter -d 'Filter: id=, name=, status=, ancestor=, label=KEY[=VALUE], exited=CODE, restart-policy=' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from ps" -l sort -d 'Sort by: command, created, id, image, names, runningfor, size, status (default: created)' -r -f -a "command\t''
+created\t''
+id\t''
+image\t''
+names\t''
+runningfor\t''
+size\t''
+status\t''"
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from ps" -l format -d 'Output format: `json` (table by default)' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from ps" -s a -l all -d 'Show all containers, not only running ones'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from ps" -s q -l quiet -d 'Print only the container ids'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from ps" -l no-trunc -d 'Do not truncate ids and commands'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from ps" -l no-heading -l noheading -d 'Do not print the header'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from ps" -s l -l latest -d 'Show the latest created container (all states)'
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from ps" -l external -d 'Also show containers in storage that berth does not control (berth\'s store holds only its own containers, so this lists the same ones)'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from ps" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l restart -d 'Restart policy: no, on-failure[:N], always, unless-stopped' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l stop-signal -d 'Signal that stops the container (default: the image\'s StopSignal, else SIGTERM)' -r
@@ -604,8 +690,13 @@ complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_s
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l privileged -d 'Give the container every capability and no seccomp filter, masked or read-only paths'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -s P -l publish-all -d 'Publish every exposed port (the image\'s EXPOSE and --expose) to a free host port'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l env-host -d 'Copy the host\'s environment into the container'
-complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from rm" -s f -l force -d 'Kill a running container before removing it'
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from rm" -s t -l time -d 'Seconds to wait for a running container to stop before killing it (with -f; 0 kills at once)' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from rm" -l cidfile -d 'Read the container\'s id from this file (repeatable)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from rm" -l filter -d 'Remove the containers that match: id=, name=, status=, ancestor=, label=KEY[=VALUE], exited=CODE, restart-policy= (repeatable)' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from rm" -s f -l force -d 'Stop a running container (its stop signal, then SIGKILL after --time) before removing it'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from rm" -s a -l all -d 'Remove all containers'
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from rm" -l depend -d 'Also remove the containers that depend on it (`--network container:NAME`), first'
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from rm" -s l -l latest -d 'Remove the latest created container'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from rm" -s v -l volumes -d 'Remove the containers\' anonymous volumes too'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from rm" -s i -l ignore -d 'Ignore containers that do not exist'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
@@ -614,8 +705,10 @@ complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_s
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from rename" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from prune" -s f -l force -d 'Do not ask for confirmation'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from prune" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from exists" -l external -d 'Also look at containers in storage that berth does not control (berth\'s store holds only its own containers, so the answer is the same)'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from exists" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from diff" -l format -d 'Output format: `json` (lines of `A|C|D PATH` by default)' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from diff" -s l -l latest -d 'Show the latest created container\'s changes'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from diff" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from export" -s o -l output -d 'Write the tarball to this file instead of stdout' -r -F
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help'
@@ -638,6 +731,7 @@ complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_s
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from help" -f -a "cp" -d 'Copy files between a container and the host'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c berth -n "__fish_berth_using_subcommand diff" -l format -d 'Output format: `json` (lines of `A|C|D PATH` by default)' -r
+complete -c berth -n "__fish_berth_using_subcommand diff" -s l -l latest -d 'Show the latest created container\'s changes'
 complete -c berth -n "__fish_berth_using_subcommand diff" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand export" -s o -l output -d 'Write the tarball to this file instead of stdout' -r -F
 complete -c berth -n "__fish_berth_using_subcommand export" -s h -l help -d 'Print help'
@@ -786,9 +880,11 @@ complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_sub
 complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from inspect" -s f -l format -d 'Output format: `json` (the default) or a template such as `{{.Name}}`' -r
 complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from inspect" -s h -l help -d 'Print help'
-complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from rm" -s f -l force -d 'Remove the containers that use the network first (killing running ones)'
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from rm" -s t -l time -d 'Seconds to wait for running containers to stop before killing them (with -f)' -r
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from rm" -s f -l force -d 'Remove the containers that use the network first (stopping running ones)'
 complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help'
-complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from remove" -s f -l force -d 'Remove the containers that use the network first (killing running ones)'
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from remove" -s t -l time -d 'Seconds to wait for running containers to stop before killing them (with -f)' -r
+complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from remove" -s f -l force -d 'Remove the containers that use the network first (stopping running ones)'
 complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from remove" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from prune" -l filter -d 'Only prune networks that match: label=KEY[=VALUE], name=TEXT' -r
 complete -c berth -n "__fish_berth_using_subcommand network; and __fish_seen_subcommand_from prune" -s f -l force -d 'Do not ask for confirmation'

@@ -271,3 +271,51 @@ fn a_damaged_record_is_skipped_with_a_warning_and_rm_f_removes_it() {
         .output()
         .success();
 }
+
+#[test]
+fn ps_sort_and_external_and_exists_external() {
+    let Some(env) = Env::rootless() else { return };
+    env.import_busybox();
+    // Created in this order, one second apart so the creation times differ.
+    for name in ["bb", "aa", "cc"] {
+        env.berth(["create", "--name", name, "busybox", "true"])
+            .output()
+            .success();
+        std::thread::sleep(Duration::from_millis(1100));
+    }
+    let names = |extra: &[&str]| {
+        let out = env
+            .berth(["ps", "-a", "--format", "{{.Names}}"])
+            .args(extra)
+            .output();
+        out.success();
+        out.stdout_lines()
+    };
+    // podman's default order is creation order, oldest first.
+    assert_eq!(names(&[]), ["bb", "aa", "cc"]);
+    assert_eq!(names(&["--sort", "created"]), ["bb", "aa", "cc"]);
+    assert_eq!(names(&["--sort", "names"]), ["aa", "bb", "cc"]);
+    assert_eq!(names(&["--external"]), ["bb", "aa", "cc"]);
+    env.berth(["ps", "--sort", "bogus"])
+        .expect_stderr()
+        .output()
+        .code(125)
+        .stderr_contains("bogus");
+    // Filters on one key match when any does; on different keys, all must.
+    env.berth(["start", "aa"]).output().success();
+    env.berth(["wait", "aa"]).output().success();
+    assert_eq!(
+        names(&["--filter", "status=created", "--filter", "status=exited"]),
+        ["bb", "aa", "cc"]
+    );
+    assert_eq!(
+        names(&["--filter", "status=created", "--filter", "name=c"]),
+        ["cc"]
+    );
+    env.berth(["container", "exists", "--external", "aa"])
+        .output()
+        .success();
+    env.berth(["container", "exists", "--external", "nosuch"])
+        .output()
+        .code(1);
+}

@@ -239,3 +239,104 @@ fn ps_and_volume_ls_take_templates() {
         .success()
         .stdout_eq("tplvol:local\n");
 }
+
+#[test]
+fn images_sort_orders_rows_as_podman() {
+    let Some(env) = Env::rootless() else { return };
+    env.import_busybox();
+    for tag in ["zzz.example/z:b", "aaa.example/a:c", "mmm.example/m:a"] {
+        env.berth(["tag", "busybox", tag]).output().success();
+    }
+    let rows = |key: &str| {
+        let out = env
+            .berth([
+                "images",
+                "--sort",
+                key,
+                "--format",
+                "{{.Repository}}:{{.Tag}}",
+            ])
+            .output();
+        out.success();
+        out.stdout_lines()
+    };
+    assert_eq!(
+        rows("repository"),
+        [
+            "aaa.example/a:c",
+            "localhost/busybox:latest",
+            "mmm.example/m:a",
+            "zzz.example/z:b"
+        ]
+    );
+    assert_eq!(
+        rows("tag"),
+        [
+            "mmm.example/m:a",
+            "zzz.example/z:b",
+            "aaa.example/a:c",
+            "localhost/busybox:latest"
+        ]
+    );
+    env.berth(["images", "--sort", "bogus"])
+        .expect_stderr()
+        .output()
+        .code(125);
+}
+
+#[test]
+fn history_format_json_and_human() {
+    let Some(env) = Env::rootless() else { return };
+    let id = env.import_busybox();
+    let out = env
+        .berth([
+            "history",
+            "--format",
+            "{{.ID}}\t{{.Size}}|{{.CreatedSince}}",
+            "busybox",
+        ])
+        .output();
+    out.success();
+    let first = out.stdout_lines()[0].clone();
+    assert!(
+        first.starts_with(&format!("{}\t", &id[..12])) && first.ends_with(" ago"),
+        "{first:?}"
+    );
+    let out = env
+        .berth(["history", "--format", "json", "busybox"])
+        .output();
+    out.success();
+    let v: serde_json::Value = serde_json::from_str(&out.stdout()).expect("JSON");
+    assert_eq!(v[0]["id"], id.as_str());
+    assert!(v[0]["size"].is_u64());
+    // --human=false prints RFC 3339 times in UTC.
+    let out = env
+        .berth([
+            "history",
+            "--human=false",
+            "--format",
+            "{{.Created}}",
+            "busybox",
+        ])
+        .output();
+    out.success();
+    assert!(out.stdout_lines()[0].ends_with('Z'), "{}", out.report());
+    env.berth(["history", "--format", "{{.Bogus}}", "busybox"])
+        .expect_stderr()
+        .output()
+        .code(125)
+        .stderr_contains("Bogus");
+}
+
+#[test]
+fn history_human_takes_its_value_only_after_an_equals_sign() {
+    let Some(env) = Env::rootless() else { return };
+    let id = env.import_busybox();
+    // `-qH IMAGE`: the image is not -H's value (podman's boolean flags).
+    let out = env.berth(["history", "-qH", "busybox"]).output();
+    out.success();
+    assert_eq!(out.stdout_lines()[0], &id[..12]);
+    env.berth(["history", "--human=false", "-q", "busybox"])
+        .output()
+        .success();
+}

@@ -320,3 +320,25 @@ fn export_stopped_and_running_containers() {
     assert!(found, "the running container's new file is exported");
     env.berth(["rm", "-f", "live"]).output().success();
 }
+
+#[test]
+fn diff_latest_picks_the_newest_container() {
+    let Some(env) = Env::rootless() else { return };
+    env.import_busybox();
+    env.berth(["run", "--name", "older", "busybox", "touch", "/older"])
+        .output()
+        .success();
+    env.berth(["run", "--name", "newer", "busybox", "touch", "/newer"])
+        .output()
+        .success();
+    let out = env.berth(["diff", "--format", "json", "-l"]).output();
+    out.success();
+    let v = json(&out);
+    let added = v["added"].as_array().expect("added");
+    assert!(added.iter().any(|p| p == "/newer"), "{}", out.report());
+    assert!(!added.iter().any(|p| p == "/older"), "{}", out.report());
+    env.berth(["diff", "-l", "older"])
+        .expect_stderr()
+        .output()
+        .code(125);
+}

@@ -92,9 +92,11 @@ fn stop_waits_then_kills_a_container_that_ignores_sigterm() {
         .output()
         .success();
     env.berth(["stop", "-t", "1", "stubborn"])
+        .expect_stderr()
         .output()
         .success()
-        .stdout_eq("stubborn\n");
+        .stdout_eq("stubborn\n")
+        .stderr_contains("failed to stop container stubborn in 1 seconds, resorting to SIGKILL");
     assert_eq!(ps_status(&env, "stubborn"), "exited 137");
     env.berth(["wait", "stubborn"])
         .output()
@@ -241,7 +243,12 @@ fn restart_always_is_ended_by_stop() {
         .matches("up")
         .count()
         >= 3));
-    env.berth(["stop", "-t", "2", "loop"]).output().success();
+    // A stop that lands while sh runs may need SIGKILL (PID 1 ignores SIGTERM), and then
+    // warns on stderr as podman does.
+    env.berth(["stop", "-t", "2", "loop"])
+        .expect_stderr()
+        .output()
+        .success();
     assert!(wait_until(Duration::from_secs(10), || Env::processes_with(
         &marker
     )
@@ -497,4 +504,230 @@ fn rm_force_of_a_keep_id_container_leaves_no_process() {
         .exists()),
         "process {pid} of the removed container is still running"
     );
+}
+
+/// The container ids `ps -a` lists, in its order.
+fn ps_ids(env: &Env, extra: &[&str]) -> Vec<String> {
+    let out = env
+        .berth(["ps", "-a", "--no-trunc", "--format", "{{.ID}}"])
+        .args(extra)
+        .output();
+    out.success();
+    out.stdout_lines()
+}
+
+#[test]
+fn rm_time_zero_stops_at_once_and_all_force_ignore_on_nothing_is_quiet() {
+    let Some(env) = Env::rootless() else { return };
+    env.import_busybox();
+    // podman's test setup: nothing to remove is a quiet success.
+    env.berth(["rm", "-t", "0", "--all", "--force", "--ignore"])
+        .output()
+        .success()
+        .stdout_eq("");
+    // A container that ignores SIGTERM: `-t 0` kills it without the 10 s wait.
+    let name = unique("rmt");
+    env.berth(["run", "-d", "--name", &name, "busybox", "sh", "-c"])
+        .arg("trap '' TERM; while :; do sleep 1; done")
+        .output()
+        .success();
+    let started = std::time::Instant::now();
+    env.berth(["rm", "-t0", "-f", &name])
+        .output()
+        .success()
+        .stdout_eq(&format!("{name}\n"));
+    assert!(
+        started.elapsed() < Duration::from_secs(8),
+        "rm -t 0 -f waited {:?}",
+        started.elapsed()
+    );
+    assert!(ps_ids(&env, &[]).is_empty());
+    // -f passes over a container that does not exist, as podman.
+    env.berth(["container", "rm", "--time", "3", "--force", "nosuch"])
+        .output()
+        .success()
+        .stdout_eq("");
+    let out = env.berth(["rm", "nosuch"]).expect_stderr().output();
+    out.code(1)
+        .stderr_contains("no container with name or ID \"nosuch\" found: no such container");
+    env.berth(["rm"]).expect_stderr().output().code(125);
+    env.berth(["rm", "--all", "x"])
+        .expect_stderr()
+        .output()
+        .code(125);
+}
+
+#[test]
+fn rm_f_of_a_foreground_run_makes_it_exit_137() {
+    let Some(env) = Env::rootless() else { return };
+    env.import_busybox();
+    let name = unique("fg");
+    let run = env
+        .berth(["run", "--name", &name, "busybox", "sleep", "30"])
+        .spawn();
+    assert!(wait_until(Duration::from_secs(10), || {
+        ps_status(&env, &name).starts_with("running")
+    }));
+    env.berth(["rm", "-t", "0", "-f", &name]).output().success();
+    run.wait().code(137);
+}
+
+#[test]
+fn rm_depend_cidfile_and_filter() {
+    let Some(env) = Env::rootless() else { return };
+    env.import_busybox();
+    let base = env.berth(["create", "busybox", "true"]).output();
+    base.success();
+    let base = base.stdout().trim().to_string();
+    let user = env
+        .berth([
+            "create",
+            "--network",
+            &format!("container:{base}"),
+            "busybox",
+            "true",
+        ])
+        .output();
+    user.success();
+    let user = user.stdout().trim().to_string();
+    let out = env.berth(["rm", &base]).expect_stderr().output();
+    out.code(125).stderr_contains(&format!(
+        "container {base} has dependent containers which must be removed before it: {user}"
+    ));
+    env.berth(["rm", "--depend", &base])
+        .output()
+        .success()
+        .stdout_eq(&format!("{user}\n{base}\n"));
+    assert!(ps_ids(&env, &[]).is_empty());
+
+    // --cidfile: the id read from the file.
+    let id = env.berth(["create", "busybox", "true"]).output();
+    id.success();
+    let id = id.stdout().trim().to_string();
+    let cidfile = env.write_file("cid", format!("{id}\n").as_bytes());
+    env.berth(["rm", "--cidfile"])
+        .arg(&cidfile)
+        .output()
+        .success()
+        .stdout_eq(&format!("{id}\n"));
+    env.berth(["rm", "--cidfile", "/nonexistent/cid"])
+        .expect_stderr()
+        .output()
+        .code(125);
+
+    // --filter picks among all containers and prints ids.
+    let keep = env
+        .berth(["create", "--label", "k=keep", "busybox", "true"])
+        .output();
+    keep.success();
+    let gone = env
+        .berth(["create", "--label", "k=gone", "busybox", "true"])
+        .output();
+    gone.success();
+    env.berth(["rm", "--filter", "label=k=gone"])
+        .output()
+        .success()
+        .stdout_eq(&gone.stdout());
+    assert_eq!(ps_ids(&env, &[]), vec![keep.stdout().trim().to_string()]);
+    env.berth(["rm", "--filter", "label=k=keep", "x"])
+        .expect_stderr()
+        .output()
+        .code(125);
+}
+
+#[test]
+fn start_all_and_filter_print_ids_names_as_given() {
+    let Some(env) = Env::rootless() else { return };
+    env.import_busybox();
+    let a = env.berth(["create", "busybox", "true"]).output();
+    a.success();
+    let a = a.stdout().trim().to_string();
+    let b = env
+        .berth(["create", "--restart", "always", "busybox", "sleep", "60"])
+        .output();
+    b.success();
+    let b = b.stdout().trim().to_string();
+    // --all starts what is not running, printing ids.
+    let out = env.berth(["start", "--all"]).output();
+    out.success();
+    let mut lines = out.stdout_lines();
+    lines.sort();
+    let mut want = vec![a.clone(), b.clone()];
+    want.sort();
+    assert_eq!(lines, want, "{}", out.report());
+    env.berth(["wait", &a]).output().success();
+    // b runs: --all leaves it alone; a (restart policy none) matches the filter.
+    env.berth(["start", "--all"])
+        .output()
+        .success()
+        .stdout_eq(&format!("{a}\n"));
+    env.berth(["wait", &a]).output().success();
+    env.berth(["start", "--filter", "restart-policy=always", &a])
+        .output()
+        .success()
+        .stdout_eq("");
+    env.berth(["start", "--filter", "restart-policy=none", &a[..12]])
+        .output()
+        .success()
+        .stdout_eq(&format!("{}\n", &a[..12]));
+    env.berth(["wait", &a]).output().success();
+    env.berth(["start", "--all", "--filter", "exited=0"])
+        .output()
+        .success()
+        .stdout_eq(&format!("{a}\n"));
+    let out = env
+        .berth(["start", "--filter", "restart-policy=fakepolicy", &a])
+        .expect_stderr()
+        .output();
+    out.code(125);
+    assert_eq!(out.stderr(), "Error: fakepolicy invalid restart policy\n");
+    let out = env.berth(["start", "--all", "x"]).expect_stderr().output();
+    out.code(125).stderr_contains(
+        "either start all containers or the container(s) provided in the arguments",
+    );
+    env.berth(["rm", "-t", "0", "-f", "--all"])
+        .output()
+        .success();
+}
+
+#[test]
+fn stop_cidfile_ignore_all_and_the_sigkill_warning() {
+    let Some(env) = Env::rootless() else { return };
+    env.import_busybox();
+    let out = env.berth(["stop", "nosuch"]).expect_stderr().output();
+    out.code(125)
+        .stderr_contains("no container with name or ID \"nosuch\" found: no such container");
+    env.berth(["stop", "--ignore", "nosuch"])
+        .output()
+        .success()
+        .stdout_eq("");
+    let name = unique("stopme");
+    let id = env
+        .berth(["run", "-d", "--name", &name, "busybox", "sleep", "100"])
+        .output();
+    id.success();
+    let id = id.stdout().trim().to_string();
+    let cidfile = env.write_file("cid", id.as_bytes());
+    // sleep ignores SIGTERM as PID 1: stop kills it after 1 s and says so.
+    let out = env
+        .berth(["stop", "-t", "1", "--cidfile"])
+        .arg(&cidfile)
+        .expect_stderr()
+        .output();
+    out.success()
+        .stdout_eq(&format!("{id}\n"))
+        .stderr_contains(&format!(
+            "StopSignal SIGTERM failed to stop container {name} in 1 seconds, resorting to SIGKILL"
+        ));
+    env.berth(["start", &name]).output().success();
+    env.berth(["stop", "--all", "-t", "0"])
+        .expect_stderr()
+        .output()
+        .success()
+        .stdout_eq(&format!("{id}\n"));
+    env.berth(["stop", "--all", "x"])
+        .expect_stderr()
+        .output()
+        .code(125);
+    env.berth(["rm", &name]).output().success();
 }

@@ -1470,3 +1470,42 @@ fn containers_on_an_ipv6_only_network_reach_each_other() {
         .success()
         .stdout_lacks("fd12:9999:1::3");
 }
+
+#[test]
+fn network_rm_force_time_stops_running_users_within_the_time() {
+    let Some(env) = Env::rootless() else { return };
+    if !have_tools(&["nsenter", "ip"]) {
+        return;
+    }
+    env.import_busybox();
+    let _cleanup = Cleanup(&env, &["ignorer"]);
+    env.berth(["network", "create", "timed"]).output().success();
+    // PID 1 ignores SIGTERM: only SIGKILL, after -t, ends it.
+    env.berth([
+        "run",
+        "-d",
+        "--name",
+        "ignorer",
+        "--network",
+        "timed",
+        "busybox",
+        "sleep",
+        "300",
+    ])
+    .output()
+    .success();
+    let started = std::time::Instant::now();
+    env.berth(["network", "rm", "-t", "0", "-f", "timed"])
+        .output()
+        .success()
+        .stdout_eq("timed\n");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(8),
+        "network rm -t 0 -f waited {:?}",
+        started.elapsed()
+    );
+    env.berth(["container", "exists", "ignorer"])
+        .output()
+        .code(1);
+    env.berth(["network", "exists", "timed"]).output().code(1);
+}

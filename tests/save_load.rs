@@ -130,3 +130,51 @@ fn save_load_interop_with_skopeo() {
     let _ = load_and_run(&oci_tar, "localhost/viaskopeo:2");
     let _ = load_and_run(&dock, "localhost/back:3");
 }
+
+#[test]
+fn save_multi_image_archive_and_uncompressed_oci_layers() {
+    let Some(env) = Env::rootless() else { return };
+    env.import_busybox();
+    env.berth(["tag", "busybox", "localhost/second:v2"])
+        .output()
+        .success();
+    let multi = env.work.join("m.tar");
+    env.berth(["save", "-m", "-o"])
+        .arg(&multi)
+        .args(["busybox", "localhost/second:v2"])
+        .output()
+        .success();
+    let fresh = Env::rootless().unwrap();
+    fresh.berth(["load", "-i"]).arg(&multi).output().success();
+    fresh
+        .berth(["image", "exists", "localhost/second:v2"])
+        .output()
+        .success();
+    fresh
+        .berth(["image", "exists", "busybox"])
+        .output()
+        .success();
+
+    // --uncompressed: each layer blob of the oci-archive is a plain tar, and it loads.
+    let oci = env.work.join("u.tar");
+    env.berth(["save", "--format", "oci-archive", "--uncompressed", "-o"])
+        .arg(&oci)
+        .arg("busybox")
+        .output()
+        .success();
+    let mut archive = tar::Archive::new(std::fs::File::open(&oci).unwrap());
+    let mut tars = 0;
+    for entry in archive.entries().unwrap() {
+        let mut entry = entry.unwrap();
+        let mut head = vec![0u8; 512];
+        if entry.path().unwrap().starts_with("blobs")
+            && std::io::Read::read_exact(&mut entry, &mut head).is_ok()
+            && &head[257..262] == b"ustar"
+        {
+            tars += 1;
+        }
+    }
+    assert!(tars >= 1, "no uncompressed layer in the oci-archive");
+    let fresh = load_and_run(&oci, "localhost/busybox:latest");
+    drop(fresh);
+}

@@ -72,6 +72,10 @@ pub struct PruneArgs {
 /// Arguments of `berth container exists`.
 #[derive(Debug, Clone, Args)]
 pub struct ExistsArgs {
+    /// Also look at containers in storage that berth does not control (berth's store holds
+    /// only its own containers, so the answer is the same)
+    #[arg(long)]
+    pub external: bool,
     /// The container (name or id)
     #[arg(value_name = "CONTAINER")]
     pub container: String,

@@ -17,7 +17,12 @@ pub struct HistoryArgs {
     #[arg(short, long)]
     pub quiet: bool,
 
+    /// Output format: `json`, `table`, or a Go template with the fields ID, Created,
+    /// CreatedSince, CreatedAt, CreatedBy, Size, Comment, Tags
+    #[arg(long, value_name = "FORMAT")]
+    pub format: Option<String>,
+
     /// Sizes and dates in human-readable form
-    #[arg(short = 'H', long, default_value_t = true, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true", value_name = "BOOL")]
+    #[arg(short = 'H', long, default_value_t = true, action = clap::ArgAction::Set, num_args = 0..=1, require_equals = true, default_missing_value = "true", value_name = "BOOL")]
     pub human: bool,
 }

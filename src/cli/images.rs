@@ -35,4 +35,8 @@ pub struct ImagesArgs {
     /// Output format: `json`, `table`, or a Go template such as `{{.Repository}}:{{.Tag}}`
     #[arg(long, value_name = "FORMAT")]
     pub format: Option<String>,
+
+    /// Sort by: created (newest first, the default), id, repository, size, tag
+    #[arg(long, value_name = "KEY", default_value = "created", value_parser = ["created", "id", "repository", "size", "tag"])]
+    pub sort: String,
 }

@@ -1,6 +1,8 @@
 //! Arguments of the container lifecycle commands: `create`, `start`, `stop`, `kill`,
 //! `restart`, `wait`, `logs`.
 
+use std::path::PathBuf;
+
 use clap::Args;
 
 /// Arguments of `berth start`.
@@ -12,8 +14,19 @@ pub struct StartArgs {
     /// Keep stdin open (with --attach)
     #[arg(short, long)]
     pub interactive: bool,
+    /// Start every container that is not running
+    #[arg(long)]
+    pub all: bool,
+    /// Start only the containers that match: id=, name=, status=, ancestor=,
+    /// label=KEY[=VALUE], exited=CODE, restart-policy= (repeatable; without names, of all
+    /// containers)
+    #[arg(short, long, value_name = "FILTER")]
+    pub filter: Vec<String>,
+    /// Start the latest created container
+    #[arg(short, long)]
+    pub latest: bool,
     /// Containers to start (names or ids)
-    #[arg(value_name = "CONTAINER", required = true)]
+    #[arg(value_name = "CONTAINER")]
     pub containers: Vec<String>,
 }
 
@@ -34,8 +47,18 @@ pub struct StopArgs {
     /// Ignore containers that do not exist
     #[arg(short, long)]
     pub ignore: bool,
+    /// Read the container's id from this file (repeatable)
+    #[arg(long, value_name = "FILE")]
+    pub cidfile: Vec<PathBuf>,
+    /// Stop only the running containers that match: id=, name=, status=, ancestor=,
+    /// label=KEY[=VALUE], exited=CODE, restart-policy= (repeatable)
+    #[arg(short, long, value_name = "FILTER")]
+    pub filter: Vec<String>,
+    /// Stop the latest created container
+    #[arg(short, long)]
+    pub latest: bool,
     /// Containers to stop (names or ids)
-    #[arg(value_name = "CONTAINER", required_unless_present = "all")]
+    #[arg(value_name = "CONTAINER")]
     pub containers: Vec<String>,
 }
 

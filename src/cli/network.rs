@@ -101,9 +101,12 @@ pub struct NetworkInspectArgs {
 /// Arguments of `berth network rm`.
 #[derive(Debug, Clone, Args)]
 pub struct NetworkRmArgs {
-    /// Remove the containers that use the network first (killing running ones)
+    /// Remove the containers that use the network first (stopping running ones)
     #[arg(short, long)]
     pub force: bool,
+    /// Seconds to wait for running containers to stop before killing them (with -f)
+    #[arg(short = 't', long = "time", value_name = "SECONDS")]
+    pub time: Option<u32>,
     /// Networks to remove (name or id)
     #[arg(value_name = "NETWORK", required = true)]
     pub names: Vec<String>,

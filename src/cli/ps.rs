@@ -23,9 +23,16 @@ pub struct PsArgs {
     /// Show the N latest created containers (all states)
     #[arg(short = 'n', long, value_name = "N")]
     pub last: Option<usize>,
-    /// Filter: id=, name=, status=, ancestor=, label=KEY[=VALUE], exited=CODE
+    /// Filter: id=, name=, status=, ancestor=, label=KEY[=VALUE], exited=CODE, restart-policy=
     #[arg(short, long, value_name = "FILTER")]
     pub filter: Vec<String>,
+    /// Sort by: command, created, id, image, names, runningfor, size, status (default: created)
+    #[arg(long, value_name = "KEY", value_parser = ["command", "created", "id", "image", "names", "runningfor", "size", "status"])]
+    pub sort: Option<String>,
+    /// Also show containers in storage that berth does not control (berth's store holds
+    /// only its own containers, so this lists the same ones)
+    #[arg(long)]
+    pub external: bool,
     /// Output format: `json` (table by default)
     #[arg(long, value_name = "FORMAT")]
     pub format: Option<String>,

@@ -19,6 +19,16 @@ pub struct SaveArgs {
     #[arg(long, value_name = "FORMAT", default_value = "docker-archive")]
     pub format: String,
 
+    /// Save every image named into one docker-archive (berth always does: each name is an
+    /// image, never an extra tag of the first)
+    #[arg(short = 'm', long)]
+    pub multi_image_archive: bool,
+
+    /// Write the layers of an oci-archive or oci-dir uncompressed (docker-archive layers
+    /// always are)
+    #[arg(long)]
+    pub uncompressed: bool,
+
     /// Print nothing but errors
     #[arg(short, long)]
     pub quiet: bool,

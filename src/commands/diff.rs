@@ -30,7 +30,17 @@ pub fn in_session(args: &DiffArgs) -> Result<()> {
     let json = json_format(args)?;
     let paths = Paths::discover().context("find berth's directories")?;
     let store = Store::open(&paths).context("open the store")?;
-    let ctr = super::container::find(&paths, &args.container)?;
+    let ctr = match &args.container {
+        Some(key) => super::container::find(&paths, key)?,
+        None => crate::storage::container::list(&paths.data)
+            .context("list containers")?
+            .into_iter()
+            .max_by_key(|c| c.config.created)
+            .ok_or_else(|| {
+                Error::msg("diff --latest: there are no containers")
+                    .hint("create one with `berth run` or `berth create`")
+            })?,
+    };
     let lowers = super::container::lower_dirs(&store, &ctr)?;
     let found = changes::diff(&ctr.upper(), &lowers)
         .with_context(|| format!("read the changes of container `{}`", ctr.config.name))?;

@@ -135,6 +135,11 @@ pub fn execute(args: ImagesArgs) -> Result<()> {
     if !opts.filters.is_empty() {
         images = apply_filters(&store, images, &opts.filters)?;
     }
+    images = sort(
+        images,
+        &args.sort,
+        !matches!(opts.output, Output::Json | Output::Quiet),
+    );
     let needs_details = matches!(opts.output, Output::Json | Output::Template(_));
     let containers = if needs_details {
         crate::storage::container::list(store.root()).context("list the containers")?
@@ -342,6 +347,42 @@ fn template_value(
     })
 }
 
+/// podman's `--sort`: `created` newest first, the others ascending (ties keep the newest
+/// first). Sorting by repository or tag sorts rows, so with `per_name` (table and template
+/// output, one row per name) an image with several names becomes one entry per name.
+fn sort(images: Vec<ImageSummary>, key: &str, per_name: bool) -> Vec<ImageSummary> {
+    let mut images = if per_name && matches!(key, "repository" | "tag") {
+        images
+            .into_iter()
+            .flat_map(|image| {
+                if image.names.len() < 2 {
+                    return vec![image];
+                }
+                image
+                    .names
+                    .iter()
+                    .map(|n| ImageSummary {
+                        names: vec![n.clone()],
+                        ..image.clone()
+                    })
+                    .collect()
+            })
+            .collect()
+    } else {
+        images
+    };
+    images.sort_by_key(|i| std::cmp::Reverse(i.created));
+    let first = |i: &ImageSummary| names_of(i).into_iter().next().unwrap_or_default();
+    match key {
+        "id" => images.sort_by(|a, b| a.id.cmp(&b.id)),
+        "size" => images.sort_by_key(|i| i.size),
+        "repository" => images.sort_by_cached_key(|i| first(i)),
+        "tag" => images.sort_by_cached_key(|i| first(i).1),
+        _ => {}
+    }
+    images
+}
+
 /// Repository and tag of each row an image gets: one per name, `<none>` without one.
 fn names_of(image: &ImageSummary) -> Vec<(String, String)> {
     if image.names.is_empty() {
@@ -486,6 +527,28 @@ mod tests {
     }
 
     #[test]
+    fn sort_splits_names_for_repository_and_tag() {
+        let now = Utc::now();
+        let images = vec![
+            image('a', &["z.io/z:b", "a.io/a:c"], 10, now),
+            image('b', &["m.io/m:a"], 5, now),
+        ];
+        let names =
+            |v: Vec<ImageSummary>| -> Vec<String> { v.into_iter().flat_map(|i| i.names).collect() };
+        assert_eq!(
+            names(sort(images.clone(), "repository", true)),
+            ["a.io/a:c", "m.io/m:a", "z.io/z:b"]
+        );
+        assert_eq!(
+            names(sort(images.clone(), "tag", true)),
+            ["m.io/m:a", "z.io/z:b", "a.io/a:c"]
+        );
+        // Newest first by default; JSON keeps one entry per image.
+        assert_eq!(sort(images.clone(), "created", true)[0].id, "b".repeat(64));
+        assert_eq!(sort(images, "repository", false).len(), 2);
+    }
+
+    #[test]
     fn table_rows_and_none() {
         let now = Utc::now();
         let images = vec![
@@ -588,6 +651,7 @@ mod tests {
             digests: false,
             filter: vec![],
             format: Some("{{.Nope}}".into()),
+            sort: "created".into(),
         };
         assert!(ImagesOptions::from_args(&args).is_err());
         let args = ImagesArgs {

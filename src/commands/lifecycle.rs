@@ -1,6 +1,7 @@
 //! The container lifecycle: `create`, `start`, `stop`, `kill`, `restart`, `wait`.
 
 use std::ffi::OsString;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::cli::lifecycle::{KillArgs, RestartArgs, StartArgs, StopArgs, WaitArgs};
@@ -52,12 +53,141 @@ fn start_args(args: &StartArgs, name: &str) -> Vec<OsString> {
 /// monitor.
 pub fn start(args: &StartArgs) -> Result<()> {
     let mut first_error = None;
-    for name in &args.containers {
+    for name in &start_targets(args)? {
         if let Err(e) = start_session(name, start_args(args, name)) {
             first_error.get_or_insert(e);
         }
     }
     first_error.map_or(Ok(()), Err)
+}
+
+/// What `start` starts, each by the key it prints: the names as given (with `--filter`,
+/// those that match), or the ids of the containers `--all`, `--latest` or `--filter` pick
+/// (those not running).
+fn start_targets(args: &StartArgs) -> Result<Vec<String>> {
+    let named = !args.containers.is_empty();
+    if args.all && named {
+        return Err(Error::msg(
+            "either start all containers or the container(s) provided in the arguments",
+        ));
+    }
+    if args.latest && named {
+        return Err(Error::msg(
+            "--latest and containers cannot be used together",
+        ));
+    }
+    let filters = parse_filters(&args.filter)?;
+    if !named && !args.all && !args.latest && filters.is_empty() {
+        return Err(Error::msg("you must provide at least one name or id")
+            .hint("name the containers to start, or use --all, --latest or --filter"));
+    }
+    if named && filters.is_empty() {
+        return Ok(args.containers.clone());
+    }
+    let paths = Paths::discover().context("find berth's directories")?;
+    let matches = |c: &Container| {
+        let state = c
+            .state()
+            .unwrap_or_else(|_| container::ContainerState::created());
+        crate::commands::ps::all_match(&filters, c, &state)
+    };
+    if named {
+        // A name that does not resolve stays, so that starting it reports the error.
+        return Ok(args
+            .containers
+            .iter()
+            .filter(|n| container::find(&paths.data, n).map_or(true, |c| matches(&c)))
+            .cloned()
+            .collect());
+    }
+    let mut all = container::list(&paths.data).context("list containers")?;
+    all.sort_by_key(|c| c.config.created);
+    if args.latest {
+        all = all.pop().into_iter().collect();
+    }
+    Ok(all
+        .into_iter()
+        .filter(|c| !c.state().is_ok_and(|s| s.status == Status::Running) && matches(c))
+        .map(|c| c.config.id)
+        .collect())
+}
+
+/// `--filter` values, as `ps` takes them.
+fn parse_filters(texts: &[String]) -> Result<Vec<crate::commands::ps::Filter>> {
+    texts
+        .iter()
+        .map(|f| crate::commands::ps::Filter::parse(f))
+        .collect()
+}
+
+/// How a command names the containers it acts on (`stop`, `rm`): on the command line or
+/// in `--cidfile` files, or picked by `--all`, `--latest` or `--filter`.
+pub(crate) struct Selection<'a> {
+    pub names: &'a [String],
+    pub cidfiles: &'a [PathBuf],
+    pub all: bool,
+    pub latest: bool,
+    pub filters: &'a [String],
+    /// `--all` picks the running containers only (`stop`), not every one (`rm`).
+    pub all_running: bool,
+}
+
+/// The containers a [`Selection`] names, each with the key printed for it: the name as
+/// given, the id read from a cidfile, or the id of a picked container. Picked ones come in
+/// creation order.
+pub(crate) fn select(
+    paths: &Paths,
+    s: &Selection<'_>,
+) -> Result<Vec<(String, std::result::Result<Container, ContainerError>)>> {
+    let mut names = s.names.to_vec();
+    for file in s.cidfiles {
+        let text = std::fs::read_to_string(file)
+            .map_err(|e| Error::from_source(format!("read the cidfile `{}`", file.display()), e))?;
+        names.push(text.lines().next().unwrap_or("").trim().to_string());
+    }
+    let named = !names.is_empty();
+    let refuse = |what: &str| Err(Error::msg(what.to_string()));
+    if s.all && named {
+        return refuse("no arguments are needed with --all");
+    }
+    if !s.filters.is_empty() && named {
+        return refuse("--filter takes no arguments");
+    }
+    if s.latest && named {
+        return refuse("--latest and containers cannot be used together");
+    }
+    if !named && !s.all && !s.latest && s.filters.is_empty() {
+        return Err(Error::msg("you must provide at least one name or id")
+            .hint("name the containers, or use --all, --latest, --filter or --cidfile"));
+    }
+    if named {
+        return Ok(names
+            .into_iter()
+            .map(|n| {
+                let found = container::find(&paths.data, &n);
+                (n, found)
+            })
+            .collect());
+    }
+    let filters = parse_filters(s.filters)?;
+    let mut all = container::list(&paths.data).context("list containers")?;
+    all.sort_by_key(|c| c.config.created);
+    if s.latest {
+        all = all.pop().into_iter().collect();
+    }
+    let mut out = Vec::new();
+    for c in all {
+        let state = c
+            .state()
+            .unwrap_or_else(|_| container::ContainerState::created());
+        if s.all && s.all_running && state.status != Status::Running {
+            continue;
+        }
+        if crate::commands::ps::all_match(&filters, &c, &state) {
+            out.push((c.config.id.clone(), Ok(c)));
+        }
+    }
+    Ok(out)
 }
 
 /// P0: start the stored container `key` in a session that runs `argv`, in the user
@@ -102,12 +232,44 @@ pub fn start_in_session(args: &StartArgs, link: &SessionLink) -> Result<()> {
 /// `berth stop`.
 pub fn stop(args: StopArgs) -> Result<()> {
     let paths = Paths::discover().context("find berth's directories")?;
-    let targets = targets(&paths, &args.containers, args.all, args.ignore)?;
+    let selection = Selection {
+        names: &args.containers,
+        cidfiles: &args.cidfile,
+        all: args.all,
+        latest: args.latest,
+        filters: &args.filter,
+        all_running: true,
+    };
+    let targets = select(&paths, &selection)?
+        .into_iter()
+        .filter_map(|(key, found)| match found {
+            Err(ContainerError::NotFound(_)) if args.ignore => None,
+            found => Some((key, found.map_err(no_such))),
+        })
+        .collect();
     each(targets, |key, ctr| {
         let (signal, timeout) = stop_settings(&paths, ctr, args.time);
         let _lock = ctr.lock().context("lock the container")?;
+        let was_running = ctr.state().is_ok_and(|s| s.status == Status::Running);
+        let started = std::time::Instant::now();
         control::stop(ctr, signal, timeout).context("stop container")?;
         crate::storage::events::container("stop", &ctr.config, None);
+        // `control::stop` returns before the timeout unless the signal failed and it sent
+        // SIGKILL: say so, as podman does.
+        // `-t 0` asks for SIGKILL at once: no warning then.
+        if was_running
+            && signal != libc::SIGKILL
+            && !timeout.is_zero()
+            && started.elapsed() >= timeout
+        {
+            let name = nix::sys::signal::Signal::try_from(signal)
+                .map_or_else(|_| signal.to_string(), |s| s.as_str().to_string());
+            eprintln!(
+                "warning: StopSignal {name} failed to stop container {} in {} seconds, resorting to SIGKILL",
+                ctr.config.name,
+                timeout.as_secs()
+            );
+        }
         println!("{key}");
         Ok(())
     })
@@ -118,7 +280,7 @@ pub fn kill(args: KillArgs) -> Result<()> {
     let signal = parse_signal(&args.signal)
         .ok_or_else(|| Error::msg(format!("invalid signal `{}`", args.signal)))?;
     let paths = Paths::discover().context("find berth's directories")?;
-    let targets = targets(&paths, &args.containers, args.all, false)?;
+    let targets = targets(&paths, &args.containers, args.all)?;
     each(targets, |key, ctr| {
         let _lock = ctr.lock().context("lock the container")?;
         let state = ctr
@@ -135,7 +297,7 @@ pub fn kill(args: KillArgs) -> Result<()> {
 /// `berth restart`: stop, then start again detached.
 pub fn restart(args: RestartArgs) -> Result<()> {
     let paths = Paths::discover().context("find berth's directories")?;
-    let targets = targets(&paths, &args.containers, false, false)?;
+    let targets = targets(&paths, &args.containers, false)?;
     each(targets, |key, ctr| {
         let (signal, timeout) = stop_settings(&paths, ctr, args.time);
         control::stop(ctr, signal, timeout).context("stop container")?;
@@ -152,7 +314,7 @@ pub fn restart(args: RestartArgs) -> Result<()> {
 /// `berth wait`: block until each container has exited and print its exit code.
 pub fn wait(args: WaitArgs) -> Result<()> {
     let paths = Paths::discover().context("find berth's directories")?;
-    let targets = targets(&paths, &args.containers, false, false)?;
+    let targets = targets(&paths, &args.containers, false)?;
     each(targets, |key, ctr| {
         let state = loop {
             let state = control::wait_recorded(ctr, Duration::from_secs(3600))
@@ -168,7 +330,7 @@ pub fn wait(args: WaitArgs) -> Result<()> {
 
 /// The signal and timeout `stop` uses: --stop-signal, else the image's StopSignal, else
 /// SIGTERM; -t, else --stop-timeout, else 10 seconds.
-fn stop_settings(paths: &Paths, ctr: &Container, time: Option<u32>) -> (i32, Duration) {
+pub(crate) fn stop_settings(paths: &Paths, ctr: &Container, time: Option<u32>) -> (i32, Duration) {
     let opts = Some(&ctr.config.options);
     let image_signal = || {
         let store = crate::storage::Store::open(paths).ok()?;
@@ -188,12 +350,7 @@ fn stop_settings(paths: &Paths, ctr: &Container, time: Option<u32>) -> (i32, Dur
 }
 
 /// The containers a command acts on: the named ones (in order), or all running ones.
-fn targets(
-    paths: &Paths,
-    names: &[String],
-    all: bool,
-    ignore: bool,
-) -> Result<Vec<(String, Result<Container>)>> {
+fn targets(paths: &Paths, names: &[String], all: bool) -> Result<Vec<(String, Result<Container>)>> {
     if all {
         let mut out = Vec::new();
         for c in container::list(&paths.data).context("list containers")? {
@@ -205,10 +362,7 @@ fn targets(
     }
     Ok(names
         .iter()
-        .filter_map(|n| match container::find(&paths.data, n) {
-            Err(ContainerError::NotFound(_)) if ignore => None,
-            found => Some((n.clone(), found.map_err(no_such))),
-        })
+        .map(|n| (n.clone(), container::find(&paths.data, n).map_err(no_such)))
         .collect())
 }
 
@@ -217,11 +371,14 @@ fn find(paths: &Paths, name: &str) -> Result<Container> {
 }
 
 fn no_such(e: ContainerError) -> Error {
-    let code = match e {
-        ContainerError::NotFound(_) => EXIT_NO_SUCH,
-        _ => crate::error::EXIT_BERTH,
-    };
-    Error::from_source("find container", e).with_code(code)
+    match e {
+        // podman's words, which scripts match.
+        ContainerError::NotFound(key) => Error::msg(format!(
+            "no container with name or ID \"{key}\" found: no such container"
+        ))
+        .with_code(EXIT_NO_SUCH),
+        e => Error::from_source("find container", e),
+    }
 }
 
 /// Act on each container; report every failure and exit with the first one's status.

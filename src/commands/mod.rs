@@ -120,6 +120,8 @@ fn host_half(half: HostHalf<'_>) -> Result<Option<Handoff>> {
         HostHalf::Create(a) => lifecycle::create_host_half(a.clone()).map(Some),
         HostHalf::Start(a) => done(lifecycle::start(a)),
         HostHalf::Restart(a) => done(lifecycle::restart(a.clone())),
+        HostHalf::Rm(a) => rm::host_half(a),
+        HostHalf::NetworkRm(a) => network::rm_host_half(a),
         HostHalf::Pull(a) => done(pull::execute(a.clone())),
         HostHalf::Diff(a) => diff::host_half(a),
         HostHalf::Export(a) => export::host_half(a.clone()),

@@ -306,6 +306,22 @@ fn users(paths: &Paths, network: &str) -> Result<Vec<Container>> {
         .collect())
 }
 
+/// P0's half of `network rm`: with `-f`, stop the running containers on the networks
+/// (their stop signal, then SIGKILL after `-t`), as `rm -f` does; the session removes them.
+pub fn rm_host_half(args: &NetworkRmArgs) -> Result<Option<SessionRequest>> {
+    if args.force {
+        let paths = Paths::discover().context("find berth's directories")?;
+        let store = NetworkStore::new(&paths.data);
+        for name in &args.names {
+            let Ok(n) = store.find(name) else { continue };
+            let users =
+                users(&paths, &n.name).with_context(|| format!("remove network `{name}`"))?;
+            super::rm::stop_all(&paths, &users.iter().collect::<Vec<_>>(), args.time);
+        }
+    }
+    Ok(Some(SessionRequest::same_command_line()))
+}
+
 fn rm(paths: &Paths, store: &NetworkStore, args: &NetworkRmArgs) -> Result<()> {
     let targets = args.names.iter().map(|k| (k.clone(), store.find(k)));
     super::remove_each(targets, |found| {

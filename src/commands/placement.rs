@@ -11,8 +11,9 @@ use crate::cli::diff::DiffArgs;
 use crate::cli::export::ExportArgs;
 use crate::cli::image::ImageCommand;
 use crate::cli::lifecycle::{RestartArgs, StartArgs};
-use crate::cli::network::{NetworkArgs, NetworkCommand};
+use crate::cli::network::{NetworkArgs, NetworkCommand, NetworkRmArgs};
 use crate::cli::pull::PullArgs;
+use crate::cli::rm::RmArgs;
 use crate::cli::run::RunArgs;
 use crate::cli::system::SystemCommand;
 use crate::cli::volume::VolumeCommand;
@@ -44,6 +45,12 @@ pub enum HostHalf<'a> {
     Start(&'a StartArgs),
     /// Stop from P0, then one session per container, as `start`.
     Restart(&'a RestartArgs),
+    /// With `-f`, stop the running targets (P0 can signal any container's processes); the
+    /// session removes them. Nothing to remove: no session.
+    Rm(&'a RmArgs),
+    /// With `-f`, stop the running containers on the networks, as `rm`; the session
+    /// removes them and the networks.
+    NetworkRm(&'a NetworkRmArgs),
     /// Download in P0 (threads, no session yet); unpack in a session of its own.
     Pull(&'a PullArgs),
     /// Resolve the container and its storage; the session reads the layers.
@@ -96,6 +103,7 @@ pub fn placement(command: &Command) -> Placement<'_> {
         Command::Commit(a) => Then(H::Commit(a)),
         Command::Cp(a) => Then(H::Cp(a)),
         Command::Build(a) => Then(H::Build(a)),
+        Command::Rm(a) => Then(H::Rm(a)),
         Command::Stop(_)
         | Command::Kill(_)
         | Command::Wait(_)
@@ -126,7 +134,6 @@ pub fn placement(command: &Command) -> Placement<'_> {
         | Command::UnpackImage(_)
         | Command::Load(_)
         | Command::Rmi(_)
-        | Command::Rm(_)
         | Command::ProbeOverlay
         | Command::NetnsHolder => Session,
         Command::Image(a) => match &a.command {
@@ -152,7 +159,7 @@ pub fn placement(command: &Command) -> Placement<'_> {
             ContainerCommand::Export(a) => Then(H::Export(a)),
             ContainerCommand::Commit(a) => Then(H::Commit(a)),
             ContainerCommand::Cp(a) => Then(H::Cp(a)),
-            ContainerCommand::Rm(_) => Session,
+            ContainerCommand::Rm(a) => Then(H::Rm(a)),
             ContainerCommand::Ls(_)
             | ContainerCommand::Inspect(_)
             | ContainerCommand::Rename(_)
@@ -169,7 +176,7 @@ pub fn placement(command: &Command) -> Placement<'_> {
         },
         Command::Network(n) => match &n.command {
             // Removing a network may remove the containers on it.
-            NetworkCommand::Rm(_) => Session,
+            NetworkCommand::Rm(a) => Then(H::NetworkRm(a)),
             // The session joins the holder's user namespace when the container is running
             // on user networks: P0 finds that out.
             NetworkCommand::Connect(_) | NetworkCommand::Disconnect(_) => Then(H::NetworkJoin(n)),
@@ -230,8 +237,6 @@ mod tests {
     #[test]
     fn writers_go_to_a_session() {
         for line in [
-            "rm -f c",
-            "container rm c",
             "rmi busybox",
             "image rm busybox",
             "image prune",
@@ -241,7 +246,6 @@ mod tests {
             "system df",
             "volume create v",
             "volume rm v",
-            "network rm n",
             "builder prune",
             "__probe-overlay",
             "__netns-holder",
@@ -271,6 +275,9 @@ mod tests {
             "container prune -f",
             "network connect n c",
             "network disconnect n c",
+            "rm -f c",
+            "container rm c",
+            "network rm n",
         ] {
             assert_eq!(place(line), PlacementKind::HostThenSession, "{line}");
         }
@@ -278,9 +285,9 @@ mod tests {
 
     #[test]
     fn subcommands_are_placed_one_by_one() {
-        // The same group, three places: the decision is per subcommand, not per group.
+        // The same group, different places: the decision is per subcommand, not per group.
         assert_eq!(place("network ls"), PlacementKind::Host);
-        assert_eq!(place("network rm n"), PlacementKind::Session);
+        assert_eq!(place("network rm n"), PlacementKind::HostThenSession);
         assert_eq!(place("network connect n c"), PlacementKind::HostThenSession);
         assert_eq!(place("image inspect busybox"), PlacementKind::Host);
         assert_eq!(place("image load -i x.tar"), PlacementKind::Session);

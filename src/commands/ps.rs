@@ -63,7 +63,7 @@ pub fn execute(args: PsArgs) -> Result<()> {
     let any_state = filters
         .iter()
         .any(|f| matches!(f, Filter::Status(_) | Filter::Exited(_)));
-    rows.retain(|r| filters.iter().all(|f| f.matches(r)));
+    rows.retain(|r| all_match(&filters, &r.container, &r.state));
     rows.sort_by_key(|r| std::cmp::Reverse(r.container.config.created));
     let limit = if args.latest { Some(1) } else { args.last };
     if let Some(n) = limit {
@@ -72,6 +72,7 @@ pub fn execute(args: PsArgs) -> Result<()> {
         rows.retain(|r| r.state.status == Status::Running);
     }
     let now = Utc::now();
+    sort_rows(&mut rows, args.sort.as_deref().unwrap_or("created"), now);
 
     if let Output::Template(t) = &output {
         if !args.quiet {
@@ -132,6 +133,25 @@ pub fn execute(args: PsArgs) -> Result<()> {
     }
     print!("{}", table(&table_rows));
     Ok(())
+}
+
+/// podman's `--sort`: oldest first for `created` (the default) and `runningfor`, else
+/// ascending by the key's text; ties keep creation order. berth does not measure container
+/// sizes, so `size` keeps creation order.
+fn sort_rows(rows: &mut [Row], key: &str, now: DateTime<Utc>) {
+    rows.sort_by_key(|r| r.container.config.created);
+    let text = |r: &Row| -> String {
+        let c = &r.container.config;
+        match key {
+            "command" => c.command.join(" "),
+            "id" => c.id.clone(),
+            "image" => c.image_name.clone(),
+            "names" => c.name.clone(),
+            "status" => status_text(&r.state, now),
+            _ => String::new(),
+        }
+    };
+    rows.sort_by_cached_key(text);
 }
 
 /// How `ps` prints.
@@ -237,19 +257,21 @@ fn heading(field: &str) -> String {
     }
 }
 
-/// One `--filter`.
+/// One `--filter` (also `start`, `stop` and `rm --filter`).
 #[derive(Debug, PartialEq, Eq)]
-enum Filter {
+pub(crate) enum Filter {
     Id(String),
     Name(String),
     Status(String),
     Ancestor(String),
     Label(String, Option<String>),
     Exited(i32),
+    RestartPolicy(crate::spec::RestartPolicy),
 }
 
 impl Filter {
-    fn parse(text: &str) -> Result<Self> {
+    /// Parse `KEY=VALUE`.
+    pub(crate) fn parse(text: &str) -> Result<Self> {
         let bad = |why: &str| Error::msg(format!("invalid --filter `{text}`: {why}"));
         let (key, value) = text
             .split_once('=')
@@ -276,21 +298,29 @@ impl Filter {
                     .parse()
                     .map_err(|_| bad("exited takes an exit code"))?,
             ),
+            // podman's spelling of the default policy is `none`; its error text, exactly.
+            "restart-policy" => Filter::RestartPolicy(match value {
+                "none" => crate::spec::RestartPolicy::No,
+                _ => crate::spec::RestartPolicy::parse(value)
+                    .filter(|_| !value.is_empty() && !value.contains(':'))
+                    .ok_or_else(|| Error::msg(format!("{value} invalid restart policy")))?,
+            }),
             _ => {
                 return Err(bad(
-                    "berth filters on id, name, status, ancestor, label and exited",
+                    "berth filters on id, name, status, ancestor, label, exited and restart-policy",
                 ))
             }
         })
     }
 
-    fn matches(&self, r: &Row) -> bool {
-        let c = &r.container.config;
+    /// Does the container, in `state`, match?
+    pub(crate) fn matches(&self, container: &Container, state: &ContainerState) -> bool {
+        let c = &container.config;
         match self {
             Filter::Id(id) => c.id.starts_with(id.as_str()),
             // podman matches names as a regular expression; a substring covers the common use.
             Filter::Name(name) => c.name.contains(name.as_str()),
-            Filter::Status(s) => match r.state.status {
+            Filter::Status(s) => match state.status {
                 Status::Created => s == "created" || s == "configured",
                 Status::Running => s == "running",
                 Status::Exited => s == "exited" || s == "stopped",
@@ -309,10 +339,32 @@ impl Filter {
                 (None, _) => false,
             },
             Filter::Exited(code) => {
-                r.state.status == Status::Exited && r.state.exit_code == Some(*code)
+                state.status == Status::Exited && state.exit_code == Some(*code)
             }
+            Filter::RestartPolicy(p) => match (p, c.options.restart) {
+                (
+                    crate::spec::RestartPolicy::OnFailure(_),
+                    crate::spec::RestartPolicy::OnFailure(_),
+                ) => true,
+                (want, have) => *want == have,
+            },
         }
     }
+}
+
+/// podman's rule for several `--filter`s: those on the same key match when any does (two
+/// `status=` values), except `label=`, which must all match; different keys must all match.
+pub(crate) fn all_match(filters: &[Filter], c: &Container, state: &ContainerState) -> bool {
+    filters.iter().all(|f| {
+        matches!(f, Filter::Label(..))
+            || filters
+                .iter()
+                .filter(|g| std::mem::discriminant(*g) == std::mem::discriminant(f))
+                .any(|g| g.matches(c, state))
+    }) && filters
+        .iter()
+        .filter(|f| matches!(f, Filter::Label(..)))
+        .all(|f| f.matches(c, state))
 }
 
 fn short(id: &str, no_trunc: bool) -> String {
@@ -421,6 +473,17 @@ mod tests {
         assert!(Filter::parse("status=sleepy").is_err());
         assert!(Filter::parse("color=red").is_err());
         assert!(Filter::parse("nokey").is_err());
+        assert_eq!(
+            Filter::parse("restart-policy=none").unwrap(),
+            Filter::RestartPolicy(crate::spec::RestartPolicy::No)
+        );
+        assert_eq!(
+            Filter::parse("restart-policy=fakepolicy")
+                .unwrap_err()
+                .render()
+                .unwrap(),
+            "Error: fakepolicy invalid restart policy"
+        );
     }
 
     #[test]

@@ -82,11 +82,25 @@ pub fn execute(args: SaveArgs) -> Result<()> {
     }
     let paths = Paths::discover().context("find berth's directories")?;
     let store = Store::open(&paths).context("open the store")?;
-    let images = args
+    let mut images = args
         .images
         .iter()
         .map(|i| save_image(&store, i))
         .collect::<Result<Vec<_>>>()?;
+    // Removed when the command ends, whichever way.
+    let scratch = if args.uncompressed && format != Format::DockerArchive {
+        let dir = Scratch(store.root().join(format!(
+            ".tmp-save-{}",
+            random_name(12).context("name a directory")?
+        )));
+        std::fs::create_dir_all(&dir.0).with_context(|| format!("create `{}`", dir.0.display()))?;
+        for image in &mut images {
+            uncompress(image, &dir.0)?;
+        }
+        Some(dir)
+    } else {
+        None
+    };
     let write = |sink: &mut dyn archive::Sink| match format {
         Format::DockerArchive => archive::write_docker(sink, &images),
         Format::OciArchive | Format::OciDir => archive::write_oci(sink, &images),
@@ -135,5 +149,43 @@ pub fn execute(args: SaveArgs) -> Result<()> {
         let id = image.config_digest.trim_start_matches("sha256:");
         crate::storage::events::record(&crate::storage::events::Event::image("save", id, &target));
     }
+    drop(scratch);
+    Ok(())
+}
+
+/// A directory removed with its contents when dropped.
+struct Scratch(std::path::PathBuf);
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// `--uncompressed`: write each layer of `image` uncompressed into `dir`, and point its
+/// manifest at those tars (digest = the diff id, size, the tar media type).
+fn uncompress(image: &mut SaveImage, dir: &Path) -> Result<()> {
+    let mut manifest: serde_json::Value =
+        serde_json::from_slice(&image.manifest).context("parse the stored manifest")?;
+    let tar_type = if image.manifest_media_type.contains("docker") {
+        "application/vnd.docker.image.rootfs.diff.tar"
+    } else {
+        "application/vnd.oci.image.layer.v1.tar"
+    };
+    for (i, layer) in image.layers.iter_mut().enumerate() {
+        let path = dir.join(layer.diff_id.trim_start_matches("sha256:"));
+        let what = || format!("uncompress layer `{}`", layer.digest);
+        let mut reader = archive::decompressed(&layer.blob).with_context(what)?;
+        let mut out = std::fs::File::create(&path).with_context(what)?;
+        let size = std::io::copy(&mut reader, &mut out).with_context(what)?;
+        layer.blob = path;
+        layer.digest.clone_from(&layer.diff_id);
+        layer.size = size;
+        let entry = &mut manifest["layers"][i];
+        entry["digest"] = layer.diff_id.clone().into();
+        entry["size"] = size.into();
+        entry["mediaType"] = tar_type.into();
+    }
+    image.manifest = serde_json::to_vec(&manifest).context("render the manifest")?;
     Ok(())
 }
