@@ -16,7 +16,7 @@ use super::*;
 use crate::error::{Context, Error, Result};
 use crate::run::launch_plan::{LaunchPlan, NetworkPlan};
 use crate::seccomp::SeccompProgram;
-use crate::spec::NetworkMode;
+use crate::spec::{IpcMode, NetworkMode};
 use crate::storage::container::{self, ContainerState, Status};
 use crate::sys::channel::Channel;
 use crate::sys::process::{clone3, Forked};
@@ -60,11 +60,18 @@ pub(super) fn launch(
     restarts: u32,
     early_net: Option<crate::net::EarlyNet>,
 ) -> Result<Launched> {
-    let plan = &p.plan;
-    let mut flags = CloneFlags::CLONE_NEWPID
-        | CloneFlags::CLONE_NEWNS
-        | CloneFlags::CLONE_NEWUTS
-        | CloneFlags::CLONE_NEWIPC;
+    let mut flags = CloneFlags::CLONE_NEWPID | CloneFlags::CLONE_NEWNS | CloneFlags::CLONE_NEWUTS;
+    if p.plan.ipc.new_ns() {
+        flags |= CloneFlags::CLONE_NEWIPC;
+    }
+    let joined_ipc;
+    let plan = match &p.plan.ipc {
+        IpcMode::Container(key) => {
+            joined_ipc = join_ipc(p, key)?;
+            &joined_ipc
+        }
+        _ => &p.plan,
+    };
     if launch.clone_netns && early_net.is_none() {
         flags |= CloneFlags::CLONE_NEWNET;
     }
@@ -191,6 +198,58 @@ pub(super) fn launch(
         _net: net,
         _bridge_ports: bridge_ports,
     })
+}
+
+/// `--ipc container:X`: container X and its running process.
+pub fn ipc_owner(store_root: &Path, key: &str) -> Result<(container::Container, i32)> {
+    let ctr = container::find(store_root, key)
+        .map_err(|e| Error::msg(format!("--ipc container:{key}: {e}")))?;
+    let state = ctr
+        .state()
+        .map_err(|e| Error::from_source(format!("read the state of container `{key}`"), e))?;
+    let pid = state.pid.filter(|_| state.is_alive()).ok_or_else(|| {
+        Error::msg(format!(
+            "--ipc container:{key}: container `{}` is not running",
+            ctr.config.name
+        ))
+        .hint(format!("start it first: berth start {}", ctr.config.name))
+    })?;
+    Ok((ctr, pid))
+}
+
+/// `--ipc container:X`: S enters X's IPC namespace (S is in X's user namespace, as for
+/// `--network container:`), and C binds X's /dev/shm in place of a tmpfs of its own.
+fn join_ipc(p: &Prepared, key: &str) -> Result<Plan> {
+    let (donor, owner) = ipc_owner(&p.store_root, key)?;
+    match &donor.config.options.extras.ipc {
+        IpcMode::Private | IpcMode::None => {
+            return Err(Error::msg(format!(
+                "--ipc container:{key}: joining the IPC namespace of container `{}` is not allowed: non-shareable IPC (hint: use IpcMode:shareable for the donor container)",
+                donor.config.name
+            )))
+        }
+        IpcMode::Host => {
+            return Err(Error::msg(format!(
+                "--ipc container:{key}: container `{}` uses the host's IPC namespace; use --ipc host",
+                donor.config.name
+            )))
+        }
+        IpcMode::Container(_) | IpcMode::Shareable => {}
+    }
+    let ns = std::fs::File::open(format!("/proc/{owner}/ns/ipc"))
+        .with_context(|| format!("open the IPC namespace of container `{key}`"))?;
+    nix::sched::setns(&ns, CloneFlags::CLONE_NEWIPC)
+        .map_err(std::io::Error::from)
+        .with_context(|| format!("join the IPC namespace of container `{key}`"))?;
+    let mut plan = p.plan.clone();
+    for m in &mut plan.mounts {
+        if m.target == "/dev/shm" {
+            m.kind = crate::run::plan::MountKind::Bind {
+                source: PathBuf::from(format!("/proc/{owner}/root/dev/shm")),
+            };
+        }
+    }
+    Ok(plan)
 }
 
 /// Clone C into its namespaces (`flags`) to carry out `plan` on `rootfs`; returns its pid,
