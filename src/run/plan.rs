@@ -230,7 +230,8 @@ pub fn build(input: &PlanInput<'_>) -> Result<Plan, PlanError> {
         }
         // podman's `none`: a namespace of its own, and no /dev/shm.
         IpcMode::None => mounts.push(mount(MountKind::Mqueue, "/dev/mqueue")),
-        // Another container's namespace: `spawn` binds that container's /dev/shm instead.
+        // Another container's namespace (S joins it) still has a /dev/shm of its own: the
+        // other's is in a mount namespace that cannot be bound from here.
         IpcMode::Shareable | IpcMode::Private | IpcMode::Container(_) => {
             mounts.push(mount(
                 MountKind::Tmpfs {

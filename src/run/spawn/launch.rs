@@ -64,14 +64,10 @@ pub(super) fn launch(
     if p.plan.ipc.new_ns() {
         flags |= CloneFlags::CLONE_NEWIPC;
     }
-    let joined_ipc;
-    let plan = match &p.plan.ipc {
-        IpcMode::Container(key) => {
-            joined_ipc = join_ipc(p, key)?;
-            &joined_ipc
-        }
-        _ => &p.plan,
-    };
+    if let IpcMode::Container(key) = &p.plan.ipc {
+        join_ipc(p, key)?;
+    }
+    let plan = &p.plan;
     if launch.clone_netns && early_net.is_none() {
         flags |= CloneFlags::CLONE_NEWNET;
     }
@@ -218,8 +214,8 @@ pub fn ipc_owner(store_root: &Path, key: &str) -> Result<(container::Container, 
 }
 
 /// `--ipc container:X`: S enters X's IPC namespace (S is in X's user namespace, as for
-/// `--network container:`), and C binds X's /dev/shm in place of a tmpfs of its own.
-fn join_ipc(p: &Prepared, key: &str) -> Result<Plan> {
+/// `--network container:`).
+fn join_ipc(p: &Prepared, key: &str) -> Result<()> {
     let (donor, owner) = ipc_owner(&p.store_root, key)?;
     match &donor.config.options.extras.ipc {
         IpcMode::Private | IpcMode::None => {
@@ -241,15 +237,9 @@ fn join_ipc(p: &Prepared, key: &str) -> Result<Plan> {
     nix::sched::setns(&ns, CloneFlags::CLONE_NEWIPC)
         .map_err(std::io::Error::from)
         .with_context(|| format!("join the IPC namespace of container `{key}`"))?;
-    let mut plan = p.plan.clone();
-    for m in &mut plan.mounts {
-        if m.target == "/dev/shm" {
-            m.kind = crate::run::plan::MountKind::Bind {
-                source: PathBuf::from(format!("/proc/{owner}/root/dev/shm")),
-            };
-        }
-    }
-    Ok(plan)
+    // SysV IPC and message queues are shared now. X's /dev/shm lives in X's mount
+    // namespace, which cannot be bound from here (EINVAL): C keeps a /dev/shm of its own.
+    Ok(())
 }
 
 /// Clone C into its namespaces (`flags`) to carry out `plan` on `rootfs`; returns its pid,
