@@ -1650,7 +1650,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__container__subcmd__run)
-            opts="-d -i -t -e -w -u -h -v -p -P -l --help --rm --detach --restart --stop-signal --stop-timeout --name --interactive --tty --env --env-file --workdir --user --entrypoint --hostname --volume --mount --tmpfs --read-only --read-only-tmpfs --init --privileged --cap-add --cap-drop --security-opt --userns --net --network --publish --publish-all --expose --add-host --dns --dns-search --dns-option --net-alias --network-alias --ip --ip6 --mac-address --log-driver --log-opt --health-cmd --health-interval --health-retries --health-start-period --health-timeout --health-on-failure --label --annotation --detach-keys --cidfile --pidfile --env-host --tz --ulimit --shm-size --sysctl --device --group-add --pull"
+            opts="-d -i -t -e -w -u -h -v -p -P -l -m --help --rm --detach --restart --stop-signal --stop-timeout --name --interactive --tty --env --env-file --workdir --user --entrypoint --hostname --volume --mount --tmpfs --read-only --read-only-tmpfs --init --privileged --cap-add --cap-drop --security-opt --userns --net --network --publish --publish-all --expose --add-host --dns --dns-search --dns-opt --dns-option --http-proxy --net-alias --network-alias --ip --ip6 --mac-address --log-driver --log-opt --health-cmd --health-interval --health-retries --health-start-period --health-timeout --health-on-failure --label --annotation --detach-keys --cidfile --pidfile --env-host --tz --ulimit --shm-size --sysctl --device --group-add --ipc --unsetenv --unsetenv-all --rmi --replace --memory --memory-swap --memory-reservation --cpus --pids-limit --kernel-memory --pull"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1784,6 +1784,14 @@ _berth() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --dns-opt)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --http-proxy)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
                 --network-alias)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1884,6 +1892,42 @@ _berth() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --ipc)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --unsetenv)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --memory)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --memory-swap)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --memory-reservation)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cpus)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pids-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kernel-memory)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --pull)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1910,7 +1954,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__create)
-            opts="-d -i -t -e -w -u -h -v -p -P -l --help --rm --detach --restart --stop-signal --stop-timeout --name --interactive --tty --env --env-file --workdir --user --entrypoint --hostname --volume --mount --tmpfs --read-only --read-only-tmpfs --init --privileged --cap-add --cap-drop --security-opt --userns --net --network --publish --publish-all --expose --add-host --dns --dns-search --dns-option --net-alias --network-alias --ip --ip6 --mac-address --log-driver --log-opt --health-cmd --health-interval --health-retries --health-start-period --health-timeout --health-on-failure --label --annotation --detach-keys --cidfile --pidfile --env-host --tz --ulimit --shm-size --sysctl --device --group-add --pull"
+            opts="-d -i -t -e -w -u -h -v -p -P -l -m --help --rm --detach --restart --stop-signal --stop-timeout --name --interactive --tty --env --env-file --workdir --user --entrypoint --hostname --volume --mount --tmpfs --read-only --read-only-tmpfs --init --privileged --cap-add --cap-drop --security-opt --userns --net --network --publish --publish-all --expose --add-host --dns --dns-search --dns-opt --dns-option --http-proxy --net-alias --network-alias --ip --ip6 --mac-address --log-driver --log-opt --health-cmd --health-interval --health-retries --health-start-period --health-timeout --health-on-failure --label --annotation --detach-keys --cidfile --pidfile --env-host --tz --ulimit --shm-size --sysctl --device --group-add --ipc --unsetenv --unsetenv-all --rmi --replace --memory --memory-swap --memory-reservation --cpus --pids-limit --kernel-memory --pull"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2044,6 +2088,14 @@ _berth() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --dns-opt)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --http-proxy)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
                 --network-alias)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2141,6 +2193,42 @@ _berth() {
                     return 0
                     ;;
                 --group-add)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ipc)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --unsetenv)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --memory)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --memory-swap)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --memory-reservation)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cpus)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pids-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kernel-memory)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -5124,7 +5212,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__run)
-            opts="-d -i -t -e -w -u -h -v -p -P -l --help --rm --detach --restart --stop-signal --stop-timeout --name --interactive --tty --env --env-file --workdir --user --entrypoint --hostname --volume --mount --tmpfs --read-only --read-only-tmpfs --init --privileged --cap-add --cap-drop --security-opt --userns --net --network --publish --publish-all --expose --add-host --dns --dns-search --dns-option --net-alias --network-alias --ip --ip6 --mac-address --log-driver --log-opt --health-cmd --health-interval --health-retries --health-start-period --health-timeout --health-on-failure --label --annotation --detach-keys --cidfile --pidfile --env-host --tz --ulimit --shm-size --sysctl --device --group-add --pull"
+            opts="-d -i -t -e -w -u -h -v -p -P -l -m --help --rm --detach --restart --stop-signal --stop-timeout --name --interactive --tty --env --env-file --workdir --user --entrypoint --hostname --volume --mount --tmpfs --read-only --read-only-tmpfs --init --privileged --cap-add --cap-drop --security-opt --userns --net --network --publish --publish-all --expose --add-host --dns --dns-search --dns-opt --dns-option --http-proxy --net-alias --network-alias --ip --ip6 --mac-address --log-driver --log-opt --health-cmd --health-interval --health-retries --health-start-period --health-timeout --health-on-failure --label --annotation --detach-keys --cidfile --pidfile --env-host --tz --ulimit --shm-size --sysctl --device --group-add --ipc --unsetenv --unsetenv-all --rmi --replace --memory --memory-swap --memory-reservation --cpus --pids-limit --kernel-memory --pull"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5258,6 +5346,14 @@ _berth() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --dns-opt)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --http-proxy)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
                 --network-alias)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -5355,6 +5451,42 @@ _berth() {
                     return 0
                     ;;
                 --group-add)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ipc)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --unsetenv)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --memory)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -m)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --memory-swap)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --memory-reservation)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cpus)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pids-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kernel-memory)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

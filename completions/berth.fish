@@ -126,7 +126,9 @@ complete -c berth -n "__fish_berth_using_subcommand run" -l expose -d 'Expose a 
 complete -c berth -n "__fish_berth_using_subcommand run" -l add-host -d 'Add a line to /etc/hosts: HOST:IP' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l dns -d 'DNS server for /etc/resolv.conf (none: no servers)' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l dns-search -d 'DNS search domain for /etc/resolv.conf (. : none)' -r
-complete -c berth -n "__fish_berth_using_subcommand run" -l dns-option -d 'DNS option for /etc/resolv.conf, such as ndots:2' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -l dns-option -l dns-opt -d 'DNS option for /etc/resolv.conf, such as ndots:2' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -l http-proxy -d 'Pass the host\'s proxy variables (http_proxy, https_proxy, ftp_proxy, no_proxy, and their upper-case forms) into the container' -r -f -a "true\t''
+false\t''"
 complete -c berth -n "__fish_berth_using_subcommand run" -l network-alias -l net-alias -d 'Another name for the container on its user networks (repeatable, or comma-separated)' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l ip -d 'A static IPv4 address on the container\'s (single) user network' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l ip6 -d 'A static IPv6 address on the container\'s (single) user network' -r
@@ -150,6 +152,14 @@ complete -c berth -n "__fish_berth_using_subcommand run" -l shm-size -d 'Size of
 complete -c berth -n "__fish_berth_using_subcommand run" -l sysctl -d 'Set a namespaced kernel parameter (e.g. net.ipv4.ip_forward=1)' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l device -d 'Bind a host device into the container: HOST[:CONTAINER[:PERMISSIONS]]' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l group-add -d 'Add a supplementary group (name or gid)' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -l ipc -d 'IPC namespace: shareable (the default), private, none (no /dev/shm), host, or container:NAME|ID (a shareable one)' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -l unsetenv -d 'Do not set this variable of podman\'s defaults (PATH, TERM, container) or the image\'s' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -s m -l memory -d 'Memory limit (e.g. 512m; needs cgroups, which berth does not manage yet)' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -l memory-swap -d 'Memory plus swap limit (needs cgroups, which berth does not manage yet)' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -l memory-reservation -d 'Memory soft limit (needs cgroups, which berth does not manage yet)' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -l cpus -d 'Number of CPUs (needs cgroups, which berth does not manage yet)' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -l pids-limit -d 'Process limit (needs cgroups, which berth does not manage yet)' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -l kernel-memory -d 'Kernel memory limit: no longer supported by the kernel; ignored with a warning' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l pull -d 'Pull the image: missing (default), always, never or newer' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand run" -l rm -d 'Remove the container when it exits'
@@ -161,6 +171,9 @@ complete -c berth -n "__fish_berth_using_subcommand run" -l init -d 'Run berth\'
 complete -c berth -n "__fish_berth_using_subcommand run" -l privileged -d 'Give the container every capability and no seccomp filter, masked or read-only paths'
 complete -c berth -n "__fish_berth_using_subcommand run" -s P -l publish-all -d 'Publish every exposed port (the image\'s EXPOSE and --expose) to a free host port'
 complete -c berth -n "__fish_berth_using_subcommand run" -l env-host -d 'Copy the host\'s environment into the container'
+complete -c berth -n "__fish_berth_using_subcommand run" -l unsetenv-all -d 'Set none of podman\'s default variables or the image\'s (only -e and --env-file)'
+complete -c berth -n "__fish_berth_using_subcommand run" -l rmi -d 'With --rm: remove the image once the container is gone, unless another container uses it'
+complete -c berth -n "__fish_berth_using_subcommand run" -l replace -d 'With --name: remove an existing container of that name first'
 complete -c berth -n "__fish_berth_using_subcommand create" -l restart -d 'Restart policy: no, on-failure[:N], always, unless-stopped' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -l stop-signal -d 'Signal that stops the container (default: the image\'s StopSignal, else SIGTERM)' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -l stop-timeout -d 'Seconds `stop` waits before it kills the container (default 10)' -r
@@ -186,7 +199,9 @@ complete -c berth -n "__fish_berth_using_subcommand create" -l expose -d 'Expose
 complete -c berth -n "__fish_berth_using_subcommand create" -l add-host -d 'Add a line to /etc/hosts: HOST:IP' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -l dns -d 'DNS server for /etc/resolv.conf (none: no servers)' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -l dns-search -d 'DNS search domain for /etc/resolv.conf (. : none)' -r
-complete -c berth -n "__fish_berth_using_subcommand create" -l dns-option -d 'DNS option for /etc/resolv.conf, such as ndots:2' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -l dns-option -l dns-opt -d 'DNS option for /etc/resolv.conf, such as ndots:2' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -l http-proxy -d 'Pass the host\'s proxy variables (http_proxy, https_proxy, ftp_proxy, no_proxy, and their upper-case forms) into the container' -r -f -a "true\t''
+false\t''"
 complete -c berth -n "__fish_berth_using_subcommand create" -l network-alias -l net-alias -d 'Another name for the container on its user networks (repeatable, or comma-separated)' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -l ip -d 'A static IPv4 address on the container\'s (single) user network' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -l ip6 -d 'A static IPv6 address on the container\'s (single) user network' -r
@@ -210,6 +225,14 @@ complete -c berth -n "__fish_berth_using_subcommand create" -l shm-size -d 'Size
 complete -c berth -n "__fish_berth_using_subcommand create" -l sysctl -d 'Set a namespaced kernel parameter (e.g. net.ipv4.ip_forward=1)' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -l device -d 'Bind a host device into the container: HOST[:CONTAINER[:PERMISSIONS]]' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -l group-add -d 'Add a supplementary group (name or gid)' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -l ipc -d 'IPC namespace: shareable (the default), private, none (no /dev/shm), host, or container:NAME|ID (a shareable one)' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -l unsetenv -d 'Do not set this variable of podman\'s defaults (PATH, TERM, container) or the image\'s' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -s m -l memory -d 'Memory limit (e.g. 512m; needs cgroups, which berth does not manage yet)' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -l memory-swap -d 'Memory plus swap limit (needs cgroups, which berth does not manage yet)' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -l memory-reservation -d 'Memory soft limit (needs cgroups, which berth does not manage yet)' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -l cpus -d 'Number of CPUs (needs cgroups, which berth does not manage yet)' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -l pids-limit -d 'Process limit (needs cgroups, which berth does not manage yet)' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -l kernel-memory -d 'Kernel memory limit: no longer supported by the kernel; ignored with a warning' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -l pull -d 'Pull the image: missing (default), always, never or newer' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand create" -l rm -d 'Remove the container when it exits'
@@ -221,6 +244,9 @@ complete -c berth -n "__fish_berth_using_subcommand create" -l init -d 'Run bert
 complete -c berth -n "__fish_berth_using_subcommand create" -l privileged -d 'Give the container every capability and no seccomp filter, masked or read-only paths'
 complete -c berth -n "__fish_berth_using_subcommand create" -s P -l publish-all -d 'Publish every exposed port (the image\'s EXPOSE and --expose) to a free host port'
 complete -c berth -n "__fish_berth_using_subcommand create" -l env-host -d 'Copy the host\'s environment into the container'
+complete -c berth -n "__fish_berth_using_subcommand create" -l unsetenv-all -d 'Set none of podman\'s default variables or the image\'s (only -e and --env-file)'
+complete -c berth -n "__fish_berth_using_subcommand create" -l rmi -d 'With --rm: remove the image once the container is gone, unless another container uses it'
+complete -c berth -n "__fish_berth_using_subcommand create" -l replace -d 'With --name: remove an existing container of that name first'
 complete -c berth -n "__fish_berth_using_subcommand start" -s f -l filter -d 'Start only the containers that match: id=, name=, status=, ancestor=, label=KEY[=VALUE], exited=CODE, restart-policy= (repeatable; without names, of all containers)' -r
 complete -c berth -n "__fish_berth_using_subcommand start" -s a -l attach -d 'Attach to the container\'s output and wait for it (foreground)'
 complete -c berth -n "__fish_berth_using_subcommand start" -s i -l interactive -d 'Keep stdin open (with --attach)'
@@ -655,7 +681,9 @@ complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_s
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l add-host -d 'Add a line to /etc/hosts: HOST:IP' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l dns -d 'DNS server for /etc/resolv.conf (none: no servers)' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l dns-search -d 'DNS search domain for /etc/resolv.conf (. : none)' -r
-complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l dns-option -d 'DNS option for /etc/resolv.conf, such as ndots:2' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l dns-option -l dns-opt -d 'DNS option for /etc/resolv.conf, such as ndots:2' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l http-proxy -d 'Pass the host\'s proxy variables (http_proxy, https_proxy, ftp_proxy, no_proxy, and their upper-case forms) into the container' -r -f -a "true\t''
+false\t''"
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l network-alias -l net-alias -d 'Another name for the container on its user networks (repeatable, or comma-separated)' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l ip -d 'A static IPv4 address on the container\'s (single) user network' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l ip6 -d 'A static IPv6 address on the container\'s (single) user network' -r
@@ -679,6 +707,14 @@ complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_s
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l sysctl -d 'Set a namespaced kernel parameter (e.g. net.ipv4.ip_forward=1)' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l device -d 'Bind a host device into the container: HOST[:CONTAINER[:PERMISSIONS]]' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l group-add -d 'Add a supplementary group (name or gid)' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l ipc -d 'IPC namespace: shareable (the default), private, none (no /dev/shm), host, or container:NAME|ID (a shareable one)' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l unsetenv -d 'Do not set this variable of podman\'s defaults (PATH, TERM, container) or the image\'s' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -s m -l memory -d 'Memory limit (e.g. 512m; needs cgroups, which berth does not manage yet)' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l memory-swap -d 'Memory plus swap limit (needs cgroups, which berth does not manage yet)' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l memory-reservation -d 'Memory soft limit (needs cgroups, which berth does not manage yet)' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l cpus -d 'Number of CPUs (needs cgroups, which berth does not manage yet)' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l pids-limit -d 'Process limit (needs cgroups, which berth does not manage yet)' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l kernel-memory -d 'Kernel memory limit: no longer supported by the kernel; ignored with a warning' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l pull -d 'Pull the image: missing (default), always, never or newer' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l rm -d 'Remove the container when it exits'
@@ -690,6 +726,9 @@ complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_s
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l privileged -d 'Give the container every capability and no seccomp filter, masked or read-only paths'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -s P -l publish-all -d 'Publish every exposed port (the image\'s EXPOSE and --expose) to a free host port'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l env-host -d 'Copy the host\'s environment into the container'
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l unsetenv-all -d 'Set none of podman\'s default variables or the image\'s (only -e and --env-file)'
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l rmi -d 'With --rm: remove the image once the container is gone, unless another container uses it'
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l replace -d 'With --name: remove an existing container of that name first'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from rm" -s t -l time -d 'Seconds to wait for a running container to stop before killing it (with -f; 0 kills at once)' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from rm" -l cidfile -d 'Read the container\'s id from this file (repeatable)' -r -F
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from rm" -l filter -d 'Remove the containers that match: id=, name=, status=, ancestor=, label=KEY[=VALUE], exited=CODE, restart-policy= (repeatable)' -r

@@ -95,3 +95,77 @@ fn bad_flag_values_are_one_line_errors() {
             .stderr_contains(args[1]);
     }
 }
+
+#[test]
+fn podman_container_environment_and_ipc() {
+    let Some(env) = Env::rootless() else { return };
+    env.import_busybox();
+    // TERM=xterm without a tty, unless unset; an empty /run/.containerenv; /etc/mtab.
+    let out = env
+        .berth(["run", "--rm", "busybox", "sh", "-c", "echo $TERM"])
+        .output();
+    out.success().stdout_eq("xterm\n");
+    env.berth([
+        "run",
+        "--rm",
+        "--unsetenv",
+        "TERM",
+        "busybox",
+        "sh",
+        "-c",
+        "echo ${TERM-unset}",
+    ])
+    .output()
+    .success()
+    .stdout_eq("unset\n");
+    env.berth([
+        "run",
+        "--rm",
+        "busybox",
+        "stat",
+        "-c",
+        "%s",
+        "/run/.containerenv",
+    ])
+    .output()
+    .success()
+    .stdout_eq("0\n");
+    env.berth([
+        "run",
+        "--rm",
+        "--privileged",
+        "--name",
+        "envc",
+        "busybox",
+        "sh",
+        "-c",
+        ". /run/.containerenv; echo $name $rootless",
+    ])
+    .output()
+    .success()
+    .stdout_eq("envc 1\n");
+    env.berth(["run", "--rm", "busybox", "readlink", "/etc/mtab"])
+        .output()
+        .success()
+        .stdout_eq("/proc/mounts\n");
+    // --ipc host shares the session's IPC namespace (the host's); the default is new.
+    let host = env
+        .berth([
+            "run",
+            "--rm",
+            "--ipc",
+            "host",
+            "busybox",
+            "readlink",
+            "/proc/self/ns/ipc",
+        ])
+        .output();
+    let own = env
+        .berth(["run", "--rm", "busybox", "readlink", "/proc/self/ns/ipc"])
+        .output();
+    assert_ne!(host.success().stdout, own.success().stdout);
+    let none = env
+        .berth(["run", "--rm", "--ipc", "none", "busybox", "ls", "/dev/shm"])
+        .output();
+    assert_ne!(none.status.code(), Some(0));
+}

@@ -142,8 +142,13 @@ pub struct RunArgs {
     pub dns_search: Vec<String>,
 
     /// DNS option for /etc/resolv.conf, such as ndots:2
-    #[arg(long, value_name = "OPTION")]
+    #[arg(long, visible_alias = "dns-opt", value_name = "OPTION")]
     pub dns_option: Vec<String>,
+
+    /// Pass the host's proxy variables (http_proxy, https_proxy, ftp_proxy, no_proxy, and
+    /// their upper-case forms) into the container
+    #[arg(long, value_name = "BOOL", default_value = "true", action = ArgAction::Set)]
+    pub http_proxy: bool,
 
     /// Another name for the container on its user networks (repeatable, or comma-separated)
     #[arg(
@@ -246,6 +251,51 @@ pub struct RunArgs {
     /// Add a supplementary group (name or gid)
     #[arg(long = "group-add", value_name = "GROUP")]
     pub group_add: Vec<String>,
+
+    /// IPC namespace: shareable (the default), private, none (no /dev/shm), host, or
+    /// container:NAME|ID (a shareable one)
+    #[arg(long, value_name = "MODE")]
+    pub ipc: Option<String>,
+
+    /// Do not set this variable of podman's defaults (PATH, TERM, container) or the image's
+    #[arg(long, value_name = "NAME")]
+    pub unsetenv: Vec<String>,
+
+    /// Set none of podman's default variables or the image's (only -e and --env-file)
+    #[arg(long)]
+    pub unsetenv_all: bool,
+
+    /// With --rm: remove the image once the container is gone, unless another container uses it
+    #[arg(long)]
+    pub rmi: bool,
+
+    /// With --name: remove an existing container of that name first
+    #[arg(long)]
+    pub replace: bool,
+
+    /// Memory limit (e.g. 512m; needs cgroups, which berth does not manage yet)
+    #[arg(short, long, value_name = "SIZE")]
+    pub memory: Option<String>,
+
+    /// Memory plus swap limit (needs cgroups, which berth does not manage yet)
+    #[arg(long, value_name = "SIZE")]
+    pub memory_swap: Option<String>,
+
+    /// Memory soft limit (needs cgroups, which berth does not manage yet)
+    #[arg(long, value_name = "SIZE")]
+    pub memory_reservation: Option<String>,
+
+    /// Number of CPUs (needs cgroups, which berth does not manage yet)
+    #[arg(long, value_name = "N")]
+    pub cpus: Option<String>,
+
+    /// Process limit (needs cgroups, which berth does not manage yet)
+    #[arg(long, value_name = "N")]
+    pub pids_limit: Option<String>,
+
+    /// Kernel memory limit: no longer supported by the kernel; ignored with a warning
+    #[arg(long, value_name = "SIZE")]
+    pub kernel_memory: Option<String>,
 
     /// Pull the image: missing (default), always, never or newer
     #[arg(long, value_name = "POLICY", num_args = 0..=1, default_missing_value = "always")]

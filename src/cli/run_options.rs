@@ -243,6 +243,7 @@ impl RunOptions {
         args: RunArgs,
         host_env: impl Fn(&str) -> Option<String>,
     ) -> Result<Self, OptionsError> {
+        let warnings = resource_limits(&args)?;
         let network = NetworkMode::parse(
             args.network.first().map(String::as_str),
             crate::net::default_helper,
@@ -263,7 +264,7 @@ impl RunOptions {
             }
         }
 
-        let env = env_of(&args.env_file, &args.env, &host_env)?;
+        let mut env = env_of(&args.env_file, &args.env, &host_env)?;
 
         let workdir = match args.workdir {
             Some(w) if !w.starts_with('/') => return Err(OptionsError::Workdir(w)),
@@ -368,6 +369,42 @@ impl RunOptions {
             }
             other => other,
         };
+        let ipc = match args.ipc.as_deref() {
+            None => crate::spec::IpcMode::Shareable,
+            Some(m) => crate::spec::IpcMode::parse(m).ok_or_else(|| OptionsError::Flag {
+                flag: "--ipc",
+                value: m.to_string(),
+                reason: "expected shareable, private, none, host or container:NAME",
+            })?,
+        };
+        if args.rmi && !args.rm {
+            return Err(OptionsError::Flag {
+                flag: "--rmi",
+                value: "true".into(),
+                reason: "it needs --rm: the image can only go once the container is gone",
+            });
+        }
+        if args.replace && args.name.is_none() {
+            return Err(OptionsError::Flag {
+                flag: "--replace",
+                value: "true".into(),
+                reason: "it needs --name: it replaces the container of that name",
+            });
+        }
+        if args.http_proxy {
+            let mut proxy = Vec::new();
+            for name in PROXY_VARS {
+                if env.iter().any(|(k, _)| k == name) {
+                    continue;
+                }
+                if let Some(v) = host_env(name) {
+                    proxy.push((name.to_string(), v));
+                }
+            }
+            // Under -e and --env-file, which win.
+            proxy.append(&mut env);
+            env = proxy;
+        }
         let extras =
             Extras {
                 detach_keys: match &args.detach_keys {
@@ -458,6 +495,7 @@ impl RunOptions {
                         })?,
                     },
                 },
+                ..Extras::default()
             };
         if args.detach && extras.log_driver == Some(LogDriver::Passthrough) {
             return Err(OptionsError::Flag {
@@ -466,6 +504,13 @@ impl RunOptions {
                 reason: "passthrough needs a foreground container (without -d)",
             });
         }
+        let mut extras = extras;
+        extras.warnings = warnings;
+        extras.ipc = ipc;
+        extras.unsetenv = args.unsetenv;
+        extras.unsetenv_all = args.unsetenv_all;
+        extras.rmi = args.rmi;
+        extras.replace = args.replace;
         let pull = match &args.pull {
             None => PullPolicy::Missing,
             Some(p) => PullPolicy::parse(p).ok_or_else(|| OptionsError::Flag {
@@ -516,6 +561,107 @@ impl RunOptions {
             network_aliases: Vec::new(),
         })
     }
+}
+
+/// The host variables `--http-proxy` (on by default) passes into the container.
+const PROXY_VARS: [&str; 8] = [
+    "http_proxy",
+    "HTTP_PROXY",
+    "https_proxy",
+    "HTTPS_PROXY",
+    "ftp_proxy",
+    "FTP_PROXY",
+    "no_proxy",
+    "NO_PROXY",
+];
+
+/// `--memory`, `--cpus` and the other cgroup limits: berth does not manage cgroups yet
+/// (issue 13). On a cgroup v1 machine a rootless engine cannot apply them at all, and
+/// podman runs the container without them, with a warning: so does berth. On cgroup v2,
+/// where podman would apply them, berth refuses rather than run without the limit. A zero
+/// limit (no limit) is no request there. Returns the warnings to print.
+fn resource_limits(args: &RunArgs) -> Result<Vec<String>, OptionsError> {
+    let mut warnings = Vec::new();
+    if let Some(k) = &args.kernel_memory {
+        parse_size(k).ok_or_else(|| OptionsError::Flag {
+            flag: "--kernel-memory",
+            value: k.clone(),
+            reason: "expected a size such as 64m",
+        })?;
+        warnings.push(
+            "warning: The --kernel-memory flag is no longer supported. This flag is a noop."
+                .to_string(),
+        );
+    }
+    let sizes = [
+        ("--memory", &args.memory),
+        ("--memory-swap", &args.memory_swap),
+        ("--memory-reservation", &args.memory_reservation),
+    ];
+    let mut asked: Option<(&'static str, String)> = None;
+    let mut given = false;
+    for (flag, value) in sizes {
+        let Some(v) = value else { continue };
+        // --memory-swap -1 is "unlimited swap".
+        let n = if flag == "--memory-swap" && v == "-1" {
+            Some(0)
+        } else {
+            parse_size(v)
+        };
+        let n = n.ok_or_else(|| OptionsError::Flag {
+            flag,
+            value: v.clone(),
+            reason: "expected a size such as 512m",
+        })?;
+        given = true;
+        if n > 0 && asked.is_none() {
+            asked = Some((flag, v.clone()));
+        }
+    }
+    if let Some(c) = &args.cpus {
+        let n: f64 = c
+            .parse()
+            .ok()
+            .filter(|n: &f64| n.is_finite() && *n >= 0.0)
+            .ok_or_else(|| OptionsError::Flag {
+                flag: "--cpus",
+                value: c.clone(),
+                reason: "expected a number of CPUs such as 1.5",
+            })?;
+        given = true;
+        if n > 0.0 && asked.is_none() {
+            asked = Some(("--cpus", c.clone()));
+        }
+    }
+    if let Some(p) = &args.pids_limit {
+        let n: i64 = p.parse().map_err(|_| OptionsError::Flag {
+            flag: "--pids-limit",
+            value: p.clone(),
+            reason: "expected a number (0 or -1: no limit)",
+        })?;
+        given = true;
+        if n > 0 && asked.is_none() {
+            asked = Some(("--pids-limit", p.clone()));
+        }
+    }
+    if !given {
+        return Ok(warnings);
+    }
+    if std::path::Path::new("/sys/fs/cgroup/cgroup.controllers").exists() {
+        return match asked {
+            Some((flag, value)) => Err(OptionsError::Flag {
+                flag,
+                value,
+                reason: "cgroup limits are not supported yet (issue 13)",
+            }),
+            None => Ok(warnings),
+        };
+    }
+    // podman's words, which scripts match.
+    warnings.push(
+        "Resource limits are not supported and ignored on cgroups V1 rootless systems".into(),
+    );
+    Ok(warnings)
 }
 
 /// The user networks of the `--network` values (in order) and what the container asks for
@@ -1035,6 +1181,55 @@ mod tests {
         full.extend_from_slice(argv);
         let t = T::try_parse_from(full).unwrap();
         RunOptions::from_args(t.run, |k| (k == "HOSTVAR").then(|| "fromhost".to_string()))
+    }
+
+    #[test]
+    fn podman_run_flags_convert() {
+        let o = opts(&["--ipc", "container:db", "--rmi", "--rm", "img"]).unwrap();
+        assert_eq!(o.extras.ipc, crate::spec::IpcMode::Container("db".into()));
+        assert!(o.extras.rmi);
+        for bad in [
+            &["--ipc", "ns:/x", "img"][..],
+            &["--ipc", "container:", "img"],
+            &["--rmi", "img"],
+            &["--replace", "img"],
+            &["--memory", "lots", "img"],
+            &["--kernel-memory", "x", "img"],
+        ] {
+            assert!(opts(bad).is_err(), "{bad:?}");
+        }
+        assert!(
+            opts(&["--replace", "--name", "a", "img"])
+                .unwrap()
+                .extras
+                .replace
+        );
+        let o = opts(&["--kernel-memory", "100", "img"]).unwrap();
+        assert!(o.extras.warnings[0].contains("--kernel-memory flag is no longer supported"));
+        // A limit: a warning where cgroups are v1 (as podman rootless), refused on v2.
+        let v2 = std::path::Path::new("/sys/fs/cgroup/cgroup.controllers").exists();
+        let o = opts(&["--memory", "100m", "img"]);
+        if v2 {
+            assert!(o.unwrap_err().to_string().contains("issue 13"));
+        } else {
+            assert!(o.unwrap().extras.warnings[0].starts_with("Resource limits are not supported"));
+        }
+        // No limit is no request on v2.
+        assert!(opts(&["--memory=0", "img"]).is_ok());
+    }
+
+    #[test]
+    fn http_proxy_passes_the_hosts_proxy_variables() {
+        let t = T::try_parse_from(["t", "-e", "no_proxy=mine", "img"]).unwrap();
+        let host = |k: &str| k.ends_with("_proxy").then(|| format!("host-{k}"));
+        let o = RunOptions::from_args(t.run, host).unwrap();
+        assert!(o
+            .env
+            .contains(&("http_proxy".into(), "host-http_proxy".into())));
+        assert!(o.env.contains(&("no_proxy".into(), "mine".into())));
+        assert!(!o.env.contains(&("no_proxy".into(), "host-no_proxy".into())));
+        let t = T::try_parse_from(["t", "--http-proxy=false", "img"]).unwrap();
+        assert!(RunOptions::from_args(t.run, host).unwrap().env.is_empty());
     }
 
     #[test]

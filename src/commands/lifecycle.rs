@@ -20,6 +20,9 @@ const EXIT_NO_SUCH: i32 = 125;
 /// runs in P0, as for `run`).
 pub fn create_host_half(args: RunArgs) -> Result<SessionRequest> {
     let opts = create_options(args)?;
+    for warning in &opts.extras.warnings {
+        eprintln!("{warning}");
+    }
     crate::net::bridge::holder::check_networks(&opts.user_networks)?;
     crate::commands::pull::ensure_image(&opts.image, opts.pull)?;
     Ok(SessionRequest::same_command_line())
@@ -27,7 +30,9 @@ pub fn create_host_half(args: RunArgs) -> Result<SessionRequest> {
 
 /// The session's half of `berth create`: record the container.
 pub fn create_in_session(args: RunArgs) -> Result<()> {
-    let ctr = crate::run::spawn::create(&create_options(args)?)?;
+    let opts = create_options(args)?;
+    crate::commands::run::replace_existing(&opts)?;
+    let ctr = crate::run::spawn::create(&opts)?;
     println!("{}", ctr.config.id);
     Ok(())
 }

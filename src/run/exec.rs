@@ -105,6 +105,7 @@ pub fn exec_process(base: &Process, opts: &ExecOptions, supported: &caps::CapsHa
         args: opts.command.clone(),
         env,
         cwd: opts.workdir.clone().unwrap_or_else(|| base.cwd.clone()),
+        create_cwd: true,
         user: opts.user.clone().or_else(|| base.user.clone()),
         terminal: opts.tty,
         stdin: opts.interactive && !opts.detach,
@@ -121,7 +122,11 @@ pub fn exec_process(base: &Process, opts: &ExecOptions, supported: &caps::CapsHa
 /// network keeps the host's network namespace, which we must not (and cannot) join.
 pub fn namespaces(plan: &Plan) -> i32 {
     use crate::sys::ns;
-    let mut flags = ns::USER | ns::MOUNT | ns::PID | ns::UTS | ns::IPC;
+    let mut flags = ns::USER | ns::MOUNT | ns::PID | ns::UTS;
+    // The host's IPC namespace is the one we are in (and one we could not join).
+    if plan.ipc != crate::spec::IpcMode::Host {
+        flags |= ns::IPC;
+    }
     if plan.new_net || plan.join_net {
         flags |= ns::NET;
     }
@@ -326,6 +331,7 @@ mod tests {
             args: vec!["sleep".into(), "300".into()],
             env: vec![("PATH".into(), "/bin".into()), ("A".into(), "run".into())],
             cwd: "/work".into(),
+            create_cwd: true,
             user: Some(UserSpec {
                 user: "tester".into(),
                 group: None,
@@ -410,6 +416,7 @@ mod tests {
             new_net: true,
             join_net: false,
             keep_id: false,
+            ipc: crate::spec::IpcMode::Shareable,
             mounts: Vec::new(),
             masked: Vec::new(),
             readonly_paths: Vec::new(),
@@ -423,6 +430,9 @@ mod tests {
         assert_eq!(namespaces(&plan), all & !ns::NET);
         plan.join_net = true;
         assert_eq!(namespaces(&plan), all);
+        // --ipc host: the host's IPC namespace is not joined.
+        plan.ipc = crate::spec::IpcMode::Host;
+        assert_eq!(namespaces(&plan), all & !ns::IPC);
     }
 
     #[test]

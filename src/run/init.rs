@@ -167,6 +167,7 @@ fn run_steps(ctx: &InitContext<'_>) -> StepResult<Never> {
         }
     }
     drop(dev);
+    etc_mtab(&root)?;
     drop(root);
 
     // 5. pivot_root into the rootfs and detach the old root.
@@ -262,6 +263,19 @@ fn run_steps(ctx: &InitContext<'_>) -> StepResult<Never> {
     become_process(&plan.process, ctx.seccomp, ctx.supported_caps, &ctx.chan)
 }
 
+/// podman's /etc/mtab: a link to /proc/mounts when the image has none (and has a writable
+/// /etc directory; a read-only one, such as a user's bind, keeps what it has).
+fn etc_mtab(root: &OwnedFd) -> StepResult {
+    use nix::errno::Errno;
+    let Ok(etc) = m::open_in_root(root, Path::new("/etc")) else {
+        return Ok(());
+    };
+    match nix::unistd::symlinkat("/proc/mounts", Some(etc.as_raw_fd()), "mtab") {
+        Ok(()) | Err(Errno::EEXIST | Errno::EROFS | Errno::ENOTDIR) => Ok(()),
+        Err(e) => Err(nix_fail(Step::Devices, "symlink `/etc/mtab`", e)),
+    }
+}
+
 /// Steps 10 to 15: resolve the user, change directory, set ids, capabilities, no_new_privs
 /// and seccomp, and exec the process. The container init runs them after its mounts; `exec`
 /// runs them after joining a running container's namespaces.
@@ -310,6 +324,10 @@ pub fn become_process(
     if let Err(e) = std::env::set_current_dir(cwd) {
         if e.kind() != io::ErrorKind::NotFound {
             return Err(fail(Step::Chdir, format!("chdir `{}`", cwd.display()), &e));
+        }
+        if !process.create_cwd {
+            let what = format!("workdir \"{}\" does not exist on container", cwd.display());
+            return Err(fail(Step::Chdir, what, &e));
         }
         std::fs::create_dir_all(cwd)
             .and_then(|()| std::env::set_current_dir(cwd))

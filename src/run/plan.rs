@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use super::caps::CapPlan;
-use crate::spec::{NetworkMode, RunOptions, UserSpec, UsernsMode};
+use crate::spec::{IpcMode, NetworkMode, RunOptions, UserSpec, UsernsMode};
 
 /// PATH when the image sets none.
 pub const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -21,6 +21,9 @@ pub const DEV_SYMLINKS: [(&str, &str); 6] = [
     ("/dev/ptmx", "pts/ptmx"),
     ("/dev/core", "/proc/kcore"),
 ];
+
+/// The file in the container's /etc directory that is bound at /run/.containerenv.
+pub const CONTAINERENV: &str = "containerenv";
 
 /// What is mounted at a target.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,6 +80,9 @@ pub struct Process {
     pub args: Vec<String>,
     pub env: Vec<(String, String)>,
     pub cwd: String,
+    /// A missing `cwd` is created (the image's WORKDIR); a `--workdir` must exist, as in
+    /// podman.
+    pub create_cwd: bool,
     pub user: Option<UserSpec>,
     pub terminal: bool,
     pub stdin: bool,
@@ -99,6 +105,8 @@ pub struct Plan {
     /// enters first.
     pub join_net: bool,
     pub keep_id: bool,
+    /// `--ipc`: C gets a namespace of its own unless it is the host's or another's.
+    pub ipc: IpcMode,
     pub mounts: Vec<Mount>,
     pub masked: Vec<String>,
     pub readonly_paths: Vec<String>,
@@ -137,6 +145,8 @@ pub struct PlanInput<'a> {
     pub supported_caps: &'a caps::CapsHashSet,
     /// The store's `volumes/` directory (`storage::volume::volumes_dir`).
     pub volumes_dir: PathBuf,
+    /// Bind `etc_dir/containerenv` at /run/.containerenv (containers; not build steps).
+    pub containerenv: bool,
 }
 
 /// Build the plan.
@@ -157,16 +167,22 @@ pub fn build(input: &PlanInput<'_>) -> Result<Plan, PlanError> {
         env.retain(|(key, _)| key != k);
         env.push((k.to_string(), v.to_string()));
     };
-    set("PATH", DEFAULT_PATH);
-    set("container", "berth");
-    for item in &image.env {
-        if let Some((k, v)) = item.split_once('=') {
-            set(k, v);
-        }
-    }
-    if opts.tty {
+    // podman's defaults (PATH, TERM, container), then the image's, unless unset.
+    if !opts.extras.unsetenv_all {
+        set("PATH", DEFAULT_PATH);
         set("TERM", "xterm");
+        set("container", "berth");
+        for item in &image.env {
+            if let Some((k, v)) = item.split_once('=') {
+                set(k, v);
+            }
+        }
+        env.retain(|(k, _)| !opts.extras.unsetenv.contains(k));
     }
+    let mut set = |k: &str, v: &str| {
+        env.retain(|(key, _)| key != k);
+        env.push((k.to_string(), v.to_string()));
+    };
     if let Some(tz) = opts.extras.tz.as_deref().filter(|t| *t != "local") {
         set("TZ", tz);
     }
@@ -197,18 +213,39 @@ pub fn build(input: &PlanInput<'_>) -> Result<Plan, PlanError> {
         mount(MountKind::Proc, "/proc"),
         mount(MountKind::DevTmpfs, "/dev"),
         mount(MountKind::Devpts, "/dev/pts"),
-        mount(
-            MountKind::Tmpfs {
-                data: format!(
-                    "mode=1777,size={}k",
-                    opts.extras.shm_size.map_or(65536, |b| b.div_ceil(1024))
-                ),
-                flags: MountFlags::ALL,
-            },
-            "/dev/shm",
-        ),
-        mount(MountKind::Mqueue, "/dev/mqueue"),
     ];
+    let ipc = &opts.extras.ipc;
+    match ipc {
+        // The host's IPC namespace: its /dev/shm and queues (a new mqueue mount would need
+        // privilege over the host's namespace).
+        IpcMode::Host => {
+            for target in ["/dev/shm", "/dev/mqueue"] {
+                mounts.push(mount(
+                    MountKind::Bind {
+                        source: PathBuf::from(target),
+                    },
+                    target,
+                ));
+            }
+        }
+        // podman's `none`: a namespace of its own, and no /dev/shm.
+        IpcMode::None => mounts.push(mount(MountKind::Mqueue, "/dev/mqueue")),
+        // Another container's namespace (S joins it) still has a /dev/shm of its own: the
+        // other's is in a mount namespace that cannot be bound from here.
+        IpcMode::Shareable | IpcMode::Private | IpcMode::Container(_) => {
+            mounts.push(mount(
+                MountKind::Tmpfs {
+                    data: format!(
+                        "mode=1777,size={}k",
+                        opts.extras.shm_size.map_or(65536, |b| b.div_ceil(1024))
+                    ),
+                    flags: MountFlags::ALL,
+                },
+                "/dev/shm",
+            ));
+            mounts.push(mount(MountKind::Mqueue, "/dev/mqueue"));
+        }
+    }
     let sys_readonly = !opts.privileged;
     mounts.push(Mount {
         kind: if own_sysfs {
@@ -277,6 +314,16 @@ pub fn build(input: &PlanInput<'_>) -> Result<Plan, PlanError> {
             file: true,
         });
     }
+    if input.containerenv {
+        mounts.push(Mount {
+            kind: MountKind::Bind {
+                source: input.etc_dir.join(CONTAINERENV),
+            },
+            target: "/run/.containerenv".into(),
+            readonly: false,
+            file: true,
+        });
+    }
     let mut user_mounts = Vec::new();
     for v in &opts.volumes {
         user_mounts.push(Mount {
@@ -323,6 +370,7 @@ pub fn build(input: &PlanInput<'_>) -> Result<Plan, PlanError> {
         new_net,
         join_net: joined_net,
         keep_id: opts.userns == UsernsMode::KeepId,
+        ipc: ipc.clone(),
         mounts,
         masked,
         readonly_paths,
@@ -331,6 +379,7 @@ pub fn build(input: &PlanInput<'_>) -> Result<Plan, PlanError> {
             args,
             env,
             cwd,
+            create_cwd: opts.workdir.is_none(),
             user,
             terminal: opts.tty,
             stdin: opts.interactive,
@@ -430,6 +479,7 @@ mod tests {
             host_hostname: "hosty".into(),
             supported_caps: &caps,
             volumes_dir: PathBuf::from("/store/volumes"),
+            containerenv: false,
         })
     }
 
@@ -466,7 +516,80 @@ mod tests {
         assert_eq!(env(&p, "A"), Some("cli"));
         assert_eq!(env(&p, "TERM"), Some("xterm"));
         assert_eq!(p.process.cwd, "/x");
+        assert!(!p.process.create_cwd, "a --workdir must exist");
         assert_eq!(p.hostname, "box");
+    }
+
+    #[test]
+    fn default_env_as_podman_and_unsetenv() {
+        let p = plan_for(&["img"], &image()).unwrap();
+        assert_eq!(env(&p, "TERM"), Some("xterm"), "TERM without a tty too");
+        assert_eq!(env(&p, "container"), Some("berth"));
+        assert!(p.process.create_cwd, "the image's WORKDIR is created");
+        let p = plan_for(&["--unsetenv", "TERM", "--unsetenv", "A", "img"], &image()).unwrap();
+        assert_eq!(env(&p, "TERM"), None);
+        assert_eq!(env(&p, "A"), None);
+        assert_eq!(env(&p, "PATH"), Some("/bin"));
+        let p = plan_for(&["--unsetenv-all", "-e", "TERM=abc", "img"], &image()).unwrap();
+        for k in ["PATH", "container", "A"] {
+            assert_eq!(env(&p, k), None, "{k}");
+        }
+        assert_eq!(env(&p, "TERM"), Some("abc"));
+    }
+
+    #[test]
+    fn ipc_modes_choose_dev_shm() {
+        let target = |p: &Plan, t: &str| p.mounts.iter().find(|m| m.target == t).cloned();
+        let p = plan_for(&["img"], &image()).unwrap();
+        assert!(matches!(
+            target(&p, "/dev/shm").unwrap().kind,
+            MountKind::Tmpfs { .. }
+        ));
+        assert_eq!(p.ipc, IpcMode::Shareable);
+        let p = plan_for(&["--ipc", "none", "img"], &image()).unwrap();
+        assert!(target(&p, "/dev/shm").is_none());
+        assert_eq!(target(&p, "/dev/mqueue").unwrap().kind, MountKind::Mqueue);
+        let p = plan_for(&["--ipc", "host", "img"], &image()).unwrap();
+        for t in ["/dev/shm", "/dev/mqueue"] {
+            assert_eq!(
+                target(&p, t).unwrap().kind,
+                MountKind::Bind {
+                    source: PathBuf::from(t)
+                }
+            );
+        }
+        assert!(!p.ipc.new_ns());
+    }
+
+    #[test]
+    fn containerenv_is_bound_for_containers() {
+        let p = plan_for(&["img"], &image()).unwrap();
+        assert!(p.mounts.iter().all(|m| m.target != "/run/.containerenv"));
+        let o = opts(&["img"]);
+        let caps: caps::CapsHashSet = caps::all().into_iter().collect();
+        let p = build(&PlanInput {
+            opts: &o,
+            image: &image(),
+            id: "0123456789abcdef",
+            etc_dir: PathBuf::from("/etcdir"),
+            host_hostname: "host".into(),
+            supported_caps: &caps,
+            volumes_dir: PathBuf::from("/v"),
+            containerenv: true,
+        })
+        .unwrap();
+        let m = p
+            .mounts
+            .iter()
+            .find(|m| m.target == "/run/.containerenv")
+            .unwrap();
+        assert_eq!(
+            m.kind,
+            MountKind::Bind {
+                source: PathBuf::from("/etcdir/containerenv")
+            }
+        );
+        assert!(m.file);
     }
 
     #[test]

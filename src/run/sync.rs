@@ -91,6 +91,8 @@ impl InitFailure {
         match (self.step, self.errno) {
             (Step::Exec, Some(libc::ENOENT)) => crate::error::EXIT_NOT_FOUND,
             (Step::Exec, Some(_)) => crate::error::EXIT_CANNOT_INVOKE,
+            // podman: a --workdir that is not there cannot be entered.
+            (Step::Chdir, Some(libc::ENOENT)) => crate::error::EXIT_CANNOT_INVOKE,
             _ => crate::error::EXIT_BERTH,
         }
     }

@@ -20,8 +20,8 @@ pub use network::{
     SlirpOptions,
 };
 pub use run::{
-    default_detach_keys, BindMount, Extras, LogDriver, PullPolicy, RestartPolicy, RunOptions,
-    SeccompChoice, TmpfsMount, UserSpec, UsernsMode,
+    default_detach_keys, BindMount, Extras, IpcMode, LogDriver, PullPolicy, RestartPolicy,
+    RunOptions, SeccompChoice, TmpfsMount, UserSpec, UsernsMode,
 };
 pub use values::{parse_duration, parse_signal, parse_size, valid_name};
 pub use volume::VolumeMount;

@@ -39,6 +39,58 @@ pub struct Extras {
     /// `--detach-keys` of `run -it` (parsed; empty turns detaching off).
     #[serde(default = "default_detach_keys")]
     pub detach_keys: Vec<u8>,
+    /// `--ipc`.
+    pub ipc: IpcMode,
+    /// `--unsetenv`: variables of podman's defaults or the image not to set.
+    pub unsetenv: Vec<String>,
+    /// `--unsetenv-all`: none of podman's default variables or the image's.
+    pub unsetenv_all: bool,
+    /// `--rmi`: remove the image once the (`--rm`) container is gone, if no other uses it.
+    pub rmi: bool,
+    /// `--replace`: remove a container of the same name first (an action, not recorded).
+    #[serde(skip)]
+    pub replace: bool,
+    /// Warnings about flags that were accepted but do nothing here, for the host half to
+    /// print once (not recorded).
+    #[serde(skip)]
+    pub warnings: Vec<String>,
+}
+
+/// The container's IPC namespace (`--ipc`).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum IpcMode {
+    /// A namespace of its own that other containers may join (podman's default).
+    #[default]
+    Shareable,
+    /// A namespace of its own that no other container may join.
+    Private,
+    /// A namespace of its own without /dev/shm.
+    None,
+    /// The host's (the session's) IPC namespace and its /dev/shm and /dev/mqueue.
+    Host,
+    /// Another container's namespace, by name or id.
+    Container(String),
+}
+
+impl IpcMode {
+    /// Parse podman's spelling (`ns:PATH` is not supported: see `cli::run_options`).
+    pub fn parse(text: &str) -> Option<Self> {
+        Some(match text {
+            "" | "shareable" => IpcMode::Shareable,
+            "private" => IpcMode::Private,
+            "none" => IpcMode::None,
+            "host" => IpcMode::Host,
+            _ => match text.split_once(':') {
+                Some(("container", key)) if !key.is_empty() => IpcMode::Container(key.into()),
+                _ => return None,
+            },
+        })
+    }
+
+    /// C gets an IPC namespace of its own.
+    pub fn new_ns(&self) -> bool {
+        matches!(self, IpcMode::Shareable | IpcMode::Private | IpcMode::None)
+    }
 }
 
 /// podman's default detach keys, ctrl-p,ctrl-q.
@@ -64,6 +116,12 @@ impl Default for Extras {
             log_max_size: None,
             health: HealthFlags::default(),
             detach_keys: default_detach_keys(),
+            ipc: IpcMode::Shareable,
+            unsetenv: Vec::new(),
+            unsetenv_all: false,
+            rmi: false,
+            replace: false,
+            warnings: Vec::new(),
         }
     }
 }

@@ -399,6 +399,7 @@ pub(super) fn run_plan(
         host_hostname: String::new(),
         supported_caps: &supported,
         volumes_dir: PathBuf::from("/nonexistent"),
+        containerenv: false,
     })
     .context("plan the RUN step")?;
     let seccomp = crate::run::spawn::seccomp_program(&opts, &plan)?;

@@ -76,6 +76,16 @@ pub(super) fn create_in(store: &Store, opts: &RunOptions) -> Result<(Container, 
         }
     })
     .context("create the container")?;
+    // The rootfs's `/` is the upper directory's: give it the image's mode (the test image's
+    // 555, as podman does).
+    if let Some(top) = image.layers.last() {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(meta) = std::fs::metadata(store.layer_diff(top)) {
+            let mode = std::fs::Permissions::from_mode(meta.permissions().mode() & 0o7777);
+            std::fs::set_permissions(ctr.upper(), mode)
+                .with_context(|| format!("set the mode of `{}`", ctr.upper().display()))?;
+        }
+    }
     if let Err(e) = volume::ensure(store.root(), &opts.named_volumes) {
         let _ = container::remove(store.root(), &ctr);
         return Err(e).context("create the container's volumes");
@@ -131,6 +141,7 @@ fn container_plan_with(
         host_hostname,
         supported_caps: &supported,
         volumes_dir: crate::storage::volume::volumes_dir(store.root()),
+        containerenv: true,
     })
     .context("plan the container")?;
     if opts.userns == UsernsMode::KeepId && opts.user.is_none() {
@@ -337,7 +348,36 @@ fn write_etc_files(
     std::fs::write(dir.join("hosts"), hosts)?;
     std::fs::write(dir.join("hostname"), format!("{}\n", plan.hostname))?;
     std::fs::write(dir.join("resolv.conf"), resolv)?;
+    std::fs::write(dir.join(plan::CONTAINERENV), containerenv(ctr, opts))?;
     Ok(())
+}
+
+/// /run/.containerenv, as podman writes it: empty, except in a privileged container, which
+/// learns its engine, name, id, image and whether it is rootless.
+fn containerenv(ctr: &Container, opts: &RunOptions) -> String {
+    if !opts.privileged {
+        return String::new();
+    }
+    // Rootless when uid 0 here is not uid 0 of the host.
+    let rootless = std::fs::read_to_string("/proc/self/uid_map")
+        .ok()
+        .and_then(|m| {
+            m.lines().find_map(|l| {
+                let mut f = l.split_whitespace();
+                (f.next() == Some("0")).then(|| f.next() != Some("0"))
+            })
+        })
+        .unwrap_or(true);
+    let quote = |s: &str| s.replace('\\', "\\\\").replace('"', "\\\"");
+    format!(
+        "engine=\"berth-{}\"\nname=\"{}\"\nid=\"{}\"\nimage=\"{}\"\nimageid=\"{}\"\nrootless={}\n",
+        env!("CARGO_PKG_VERSION"),
+        quote(&ctr.config.name),
+        ctr.config.id,
+        quote(&ctr.config.image_name),
+        ctr.config.image_id,
+        u8::from(rootless),
+    )
 }
 
 /// `-P` (the image's EXPOSE and `--expose`) and free host ports for an empty host port,

@@ -16,7 +16,7 @@ use super::*;
 use crate::error::{Context, Error, Result};
 use crate::run::launch_plan::{LaunchPlan, NetworkPlan};
 use crate::seccomp::SeccompProgram;
-use crate::spec::NetworkMode;
+use crate::spec::{IpcMode, NetworkMode};
 use crate::storage::container::{self, ContainerState, Status};
 use crate::sys::channel::Channel;
 use crate::sys::process::{clone3, Forked};
@@ -60,11 +60,14 @@ pub(super) fn launch(
     restarts: u32,
     early_net: Option<crate::net::EarlyNet>,
 ) -> Result<Launched> {
+    let mut flags = CloneFlags::CLONE_NEWPID | CloneFlags::CLONE_NEWNS | CloneFlags::CLONE_NEWUTS;
+    if p.plan.ipc.new_ns() {
+        flags |= CloneFlags::CLONE_NEWIPC;
+    }
+    if let IpcMode::Container(key) = &p.plan.ipc {
+        join_ipc(p, key)?;
+    }
     let plan = &p.plan;
-    let mut flags = CloneFlags::CLONE_NEWPID
-        | CloneFlags::CLONE_NEWNS
-        | CloneFlags::CLONE_NEWUTS
-        | CloneFlags::CLONE_NEWIPC;
     if launch.clone_netns && early_net.is_none() {
         flags |= CloneFlags::CLONE_NEWNET;
     }
@@ -193,6 +196,52 @@ pub(super) fn launch(
         _net: net,
         _bridge_ports: bridge_ports,
     })
+}
+
+/// `--ipc container:X`: container X and its running process.
+pub fn ipc_owner(store_root: &Path, key: &str) -> Result<(container::Container, i32)> {
+    let ctr = container::find(store_root, key)
+        .map_err(|e| Error::msg(format!("--ipc container:{key}: {e}")))?;
+    let state = ctr
+        .state()
+        .map_err(|e| Error::from_source(format!("read the state of container `{key}`"), e))?;
+    let pid = state.pid.filter(|_| state.is_alive()).ok_or_else(|| {
+        Error::msg(format!(
+            "--ipc container:{key}: container `{}` is not running",
+            ctr.config.name
+        ))
+        .hint(format!("start it first: berth start {}", ctr.config.name))
+    })?;
+    Ok((ctr, pid))
+}
+
+/// `--ipc container:X`: S enters X's IPC namespace (S is in X's user namespace, as for
+/// `--network container:`).
+fn join_ipc(p: &Prepared, key: &str) -> Result<()> {
+    let (donor, owner) = ipc_owner(&p.store_root, key)?;
+    match &donor.config.options.extras.ipc {
+        IpcMode::Private | IpcMode::None => {
+            return Err(Error::msg(format!(
+                "--ipc container:{key}: joining the IPC namespace of container `{}` is not allowed: non-shareable IPC (hint: use IpcMode:shareable for the donor container)",
+                donor.config.name
+            )))
+        }
+        IpcMode::Host => {
+            return Err(Error::msg(format!(
+                "--ipc container:{key}: container `{}` uses the host's IPC namespace; use --ipc host",
+                donor.config.name
+            )))
+        }
+        IpcMode::Container(_) | IpcMode::Shareable => {}
+    }
+    let ns = std::fs::File::open(format!("/proc/{owner}/ns/ipc"))
+        .with_context(|| format!("open the IPC namespace of container `{key}`"))?;
+    nix::sched::setns(&ns, CloneFlags::CLONE_NEWIPC)
+        .map_err(std::io::Error::from)
+        .with_context(|| format!("join the IPC namespace of container `{key}`"))?;
+    // SysV IPC and message queues are shared now. X's /dev/shm lives in X's mount
+    // namespace, which cannot be bound from here (EINVAL): C keeps a /dev/shm of its own.
+    Ok(())
 }
 
 /// Clone C into its namespaces (`flags`) to carry out `plan` on `rootfs`; returns its pid,

@@ -29,7 +29,7 @@ use crate::userns::session::{SessionLink, FORWARDED_AND_CHLD};
 
 pub use create::{container_plan, create, prepare, seccomp_program, ContainerPlan, Prepared};
 use create::{create_in, prepare_in};
-pub use launch::run_transient;
+pub use launch::{ipc_owner, run_transient};
 use launch::{launch, pipe, Launched, NET_HINT};
 use monitor::{finish, monitor, monitor_detached, monitor_outputs, record_exit};
 use monitor::{HealthRun, MonitorIo};
@@ -341,11 +341,17 @@ impl Drop for Guard<'_> {
             let Ok(trash) = container::retire(&self.store_root, &self.container) else {
                 return;
             };
-            // Anonymous volumes go before the report: a caller may list volumes next.
+            // Anonymous volumes (and the image with --rmi) go before the report: a caller
+            // may list them next.
             let _ = volume::remove_anonymous(
                 &self.store_root,
                 &self.container.config.options.named_volumes,
             );
+            if self.container.config.options.extras.rmi {
+                if let Ok(paths) = Paths::discover() {
+                    monitor::remove_unused_image(&paths, &self.container.config.image_id);
+                }
+            }
             if let (Some(link), Some(code)) = (self.link, self.exit_code) {
                 if link.exited(code).is_ok() {
                     crate::sys::process::silence_stdio();

@@ -337,9 +337,35 @@ pub(super) fn finish(ctr: &Container, rm: bool, code: Option<i32>, paths: &Optio
             let _ = container::remove(&paths.data, ctr);
             crate::storage::events::container("remove", &ctr.config, None);
             let _ = volume::remove_anonymous(&paths.data, &ctr.config.options.named_volumes);
+            if ctr.config.options.extras.rmi {
+                remove_unused_image(paths, &ctr.config.image_id);
+            }
         }
     } else {
         let restarts = ctr.state().map(|s| s.restart_count).unwrap_or(0);
         record_exit(ctr, code, restarts);
+    }
+}
+
+/// `--rmi`: delete the container's image once the container is gone, unless another
+/// container still uses it (then it stays, as in podman).
+pub(super) fn remove_unused_image(paths: &Paths, image_id: &str) {
+    let removed = (|| -> Result<bool> {
+        let store = crate::storage::Store::open(paths).context("open the store")?;
+        let lock = store.lock().context("lock the store")?;
+        let containers = container::list(store.root()).context("list the containers")?;
+        if containers.iter().any(|c| c.config.image_id == image_id) {
+            return Ok(false);
+        }
+        store
+            .delete_image(&lock, image_id)
+            .context("delete the image")?;
+        Ok(true)
+    })();
+    if let Err(e) = removed {
+        eprintln!(
+            "warning: --rmi: image `{}`: {e}",
+            &image_id[..image_id.len().min(12)]
+        );
     }
 }
