@@ -1,12 +1,15 @@
 //! `berth cp`: copy files and directories between a container and the host, or a tar stream
 //! (`-`) in or out. Runs in the session, with the container's rootfs open as a directory
-//! (mounted for a stopped container). Every container path is resolved with openat2
+//! (a running container's through its init's `/proc/PID/root`, so its tmpfs and volumes are
+//! seen; a stopped one's mounted, with its volumes bound on it). Relative container paths
+//! are relative to its working directory. Every container path is resolved with openat2
 //! `RESOLVE_IN_ROOT`, so a symlink in the container is resolved inside it and can never lead
 //! out; the copy itself walks by descriptor and never follows a symlink.
 //!
 //! The placement rules are docker's: copying `SRC` onto an existing directory puts it inside
 //! as `basename(SRC)` (or only its contents when `SRC` ends in `/.`); otherwise `DEST` names
-//! the copy. Copied files belong to the destination's root (the user on the host side).
+//! the copy. With `-a` (the default) copied files belong to the destination's user (the
+//! container's, or the calling user on the host); `-a=false` keeps the source's owners.
 
 use std::ffi::{OsStr, OsString};
 use std::io::{Read, Seek, SeekFrom, Write};
@@ -318,6 +321,9 @@ struct CtrRoot {
     workdir: String,
     /// Who owns what `-a` copies in: the container's user.
     owner: (u64, u64),
+    /// A stopped container's volumes and host mounts whose targets are missing from its
+    /// rootfs (so they could not be bound on it): a target and its source directory.
+    unbound: Vec<(String, OwnedFd)>,
     /// A stopped container's mounted rootfs (unmounted, with the volumes bound on it, when
     /// dropped).
     _rootfs: Option<super::container::Rootfs>,
@@ -331,6 +337,52 @@ impl CtrRoot {
         } else {
             format!("{}/{path}", self.workdir.trim_end_matches('/'))
         }
+    }
+
+    /// Where an absolute container `path` is: on a volume not bound on the rootfs (its
+    /// directory and the path inside it), or in the rootfs.
+    fn route(&self, path: &str) -> (BorrowedFd<'_>, String) {
+        let comps = |p: &str| -> Vec<String> {
+            p.split('/')
+                .filter(|c| !c.is_empty() && *c != ".")
+                .map(str::to_string)
+                .collect()
+        };
+        let pc = comps(path);
+        if pc.iter().any(|c| c == "..") {
+            return (self.root.as_fd(), path.to_string());
+        }
+        let mut best: Option<(usize, &OwnedFd)> = None;
+        for (target, fd) in &self.unbound {
+            let tc = comps(target);
+            if pc.len() >= tc.len()
+                && pc[..tc.len()] == tc[..]
+                && best.is_none_or(|(n, _)| tc.len() > n)
+            {
+                best = Some((tc.len(), fd));
+            }
+        }
+        let Some((n, fd)) = best else {
+            return (self.root.as_fd(), path.to_string());
+        };
+        let suffix = if path.ends_with("/.") {
+            "/."
+        } else if path.ends_with('/') {
+            "/"
+        } else {
+            ""
+        };
+        let rest = pc[n..].join("/");
+        let routed = if rest.is_empty() {
+            if suffix == "/." {
+                "/.".to_string()
+            } else {
+                "/".to_string()
+            }
+        } else {
+            format!("/{rest}{suffix}")
+        };
+        (fd.as_fd(), routed)
     }
 
     fn not_found(&self, shown: &str) -> Error {
@@ -368,6 +420,7 @@ fn open_ctr(paths: &Paths, key: &str) -> Result<CtrRoot> {
         .filter(|w| !w.is_empty())
         .unwrap_or_else(|| "/".into());
     let mut rootfs = None;
+    let mut unbound = Vec::new();
     let root = match running_root(&state) {
         Some(fd) => fd,
         None => {
@@ -375,7 +428,7 @@ fn open_ctr(paths: &Paths, key: &str) -> Result<CtrRoot> {
             let fd =
                 r.fd.try_clone()
                     .context("duplicate the rootfs descriptor")?;
-            bind_volumes(&store, &ctr, fd.as_fd())?;
+            unbound = bind_volumes(&store, &ctr, fd.as_fd())?;
             rootfs = Some(r);
             fd
         }
@@ -404,6 +457,7 @@ fn open_ctr(paths: &Paths, key: &str) -> Result<CtrRoot> {
         name: key.to_string(),
         workdir,
         owner,
+        unbound,
         _rootfs: rootfs,
     })
 }
@@ -427,12 +481,14 @@ fn running_root(state: &crate::storage::container::ContainerState) -> Option<Own
 
 /// Bind a stopped container's volumes and host mounts onto its rootfs, as they will be when
 /// it runs, so that a copy to a path on one lands in it. A target missing from the rootfs
-/// is left alone (the container creates it when it starts).
+/// is not created (the container creates it when it starts): such a mount is returned, with
+/// its source open, for [`CtrRoot::route`].
 fn bind_volumes(
     store: &crate::storage::Store,
     ctr: &crate::storage::container::Container,
     root: BorrowedFd<'_>,
-) -> Result<()> {
+) -> Result<Vec<(String, OwnedFd)>> {
+    let mut unbound = Vec::new();
     let o = &ctr.config.options;
     let volumes_dir = crate::storage::volume::volumes_dir(store.root());
     let mut binds: Vec<(PathBuf, &str)> = o
@@ -450,6 +506,9 @@ fn bind_volumes(
     binds.sort_by_key(|(_, t)| t.split('/').filter(|c| !c.is_empty()).count());
     for (source, target) in binds {
         let Ok(at) = open_in_root(root, Path::new(target)) else {
+            if let Ok(dir) = std::fs::File::open(&source) {
+                unbound.push((target.to_string(), OwnedFd::from(dir)));
+            }
             continue;
         };
         nix::mount::mount(
@@ -468,7 +527,7 @@ fn bind_volumes(
             )
         })?;
     }
-    Ok(())
+    Ok(unbound)
 }
 
 /// Resolve the source `spec` inside `root`, following a symlink in its last component (as
@@ -495,6 +554,28 @@ fn resolve_source(root: BorrowedFd<'_>, spec: &SourceSpec) -> Option<(OwnedFd, O
         spec = split_source(&next);
     }
     None
+}
+
+/// A destination whose last component is a symlink in the container names the symlink's
+/// target (podman writes through a dangling link rather than replacing it). `DEST/`
+/// and paths that are not symlinks are kept as they are.
+fn follow_dest_link(root: BorrowedFd<'_>, path: &str) -> String {
+    if path.ends_with('/') || path.ends_with("/.") {
+        return path.to_string();
+    }
+    let mut current = PathBuf::from(path);
+    for _ in 0..40 {
+        let spec = split_source(&current);
+        let Some(name) = spec.name else { break };
+        let Ok(parent) = open_in_root(root, &spec.parent) else {
+            break;
+        };
+        match nix::fcntl::readlinkat(Some(parent.as_raw_fd()), name.as_os_str()) {
+            Ok(target) => current = spec.parent.join(target),
+            Err(_) => break,
+        }
+    }
+    current.to_string_lossy().into_owned()
 }
 
 /// Archive `name` under `parent` into `out`, its top entry named `top` (or its contents at
@@ -673,9 +754,10 @@ fn copy_in(
 ) -> Result<()> {
     let ctr = open_ctr(paths, container)?;
     let shown_dest = format!("{container}:{path}");
-    let full = ctr.path(path);
+    let (root, full) = ctr.route(&ctr.path(path));
+    let full = follow_dest_link(root, &full);
     let dest = Path::new(&full);
-    let dest_is_dir = match open_in_root(ctr.root.as_fd(), dest) {
+    let dest_is_dir = match open_in_root(root, dest) {
         Ok(_) => Some(true),
         Err(e) if e.raw_os_error() == Some(libc::ENOTDIR) => Some(false),
         Err(e) if e.raw_os_error() == Some(libc::ENOENT) => None,
@@ -683,7 +765,7 @@ fn copy_in(
     };
     let owner = opts.archive.then_some(ctr.owner);
     let Some(source) = source else {
-        return copy_stream_in(paths, &ctr, dest, dest_is_dir, path, owner, opts);
+        return copy_stream_in(paths, &ctr, root, dest, dest_is_dir, path, opts);
     };
     let meta = std::fs::symlink_metadata(source).map_err(|_| host_not_found(source))?;
     // A symlink named on the command line is followed, as podman does.
@@ -701,7 +783,7 @@ fn copy_in(
         PlaceError::DirOntoFile => Error::msg(DIR_ONTO_FILE),
         PlaceError::NoDestDir | PlaceError::Invalid => ctr.not_found(path),
     })?;
-    let dir = open_in_root(ctr.root.as_fd(), &target.dir).map_err(|_| ctr.not_found(path))?;
+    let dir = open_in_root(root, &target.dir).map_err(|_| ctr.not_found(path))?;
     let cwd = std::fs::File::open(".").context("open the current directory")?;
     let parent = openat2(
         cwd.as_fd(),
@@ -742,12 +824,13 @@ fn host_not_found(source: &Path) -> Error {
 fn copy_stream_in(
     paths: &Paths,
     ctr: &CtrRoot,
+    root: BorrowedFd<'_>,
     dest: &Path,
     dest_is_dir: Option<bool>,
     shown_path: &str,
-    owner: Option<(u64, u64)>,
     opts: Options,
 ) -> Result<()> {
+    let owner = opts.archive.then_some(ctr.owner);
     let shown_dest = format!("{}:{shown_path}", ctr.name);
     let mut raw = spool(paths)?;
     std::io::copy(&mut std::io::stdin().lock(), &mut raw).context("read the archive from stdin")?;
@@ -820,7 +903,7 @@ fn copy_stream_in(
         Some((strip, top)) if strip != top => rename_top(paths, tar, &strip, &top)?,
         _ => tar,
     };
-    let dir_fd = open_in_root(ctr.root.as_fd(), &dir).map_err(|_| ctr.not_found(shown_path))?;
+    let dir_fd = open_in_root(root, &dir).map_err(|_| ctr.not_found(shown_path))?;
     let mut tar = tar;
     check_overwrite(&mut tar, dir_fd.as_fd(), &dir, opts.overwrite)?;
     extract(tar, &fd_path(&dir_fd), &shown_dest)
@@ -921,7 +1004,8 @@ fn check_overwrite(
             };
             if let Some(existing) = is_dir_at(parent.as_fd(), &name) {
                 if existing != is_dir {
-                    let at = shown.join(&path);
+                    let rel: PathBuf = path.components().collect();
+                    let at = shown.join(&rel);
                     let at = Path::new("/").join(at.strip_prefix(".").unwrap_or(&at));
                     return Err(Error::msg(format!(
                         "copying: error creating \"{}\": {} exists where a {} would go: file exists",
@@ -957,6 +1041,9 @@ mod tests {
 
     fn cp(source: &str, dest: &str) -> Result<Direction> {
         Direction::from_args(&CpArgs {
+            archive: true,
+            overwrite: false,
+            pause: true,
             source: source.into(),
             dest: dest.into(),
         })
