@@ -756,6 +756,11 @@ complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_s
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from commit" -s c -l change -d 'A Dockerfile instruction applied to the new image\'s config (CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, STOPSIGNAL, USER, VOLUME, WORKDIR)' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from commit" -s q -l quiet -d 'Do not print anything but the image id'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from commit" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from cp" -s a -l archive -d 'Give copied files the owner of the destination: inside a container its user (or root), on the host the calling user; `-a=false` keeps the owners of the source' -r -f -a "true\t''
+false\t''"
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from cp" -l pause -d 'Accepted for podman compatibility: berth cannot freeze a container (it has no cgroup freezer), so the copy always runs without pausing, as podman\'s does where pausing is unavailable' -r -f -a "true\t''
+false\t''"
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from cp" -l overwrite -d 'Let a directory replace a non-directory of the same name and the other way round'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from cp" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from help" -f -a "ls" -d 'List containers'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from help" -f -a "run" -d 'Run a command in a new container'
@@ -779,6 +784,11 @@ complete -c berth -n "__fish_berth_using_subcommand commit" -s a -l author -d 'T
 complete -c berth -n "__fish_berth_using_subcommand commit" -s c -l change -d 'A Dockerfile instruction applied to the new image\'s config (CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, STOPSIGNAL, USER, VOLUME, WORKDIR)' -r
 complete -c berth -n "__fish_berth_using_subcommand commit" -s q -l quiet -d 'Do not print anything but the image id'
 complete -c berth -n "__fish_berth_using_subcommand commit" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand cp" -s a -l archive -d 'Give copied files the owner of the destination: inside a container its user (or root), on the host the calling user; `-a=false` keeps the owners of the source' -r -f -a "true\t''
+false\t''"
+complete -c berth -n "__fish_berth_using_subcommand cp" -l pause -d 'Accepted for podman compatibility: berth cannot freeze a container (it has no cgroup freezer), so the copy always runs without pausing, as podman\'s does where pausing is unavailable' -r -f -a "true\t''
+false\t''"
+complete -c berth -n "__fish_berth_using_subcommand cp" -l overwrite -d 'Let a directory replace a non-directory of the same name and the other way round'
 complete -c berth -n "__fish_berth_using_subcommand cp" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand info" -s f -l format -d 'Output format: `json`, or a template such as `{{.Host.Kernel}}`' -r
 complete -c berth -n "__fish_berth_using_subcommand info" -s h -l help -d 'Print help'

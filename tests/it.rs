@@ -11,6 +11,7 @@ mod build;
 mod cli;
 mod commit;
 mod containers;
+mod cp;
 mod events;
 mod exec;
 mod fuzz;
