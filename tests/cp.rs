@@ -50,16 +50,16 @@ fn cp_into_a_running_container_uses_its_workdir_and_tmpfs() {
         &env,
         "run",
         "live",
-        &["--workdir", "/srv", "--tmpfs", "/scratch"],
+        &["--workdir", "/root", "--tmpfs", "/scratch"],
         &["sleep", "300"],
     );
     env.write_file("f.txt", b"hello\n");
     env.berth(["cp", "f.txt", "live:."]).output().success();
-    assert_eq!(cat(&env, "live", "/srv/f.txt"), "hello\n");
+    assert_eq!(cat(&env, "live", "/root/f.txt"), "hello\n");
     env.berth(["cp", "f.txt", "live:renamed"])
         .output()
         .success();
-    assert_eq!(cat(&env, "live", "/srv/renamed"), "hello\n");
+    assert_eq!(cat(&env, "live", "/root/renamed"), "hello\n");
     // The tmpfs is only in the container's own mount namespace.
     env.berth(["cp", "f.txt", "live:/scratch"])
         .output()

@@ -293,7 +293,7 @@ fn tag_and_untag() {
     env.berth(["untag", &id, "nosuch"])
         .output()
         .code(125)
-        .stderr_contains("no name `nosuch`");
+        .stderr_contains("nosuch: tag not known");
 }
 
 /// Make the registry at `addr` insecure (plain HTTP) in the env's registries.conf.

@@ -88,6 +88,7 @@ fn another_users_berth_0_does_not_stop_berth() {
         .success()
         .stdout_eq("inside\n");
     berth_in(&env, &tmp, ["stop", "-t", "1", "shared"])
+        .expect_stderr()
         .output()
         .success()
         .stdout_eq("shared\n");

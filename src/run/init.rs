@@ -140,6 +140,10 @@ fn run_steps(ctx: &InitContext<'_>) -> StepResult<Never> {
         )
     })?;
 
+    // The image's own /etc gets podman's mtab link, before any volume or bind is mounted
+    // over /etc (a user's volume must not get it).
+    etc_mtab(&root)?;
+
     // 3. Mounts, each target resolved inside the rootfs.
     let mut deferred_readonly: Vec<String> = Vec::new();
     for mount in &plan.mounts {
@@ -167,7 +171,6 @@ fn run_steps(ctx: &InitContext<'_>) -> StepResult<Never> {
         }
     }
     drop(dev);
-    etc_mtab(&root)?;
     drop(root);
 
     // 5. pivot_root into the rootfs and detach the old root.
