@@ -5,6 +5,9 @@ use std::process::ExitCode;
 use berth::config::global::{log, LogLevel};
 
 fn main() -> ExitCode {
+    // The re-executed `--init` reaper (PID 1 of a container, from a sealed copy of berth)
+    // supervises and exits here, before anything else runs.
+    berth::run::reaper::dispatch();
     // Stage dispatch comes first: a re-executed session must unshare its user namespace
     // while the process is still single-threaded, before anything else runs.
     let stage = berth::userns::session::dispatch();

@@ -21,6 +21,7 @@ mod hostile;
 mod hostile_rootfs;
 mod images;
 mod import;
+mod init_exe;
 mod inspect;
 mod inspect_health;
 mod lifecycle;

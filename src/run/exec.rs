@@ -291,7 +291,7 @@ fn child_steps(
             dup_onto(null.as_fd(), 2)?;
         }
     }
-    become_process(process, seccomp, supported, chan)
+    become_process(process, seccomp, supported)
 }
 
 fn dup_onto(fd: BorrowedFd<'_>, target: i32) -> Result<(), InitFailure> {

@@ -31,6 +31,8 @@ pub struct InitContext<'a> {
     /// A network namespace made ahead of the clone (with pasta already starting in it),
     /// joined first; otherwise C was cloned into a new one, or shares S's.
     pub netns: Option<std::os::fd::BorrowedFd<'a>>,
+    /// `--init`: the session's sealed copy of berth, which PID 1 re-executes as the reaper.
+    pub init_copy: Option<std::os::fd::BorrowedFd<'a>>,
 }
 
 /// A container's standard streams when its monitor handles them.
@@ -108,6 +110,21 @@ fn run_steps(ctx: &InitContext<'_>) -> StepResult<Never> {
             .map_err(|e| fail(Step::WaitForGo, "set the parent death signal", &e))?;
     }
 
+    // 1b. --init: fork. This process stays PID 1 and becomes berth's reaper, re-executed
+    //     from a sealed copy of berth (reaper.rs); the child goes on with the steps and
+    //     becomes the command.
+    let reaper = match (plan.process.init, ctx.init_copy) {
+        (false, _) => None,
+        (true, Some(copy)) => Some(super::reaper::split(&ctx.chan, ctx.supported_caps, copy)?),
+        (true, None) => {
+            return Err(InitFailure {
+                step: Step::Init,
+                what: "--init without berth's sealed copy".into(),
+                errno: None,
+            })
+        }
+    };
+
     // 2. Our mounts must not propagate back to the session; the rootfs must be a mount
     //    point of its own for pivot_root.
     nix::mount::mount(
@@ -173,7 +190,12 @@ fn run_steps(ctx: &InitContext<'_>) -> StepResult<Never> {
     drop(dev);
     drop(root);
 
-    // 5. pivot_root into the rootfs and detach the old root.
+    // 5. pivot_root into the rootfs and detach the old root. With --init, first wait until
+    //    PID 1 runs its sealed copy of berth: it loads berth's libraries from the host's
+    //    root, and pivot_root moves its root into the container.
+    if let Some(reaper) = reaper {
+        reaper.wait_running()?;
+    }
     nix::unistd::chdir(ctx.rootfs).map_err(|e| {
         nix_fail(
             Step::PivotRoot,
@@ -263,7 +285,7 @@ fn run_steps(ctx: &InitContext<'_>) -> StepResult<Never> {
         Err(e) => return Err(fail(Step::WaitForNetwork, "read from the session", &e)),
     }
 
-    become_process(&plan.process, ctx.seccomp, ctx.supported_caps, &ctx.chan)
+    become_process(&plan.process, ctx.seccomp, ctx.supported_caps)
 }
 
 /// podman's /etc/mtab: a link to /proc/mounts when the image has none (and has a writable
@@ -286,7 +308,6 @@ pub fn become_process(
     process: &super::plan::Process,
     seccomp: Option<&crate::seccomp::SeccompProgram>,
     supported_caps: &caps::CapsHashSet,
-    chan: &Channel,
 ) -> StepResult<Never> {
     // 10. The user, from the container's own /etc/passwd and /etc/group.
     // (After pivot_root, or setns for exec, `/` is the container's root.)
@@ -409,7 +430,7 @@ pub fn become_process(
     crate::sys::process::set_keep_caps(false)
         .map_err(|e| fail(Step::SetIds, "clear keep-caps", &e))?;
 
-    // 15b. execve, through berth's reaping init when asked.
+    // 15b. execve (with --init, as the child of berth's reaper: step 1b).
     let mut env: Vec<(String, String)> = process.env.clone();
     if !env.iter().any(|(k, _)| k == "HOME") {
         env.push((
@@ -443,9 +464,6 @@ pub fn become_process(
         errno: None,
     })?;
 
-    if process.init {
-        super::reaper::start(chan)?;
-    }
     crate::sys::process::reset_signals();
     let err = crate::sys::process::execve(&path, &argv, &envp);
     Err(fail(Step::Exec, format!("exec `{program}`"), &err))

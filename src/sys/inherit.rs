@@ -45,3 +45,23 @@ pub fn take_sync_fd() -> Option<OwnedFd> {
     unsafe { libc::fcntl(SYNC_FD, libc::F_SETFD, flags | libc::FD_CLOEXEC) };
     Some(fd)
 }
+
+/// Take ownership of descriptor `raw`, which a parent left open across `execve` and named on
+/// the command line, marking it close-on-exec. Returns `None` when it is not open, or is one
+/// of the standard streams.
+pub fn take_fd(raw: i32) -> Option<OwnedFd> {
+    if raw <= 2 {
+        return None;
+    }
+    // SAFETY: F_GETFD on a number only reads flags; it tells us whether it is open.
+    let flags = unsafe { libc::fcntl(raw, libc::F_GETFD) };
+    if flags == -1 {
+        return None;
+    }
+    // SAFETY: the descriptor is open and was inherited for exactly this purpose (the caller
+    // has nothing else that refers to it: it is a fresh process image).
+    let fd = unsafe { OwnedFd::from_raw_fd(raw) };
+    // SAFETY: setting FD_CLOEXEC on a descriptor we own.
+    unsafe { libc::fcntl(raw, libc::F_SETFD, flags | libc::FD_CLOEXEC) };
+    Some(fd)
+}

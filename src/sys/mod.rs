@@ -6,6 +6,7 @@
 pub mod channel;
 pub mod fs;
 pub mod inherit;
+pub mod memfd;
 pub mod mount;
 pub mod net;
 pub mod ns;

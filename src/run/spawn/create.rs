@@ -29,6 +29,8 @@ pub struct Prepared {
     pub overlay: OverlaySpec,
     pub supported: caps::CapsHashSet,
     pub health: Option<crate::run::health::HealthConfig>,
+    /// `--init`: berth's sealed copy, being made while the container is prepared.
+    pub init_copy: Option<crate::run::reaper::InitCopy>,
 }
 
 /// Record a new container (status `created`) from validated options.
@@ -182,7 +184,7 @@ fn container_plan_with(
 pub fn prepare(ctr: Container) -> Result<Prepared> {
     let paths = Paths::discover().context("find berth's directories")?;
     let store = Store::open(&paths).context("open the store")?;
-    prepare_in(paths, &store, ctr, None)
+    prepare_in(paths, &store, ctr, None, None)
 }
 
 /// `prepare` in an open store, with the image when the caller has it already.
@@ -191,6 +193,7 @@ pub(super) fn prepare_in(
     store: &Store,
     ctr: Container,
     image: Option<ImageRecord>,
+    init_copy: Option<crate::run::reaper::InitCopy>,
 ) -> Result<Prepared> {
     let config = Config::load(&paths).context("load berth's configuration")?;
     paths
@@ -204,6 +207,11 @@ pub(super) fn prepare_in(
         layers,
         health,
     } = container_plan_with(store, &ctr, image)?;
+    let init_copy = match (plan.process.init, init_copy) {
+        (false, _) => None,
+        (true, Some(copy)) => Some(copy),
+        (true, None) => Some(begin_init_copy()?),
+    };
     write_etc_files(store.root(), &ctr, &plan, &opts)
         .context("write the container's /etc files")?;
     let lowers = layers
@@ -230,7 +238,26 @@ pub(super) fn prepare_in(
         overlay,
         supported,
         health,
+        init_copy,
     })
+}
+
+/// Start copying berth for an `--init` container (see [`crate::run::reaper::InitCopy`]).
+pub fn begin_init_copy() -> Result<crate::run::reaper::InitCopy> {
+    let copy = crate::run::reaper::InitCopy::begin();
+    // vm.memfd_noexec = 2 refuses executable memfds (EACCES) to this PID namespace.
+    let noexec = copy
+        .as_ref()
+        .is_err_and(|e| e.raw_os_error() == Some(libc::EACCES))
+        && std::fs::read_to_string("/proc/sys/vm/memfd_noexec").is_ok_and(|v| v.trim() == "2");
+    copy.context("--init: start copying berth's own binary (`/proc/self/exe`) into a memfd")
+        .map_err(|e| {
+            if noexec {
+                e.hint("vm.memfd_noexec is 2 here, which forbids the executable memfd berth's init runs from; run without --init")
+            } else {
+                e
+            }
+        })
 }
 
 /// The container's seccomp program, or `None` when it runs unconfined. Compiling the

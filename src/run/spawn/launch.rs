@@ -110,6 +110,13 @@ pub(super) fn launch(
         Some(e) => (Some(e.netns), Some(e.pending)),
         None => (None, None),
     };
+    let init_copy =
+        match &p.init_copy {
+            Some(copy) => Some(copy.sealed().context(
+                "--init: copy berth's own binary (`/proc/self/exe`) into a sealed memfd",
+            )?),
+            None => None,
+        };
     let (pid, pidfd, parent_end, guard) = clone_init(
         plan,
         &rootfs,
@@ -119,6 +126,7 @@ pub(super) fn launch(
         stdio,
         flags,
         early_netns.as_ref().map(AsFd::as_fd),
+        init_copy,
     )?;
 
     if launch.clone_userns {
@@ -256,6 +264,7 @@ fn clone_init(
     stdio: Option<Stdio>,
     flags: CloneFlags,
     netns: Option<BorrowedFd<'_>>,
+    init_copy: Option<BorrowedFd<'_>>,
 ) -> Result<(i32, OwnedFd, Channel, ChildGuard)> {
     let (parent_end, child_end) = Channel::pair().context("create the init's sync socket")?;
     let forked = clone3(flags.bits() as u64)
@@ -275,6 +284,7 @@ fn clone_init(
                 winsize,
                 stdio,
                 netns,
+                init_copy,
             })
         }
         Forked::Parent { pid, pidfd } => (pid, pidfd),
@@ -335,8 +345,9 @@ pub fn run_transient(
     if plan.new_net {
         flags |= CloneFlags::CLONE_NEWNET;
     }
-    let (pid, pidfd, parent_end, mut guard) =
-        clone_init(plan, rootfs, seccomp, supported, None, stdio, flags, None)?;
+    let (pid, pidfd, parent_end, mut guard) = clone_init(
+        plan, rootfs, seccomp, supported, None, stdio, flags, None, None,
+    )?;
     // pasta or slirp4netns (`build --network`), as for a container; `_net` stops it.
     let (mode, helper_dir) = network;
     let pending = crate::net::begin_helper(mode, &[], pid, helper_dir)

@@ -43,8 +43,10 @@ pub fn run(opts: &RunOptions, link: &SessionLink) -> Result<i32> {
     // once, for both halves.
     let paths = Paths::discover().context("find berth's directories")?;
     let store = Store::open(&paths).context("open the store")?;
+    // --init: the copy of berth is made while the container is recorded and mounted.
+    let init_copy = opts.init.then(create::begin_init_copy).transpose()?;
     let (ctr, image) = create_in(&store, opts)?;
-    let prepared = match prepare_in(paths, &store, ctr.clone(), Some(image)) {
+    let prepared = match prepare_in(paths, &store, ctr.clone(), Some(image), init_copy) {
         Ok(p) => p,
         Err(e) => {
             finish(&ctr, opts.rm, None, &Paths::discover().ok());
