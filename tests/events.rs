@@ -100,6 +100,14 @@ fn filters_of_one_key_are_or_and_ids_truncate_on_request() {
     );
     assert_eq!(both.len(), 2, "{both:#?}");
     assert!(both[0].contains("name=foo") && both[1].contains("name=bar"));
+    // A --rm container dies and is removed like any other.
+    assert_eq!(
+        events(
+            &env,
+            &["--filter", "container=baz", "--format", "{{.Status}}"]
+        ),
+        ["create", "init", "start", "died", "remove"]
+    );
     // Full ids by default; `--no-trunc=false` shortens them, but never in --format.
     let full = events(
         &env,

@@ -340,9 +340,14 @@ impl Drop for Guard<'_> {
             // container is out of the store, tell P0 its status and let it go, and delete
             // the files after (a crash in between leaves `.trash-*`, which `system check`
             // removes).
+            use crate::storage::events;
+            if self.exit_code.is_some() {
+                events::container("died", &self.container.config, self.exit_code);
+            }
             let Ok(trash) = container::retire(&self.store_root, &self.container) else {
                 return;
             };
+            events::container("remove", &self.container.config, None);
             // Anonymous volumes (and the image with --rmi) go before the report: a caller
             // may list them next.
             let _ = volume::remove_anonymous(

@@ -332,7 +332,9 @@ pub(super) fn record_exit(ctr: &Container, code: Option<i32>, restarts: u32) {
 /// Finalise a container that will not run again: remove it (--rm) or record its exit.
 pub(super) fn finish(ctr: &Container, rm: bool, code: Option<i32>, paths: &Option<Paths>) {
     if rm {
-        crate::storage::events::container("died", &ctr.config, code);
+        if code.is_some() {
+            crate::storage::events::container("died", &ctr.config, code);
+        }
         if let Some(paths) = paths {
             let _ = container::remove(&paths.data, ctr);
             crate::storage::events::container("remove", &ctr.config, None);
