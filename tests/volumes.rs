@@ -503,3 +503,29 @@ fn system_df_counts_images_containers_and_volumes() {
         .stderr_is_one_error();
     env.berth(["rm", "-f", "c1", "c2"]).output().success();
 }
+
+#[test]
+fn rm_force_of_a_missing_volume_network_or_image_says_nothing() {
+    let Some(env) = Env::rootless() else { return };
+    for (kind, text) in [
+        (
+            ["volume", "rm"],
+            "Error: no volume with name \"bogus\" found: no such volume",
+        ),
+        (
+            ["network", "rm"],
+            "Error: unable to find network with name or ID bogus: network not found",
+        ),
+        (["image", "rm"], "Error: bogus: image not known"),
+    ] {
+        // Without --force: podman's message and exit 1; with it: nothing, exit 0.
+        env.berth([kind[0], kind[1], "bogus"])
+            .output()
+            .code(1)
+            .stderr_contains(text);
+        env.berth([kind[0], kind[1], "--force", "bogus"])
+            .output()
+            .success()
+            .stdout_eq("");
+    }
+}

@@ -326,6 +326,8 @@ fn rm(paths: &Paths, store: &NetworkStore, args: &NetworkRmArgs) -> Result<()> {
     let targets = args.names.iter().map(|k| (k.clone(), store.find(k)));
     super::remove_each(targets, |found| {
         Some(match found {
+            // podman: --force skips a network that is not there, silently.
+            Err(NetworkError::NotFound(_)) if args.force => return None,
             Err(e @ NetworkError::NotFound(_)) => Err(Error::not_found(e).with_code(EXIT_NO_SUCH)),
             Err(e) => Err(Error::from_source("remove network", e)),
             Ok(n) => remove_one(paths, store, &n, args.force),

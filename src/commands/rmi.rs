@@ -94,7 +94,8 @@ pub fn execute(args: RmiArgs) -> Result<()> {
     for query in &args.images {
         match find_image(&images, query) {
             Ok((n, m)) => targets.push((images[n].id.clone(), m)),
-            Err(StoreError::ImageNotFound { .. }) if args.ignore => {}
+            // podman: --force (like --ignore) skips a name that is not there, silently.
+            Err(StoreError::ImageNotFound { .. }) if args.ignore || args.force => {}
             Err(e @ StoreError::ImageNotFound { .. }) => {
                 return Err(Error::msg(e.to_string()).with_code(EXIT_NOT_KNOWN))
             }

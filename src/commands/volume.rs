@@ -258,6 +258,8 @@ fn rm(paths: &Paths, args: VolumeRmArgs) -> Result<()> {
     };
     super::remove_each(targets, |found| {
         Some(match found {
+            // podman: --force skips a volume that is not there, silently.
+            Err(VolumeError::NotFound(_)) if args.force => return None,
             Err(e @ VolumeError::NotFound(_)) => Err(Error::not_found(e).with_code(EXIT_NO_SUCH)),
             Err(e) => Err(Error::from_source("remove volume", e)),
             Ok(v) => remove_one(paths, &v, args.force),
