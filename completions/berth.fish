@@ -112,6 +112,7 @@ complete -c berth -n "__fish_berth_using_subcommand run" -s u -l user -d 'Run as
 complete -c berth -n "__fish_berth_using_subcommand run" -l entrypoint -d 'Override the image\'s entrypoint (a string, or a JSON array)' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -s h -l hostname -d 'Set the container\'s hostname' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -s v -l volume -d 'Mount a host path or a named volume: [HOST-PATH|NAME:]CONTAINER[:OPTIONS] (options: ro, rw, U, z, Z, nocopy); a new named volume gets the image\'s content at CONTAINER' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -l volumes-from -d 'Mount the volumes and bind mounts of another container: CONTAINER[:ro|rw] (default: as it has them); this container\'s own -v and --mount win on the same path' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l mount -d 'Attach a mount: type=bind|volume|tmpfs,source=,target=[,readonly][,U][,tmpfs-size=][,tmpfs-mode=]' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l tmpfs -d 'Mount a tmpfs: PATH[:OPTIONS]' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l read-only-tmpfs -d 'With --read-only, mount tmpfs on /dev, /dev/shm, /run, /tmp and /var/tmp' -r -f -a "true\t''
@@ -185,6 +186,7 @@ complete -c berth -n "__fish_berth_using_subcommand create" -s u -l user -d 'Run
 complete -c berth -n "__fish_berth_using_subcommand create" -l entrypoint -d 'Override the image\'s entrypoint (a string, or a JSON array)' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -s h -l hostname -d 'Set the container\'s hostname' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -s v -l volume -d 'Mount a host path or a named volume: [HOST-PATH|NAME:]CONTAINER[:OPTIONS] (options: ro, rw, U, z, Z, nocopy); a new named volume gets the image\'s content at CONTAINER' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -l volumes-from -d 'Mount the volumes and bind mounts of another container: CONTAINER[:ro|rw] (default: as it has them); this container\'s own -v and --mount win on the same path' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -l mount -d 'Attach a mount: type=bind|volume|tmpfs,source=,target=[,readonly][,U][,tmpfs-size=][,tmpfs-mode=]' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -l tmpfs -d 'Mount a tmpfs: PATH[:OPTIONS]' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -l read-only-tmpfs -d 'With --read-only, mount tmpfs on /dev, /dev/shm, /run, /tmp and /var/tmp' -r -f -a "true\t''
@@ -427,7 +429,14 @@ complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subco
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from import" -s q -l quiet -d 'Print only the image id (it is all berth prints anyway)'
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -s t -l tag -d 'Name (and tag) of the built image; may be given more than once' -r
-complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -s f -l file -d 'The Dockerfile (default: CONTEXT/Containerfile, then CONTEXT/Dockerfile); `-` reads stdin' -r
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -s f -l file -d 'The Dockerfile (default: CONTEXT/Containerfile, then CONTEXT/Dockerfile); `-` reads stdin. A relative name not found here is looked up in the context; given more than once, the files are read as one, in order' -r
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l format -d 'The image format: oci (default) or docker; also BUILDAH_FORMAT' -r
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l ignorefile -d 'The ignore file (default: CONTEXT/.containerignore, then CONTEXT/.dockerignore)' -r
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l logfile -d 'Write the build\'s output to this file instead of the terminal' -r
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l authfile -d 'The registry credentials file (default: auth.json\'s usual places; also REGISTRY_AUTH_FILE)' -r
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l ulimit -d 'A resource limit for RUN steps: NAME=SOFT[:HARD], as `run --ulimit`' -r
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l security-opt -d 'Security options for RUN steps: seccomp=unconfined, seccomp=PROFILE.json, no-new-privileges' -r
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l jobs -d 'How many stages may run at once (berth runs them one at a time, which every N allows)' -r
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l build-arg -d 'A build argument: KEY=VALUE, or KEY to take the value from the environment' -r
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l target -d 'Build up to this stage (by name) and make it the image' -r
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l pull -d 'Pull base images: missing (default), always, never' -r
@@ -436,11 +445,14 @@ complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subco
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l iidfile -d 'Write the image id to this file' -r
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l network -l net -d 'Network for RUN steps: host (default), none, pasta[:OPTIONS] or slirp4netns[:OPTIONS]' -r
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l platform -d 'Platform of the image: only the host\'s (os/arch) is supported' -r
-complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l layers -d 'Cache each step\'s result and reuse it (true by default); false makes one new layer' -r
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l layers -d 'Cache each step\'s result and reuse it (true by default, or BUILDAH_LAYERS); false makes one new layer' -r
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l timestamp -d 'Set every timestamp (created, history, file times in new layers) to these seconds since the epoch' -r
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l pull-never -d 'Same as --pull=never'
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l pull-always -d 'Same as --pull=always'
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l no-cache -d 'Run every step again, ignoring the layer cache'
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -s q -l quiet -d 'Print only the image id (RUN output goes to stderr)'
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l squash -d 'Squash the new layers into one (implies --layers=false)'
+complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -l load -d 'docker buildx\'s --load: the image is stored locally, which berth always does'
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from build" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from inspect" -s f -l format -d 'Output format: `json`, or a Go template with field paths such as `{{.Id}}`' -r
 complete -c berth -n "__fish_berth_using_subcommand image; and __fish_seen_subcommand_from inspect" -s h -l help -d 'Print help'
@@ -667,6 +679,7 @@ complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_s
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l entrypoint -d 'Override the image\'s entrypoint (a string, or a JSON array)' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -s h -l hostname -d 'Set the container\'s hostname' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -s v -l volume -d 'Mount a host path or a named volume: [HOST-PATH|NAME:]CONTAINER[:OPTIONS] (options: ro, rw, U, z, Z, nocopy); a new named volume gets the image\'s content at CONTAINER' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l volumes-from -d 'Mount the volumes and bind mounts of another container: CONTAINER[:ro|rw] (default: as it has them); this container\'s own -v and --mount win on the same path' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l mount -d 'Attach a mount: type=bind|volume|tmpfs,source=,target=[,readonly][,U][,tmpfs-size=][,tmpfs-mode=]' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l tmpfs -d 'Mount a tmpfs: PATH[:OPTIONS]' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l read-only-tmpfs -d 'With --read-only, mount tmpfs on /dev, /dev/shm, /run, /tmp and /var/tmp' -r -f -a "true\t''
@@ -849,7 +862,14 @@ complete -c berth -n "__fish_berth_using_subcommand volume; and __fish_seen_subc
 complete -c berth -n "__fish_berth_using_subcommand volume; and __fish_seen_subcommand_from help" -f -a "exists" -d 'Exit 0 when a volume exists, 1 when it does not'
 complete -c berth -n "__fish_berth_using_subcommand volume; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c berth -n "__fish_berth_using_subcommand build" -s t -l tag -d 'Name (and tag) of the built image; may be given more than once' -r
-complete -c berth -n "__fish_berth_using_subcommand build" -s f -l file -d 'The Dockerfile (default: CONTEXT/Containerfile, then CONTEXT/Dockerfile); `-` reads stdin' -r
+complete -c berth -n "__fish_berth_using_subcommand build" -s f -l file -d 'The Dockerfile (default: CONTEXT/Containerfile, then CONTEXT/Dockerfile); `-` reads stdin. A relative name not found here is looked up in the context; given more than once, the files are read as one, in order' -r
+complete -c berth -n "__fish_berth_using_subcommand build" -l format -d 'The image format: oci (default) or docker; also BUILDAH_FORMAT' -r
+complete -c berth -n "__fish_berth_using_subcommand build" -l ignorefile -d 'The ignore file (default: CONTEXT/.containerignore, then CONTEXT/.dockerignore)' -r
+complete -c berth -n "__fish_berth_using_subcommand build" -l logfile -d 'Write the build\'s output to this file instead of the terminal' -r
+complete -c berth -n "__fish_berth_using_subcommand build" -l authfile -d 'The registry credentials file (default: auth.json\'s usual places; also REGISTRY_AUTH_FILE)' -r
+complete -c berth -n "__fish_berth_using_subcommand build" -l ulimit -d 'A resource limit for RUN steps: NAME=SOFT[:HARD], as `run --ulimit`' -r
+complete -c berth -n "__fish_berth_using_subcommand build" -l security-opt -d 'Security options for RUN steps: seccomp=unconfined, seccomp=PROFILE.json, no-new-privileges' -r
+complete -c berth -n "__fish_berth_using_subcommand build" -l jobs -d 'How many stages may run at once (berth runs them one at a time, which every N allows)' -r
 complete -c berth -n "__fish_berth_using_subcommand build" -l build-arg -d 'A build argument: KEY=VALUE, or KEY to take the value from the environment' -r
 complete -c berth -n "__fish_berth_using_subcommand build" -l target -d 'Build up to this stage (by name) and make it the image' -r
 complete -c berth -n "__fish_berth_using_subcommand build" -l pull -d 'Pull base images: missing (default), always, never' -r
@@ -858,17 +878,27 @@ complete -c berth -n "__fish_berth_using_subcommand build" -l secret -d 'A secre
 complete -c berth -n "__fish_berth_using_subcommand build" -l iidfile -d 'Write the image id to this file' -r
 complete -c berth -n "__fish_berth_using_subcommand build" -l network -l net -d 'Network for RUN steps: host (default), none, pasta[:OPTIONS] or slirp4netns[:OPTIONS]' -r
 complete -c berth -n "__fish_berth_using_subcommand build" -l platform -d 'Platform of the image: only the host\'s (os/arch) is supported' -r
-complete -c berth -n "__fish_berth_using_subcommand build" -l layers -d 'Cache each step\'s result and reuse it (true by default); false makes one new layer' -r
+complete -c berth -n "__fish_berth_using_subcommand build" -l layers -d 'Cache each step\'s result and reuse it (true by default, or BUILDAH_LAYERS); false makes one new layer' -r
 complete -c berth -n "__fish_berth_using_subcommand build" -l timestamp -d 'Set every timestamp (created, history, file times in new layers) to these seconds since the epoch' -r
+complete -c berth -n "__fish_berth_using_subcommand build" -l pull-never -d 'Same as --pull=never'
+complete -c berth -n "__fish_berth_using_subcommand build" -l pull-always -d 'Same as --pull=always'
 complete -c berth -n "__fish_berth_using_subcommand build" -l no-cache -d 'Run every step again, ignoring the layer cache'
 complete -c berth -n "__fish_berth_using_subcommand build" -s q -l quiet -d 'Print only the image id (RUN output goes to stderr)'
 complete -c berth -n "__fish_berth_using_subcommand build" -l squash -d 'Squash the new layers into one (implies --layers=false)'
+complete -c berth -n "__fish_berth_using_subcommand build" -l load -d 'docker buildx\'s --load: the image is stored locally, which berth always does'
 complete -c berth -n "__fish_berth_using_subcommand build" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand buildx; and not __fish_seen_subcommand_from build help" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand buildx; and not __fish_seen_subcommand_from build help" -f -a "build" -d 'Build an image from a Dockerfile (same as `berth build`)'
 complete -c berth -n "__fish_berth_using_subcommand buildx; and not __fish_seen_subcommand_from build help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -s t -l tag -d 'Name (and tag) of the built image; may be given more than once' -r
-complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -s f -l file -d 'The Dockerfile (default: CONTEXT/Containerfile, then CONTEXT/Dockerfile); `-` reads stdin' -r
+complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -s f -l file -d 'The Dockerfile (default: CONTEXT/Containerfile, then CONTEXT/Dockerfile); `-` reads stdin. A relative name not found here is looked up in the context; given more than once, the files are read as one, in order' -r
+complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l format -d 'The image format: oci (default) or docker; also BUILDAH_FORMAT' -r
+complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l ignorefile -d 'The ignore file (default: CONTEXT/.containerignore, then CONTEXT/.dockerignore)' -r
+complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l logfile -d 'Write the build\'s output to this file instead of the terminal' -r
+complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l authfile -d 'The registry credentials file (default: auth.json\'s usual places; also REGISTRY_AUTH_FILE)' -r
+complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l ulimit -d 'A resource limit for RUN steps: NAME=SOFT[:HARD], as `run --ulimit`' -r
+complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l security-opt -d 'Security options for RUN steps: seccomp=unconfined, seccomp=PROFILE.json, no-new-privileges' -r
+complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l jobs -d 'How many stages may run at once (berth runs them one at a time, which every N allows)' -r
 complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l build-arg -d 'A build argument: KEY=VALUE, or KEY to take the value from the environment' -r
 complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l target -d 'Build up to this stage (by name) and make it the image' -r
 complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l pull -d 'Pull base images: missing (default), always, never' -r
@@ -877,11 +907,14 @@ complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subc
 complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l iidfile -d 'Write the image id to this file' -r
 complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l network -l net -d 'Network for RUN steps: host (default), none, pasta[:OPTIONS] or slirp4netns[:OPTIONS]' -r
 complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l platform -d 'Platform of the image: only the host\'s (os/arch) is supported' -r
-complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l layers -d 'Cache each step\'s result and reuse it (true by default); false makes one new layer' -r
+complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l layers -d 'Cache each step\'s result and reuse it (true by default, or BUILDAH_LAYERS); false makes one new layer' -r
 complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l timestamp -d 'Set every timestamp (created, history, file times in new layers) to these seconds since the epoch' -r
+complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l pull-never -d 'Same as --pull=never'
+complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l pull-always -d 'Same as --pull=always'
 complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l no-cache -d 'Run every step again, ignoring the layer cache'
 complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -s q -l quiet -d 'Print only the image id (RUN output goes to stderr)'
 complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l squash -d 'Squash the new layers into one (implies --layers=false)'
+complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -l load -d 'docker buildx\'s --load: the image is stored locally, which berth always does'
 complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from build" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from help" -f -a "build" -d 'Build an image from a Dockerfile (same as `berth build`)'
 complete -c berth -n "__fish_berth_using_subcommand buildx; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

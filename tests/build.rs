@@ -76,7 +76,7 @@ CMD ["cat /app/built; greet.sh; pwd; id -u"]
     let lines = out.stdout_lines();
     out.check(lines[0] == "STEP 1/18: FROM $BASE", "the first STEP line");
     out.stdout_contains("STEP 9/18: RUN echo")
-        .stdout_contains("COMMIT localhost/demo:latest")
+        .stdout_contains("\nCOMMIT demo\n")
         .stdout_contains("Successfully tagged localhost/demo:latest");
     let id = lines.last().unwrap().clone();
     out.check(
@@ -927,4 +927,265 @@ fn build_run_steps_use_slirp4netns_or_pasta_when_asked() {
     build(&env, &ctx, &["--network", "none", "--no-cache"])
         .code(1)
         .stderr_contains("status 1");
+}
+
+#[test]
+fn build_takes_podmans_flags_format_stdin_context_and_file_lookup() {
+    let Some(env) = Env::rootless() else { return };
+    env.import_busybox();
+    // A context `-`: the Containerfile from stdin, an empty context. COMMIT names the tag as
+    // given, and the short ids are buildah's 11 characters.
+    let out = env
+        .berth([
+            "build",
+            "--pull=never",
+            "-t",
+            "fromstdin",
+            "--format=docker",
+            "-",
+        ])
+        .stdin("FROM busybox\nRUN echo built-from-stdin\n")
+        .output();
+    out.success()
+        .stdout_contains("built-from-stdin")
+        .stdout_contains("\nCOMMIT fromstdin\n");
+    let short = out
+        .stdout_lines()
+        .into_iter()
+        .filter(|l| l.starts_with("--> ") && !l.contains("Using cache"))
+        .collect::<Vec<_>>();
+    out.check(
+        !short.is_empty() && short.iter().all(|l| l.len() == 4 + 11),
+        "`--> ` lines carry an 11-character id",
+    );
+    env.berth([
+        "inspect",
+        "--type",
+        "image",
+        "-f",
+        "{{.ManifestType}}",
+        "fromstdin",
+    ])
+    .output()
+    .success()
+    .stdout_eq("application/vnd.docker.distribution.manifest.v2+json\n");
+    // BUILDAH_FORMAT is the default --format; a bad one is refused before anything runs.
+    let ctx = context(&env, "ctx", &[("Cf1", "FROM busybox\n"), ("f", "x")]);
+    let second = context(&env, "second", &[("Cf2", "LABEL second=yes\n")]);
+    env.berth(["build", "--pull=never", "-t", "oci", "-f", "Cf1"])
+        .arg(&ctx)
+        .env("BUILDAH_FORMAT", "oci")
+        .output()
+        .success();
+    env.berth([
+        "inspect",
+        "--type",
+        "image",
+        "-f",
+        "{{.ManifestType}}",
+        "oci",
+    ])
+    .output()
+    .success()
+    .stdout_eq("application/vnd.oci.image.manifest.v1+json\n");
+    env.berth(["build", "--pull=never", "--format", "v1", "-f", "Cf1"])
+        .arg(&ctx)
+        .expect_stderr()
+        .output()
+        .code(125)
+        .stderr_contains("--format `v1`");
+    // -f: a relative name not found here is looked up in the context; a missing one is
+    // podman's "no such file or directory"; several are read as one, in order; without a
+    // context, the context is the file's directory.
+    env.berth(["build", "--pull=never", "-f", "Nope"])
+        .arg(&ctx)
+        .expect_stderr()
+        .output()
+        .code(125)
+        .stderr_contains("Nope: no such file or directory");
+    env.berth(["build", "--pull=never", "-t", "two-files", "-f"])
+        .arg(ctx.join("Cf1"))
+        .arg("-f")
+        .arg(second.join("Cf2"))
+        .arg(&ctx)
+        .output()
+        .success()
+        .stdout_contains("STEP 2/2: LABEL second=yes");
+    env.berth(["inspect", "-f", "{{.Config.Labels}}", "two-files"])
+        .output()
+        .success()
+        .stdout_contains("second:yes");
+    std::fs::write(ctx.join("Cf3"), "FROM busybox\nCOPY f /f\n").unwrap();
+    env.give_to_user(&ctx);
+    env.berth(["build", "--pull=never", "-t", "ctx-of-file", "-f"])
+        .arg(ctx.join("Cf3"))
+        .output()
+        .success();
+    env.berth(["run", "--rm", "ctx-of-file", "cat", "/f"])
+        .output()
+        .success()
+        .stdout_eq("x");
+    // --pull-never with a missing base: podman's words.
+    env.berth(["build", "--pull-never", "-"])
+        .stdin("FROM example.invalid/none:tag\n")
+        .expect_stderr()
+        .output()
+        .code(125)
+        .stderr_contains("creating build container: example.invalid/none:tag: image not known");
+    // --authfile that is not there names it.
+    env.berth(["build", "--authfile=/nonexistent/auth.json", "-"])
+        .stdin("FROM scratch\n")
+        .expect_stderr()
+        .output()
+        .code(125)
+        .stderr_contains("/nonexistent/auth.json: no such file or directory");
+    // --logfile takes the output.
+    let log = env.work.join("build.log");
+    let out = env
+        .berth(["build", "--pull=never", "-t", "logged", "--logfile"])
+        .arg(&log)
+        .arg("-")
+        .stdin("FROM busybox\nRUN echo into-the-log\n")
+        .output();
+    out.success().stdout_lacks("into-the-log");
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        text.contains("into-the-log") && text.contains("COMMIT logged"),
+        "{text}"
+    );
+}
+
+#[test]
+fn build_layers_env_ulimit_seccomp_hardlinks_ignorefile_and_xz() {
+    let Some(env) = Env::rootless() else { return };
+    env.import_busybox();
+    let ctx = context(
+        &env,
+        "ctx",
+        &[
+            (
+                "Dockerfile",
+                "FROM busybox\nRUN grep Seccomp: /proc/self/status\nRUN grep 'Max open files' /proc/self/limits\n",
+            ),
+        ],
+    );
+    // A RUN that changes nothing is no layer, with or without --layers.
+    build(&env, &ctx, &["-t", "nolayers", "--layers=false"]).success();
+    // BUILDAH_LAYERS=false turns the cache off; --layers=1 turns it back on.
+    build(&env, &ctx, &["-t", "l"]).success();
+    env.berth(["build", "--pull=never"])
+        .arg(&ctx)
+        .env("BUILDAH_LAYERS", "false")
+        .output()
+        .success()
+        .stdout_lacks("Using cache");
+    env.berth(["build", "--pull=never", "--layers=1"])
+        .arg(&ctx)
+        .env("BUILDAH_LAYERS", "false")
+        .output()
+        .success()
+        .stdout_contains("Using cache");
+    // --ulimit and --security-opt seccomp reach RUN steps, and are part of the cache key.
+    let out = build(&env, &ctx, &["--ulimit", "nofile=101:102"]);
+    out.success().stdout_contains("Seccomp:\t2");
+    out.check(
+        out.stdout().lines().any(|l| {
+            let w: Vec<&str> = l.split_whitespace().collect();
+            l.starts_with("Max open files") && w.get(3..5) == Some(&["101", "102"][..])
+        }),
+        "the RUN step has nofile 101:102",
+    );
+    build(&env, &ctx, &["--security-opt", "seccomp=unconfined"])
+        .success()
+        .stdout_lacks("Using cache")
+        .stdout_contains("Seccomp:\t0");
+    env.berth(["build", "--pull=never", "--security-opt", "label=level:s0"])
+        .arg(&ctx)
+        .expect_stderr()
+        .output()
+        .code(125)
+        .stderr_contains("label=level:s0");
+    // COPY keeps hard links among the copied files.
+    let ctx = context(
+        &env,
+        "links",
+        &[
+            ("Dockerfile", "FROM busybox\nCOPY . /test\n"),
+            ("sub/x", ""),
+        ],
+    );
+    std::fs::hard_link(ctx.join("Dockerfile"), ctx.join("hl1")).unwrap();
+    std::fs::hard_link(ctx.join("Dockerfile"), ctx.join("sub/hl2")).unwrap();
+    build(&env, &ctx, &["-t", "links"]).success();
+    let out = env
+        .berth(["run", "--rm", "links", "stat", "-c", "%i %h"])
+        .args([
+            "/test/Dockerfile",
+            "/test/hl1",
+            "/test/sub/hl2",
+            "/test/sub/x",
+        ])
+        .output();
+    out.success();
+    let lines = out.stdout_lines();
+    out.check(
+        lines[0] == lines[1] && lines[0] == lines[2] && lines[0].ends_with(" 3"),
+        "the three names are one inode",
+    );
+    out.check(lines[3] != lines[0], "another file is its own inode");
+    // --ignorefile replaces the context's .dockerignore; a step that copies an excluded
+    // path fails in podman's words.
+    let ctx = context(
+        &env,
+        "ignore",
+        &[
+            ("Dockerfile", "FROM busybox\nCOPY . /c/\n"),
+            ("keep", "k"),
+            ("drop", "d"),
+            (".dockerignore", "keep\n"),
+            ("custom-ignore", "drop\n"),
+        ],
+    );
+    env.berth(["build", "--pull=never", "-t", "ign", "--ignorefile"])
+        .arg(ctx.join("custom-ignore"))
+        .arg(&ctx)
+        .output()
+        .success();
+    env.berth(["run", "--rm", "ign", "ls", "/c"])
+        .output()
+        .success()
+        .stdout_contains("keep")
+        .stdout_lacks("drop");
+    std::fs::write(ctx.join("Dockerfile"), "FROM busybox\nCOPY keep /k\n").unwrap();
+    env.berth(["build", "--pull=never"])
+        .arg(&ctx)
+        .expect_stderr()
+        .output()
+        .code(125)
+        .stderr_contains("Error: building at STEP \"COPY keep /k\" (Dockerfile:2:1)");
+    // ADD unpacks .tar.xz and .tar.bz2 as docker does.
+    let mut tar = crate::util::fixtures::TarBuilder::new();
+    tar.dir("pkg", 0o755, (0, 0))
+        .file("pkg/readme", 0o644, (0, 0), b"from xz\n");
+    let plain = tar.finish();
+    let mut xz = liblzma::write::XzEncoder::new(Vec::new(), 6);
+    std::io::Write::write_all(&mut xz, &plain).unwrap();
+    let mut bz = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::default());
+    std::io::Write::write_all(&mut bz, &plain).unwrap();
+    let ctx = context(
+        &env,
+        "xz",
+        &[(
+            "Dockerfile",
+            "FROM busybox\nADD p.tar.xz /x/\nADD p.tar.bz2 /b/\n",
+        )],
+    );
+    std::fs::write(ctx.join("p.tar.xz"), xz.finish().unwrap()).unwrap();
+    std::fs::write(ctx.join("p.tar.bz2"), bz.finish().unwrap()).unwrap();
+    env.give_to_user(&ctx);
+    build(&env, &ctx, &["-t", "xz"]).success();
+    env.berth(["run", "--rm", "xz", "cat", "/x/pkg/readme", "/b/pkg/readme"])
+        .output()
+        .success()
+        .stdout_eq("from xz\nfrom xz\n");
 }

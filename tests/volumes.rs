@@ -529,3 +529,79 @@ fn rm_force_of_a_missing_volume_network_or_image_says_nothing() {
             .stdout_eq("");
     }
 }
+
+#[test]
+fn volumes_from_shares_another_containers_mounts_and_rmi_force_removes_users() {
+    let Some(env) = Env::rootless() else { return };
+    env.import_busybox();
+    let host = env.make_dir("hostdir");
+    std::fs::write(host.join("h"), "from the host\n").unwrap();
+    env.give_to_user(&host);
+    env.berth(["create", "--name", "src", "-v", "shared:/data", "-v"])
+        .arg(format!("{}:/bind", host.display()))
+        .args(["busybox", "true"])
+        .output()
+        .success();
+    env.berth(["run", "--rm", "-v", "shared:/data", "busybox", "sh", "-c"])
+        .arg("echo in-volume > /data/v")
+        .output()
+        .success();
+    // Both mounts, as the source has them; `:ro` makes them read-only.
+    env.berth([
+        "run",
+        "--rm",
+        "--volumes-from",
+        "src",
+        "busybox",
+        "cat",
+        "/data/v",
+        "/bind/h",
+    ])
+    .output()
+    .success()
+    .stdout_eq("in-volume\nfrom the host\n");
+    env.berth([
+        "run",
+        "--rm",
+        "--volumes-from",
+        "src:ro",
+        "busybox",
+        "touch",
+        "/data/x",
+    ])
+    .expect_stderr()
+    .output()
+    .code(1)
+    .stderr_contains("Read-only file system");
+    // This container's own -v wins on the same path.
+    env.berth(["run", "--rm", "--volumes-from", "src", "-v", "other:/data"])
+        .args(["busybox", "ls", "/data"])
+        .output()
+        .success()
+        .stdout_eq("");
+    env.berth(["run", "--rm", "--volumes-from", "nosuch", "busybox", "true"])
+        .expect_stderr()
+        .output()
+        .code(125)
+        .stderr_contains("nosuch");
+    env.berth(["run", "--rm", "--volumes-from", "src:rx", "busybox", "true"])
+        .expect_stderr()
+        .output()
+        .code(125)
+        .stderr_contains("`rx`");
+    // The volume outlives the --rm containers that borrowed it.
+    assert!(volume_names(&env).contains(&"shared".to_string()));
+    // rmi -f removes the containers that use the image, a running one too.
+    env.berth(["build", "--pull=never", "-q", "-t", "doomed", "-"])
+        .stdin("FROM busybox\nLABEL doomed=yes\n")
+        .output()
+        .success();
+    env.berth(["run", "-d", "--name", "user", "doomed", "sleep", "600"])
+        .output()
+        .success();
+    env.berth(["rmi", "-f", "doomed"]).output().success();
+    env.berth(["ps", "-a", "--format", "{{.Names}}"])
+        .output()
+        .success()
+        .stdout_lacks("user");
+}

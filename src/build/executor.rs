@@ -64,6 +64,23 @@ pub struct BuildOptions {
     pub timestamp: Option<i64>,
     /// `--secret` values by id.
     pub secrets: Vec<(String, SecretSource)>,
+    /// `--format`: the manifest's media types.
+    pub format: crate::image::config::ImageFormat,
+    /// `--ignorefile`, instead of the context's `.containerignore`/`.dockerignore`.
+    pub ignorefile: Option<PathBuf>,
+    /// `--ulimit`, `--security-opt` for RUN steps.
+    pub step_security: StepSecurity,
+    /// The first `--tag` as given, for the `COMMIT` line (podman prints it unexpanded).
+    pub commit_name: Option<String>,
+}
+
+/// What `--ulimit` and `--security-opt` ask of every RUN step's process.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StepSecurity {
+    /// (resource, soft, hard), as `run --ulimit`.
+    pub ulimits: Vec<(String, u64, u64)>,
+    pub seccomp: crate::spec::SeccompChoice,
+    pub no_new_privs: bool,
 }
 
 /// Where a `--secret` comes from (its content is read only when a RUN mounts it).
@@ -325,10 +342,12 @@ impl Builder<'_> {
         }
     }
 
+    /// A step's failure, in podman's words (`building at STEP "…"`, which scripts look
+    /// for) with the Dockerfile's name, line and column.
     fn step_error(&self, ins: &Instruction, why: impl std::fmt::Display) -> Error {
         Error::msg(format!(
-            "{}:{}:{}: {}: {why}",
-            self.opts.file_name, ins.location.line, ins.location.column, ins.original
+            "building at STEP \"{}\" ({}:{}:{}): {why}",
+            ins.original, self.opts.file_name, ins.location.line, ins.location.column
         ))
     }
 
@@ -368,7 +387,16 @@ impl Builder<'_> {
         let image = self
             .store
             .resolve_image(&base)
-            .map_err(|e| self.step_error(&stage.from, e))
+            .map_err(|e| {
+                // podman's words for a base that is not there, which scripts match.
+                Error::msg(format!(
+                    "creating build container: {e} ({}:{}:{}, {})",
+                    self.opts.file_name,
+                    stage.from.location.line,
+                    stage.from.location.column,
+                    stage.from.original
+                ))
+            })
             .map_err(|e| {
                 e.hint(format!(
                     "pull it first, or build with --pull=missing: `berth pull {base}`"
@@ -436,11 +464,12 @@ impl Builder<'_> {
                 &mut last_layer_step,
             )?;
             if n.is_some() && (n != Some(total - 2) || !is_target) {
-                self.say(&format!("--> {}", &cfg::id(&state.config)[..12]));
+                self.say(&format!("--> {}", &cfg::id(&state.config)[..11]));
             }
         }
         // Without --layers: the stage's one new layer.
-        if let Some(mut ws) = pending.take() {
+        // Without --layers, the stage's one layer; steps that changed nothing make none.
+        if let Some(mut ws) = pending.take().filter(|ws| !dir_is_empty(&ws.upper())) {
             ws.unmount();
             let record = self.store_upper(&ws.upper(), state.layers.last().map(String::as_str))?;
             state.layers.push(record.chain_id.clone());
@@ -534,6 +563,21 @@ impl Builder<'_> {
         // RUN --mount: the parsed mounts, and what a bind mount shows is part of the key.
         let mut run_mounts: Vec<RunMountPlan> = Vec::new();
         if let InstructionKind::Run(run) = &ins.kind {
+            // The step's limits and seccomp change what it can do, so its result.
+            let sec = &self.opts.step_security;
+            if *sec != StepSecurity::default() {
+                // A profile counts by its content, not its name.
+                let profile = match &sec.seccomp {
+                    crate::spec::SeccompChoice::Profile(p) => std::fs::read(p)
+                        .map(|b| crate::image::blob::sha256_digest(&b))
+                        .unwrap_or_default(),
+                    _ => String::new(),
+                };
+                extra.push_str(&format!(
+                    "security:{:?}:{:?}:{profile}:{}",
+                    sec.ulimits, sec.seccomp, sec.no_new_privs
+                ));
+            }
             for raw in &run.mounts {
                 let m = self.plan_mount(stage, ins, raw, &vars, &state)?;
                 extra.push_str(&m.key);
@@ -831,12 +875,13 @@ impl Builder<'_> {
                 size: r.blob_size,
             });
         }
-        let manifest = image_config::manifest(&config_desc, &layers);
+        let manifest = image_config::manifest_in(self.opts.format, &config_desc, &layers)
+            .map_err(|e| Error::msg(format!("write the image's manifest: {e}")))?;
         self.say(&format!(
             "COMMIT{}",
             self.opts
-                .tags
-                .first()
+                .commit_name
+                .as_ref()
                 .map(|t| format!(" {t}"))
                 .unwrap_or_default()
         ));
@@ -866,7 +911,7 @@ impl Builder<'_> {
                     .with_context(|| format!("tag the image `{t}`"))?;
             }
         }
-        self.say(&format!("--> {}", &summary.id[..12]));
+        self.say(&format!("--> {}", &summary.id[..11]));
         for t in &self.opts.tags {
             self.say(&format!("Successfully tagged {t}"));
         }

@@ -26,11 +26,17 @@ pub struct Ignore {
 }
 
 impl Ignore {
-    /// Read the context's ignore file (`.containerignore` first, then `.dockerignore`).
-    pub fn load(context: &std::path::Path) -> Result<Ignore, super::ignore::LoadIgnoreError> {
-        Ok(Ignore {
-            matcher: super::ignore::Matcher::load(context)?,
-        })
+    /// Read `file` (`--ignorefile`), else the context's ignore file (`.containerignore`
+    /// first, then `.dockerignore`).
+    pub fn load(
+        context: &std::path::Path,
+        file: Option<&std::path::Path>,
+    ) -> Result<Ignore, super::ignore::LoadIgnoreError> {
+        let matcher = match file {
+            Some(f) => super::ignore::Matcher::load_file(f)?,
+            None => super::ignore::Matcher::load(context)?,
+        };
+        Ok(Ignore { matcher })
     }
 
     /// Parse ignore-file text.

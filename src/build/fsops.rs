@@ -30,6 +30,9 @@ impl Meta {
     }
 }
 
+/// The first destination of each multiply-linked source file a copy wrote, by (dev, inode).
+type Links = std::collections::HashMap<(u64, u64), String>;
+
 /// The rootfs, open as a directory.
 pub struct Root {
     fd: OwnedFd,
@@ -257,9 +260,11 @@ impl Root {
         skip: &dyn Fn(&Path, bool) -> bool,
     ) -> io::Result<()> {
         let md = std::fs::symlink_metadata(src)?;
-        self.copy_entry(src, Path::new(""), &md, dest, meta, skip)
+        let mut links = Links::default();
+        self.copy_entry(src, Path::new(""), &md, dest, meta, skip, &mut links)
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn copy_entry(
         &self,
         src: &Path,
@@ -268,6 +273,7 @@ impl Root {
         dest: &str,
         meta: Meta,
         skip: &dyn Fn(&Path, bool) -> bool,
+        links: &mut Links,
     ) -> io::Result<()> {
         let ft = md.file_type();
         if ft.is_dir() {
@@ -289,7 +295,7 @@ impl Root {
                     dest.trim_end_matches('/'),
                     OsStr::new(&name).to_string_lossy()
                 );
-                self.copy_entry(&child, &child_rel, &cmd, &child_dest, meta, skip)?;
+                self.copy_entry(&child, &child_rel, &cmd, &child_dest, meta, skip, links)?;
             }
             // Times last: adding entries changed them.
             let d = self.open_in(&relative(dest), libc::O_DIRECTORY | libc::O_RDONLY)?;
@@ -310,9 +316,20 @@ impl Root {
             );
             Ok(())
         } else if ft.is_file() {
+            // Hard links among the copied files stay hard links (as buildah's COPY).
+            let key = (md.dev(), md.ino());
+            if md.nlink() > 1 {
+                if let Some(first) = links.get(&key) {
+                    return self.hardlink(dest, first);
+                }
+            }
             let mut f = std::fs::File::open(src)?;
             let mode = meta.chmod.unwrap_or(md.mode() & 0o7777);
-            self.write_file(dest, &mut f, mode, meta.ids(), Some(md.mtime()))
+            self.write_file(dest, &mut f, mode, meta.ids(), Some(md.mtime()))?;
+            if md.nlink() > 1 {
+                links.insert(key, dest.to_string());
+            }
+            Ok(())
         } else {
             // Devices, fifos and sockets in a context are not copied (as docker).
             Ok(())

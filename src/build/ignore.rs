@@ -183,6 +183,18 @@ impl Matcher {
         Ok(Matcher::default())
     }
 
+    /// Reads an ignore file named with `--ignorefile`; it must exist.
+    pub fn load_file(path: &std::path::Path) -> Result<Matcher, LoadIgnoreError> {
+        let text = std::fs::read_to_string(path).map_err(|error| LoadIgnoreError::Read {
+            path: path.to_path_buf(),
+            error,
+        })?;
+        Matcher::parse(&text).map_err(|error| LoadIgnoreError::Parse {
+            path: path.to_path_buf(),
+            error,
+        })
+    }
+
     /// True when there are no patterns at all.
     pub fn is_empty(&self) -> bool {
         self.patterns.is_empty()

@@ -9,9 +9,47 @@ pub struct BuildArgs {
     #[arg(short, long = "tag", value_name = "NAME[:TAG]")]
     pub tag: Vec<String>,
 
-    /// The Dockerfile (default: CONTEXT/Containerfile, then CONTEXT/Dockerfile); `-` reads stdin
+    /// The Dockerfile (default: CONTEXT/Containerfile, then CONTEXT/Dockerfile); `-` reads
+    /// stdin. A relative name not found here is looked up in the context; given more than
+    /// once, the files are read as one, in order
     #[arg(short, long, value_name = "FILE")]
-    pub file: Option<String>,
+    pub file: Vec<String>,
+
+    /// The image format: oci (default) or docker; also BUILDAH_FORMAT
+    #[arg(long, value_name = "FORMAT")]
+    pub format: Option<String>,
+
+    /// The ignore file (default: CONTEXT/.containerignore, then CONTEXT/.dockerignore)
+    #[arg(long, value_name = "FILE")]
+    pub ignorefile: Option<String>,
+
+    /// Write the build's output to this file instead of the terminal
+    #[arg(long, value_name = "FILE")]
+    pub logfile: Option<String>,
+
+    /// The registry credentials file (default: auth.json's usual places; also REGISTRY_AUTH_FILE)
+    #[arg(long, value_name = "FILE")]
+    pub authfile: Option<String>,
+
+    /// A resource limit for RUN steps: NAME=SOFT[:HARD], as `run --ulimit`
+    #[arg(long, value_name = "NAME=SOFT[:HARD]")]
+    pub ulimit: Vec<String>,
+
+    /// Security options for RUN steps: seccomp=unconfined, seccomp=PROFILE.json, no-new-privileges
+    #[arg(long, value_name = "OPTION")]
+    pub security_opt: Vec<String>,
+
+    /// How many stages may run at once (berth runs them one at a time, which every N allows)
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<u32>,
+
+    /// Same as --pull=never
+    #[arg(long, hide = true)]
+    pub pull_never: bool,
+
+    /// Same as --pull=always
+    #[arg(long, hide = true)]
+    pub pull_always: bool,
 
     /// A build argument: KEY=VALUE, or KEY to take the value from the environment
     #[arg(long, value_name = "KEY[=VALUE]")]
@@ -53,7 +91,8 @@ pub struct BuildArgs {
     #[arg(long, value_name = "OS/ARCH")]
     pub platform: Option<String>,
 
-    /// Cache each step's result and reuse it (true by default); false makes one new layer
+    /// Cache each step's result and reuse it (true by default, or BUILDAH_LAYERS); false makes
+    /// one new layer
     #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
     pub layers: Option<String>,
 
@@ -65,9 +104,14 @@ pub struct BuildArgs {
     #[arg(long, value_name = "SECONDS")]
     pub timestamp: Option<i64>,
 
-    /// The build context directory
-    #[arg(value_name = "CONTEXT", default_value = ".")]
-    pub context: String,
+    /// docker buildx's --load: the image is stored locally, which berth always does
+    #[arg(long, hide = true)]
+    pub load: bool,
+
+    /// The build context directory (default: the directory of the -f file, else `.`); `-`
+    /// reads the Containerfile from stdin, with an empty context
+    #[arg(value_name = "CONTEXT")]
+    pub context: Option<String>,
 }
 
 /// Arguments of `berth buildx`.
@@ -81,7 +125,7 @@ pub struct BuildxArgs {
 #[derive(Debug, Clone, Subcommand)]
 pub enum BuildxCommand {
     /// Build an image from a Dockerfile (same as `berth build`)
-    Build(BuildArgs),
+    Build(Box<BuildArgs>),
 }
 
 /// Arguments of `berth builder`.

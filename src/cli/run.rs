@@ -72,6 +72,11 @@ pub struct RunArgs {
     #[arg(short, long = "volume", value_name = "[SOURCE:]CONTAINER[:OPTIONS]")]
     pub volume: Vec<String>,
 
+    /// Mount the volumes and bind mounts of another container: CONTAINER[:ro|rw] (default: as
+    /// it has them); this container's own -v and --mount win on the same path
+    #[arg(long, value_name = "CONTAINER[:ro|rw]")]
+    pub volumes_from: Vec<String>,
+
     /// Attach a mount: type=bind|volume|tmpfs,source=,target=[,readonly][,U][,tmpfs-size=][,tmpfs-mode=]
     #[arg(long, value_name = "type=TYPE,KEY=VALUE,...")]
     pub mount: Vec<String>,

@@ -127,7 +127,7 @@ pub const ULIMITS: [&str; 15] = [
     "stack",
 ];
 
-fn parse_ulimit(value: &str) -> Result<(String, u64, u64), OptionsError> {
+pub fn parse_ulimit(value: &str) -> Result<(String, u64, u64), OptionsError> {
     let err = |reason| OptionsError::Flag {
         flag: "--ulimit",
         value: value.to_string(),

@@ -11,60 +11,131 @@ use crate::cli::build::{BuildArgs, BuilderArgs, BuilderCommand};
 use crate::config::Paths;
 use crate::error::{Context, Error, Result};
 use crate::image::reference::Reference;
-use crate::spec::{NetworkMode, PullPolicy};
+use crate::spec::{NetworkMode, PullPolicy, SeccompChoice};
 use crate::storage::Store;
 use crate::userns::session::SessionRequest;
 
-/// The Dockerfile's text and its name for messages.
+/// An I/O error as podman words it (`no such file or directory`), without Rust's
+/// `(os error N)`: scripts match the former.
+fn io_text(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => {
+            let text = e.to_string();
+            match text.find(" (os error") {
+                Some(i) => text[..i].to_lowercase(),
+                None => text,
+            }
+        }
+    }
+}
+
+/// Where a `-f` name is: as given (relative to the working directory), else, for a relative
+/// name, inside the context (podman's order).
+fn locate_dockerfile(name: &str, context: Option<&Path>) -> Result<PathBuf> {
+    let given = PathBuf::from(name);
+    if given.exists() {
+        return Ok(given);
+    }
+    if let Some(c) = context.filter(|_| given.is_relative()) {
+        let inside = c.join(&given);
+        if inside.exists() {
+            return Ok(inside);
+        }
+    }
+    Err(Error::msg(format!(
+        "read the Dockerfile: {name}: no such file or directory"
+    ))
+    .hint("give an existing file with -f (a relative name is looked up here, then in the context)"))
+}
+
+/// The context directory: as given; without one, the directory of the first `-f` file, or
+/// the working directory.
+fn context_dir(args: &BuildArgs) -> Result<PathBuf> {
+    if let Some(c) = &args.context {
+        return Ok(PathBuf::from(c));
+    }
+    match args.file.first().map(String::as_str) {
+        None | Some("-") => Ok(PathBuf::from(".")),
+        Some(f) => {
+            let p = locate_dockerfile(f, None)?;
+            Ok(p.parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .map_or_else(|| PathBuf::from("."), Path::to_path_buf))
+        }
+    }
+}
+
+/// The Dockerfile's text and its name for messages. Several `-f` files are read as one, in
+/// order.
 fn read_dockerfile(args: &BuildArgs, context: &Path) -> Result<(String, String)> {
-    match args.file.as_deref() {
-        Some("-") => {
-            // In the session, `-` was replaced by a file holding what P0 read (`execute`).
-            let mut text = String::new();
+    if args.file.is_empty() {
+        for name in ["Containerfile", "Dockerfile"] {
+            let p = context.join(name);
+            if p.is_file() {
+                let text = std::fs::read_to_string(&p)
+                    .map_err(|e| Error::msg(format!("read {}: {}", p.display(), io_text(&e))))?;
+                return Ok((text, name.to_string()));
+            }
+        }
+        return Err(Error::msg(format!(
+            "no Containerfile or Dockerfile in the context {}: {}: no such file or directory",
+            context.display(),
+            context.join("Dockerfile").display()
+        ))
+        .hint("give the file with -f FILE"));
+    }
+    let mut text = String::new();
+    for f in &args.file {
+        if f == "-" {
+            // In the session, `-` was replaced by a file holding what P0 read (`host_half`).
             std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
                 .context("read the Dockerfile from stdin")?;
-            Ok((text, "-".into()))
+        } else {
+            let p = locate_dockerfile(f, Some(context))?;
+            let part = std::fs::read_to_string(&p)
+                .map_err(|e| Error::msg(format!("read the Dockerfile {f}: {}", io_text(&e))))?;
+            text.push_str(&part);
         }
-        Some(f) => {
-            let text = std::fs::read_to_string(f).map_err(|e| {
-                Error::msg(format!("read the Dockerfile `{f}`: {e}"))
-                    .hint("give an existing file with -f")
-            })?;
-            Ok((text, f.to_string()))
+        if !text.ends_with('\n') {
+            text.push('\n');
         }
-        None => {
-            for name in ["Containerfile", "Dockerfile"] {
-                let p = context.join(name);
-                if p.is_file() {
-                    let text = std::fs::read_to_string(&p)
-                        .with_context(|| format!("read `{}`", p.display()))?;
-                    return Ok((text, name.to_string()));
-                }
-            }
-            Err(Error::msg(format!(
-                "no Containerfile or Dockerfile in the context `{}`",
-                context.display()
-            ))
-            .hint("give the file with -f FILE"))
-        }
+    }
+    Ok((text, args.file.join(", ")))
+}
+
+/// Go's `strconv.ParseBool`, which buildah uses for `--layers` and BUILDAH_LAYERS.
+fn parse_bool(text: &str) -> Option<bool> {
+    match text {
+        "1" | "t" | "T" | "true" | "TRUE" | "True" => Some(true),
+        "0" | "f" | "F" | "false" | "FALSE" | "False" => Some(false),
+        _ => None,
     }
 }
 
 /// Check `build`'s arguments and parse the Dockerfile (before anything runs).
 pub fn options(args: &BuildArgs) -> Result<(BuildOptions, PullPolicy, String)> {
-    let context = PathBuf::from(&args.context);
-    if !context.is_dir() {
+    let given = context_dir(args)?;
+    if !given.is_dir() {
         return Err(Error::msg(format!(
             "the build context `{}` is not a directory",
-            args.context
+            given.display()
         )));
     }
-    let context = context
+    let context = given
         .canonicalize()
-        .with_context(|| format!("resolve the context `{}`", args.context))?;
+        .with_context(|| format!("resolve the context `{}`", given.display()))?;
     let (text, file_name) = read_dockerfile(args, &context)?;
+    if let Some(f) = &args.authfile {
+        if let Err(e) = std::fs::metadata(f) {
+            return Err(Error::msg(format!("--authfile {f}: {}", io_text(&e))));
+        }
+    }
+    let ignorefile = args.ignorefile.as_ref().map(PathBuf::from);
     // A bad ignore file is an error before anything runs.
-    frontend::Ignore::load(&context).map_err(|e| Error::msg(e.to_string()))?;
+    frontend::Ignore::load(&context, ignorefile.as_deref())
+        .map_err(|e| Error::msg(e.to_string()))?;
     let dockerfile: Dockerfile =
         frontend::parse(&text).map_err(|e| Error::msg(format!("{file_name}:{e}")))?;
     if dockerfile.stages.is_empty() {
@@ -105,6 +176,8 @@ pub fn options(args: &BuildArgs) -> Result<(BuildOptions, PullPolicy, String)> {
         labels.push((k.to_string(), v.to_string()));
     }
     let pull = match args.pull.as_deref() {
+        _ if args.pull_never => PullPolicy::Never,
+        _ if args.pull_always => PullPolicy::Always,
         None => PullPolicy::Missing,
         Some(p) => PullPolicy::parse(p).ok_or_else(|| {
             Error::msg(format!(
@@ -136,14 +209,29 @@ pub fn options(args: &BuildArgs) -> Result<(BuildOptions, PullPolicy, String)> {
         }
     }
     let layers = match args.layers.as_deref() {
-        None | Some("true") => true,
-        Some("false") => false,
-        Some(other) => {
-            return Err(Error::msg(format!(
-                "invalid --layers `{other}`: want true or false"
-            )))
-        }
+        Some(text) => parse_bool(text)
+            .ok_or_else(|| Error::msg(format!("invalid --layers `{text}`: want true or false")))?,
+        None => match std::env::var("BUILDAH_LAYERS") {
+            Ok(v) if !v.is_empty() => parse_bool(&v).ok_or_else(|| {
+                Error::msg(format!("invalid BUILDAH_LAYERS `{v}`: want true or false"))
+            })?,
+            _ => true,
+        },
     };
+    let format_text = args.format.clone().or_else(|| {
+        std::env::var("BUILDAH_FORMAT")
+            .ok()
+            .filter(|v| !v.is_empty())
+    });
+    let format = match format_text.as_deref() {
+        None => crate::image::config::ImageFormat::Oci,
+        Some(f) => crate::image::config::ImageFormat::parse(f)
+            .ok_or_else(|| Error::msg(format!("invalid --format `{f}`: want oci or docker")))?,
+    };
+    if args.jobs == Some(0) {
+        return Err(Error::msg("invalid --jobs `0`: want 1 or more"));
+    }
+    let step_security = step_security(args)?;
     for stage in &dockerfile.stages {
         if let Some(p) = &stage.platform {
             let (os, arch) = executor::host_platform();
@@ -203,10 +291,49 @@ pub fn options(args: &BuildArgs) -> Result<(BuildOptions, PullPolicy, String)> {
             squash: args.squash,
             timestamp,
             secrets,
+            format,
+            ignorefile,
+            step_security,
+            commit_name: args.tag.first().cloned(),
         },
         pull,
         text,
     ))
+}
+
+/// `--ulimit` and `--security-opt` for the RUN steps, parsed as `run` parses them.
+fn step_security(args: &BuildArgs) -> Result<executor::StepSecurity> {
+    let mut out = executor::StepSecurity::default();
+    for u in &args.ulimit {
+        out.ulimits.push(
+            crate::cli::run_options::parse_ulimit(u)
+                .map_err(|e| Error::from_source("invalid build options", e))?,
+        );
+    }
+    for opt in &args.security_opt {
+        let (key, value) = opt
+            .split_once(['=', ':'])
+            .map_or((opt.as_str(), None), |(k, v)| (k, Some(v)));
+        match (key, value) {
+            ("no-new-privileges", None | Some("true")) => out.no_new_privs = true,
+            ("no-new-privileges", Some("false")) => out.no_new_privs = false,
+            ("seccomp", Some("unconfined")) => out.seccomp = SeccompChoice::Unconfined,
+            ("seccomp", Some(path)) if !path.is_empty() => {
+                out.seccomp = SeccompChoice::Profile(PathBuf::from(path));
+            }
+            ("label", _) => {
+                return Err(Error::msg(format!(
+                    "--security-opt `{opt}`: SELinux labels are not supported (berth does not label containers)"
+                )))
+            }
+            _ => {
+                return Err(Error::msg(format!(
+                    "invalid --security-opt `{opt}`: for build, want seccomp=unconfined, seccomp=PROFILE.json or no-new-privileges"
+                )))
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// The images the needed stages start from or copy from (not stages, not scratch).
@@ -241,33 +368,98 @@ fn base_images(opts: &BuildOptions) -> Vec<String> {
 
 /// P0's half of `berth build`: read and check the Dockerfile, pull the base images (the
 /// network half of a pull runs in P0), and give the session the same command line, with a
-/// Dockerfile read from stdin saved to a file (the session cannot read P0's stdin again).
-/// Returns that file too, which P0 removes after the session.
+/// Dockerfile read from stdin saved to a file (the session cannot read P0's stdin again):
+/// `-f -` becomes that file, a context `-` a directory holding it as its Containerfile.
+/// Returns that path too, which P0 removes after the session.
 pub fn host_half(args: &BuildArgs) -> Result<(SessionRequest, Option<PathBuf>)> {
-    let (opts, pull, text) = options(args)?;
-    for image in base_images(&opts) {
-        crate::commands::pull::ensure_image(&image, pull)?;
+    let from_stdin = args.file.iter().filter(|f| *f == "-").count()
+        + usize::from(args.context.as_deref() == Some("-"));
+    if from_stdin > 1 {
+        return Err(Error::msg(
+            "build: stdin can give the Dockerfile once: `-f -` and a context `-` are both asked for",
+        ));
     }
     let mut argv: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
     let mut saved = None;
-    if args.file.as_deref() == Some("-") {
+    let mut args = args.clone();
+    if from_stdin == 1 {
         let paths = Paths::discover().context("find berth's directories")?;
         paths
             .ensure_runtime()
             .context("prepare the runtime directory")?;
-        let path = paths.runtime.join(format!(
+        let name = format!(
             "build-stdin-{}",
             crate::storage::random_name(12).context("name a file")?
-        ));
-        std::fs::write(&path, text.as_bytes())
-            .with_context(|| format!("write `{}`", path.display()))?;
+        );
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+            .context("read the Dockerfile from stdin")?;
+        let path = if args.context.as_deref() == Some("-") {
+            // An empty context, with the Dockerfile as its Containerfile.
+            let dir = paths.runtime.join(name);
+            std::fs::create_dir(&dir).with_context(|| format!("create `{}`", dir.display()))?;
+            std::fs::write(dir.join("Containerfile"), text.as_bytes())
+                .with_context(|| format!("write `{}`", dir.display()))?;
+            args.context = Some(dir.display().to_string());
+            dir
+        } else {
+            let file = paths.runtime.join(name);
+            std::fs::write(&file, text.as_bytes())
+                .with_context(|| format!("write `{}`", file.display()))?;
+            for f in args.file.iter_mut().filter(|f| *f == "-") {
+                *f = file.display().to_string();
+            }
+            file
+        };
         argv = stdin_to_file(argv, &path);
         saved = Some(path);
     }
-    Ok((SessionRequest::new(argv), saved))
+    let result = host_half_with(&args, argv);
+    if result.is_err() {
+        if let Some(p) = &saved {
+            remove_saved(p);
+        }
+    }
+    result.map(|request| (request, saved))
 }
 
-/// `argv` with the Dockerfile `-` (`-f -`, `--file -`, `--file=-`) replaced by `path`.
+/// Remove what [`host_half`] saved from stdin: a file, or a context directory.
+pub fn remove_saved(path: &Path) {
+    let _ = if path.is_dir() {
+        std::fs::remove_dir_all(path)
+    } else {
+        std::fs::remove_file(path)
+    };
+}
+
+fn host_half_with(args: &BuildArgs, argv: Vec<std::ffi::OsString>) -> Result<SessionRequest> {
+    let (opts, pull, _) = options(args)?;
+    if let Some(log) = &args.logfile {
+        // podman: the build's output and errors go to the file instead; the session
+        // inherits both.
+        redirect_output(Path::new(log))?;
+    }
+    let authfile = args.authfile.as_ref().map(PathBuf::from);
+    for image in base_images(&opts) {
+        crate::commands::pull::ensure_image_with(&image, pull, authfile.as_deref())?;
+    }
+    Ok(SessionRequest::new(argv))
+}
+
+/// Point stdout and stderr at `path` (created or truncated).
+fn redirect_output(path: &Path) -> Result<()> {
+    use std::os::fd::AsRawFd;
+    let file = std::fs::File::create(path)
+        .map_err(|e| Error::msg(format!("--logfile {}: {}", path.display(), io_text(&e))))?;
+    for fd in [1, 2] {
+        nix::unistd::dup2(file.as_raw_fd(), fd)
+            .map_err(|e| Error::msg(format!("--logfile {}: {e}", path.display())))?;
+    }
+    Ok(())
+}
+
+/// `argv` with the Dockerfile `-` (`-f -`, `--file -`, `--file=-`, a context `-`) replaced
+/// by `path`.
 fn stdin_to_file(argv: Vec<std::ffi::OsString>, path: &Path) -> Vec<std::ffi::OsString> {
     argv.into_iter()
         .map(|a| {

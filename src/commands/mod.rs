@@ -67,7 +67,7 @@ pub fn execute(cli: Cli, stage: Stage) -> Result<()> {
             };
             let result = launch_parsed(&handoff.request, cli);
             if let Some(path) = handoff.remove_after {
-                let _ = std::fs::remove_file(path);
+                build::remove_saved(&path);
             }
             return result;
         }
@@ -98,7 +98,8 @@ fn launch_parsed(request: &SessionRequest, cli: Cli) -> Result<()> {
 #[derive(Debug)]
 struct Handoff {
     request: SessionRequest,
-    /// A file P0 wrote for the session (a Dockerfile read from stdin), removed after it.
+    /// A file or directory P0 wrote for the session (a Dockerfile read from stdin), removed
+    /// after it.
     remove_after: Option<std::path::PathBuf>,
 }
 

@@ -544,6 +544,15 @@ pub use crate::spec::PullPolicy;
 /// For `run`/`create` in P0: pull `image` when `policy` says so. With `missing`, an image
 /// found locally costs no network access at all.
 pub fn ensure_image(image: &str, policy: PullPolicy) -> Result<()> {
+    ensure_image_with(image, policy, None)
+}
+
+/// [`ensure_image`] with an `--authfile`.
+pub fn ensure_image_with(
+    image: &str,
+    policy: PullPolicy,
+    authfile: Option<&std::path::Path>,
+) -> Result<()> {
     let present = || -> Result<bool> {
         let paths = Paths::discover().context("find berth's directories")?;
         let store = Store::open(&paths).context("open the store")?;
@@ -573,7 +582,7 @@ pub fn ensure_image(image: &str, policy: PullPolicy) -> Result<()> {
         platform: PlatformSpec::host(),
         tls_verify: None,
         creds: None,
-        authfile: None,
+        authfile: authfile.map(std::path::Path::to_path_buf),
         quiet: false,
     };
     match pull(&opts) {

@@ -104,7 +104,7 @@ pub fn execute(args: RmiArgs) -> Result<()> {
     }
     let steps = plan(&images, &targets, args.force || args.all)?;
 
-    // Containers block a deletion unless -f, which removes them (never a running one).
+    // Containers block a deletion unless -f, which removes them.
     let containers = container::list(store.root()).context("list the containers")?;
     let mut doomed: Vec<&Container> = Vec::new();
     for step in &steps {
@@ -122,21 +122,18 @@ pub fn execute(args: RmiArgs) -> Result<()> {
                 .hint("remove the container first, or use `berth rmi -f`")
                 .with_code(EXIT_IN_USE));
             }
-            if is_running(c) {
-                return Err(Error::msg(format!(
-                    "image `{}` is in use by running container `{}`",
-                    short(id),
-                    c.config.name
-                ))
-                .hint("stop the container first")
-                .with_code(EXIT_IN_USE));
-            }
             doomed.push(c);
         }
     }
+    // podman: -f removes the containers that use the image, running ones too (killed).
     for c in doomed {
-        container::remove(store.root(), c)
-            .with_context(|| format!("remove container `{}`", c.config.name))?;
+        if is_running(c) {
+            crate::commands::rm::remove_one(&paths, c, true)?;
+        } else {
+            container::remove(store.root(), c)
+                .with_context(|| format!("remove container `{}`", c.config.name))?;
+            crate::storage::events::container("remove", &c.config, None);
+        }
     }
 
     for step in steps {

@@ -52,7 +52,73 @@ pub fn replace_existing(opts: &RunOptions) -> Result<()> {
 }
 
 fn options(args: RunArgs) -> Result<RunOptions> {
-    RunOptions::from_args(args, |k| std::env::var(k).ok()).context("invalid run options")
+    let from = args.volumes_from.clone();
+    let mut opts =
+        RunOptions::from_args(args, |k| std::env::var(k).ok()).context("invalid run options")?;
+    add_volumes_from(&mut opts, &from)?;
+    Ok(opts)
+}
+
+/// `--volumes-from CONTAINER[:ro|rw]`: the other container's bind mounts and volumes, on
+/// the paths this container does not mount anything else on. Its anonymous volumes are
+/// shared, not owned: removing this container leaves them.
+pub fn add_volumes_from(opts: &mut RunOptions, from: &[String]) -> Result<()> {
+    if from.is_empty() {
+        return Ok(());
+    }
+    let paths = crate::config::Paths::discover().context("find berth's directories")?;
+    for spec in from {
+        let (name, mode) = match spec.rsplit_once(':') {
+            Some((n, m)) => (n, Some(m)),
+            None => (spec.as_str(), None),
+        };
+        let readonly = match mode {
+            None => None,
+            Some("ro") => Some(true),
+            Some("rw") => Some(false),
+            // SELinux relabelling has nothing to do here.
+            Some("z" | "Z") => None,
+            Some(other) => {
+                return Err(Error::msg(format!(
+                    "invalid --volumes-from `{spec}`: unknown option `{other}` (want ro or rw)"
+                )))
+            }
+        };
+        let source = crate::storage::container::find(&paths.data, name)
+            .map_err(|e| Error::from_source(format!("--volumes-from `{spec}`"), e))?;
+        let theirs = &source.config.options;
+        let taken = |target: &str, opts: &RunOptions| {
+            let t = target.trim_end_matches('/');
+            opts.volumes
+                .iter()
+                .any(|b| b.target.trim_end_matches('/') == t)
+                || opts
+                    .named_volumes
+                    .iter()
+                    .any(|v| v.target.trim_end_matches('/') == t)
+                || opts
+                    .tmpfs
+                    .iter()
+                    .any(|m| m.target.trim_end_matches('/') == t)
+        };
+        for b in &theirs.volumes {
+            if !taken(&b.target, opts) {
+                let mut b = b.clone();
+                b.readonly = readonly.unwrap_or(b.readonly);
+                opts.volumes.push(b);
+            }
+        }
+        for v in &theirs.named_volumes {
+            if !taken(&v.target, opts) {
+                let mut v = v.clone();
+                v.readonly = readonly.unwrap_or(v.readonly);
+                v.anonymous = false;
+                v.copy_up = false;
+                opts.named_volumes.push(v);
+            }
+        }
+    }
+    Ok(())
 }
 
 /// `--network container:X` and `ns:PATH`, and `--ipc container:X`: the process whose user

@@ -296,13 +296,36 @@ pub fn docker_manifest(images: &[SaveImage]) -> Vec<u8> {
 /// A reader of a blob's uncompressed tar.
 pub fn decompressed(blob: &Path) -> Result<Box<dyn Read>, ArchiveError> {
     let mut f = std::fs::File::open(blob).map_err(io_err("open", blob))?;
-    let mut magic = [0u8; 4];
+    let mut magic = [0u8; 6];
     let n = read_up_to(&mut f, &mut magic).map_err(io_err("read", blob))?;
     let head = io::Cursor::new(magic[..n].to_vec());
     let chained = io::BufReader::new(head.chain(f));
-    Compression::detect(&magic[..n])
-        .decoder(chained)
-        .map_err(io_err("read", blob))
+    match archive_compression(&magic[..n]) {
+        Some(ArchiveCompression::Xz) => Ok(Box::new(liblzma::read::XzDecoder::new(chained))),
+        Some(ArchiveCompression::Bzip2) => Ok(Box::new(bzip2::read::MultiBzDecoder::new(chained))),
+        None => Compression::detect(&magic[..n])
+            .decoder(chained)
+            .map_err(io_err("read", blob)),
+    }
+}
+
+/// The compressions an archive (not a layer) may have besides a layer's gzip and zstd:
+/// `load` and a build's ADD take them, as podman and docker do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArchiveCompression {
+    Xz,
+    Bzip2,
+}
+
+/// xz or bzip2, by magic number.
+pub fn archive_compression(magic: &[u8]) -> Option<ArchiveCompression> {
+    if magic.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0x00]) {
+        Some(ArchiveCompression::Xz)
+    } else if magic.len() >= 4 && magic.starts_with(b"BZh") && (b'1'..=b'9').contains(&magic[3]) {
+        Some(ArchiveCompression::Bzip2)
+    } else {
+        None
+    }
 }
 
 fn read_up_to(r: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {

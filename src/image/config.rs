@@ -132,6 +132,68 @@ pub struct Descriptor {
     pub size: u64,
 }
 
+/// The manifest format an image is written in (`build --format`, `commit --format`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ImageFormat {
+    #[default]
+    Oci,
+    /// Docker's image manifest v2 schema 2, with docker's media types.
+    Docker,
+}
+
+impl ImageFormat {
+    /// `oci` or `docker` (buildah's names; `v2s2` is docker's).
+    pub fn parse(text: &str) -> Option<ImageFormat> {
+        match text {
+            "oci" => Some(ImageFormat::Oci),
+            "docker" | "v2s2" => Some(ImageFormat::Docker),
+            _ => None,
+        }
+    }
+}
+
+/// The docker media type of a layer stored with an OCI one (the same bytes).
+fn docker_layer_type(oci: &str) -> Result<&str, String> {
+    match oci {
+        MEDIA_LAYER_GZIP | DOCKER_LAYER_GZIP => Ok(DOCKER_LAYER_GZIP),
+        MEDIA_LAYER_TAR | DOCKER_LAYER_TAR => Ok(DOCKER_LAYER_TAR),
+        other => Err(format!(
+            "a layer of media type `{other}` cannot be written in the docker format (use --format oci)"
+        )),
+    }
+}
+
+/// Docker's media types for a config and for layers.
+pub const DOCKER_CONFIG: &str = "application/vnd.docker.container.image.v1+json";
+pub const DOCKER_LAYER_GZIP: &str = "application/vnd.docker.image.rootfs.diff.tar.gzip";
+pub const DOCKER_LAYER_TAR: &str = "application/vnd.docker.image.rootfs.diff.tar";
+
+/// The image manifest's JSON in `format`: OCI's, or docker's v2s2 (the same descriptors
+/// with docker's media types; a zstd layer has none and is refused).
+pub fn manifest_in(
+    format: ImageFormat,
+    config: &Descriptor,
+    layers: &[Descriptor],
+) -> Result<Vec<u8>, String> {
+    match format {
+        ImageFormat::Oci => Ok(manifest(config, layers)),
+        ImageFormat::Docker => {
+            let desc = |d: &Descriptor, media_type: &str| json!({"mediaType": media_type, "digest": d.digest, "size": d.size});
+            let mut docker_layers = Vec::new();
+            for l in layers {
+                docker_layers.push(desc(l, docker_layer_type(&l.media_type)?));
+            }
+            let value = json!({
+                "schemaVersion": 2,
+                "mediaType": crate::image::manifest::DOCKER_MANIFEST,
+                "config": desc(config, DOCKER_CONFIG),
+                "layers": docker_layers,
+            });
+            Ok(serde_json::to_vec(&value).unwrap_or_default())
+        }
+    }
+}
+
 /// An OCI image manifest's JSON.
 pub fn manifest(config: &Descriptor, layers: &[Descriptor]) -> Vec<u8> {
     let desc =
@@ -196,6 +258,31 @@ mod tests {
         assert_eq!(cfg.exposed_ports().as_ref().unwrap(), &["80/tcp"]);
         assert_eq!(cfg.volumes().as_ref().unwrap(), &["/data"]);
         assert_eq!(cfg.labels().as_ref().unwrap()["a"], "b");
+    }
+
+    #[test]
+    fn docker_format_uses_docker_media_types() {
+        let d = |m: &str, n: char| Descriptor {
+            media_type: m.into(),
+            digest: format!("sha256:{}", n.to_string().repeat(64)),
+            size: 7,
+        };
+        let layers = [d(MEDIA_LAYER_GZIP, 'b'), d(MEDIA_LAYER_TAR, 'c')];
+        let bytes = manifest_in(ImageFormat::Docker, &d(MEDIA_CONFIG, 'a'), &layers).unwrap();
+        let v: Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(v["mediaType"], crate::image::manifest::DOCKER_MANIFEST);
+        assert_eq!(v["config"]["mediaType"], DOCKER_CONFIG);
+        assert_eq!(v["layers"][0]["mediaType"], DOCKER_LAYER_GZIP);
+        assert_eq!(v["layers"][1]["mediaType"], DOCKER_LAYER_TAR);
+        assert_eq!(v["layers"][1]["digest"], layers[1].digest);
+        let oci = manifest_in(ImageFormat::Oci, &d(MEDIA_CONFIG, 'a'), &layers).unwrap();
+        assert_eq!(oci, manifest(&d(MEDIA_CONFIG, 'a'), &layers));
+        let zstd = [d(MEDIA_LAYER_ZSTD, 'z')];
+        let e = manifest_in(ImageFormat::Docker, &d(MEDIA_CONFIG, 'a'), &zstd).unwrap_err();
+        assert!(e.contains("zstd"), "{e}");
+        assert_eq!(ImageFormat::parse("docker"), Some(ImageFormat::Docker));
+        assert_eq!(ImageFormat::parse("oci"), Some(ImageFormat::Oci));
+        assert_eq!(ImageFormat::parse("OCI"), None);
     }
 
     #[test]

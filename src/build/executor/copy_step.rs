@@ -36,7 +36,10 @@ impl Builder<'_> {
             None => self.opts.context.clone(),
         };
         let ignore = if plan.from_layers.is_none() {
-            Some(frontend::Ignore::load(&self.opts.context).context("read the ignore file")?)
+            Some(
+                frontend::Ignore::load(&self.opts.context, self.opts.ignorefile.as_deref())
+                    .context("read the ignore file")?,
+            )
         } else {
             None
         };
@@ -632,8 +635,7 @@ pub(super) fn expand_dollars(
     Ok(out)
 }
 
-/// Is `path` a tar archive (plain, gzip or zstd) that ADD unpacks? (docker also unpacks bzip2
-/// and xz; berth copies those as files.)
+/// Is `path` a tar archive (plain, gzip, zstd, xz or bzip2) that ADD unpacks?
 pub(super) fn is_archive(path: &Path) -> bool {
     use std::io::Read;
     let Ok(md) = std::fs::metadata(path) else {
@@ -648,6 +650,20 @@ pub(super) fn is_archive(path: &Path) -> bool {
     };
     let n = f.read(&mut head).unwrap_or(0);
     let h = &head[..n];
+    if crate::image::archive::archive_compression(h).is_some() {
+        // Unpacked only when what it holds is a tar, as docker: a lone `.xz` file is copied.
+        return crate::image::archive::decompressed(path).is_ok_and(|mut r| {
+            let mut inner = [0u8; 512];
+            let mut got = 0;
+            while got < inner.len() {
+                match r.read(&mut inner[got..]) {
+                    Ok(0) | Err(_) => break,
+                    Ok(k) => got += k,
+                }
+            }
+            got >= 262 && &inner[257..262] == b"ustar"
+        });
+    }
     crate::image::blob::Compression::detect(h) != crate::image::blob::Compression::None
         || (n >= 262 && &h[257..262] == b"ustar")
 }

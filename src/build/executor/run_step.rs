@@ -120,6 +120,7 @@ impl Builder<'_> {
             network.clone(),
             binds,
             tmpfs,
+            &self.opts.step_security,
         )?;
         // Mount points the init makes in the rootfs (/proc, /etc/hosts, ...) are not part
         // of the step's changes: note which are new, and remove them after.
@@ -343,6 +344,7 @@ pub fn run_argv(run: &Run, shell: &[String]) -> (Vec<String>, String) {
 }
 
 /// The Plan, seccomp program and capabilities of a RUN step's process.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn run_plan(
     etc: &Path,
     config: &Value,
@@ -351,6 +353,7 @@ pub(super) fn run_plan(
     network: NetworkMode,
     binds: Vec<crate::spec::BindMount>,
     tmpfs: Vec<crate::spec::TmpfsMount>,
+    security: &super::StepSecurity,
 ) -> Result<(
     crate::run::plan::Plan,
     Option<crate::seccomp::SeccompProgram>,
@@ -369,8 +372,11 @@ pub(super) fn run_plan(
         user: cfg::text(config, "User")
             .as_deref()
             .and_then(crate::spec::UserSpec::parse),
+        seccomp: security.seccomp.clone(),
+        no_new_privs: security.no_new_privs,
         ..crate::spec::RunOptions::default()
     };
+    opts.extras.ulimits = security.ulimits.clone();
     let defaults = crate::run::plan::ImageDefaults {
         entrypoint: vec![],
         cmd: vec![],
