@@ -127,6 +127,38 @@ pub const ULIMITS: [&str; 15] = [
     "stack",
 ];
 
+/// One `--security-opt` value (shared by `run`/`create` and `build`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecurityOpt<'a> {
+    NoNewPrivileges(bool),
+    Seccomp(SeccompChoice),
+    /// `mask=PATHS`, parsed by `run::masks`.
+    Mask(&'a str),
+    /// `unmask=PATHS`, parsed by `run::masks`.
+    Unmask(&'a str),
+    /// `label=…`: SELinux, which berth does not do.
+    Label,
+}
+
+/// Split `KEY=VALUE` (or `KEY:VALUE`) and recognise the key.
+pub fn parse_security_opt(opt: &str) -> Result<SecurityOpt<'_>, OptionsError> {
+    let (key, value) = opt
+        .split_once(['=', ':'])
+        .map_or((opt, None), |(k, v)| (k, Some(v)));
+    Ok(match (key, value) {
+        ("no-new-privileges", None | Some("true")) => SecurityOpt::NoNewPrivileges(true),
+        ("no-new-privileges", Some("false")) => SecurityOpt::NoNewPrivileges(false),
+        ("seccomp", Some("unconfined")) => SecurityOpt::Seccomp(SeccompChoice::Unconfined),
+        ("seccomp", Some(path)) if !path.is_empty() => {
+            SecurityOpt::Seccomp(SeccompChoice::Profile(PathBuf::from(path)))
+        }
+        ("mask", Some(v)) => SecurityOpt::Mask(v),
+        ("unmask", Some(v)) => SecurityOpt::Unmask(v),
+        ("label", _) => SecurityOpt::Label,
+        _ => return Err(OptionsError::SecurityOpt(opt.to_string())),
+    })
+}
+
 pub fn parse_ulimit(value: &str) -> Result<(String, u64, u64), OptionsError> {
     let err = |reason| OptionsError::Flag {
         flag: "--ulimit",
@@ -299,21 +331,14 @@ impl RunOptions {
         let mut seccomp = SeccompChoice::Default;
         let (mut mask, mut unmask) = (Vec::new(), Vec::new());
         for opt in &args.security_opt {
-            let (key, value) = opt
-                .split_once(['=', ':'])
-                .map_or((opt.as_str(), None), |(k, v)| (k, Some(v)));
-            match (key, value) {
-                ("no-new-privileges", None | Some("true")) => no_new_privs = true,
-                ("no-new-privileges", Some("false")) => no_new_privs = false,
-                ("seccomp", Some("unconfined")) => seccomp = SeccompChoice::Unconfined,
-                ("seccomp", Some(path)) if !path.is_empty() => {
-                    seccomp = SeccompChoice::Profile(PathBuf::from(path));
+            match parse_security_opt(opt)? {
+                SecurityOpt::NoNewPrivileges(on) => no_new_privs = on,
+                SecurityOpt::Seccomp(choice) => seccomp = choice,
+                SecurityOpt::Mask(value) => mask.extend(masks::parse_mask(opt, value)?),
+                SecurityOpt::Unmask(value) => {
+                    masks::merge_unmask(&mut unmask, masks::parse_unmask(opt, value)?);
                 }
-                ("mask", Some(v)) => mask.extend(masks::parse_mask(opt, v)?),
-                ("unmask", Some(v)) => {
-                    masks::merge_unmask(&mut unmask, masks::parse_unmask(opt, v)?);
-                }
-                _ => return Err(OptionsError::SecurityOpt(opt.clone())),
+                SecurityOpt::Label => return Err(OptionsError::SecurityOpt(opt.clone())),
             }
         }
         let userns = match args.userns.as_deref() {

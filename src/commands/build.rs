@@ -11,23 +11,16 @@ use crate::cli::build::{BuildArgs, BuilderArgs, BuilderCommand};
 use crate::config::Paths;
 use crate::error::{Context, Error, Result};
 use crate::image::reference::Reference;
-use crate::spec::{NetworkMode, PullPolicy, SeccompChoice};
+use crate::spec::{NetworkMode, PullPolicy};
 use crate::storage::Store;
 use crate::userns::session::SessionRequest;
 
-/// An I/O error as podman words it (`no such file or directory`), without Rust's
-/// `(os error N)`: scripts match the former.
+/// An I/O error as podman (Go) words it: the errno's description in lower case
+/// (`no such file or directory`), which scripts match.
 fn io_text(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file or directory".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-        _ => {
-            let text = e.to_string();
-            match text.find(" (os error") {
-                Some(i) => text[..i].to_lowercase(),
-                None => text,
-            }
-        }
+    match e.raw_os_error() {
+        Some(n) => nix::errno::Errno::from_raw(n).desc().to_lowercase(),
+        None => e.to_string(),
     }
 }
 
@@ -311,22 +304,16 @@ fn step_security(args: &BuildArgs) -> Result<executor::StepSecurity> {
         );
     }
     for opt in &args.security_opt {
-        let (key, value) = opt
-            .split_once(['=', ':'])
-            .map_or((opt.as_str(), None), |(k, v)| (k, Some(v)));
-        match (key, value) {
-            ("no-new-privileges", None | Some("true")) => out.no_new_privs = true,
-            ("no-new-privileges", Some("false")) => out.no_new_privs = false,
-            ("seccomp", Some("unconfined")) => out.seccomp = SeccompChoice::Unconfined,
-            ("seccomp", Some(path)) if !path.is_empty() => {
-                out.seccomp = SeccompChoice::Profile(PathBuf::from(path));
-            }
-            ("label", _) => {
+        use crate::cli::run_options::{parse_security_opt, SecurityOpt};
+        match parse_security_opt(opt).map_err(|e| Error::from_source("invalid build options", e))? {
+            SecurityOpt::NoNewPrivileges(on) => out.no_new_privs = on,
+            SecurityOpt::Seccomp(choice) => out.seccomp = choice,
+            SecurityOpt::Label => {
                 return Err(Error::msg(format!(
                     "--security-opt `{opt}`: SELinux labels are not supported (berth does not label containers)"
                 )))
             }
-            _ => {
+            SecurityOpt::Mask(_) | SecurityOpt::Unmask(_) => {
                 return Err(Error::msg(format!(
                     "invalid --security-opt `{opt}`: for build, want seccomp=unconfined, seccomp=PROFILE.json or no-new-privileges"
                 )))

@@ -3,7 +3,7 @@
 use crate::cli::rmi::RmiArgs;
 use crate::config::Paths;
 use crate::error::{Context, Error, Result};
-use crate::storage::container::{self, Container, ContainerState, Status};
+use crate::storage::container::{self, Container};
 use crate::storage::{find_image, ImageSummary, Match, Store, StoreError};
 
 /// podman's exit status when an image does not exist.
@@ -127,13 +127,7 @@ pub fn execute(args: RmiArgs) -> Result<()> {
     }
     // podman: -f removes the containers that use the image, running ones too (killed).
     for c in doomed {
-        if is_running(c) {
-            crate::commands::rm::remove_one(&paths, c, true)?;
-        } else {
-            container::remove(store.root(), c)
-                .with_context(|| format!("remove container `{}`", c.config.name))?;
-            crate::storage::events::container("remove", &c.config, None);
-        }
+        crate::commands::rm::remove_one(&paths, c, true)?;
     }
 
     for step in steps {
@@ -165,13 +159,6 @@ pub fn execute(args: RmiArgs) -> Result<()> {
         }
     }
     Ok(())
-}
-
-fn is_running(c: &Container) -> bool {
-    std::fs::read(c.dir.join("state.json"))
-        .ok()
-        .and_then(|b| serde_json::from_slice::<ContainerState>(&b).ok())
-        .is_some_and(|s| s.status == Status::Running)
 }
 
 #[cfg(test)]

@@ -88,18 +88,12 @@ pub fn add_volumes_from(opts: &mut RunOptions, from: &[String]) -> Result<()> {
             .map_err(|e| Error::from_source(format!("--volumes-from `{spec}`"), e))?;
         let theirs = &source.config.options;
         let taken = |target: &str, opts: &RunOptions| {
-            let t = target.trim_end_matches('/');
-            opts.volumes
-                .iter()
-                .any(|b| b.target.trim_end_matches('/') == t)
-                || opts
-                    .named_volumes
-                    .iter()
-                    .any(|v| v.target.trim_end_matches('/') == t)
-                || opts
-                    .tmpfs
-                    .iter()
-                    .any(|m| m.target.trim_end_matches('/') == t)
+            use crate::storage::volume::normalize_target as norm;
+            let t = norm(target);
+            let targets = opts.volumes.iter().map(|b| &b.target);
+            let targets = targets.chain(opts.named_volumes.iter().map(|v| &v.target));
+            let mut targets = targets.chain(opts.tmpfs.iter().map(|m| &m.target));
+            targets.any(|other| norm(other) == t)
         };
         for b in &theirs.volumes {
             if !taken(&b.target, opts) {

@@ -328,6 +328,16 @@ pub fn archive_compression(magic: &[u8]) -> Option<ArchiveCompression> {
     }
 }
 
+/// Is `path` a tar archive, plain or compressed in any way [`decompressed`] reads? (Its
+/// first header says `ustar`.)
+pub fn holds_tar(path: &Path) -> bool {
+    let Ok(mut r) = decompressed(path) else {
+        return false;
+    };
+    let mut header = [0u8; 512];
+    read_up_to(&mut r, &mut header).is_ok_and(|n| n >= 262 && &header[257..262] == b"ustar")
+}
+
 fn read_up_to(r: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
     let mut n = 0;
     while n < buf.len() {

@@ -260,13 +260,17 @@ mod tests {
         assert_eq!(cfg.labels().as_ref().unwrap()["a"], "b");
     }
 
-    #[test]
-    fn docker_format_uses_docker_media_types() {
-        let d = |m: &str, n: char| Descriptor {
+    /// A descriptor of media type `m` whose digest repeats `n`.
+    fn d(m: &str, n: char) -> Descriptor {
+        Descriptor {
             media_type: m.into(),
             digest: format!("sha256:{}", n.to_string().repeat(64)),
             size: 7,
-        };
+        }
+    }
+
+    #[test]
+    fn docker_format_uses_docker_media_types() {
         let layers = [d(MEDIA_LAYER_GZIP, 'b'), d(MEDIA_LAYER_TAR, 'c')];
         let bytes = manifest_in(ImageFormat::Docker, &d(MEDIA_CONFIG, 'a'), &layers).unwrap();
         let v: Value = serde_json::from_slice(&bytes).unwrap();
@@ -287,11 +291,6 @@ mod tests {
 
     #[test]
     fn manifest_shape() {
-        let d = |m: &str, n: char| Descriptor {
-            media_type: m.into(),
-            digest: format!("sha256:{}", n.to_string().repeat(64)),
-            size: 7,
-        };
         let bytes = manifest(&d(MEDIA_CONFIG, 'a'), &[d(MEDIA_LAYER_GZIP, 'b')]);
         let v: Value = serde_json::from_slice(&bytes).unwrap();
         assert_eq!(v["schemaVersion"], 2);

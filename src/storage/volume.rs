@@ -396,7 +396,7 @@ pub fn attach(
 }
 
 /// `/a//b/` and `/a/b` name the same mount point.
-fn normalize_target(path: &str) -> String {
+pub fn normalize_target(path: &str) -> String {
     let parts: Vec<&str> = path
         .split('/')
         .filter(|p| !p.is_empty() && *p != ".")

@@ -635,37 +635,10 @@ pub(super) fn expand_dollars(
     Ok(out)
 }
 
-/// Is `path` a tar archive (plain, gzip, zstd, xz or bzip2) that ADD unpacks?
+/// Is `path` a tar archive (plain, gzip, zstd, xz or bzip2) that ADD unpacks? As docker, a
+/// compressed file that holds no tar is copied as it is.
 pub(super) fn is_archive(path: &Path) -> bool {
-    use std::io::Read;
-    let Ok(md) = std::fs::metadata(path) else {
-        return false;
-    };
-    if !md.is_file() {
-        return false;
-    }
-    let mut head = [0u8; 512];
-    let Ok(mut f) = std::fs::File::open(path) else {
-        return false;
-    };
-    let n = f.read(&mut head).unwrap_or(0);
-    let h = &head[..n];
-    if crate::image::archive::archive_compression(h).is_some() {
-        // Unpacked only when what it holds is a tar, as docker: a lone `.xz` file is copied.
-        return crate::image::archive::decompressed(path).is_ok_and(|mut r| {
-            let mut inner = [0u8; 512];
-            let mut got = 0;
-            while got < inner.len() {
-                match r.read(&mut inner[got..]) {
-                    Ok(0) | Err(_) => break,
-                    Ok(k) => got += k,
-                }
-            }
-            got >= 262 && &inner[257..262] == b"ustar"
-        });
-    }
-    crate::image::blob::Compression::detect(h) != crate::image::blob::Compression::None
-        || (n >= 262 && &h[257..262] == b"ustar")
+    std::fs::metadata(path).is_ok_and(|md| md.is_file()) && crate::image::archive::holds_tar(path)
 }
 
 /// ADD of a local archive: its entries written under `dest` (a directory), with the
