@@ -244,6 +244,15 @@ where
     }
 }
 
+/// An I/O error as podman (Go) words it: the errno's description in lower case
+/// (`no such file or directory`), which scripts match.
+pub fn io_text(e: &std::io::Error) -> String {
+    match e.raw_os_error() {
+        Some(n) => nix::errno::Errno::from_raw(n).desc().to_lowercase(),
+        None => e.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

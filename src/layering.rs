@@ -13,7 +13,7 @@ use std::path::Path;
 const LAYERS: &[(&str, &[&str])] = &[
     ("spec", &[]),
     ("sys", &[]),
-    ("config", &["sys"]),
+    ("config", &["spec", "sys"]),
     ("error", &["config"]),
     ("format", &["error"]),
     ("userns", &["config", "error", "sys"]),

@@ -186,8 +186,20 @@ fn volume_rm_refuses_a_volume_in_use_unless_forced() {
     ])
     .output()
     .success();
+    let id = env
+        .berth(["inspect", "--format", "{{.Id}}", "user"])
+        .output()
+        .success()
+        .stdout();
     let out = env.berth(["volume", "rm", "busy"]).expect_stderr().output();
-    out.code(2).stderr_contains("user");
+    out.code(2).check(
+        out.stderr()
+            == format!(
+                "Error: volume busy is being used by the following container(s): {}: volume is being used\n",
+                id.trim()
+            ),
+        "podman's words, with the users' full ids",
+    );
     env.berth(["volume", "exists", "busy"]).output().success();
     // -f removes the container first.
     env.berth(["volume", "rm", "-f", "busy"])
@@ -604,4 +616,317 @@ fn volumes_from_shares_another_containers_mounts_and_rmi_force_removes_users() {
         .output()
         .success()
         .stdout_lacks("user");
+}
+
+#[test]
+fn noexec_duplicate_mounts_and_chown_of_a_host_directory() {
+    let Some(env) = Env::rootless() else { return };
+    env.import_busybox();
+    env.berth([
+        "run",
+        "--rm",
+        "-v",
+        "scripts:/v",
+        "busybox",
+        "sh",
+        "-c",
+        "printf '#!/bin/sh\\necho ran\\n' > /v/s; chmod 755 /v/s",
+    ])
+    .output()
+    .success();
+    let out = env
+        .berth([
+            "run",
+            "--rm",
+            "-v",
+            "scripts:/v:noexec,z",
+            "busybox",
+            "/v/s",
+        ])
+        .expect_stderr()
+        .output();
+    out.code(126)
+        .stderr_contains("exec `/v/s`: permission denied");
+    env.berth(["run", "--rm", "-v", "scripts:/v:exec", "busybox", "/v/s"])
+        .output()
+        .success()
+        .stdout_eq("ran\n");
+    // nosuid and nodev show in the container's mount table.
+    env.berth([
+        "run",
+        "--rm",
+        "-v",
+        "scripts:/v:nosuid,nodev",
+        "busybox",
+        "grep",
+        " /v ",
+        "/proc/mounts",
+    ])
+    .output()
+    .success()
+    .stdout_contains("nosuid,nodev");
+
+    // The same mount twice is one mount; two mounts on one path are refused in podman's words.
+    env.berth(["run", "--rm", "-v", "a:/m", "-v", "a:/m", "busybox", "true"])
+        .output()
+        .success();
+    for args in [
+        &["run", "--rm", "-v", "a:/m", "-v", "b:/m", "busybox", "true"][..],
+        &[
+            "run", "--rm", "-v", "a:/m", "--tmpfs", "/m", "busybox", "true",
+        ],
+        &[
+            "run", "--rm", "--tmpfs", "/m", "--tmpfs", "/m:ro", "busybox", "true",
+        ],
+    ] {
+        let out = env.berth(args).expect_stderr().output();
+        out.code(125).check(
+            out.stderr() == "Error: /m: duplicate mount destination\n",
+            "podman's words",
+        );
+    }
+    env.berth([
+        "run", "--rm", "--tmpfs", "/m", "--tmpfs", "/m", "busybox", "true",
+    ])
+    .output()
+    .success();
+
+    // :U on a host directory chowns it (and what is in it) to the container's user, and
+    // leaves it alone once its top is that user's.
+    let dir = env.make_dir("owned");
+    fs::write(dir.join("f"), "x").unwrap();
+    env.give_to_user(&dir.join("f"));
+    let bind = format!("{}:/data:U", dir.display());
+    env.berth([
+        "run",
+        "--name",
+        "u",
+        "--user",
+        "1000:2000",
+        "-v",
+        &bind,
+        "busybox",
+        "stat",
+        "-c",
+        "%u:%g",
+        "/data",
+        "/data/f",
+    ])
+    .output()
+    .success()
+    .stdout_eq("1000:2000\n1000:2000\n");
+    let f = dir.join("f").display().to_string();
+    env.berth(["unshare", "chown", "100:200", &f])
+        .output()
+        .success();
+    env.berth(["start", "--attach", "u"])
+        .output()
+        .success()
+        .stdout_eq("1000:2000\n100:200\n");
+}
+
+#[test]
+fn bind_and_tmpfs_volumes_export_import_and_name_regex() {
+    let Some(env) = Env::rootless() else { return };
+    env.import_busybox();
+    let out = env
+        .berth([
+            "volume",
+            "create",
+            "-o",
+            "type=bind",
+            "-o",
+            "device=/no/such/dir",
+            "b",
+        ])
+        .expect_stderr()
+        .output();
+    out.code(125).check(
+        out.stderr()
+            == "Error: invalid volume option device for driver 'local': stat /no/such/dir: no such file or directory\n",
+        "podman's words",
+    );
+    let dir = env.make_dir("hostdir");
+    fs::write(dir.join("seen"), "from the host\n").unwrap();
+    env.give_to_user(&dir.join("seen"));
+    let device = format!("device={}", dir.display());
+    env.berth(["volume", "create", "-o", "type=bind", "-o", &device, "b"])
+        .output()
+        .success()
+        .stdout_eq("b\n");
+    env.berth(["run", "--rm", "-v", "b:/vol", "busybox", "cat", "/vol/seen"])
+        .output()
+        .success()
+        .stdout_eq("from the host\n");
+    env.berth([
+        "volume",
+        "create",
+        "-o",
+        "type=tmpfs",
+        "-o",
+        "device=tmpfs",
+        "-o",
+        "o=size=2m",
+        "t",
+    ])
+    .output()
+    .success();
+    env.berth([
+        "run", "--rm", "-v", "t:/vol", "busybox", "stat", "-f", "-c", "%T", "/vol",
+    ])
+    .output()
+    .success()
+    .stdout_eq("tmpfs\n");
+
+    // export, then import into another volume (from a file and from standard input).
+    env.berth([
+        "run",
+        "--rm",
+        "-v",
+        "src:/d",
+        "busybox",
+        "sh",
+        "-c",
+        "echo hello > /d/f; mkdir /d/sub; echo deep > /d/sub/g; chown 1000:1000 /d/f",
+    ])
+    .output()
+    .success();
+    let tar = env.work.join("src.tar");
+    env.berth(["volume", "export", "src", "--output"])
+        .arg(&tar)
+        .output()
+        .success();
+    env.berth(["volume", "create", "dst1"]).output().success();
+    env.berth(["volume", "create", "dst2"]).output().success();
+    env.berth(["volume", "import", "dst1"])
+        .arg(&tar)
+        .output()
+        .success();
+    env.berth(["volume", "import", "dst2", "-"])
+        .stdin(fs::read(&tar).unwrap())
+        .output()
+        .success();
+    for v in ["dst1", "dst2"] {
+        env.berth([
+            "run",
+            "--rm",
+            "-v",
+            &format!("{v}:/d"),
+            "busybox",
+            "sh",
+            "-c",
+            "cat /d/f /d/sub/g; stat -c %u /d/f",
+        ])
+        .output()
+        .success()
+        .stdout_eq("hello\ndeep\n1000\n");
+    }
+    let out = env
+        .berth(["volume", "import", "nosuch", "-"])
+        .stdin(Vec::new())
+        .expect_stderr()
+        .output();
+    out.code(125)
+        .stderr_contains("no volume with name \"nosuch\" found");
+
+    // name= is a regular expression, matched anywhere.
+    let names = |f: &str| {
+        env.berth(["volume", "ls", "--filter", f, "--format", "{{.Name}}"])
+            .output()
+            .success()
+            .stdout_lines()
+    };
+    assert_eq!(names("name=dst.+"), ["dst1", "dst2"]);
+    assert_eq!(names("name=^ds*t1$"), ["dst1"]);
+    assert_eq!(names("name=s*rc"), ["src"]);
+    // NeedsCopyUp and NeedsChown are in the JSON and the templates.
+    let flags = |v: &str| {
+        env.berth([
+            "volume",
+            "inspect",
+            "--format",
+            "{{.NeedsCopyUp}} {{.NeedsChown}}",
+            v,
+        ])
+        .output()
+        .success()
+        .stdout()
+    };
+    env.berth(["volume", "create", "fresh"]).output().success();
+    assert_eq!(flags("fresh"), "true true\n");
+    // An empty mount point copies nothing: the volume still waits for content.
+    env.berth([
+        "run",
+        "--rm",
+        "-v",
+        "fresh:/nothing-here",
+        "busybox",
+        "true",
+    ])
+    .output()
+    .success();
+    assert_eq!(flags("fresh"), "true false\n");
+    env.berth(["run", "--rm", "-v", "fresh:/etc", "busybox", "true"])
+        .output()
+        .success();
+    assert_eq!(flags("fresh"), "false false\n");
+}
+
+#[test]
+fn image_volume_modes_containers_conf_and_unshare() {
+    let Some(env) = Env::rootless() else { return };
+    env.import_busybox();
+    let tar = fixtures::busybox_tar();
+    env.berth(["import", "--change", "VOLUME=/data"])
+        .arg(&tar)
+        .arg("volimg")
+        .output()
+        .success();
+    let fstype = |extra: &[&str], conf: Option<&std::path::Path>| {
+        let mut cmd = env
+            .berth(["run", "--rm"])
+            .args(extra)
+            .args(["volimg", "stat", "-f", "-c", "%T", "/data"]);
+        if let Some(c) = conf {
+            cmd = cmd.env("CONTAINERS_CONF", c);
+        }
+        cmd.expect_stderr().output()
+    };
+    fstype(&["--image-volume", "tmpfs"], None)
+        .success()
+        .stdout_eq("tmpfs\n");
+    fstype(&["--image-volume", "ignore"], None)
+        .code(1)
+        .stderr_contains("No such file or directory");
+    let out = fstype(&[], None);
+    out.success()
+        .check(out.stdout() != "tmpfs\n", "bind: an anonymous volume");
+    let conf = env.write_file(
+        "containers.conf",
+        b"[engine]\nimage_volume_mode=\"tmpfs\"\n[containers]\nunknown_to_berth=true\n",
+    );
+    fstype(&[], Some(&conf)).success().stdout_eq("tmpfs\n");
+    let out = fstype(&["--image-volume", "bind"], Some(&conf));
+    out.success()
+        .check(out.stdout() != "tmpfs\n", "the flag wins");
+    let bad = env.write_file("bad.conf", b"[engine]\nimage_volume_mode=\"nfs\"\n");
+    fstype(&[], Some(&bad))
+        .code(125)
+        .stderr_contains("image_volume_mode `nfs`");
+
+    // unshare: root in berth's user namespace, with podman's variables; the command's status.
+    env.berth([
+        "unshare",
+        "sh",
+        "-c",
+        "id -u; echo $CONTAINERS_GRAPHROOT; exit 3",
+    ])
+    .output()
+    .code(3)
+    .stdout_contains("0\n")
+    .stdout_contains("/berth\n");
+    env.berth(["unshare", "no-such-command"])
+        .expect_stderr()
+        .output()
+        .code(127);
 }

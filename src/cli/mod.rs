@@ -36,6 +36,7 @@ pub mod save;
 pub mod system;
 pub mod tag;
 pub mod top;
+pub mod unshare;
 pub mod version;
 pub mod volume;
 
@@ -145,6 +146,8 @@ pub enum Command {
     Version(version::VersionArgs),
     /// Manage named volumes
     Volume(volume::VolumeArgs),
+    /// Run a command in berth's user namespace, where the container ids are mapped
+    Unshare(unshare::UnshareArgs),
     /// Build an image from a Dockerfile (Containerfile) and a context directory
     Build(Box<build::BuildArgs>),
     /// Docker's buildx: `buildx build` is `build`

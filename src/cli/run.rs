@@ -68,7 +68,7 @@ pub struct RunArgs {
     #[arg(short = 'h', long, value_name = "NAME")]
     pub hostname: Option<String>,
 
-    /// Mount a host path or a named volume: [HOST-PATH|NAME:]CONTAINER[:OPTIONS] (options: ro, rw, U, z, Z, nocopy); a new named volume gets the image's content at CONTAINER
+    /// Mount a host path or a named volume: [HOST-PATH|NAME:]CONTAINER[:OPTIONS] (options: ro, rw, U, z, Z, nocopy, [no]exec, [no]suid, [no]dev); a new named volume gets the image's content at CONTAINER
     #[arg(short, long = "volume", value_name = "[SOURCE:]CONTAINER[:OPTIONS]")]
     pub volume: Vec<String>,
 
@@ -84,6 +84,11 @@ pub struct RunArgs {
     /// Mount a tmpfs: PATH[:OPTIONS]
     #[arg(long, value_name = "PATH[:OPTIONS]")]
     pub tmpfs: Vec<String>,
+
+    /// What the image's VOLUME paths become: bind (an anonymous volume each, the default),
+    /// tmpfs, or ignore
+    #[arg(long, value_name = "MODE", value_parser = ["bind", "tmpfs", "ignore"])]
+    pub image_volume: Option<String>,
 
     /// Make the container's root filesystem read-only
     #[arg(long)]

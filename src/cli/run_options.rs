@@ -11,8 +11,8 @@ use crate::net::mode::{user_networks, NetworkModeError};
 use crate::run::masks;
 use crate::spec::{
     parse_duration, parse_signal, parse_size, valid_name, BindMount, Extras, LogDriver,
-    NetworkMode, OnFailure, PerNetwork, PullPolicy, RestartPolicy, RunOptions, SeccompChoice,
-    TmpfsMount, UserSpec, UsernsMode, VolumeMount,
+    MountRestrictions, NetworkMode, OnFailure, PerNetwork, PullPolicy, RestartPolicy, RunOptions,
+    SeccompChoice, TmpfsMount, UserSpec, UsernsMode, VolumeMount,
 };
 use crate::storage::volume::{self, VolumeError};
 
@@ -42,7 +42,7 @@ pub enum OptionsError {
     Mount { value: String, reason: &'static str },
     #[error("invalid --mount `{value}`: unknown option `{key}`")]
     MountKey { value: String, key: String },
-    #[error("duplicate mount destination `{0}`")]
+    #[error("{0}: duplicate mount destination")]
     DuplicateMount(String),
     #[error("name an anonymous volume")]
     AnonymousVolume(#[source] VolumeError),
@@ -308,18 +308,25 @@ impl RunOptions {
         };
         let mut volumes = Vec::new();
         let mut named_volumes = Vec::new();
-        let mut tmpfs = args
+        let mut tmpfs: Vec<TmpfsMount> = Vec::new();
+        let parsed = args
             .tmpfs
             .iter()
-            .map(|t| parse_tmpfs(t))
-            .collect::<Result<Vec<_>, _>>()?;
-        let parsed = args.volume.iter().map(|v| parse_volume(v));
+            .map(|t| parse_tmpfs(t).map(ParsedMount::Tmpfs));
+        let parsed = parsed.chain(args.volume.iter().map(|v| parse_volume(v)));
         let parsed = parsed.chain(args.mount.iter().map(|m| parse_mount(m)));
+        // The same mount given twice is one mount (podman); two different ones on one
+        // path are refused below.
+        fn push_new<T: PartialEq>(list: &mut Vec<T>, item: T) {
+            if !list.contains(&item) {
+                list.push(item);
+            }
+        }
         for mount in parsed {
             match mount? {
-                ParsedMount::Bind(b) => volumes.push(b),
-                ParsedMount::Volume(v) => named_volumes.push(v),
-                ParsedMount::Tmpfs(t) => tmpfs.push(t),
+                ParsedMount::Bind(b) => push_new(&mut volumes, b),
+                ParsedMount::Volume(v) => push_new(&mut named_volumes, v),
+                ParsedMount::Tmpfs(t) => push_new(&mut tmpfs, t),
             }
         }
         check_duplicate_targets(&volumes, &named_volumes, &tmpfs)?;
@@ -565,6 +572,10 @@ impl RunOptions {
             volumes,
             named_volumes,
             tmpfs,
+            image_volume: args
+                .image_volume
+                .as_deref()
+                .and_then(crate::spec::ImageVolumeMode::parse),
             read_only: args.read_only,
             read_only_tmpfs: args.read_only_tmpfs,
             init: args.init,
@@ -964,6 +975,7 @@ fn parse_volume(value: &str) -> Result<ParsedMount, OptionsError> {
     let mut readonly = false;
     let mut chown = false;
     let mut copy_up = true;
+    let mut restrict = MountRestrictions::default();
     for opt in options.unwrap_or("").split(',').filter(|o| !o.is_empty()) {
         match opt {
             "ro" => readonly = true,
@@ -974,7 +986,10 @@ fn parse_volume(value: &str) -> Result<ParsedMount, OptionsError> {
             // No SELinux labels to set in a rootless session.
             "z" | "Z" => {}
             "rbind" | "bind" | "private" | "rprivate" if is_path => {}
-            _ => return Err(err("unknown option (berth knows ro, rw, U, z, Z, nocopy)")),
+            o if restrict.apply(o) => {}
+            _ => return Err(err(
+                "unknown option (berth knows ro, rw, U, z, Z, nocopy, [no]exec, [no]suid, [no]dev)",
+            )),
         }
     }
     if anonymous || !is_path {
@@ -994,18 +1009,16 @@ fn parse_volume(value: &str) -> Result<ParsedMount, OptionsError> {
             chown,
             copy_up,
             anonymous,
+            restrict,
         }));
-    }
-    if chown {
-        return Err(err(
-            "`U` is for volumes; berth does not chown host directories",
-        ));
     }
     let source = source.unwrap_or_default();
     Ok(ParsedMount::Bind(BindMount {
         source: canonical_source(value, source)?,
         target: target.to_string(),
         readonly,
+        chown,
+        restrict,
     }))
 }
 
@@ -1034,6 +1047,7 @@ fn parse_mount(value: &str) -> Result<ParsedMount, OptionsError> {
     let mut readonly = false;
     let mut chown = false;
     let mut copy_up = true;
+    let mut restrict = MountRestrictions::default();
     let mut tmpfs_options = Vec::new();
     for item in value.split(',').filter(|i| !i.is_empty()) {
         let (key, val) = match item.split_once('=') {
@@ -1049,6 +1063,7 @@ fn parse_mount(value: &str) -> Result<ParsedMount, OptionsError> {
             "U" | "chown" => chown = flag(val)?,
             "nocopy" | "volume-nocopy" => copy_up = !flag(val)?,
             "z" | "Z" | "relabel" => {}
+            k if val.is_none() && restrict.apply(k) => tmpfs_options.push(k.to_string()),
             "bind-propagation" if matches!(val, Some("private" | "rprivate")) => {}
             "bind-propagation" => return Err(err("berth's binds are private")),
             "tmpfs-size" => {
@@ -1075,22 +1090,24 @@ fn parse_mount(value: &str) -> Result<ParsedMount, OptionsError> {
     }
     let target = target.to_string();
     let bind_only = chown || !copy_up;
+    // The restricting words also go to a tmpfs's own flags; drop them from the others.
+    let sized = |opts: &[String]| opts.iter().any(|o| o.contains('='));
     match kind {
         Some("bind") => {
             let source = source.ok_or_else(|| err("a bind mount needs a source"))?;
-            if bind_only || !tmpfs_options.is_empty() {
-                return Err(err(
-                    "U, nocopy and tmpfs options do not apply to a bind mount",
-                ));
+            if !copy_up || sized(&tmpfs_options) {
+                return Err(err("nocopy and tmpfs options do not apply to a bind mount"));
             }
             Ok(ParsedMount::Bind(BindMount {
                 source: canonical_source(value, source)?,
                 target,
                 readonly,
+                chown,
+                restrict,
             }))
         }
         Some("volume") => {
-            if !tmpfs_options.is_empty() {
+            if sized(&tmpfs_options) {
                 return Err(err("tmpfs options do not apply to a volume"));
             }
             let (name, anonymous) = match source {
@@ -1108,6 +1125,7 @@ fn parse_mount(value: &str) -> Result<ParsedMount, OptionsError> {
                 chown,
                 copy_up,
                 anonymous,
+                restrict,
             }))
         }
         Some("tmpfs") => {
@@ -1305,7 +1323,18 @@ mod tests {
         assert_eq!(o.volumes[0].target, "/data");
         assert!(o.volumes[0].readonly);
         assert!(opts(&["-v", "/tmp:data", "img"]).is_err());
-        assert!(opts(&["-v", "/tmp:/d:U", "img"]).is_err());
+        assert!(opts(&["-v", "/tmp:/d:U", "img"]).unwrap().volumes[0].chown);
+        let o = opts(&["-v", "/tmp:/d:noexec,nosuid", "-v", "v:/w:nodev", "img"]).unwrap();
+        assert!(o.volumes[0].restrict.noexec && o.volumes[0].restrict.nosuid);
+        assert!(!o.volumes[0].restrict.nodev && o.named_volumes[0].restrict.nodev);
+        // The same mount twice is one.
+        assert_eq!(
+            opts(&["-v", "/tmp:/d", "-v", "/tmp:/d", "img"])
+                .unwrap()
+                .volumes
+                .len(),
+            1
+        );
         assert!(opts(&["-v", ":/d", "img"]).is_err());
         assert!(opts(&["-v", "/tmp:/d:bogus", "img"]).is_err());
         assert!(matches!(

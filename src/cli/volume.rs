@@ -26,6 +26,45 @@ pub enum VolumeCommand {
     Prune(VolumePruneArgs),
     /// Exit 0 when a volume exists, 1 when it does not
     Exists(VolumeExistsArgs),
+    /// Write a volume's content to a tar archive
+    Export(VolumeExportArgs),
+    /// Fill a volume from a tar archive
+    Import(VolumeImportArgs),
+    /// Mount a volume and print its path (refused rootless: berth has no mounts to keep)
+    Mount(VolumeMountArgs),
+    /// Unmount a volume (refused rootless, as `mount`)
+    #[command(visible_alias = "umount")]
+    Unmount(VolumeMountArgs),
+}
+
+/// Arguments of `berth volume export`.
+#[derive(Debug, Clone, Args)]
+pub struct VolumeExportArgs {
+    /// Write the archive to this file instead of standard output
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<String>,
+    /// The volume
+    #[arg(value_name = "VOLUME")]
+    pub name: String,
+}
+
+/// Arguments of `berth volume import`.
+#[derive(Debug, Clone, Args)]
+pub struct VolumeImportArgs {
+    /// The volume
+    #[arg(value_name = "VOLUME")]
+    pub name: String,
+    /// The tar archive (`-` for standard input)
+    #[arg(value_name = "SOURCE")]
+    pub source: String,
+}
+
+/// Arguments of `berth volume mount` and `unmount`.
+#[derive(Debug, Clone, Args)]
+pub struct VolumeMountArgs {
+    /// Volumes
+    #[arg(value_name = "VOLUME", required = true)]
+    pub names: Vec<String>,
 }
 
 /// Arguments of `berth volume create`.
@@ -88,6 +127,9 @@ pub struct VolumeRmArgs {
     /// Remove every volume
     #[arg(short, long)]
     pub all: bool,
+    /// Accepted for podman's scripts: a forced removal kills the users at once
+    #[arg(short = 't', long = "time", value_name = "SECONDS")]
+    pub time: Option<u32>,
     /// Volumes to remove
     #[arg(value_name = "VOLUME", required_unless_present = "all")]
     pub names: Vec<String>,

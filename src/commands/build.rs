@@ -15,14 +15,7 @@ use crate::spec::{NetworkMode, PullPolicy};
 use crate::storage::Store;
 use crate::userns::session::SessionRequest;
 
-/// An I/O error as podman (Go) words it: the errno's description in lower case
-/// (`no such file or directory`), which scripts match.
-fn io_text(e: &std::io::Error) -> String {
-    match e.raw_os_error() {
-        Some(n) => nix::errno::Errno::from_raw(n).desc().to_lowercase(),
-        None => e.to_string(),
-    }
-}
+use crate::error::io_text;
 
 /// Where a `-f` name is: as given (relative to the working directory), else, for a relative
 /// name, inside the context (podman's order).

@@ -38,11 +38,7 @@ pub fn create_in_session(args: RunArgs) -> Result<()> {
 }
 
 fn create_options(args: RunArgs) -> Result<RunOptions> {
-    let from = args.volumes_from.clone();
-    let mut opts =
-        RunOptions::from_args(args, |k| std::env::var(k).ok()).context("invalid create options")?;
-    crate::commands::run::add_volumes_from(&mut opts, &from)?;
-    Ok(opts)
+    crate::commands::run::options_for(args, "invalid create options")
 }
 
 /// The command line of the session that starts one container of `berth start`.

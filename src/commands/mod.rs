@@ -46,6 +46,7 @@ pub mod save;
 pub mod system;
 pub mod tag;
 pub mod top;
+pub mod unshare;
 pub mod untag;
 pub mod version;
 pub mod volume;
@@ -189,6 +190,7 @@ fn dispatch(command: Command, link: Option<&SessionLink>) -> Result<()> {
         Command::Events(args) => events::execute(args),
         Command::Version(args) => version::execute(args),
         Command::Volume(args) => volume::execute(args),
+        Command::Unshare(args) => unshare::execute(args),
         Command::Network(args) => network::execute(args),
         Command::Generate(args) => generate::execute(args),
         Command::ProbeOverlay => probe_overlay::execute(),
@@ -292,6 +294,15 @@ pub(crate) fn remove_users(
     use crate::error::Context as _;
     if users.is_empty() {
         return Ok(());
+    }
+    if !force && kind == "volume" {
+        // podman's words, which scripts match whole (so no hint line here).
+        let ids: Vec<&str> = users.iter().map(|c| c.config.id.as_str()).collect();
+        return Err(crate::error::Error::msg(format!(
+            "volume {name} is being used by the following container(s): {}: volume is being used",
+            ids.join(", ")
+        ))
+        .with_code(2));
     }
     if !force {
         let list: Vec<&str> = users.iter().map(|c| c.config.name.as_str()).collect();

@@ -170,9 +170,18 @@ pub fn placement(command: &Command) -> Placement<'_> {
             SystemCommand::Check(_) | SystemCommand::Prune(_) | SystemCommand::Df(_) => Session,
             SystemCommand::Events(_) => Host,
         },
+        Command::Unshare(_) => Session,
         Command::Volume(a) => match &a.command {
-            VolumeCommand::Create(_) | VolumeCommand::Rm(_) | VolumeCommand::Prune(_) => Session,
-            VolumeCommand::Ls(_) | VolumeCommand::Inspect(_) | VolumeCommand::Exists(_) => Host,
+            VolumeCommand::Create(_)
+            | VolumeCommand::Rm(_)
+            | VolumeCommand::Prune(_)
+            | VolumeCommand::Export(_)
+            | VolumeCommand::Import(_) => Session,
+            VolumeCommand::Ls(_)
+            | VolumeCommand::Inspect(_)
+            | VolumeCommand::Exists(_)
+            | VolumeCommand::Mount(_)
+            | VolumeCommand::Unmount(_) => Host,
         },
         Command::Network(n) => match &n.command {
             // Removing a network may remove the containers on it.

@@ -2,6 +2,7 @@
 //! session, in the foreground.
 
 use crate::cli::run::RunArgs;
+use crate::cli::run_options::OptionsError;
 use crate::error::{Context, Error, Result};
 use crate::spec::RunOptions;
 use crate::userns::session::{SessionLink, SessionRequest};
@@ -52,10 +53,24 @@ pub fn replace_existing(opts: &RunOptions) -> Result<()> {
 }
 
 fn options(args: RunArgs) -> Result<RunOptions> {
+    options_for(args, "invalid run options")
+}
+
+/// `run`'s and `create`'s options from their flags: parsed, `--volumes-from` added, and the
+/// configuration's defaults filled in. `what` heads a parse error.
+pub fn options_for(args: RunArgs, what: &'static str) -> Result<RunOptions> {
     let from = args.volumes_from.clone();
-    let mut opts =
-        RunOptions::from_args(args, |k| std::env::var(k).ok()).context("invalid run options")?;
+    let mut opts = match RunOptions::from_args(args, |k| std::env::var(k).ok()) {
+        // podman's words, which scripts match: `Error: /data: duplicate mount destination`.
+        Err(e @ OptionsError::DuplicateMount(_)) => return Err(Error::msg(e.to_string())),
+        other => other.context(what)?,
+    };
     add_volumes_from(&mut opts, &from)?;
+    if opts.image_volume.is_none() {
+        let paths = crate::config::Paths::discover().context("find berth's directories")?;
+        let config = crate::config::Config::load(&paths).context("read berth's configuration")?;
+        opts.image_volume = config.engine.image_volume_mode;
+    }
     Ok(opts)
 }
 

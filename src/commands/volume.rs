@@ -7,11 +7,11 @@ use std::io::BufRead as _;
 
 use chrono::SecondsFormat;
 use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::cli::volume::{
-    VolumeArgs, VolumeCommand, VolumeCreateArgs, VolumeExistsArgs, VolumeInspectArgs, VolumeLsArgs,
-    VolumePruneArgs, VolumeRmArgs,
+    VolumeArgs, VolumeCommand, VolumeCreateArgs, VolumeExistsArgs, VolumeExportArgs,
+    VolumeImportArgs, VolumeInspectArgs, VolumeLsArgs, VolumePruneArgs, VolumeRmArgs,
 };
 use crate::config::Paths;
 use crate::error::{Context, Error, Result};
@@ -31,7 +31,98 @@ pub fn execute(args: VolumeArgs) -> Result<()> {
         VolumeCommand::Rm(a) => rm(&paths, a),
         VolumeCommand::Prune(a) => prune(&paths, a),
         VolumeCommand::Exists(a) => exists(&paths, &a),
+        VolumeCommand::Export(a) => export(&paths, &a),
+        VolumeCommand::Import(a) => import(&paths, &a),
+        VolumeCommand::Mount(_) | VolumeCommand::Unmount(_) => Err(Error::msg(
+            "cannot run command \"berth volume mount\" in rootless mode, must execute `berth unshare` first",
+        )
+        .hint("a volume's data are a directory already: `berth volume inspect --format '{{.Mountpoint}}' NAME`")),
     }
+}
+
+/// The directory holding `name`'s content, for `export` and `import`.
+fn content_dir(paths: &Paths, name: &str, what: &str) -> Result<std::path::PathBuf> {
+    let v = match volume::find(&paths.data, name) {
+        Ok(v) => v,
+        Err(e @ VolumeError::NotFound(_)) => return Err(Error::not_found(e)),
+        Err(e) => return Err(Error::from_source(format!("{what} volume `{name}`"), e)),
+    };
+    v.mount_source().ok_or_else(|| {
+        Error::msg(format!(
+            "{what} volume `{name}`: it is a tmpfs, whose content lives only in a running container"
+        ))
+    })
+}
+
+/// `volume export`: the volume's content as a plain tar (runs in the session, which can
+/// read files owned by any of the container's ids). The walk never follows a symlink.
+fn export(paths: &Paths, args: &VolumeExportArgs) -> Result<()> {
+    use crate::storage::changes::{Archiver, TarMode};
+    use std::io::Write as _;
+    use std::os::fd::AsFd as _;
+    let dir = content_dir(paths, &args.name, "export")?;
+    if args.output.is_none() && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        return Err(Error::msg("refusing to export to a terminal")
+            .hint("use --output FILE, or redirect the output"));
+    }
+    let what = || format!("export volume `{}`", args.name);
+    let root = std::fs::File::open(&dir).with_context(|| format!("open `{}`", dir.display()))?;
+    // Into a temporary file renamed into place: a failed export leaves no half archive.
+    let (out, tmp): (
+        Box<dyn std::io::Write>,
+        Option<(std::path::PathBuf, std::path::PathBuf)>,
+    ) = match &args.output {
+        Some(path) => {
+            let path = std::path::PathBuf::from(path);
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+            let tmp = path.with_file_name(crate::storage::atomic::temp_name(
+                name.as_deref().unwrap_or("export"),
+            ));
+            let file = std::fs::File::create(&tmp)
+                .with_context(|| format!("create `{}`", tmp.display()))?;
+            (Box::new(std::io::BufWriter::new(file)), Some((tmp, path)))
+        }
+        None => (
+            Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+            None,
+        ),
+    };
+    let result = (|| {
+        let mut archiver = Archiver::new(out, TarMode::Plain);
+        archiver
+            .add_contents(root.as_fd(), std::path::Path::new(""), &dir)
+            .with_context(what)?;
+        let mut out = archiver.finish().with_context(what)?;
+        out.flush().with_context(what)
+    })();
+    match (result, tmp) {
+        (Ok(()), Some((tmp, path))) => std::fs::rename(&tmp, &path)
+            .with_context(|| format!("rename `{}` to `{}`", tmp.display(), path.display())),
+        (Ok(()), None) => Ok(()),
+        (Err(e), tmp) => {
+            if let Some((tmp, _)) = tmp {
+                let _ = std::fs::remove_file(tmp);
+            }
+            Err(e)
+        }
+    }
+}
+
+/// `volume import`: unpack a tar (a file, or `-` for standard input) into the volume, each
+/// path resolved inside it; what the volume held stays unless the archive replaces it.
+fn import(paths: &Paths, args: &VolumeImportArgs) -> Result<()> {
+    let dir = content_dir(paths, &args.name, "import into")?;
+    let input: Box<dyn std::io::Read> = if args.source == "-" {
+        Box::new(std::io::stdin().lock())
+    } else {
+        Box::new(
+            std::fs::File::open(&args.source).with_context(|| format!("open `{}`", args.source))?,
+        )
+    };
+    let mut warn = |w: String| eprintln!("warning: volume import {}: {w}", args.name);
+    crate::storage::layer::unpack(std::io::BufReader::new(input), &dir, &mut warn)
+        .with_context(|| format!("import `{}` into volume `{}`", args.source, args.name))?;
+    Ok(())
 }
 
 fn create(paths: &Paths, args: VolumeCreateArgs) -> Result<()> {
@@ -53,6 +144,8 @@ fn create(paths: &Paths, args: VolumeCreateArgs) -> Result<()> {
             println!("{name}");
             Ok(())
         }
+        // podman's words whole: `invalid volume option device for driver 'local': …`.
+        Err(e @ VolumeError::BadOption(_)) => Err(Error::msg(e.to_string())),
         Err(e) => Err(Error::from_source("create volume", e)),
     }
 }
@@ -70,6 +163,7 @@ struct VolumeJson<'a> {
     options: &'a BTreeMap<String, String>,
     mount_count: u32,
     needs_copy_up: bool,
+    needs_chown: bool,
     anonymous: bool,
 }
 
@@ -88,6 +182,7 @@ fn to_json(v: &Volume) -> VolumeJson<'_> {
         options: &v.config.options,
         mount_count: 0,
         needs_copy_up: v.config.needs_copy_up,
+        needs_chown: v.config.needs_chown,
         anonymous: v.config.anonymous,
     }
 }
@@ -123,29 +218,24 @@ fn parse_format(text: Option<&str>, default: Format) -> Result<Format> {
     }
 }
 
-/// The fields a template may use.
-const FIELDS: [&str; 7] = [
+/// The fields a template may use: those of the JSON.
+const FIELDS: [&str; 11] = [
     "Name",
     "Driver",
     "Mountpoint",
     "CreatedAt",
-    "Scope",
     "Labels",
+    "Scope",
+    "Options",
+    "MountCount",
+    "NeedsCopyUp",
+    "NeedsChown",
     "Anonymous",
 ];
 
-/// A volume as a template sees it.
+/// A volume as a template sees it: its JSON.
 fn template_value(v: &Volume) -> Value {
-    let j = to_json(v);
-    json!({
-        "Name": j.name,
-        "Driver": j.driver,
-        "Mountpoint": j.mountpoint,
-        "CreatedAt": j.created_at,
-        "Scope": j.scope,
-        "Labels": j.labels,
-        "Anonymous": j.anonymous,
-    })
+    serde_json::to_value(to_json(v)).unwrap_or(Value::Null)
 }
 
 /// Print `rows` through `t` (a `table` template gets podman's headings).
@@ -335,6 +425,7 @@ fn exists(paths: &Paths, args: &VolumeExistsArgs) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn formats() {

@@ -248,7 +248,16 @@ pub struct EngineConfig {
     /// newer half). Unset: never.
     #[serde(default)]
     pub events_logfile_max_size: Option<u64>,
+    /// What an image's VOLUME paths become: `bind` (anonymous volumes, the default), `tmpfs`
+    /// or `ignore` (podman's key; `run --image-volume` overrides it).
+    #[serde(default)]
+    pub image_volume_mode: Option<ImageVolumeMode>,
 }
+
+pub use crate::spec::ImageVolumeMode;
+
+/// The environment variable naming a containers.conf to read (podman's).
+pub const CONTAINERS_CONF_ENV: &str = "CONTAINERS_CONF";
 
 /// The environment variable `--events-backend` sets, so every process of one command (P0 and
 /// its sessions) uses the same backend.
@@ -275,6 +284,65 @@ impl Config {
         })
     }
 
+    /// Take the keys berth shares with podman from a containers.conf (`CONTAINERS_CONF`):
+    /// `[engine]` events_logger, events_logfile_path, events_logfile_max_size and
+    /// image_volume_mode. The file is podman's, so its other keys are left to podman; a
+    /// shared key with a bad value is an error.
+    pub fn apply_containers_conf(&mut self, text: &str, path: &Path) -> Result<(), ConfigError> {
+        let bad = |message: String| ConfigError::Parse {
+            path: path.to_path_buf(),
+            message,
+        };
+        let doc: toml::Table = toml::from_str(text).map_err(|e| bad(e.message().to_string()))?;
+        let Some(engine) = doc.get("engine").and_then(|e| e.as_table()) else {
+            return Ok(());
+        };
+        let text_of = |key: &str| -> Result<Option<&str>, ConfigError> {
+            match engine.get(key) {
+                None => Ok(None),
+                Some(toml::Value::String(s)) => Ok(Some(s.as_str())),
+                Some(_) => Err(bad(format!("[engine] {key} must be a string"))),
+            }
+        };
+        if let Some(v) = text_of("events_logger")? {
+            self.engine.events_logger = EventsLogger::parse(v).ok_or_else(|| {
+                bad(format!(
+                    "[engine] events_logger `{v}`: expected file, journald or none"
+                ))
+            })?;
+        }
+        if let Some(v) = text_of("events_logfile_path")? {
+            self.engine.events_logfile_path = Some(PathBuf::from(v));
+        }
+        match engine.get("events_logfile_max_size") {
+            None => {}
+            Some(toml::Value::Integer(n)) if *n >= 0 => {
+                self.engine.events_logfile_max_size = Some(*n as u64);
+            }
+            Some(toml::Value::String(s)) => {
+                let n = crate::spec::parse_size(s).ok_or_else(|| {
+                    bad(format!(
+                        "[engine] events_logfile_max_size `{s}`: not a size"
+                    ))
+                })?;
+                self.engine.events_logfile_max_size = Some(n);
+            }
+            Some(_) => {
+                return Err(bad(
+                    "[engine] events_logfile_max_size must be a size in bytes".into(),
+                ))
+            }
+        }
+        if let Some(v) = text_of("image_volume_mode")? {
+            self.engine.image_volume_mode = Some(ImageVolumeMode::parse(v).ok_or_else(|| {
+                bad(format!(
+                    "[engine] image_volume_mode `{v}`: expected bind, tmpfs or ignore"
+                ))
+            })?);
+        }
+        Ok(())
+    }
+
     /// Load berth.toml if it exists; `BERTH_OVERLAY` (auto, kernel, fuse) overrides the
     /// overlay mode.
     pub fn load(paths: &Paths) -> Result<Self, ConfigError> {
@@ -296,6 +364,14 @@ impl Config {
                     })
                 }
             };
+        }
+        if let Some(file) = std::env::var_os(CONTAINERS_CONF_ENV).filter(|f| !f.is_empty()) {
+            let path = PathBuf::from(file);
+            let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Read {
+                path: path.clone(),
+                source,
+            })?;
+            config.apply_containers_conf(&text, &path)?;
         }
         if let Ok(backend) = std::env::var(EVENTS_BACKEND_ENV) {
             config.engine.events_logger =

@@ -422,6 +422,7 @@ mod tests {
             readonly_paths: Vec::new(),
             readonly_rootfs: false,
             sysctls: Vec::new(),
+            restricted: Vec::new(),
             process: base(),
         };
         let all = ns::USER | ns::MOUNT | ns::PID | ns::UTS | ns::IPC | ns::NET;

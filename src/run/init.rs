@@ -240,7 +240,17 @@ fn run_steps(ctx: &InitContext<'_>) -> StepResult<Never> {
             .map_err(|e| fail(Step::MaskPaths, format!("remount `{path}` read-only"), &e))?;
     }
 
-    // 7. Deferred read-only remounts, keeping the flags the kernel locked.
+    // 7. Restricting remounts (`-v …:noexec`), then deferred read-only remounts, each
+    //    keeping the flags the kernel locked.
+    for (target, flags) in &plan.restricted {
+        m::remount_restricted(Path::new(target), flags_of(*flags)).map_err(|e| {
+            fail(
+                Step::ReadonlyRemount,
+                format!("remount `{target}` with nosuid, nodev or noexec"),
+                &e,
+            )
+        })?;
+    }
     if plan.readonly_rootfs {
         m::remount_readonly(Path::new("/"), false)
             .map_err(|e| fail(Step::ReadonlyRemount, "remount `/` read-only", &e))?;

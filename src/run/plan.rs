@@ -113,6 +113,8 @@ pub struct Plan {
     pub readonly_rootfs: bool,
     /// Namespaced kernel parameters written under /proc/sys before it is made read-only.
     pub sysctls: Vec<(String, String)>,
+    /// User mounts remounted with these restrictions after pivot_root (`-v …:noexec`).
+    pub restricted: Vec<(String, MountFlags)>,
     pub process: Process,
 }
 
@@ -325,6 +327,21 @@ pub fn build(input: &PlanInput<'_>) -> Result<Plan, PlanError> {
         });
     }
     let mut user_mounts = Vec::new();
+    let restricted: Vec<(String, MountFlags)> = opts
+        .volumes
+        .iter()
+        .map(|v| (&v.target, v.restrict))
+        .chain(opts.named_volumes.iter().map(|v| (&v.target, v.restrict)))
+        .filter(|(_, r)| !r.is_none())
+        .map(|(t, r)| {
+            let flags = MountFlags {
+                nosuid: r.nosuid,
+                nodev: r.nodev,
+                noexec: r.noexec,
+            };
+            (t.clone(), flags)
+        })
+        .collect();
     for v in &opts.volumes {
         user_mounts.push(Mount {
             kind: MountKind::Bind {
@@ -336,10 +353,24 @@ pub fn build(input: &PlanInput<'_>) -> Result<Plan, PlanError> {
         });
     }
     for v in &opts.named_volumes {
-        user_mounts.push(Mount {
-            kind: MountKind::Bind {
+        use crate::storage::volume::{kind_in, VolumeKind};
+        let kind = match kind_in(&input.volumes_dir, &v.name) {
+            VolumeKind::Dir { .. } => MountKind::Bind {
                 source: crate::storage::volume::data_dir(&input.volumes_dir, &v.name),
             },
+            VolumeKind::Bind(source) => MountKind::Bind { source },
+            VolumeKind::Tmpfs(data) => {
+                let parts: Vec<String> = data
+                    .split(',')
+                    .filter(|o| !o.is_empty())
+                    .map(str::to_string)
+                    .collect();
+                let (data, flags, _) = tmpfs_options(&parts);
+                MountKind::Tmpfs { data, flags }
+            }
+        };
+        user_mounts.push(Mount {
+            kind,
             target: v.target.clone(),
             readonly: v.readonly,
             file: false,
@@ -390,6 +421,7 @@ pub fn build(input: &PlanInput<'_>) -> Result<Plan, PlanError> {
             extra_groups: opts.extras.group_add.clone(),
         },
         sysctls: opts.extras.sysctls.clone(),
+        restricted,
     })
 }
 

@@ -102,7 +102,12 @@ impl std::fmt::Display for InitFailure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}", self.what)?;
         if let Some(errno) = self.errno {
-            write!(f, ": {}", nix::errno::Errno::from_raw(errno).desc())?;
+            // In Go's words (`permission denied`), as podman prints it and scripts match.
+            write!(
+                f,
+                ": {}",
+                nix::errno::Errno::from_raw(errno).desc().to_lowercase()
+            )?;
         }
         Ok(())
     }
@@ -135,7 +140,7 @@ mod tests {
         };
         assert_eq!(
             f.to_string(),
-            "mount `proc` on `/proc`: Operation not permitted"
+            "mount `proc` on `/proc`: operation not permitted"
         );
     }
 }

@@ -9,7 +9,7 @@ use std::os::fd::AsRawFd;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
-use crate::spec::{UserSpec, VolumeMount};
+use crate::spec::{BindMount, UserSpec, VolumeMount};
 use crate::storage::volume::{self, io_err, VolumeError};
 
 /// The session side of a container start, after its rootfs is mounted at `rootfs` and
@@ -21,33 +21,86 @@ use crate::storage::volume::{self, io_err, VolumeError};
 pub fn prepare_volumes(
     store_root: &Path,
     mounts: &[VolumeMount],
+    binds: &[BindMount],
     rootfs: &Path,
     user: Option<&UserSpec>,
     keep_id: bool,
 ) -> Result<(), VolumeError> {
     volume::ensure(store_root, mounts)?;
     let mut owner = None;
-    if let Some(first) = mounts.iter().find(|m| m.chown) {
+    let first_chown = mounts
+        .iter()
+        .find(|m| m.chown)
+        .map(|m| m.name.clone())
+        .or_else(|| {
+            binds
+                .iter()
+                .find(|b| b.chown)
+                .map(|b| b.source.display().to_string())
+        });
+    if let Some(first) = first_chown {
         owner =
             Some(
                 container_owner(rootfs, user, keep_id).map_err(|reason| VolumeError::Owner {
-                    volume: first.name.clone(),
+                    volume: first,
                     reason,
                 })?,
             );
     }
+    // `:U` on a host directory: chowned (the whole tree) only when its top is not the
+    // container user's yet, so files chowned since keep their owner.
+    for b in binds.iter().filter(|b| b.chown) {
+        if let Some((uid, gid)) = owner {
+            let meta = std::fs::symlink_metadata(&b.source).map_err(io_err("stat", &b.source))?;
+            if (meta.uid(), meta.gid()) != (uid, gid) {
+                chown_tree(&b.source, uid, gid)?;
+            }
+        }
+    }
     for m in mounts {
         let mut volume = volume::find(store_root, &m.name)?;
+        if !matches!(volume.kind(), volume::VolumeKind::Dir { .. }) {
+            // A bind's host directory and a tmpfs are not berth's to fill or chown.
+            continue;
+        }
         let data = volume.data();
-        if volume.config.needs_copy_up {
-            if m.copy_up && is_empty_dir(&data)? {
+        let mut changed = false;
+        // podman's rule: the content is copied once, by the first container whose image has
+        // something at the mount point; until then the volume keeps waiting for it.
+        if volume.config.needs_copy_up && m.copy_up {
+            let copied = if is_empty_dir(&data)? {
                 copy_up(rootfs, &m.target, &data).map_err(|e| VolumeError::CopyUp {
                     volume: m.name.clone(),
                     target: m.target.clone(),
                     source: Box::new(e),
-                })?;
+                })?
+            } else {
+                true
+            };
+            if copied {
+                volume.config.needs_copy_up = false;
+                changed = true;
             }
-            volume.config.needs_copy_up = false;
+        }
+        // The first container to use a new volume owns its top directory.
+        if volume.config.needs_chown {
+            if volume.config.needs_copy_up || !m.copy_up {
+                let (uid, gid) = match owner {
+                    Some(o) => o,
+                    None => container_owner(rootfs, user, keep_id).map_err(|reason| {
+                        VolumeError::Owner {
+                            volume: m.name.clone(),
+                            reason,
+                        }
+                    })?,
+                };
+                std::os::unix::fs::lchown(&data, Some(uid), Some(gid))
+                    .map_err(io_err("chown", &data))?;
+            }
+            volume.config.needs_chown = false;
+            changed = true;
+        }
+        if changed {
             volume::save_config(&volume)?;
         }
         if m.chown {
@@ -113,7 +166,7 @@ fn is_empty_dir(path: &Path) -> Result<bool, VolumeError> {
 /// cannot lead out) into `dest`. Nothing is copied when the path does not exist or is not a
 /// directory. The walk below never follows a symlink: it only enters what `lstat` says is a
 /// directory, and the container is not running yet.
-pub fn copy_up(rootfs: &Path, target: &str, dest: &Path) -> Result<(), VolumeError> {
+pub fn copy_up(rootfs: &Path, target: &str, dest: &Path) -> Result<bool, VolumeError> {
     let root = std::fs::File::open(rootfs).map_err(io_err("open", rootfs))?;
     let fd = match crate::sys::fs::openat2(
         &root,
@@ -123,7 +176,9 @@ pub fn copy_up(rootfs: &Path, target: &str, dest: &Path) -> Result<(), VolumeErr
         crate::sys::fs::RESOLVE_IN_ROOT | crate::sys::fs::RESOLVE_NO_MAGICLINKS,
     ) {
         Ok(fd) => fd,
-        Err(e) if matches!(e.raw_os_error(), Some(libc::ENOENT | libc::ENOTDIR)) => return Ok(()),
+        Err(e) if matches!(e.raw_os_error(), Some(libc::ENOENT | libc::ENOTDIR)) => {
+            return Ok(false)
+        }
         Err(e) => return Err(io_err("resolve", Path::new(target))(e)),
     };
     let proc_link = PathBuf::from(format!("/proc/self/fd/{}", fd.as_raw_fd()));
@@ -134,9 +189,13 @@ pub fn copy_up(rootfs: &Path, target: &str, dest: &Path) -> Result<(), VolumeErr
         ));
     }
     drop(fd);
+    if is_empty_dir(&source)? {
+        return Ok(false);
+    }
     let mut links = HashMap::new();
     copy_tree(&source, dest, &mut links)?;
-    copy_meta(&source, dest)
+    copy_meta(&source, dest)?;
+    Ok(true)
 }
 
 /// Copy the entries of directory `from` into the existing directory `to`.
@@ -292,14 +351,15 @@ mod tests {
             chown: false,
             copy_up: true,
             anonymous: false,
+            restrict: Default::default(),
         };
-        prepare_volumes(&store, std::slice::from_ref(&m), &root, None, false).unwrap();
+        prepare_volumes(&store, std::slice::from_ref(&m), &[], &root, None, false).unwrap();
         let v = volume::find(&store, "v").unwrap();
         assert!(!v.config.needs_copy_up);
         assert_eq!(std::fs::read(v.data().join("f")).unwrap(), b"image");
         // A second start copies nothing, even after the volume was emptied.
         std::fs::remove_file(v.data().join("f")).unwrap();
-        prepare_volumes(&store, std::slice::from_ref(&m), &root, None, false).unwrap();
+        prepare_volumes(&store, std::slice::from_ref(&m), &[], &root, None, false).unwrap();
         assert!(is_empty_dir(&v.data()).unwrap());
         // nocopy leaves a new volume empty.
         let m2 = VolumeMount {
@@ -307,7 +367,7 @@ mod tests {
             copy_up: false,
             ..m.clone()
         };
-        prepare_volumes(&store, &[m2], &root, None, false).unwrap();
+        prepare_volumes(&store, &[m2], &[], &root, None, false).unwrap();
         assert!(is_empty_dir(&volume::find(&store, "w").unwrap().data()).unwrap());
         // `:U` names a user of the container's /etc/passwd; an unknown one is an error.
         std::fs::create_dir_all(root.join("etc")).unwrap();
@@ -318,10 +378,18 @@ mod tests {
             ..m
         };
         let spec = UserSpec::parse("app").unwrap();
-        prepare_volumes(&store, std::slice::from_ref(&m3), &root, Some(&spec), false).unwrap();
+        prepare_volumes(
+            &store,
+            std::slice::from_ref(&m3),
+            &[],
+            &root,
+            Some(&spec),
+            false,
+        )
+        .unwrap();
         let nobody = UserSpec::parse("nobody").unwrap();
         assert!(matches!(
-            prepare_volumes(&store, &[m3], &root, Some(&nobody), false),
+            prepare_volumes(&store, &[m3], &[], &root, Some(&nobody), false),
             Err(VolumeError::Owner { .. })
         ));
     }

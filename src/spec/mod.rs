@@ -24,4 +24,4 @@ pub use run::{
     RunOptions, SeccompChoice, TmpfsMount, UserSpec, UsernsMode,
 };
 pub use values::{parse_duration, parse_signal, parse_size, valid_name};
-pub use volume::VolumeMount;
+pub use volume::{ImageVolumeMode, MountRestrictions, VolumeMount};

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::health::HealthFlags;
 use super::network::{NetOptions, NetworkMode, PerNetwork};
-use super::volume::VolumeMount;
+use super::volume::{MountRestrictions, VolumeMount};
 
 /// Flags beyond the foundation: labels, files, limits, kernel parameters, devices.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -193,11 +193,18 @@ impl UserSpec {
 }
 
 /// A host path bind-mounted into the container.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BindMount {
     pub source: PathBuf,
     pub target: String,
     pub readonly: bool,
+    /// `:U`: chown the host directory to the container's user at each start (when its
+    /// top is not owned by that user already).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub chown: bool,
+    /// `noexec`, `nosuid`, `nodev` from the mount's options.
+    #[serde(default, skip_serializing_if = "MountRestrictions::is_none")]
+    pub restrict: MountRestrictions,
 }
 
 /// A tmpfs mounted into the container.
@@ -252,6 +259,10 @@ pub struct RunOptions {
     #[serde(default)]
     pub named_volumes: Vec<VolumeMount>,
     pub tmpfs: Vec<TmpfsMount>,
+    /// What the image's VOLUME paths become (`--image-volume`, else containers.conf's
+    /// `image_volume_mode`; resolved when the container is made).
+    #[serde(default)]
+    pub image_volume: Option<super::volume::ImageVolumeMode>,
     pub read_only: bool,
     pub read_only_tmpfs: bool,
     pub init: bool,
@@ -316,6 +327,7 @@ impl Default for RunOptions {
             volumes: Vec::new(),
             named_volumes: Vec::new(),
             tmpfs: Vec::new(),
+            image_volume: None,
             read_only: false,
             // podman's default: with --read-only, /tmp, /var/tmp and /run are tmpfs.
             read_only_tmpfs: true,

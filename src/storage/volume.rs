@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::spec::ImageVolumeMode;
 use crate::spec::RunOptions;
 use crate::spec::VolumeMount;
 use crate::storage::container::{self, Container, ContainerError};
@@ -30,11 +31,6 @@ pub enum VolumeError {
     Exists(String),
     #[error("no volume with name \"{0}\" found: no such volume")]
     NotFound(String),
-    #[error("invalid volume option `{option}`: {reason}")]
-    Option {
-        option: String,
-        reason: &'static str,
-    },
     #[error("{op} `{path}`")]
     Io {
         op: &'static str,
@@ -67,6 +63,8 @@ pub enum VolumeError {
     },
     #[error("resolve the owner of volume `{volume}` (`:U`): {reason}")]
     Owner { volume: String, reason: String },
+    #[error(transparent)]
+    BadOption(OptionError),
 }
 
 /// A [`VolumeError::Io`] for `op` on `path`, for `map_err`.
@@ -93,6 +91,9 @@ pub struct VolumeConfig {
     /// Not yet mounted by any container: the first one copies its image's content in.
     #[serde(default)]
     pub needs_copy_up: bool,
+    /// Not yet mounted by any container: the first one chowns `_data` to its user.
+    #[serde(default)]
+    pub needs_chown: bool,
 }
 
 /// A volume in the store.
@@ -106,6 +107,24 @@ impl Volume {
     /// The directory mounted into containers.
     pub fn data(&self) -> PathBuf {
         self.dir.join("_data")
+    }
+
+    /// What is mounted into containers: its options were checked at creation, so a record
+    /// edited since into something unusable reads as a plain directory's.
+    pub fn kind(&self) -> VolumeKind {
+        parse_options(&self.config.options).unwrap_or(VolumeKind::Dir {
+            uid: None,
+            gid: None,
+        })
+    }
+
+    /// The host path a container's bind of this volume uses (`None` for a tmpfs).
+    pub fn mount_source(&self) -> Option<PathBuf> {
+        match self.kind() {
+            VolumeKind::Dir { .. } => Some(self.data()),
+            VolumeKind::Bind(dir) => Some(dir),
+            VolumeKind::Tmpfs(_) => None,
+        }
     }
 }
 
@@ -135,46 +154,128 @@ pub fn volumes_dir(store_root: &Path) -> PathBuf {
     }
 }
 
+/// What volume `name` in `volumes_dir` mounts; a plain directory when it has no record (yet).
+pub fn kind_in(volumes_dir: &Path, name: &str) -> VolumeKind {
+    let plain = VolumeKind::Dir {
+        uid: None,
+        gid: None,
+    };
+    if !valid_name(name) {
+        return plain;
+    }
+    let record = volumes_dir.join(name).join("volume.json");
+    match std::fs::read(&record)
+        .ok()
+        .and_then(|b| serde_json::from_slice::<VolumeConfig>(&b).ok())
+    {
+        Some(config) => parse_options(&config.options).unwrap_or(plain),
+        None => plain,
+    }
+}
+
 /// Where a volume's data live, whether or not it exists yet.
 pub fn data_dir(volumes_dir: &Path, name: &str) -> PathBuf {
     volumes_dir.join(name).join("_data")
 }
 
-/// Check `volume create --opt` values. Only `o=uid=N,gid=N` (the owner of the new volume's
-/// data) is supported: mounting a device or a file system needs root on the host.
-pub fn parse_options(
-    options: &BTreeMap<String, String>,
-) -> Result<(Option<u32>, Option<u32>), VolumeError> {
-    let mut uid = None;
-    let mut gid = None;
-    for (key, value) in options {
-        let bad = |reason| VolumeError::Option {
-            option: format!("{key}={value}"),
+/// What a volume's data are, from its `volume create --opt` values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VolumeKind {
+    /// A directory in the store (`_data`), optionally owned by `o=uid=N,gid=N`.
+    Dir { uid: Option<u32>, gid: Option<u32> },
+    /// `-o type=bind -o device=/host/dir`: the host directory is mounted instead.
+    Bind(PathBuf),
+    /// `-o type=tmpfs -o device=tmpfs [-o o=size=…]`: a new tmpfs at each container start,
+    /// with this mount data.
+    Tmpfs(String),
+}
+
+/// podman's words for a volume option it cannot use.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid volume option {key} for driver 'local': {reason}")]
+pub struct OptionError {
+    pub key: String,
+    pub reason: String,
+}
+
+/// Check `volume create --opt` values. A directory (`o=uid=N,gid=N`), a bind of a host
+/// directory (`type=bind,device=DIR`) and a tmpfs (`type=tmpfs`) are possible rootless;
+/// mounting a device or another file system needs root on the host.
+pub fn parse_options(options: &BTreeMap<String, String>) -> Result<VolumeKind, VolumeError> {
+    let bad = |key: &str, reason: String| {
+        VolumeError::BadOption(OptionError {
+            key: key.to_string(),
             reason,
-        };
-        match key.as_str() {
-            "o" => {
-                for item in value.split(',').filter(|i| !i.is_empty()) {
-                    match item.split_once('=') {
-                        Some(("uid", n)) => {
-                            uid = Some(n.parse().map_err(|_| bad("uid must be a number"))?);
-                        }
-                        Some(("gid", n)) => {
-                            gid = Some(n.parse().map_err(|_| bad("gid must be a number"))?);
-                        }
-                        _ => return Err(bad("berth's local driver supports only o=uid=N,gid=N")),
+        })
+    };
+    for key in options.keys() {
+        if !matches!(key.as_str(), "o" | "type" | "device") {
+            return Err(bad(key, "berth supports type, device and o".into()));
+        }
+    }
+    let items: Vec<&str> = options
+        .get("o")
+        .map(|o| o.split(',').filter(|i| !i.is_empty()).collect())
+        .unwrap_or_default();
+    let bind_word = items.iter().any(|i| matches!(*i, "bind" | "rbind"));
+    let kind = options.get("type").map(String::as_str);
+    match (kind, options.get("device")) {
+        (None | Some(""), None) if !bind_word => {
+            let (mut uid, mut gid) = (None, None);
+            for item in &items {
+                match item.split_once('=') {
+                    Some(("uid", n)) => {
+                        uid = Some(n.parse().map_err(|_| bad("o", format!("uid `{n}` is not a number")))?);
+                    }
+                    Some(("gid", n)) => {
+                        gid = Some(n.parse().map_err(|_| bad("o", format!("gid `{n}` is not a number")))?);
+                    }
+                    _ => {
+                        return Err(bad(
+                            "o",
+                            format!("`{item}`: without a type, berth supports only uid=N,gid=N"),
+                        ))
                     }
                 }
             }
-            "type" | "device" => {
-                return Err(bad(
-                    "mounting a device or file system as a volume needs root; berth does not",
-                ))
-            }
-            _ => return Err(bad("unknown option (berth supports o=uid=N,gid=N)")),
+            Ok(VolumeKind::Dir { uid, gid })
         }
+        (Some("tmpfs"), _) => {
+            for item in &items {
+                let key = item.split_once('=').map_or(*item, |(k, _)| k);
+                if !matches!(
+                    key,
+                    "size" | "mode" | "uid" | "gid" | "nr_inodes" | "nr_blocks" | "noexec"
+                        | "nosuid" | "nodev" | "exec" | "suid" | "dev"
+                ) {
+                    return Err(bad("o", format!("`{item}` is not a tmpfs option")));
+                }
+            }
+            Ok(VolumeKind::Tmpfs(items.join(",")))
+        }
+        (None | Some("") | Some("bind") | Some("none"), Some(device))
+            if bind_word || kind == Some("bind") =>
+        {
+            let path = Path::new(device);
+            let meta = std::fs::metadata(path).map_err(|e| {
+                bad(
+                    "device",
+                    format!("stat {device}: {}", crate::error::io_text(&e)),
+                )
+            })?;
+            if !meta.is_dir() {
+                return Err(bad("device", format!("{device} is not a directory")));
+            }
+            let canonical = std::fs::canonicalize(path)
+                .map_err(|e| bad("device", format!("{device}: {}", crate::error::io_text(&e))))?;
+            Ok(VolumeKind::Bind(canonical))
+        }
+        (Some("bind"), None) => Err(bad("device", "type=bind needs device=DIR".into())),
+        _ => Err(bad(
+            "type",
+            "mounting a device or another file system needs root on the host; berth supports type=bind and type=tmpfs".into(),
+        )),
     }
-    Ok((uid, gid))
 }
 
 /// Create a volume. `name` `None` makes an anonymous volume with a random name.
@@ -190,7 +291,7 @@ pub fn create(
         Some(n) => n.to_string(),
         None => anonymous_name()?,
     };
-    let (uid, gid) = parse_options(&options)?;
+    let kind = parse_options(&options)?;
     let dir = volumes_dir(store_root);
     std::fs::create_dir_all(&dir).map_err(io_err("create", &dir))?;
     let final_dir = dir.join(&name);
@@ -204,7 +305,15 @@ pub fn create(
         options,
         created: Utc::now(),
         anonymous,
-        needs_copy_up: true,
+        // A bind's or a tmpfs's content is not berth's to fill.
+        needs_copy_up: matches!(kind, VolumeKind::Dir { .. }),
+        needs_chown: matches!(
+            kind,
+            VolumeKind::Dir {
+                uid: None,
+                gid: None
+            }
+        ),
     };
     let tmp = dir.join(format!(".tmp-{}", anonymous_name()?));
     let result = (|| {
@@ -215,8 +324,10 @@ pub fn create(
         std::fs::create_dir(&data).map_err(io_err("create", &data))?;
         std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755))
             .map_err(io_err("chmod", &data))?;
-        if uid.is_some() || gid.is_some() {
-            std::os::unix::fs::lchown(&data, uid, gid).map_err(io_err("chown", &data))?;
+        if let VolumeKind::Dir { uid, gid } = kind {
+            if uid.is_some() || gid.is_some() {
+                std::os::unix::fs::lchown(&data, uid, gid).map_err(io_err("chown", &data))?;
+            }
         }
         let path = tmp.join("volume.json");
         let bytes = serde_json::to_vec_pretty(&config).map_err(|source| VolumeError::Parse {
@@ -370,6 +481,7 @@ pub fn add_image_volumes(
             chown: false,
             copy_up: true,
             anonymous: true,
+            restrict: Default::default(),
         });
     }
     Ok(())
@@ -392,7 +504,31 @@ pub fn attach(
         .map(|b| b.target.as_str())
         .chain(opts.tmpfs.iter().map(|t| t.target.as_str()))
         .collect();
-    add_image_volumes(&mut opts.named_volumes, &taken, &image_volumes)
+    match opts.image_volume.unwrap_or_default() {
+        ImageVolumeMode::Bind => add_image_volumes(&mut opts.named_volumes, &taken, &image_volumes),
+        ImageVolumeMode::Ignore => Ok(()),
+        ImageVolumeMode::Tmpfs => {
+            let mut add = Vec::new();
+            for path in &image_volumes {
+                let target = normalize_target(path);
+                let covered = target == "/"
+                    || taken.iter().any(|t| normalize_target(t) == target)
+                    || opts
+                        .named_volumes
+                        .iter()
+                        .any(|m| normalize_target(&m.target) == target);
+                if !covered {
+                    // podman's flags for an image volume's tmpfs: no device nodes or set-id.
+                    add.push(crate::spec::TmpfsMount {
+                        target,
+                        options: vec!["exec".into(), "nosuid".into(), "nodev".into()],
+                    });
+                }
+            }
+            opts.tmpfs.extend(add);
+            Ok(())
+        }
+    }
 }
 
 /// `/a//b/` and `/a/b` name the same mount point.
@@ -475,7 +611,7 @@ fn write_synced(path: &Path, bytes: &[u8]) -> io::Result<()> {
 /// What `volume ls --filter` accepts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Filter {
-    /// Names containing this text (podman matches a substring).
+    /// Names matching this regular expression anywhere (podman's rule; checked at parse).
     Name(String),
     /// `label=KEY` or `label=KEY=VALUE`.
     Label(String, Option<String>),
@@ -489,7 +625,10 @@ impl Filter {
     pub fn parse(text: &str) -> Option<Filter> {
         let (key, value) = text.split_once('=')?;
         Some(match key {
-            "name" => Filter::Name(value.to_string()),
+            "name" => {
+                regex_lite::Regex::new(value).ok()?;
+                Filter::Name(value.to_string())
+            }
             "label" => match value.split_once('=') {
                 Some((k, v)) => Filter::Label(k.to_string(), Some(v.to_string())),
                 None => Filter::Label(value.to_string(), None),
@@ -507,7 +646,7 @@ impl Filter {
     /// Does `volume` (used when `in_use`) pass?
     pub fn matches(&self, volume: &VolumeConfig, in_use: bool) -> bool {
         match self {
-            Filter::Name(n) => volume.name.contains(n.as_str()),
+            Filter::Name(n) => regex_lite::Regex::new(n).is_ok_and(|r| r.is_match(&volume.name)),
             Filter::Label(k, v) => volume
                 .labels
                 .get(k)
@@ -593,12 +732,37 @@ mod tests {
     fn options() {
         let mut o = BTreeMap::new();
         o.insert("o".to_string(), "uid=5,gid=6".to_string());
-        assert_eq!(parse_options(&o).unwrap(), (Some(5), Some(6)));
-        o.insert("type".to_string(), "tmpfs".to_string());
-        assert!(matches!(parse_options(&o), Err(VolumeError::Option { .. })));
+        assert_eq!(
+            parse_options(&o).unwrap(),
+            VolumeKind::Dir {
+                uid: Some(5),
+                gid: Some(6)
+            }
+        );
+        o.insert("type".to_string(), "ext4".to_string());
+        assert!(matches!(parse_options(&o), Err(VolumeError::BadOption(_))));
         let mut o = BTreeMap::new();
         o.insert("o".to_string(), "size=1m".to_string());
         assert!(parse_options(&o).is_err());
+        o.insert("type".to_string(), "tmpfs".to_string());
+        o.insert("device".to_string(), "tmpfs".to_string());
+        assert_eq!(
+            parse_options(&o).unwrap(),
+            VolumeKind::Tmpfs("size=1m".into())
+        );
+        let tmp = tempfile::tempdir().unwrap();
+        let mut o = BTreeMap::new();
+        o.insert("type".to_string(), "bind".to_string());
+        o.insert("device".to_string(), "/no/such/dir".to_string());
+        assert_eq!(
+            parse_options(&o).unwrap_err().to_string(),
+            "invalid volume option device for driver 'local': stat /no/such/dir: no such file or directory"
+        );
+        o.insert("device".to_string(), tmp.path().display().to_string());
+        assert_eq!(
+            parse_options(&o).unwrap(),
+            VolumeKind::Bind(tmp.path().canonicalize().unwrap())
+        );
     }
 
     #[test]
@@ -610,6 +774,7 @@ mod tests {
             chown: false,
             copy_up: true,
             anonymous: false,
+            restrict: Default::default(),
         }];
         add_image_volumes(
             &mut mounts,
@@ -631,6 +796,7 @@ mod tests {
             chown: false,
             copy_up: true,
             anonymous,
+            restrict: Default::default(),
         }
     }
 
@@ -685,10 +851,15 @@ mod tests {
             created: Utc::now(),
             anonymous: false,
             needs_copy_up: false,
+            needs_chown: false,
         };
         cfg.labels.insert("app".into(), "web".into());
         assert!(Filter::parse("name=web").unwrap().matches(&cfg, false));
         assert!(!Filter::parse("name=db").unwrap().matches(&cfg, false));
+        assert!(Filter::parse("name=^web.+a$").unwrap().matches(&cfg, false));
+        assert!(Filter::parse("name=wex*b").unwrap().matches(&cfg, false));
+        assert!(!Filter::parse("name=^data").unwrap().matches(&cfg, false));
+        assert!(Filter::parse("name=(").is_none());
         assert!(Filter::parse("label=app").unwrap().matches(&cfg, false));
         assert!(Filter::parse("label=app=web").unwrap().matches(&cfg, false));
         assert!(!Filter::parse("label=app=db").unwrap().matches(&cfg, false));

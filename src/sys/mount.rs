@@ -83,6 +83,19 @@ pub fn remount_readonly(target: &Path, recursive: bool) -> io::Result<()> {
         .map_err(io::Error::from)
 }
 
+/// Remount the bind mount at `target` with the restricting `flags` (nosuid, nodev,
+/// noexec) added to those the kernel locked.
+pub fn remount_restricted(target: &Path, flags: MsFlags) -> io::Result<()> {
+    let locked = locked_flags(target)?;
+    let st = nix::sys::statvfs::statvfs(target)?;
+    let mut all = MsFlags::MS_BIND | MsFlags::MS_REMOUNT | locked | flags;
+    if st.flags().contains(nix::sys::statvfs::FsFlags::ST_RDONLY) {
+        all |= MsFlags::MS_RDONLY;
+    }
+    nix::mount::mount(None::<&str>, target, None::<&str>, all, None::<&str>)
+        .map_err(io::Error::from)
+}
+
 /// The mount flags of the mount holding `path` that must be kept on remount.
 pub fn locked_flags(path: &Path) -> io::Result<MsFlags> {
     use nix::sys::statvfs::FsFlags;

@@ -87,6 +87,7 @@ impl Builder<'_> {
                             source: file,
                             target: m.target.clone(),
                             readonly: true,
+                            ..Default::default()
                         });
                     }
                 }
@@ -98,6 +99,7 @@ impl Builder<'_> {
                     source: path.clone(),
                     target: m.target.clone(),
                     readonly: m.readonly,
+                    ..Default::default()
                 }),
                 MountSource::Layers { layers, path } => {
                     let mut w = Workspace::new(&self.store)?;
@@ -108,6 +110,7 @@ impl Builder<'_> {
                         source,
                         target: m.target.clone(),
                         readonly: m.readonly,
+                        ..Default::default()
                     });
                 }
             }

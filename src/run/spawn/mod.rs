@@ -103,6 +103,7 @@ pub fn start(
     super::volumes::prepare_volumes(
         &p.store_root,
         &p.opts.named_volumes,
+        &p.opts.volumes,
         &p.ctr.merged(),
         p.plan.process.user.as_ref(),
         p.plan.keep_id,
