@@ -161,6 +161,8 @@ complete -c berth -n "__fish_berth_using_subcommand run" -l memory-reservation -
 complete -c berth -n "__fish_berth_using_subcommand run" -l cpus -d 'Number of CPUs (needs cgroups, which berth does not manage yet)' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l pids-limit -d 'Process limit (needs cgroups, which berth does not manage yet)' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l kernel-memory -d 'Kernel memory limit: no longer supported by the kernel; ignored with a warning' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -l sdnotify -d 'Who tells systemd the service is ready: conmon (berth\'s monitor, once the container runs), container (the container, through NOTIFY_SOCKET), healthy (after the first passing healthcheck), ignore' -r
+complete -c berth -n "__fish_berth_using_subcommand run" -l systemd -d 'Run systemd as the container\'s init: true (when the command is systemd or init), false, always (not supported yet: only false runs such a command)' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l pull -d 'Pull the image: missing (default), always, never or newer' -r
 complete -c berth -n "__fish_berth_using_subcommand run" -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand run" -l rm -d 'Remove the container when it exits'
@@ -235,6 +237,8 @@ complete -c berth -n "__fish_berth_using_subcommand create" -l memory-reservatio
 complete -c berth -n "__fish_berth_using_subcommand create" -l cpus -d 'Number of CPUs (needs cgroups, which berth does not manage yet)' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -l pids-limit -d 'Process limit (needs cgroups, which berth does not manage yet)' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -l kernel-memory -d 'Kernel memory limit: no longer supported by the kernel; ignored with a warning' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -l sdnotify -d 'Who tells systemd the service is ready: conmon (berth\'s monitor, once the container runs), container (the container, through NOTIFY_SOCKET), healthy (after the first passing healthcheck), ignore' -r
+complete -c berth -n "__fish_berth_using_subcommand create" -l systemd -d 'Run systemd as the container\'s init: true (when the command is systemd or init), false, always (not supported yet: only false runs such a command)' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -l pull -d 'Pull the image: missing (default), always, never or newer' -r
 complete -c berth -n "__fish_berth_using_subcommand create" -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand create" -l rm -d 'Remove the container when it exits'
@@ -728,6 +732,8 @@ complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_s
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l cpus -d 'Number of CPUs (needs cgroups, which berth does not manage yet)' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l pids-limit -d 'Process limit (needs cgroups, which berth does not manage yet)' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l kernel-memory -d 'Kernel memory limit: no longer supported by the kernel; ignored with a warning' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l sdnotify -d 'Who tells systemd the service is ready: conmon (berth\'s monitor, once the container runs), container (the container, through NOTIFY_SOCKET), healthy (after the first passing healthcheck), ignore' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l systemd -d 'Run systemd as the container\'s init: true (when the command is systemd or init), false, always (not supported yet: only false runs such a command)' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l pull -d 'Pull the image: missing (default), always, never or newer' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from run" -l rm -d 'Remove the container when it exits'

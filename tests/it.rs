@@ -42,4 +42,5 @@ mod run_tty;
 mod save_load;
 mod shared_host;
 mod store_faults;
+mod systemd;
 mod volumes;

@@ -54,6 +54,10 @@ pub struct Extras {
     /// print once (not recorded).
     #[serde(skip)]
     pub warnings: Vec<String>,
+    /// `--sdnotify`: who tells systemd the service is ready.
+    pub sdnotify: super::SdNotify,
+    /// `--systemd`, when given.
+    pub systemd: Option<super::SystemdMode>,
 }
 
 /// The container's IPC namespace (`--ipc`).
@@ -122,6 +126,8 @@ impl Default for Extras {
             rmi: false,
             replace: false,
             warnings: Vec::new(),
+            sdnotify: super::SdNotify::Conmon,
+            systemd: None,
         }
     }
 }

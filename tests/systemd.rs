@@ -1,0 +1,282 @@
+//! berth under a service manager: `--sdnotify` (the test plays systemd: it listens on the
+//! NOTIFY_SOCKET it gives berth), the cidfile flags podman's units use, `generate systemd`.
+
+use std::os::unix::fs::PermissionsExt;
+use std::os::unix::net::UnixDatagram;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::util::{wait_until, Env};
+
+/// A notify socket the test listens on, writable by the test user.
+pub struct Listener {
+    pub path: PathBuf,
+    sock: UnixDatagram,
+}
+
+impl Listener {
+    pub fn new(env: &Env) -> Listener {
+        let path = env.work.join("notify.sock");
+        let sock = UnixDatagram::bind(&path).expect("bind the notify socket");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o777)).unwrap();
+        sock.set_read_timeout(Some(Duration::from_secs(20)))
+            .unwrap();
+        Listener { path, sock }
+    }
+
+    /// The next datagram, or None after `limit`.
+    pub fn next_within(&self, limit: Duration) -> Option<String> {
+        self.sock.set_read_timeout(Some(limit)).unwrap();
+        let mut buf = [0u8; 4096];
+        let n = self.sock.recv(&mut buf).ok()?;
+        Some(String::from_utf8_lossy(&buf[..n]).into_owned())
+    }
+
+    /// Datagrams until one has `READY=1` (panics after 20 s); returns them all, joined.
+    pub fn until_ready(&self) -> String {
+        let mut all = String::new();
+        while !all.lines().any(|l| l == "READY=1") {
+            match self.next_within(Duration::from_secs(20)) {
+                Some(m) => {
+                    all.push_str(&m);
+                    all.push('\n');
+                }
+                None => panic!("no READY=1 on the notify socket; got {all:?}"),
+            }
+        }
+        all
+    }
+}
+
+/// A container command that exits on SIGTERM (a shell as PID 1 ignores it otherwise).
+pub const TRAPPING: &str = "trap 'exit 0' TERM; while true; do sleep 1; done";
+
+/// The `MAINPID=` of notify messages.
+pub fn main_pid(messages: &str) -> i32 {
+    messages
+        .lines()
+        .find_map(|l| l.strip_prefix("MAINPID="))
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("no MAINPID in {messages:?}"))
+}
+
+/// Is this pid a live process (not a zombie)?
+pub fn alive(pid: i32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| {
+        s.rsplit_once(") ")
+            .is_some_and(|(_, rest)| !rest.starts_with('Z'))
+    })
+}
+
+#[test]
+fn sdnotify_conmon_sends_ready_and_the_monitor_pid() {
+    let Some(env) = Env::rootless() else { return };
+    env.import_busybox();
+    let listener = Listener::new(&env);
+    env.berth([
+        "run", "-d", "--name", "svc", "busybox", "sh", "-c", TRAPPING,
+    ])
+    .env("NOTIFY_SOCKET", &listener.path)
+    .output()
+    .success();
+    let got = listener.until_ready();
+    let pid = main_pid(&got);
+    assert!(alive(pid), "MAINPID {pid} is not alive: {got:?}");
+    // The main pid is the container's monitor: it stops with the container.
+    env.berth(["stop", "-t", "2", "svc"]).output().success();
+    assert!(wait_until(Duration::from_secs(10), || !alive(pid)));
+    // The service manager's socket does not reach the container.
+    env.berth([
+        "run",
+        "--rm",
+        "--env-host",
+        "busybox",
+        "sh",
+        "-c",
+        "echo ${NOTIFY_SOCKET:-unset}",
+    ])
+    .env("NOTIFY_SOCKET", &listener.path)
+    .output()
+    .success()
+    .stdout_eq("unset\n");
+}
+
+#[test]
+fn sdnotify_ignore_sends_nothing() {
+    let Some(env) = Env::rootless() else { return };
+    env.import_busybox();
+    let listener = Listener::new(&env);
+    env.berth([
+        "run",
+        "-d",
+        "--sdnotify=ignore",
+        "--name",
+        "quiet",
+        "busybox",
+        "sleep",
+        "300",
+    ])
+    .env("NOTIFY_SOCKET", &listener.path)
+    .output()
+    .success();
+    assert_eq!(listener.next_within(Duration::from_millis(700)), None);
+    env.berth(["rm", "-f", "quiet"]).output().success();
+}
+
+#[test]
+fn sdnotify_healthy_waits_for_a_passing_healthcheck() {
+    let Some(env) = Env::rootless() else { return };
+    env.import_busybox();
+    let listener = Listener::new(&env);
+    env.berth([
+        "run",
+        "-d",
+        "--sdnotify=healthy",
+        "--health-cmd",
+        "test -f /tmp/ok",
+        "--health-interval",
+        "300ms",
+        "--name",
+        "hl",
+        "busybox",
+        "sleep",
+        "300",
+    ])
+    .env("NOTIFY_SOCKET", &listener.path)
+    .output()
+    .success();
+    let first = listener
+        .next_within(Duration::from_secs(20))
+        .expect("the monitor's MAINPID");
+    assert!(!first.contains("READY=1"), "ready too early: {first:?}");
+    let pid = main_pid(&first);
+    // Failing checks: still not ready.
+    assert_eq!(listener.next_within(Duration::from_millis(1000)), None);
+    env.berth(["exec", "hl", "touch", "/tmp/ok"])
+        .output()
+        .success();
+    assert_eq!(listener.until_ready().trim(), "READY=1");
+    assert!(alive(pid));
+    env.berth(["rm", "-f", "hl"]).output().success();
+    // Without a healthcheck, healthy is refused.
+    env.berth(["run", "-d", "--sdnotify=healthy", "busybox", "true"])
+        .env("NOTIFY_SOCKET", &listener.path)
+        .expect_stderr()
+        .output()
+        .code(125)
+        .stderr_contains("needs a healthcheck");
+}
+
+#[test]
+fn sdnotify_container_forwards_the_containers_messages() {
+    let Some(env) = Env::rootless() else { return };
+    env.import_busybox();
+    let listener = Listener::new(&env);
+    let id = env
+        .berth([
+            "run",
+            "-d",
+            "--sdnotify=container",
+            "--name",
+            "self",
+            "busybox",
+            "sh",
+            "-c",
+            "test -S $NOTIFY_SOCKET && echo $NOTIFY_SOCKET; sleep 300",
+        ])
+        .env("NOTIFY_SOCKET", &listener.path)
+        .output()
+        .success()
+        .stdout()
+        .trim()
+        .to_string();
+    let first = listener
+        .next_within(Duration::from_secs(20))
+        .expect("the monitor's MAINPID");
+    assert!(
+        !first.contains("READY=1"),
+        "the monitor said ready: {first:?}"
+    );
+    assert!(alive(main_pid(&first)));
+    assert!(wait_until(Duration::from_secs(10), || env
+        .berth(["logs", "self"])
+        .output()
+        .stdout()
+        .contains("/run/notify/notify.sock")));
+    // What the container sends (here: sent to its socket from outside) is forwarded, with
+    // its meaningless MAINPID dropped.
+    let sock = env
+        .containers_dir()
+        .join(&id)
+        .join("etc/notify/notify.sock");
+    // Through /proc/self/fd: the store's path is longer than a socket address may be.
+    let dir = std::fs::File::open(sock.parent().unwrap()).unwrap();
+    use std::os::fd::AsRawFd;
+    let short = format!("/proc/self/fd/{}/notify.sock", dir.as_raw_fd());
+    UnixDatagram::unbound()
+        .unwrap()
+        .send_to(b"MAINPID=1\nREADY=1\nSTATUS=up", short)
+        .expect("send to the container's notify socket");
+    assert_eq!(
+        listener.next_within(Duration::from_secs(10)).as_deref(),
+        Some("READY=1\nSTATUS=up")
+    );
+    env.berth(["rm", "-f", "self"]).output().success();
+}
+
+#[test]
+fn systemd_always_is_refused_and_false_accepted() {
+    let Some(env) = Env::rootless() else { return };
+    env.import_busybox();
+    env.berth(["run", "--rm", "--systemd=always", "busybox", "true"])
+        .expect_stderr()
+        .output()
+        .code(125)
+        .stderr_contains("--systemd is not supported yet");
+    env.berth(["run", "--rm", "--systemd=false", "busybox", "true"])
+        .output()
+        .success();
+    env.berth(["run", "--rm", "--systemd=maybe", "busybox", "true"])
+        .expect_stderr()
+        .output()
+        .code(125);
+}
+
+#[test]
+fn cidfile_with_replace_and_rm_ignore_of_a_missing_cidfile() {
+    let Some(env) = Env::rootless() else { return };
+    env.import_busybox();
+    let cid = env.work.join("svc.cid");
+    let run = |env: &Env| {
+        env.berth(["run", "-d", "--replace", "--name", "svc", "--cidfile"])
+            .arg(&cid)
+            .args(["busybox", "sleep", "300"])
+            .output()
+            .success()
+            .stdout()
+            .trim()
+            .to_string()
+    };
+    let first = run(&env);
+    let second = run(&env);
+    assert_ne!(first, second);
+    assert_eq!(std::fs::read_to_string(&cid).unwrap().trim(), second);
+    env.berth(["rm", "-f", "--ignore", "--cidfile"])
+        .arg(&cid)
+        .output()
+        .success();
+    std::fs::remove_file(&cid).unwrap();
+    env.berth(["stop", "--ignore", "--cidfile"])
+        .arg(&cid)
+        .output()
+        .success();
+    env.berth(["rm", "-f", "--ignore", "--cidfile"])
+        .arg(&cid)
+        .output()
+        .success();
+    env.berth(["rm", "--cidfile"])
+        .arg(&cid)
+        .expect_stderr()
+        .output()
+        .code(125);
+}
