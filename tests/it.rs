@@ -29,6 +29,7 @@ mod masked_paths;
 mod net;
 mod network;
 mod pull;
+mod quadlet;
 mod registry;
 mod registry_fake;
 mod registry_hostile;

@@ -280,3 +280,104 @@ fn cidfile_with_replace_and_rm_ignore_of_a_missing_cidfile() {
         .output()
         .code(125);
 }
+
+/// The values of `Key=` in a unit file's text (every section).
+pub fn unit_values(text: &str, key: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut lines = text.lines();
+    while let Some(line) = lines.next() {
+        let Some(v) = line.strip_prefix(&format!("{key}=")) else {
+            continue;
+        };
+        let mut v = v.to_string();
+        // generate systemd continues long command lines with `\`.
+        while v.ends_with('\\') {
+            v.pop();
+            v.push(' ');
+            v.push_str(lines.next().unwrap_or_default().trim());
+        }
+        out.push(v);
+    }
+    out
+}
+
+/// Split a unit's command line as systemd does (quotes, backslashes) and expand the
+/// specifiers a user unit uses: %t (the runtime dir), %n (the unit), %N (without suffix).
+pub fn command_words(env: &Env, line: &str, unit: &str) -> Vec<String> {
+    let line = line.trim_start_matches(['-', '@', '+', '!']);
+    let mut words = Vec::new();
+    let mut chars = line.chars().peekable();
+    loop {
+        while chars.peek().is_some_and(|c| c.is_whitespace()) {
+            chars.next();
+        }
+        if chars.peek().is_none() {
+            break;
+        }
+        let mut word = String::new();
+        let mut quoted = false;
+        while let Some(c) = chars.next() {
+            match c {
+                c if c.is_whitespace() && !quoted => break,
+                '"' => quoted = !quoted,
+                '\\' => word.push(chars.next().unwrap_or('\\')),
+                c => word.push(c),
+            }
+        }
+        words.push(word);
+    }
+    let base = unit.rsplit_once('.').map_or(unit, |(b, _)| b);
+    words
+        .into_iter()
+        .map(|w| {
+            w.replace("%t", &env.runtime_dir.to_string_lossy())
+                .replace("%N", base)
+                .replace("%n", unit)
+                .replace("%%", "%")
+        })
+        .collect()
+}
+
+/// Run one of a unit's commands as the service manager would: as the test user, with the
+/// unit's `Environment=` and, when given, a NOTIFY_SOCKET.
+pub fn run_unit_command(
+    env: &Env,
+    text: &str,
+    key: &str,
+    unit: &str,
+    notify: Option<&Listener>,
+) -> crate::util::command::Output {
+    let line = unit_values(text, key)
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| panic!("no {key}= in {unit}:\n{text}"));
+    let words = command_words(env, &line, unit);
+    let mut cmd = env.as_user(std::path::Path::new(&words[0]), &words[1..]);
+    for e in unit_values(text, "Environment") {
+        if let Some((k, v)) = e.split_once('=') {
+            cmd = cmd.env(k, v.replace("%n", unit));
+        }
+    }
+    if let Some(l) = notify {
+        cmd = cmd.env("NOTIFY_SOCKET", &l.path);
+    }
+    cmd.output()
+}
+
+/// `systemd-analyze --user verify` of unit files, as the test user; None (after saying
+/// why) when systemd-analyze is missing.
+pub fn verify_units(env: &Env, units: &[PathBuf]) -> Option<crate::util::command::Output> {
+    let Some(analyze) = crate::util::find_in_path("systemd-analyze") else {
+        assert!(
+            std::env::var("CI").map_or(true, |v| v != "true"),
+            "CI=true and systemd-analyze is missing (run scripts/setup.sh)"
+        );
+        eprintln!("skipped: systemd-analyze is not installed (apt install systemd)");
+        return None;
+    };
+    Some(
+        env.as_user(&analyze, ["--user", "verify", "--man=no"])
+            .args(units)
+            .output(),
+    )
+}

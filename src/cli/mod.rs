@@ -27,6 +27,7 @@ pub mod port;
 pub mod ps;
 pub mod pull;
 pub mod push;
+pub mod quadlet;
 pub mod rename;
 pub mod rm;
 pub mod rmi;
@@ -153,6 +154,8 @@ pub enum Command {
     Builder(build::BuilderArgs),
     /// Manage user networks
     Network(network::NetworkArgs),
+    /// Turn quadlet files into systemd units (the generator), and manage quadlet files
+    Quadlet(quadlet::QuadletArgs),
     /// Generate man pages and shell completions (for packagers)
     #[command(hide = true, name = "__generate")]
     Generate(GenerateArgs),

@@ -536,6 +536,14 @@ impl RunOptions {
         extras.unsetenv_all = args.unsetenv_all;
         extras.rmi = args.rmi;
         extras.replace = args.replace;
+        // Under a systemd unit (quadlet, generate systemd), as podman: the unit is recorded
+        // for auto-update.
+        if let Some(unit) = host_env("PODMAN_SYSTEMD_UNIT").filter(|u| !u.is_empty()) {
+            extras
+                .labels
+                .entry("PODMAN_SYSTEMD_UNIT".into())
+                .or_insert(unit);
+        }
         if let Some(n) = &args.sdnotify {
             extras.sdnotify =
                 crate::spec::SdNotify::parse(n).ok_or_else(|| OptionsError::Flag {

@@ -38,6 +38,7 @@ pub mod probe_overlay;
 pub mod ps;
 pub mod pull;
 pub mod push;
+pub mod quadlet;
 pub mod rename;
 pub mod rm;
 pub mod rmi;
@@ -191,6 +192,7 @@ fn dispatch(command: Command, link: Option<&SessionLink>) -> Result<()> {
         Command::Volume(args) => volume::execute(args),
         Command::Network(args) => network::execute(args),
         Command::Generate(args) => generate::execute(args),
+        Command::Quadlet(args) => quadlet::execute(args),
         Command::ProbeOverlay => probe_overlay::execute(),
         Command::Build(args) => build::in_session(&args),
         Command::Buildx(args) => match args.command {

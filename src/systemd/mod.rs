@@ -3,3 +3,5 @@
 //! all pure text work except the notify socket.
 
 pub mod notify;
+pub mod quadlet;
+pub mod unit;
