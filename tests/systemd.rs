@@ -381,3 +381,122 @@ pub fn verify_units(env: &Env, units: &[PathBuf]) -> Option<crate::util::command
             .output(),
     )
 }
+
+/// `generate systemd --new`: the unit verifies, its ExecStart runs a new container that
+/// notifies READY=1 with a live MAINPID, ExecStop and ExecStopPost remove it.
+#[test]
+fn generate_systemd_new_makes_a_unit_that_runs_and_removes_the_container() {
+    let Some(env) = Env::rootless() else { return };
+    env.import_busybox();
+    env.berth([
+        "create", "--name", "gen", "-e", "WHO=100%", "busybox", "sh", "-c", TRAPPING,
+    ])
+    .output()
+    .success();
+    let dir = env.make_dir("units");
+    // --files writes into the current directory: run it from `units/`.
+    let written = {
+        let mut c = env.berth(["generate", "systemd", "--new", "--files", "--name", "gen"]);
+        c.dir = dir.clone();
+        c.output().success().stdout().trim().to_string()
+    };
+    let unit = dir.join("container-gen.service");
+    assert_eq!(written, unit.display().to_string());
+    if let Some(v) = verify_units(&env, std::slice::from_ref(&unit)) {
+        v.success();
+    }
+    let text = std::fs::read_to_string(&unit).unwrap();
+    for want in [
+        "Type=notify",
+        "NotifyAccess=all",
+        "--cidfile=%t/%n.ctr-id",
+        "--sdnotify=conmon",
+        "--replace",
+        "WHO=100%%",
+        "TimeoutStopSec=70",
+    ] {
+        assert!(text.contains(want), "{want} missing from:\n{text}");
+    }
+    // The created container is not the unit's: the unit makes its own under that name.
+    env.berth(["rm", "gen"]).output().success();
+    let listener = Listener::new(&env);
+    run_unit_command(
+        &env,
+        &text,
+        "ExecStart",
+        "container-gen.service",
+        Some(&listener),
+    )
+    .success();
+    let pid = main_pid(&listener.until_ready());
+    assert!(alive(pid));
+    env.berth(["exec", "gen", "sh", "-c", "echo $WHO"])
+        .output()
+        .success()
+        .stdout_eq("100%\n");
+    run_unit_command(&env, &text, "ExecStop", "container-gen.service", None).success();
+    assert!(wait_until(Duration::from_secs(10), || !alive(pid)));
+    run_unit_command(&env, &text, "ExecStopPost", "container-gen.service", None).success();
+    env.berth(["ps", "-a", "-q"])
+        .output()
+        .success()
+        .stdout_eq("");
+}
+
+/// Without --new the unit starts and stops the existing container.
+#[test]
+fn generate_systemd_starts_and_stops_an_existing_container() {
+    let Some(env) = Env::rootless() else { return };
+    env.import_busybox();
+    env.berth(["create", "--name", "old", "busybox", "sh", "-c", TRAPPING])
+        .output()
+        .success();
+    let out = env
+        .berth([
+            "generate",
+            "systemd",
+            "--name",
+            "--no-header",
+            "--restart-policy=always",
+            "-t",
+            "5",
+            "--container-prefix",
+            "app",
+            "--separator",
+            "_",
+            "old",
+        ])
+        .output();
+    let text = out.success().stdout();
+    assert!(
+        text.starts_with("[Unit]\nDescription=berth app_old.service\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Restart=always\nTimeoutStopSec=65\n"),
+        "{text}"
+    );
+    let unit = env.write_file("app_old.service", text.as_bytes());
+    if let Some(v) = verify_units(&env, &[unit]) {
+        v.success();
+    }
+    let listener = Listener::new(&env);
+    run_unit_command(&env, &text, "ExecStart", "app_old.service", Some(&listener)).success();
+    let pid = main_pid(&listener.until_ready());
+    assert!(alive(pid));
+    run_unit_command(&env, &text, "ExecStop", "app_old.service", None).success();
+    assert!(wait_until(Duration::from_secs(10), || !alive(pid)));
+    env.berth(["ps", "-a", "--format", "{{.Names}} {{.Status}}"])
+        .output()
+        .success()
+        .stdout_contains("old Exited");
+    env.berth(["generate", "systemd", "nope"])
+        .expect_stderr()
+        .output()
+        .code(125)
+        .stderr_contains("no such container");
+    env.berth(["generate", "systemd", "--restart-policy=sometimes", "old"])
+        .expect_stderr()
+        .output()
+        .code(125);
+}

@@ -12,6 +12,7 @@ pub mod events;
 pub mod exec;
 pub mod exec_options;
 pub mod export;
+pub mod generate_systemd;
 pub mod global;
 pub mod history;
 pub mod image;
@@ -156,6 +157,9 @@ pub enum Command {
     Network(network::NetworkArgs),
     /// Turn quadlet files into systemd units (the generator), and manage quadlet files
     Quadlet(quadlet::QuadletArgs),
+    /// Generate systemd units for containers
+    #[command(name = "generate")]
+    GenerateUnits(generate_systemd::GenerateUnitsArgs),
     /// Generate man pages and shell completions (for packagers)
     #[command(hide = true, name = "__generate")]
     Generate(GenerateArgs),

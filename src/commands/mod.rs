@@ -18,6 +18,7 @@ pub mod events;
 pub mod exec;
 pub mod export;
 pub mod generate;
+pub mod generate_systemd;
 pub mod healthcheck;
 pub mod history;
 pub mod image;
@@ -193,6 +194,7 @@ fn dispatch(command: Command, link: Option<&SessionLink>) -> Result<()> {
         Command::Network(args) => network::execute(args),
         Command::Generate(args) => generate::execute(args),
         Command::Quadlet(args) => quadlet::execute(args),
+        Command::GenerateUnits(args) => generate_systemd::execute(args),
         Command::ProbeOverlay => probe_overlay::execute(),
         Command::Build(args) => build::in_session(&args),
         Command::Buildx(args) => match args.command {

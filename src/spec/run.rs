@@ -58,6 +58,9 @@ pub struct Extras {
     pub sdnotify: super::SdNotify,
     /// `--systemd`, when given.
     pub systemd: Option<super::SystemdMode>,
+    /// The command line that created the container (podman's `CreateCommand`), for
+    /// `generate systemd --new`.
+    pub create_command: Vec<String>,
 }
 
 /// The container's IPC namespace (`--ipc`).
@@ -128,6 +131,7 @@ impl Default for Extras {
             warnings: Vec::new(),
             sdnotify: super::SdNotify::Conmon,
             systemd: None,
+            create_command: Vec::new(),
         }
     }
 }

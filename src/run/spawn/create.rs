@@ -49,6 +49,7 @@ pub(super) fn create_in(store: &Store, opts: &RunOptions) -> Result<(Container, 
     let defaults = image_defaults(&image.config);
     let command = plan::process_args(opts, &defaults).context("plan the container")?;
     let mut opts = opts.clone();
+    opts.extras.create_command = std::env::args().collect();
     volume::attach(&mut opts, &image.config).context("name the image's volumes")?;
     publish_ports(&mut opts, &image.config)?;
     let opts = &opts;
