@@ -7,6 +7,7 @@
 mod util;
 
 mod attach;
+mod auto_update;
 mod build;
 mod cli;
 mod commit;

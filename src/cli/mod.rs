@@ -3,6 +3,7 @@
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
+pub mod auto_update;
 pub mod build;
 pub mod commit;
 pub mod container;
@@ -160,6 +161,8 @@ pub enum Command {
     /// Generate systemd units for containers
     #[command(name = "generate")]
     GenerateUnits(generate_systemd::GenerateUnitsArgs),
+    /// Update containers labelled io.containers.autoupdate and restart their systemd units
+    AutoUpdate(auto_update::AutoUpdateArgs),
     /// Generate man pages and shell completions (for packagers)
     #[command(hide = true, name = "__generate")]
     Generate(GenerateArgs),

@@ -8,6 +8,7 @@ use crate::userns::session::{SessionLink, SessionRequest, Stage};
 pub use placement::{placement, HostHalf, Placement};
 
 pub mod attach;
+pub mod auto_update;
 pub mod build;
 pub mod commit;
 pub mod container;
@@ -195,6 +196,7 @@ fn dispatch(command: Command, link: Option<&SessionLink>) -> Result<()> {
         Command::Generate(args) => generate::execute(args),
         Command::Quadlet(args) => quadlet::execute(args),
         Command::GenerateUnits(args) => generate_systemd::execute(args),
+        Command::AutoUpdate(args) => auto_update::execute(args),
         Command::ProbeOverlay => probe_overlay::execute(),
         Command::Build(args) => build::in_session(&args),
         Command::Buildx(args) => match args.command {

@@ -131,7 +131,8 @@ pub fn placement(command: &Command) -> Placement<'_> {
         | Command::Version(_)
         | Command::Generate(_)
         | Command::Quadlet(_)
-        | Command::GenerateUnits(_) => Host,
+        | Command::GenerateUnits(_)
+        | Command::AutoUpdate(_) => Host,
         Command::Import(_)
         | Command::UnpackImage(_)
         | Command::Load(_)
