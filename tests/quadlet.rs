@@ -209,3 +209,17 @@ fn install_list_print_rm() {
     .output()
     .success();
 }
+
+#[test]
+fn berth_linked_as_a_user_generator_is_the_generator() {
+    let Some(env) = Env::cli() else { return };
+    write_quadlet(&env, "g.container", "[Container]\nImage=busybox\n");
+    let link = env.work.join("berth-user-generator");
+    std::os::unix::fs::symlink(crate::util::berth_bin(), &link).unwrap();
+    let out = env.work.join("out");
+    env.as_user(&link, [&out, &env.work.join("e"), &env.work.join("l")])
+        .output()
+        .success();
+    let text = std::fs::read_to_string(out.join("g.service")).unwrap();
+    assert!(text.contains("run --name=systemd-%N"), "{text}");
+}

@@ -198,7 +198,29 @@ pub fn command() -> clap::Command {
 /// Parse the process arguments. On `--help` and `--version` print and return `Err(0)`; on a
 /// usage error print clap's message and return `Err(125)`, as podman does.
 pub fn parse() -> Result<Cli, i32> {
-    parse_from(std::env::args_os())
+    parse_from(generator_argv(std::env::args_os().collect()))
+}
+
+/// Installed as a systemd generator, as podman's quadlet is (a link named
+/// `berth-user-generator` in a `user-generators` directory, or `*-generator` in
+/// `system-generators`), berth runs `berth quadlet [--user] DIRS...`.
+pub fn generator_argv(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    let name = args
+        .first()
+        .and_then(|a| std::path::Path::new(a).file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let prefix: &[&str] = if name.ends_with("-user-generator") {
+        &["quadlet", "--user"]
+    } else if name.ends_with("-generator") {
+        &["quadlet"]
+    } else {
+        return args;
+    };
+    let mut out = args[..1].to_vec();
+    out.extend(prefix.iter().map(std::ffi::OsString::from));
+    out.extend(args.into_iter().skip(1));
+    out
 }
 
 /// Parse an argument list (the first item is the program name).

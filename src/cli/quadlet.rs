@@ -91,3 +91,51 @@ pub struct QuadletRmArgs {
     #[arg(value_name = "NAME")]
     pub names: Vec<String>,
 }
+
+#[cfg(test)]
+mod tests {
+    use std::ffi::OsString;
+
+    fn argv(v: &[&str]) -> Vec<OsString> {
+        v.iter().map(OsString::from).collect()
+    }
+
+    #[test]
+    fn a_generator_link_runs_the_generator() {
+        assert_eq!(
+            crate::cli::generator_argv(argv(&[
+                "/usr/lib/systemd/user-generators/berth-user-generator",
+                "/run/user/1000/systemd/generator",
+                "/e",
+                "/l"
+            ])),
+            argv(&[
+                "/usr/lib/systemd/user-generators/berth-user-generator",
+                "quadlet",
+                "--user",
+                "/run/user/1000/systemd/generator",
+                "/e",
+                "/l"
+            ])
+        );
+        assert_eq!(
+            crate::cli::generator_argv(argv(&["berth-generator", "/a"])),
+            argv(&["berth-generator", "quadlet", "/a"])
+        );
+        assert_eq!(
+            crate::cli::generator_argv(argv(&["berth", "ps"])),
+            argv(&["berth", "ps"])
+        );
+        let cli = crate::cli::parse_from(crate::cli::generator_argv(argv(&[
+            "berth-user-generator",
+            "/n",
+            "/e",
+            "/l",
+        ])))
+        .unwrap();
+        let crate::cli::Command::Quadlet(q) = cli.command else {
+            panic!("not quadlet")
+        };
+        assert!(q.user && q.command.is_none() && q.dirs.len() == 3);
+    }
+}
