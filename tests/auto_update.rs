@@ -35,8 +35,48 @@ echo "$unit did not turn healthy" >&2
 exit 1
 "#;
 
+/// The stand-in systemctl, a quadlet `app.container` (the policy, a healthcheck,
+/// Notify=healthy) and its unit, started; returns the units' directory and the unit's text.
+fn start_service(env: &Env, image: &str, policy: &str) -> (std::path::PathBuf, String) {
+    let bin = env.make_dir("bin");
+    std::fs::write(bin.join("systemctl"), STAND_IN).unwrap();
+    std::fs::set_permissions(
+        bin.join("systemctl"),
+        std::fs::Permissions::from_mode(0o755),
+    )
+    .unwrap();
+    env.give_to_user(&bin);
+    let qdir = env.config_home.join("containers/systemd");
+    std::fs::create_dir_all(&qdir).unwrap();
+    std::fs::write(
+        qdir.join("app.container"),
+        format!(
+            "[Container]\nImage={image}\nAutoUpdate={policy}\nNotify=healthy\nHealthCmd=test -f /ok\nHealthInterval=1s\nNetwork=none\nExec=sh -c \"{TRAPPING}\"\n"
+        ),
+    )
+    .unwrap();
+    env.give_to_user(&env.config_home);
+    let units = env.work.join("units");
+    env.berth(["quadlet", "--user"])
+        .arg(&units)
+        .output()
+        .success();
+    let text = std::fs::read_to_string(units.join("app.service")).unwrap();
+    run_unit_command(env, &text, "ExecStart", "app.service", None).success();
+    (units, text)
+}
+
 /// Build an image of busybox with /version (and /ok when `healthy`) in `env`, and push it.
 fn build_and_push(env: &Env, reference: &str, version: &str, healthy: bool) {
+    build(env, reference, version, healthy);
+    env.berth(["push", "--tls-verify=false", reference])
+        .expect_stderr()
+        .output()
+        .success();
+}
+
+/// Build an image of busybox with /version (and /ok when `healthy`) in `env`.
+fn build(env: &Env, reference: &str, version: &str, healthy: bool) {
     let ctx = env.make_dir(&format!("ctx-{version}"));
     std::fs::write(ctx.join("version"), version).unwrap();
     std::fs::write(ctx.join("ok"), "").unwrap();
@@ -49,10 +89,6 @@ fn build_and_push(env: &Env, reference: &str, version: &str, healthy: bool) {
     env.give_to_user(&ctx);
     env.berth(["build", "-q", "-t", reference])
         .arg(&ctx)
-        .output()
-        .success();
-    env.berth(["push", "--tls-verify=false", reference])
-        .expect_stderr()
         .output()
         .success();
 }
@@ -96,33 +132,7 @@ fn auto_update_replaces_a_moved_tag_and_rolls_back_an_unhealthy_image() {
     env.berth(["pull", "-q", "--tls-verify=false", &image])
         .output()
         .success();
-    // The stand-in systemctl.
-    let bin = env.make_dir("bin");
-    std::fs::write(bin.join("systemctl"), STAND_IN).unwrap();
-    std::fs::set_permissions(
-        bin.join("systemctl"),
-        std::fs::Permissions::from_mode(0o755),
-    )
-    .unwrap();
-    env.give_to_user(&bin);
-    // The service: a quadlet with AutoUpdate=registry and a healthcheck.
-    let qdir = env.config_home.join("containers/systemd");
-    std::fs::create_dir_all(&qdir).unwrap();
-    std::fs::write(
-        qdir.join("app.container"),
-        format!(
-            "[Container]\nImage={image}\nAutoUpdate=registry\nNotify=healthy\nHealthCmd=test -f /ok\nHealthInterval=1s\nNetwork=none\nExec=sh -c \"{TRAPPING}\"\n"
-        ),
-    )
-    .unwrap();
-    env.give_to_user(&env.config_home);
-    let units = env.work.join("units");
-    env.berth(["quadlet", "--user"])
-        .arg(&units)
-        .output()
-        .success();
-    let text = std::fs::read_to_string(units.join("app.service")).unwrap();
-    run_unit_command(&env, &text, "ExecStart", "app.service", None).success();
+    let (units, text) = start_service(&env, &image, "registry");
     assert_eq!(version(&env), "1");
 
     // Nothing moved: nothing to do.
@@ -160,4 +170,51 @@ fn auto_update_replaces_a_moved_tag_and_rolls_back_an_unhealthy_image() {
         .success()
         .stdout_eq(&v2);
     run_unit_command(&env, &text, "ExecStop", "app.service", None).success();
+}
+
+#[test]
+fn auto_update_local_restarts_when_the_local_tag_moves() {
+    let Some(env) = Env::rootless() else { return };
+    env.import_busybox();
+    let image = "localhost/app:latest";
+    build(&env, image, "1", true);
+    let (units, text) = start_service(&env, image, "local");
+    assert_eq!(version(&env), "1");
+    assert_eq!(
+        auto_update(&env, &units, &[]),
+        format!("app.service {image} false\n")
+    );
+    build(&env, image, "2", true);
+    assert_eq!(
+        auto_update(&env, &units, &["--dry-run"]),
+        format!("app.service {image} pending\n")
+    );
+    assert_eq!(
+        auto_update(&env, &units, &[]),
+        format!("app.service {image} true\n")
+    );
+    assert_eq!(version(&env), "2");
+    run_unit_command(&env, &text, "ExecStop", "app.service", None).success();
+    // A container without its unit's label is an error that names it.
+    env.berth([
+        "run",
+        "-d",
+        "--name",
+        "stray",
+        "--label",
+        "io.containers.autoupdate=local",
+        image,
+        "sleep",
+        "60",
+    ])
+    .output()
+    .success();
+    env.berth(["auto-update"])
+        .expect_stderr()
+        .output()
+        .code(125)
+        .stderr_contains("no PODMAN_SYSTEMD_UNIT label found");
+    env.berth(["rm", "-f", "-t", "0", "stray"])
+        .output()
+        .success();
 }
