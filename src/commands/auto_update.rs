@@ -75,11 +75,10 @@ pub fn execute(args: AutoUpdateArgs) -> Result<()> {
         match update_one(&c, policy_text, &args) {
             Ok(r) => reports.push(r),
             Err(e) => {
-                let e = Error::msg(format!(
-                    "auto-updating container `{}`: {}",
-                    &c.config.id[..12],
-                    e.render().unwrap_or_default().trim_start_matches("Error: ")
-                ));
+                let e = wrap(
+                    &format!("auto-updating container `{}`", &c.config.id[..12]),
+                    &e,
+                );
                 if first_error.is_some() {
                     e.report();
                 } else {
@@ -151,29 +150,19 @@ fn update_one(c: &Container, policy_text: &str, args: &AutoUpdateArgs) -> Result
         report.updated = "failed".into();
         return Ok(report);
     }
-    berth(&["tag", &old_id, &image]).context("roll back: tag the previous image")?;
-    match restart(&unit) {
-        Ok(()) => report.updated = "rolled back".into(),
-        Err(e) => {
-            return Err(e.context_msg("roll back: restart the unit on the previous image"));
-        }
-    }
+    berth(&["tag", &old_id, &image]).map_err(|e| wrap("roll back: tag the previous image", &e))?;
+    restart(&unit).map_err(|e| wrap("roll back: restart the unit on the previous image", &e))?;
+    report.updated = "rolled back".into();
     Ok(report)
 }
 
-trait ContextMsg {
-    fn context_msg(self, what: &str) -> Error;
-}
-
-impl ContextMsg for Error {
-    fn context_msg(self, what: &str) -> Error {
-        Error::msg(format!(
-            "{what}: {}",
-            self.render()
-                .unwrap_or_default()
-                .trim_start_matches("Error: ")
-        ))
-    }
+/// `e` as the cause of `what` (its own text, hint included, after `what: `).
+fn wrap(what: &str, e: &Error) -> Error {
+    let text = e.render().unwrap_or_default();
+    Error::msg(format!(
+        "{what}: {}",
+        text.strip_prefix("Error: ").unwrap_or(&text)
+    ))
 }
 
 /// Run this berth with `args`; its stdout, or an error with its stderr.

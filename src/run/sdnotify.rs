@@ -62,8 +62,14 @@ impl NotifyState {
         if mode == SdNotify::Ignore {
             return Ok(None);
         }
-        let Some(notifier) = Notifier::from_env().context("--sdnotify")? else {
-            return Ok(None);
+        // A malformed NOTIFY_SOCKET is told, not fatal: sd_notify(3) ignores it too.
+        let notifier = match Notifier::from_env() {
+            Ok(Some(n)) => n,
+            Ok(None) => return Ok(None),
+            Err(e) => {
+                eprintln!("warning: --sdnotify: {e}");
+                return Ok(None);
+            }
         };
         let proxy = if mode == SdNotify::Container {
             Some(bind_proxy(&etc_dir.join(SOCKET_DIR))?)

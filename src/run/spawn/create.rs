@@ -243,6 +243,8 @@ pub(super) fn prepare_in(
     let mut plan = plan;
     if crate::run::sdnotify::wants_container_socket(&opts) {
         crate::run::sdnotify::add_container_socket(&mut plan, &ctr.etc_dir());
+        let dir = ctr.etc_dir().join(crate::run::sdnotify::SOCKET_DIR);
+        std::fs::create_dir_all(&dir).with_context(|| format!("create `{}`", dir.display()))?;
     }
     let init_copy = match (plan.process.init, init_copy) {
         (false, _) => None,
