@@ -177,7 +177,7 @@ pub fn convert(
     out.add("Unit", "RequiresMountsFor", "%t/berth");
     let service_name = kind.service_name(file_name);
     match kind {
-        Kind::Container => container(&entries, &unit, &mut out, cx)?,
+        Kind::Container => container(&entries, file_name, &unit, &mut out, cx)?,
         Kind::Volume => volume(&entries, file_name, &unit, &mut out, cx)?,
         Kind::Network => network(&entries, file_name, &unit, &mut out, cx)?,
         _ => unreachable!("refused above"),
@@ -400,6 +400,7 @@ fn service_checks(unit: &Unit) -> Result<(), QuadletError> {
 
 fn container(
     entries: &[Entry],
+    file_name: &str,
     unit: &Unit,
     out: &mut Unit,
     cx: &Context<'_>,
@@ -429,7 +430,17 @@ fn container(
     }
     let name = last("ContainerName")
         .filter(|e| !e.value.is_empty())
-        .map_or("systemd-%N".to_string(), |e| e.value.clone());
+        .map_or_else(
+            // A template (`web@.container`) names each instance's container.
+            || {
+                if file_name.contains('@') {
+                    "systemd-%p_%i".to_string()
+                } else {
+                    "systemd-%N".to_string()
+                }
+            },
+            |e| e.value.clone(),
+        );
     let oneshot = unit.lookup("Service", "Type") == Some("oneshot");
     let cid = "--cidfile=%t/%N.cid".to_string();
     let mut args: Vec<String> = vec![
@@ -818,6 +829,24 @@ mod tests {
             start,
             "/usr/bin/berth run --name=app --cidfile=%t/%N.cid --replace --rm \"--health-cmd=test -f /ok\" --health-interval=5s --network=none --sdnotify=healthy -d --user=1000:1000 --label io.containers.autoupdate=registry --label x=1 --init --tz=UTC --read-only img"
         );
+    }
+
+    #[test]
+    fn templates_name_each_instance() {
+        let res = BTreeMap::new();
+        let g = convert(
+            "web@.container",
+            Path::new("/q/web@.container"),
+            "[Container]\nImage=img\n",
+            &cx(&res),
+        )
+        .unwrap();
+        assert_eq!(g.service_name, "web@.service");
+        assert!(g
+            .unit
+            .lookup("Service", "ExecStart")
+            .unwrap()
+            .contains("--name=systemd-%p_%i"));
     }
 
     #[test]
