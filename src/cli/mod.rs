@@ -214,12 +214,18 @@ pub fn generator_argv(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> 
         &["quadlet", "--user"]
     } else if name.ends_with("-generator") {
         &["quadlet"]
+    } else if args.get(1).is_some_and(|a| a == "quadlet") {
+        &[]
     } else {
         return args;
     };
     let mut out = args[..1].to_vec();
     out.extend(prefix.iter().map(std::ffi::OsString::from));
-    out.extend(args.into_iter().skip(1));
+    // podman's quadlet takes Go's one-dash flags (`quadlet -dryrun -user`).
+    out.extend(args.into_iter().skip(1).map(|a| match a.to_str() {
+        Some(f @ ("-dryrun" | "-user" | "-no-kmsg-log" | "-verbose")) => format!("-{f}").into(),
+        _ => a,
+    }));
     out
 }
 

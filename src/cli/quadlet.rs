@@ -126,6 +126,14 @@ mod tests {
             crate::cli::generator_argv(argv(&["berth", "ps"])),
             argv(&["berth", "ps"])
         );
+        assert_eq!(
+            crate::cli::generator_argv(argv(&["berth", "quadlet", "-dryrun", "-user"])),
+            argv(&["berth", "quadlet", "--dryrun", "--user"])
+        );
+        assert_eq!(
+            crate::cli::generator_argv(argv(&["berth", "run", "-user"])),
+            argv(&["berth", "run", "-user"])
+        );
         let cli = crate::cli::parse_from(crate::cli::generator_argv(argv(&[
             "berth-user-generator",
             "/n",
