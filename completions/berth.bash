@@ -19,6 +19,9 @@ _berth() {
             berth,attach)
                 cmd="berth__subcmd__attach"
                 ;;
+            berth,auto-update)
+                cmd="berth__subcmd__auto__subcmd__update"
+                ;;
             berth,build)
                 cmd="berth__subcmd__build"
                 ;;
@@ -51,6 +54,9 @@ _berth() {
                 ;;
             berth,export)
                 cmd="berth__subcmd__export"
+                ;;
+            berth,generate)
+                cmd="berth__subcmd__generate"
                 ;;
             berth,healthcheck)
                 cmd="berth__subcmd__healthcheck"
@@ -114,6 +120,9 @@ _berth() {
                 ;;
             berth,push)
                 cmd="berth__subcmd__push"
+                ;;
+            berth,quadlet)
+                cmd="berth__subcmd__quadlet"
                 ;;
             berth,rename)
                 cmd="berth__subcmd__rename"
@@ -268,6 +277,18 @@ _berth() {
             berth__subcmd__container__subcmd__help,run)
                 cmd="berth__subcmd__container__subcmd__help__subcmd__run"
                 ;;
+            berth__subcmd__generate,help)
+                cmd="berth__subcmd__generate__subcmd__help"
+                ;;
+            berth__subcmd__generate,systemd)
+                cmd="berth__subcmd__generate__subcmd__systemd"
+                ;;
+            berth__subcmd__generate__subcmd__help,help)
+                cmd="berth__subcmd__generate__subcmd__help__subcmd__help"
+                ;;
+            berth__subcmd__generate__subcmd__help,systemd)
+                cmd="berth__subcmd__generate__subcmd__help__subcmd__systemd"
+                ;;
             berth__subcmd__healthcheck,help)
                 cmd="berth__subcmd__healthcheck__subcmd__help"
                 ;;
@@ -282,6 +303,9 @@ _berth() {
                 ;;
             berth__subcmd__help,attach)
                 cmd="berth__subcmd__help__subcmd__attach"
+                ;;
+            berth__subcmd__help,auto-update)
+                cmd="berth__subcmd__help__subcmd__auto__subcmd__update"
                 ;;
             berth__subcmd__help,build)
                 cmd="berth__subcmd__help__subcmd__build"
@@ -315,6 +339,9 @@ _berth() {
                 ;;
             berth__subcmd__help,export)
                 cmd="berth__subcmd__help__subcmd__export"
+                ;;
+            berth__subcmd__help,generate)
+                cmd="berth__subcmd__help__subcmd__generate"
                 ;;
             berth__subcmd__help,healthcheck)
                 cmd="berth__subcmd__help__subcmd__healthcheck"
@@ -372,6 +399,9 @@ _berth() {
                 ;;
             berth__subcmd__help,push)
                 cmd="berth__subcmd__help__subcmd__push"
+                ;;
+            berth__subcmd__help,quadlet)
+                cmd="berth__subcmd__help__subcmd__quadlet"
                 ;;
             berth__subcmd__help,rename)
                 cmd="berth__subcmd__help__subcmd__rename"
@@ -463,6 +493,9 @@ _berth() {
             berth__subcmd__help__subcmd__container,run)
                 cmd="berth__subcmd__help__subcmd__container__subcmd__run"
                 ;;
+            berth__subcmd__help__subcmd__generate,systemd)
+                cmd="berth__subcmd__help__subcmd__generate__subcmd__systemd"
+                ;;
             berth__subcmd__help__subcmd__healthcheck,run)
                 cmd="berth__subcmd__help__subcmd__healthcheck__subcmd__run"
                 ;;
@@ -531,6 +564,18 @@ _berth() {
                 ;;
             berth__subcmd__help__subcmd__network,rm)
                 cmd="berth__subcmd__help__subcmd__network__subcmd__rm"
+                ;;
+            berth__subcmd__help__subcmd__quadlet,install)
+                cmd="berth__subcmd__help__subcmd__quadlet__subcmd__install"
+                ;;
+            berth__subcmd__help__subcmd__quadlet,list)
+                cmd="berth__subcmd__help__subcmd__quadlet__subcmd__list"
+                ;;
+            berth__subcmd__help__subcmd__quadlet,print)
+                cmd="berth__subcmd__help__subcmd__quadlet__subcmd__print"
+                ;;
+            berth__subcmd__help__subcmd__quadlet,rm)
+                cmd="berth__subcmd__help__subcmd__quadlet__subcmd__rm"
                 ;;
             berth__subcmd__help__subcmd__system,check)
                 cmd="berth__subcmd__help__subcmd__system__subcmd__check"
@@ -727,6 +772,42 @@ _berth() {
             berth__subcmd__network__subcmd__help,rm)
                 cmd="berth__subcmd__network__subcmd__help__subcmd__rm"
                 ;;
+            berth__subcmd__quadlet,help)
+                cmd="berth__subcmd__quadlet__subcmd__help"
+                ;;
+            berth__subcmd__quadlet,install)
+                cmd="berth__subcmd__quadlet__subcmd__install"
+                ;;
+            berth__subcmd__quadlet,list)
+                cmd="berth__subcmd__quadlet__subcmd__list"
+                ;;
+            berth__subcmd__quadlet,ls)
+                cmd="berth__subcmd__quadlet__subcmd__list"
+                ;;
+            berth__subcmd__quadlet,print)
+                cmd="berth__subcmd__quadlet__subcmd__print"
+                ;;
+            berth__subcmd__quadlet,remove)
+                cmd="berth__subcmd__quadlet__subcmd__rm"
+                ;;
+            berth__subcmd__quadlet,rm)
+                cmd="berth__subcmd__quadlet__subcmd__rm"
+                ;;
+            berth__subcmd__quadlet__subcmd__help,help)
+                cmd="berth__subcmd__quadlet__subcmd__help__subcmd__help"
+                ;;
+            berth__subcmd__quadlet__subcmd__help,install)
+                cmd="berth__subcmd__quadlet__subcmd__help__subcmd__install"
+                ;;
+            berth__subcmd__quadlet__subcmd__help,list)
+                cmd="berth__subcmd__quadlet__subcmd__help__subcmd__list"
+                ;;
+            berth__subcmd__quadlet__subcmd__help,print)
+                cmd="berth__subcmd__quadlet__subcmd__help__subcmd__print"
+                ;;
+            berth__subcmd__quadlet__subcmd__help,rm)
+                cmd="berth__subcmd__quadlet__subcmd__help__subcmd__rm"
+                ;;
             berth__subcmd__system,check)
                 cmd="berth__subcmd__system__subcmd__check"
                 ;;
@@ -839,7 +920,7 @@ _berth() {
 
     case "${cmd}" in
         berth)
-            opts="-D -c -r -h -V --root --runroot --volumepath --storage-driver --storage-opt --log-level --debug --noout --runtime --runtime-flag --events-backend --cgroup-manager --registries-conf --default-mounts-file --conmon --hooks-dir --network-cmd-path --network-config-dir --namespace --tmpdir --syslog --url --connection --remote --identity --ssh --help --version run create start stop kill restart wait logs attach healthcheck pause unpause import pull push login logout tag untag save load history image system images rmi ps list ls rm exec top inspect rename port container diff export commit cp info events version volume unshare build buildx builder network help"
+            opts="-D -c -r -h -V --root --runroot --volumepath --storage-driver --storage-opt --log-level --debug --noout --runtime --runtime-flag --events-backend --cgroup-manager --registries-conf --default-mounts-file --conmon --hooks-dir --network-cmd-path --network-config-dir --namespace --tmpdir --syslog --url --connection --remote --identity --ssh --help --version run create start stop kill restart wait logs attach healthcheck pause unpause import pull push login logout tag untag save load history image system images rmi ps list ls rm exec top inspect rename port container diff export commit cp info events version volume unshare build buildx builder network quadlet generate auto-update help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -952,6 +1033,36 @@ _berth() {
             fi
             case "${prev}" in
                 --detach-keys)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__auto__subcmd__update)
+            opts="-h --dry-run --format --rollback --tls-verify --authfile --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rollback)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --tls-verify)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --authfile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1763,7 +1874,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__container__subcmd__run)
-            opts="-d -i -t -e -w -u -h -v -p -P -l -m --help --rm --detach --restart --stop-signal --stop-timeout --name --interactive --tty --env --env-file --workdir --user --entrypoint --hostname --volume --volumes-from --mount --tmpfs --image-volume --read-only --read-only-tmpfs --init --privileged --cap-add --cap-drop --security-opt --userns --net --network --publish --publish-all --expose --add-host --dns --dns-search --dns-opt --dns-option --http-proxy --net-alias --network-alias --ip --ip6 --mac-address --log-driver --log-opt --health-cmd --health-interval --health-retries --health-start-period --health-timeout --health-on-failure --label --annotation --detach-keys --cidfile --pidfile --env-host --tz --ulimit --shm-size --sysctl --device --group-add --ipc --unsetenv --unsetenv-all --rmi --replace --memory --memory-swap --memory-reservation --cpus --pids-limit --kernel-memory --pull"
+            opts="-d -i -t -e -w -u -h -v -p -P -l -m --help --rm --detach --restart --stop-signal --stop-timeout --name --interactive --tty --env --env-file --workdir --user --entrypoint --hostname --volume --volumes-from --mount --tmpfs --image-volume --read-only --read-only-tmpfs --init --privileged --cap-add --cap-drop --security-opt --userns --net --network --publish --publish-all --expose --add-host --dns --dns-search --dns-opt --dns-option --http-proxy --net-alias --network-alias --ip --ip6 --mac-address --log-driver --log-opt --health-cmd --health-interval --health-retries --health-start-period --health-timeout --health-on-failure --label --annotation --detach-keys --cidfile --pidfile --env-host --tz --ulimit --shm-size --sysctl --device --group-add --ipc --unsetenv --unsetenv-all --rmi --replace --memory --memory-swap --memory-reservation --cpus --pids-limit --kernel-memory --sdnotify --systemd --pull"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2049,6 +2160,14 @@ _berth() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --sdnotify)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --systemd)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --pull)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -2087,7 +2206,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__create)
-            opts="-d -i -t -e -w -u -h -v -p -P -l -m --help --rm --detach --restart --stop-signal --stop-timeout --name --interactive --tty --env --env-file --workdir --user --entrypoint --hostname --volume --volumes-from --mount --tmpfs --image-volume --read-only --read-only-tmpfs --init --privileged --cap-add --cap-drop --security-opt --userns --net --network --publish --publish-all --expose --add-host --dns --dns-search --dns-opt --dns-option --http-proxy --net-alias --network-alias --ip --ip6 --mac-address --log-driver --log-opt --health-cmd --health-interval --health-retries --health-start-period --health-timeout --health-on-failure --label --annotation --detach-keys --cidfile --pidfile --env-host --tz --ulimit --shm-size --sysctl --device --group-add --ipc --unsetenv --unsetenv-all --rmi --replace --memory --memory-swap --memory-reservation --cpus --pids-limit --kernel-memory --pull"
+            opts="-d -i -t -e -w -u -h -v -p -P -l -m --help --rm --detach --restart --stop-signal --stop-timeout --name --interactive --tty --env --env-file --workdir --user --entrypoint --hostname --volume --volumes-from --mount --tmpfs --image-volume --read-only --read-only-tmpfs --init --privileged --cap-add --cap-drop --security-opt --userns --net --network --publish --publish-all --expose --add-host --dns --dns-search --dns-opt --dns-option --http-proxy --net-alias --network-alias --ip --ip6 --mac-address --log-driver --log-opt --health-cmd --health-interval --health-retries --health-start-period --health-timeout --health-on-failure --label --annotation --detach-keys --cidfile --pidfile --env-host --tz --ulimit --shm-size --sysctl --device --group-add --ipc --unsetenv --unsetenv-all --rmi --replace --memory --memory-swap --memory-reservation --cpus --pids-limit --kernel-memory --sdnotify --systemd --pull"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2370,6 +2489,14 @@ _berth() {
                     return 0
                     ;;
                 --kernel-memory)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sdnotify)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --systemd)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2508,6 +2635,124 @@ _berth() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        berth__subcmd__generate)
+            opts="-h --help systemd help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__generate__subcmd__help)
+            opts="systemd help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__generate__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__generate__subcmd__help__subcmd__systemd)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__generate__subcmd__systemd)
+            opts="-n -f -t -h --new --name --files --restart-policy --restart-sec --stop-timeout --time --start-timeout --container-prefix --separator --no-header --wants --after --requires --format --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --restart-policy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --restart-sec)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --time)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --stop-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -t)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --start-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --container-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --separator)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wants)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --after)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --requires)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         berth__subcmd__healthcheck)
             opts="-h --help run help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -2579,7 +2824,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__help)
-            opts="run create start stop kill restart wait logs attach healthcheck pause unpause import pull push login logout tag untag save load history image system images rmi ps rm exec top inspect rename port container diff export commit cp info events version volume unshare build buildx builder network help"
+            opts="run create start stop kill restart wait logs attach healthcheck pause unpause import pull push login logout tag untag save load history image system images rmi ps rm exec top inspect rename port container diff export commit cp info events version volume unshare build buildx builder network quadlet generate auto-update help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2593,6 +2838,20 @@ _berth() {
             return 0
             ;;
         berth__subcmd__help__subcmd__attach)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__help__subcmd__auto__subcmd__update)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2931,6 +3190,34 @@ _berth() {
         berth__subcmd__help__subcmd__export)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__help__subcmd__generate)
+            opts="systemd"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__help__subcmd__generate__subcmd__systemd)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -3519,6 +3806,76 @@ _berth() {
         berth__subcmd__help__subcmd__push)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__help__subcmd__quadlet)
+            opts="install list print rm"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__help__subcmd__quadlet__subcmd__install)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__help__subcmd__quadlet__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__help__subcmd__quadlet__subcmd__print)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__help__subcmd__quadlet__subcmd__rm)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -5366,6 +5723,172 @@ _berth() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        berth__subcmd__quadlet)
+            opts="-v -h --user --dryrun --no-kmsg-log --verbose --help install list ls print rm remove help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__quadlet__subcmd__help)
+            opts="install list print rm help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__quadlet__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__quadlet__subcmd__help__subcmd__install)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__quadlet__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__quadlet__subcmd__help__subcmd__print)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__quadlet__subcmd__help__subcmd__rm)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__quadlet__subcmd__install)
+            opts="-h --replace --reload-systemd --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --reload-systemd)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__quadlet__subcmd__list)
+            opts="-h --format --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__quadlet__subcmd__print)
+            opts="-h --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        berth__subcmd__quadlet__subcmd__rm)
+            opts="-a -f -i -h --all --force --ignore --reload-systemd --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --reload-systemd)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         berth__subcmd__rename)
             opts="-h --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -5451,7 +5974,7 @@ _berth() {
             return 0
             ;;
         berth__subcmd__run)
-            opts="-d -i -t -e -w -u -h -v -p -P -l -m --help --rm --detach --restart --stop-signal --stop-timeout --name --interactive --tty --env --env-file --workdir --user --entrypoint --hostname --volume --volumes-from --mount --tmpfs --image-volume --read-only --read-only-tmpfs --init --privileged --cap-add --cap-drop --security-opt --userns --net --network --publish --publish-all --expose --add-host --dns --dns-search --dns-opt --dns-option --http-proxy --net-alias --network-alias --ip --ip6 --mac-address --log-driver --log-opt --health-cmd --health-interval --health-retries --health-start-period --health-timeout --health-on-failure --label --annotation --detach-keys --cidfile --pidfile --env-host --tz --ulimit --shm-size --sysctl --device --group-add --ipc --unsetenv --unsetenv-all --rmi --replace --memory --memory-swap --memory-reservation --cpus --pids-limit --kernel-memory --pull"
+            opts="-d -i -t -e -w -u -h -v -p -P -l -m --help --rm --detach --restart --stop-signal --stop-timeout --name --interactive --tty --env --env-file --workdir --user --entrypoint --hostname --volume --volumes-from --mount --tmpfs --image-volume --read-only --read-only-tmpfs --init --privileged --cap-add --cap-drop --security-opt --userns --net --network --publish --publish-all --expose --add-host --dns --dns-search --dns-opt --dns-option --http-proxy --net-alias --network-alias --ip --ip6 --mac-address --log-driver --log-opt --health-cmd --health-interval --health-retries --health-start-period --health-timeout --health-on-failure --label --annotation --detach-keys --cidfile --pidfile --env-host --tz --ulimit --shm-size --sysctl --device --group-add --ipc --unsetenv --unsetenv-all --rmi --replace --memory --memory-swap --memory-reservation --cpus --pids-limit --kernel-memory --sdnotify --systemd --pull"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -5734,6 +6257,14 @@ _berth() {
                     return 0
                     ;;
                 --kernel-memory)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sdnotify)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --systemd)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -12,6 +12,8 @@ PACKAGES=(uidmap busybox-static fuse-overlayfs golang-github-containers-common p
           docker-registry openssl skopeo iperf3)
 # User networks: masquerade and isolation in the rootless network namespace.
 PACKAGES+=(nftables)
+# systemd units (quadlet, generate systemd): `systemd-analyze verify` checks them in the tests.
+PACKAGES+=(systemd)
 
 die() { echo "setup: $*" >&2; exit 1; }
 

@@ -16,6 +16,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("config", &["spec", "sys"]),
     ("error", &["config"]),
     ("format", &["error"]),
+    ("systemd", &["config", "error", "spec"]),
     ("userns", &["config", "error", "sys"]),
     ("image", &["config", "error", "spec", "sys"]),
     ("storage", &["config", "error", "image", "spec", "sys"]),
@@ -29,7 +30,7 @@ const LAYERS: &[(&str, &[&str])] = &[
         "run",
         &[
             "config", "error", "format", "image", "net", "seccomp", "spec", "storage", "sys",
-            "userns",
+            "userns", "systemd",
         ],
     ),
     (
@@ -49,7 +50,7 @@ const LAYERS: &[(&str, &[&str])] = &[
         "commands",
         &[
             "build", "cli", "config", "error", "format", "image", "net", "registry", "run",
-            "seccomp", "spec", "storage", "sys", "userns",
+            "seccomp", "spec", "storage", "sys", "userns", "systemd",
         ],
     ),
 ];

@@ -16,6 +16,7 @@ pub mod seccomp;
 pub mod spec;
 pub mod storage;
 pub mod sys;
+pub mod systemd;
 pub mod userns;
 
 #[cfg(test)]

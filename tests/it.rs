@@ -7,6 +7,7 @@
 mod util;
 
 mod attach;
+mod auto_update;
 mod build;
 mod cli;
 mod commit;
@@ -29,6 +30,7 @@ mod masked_paths;
 mod net;
 mod network;
 mod pull;
+mod quadlet;
 mod registry;
 mod registry_fake;
 mod registry_hostile;
@@ -42,4 +44,5 @@ mod run_tty;
 mod save_load;
 mod shared_host;
 mod store_faults;
+mod systemd;
 mod volumes;

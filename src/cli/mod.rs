@@ -3,6 +3,7 @@
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
+pub mod auto_update;
 pub mod build;
 pub mod commit;
 pub mod container;
@@ -12,6 +13,7 @@ pub mod events;
 pub mod exec;
 pub mod exec_options;
 pub mod export;
+pub mod generate_systemd;
 pub mod global;
 pub mod history;
 pub mod image;
@@ -27,6 +29,7 @@ pub mod port;
 pub mod ps;
 pub mod pull;
 pub mod push;
+pub mod quadlet;
 pub mod rename;
 pub mod rm;
 pub mod rmi;
@@ -156,6 +159,13 @@ pub enum Command {
     Builder(build::BuilderArgs),
     /// Manage user networks
     Network(network::NetworkArgs),
+    /// Turn quadlet files into systemd units (the generator), and manage quadlet files
+    Quadlet(quadlet::QuadletArgs),
+    /// Generate systemd units for containers
+    #[command(name = "generate")]
+    GenerateUnits(generate_systemd::GenerateUnitsArgs),
+    /// Update containers labelled io.containers.autoupdate and restart their systemd units
+    AutoUpdate(auto_update::AutoUpdateArgs),
     /// Generate man pages and shell completions (for packagers)
     #[command(hide = true, name = "__generate")]
     Generate(GenerateArgs),
@@ -191,7 +201,35 @@ pub fn command() -> clap::Command {
 /// Parse the process arguments. On `--help` and `--version` print and return `Err(0)`; on a
 /// usage error print clap's message and return `Err(125)`, as podman does.
 pub fn parse() -> Result<Cli, i32> {
-    parse_from(std::env::args_os())
+    parse_from(generator_argv(std::env::args_os().collect()))
+}
+
+/// Installed as a systemd generator, as podman's quadlet is (a link named
+/// `berth-user-generator` in a `user-generators` directory, or `*-generator` in
+/// `system-generators`), berth runs `berth quadlet [--user] DIRS...`.
+pub fn generator_argv(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    let name = args
+        .first()
+        .and_then(|a| std::path::Path::new(a).file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let prefix: &[&str] = if name.ends_with("-user-generator") {
+        &["quadlet", "--user"]
+    } else if name.ends_with("-generator") {
+        &["quadlet"]
+    } else if args.get(1).is_some_and(|a| a == "quadlet") {
+        &[]
+    } else {
+        return args;
+    };
+    let mut out = args[..1].to_vec();
+    out.extend(prefix.iter().map(std::ffi::OsString::from));
+    // podman's quadlet takes Go's one-dash flags (`quadlet -dryrun -user`).
+    out.extend(args.into_iter().skip(1).map(|a| match a.to_str() {
+        Some(f @ ("-dryrun" | "-user" | "-no-kmsg-log" | "-verbose")) => format!("-{f}").into(),
+        _ => a,
+    }));
+    out
 }
 
 /// Parse an argument list (the first item is the program name).

@@ -307,6 +307,17 @@ pub struct RunArgs {
     #[arg(long, value_name = "SIZE")]
     pub kernel_memory: Option<String>,
 
+    /// Who tells systemd the service is ready: conmon (berth's monitor, once the container
+    /// runs), container (the container, through NOTIFY_SOCKET), healthy (after the first
+    /// passing healthcheck), ignore
+    #[arg(long, value_name = "POLICY")]
+    pub sdnotify: Option<String>,
+
+    /// Run systemd as the container's init: true (when the command is systemd or init),
+    /// false, always (not supported yet: only false runs such a command)
+    #[arg(long, value_name = "MODE")]
+    pub systemd: Option<String>,
+
     /// Pull the image: missing (default), always, never or newer
     #[arg(long, value_name = "POLICY", num_args = 0..=1, default_missing_value = "always")]
     pub pull: Option<String>,

@@ -543,6 +543,32 @@ impl RunOptions {
         extras.unsetenv_all = args.unsetenv_all;
         extras.rmi = args.rmi;
         extras.replace = args.replace;
+        // Under a systemd unit (quadlet, generate systemd), as podman: the unit is recorded
+        // for auto-update.
+        if let Some(unit) = host_env("PODMAN_SYSTEMD_UNIT").filter(|u| !u.is_empty()) {
+            extras
+                .labels
+                .entry("PODMAN_SYSTEMD_UNIT".into())
+                .or_insert(unit);
+        }
+        if let Some(n) = &args.sdnotify {
+            extras.sdnotify =
+                crate::spec::SdNotify::parse(n).ok_or_else(|| OptionsError::Flag {
+                    flag: "--sdnotify",
+                    value: n.clone(),
+                    reason: "expected conmon, container, healthy or ignore",
+                })?;
+        }
+        if let Some(m) = &args.systemd {
+            extras.systemd =
+                Some(
+                    crate::spec::SystemdMode::parse(m).ok_or_else(|| OptionsError::Flag {
+                        flag: "--systemd",
+                        value: m.clone(),
+                        reason: "expected true, false or always",
+                    })?,
+                );
+        }
         let pull = match &args.pull {
             None => PullPolicy::Missing,
             Some(p) => PullPolicy::parse(p).ok_or_else(|| OptionsError::Flag {

@@ -191,7 +191,10 @@ mod tests {
     fn completions_skip_hidden_commands() {
         for (name, text) in completions() {
             let text = String::from_utf8(text).unwrap();
-            assert!(!text.contains("__generate"), "{name}");
+            // Hidden commands (`__generate`, `__unpack-image`) stay out; the visible
+            // `generate systemd` is in.
+            assert!(!text.contains("__unpack-image"), "{name}");
+            assert!(!text.contains("__netns-holder"), "{name}");
             assert!(text.contains("images"), "{name}");
         }
     }
@@ -202,10 +205,9 @@ mod tests {
         assert!(names.contains(&"berth.1".to_string()));
         assert!(names.contains(&"berth-run.1".to_string()));
         assert!(names.contains(&"berth-info.1".to_string()));
+        assert!(names.contains(&"berth-generate-systemd.1".to_string()));
         assert!(
-            !names
-                .iter()
-                .any(|n| n.contains("generate") || n.contains("help")),
+            !names.iter().any(|n| n.contains("__") || n.contains("help")),
             "{names:?}"
         );
     }

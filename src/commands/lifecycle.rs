@@ -135,6 +135,9 @@ pub(crate) struct Selection<'a> {
     pub filters: &'a [String],
     /// `--all` picks the running containers only (`stop`), not every one (`rm`).
     pub all_running: bool,
+    /// `--ignore`: a missing cidfile names no container (podman's units stop with
+    /// `rm --ignore --cidfile` after the file may be gone).
+    pub ignore: bool,
 }
 
 /// The containers a [`Selection`] names, each with the key printed for it: the name as
@@ -146,9 +149,16 @@ pub(crate) fn select(
 ) -> Result<Vec<(String, std::result::Result<Container, ContainerError>)>> {
     let mut names = s.names.to_vec();
     for file in s.cidfiles {
-        let text = std::fs::read_to_string(file)
-            .map_err(|e| Error::from_source(format!("read the cidfile `{}`", file.display()), e))?;
+        let text = match std::fs::read_to_string(file) {
+            Err(e) if s.ignore && e.kind() == std::io::ErrorKind::NotFound => continue,
+            read => read.map_err(|e| {
+                Error::from_source(format!("read the cidfile `{}`", file.display()), e)
+            })?,
+        };
         names.push(text.lines().next().unwrap_or("").trim().to_string());
+    }
+    if names.is_empty() && !s.cidfiles.is_empty() && s.ignore {
+        return Ok(Vec::new());
     }
     let named = !names.is_empty();
     let refuse = |what: &str| Err(Error::msg(what.to_string()));
@@ -244,6 +254,7 @@ pub fn stop(args: StopArgs) -> Result<()> {
         latest: args.latest,
         filters: &args.filter,
         all_running: true,
+        ignore: args.ignore,
     };
     let targets = select(&paths, &selection)?
         .into_iter()

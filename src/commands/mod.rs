@@ -8,6 +8,7 @@ use crate::userns::session::{SessionLink, SessionRequest, Stage};
 pub use placement::{placement, HostHalf, Placement};
 
 pub mod attach;
+pub mod auto_update;
 pub mod build;
 pub mod commit;
 pub mod container;
@@ -18,6 +19,7 @@ pub mod events;
 pub mod exec;
 pub mod export;
 pub mod generate;
+pub mod generate_systemd;
 pub mod healthcheck;
 pub mod history;
 pub mod image;
@@ -38,6 +40,7 @@ pub mod probe_overlay;
 pub mod ps;
 pub mod pull;
 pub mod push;
+pub mod quadlet;
 pub mod rename;
 pub mod rm;
 pub mod rmi;
@@ -193,6 +196,9 @@ fn dispatch(command: Command, link: Option<&SessionLink>) -> Result<()> {
         Command::Unshare(args) => unshare::execute(args),
         Command::Network(args) => network::execute(args),
         Command::Generate(args) => generate::execute(args),
+        Command::Quadlet(args) => quadlet::execute(args),
+        Command::GenerateUnits(args) => generate_systemd::execute(args),
+        Command::AutoUpdate(args) => auto_update::execute(args),
         Command::ProbeOverlay => probe_overlay::execute(),
         Command::Build(args) => build::in_session(&args),
         Command::Buildx(args) => match args.command {

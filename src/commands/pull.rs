@@ -600,6 +600,50 @@ pub fn ensure_image_with(
     }
 }
 
+/// `auto-update --dry-run`: does the registry serve another image for `reference` than the
+/// local image `image_id`? One HEAD per registry tried; nothing is pulled.
+pub fn registry_differs(
+    reference: &str,
+    image_id: &str,
+    tls_verify: Option<bool>,
+    authfile: Option<&std::path::Path>,
+) -> Result<bool> {
+    let paths = Paths::discover().context("find berth's directories")?;
+    let store = Store::open(&paths).context("open the store")?;
+    let conf = RegistriesConf::load().context("read registries.conf")?;
+    let auth = AuthFiles::discover(authfile).context("find the auth files")?;
+    let images = store.images().context("read the image index")?;
+    let local = images.iter().find(|i| i.id == image_id);
+    let mut last = None;
+    for r in candidates(reference, &conf)? {
+        let tag = r.digest().or(r.tag()).unwrap_or("latest").to_string();
+        for ep in conf.resolve(&r.to_string()) {
+            let client = match client_for(&ep, tls_verify, None, &auth) {
+                Ok(c) => c,
+                Err(e) => {
+                    last = Some(e);
+                    continue;
+                }
+            };
+            match client.head_manifest(&ep.repository, &tag) {
+                Ok(Some(head)) => {
+                    let Some(d) = head.digest else {
+                        return Ok(true);
+                    };
+                    return Ok(!local.is_some_and(|l| {
+                        is_current(&store, l, d.as_ref(), &PlatformSpec::host())
+                    }));
+                }
+                Ok(None) => {
+                    last = Some(Error::msg(format!("`{reference}`: manifest unknown")));
+                }
+                Err(e) => last = Some(Error::from_source(format!("ask `{}`", ep.registry), e)),
+            }
+        }
+    }
+    Err(last.unwrap_or_else(|| Error::msg(format!("`{reference}`: no registry to ask"))))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

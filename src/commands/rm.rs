@@ -74,6 +74,7 @@ fn targets(paths: &Paths, args: &RmArgs) -> Result<Vec<Target>> {
         latest: args.latest,
         filters: &args.filter,
         all_running: false,
+        ignore: args.ignore,
     };
     let picked = select(paths, &selection)?;
     if !args.depend && !args.all {

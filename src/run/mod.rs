@@ -13,6 +13,7 @@ pub mod masks;
 pub mod plan;
 pub mod reaper;
 pub mod relay;
+pub mod sdnotify;
 pub mod spawn;
 pub mod sync;
 pub mod top;

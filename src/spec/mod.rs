@@ -11,6 +11,7 @@
 mod health;
 mod network;
 mod run;
+mod systemd;
 mod values;
 mod volume;
 
@@ -23,5 +24,6 @@ pub use run::{
     default_detach_keys, BindMount, Extras, IpcMode, LogDriver, PullPolicy, RestartPolicy,
     RunOptions, SeccompChoice, TmpfsMount, UserSpec, UsernsMode,
 };
+pub use systemd::{SdNotify, SystemdMode};
 pub use values::{parse_duration, parse_signal, parse_size, valid_name};
 pub use volume::{ImageVolumeMode, MountRestrictions, VolumeMount};

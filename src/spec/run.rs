@@ -54,6 +54,13 @@ pub struct Extras {
     /// print once (not recorded).
     #[serde(skip)]
     pub warnings: Vec<String>,
+    /// `--sdnotify`: who tells systemd the service is ready.
+    pub sdnotify: super::SdNotify,
+    /// `--systemd`, when given.
+    pub systemd: Option<super::SystemdMode>,
+    /// The command line that created the container (podman's `CreateCommand`), for
+    /// `generate systemd --new`.
+    pub create_command: Vec<String>,
 }
 
 /// The container's IPC namespace (`--ipc`).
@@ -122,6 +129,9 @@ impl Default for Extras {
             rmi: false,
             replace: false,
             warnings: Vec::new(),
+            sdnotify: super::SdNotify::Conmon,
+            systemd: None,
+            create_command: Vec::new(),
         }
     }
 }

@@ -49,15 +49,21 @@ pub(super) fn create_in(store: &Store, opts: &RunOptions) -> Result<(Container, 
     let defaults = image_defaults(&image.config);
     let command = plan::process_args(opts, &defaults).context("plan the container")?;
     let mut opts = opts.clone();
+    opts.extras.create_command = std::env::args().collect();
     volume::attach(&mut opts, &image.config).context("name the image's volumes")?;
     publish_ports(&mut opts, &image.config)?;
     let opts = &opts;
+    check_systemd_mode(opts, &command)?;
     let image_name = image
         .names
         .first()
         .cloned()
         .unwrap_or_else(|| image.id.clone());
     if let Some(path) = &opts.extras.cidfile {
+        // --replace takes over the file too: the container it named is gone.
+        if opts.extras.replace {
+            let _ = std::fs::remove_file(path);
+        }
         if path.exists() {
             return Err(Error::msg(format!(
                 "container id file `{}` exists: remove it first",
@@ -98,6 +104,30 @@ pub(super) fn create_in(store: &Store, opts: &RunOptions) -> Result<(Container, 
     }
     crate::storage::events::container("create", &ctr.config, None);
     Ok((ctr, image))
+}
+
+/// `--systemd`: berth cannot run systemd as a container's init yet; `true` refuses only a
+/// command that is systemd or init (podman's test), `always` every command.
+fn check_systemd_mode(opts: &RunOptions, command: &[String]) -> Result<()> {
+    use crate::spec::SystemdMode;
+    let is_systemd = command.first().is_some_and(|c| {
+        matches!(
+            c.as_str(),
+            "/sbin/init" | "/usr/sbin/init" | "/usr/local/sbin/init"
+        ) || c.rsplit('/').next() == Some("systemd")
+    });
+    let refuse = match opts.extras.systemd {
+        Some(SystemdMode::Always) => true,
+        Some(SystemdMode::Auto) => is_systemd,
+        Some(SystemdMode::Never) | None => false,
+    };
+    if refuse {
+        return Err(Error::msg(
+            "--systemd is not supported yet: berth cannot run systemd as a container's init",
+        )
+        .hint("run with --systemd=false to start the command as an ordinary init"));
+    }
+    Ok(())
 }
 
 /// A container's options, plan and seccomp program, computed again from its config.json
@@ -157,7 +187,10 @@ fn container_plan_with(
     if opts.extras.env_host {
         // --env-host: the host's variables, under everything the image and -e set.
         for (k, v) in std::env::vars() {
-            if !plan.process.env.iter().any(|(key, _)| *key == k) {
+            // The service manager's socket is the monitor's, not the container's.
+            if k != crate::systemd::notify::NOTIFY_SOCKET
+                && !plan.process.env.iter().any(|(key, _)| *key == k)
+            {
                 plan.process.env.push((k, v));
             }
         }
@@ -207,6 +240,12 @@ pub(super) fn prepare_in(
         layers,
         health,
     } = container_plan_with(store, &ctr, image)?;
+    let mut plan = plan;
+    if crate::run::sdnotify::wants_container_socket(&opts) {
+        crate::run::sdnotify::add_container_socket(&mut plan, &ctr.etc_dir());
+        let dir = ctr.etc_dir().join(crate::run::sdnotify::SOCKET_DIR);
+        std::fs::create_dir_all(&dir).with_context(|| format!("create `{}`", dir.display()))?;
+    }
     let init_copy = match (plan.process.init, init_copy) {
         (false, _) => None,
         (true, Some(copy)) => Some(copy),

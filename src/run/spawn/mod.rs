@@ -114,11 +114,19 @@ pub fn start(
         crate::net::bridge::attach::Attachment::claim(&p.paths, &p.ctr, &p.opts, &p.plan.hostname)?;
     // Blocked before any clone; C resets its mask right before execve.
     let sfd = crate::sys::process::block_signals(&FORWARDED_AND_CHLD).context("block signals")?;
+    if p.opts.extras.sdnotify == crate::spec::SdNotify::Healthy && p.health.is_none() {
+        return Err(crate::error::Error::msg(
+            "--sdnotify=healthy needs a healthcheck: the container has none",
+        )
+        .hint("add --health-cmd, or use --sdnotify=conmon"));
+    }
+    let notify = super::sdnotify::NotifyState::setup(&p.opts, &p.ctr.etc_dir())?;
     let started = Started {
         p: &p,
         plan: &plan,
         sfd: &sfd,
         early_net,
+        notify,
     };
     let code = match (plan.io, &plan.supervision) {
         (IoPlan::Logged { stdin }, _) => start_logged(started, stdin, &mut lock)?,
@@ -146,6 +154,8 @@ struct Started<'a> {
     plan: &'a LaunchPlan,
     sfd: &'a SignalFd,
     early_net: Option<crate::net::EarlyNet>,
+    /// `--sdnotify` under a service manager.
+    notify: Option<super::sdnotify::NotifyState>,
 }
 
 /// A foreground start whose output is copied, through pipes, into the k8s-file log and to
@@ -183,6 +193,10 @@ fn start_logged(
     };
     let launched = launch(p, s.plan, Some(stdio), false, s.sfd, 0, s.early_net)?;
     drop(lock.take());
+    let mut notify = s.notify;
+    if let Some(n) = notify.as_mut() {
+        n.started();
+    }
     let (code, _) = monitor(
         &launched,
         s.sfd,
@@ -193,6 +207,7 @@ fn start_logged(
             server: None,
             stdin_pipe: None,
             health: None,
+            notify: notify.as_mut(),
         },
     );
     launched.disarm();
@@ -212,6 +227,10 @@ fn start_direct(
     let p = s.p;
     let launched = launch(p, s.plan, None, tty, s.sfd, 0, s.early_net)?;
     drop(lock.take());
+    let mut notify = s.notify;
+    if let Some(n) = notify.as_mut() {
+        n.started();
+    }
     let mut keys = detach_keys.map(super::attach::DetachKeys::new);
     let relayed = super::relay::relay(
         &launched.pidfd,
@@ -229,7 +248,7 @@ fn start_direct(
                 .context("tell berth the container was detached")?;
             crate::sys::process::silence_stdio();
             let log_path = p.ctr.dir.join(super::logs::LOG_FILE);
-            monitor_detached(p, &launched, s.sfd, &log_path)?
+            monitor_detached(p, &launched, s.sfd, &log_path, notify.as_mut())?
         }
     };
     launched.disarm();
@@ -251,6 +270,7 @@ fn start_monitored(
     let log_path = p.ctr.dir.join(super::logs::LOG_FILE);
     let (mut log, mut server) = monitor_outputs(p, &log_path)?;
     let mut early_net = s.early_net;
+    let mut notify = s.notify;
     let mut plan = s.plan.clone();
     let mut restarts: u32 = 0;
     loop {
@@ -279,6 +299,10 @@ fn start_monitored(
         };
         drop(lock.take());
         if first {
+            // Before P0 exits: the manager must know its new main process first.
+            if let Some(n) = notify.as_mut() {
+                n.started();
+            }
             println!("{announce}");
             use std::io::Write as _;
             let _ = std::io::stdout().flush();
@@ -299,6 +323,7 @@ fn start_monitored(
                 server: server.as_mut(),
                 stdin_pipe: stdin_w,
                 health: HealthRun::of(p),
+                notify: notify.as_mut(),
             },
         );
         if let Some(net) = launched.disarm() {

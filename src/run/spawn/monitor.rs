@@ -46,6 +46,7 @@ pub(super) fn monitor_detached(
     launched: &Launched,
     sfd: &SignalFd,
     log_path: &Path,
+    notify: Option<&mut crate::run::sdnotify::NotifyState>,
 ) -> Result<i32> {
     let (mut log, mut server) = monitor_outputs(p, log_path)?;
     // With a pty the monitor reads only the master; these pipes stay empty.
@@ -61,6 +62,7 @@ pub(super) fn monitor_detached(
             server: server.as_mut(),
             stdin_pipe: None,
             health: HealthRun::of(p),
+            notify,
         },
     );
     Ok(code)
@@ -75,6 +77,8 @@ pub(super) struct MonitorIo<'a> {
     /// `-d -i`: the write end of the container's stdin.
     pub(super) stdin_pipe: Option<OwnedFd>,
     pub(super) health: Option<HealthRun<'a>>,
+    /// `--sdnotify`: READY after a passing healthcheck, or the container's own messages.
+    pub(super) notify: Option<&'a mut crate::run::sdnotify::NotifyState>,
 }
 
 /// A healthcheck the monitor runs on a timer.
@@ -117,6 +121,7 @@ pub(super) fn monitor(
         mut server,
         mut stdin_pipe,
         health,
+        mut notify,
     } = io;
     let mut timer = health.as_ref().map(|h| HealthTimer {
         next: std::time::Instant::now() + h.cfg.interval,
@@ -166,6 +171,11 @@ pub(super) fn monitor(
         if let Some(c) = timer.as_ref().and_then(|t| t.checker.as_ref()) {
             fds.push(PollFd::new(c.as_fd(), PollFlags::POLLIN));
         }
+        let proxy_fd = notify.as_ref().and_then(|n| n.proxy_fd());
+        let proxy_index = fds.len();
+        if let Some(fd) = proxy_fd {
+            fds.push(PollFd::new(fd, PollFlags::POLLIN));
+        }
         let timeout = timer.as_ref().map_or(PollTimeout::NONE, |t| {
             let now = std::time::Instant::now();
             let mut due = if t.checker.is_some() {
@@ -193,6 +203,11 @@ pub(super) fn monitor(
         drop(attach_fds);
         if ready[1] {
             forward_signals(sfd, pidfd, None);
+        }
+        if proxy_fd.is_some() && ready.get(proxy_index).copied().unwrap_or(false) {
+            if let Some(n) = notify.as_deref_mut() {
+                n.forward();
+            }
         }
         let mut closed = Vec::new();
         for (i, (fd, stream)) in sources.iter().enumerate() {
@@ -237,8 +252,13 @@ pub(super) fn monitor(
                     let _ = crate::sys::process::wait_pidfd(&c);
                 }
                 t.next = std::time::Instant::now() + h.cfg.interval;
-                let unhealthy =
-                    crate::run::health::load(h.dir).is_some_and(|s| s.status == "unhealthy");
+                let status = crate::run::health::load(h.dir).map(|s| s.status);
+                if status.as_deref() == Some("healthy") {
+                    if let Some(n) = notify.as_deref_mut() {
+                        n.healthy();
+                    }
+                }
+                let unhealthy = status.as_deref() == Some("unhealthy");
                 if unhealthy {
                     act_on_unhealthy(h, t, pidfd, &mut health_restart);
                 }
