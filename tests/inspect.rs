@@ -251,6 +251,12 @@ fn diff_lists_added_changed_and_deleted() {
         !lines.iter().any(|l| l.ends_with(" /bin/sh")),
         "unchanged files are not listed",
     );
+    out.check(
+        !lines
+            .iter()
+            .any(|l| l.ends_with(" /run/.containerenv") || l.ends_with(" /etc/resolv.conf")),
+        "the engine's own mount points are not the container's changes",
+    );
     let out = env.berth(["diff", "--format", "json", "d"]).output();
     out.success();
     let v = json(&out);

@@ -42,10 +42,31 @@ pub fn in_session(args: &DiffArgs) -> Result<()> {
             })?,
     };
     let lowers = super::container::lower_dirs(&store, &ctr)?;
-    let found = changes::diff(&ctr.upper(), &lowers)
+    let mut found = changes::diff(&ctr.upper(), &lowers)
         .with_context(|| format!("read the changes of container `{}`", ctr.config.name))?;
+    found.retain(|c| !is_engine_path(&c.path));
     print!("{}", render(&found, json));
     Ok(())
+}
+
+/// The mount points and files the engine itself puts in every container (as podman's
+/// `diff` leaves them out): they are not the container's changes.
+const ENGINE_PATHS: [&str; 11] = [
+    "/dev",
+    "/etc/hostname",
+    "/etc/hosts",
+    "/etc/mtab",
+    "/etc/resolv.conf",
+    "/proc",
+    "/run",
+    "/run/.containerenv",
+    "/run/notify",
+    "/run/secrets",
+    "/sys",
+];
+
+fn is_engine_path(path: &std::path::Path) -> bool {
+    ENGINE_PATHS.iter().any(|p| path == std::path::Path::new(p))
 }
 
 /// podman's output: `C /etc` lines, or `{"changed": [...], "added": [...], "deleted": [...]}`.
@@ -76,6 +97,14 @@ pub fn render(found: &[Change], json: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn engine_paths_are_not_changes() {
+        assert!(is_engine_path(std::path::Path::new("/run/.containerenv")));
+        assert!(is_engine_path(std::path::Path::new("/etc/resolv.conf")));
+        assert!(!is_engine_path(std::path::Path::new("/run/mine")));
+        assert!(!is_engine_path(std::path::Path::new("/etc")));
+    }
 
     #[test]
     fn lines_and_json() {

@@ -70,13 +70,13 @@ impl Filter {
                 None => Filter::Label(value.to_string(), None),
             },
             "before" => Filter::Before(value.to_string()),
-            "since" => Filter::Since(value.to_string()),
+            "since" | "after" => Filter::Since(value.to_string()),
             "id" => Filter::Id(value.trim_start_matches("sha256:").to_string()),
             "until" => Filter::Until(crate::commands::logs::parse_time(value, now).ok_or_else(
                 || bad("until takes an RFC 3339 time, unix seconds or a duration such as 24h"),
             )?),
             _ => return Err(bad(
-                "berth filters images on dangling, reference, label, before, since, id and until",
+                "berth filters images on dangling, reference, label, before, since (after), id and until",
             )),
         })
     }
@@ -343,7 +343,8 @@ fn template_value(
         "Dangling": image.names.is_empty(),
         "ReadOnly": false,
         "Names": image.names,
-        "History": image.names,
+        // podman's NamesHistory, joined as its table and templates print it.
+        "History": image.names.join(", "),
     })
 }
 
@@ -505,7 +506,8 @@ fn json_entry(
         "Containers": containers,
         "Names": image.names,
         "Digest": image.digest,
-        "History": image.names,
+        // podman's NamesHistory, joined as its table and templates print it.
+        "History": image.names.join(", "),
         "Created": image.created.timestamp(),
         "CreatedAt": image.created.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
     })
