@@ -18,7 +18,11 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("format", &["error"]),
     ("userns", &["config", "error", "sys"]),
     ("image", &["config", "error", "spec", "sys"]),
-    ("storage", &["config", "error", "image", "spec", "sys"]),
+    ("cgroup", &["config", "error", "spec", "sys"]),
+    (
+        "storage",
+        &["cgroup", "config", "error", "image", "spec", "sys"],
+    ),
     ("registry", &["config", "error", "image", "storage"]),
     ("seccomp", &["error", "spec", "sys"]),
     (
@@ -28,28 +32,28 @@ const LAYERS: &[(&str, &[&str])] = &[
     (
         "run",
         &[
-            "config", "error", "format", "image", "net", "seccomp", "spec", "storage", "sys",
-            "userns",
+            "cgroup", "config", "error", "format", "image", "net", "seccomp", "spec", "storage",
+            "sys", "userns",
         ],
     ),
     (
         "build",
         &[
-            "config", "error", "image", "net", "registry", "run", "seccomp", "spec", "storage",
-            "sys", "userns",
+            "cgroup", "config", "error", "image", "net", "registry", "run", "seccomp", "spec",
+            "storage", "sys", "userns",
         ],
     ),
     (
         "cli",
         &[
-            "config", "error", "format", "image", "net", "run", "spec", "storage",
+            "cgroup", "config", "error", "format", "image", "net", "run", "spec", "storage",
         ],
     ),
     (
         "commands",
         &[
-            "build", "cli", "config", "error", "format", "image", "net", "registry", "run",
-            "seccomp", "spec", "storage", "sys", "userns",
+            "build", "cli", "cgroup", "config", "error", "format", "image", "net", "registry",
+            "run", "seccomp", "spec", "storage", "sys", "userns",
         ],
     ),
 ];

@@ -8,6 +8,7 @@ mod util;
 
 mod attach;
 mod build;
+mod cgroups;
 mod cli;
 mod commit;
 mod containers;

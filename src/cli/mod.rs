@@ -4,6 +4,7 @@
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 pub mod build;
+pub mod cgroup_options;
 pub mod commit;
 pub mod container;
 pub mod cp;
@@ -33,9 +34,11 @@ pub mod rmi;
 pub mod run;
 pub mod run_options;
 pub mod save;
+pub mod stats;
 pub mod system;
 pub mod tag;
 pub mod top;
+pub mod update;
 pub mod version;
 pub mod volume;
 
@@ -80,9 +83,9 @@ pub enum Command {
     Attach(lifecycle::AttachArgs),
     /// Run a container's healthcheck
     Healthcheck(lifecycle::HealthcheckArgs),
-    /// Pause a container (needs the cgroup freezer: not available yet)
+    /// Pause the processes of containers (the cgroup v2 freezer)
     Pause(lifecycle::PauseArgs),
-    /// Unpause a container (needs the cgroup freezer: not available yet)
+    /// Unpause paused containers
     Unpause(lifecycle::PauseArgs),
     /// Import a rootfs tarball as a one-layer image
     Import(import::ImportArgs),
@@ -165,6 +168,10 @@ pub enum Command {
     /// Keep the rootless network namespace of user networks (started by berth itself)
     #[command(hide = true, name = "__netns-holder")]
     NetnsHolder,
+    /// Show containers' resource usage (CPU, memory, network, block IO, processes)
+    Stats(stats::StatsArgs),
+    /// Change the resource limits of a container
+    Update(Box<update::UpdateArgs>),
 }
 
 /// Arguments of the hidden generator.

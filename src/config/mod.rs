@@ -248,6 +248,9 @@ pub struct EngineConfig {
     /// newer half). Unset: never.
     #[serde(default)]
     pub events_logfile_max_size: Option<u64>,
+    /// `cgroups = "enabled" | "disabled" | "no-conmon" | "split"`: the default of `--cgroups`.
+    #[serde(default)]
+    pub cgroups: Option<String>,
 }
 
 /// The environment variable `--events-backend` sets, so every process of one command (P0 and
@@ -264,6 +267,18 @@ pub struct Config {
     pub network: NetworkConfig,
     #[serde(default)]
     pub engine: EngineConfig,
+    #[serde(default)]
+    pub cgroups: CgroupsConfig,
+}
+
+/// `[cgroups]` in berth.toml.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct CgroupsConfig {
+    /// The delegated cgroup v2 subtree containers go in (a directory under the cgroup2
+    /// mount); default: the parent of berth's own cgroup when the user owns it.
+    #[serde(default)]
+    pub root: Option<PathBuf>,
 }
 
 impl Config {

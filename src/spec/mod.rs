@@ -8,12 +8,14 @@
 //! `cli::run_options` for the whole command line. Every field has a serde default, so
 //! records written by earlier releases still read (`storage::container`'s fixture test).
 
+mod cgroup;
 mod health;
 mod network;
 mod run;
 mod values;
 mod volume;
 
+pub use cgroup::{CgroupSpec, CgroupsMode, Limits, Throttle};
 pub use health::{HealthFlags, OnFailure};
 pub use network::{
     DnsFlags, NetOptions, NetworkMode, PastaOptions, PerNetwork, PortMapping, Protocol,

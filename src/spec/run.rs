@@ -54,6 +54,9 @@ pub struct Extras {
     /// print once (not recorded).
     #[serde(skip)]
     pub warnings: Vec<String>,
+    /// `--cgroups`, `--cgroup-parent`, `--cgroupns` and the resource limits.
+    #[serde(default)]
+    pub cgroup: super::cgroup::CgroupSpec,
 }
 
 /// The container's IPC namespace (`--ipc`).
@@ -122,6 +125,7 @@ impl Default for Extras {
             rmi: false,
             replace: false,
             warnings: Vec::new(),
+            cgroup: super::cgroup::CgroupSpec::default(),
         }
     }
 }
