@@ -271,3 +271,66 @@ fn limits_are_enforced_where_the_controller_is_delegated() {
         eprintln!("skipped: memory enforcement: the memory controller is not delegated here");
     }
 }
+
+#[test]
+fn cgroupns_oom_score_and_update() {
+    let Some(env) = env() else { return };
+    // The container runs in its leaf; with a private cgroup namespace that leaf is its `/`.
+    let out = env
+        .berth(["run", "--rm", "busybox", "cat", "/proc/self/cgroup"])
+        .output();
+    out.success().stdout_contains("0::/berth-tests/berth-");
+    env.berth([
+        "run",
+        "--rm",
+        "--cgroupns=private",
+        "busybox",
+        "cat",
+        "/proc/self/cgroup",
+    ])
+    .output()
+    .success()
+    .stdout_contains("0::/\n");
+    env.berth([
+        "run",
+        "--rm",
+        "--oom-score-adj",
+        "123",
+        "busybox",
+        "cat",
+        "/proc/self/oom_score_adj",
+    ])
+    .output()
+    .success()
+    .stdout_eq("123\n");
+    // A core cgroup file needs no controller.
+    env.berth([
+        "run",
+        "--rm",
+        "--cgroup-conf",
+        "cgroup.max.depth=2",
+        "busybox",
+        "true",
+    ])
+    .output()
+    .success();
+    let id = run_d(&env, "upd", "sleep 100");
+    if cgroup_has("pids") {
+        env.berth(["update", "--pids-limit", "7", "upd"])
+            .output()
+            .success();
+        assert_eq!(
+            std::fs::read_to_string(leaf(&id).join("pids.max"))
+                .unwrap()
+                .trim(),
+            "7"
+        );
+    } else {
+        env.berth(["update", "--pids-limit", "7", "upd"])
+            .output()
+            .code(125)
+            .stderr_contains("`pids` controller");
+    }
+    env.berth(["update", "upd"]).output().code(125);
+    env.berth(["rm", "-f", "upd"]).output().success();
+}
