@@ -157,7 +157,11 @@ fn stop_and_kill_reach_processes_that_left_the_tree() {
         .output()
         .success();
     assert_eq!(procs(&id), 0, "cgroup.kill left nothing behind");
-    env.berth(["rm", "escape"]).output().success();
+    // A leaf that cgroup.kill emptied takes a new start (berth makes it afresh).
+    env.berth(["start", "escape"]).output().success();
+    assert!(wait_until(Duration::from_secs(10), || procs(&id) >= 3));
+    env.berth(["rm", "-f", "escape"]).output().success();
+    assert!(!leaf(&id).exists());
 
     let id = run_d(&env, "escape2", "setsid sleep 1000 & exec sleep 1000");
     assert!(wait_until(Duration::from_secs(10), || procs(&id) >= 2));

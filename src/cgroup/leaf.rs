@@ -53,6 +53,13 @@ impl Leaf {
     /// controllers `plan` needs in its parent, and write the limits. An existing leaf (a
     /// restart) is reused.
     pub fn create(path: &Path, plan: &LimitPlan) -> Result<Leaf, CgroupError> {
+        // A leaf left by an earlier run is made afresh when empty: a cgroup that `cgroup.kill`
+        // was written to can SIGKILL a child cloned into it later (seen on 6.18 with
+        // CLONE_INTO_CGROUP), and a new one carries no stale settings either.
+        let old = Leaf::at(path);
+        if old.exists() && !old.populated() {
+            let _ = std::fs::remove_dir(path);
+        }
         std::fs::create_dir_all(path).map_err(|source| CgroupError::Create {
             path: path.to_path_buf(),
             source,
@@ -98,6 +105,11 @@ impl Leaf {
         })
     }
 
+    /// Does the leaf (or a cgroup below it) hold a process?
+    pub fn populated(&self) -> bool {
+        self.key("cgroup.events", "populated") == Some(1)
+    }
+
     /// Is the leaf frozen (paused)?
     pub fn is_frozen(&self) -> bool {
         self.key("cgroup.events", "frozen") == Some(1)
@@ -125,6 +137,9 @@ impl Leaf {
         if !file.exists() {
             return Ok(false);
         }
+        if !self.populated() {
+            return Ok(true);
+        }
         write(file, "1")?;
         Ok(true)
     }
@@ -140,7 +155,7 @@ impl Leaf {
     pub fn wait_empty(&self, limit: Duration) -> bool {
         let deadline = Instant::now() + limit;
         loop {
-            if self.key("cgroup.events", "populated") != Some(1) {
+            if !self.populated() {
                 return true;
             }
             if Instant::now() > deadline {
@@ -155,7 +170,7 @@ impl Leaf {
         if !self.exists() {
             return Ok(());
         }
-        if self.key("cgroup.events", "populated") == Some(1) {
+        if self.populated() {
             let _ = self.kill();
             let _ = self.freeze(false);
             self.wait_empty(Duration::from_secs(5));
