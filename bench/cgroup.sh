@@ -13,7 +13,7 @@ source "$(dirname "$0")/lib.sh"
 runs="${1:-50}"
 bench_setup cgroup
 
-cg2="$(awk '$9 == "cgroup2" { print $5; exit }' /proc/self/mountinfo)"
+cg2="$(awk '{ for (i = 7; i < NF; i++) if ($i == "-") { if ($(i + 1) == "cgroup2") { print $5; exit } break } }' /proc/self/mountinfo)"
 [ -n "$cg2" ] || die "no cgroup2 mount: nothing to measure"
 harness="$cg2/berth-tests/harness"
 [ -d "$harness" ] || die "no delegated subtree $harness (run scripts/setup.sh)"
