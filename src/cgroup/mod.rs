@@ -144,7 +144,9 @@ pub fn leave_parent(
     let Some(host) = Host::discover() else {
         return Ok(());
     };
-    if host.own_dir() != dir || spec.limits.is_empty() {
+    // `--cgroups=split` puts the container below berth's own cgroup by design.
+    let split = spec.mode == Some(crate::spec::CgroupsMode::Split);
+    if host.own_dir() != dir || spec.limits.is_empty() || split {
         return Ok(());
     }
     let me = dir.join("berth-self");

@@ -626,7 +626,19 @@ impl Env {
 impl Drop for Env {
     fn drop(&mut self) {
         // Containers a test left running (and their monitors) go with the test's store.
+        let ids = self
+            .berth(["ps", "-a", "-q", "--no-trunc"])
+            .command()
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+            .unwrap_or_default();
         let _ = self.berth(["rm", "-a", "-f"]).command().output();
+        // And their cgroups, should a broken store have kept `rm` from removing them.
+        if let Some(sub) = cgroup_subtree() {
+            for id in ids.lines().filter(|l| is_image_id(l)) {
+                let _ = fs::remove_dir(sub.join(format!("berth-{id}")));
+            }
+        }
         if reference_mode() {
             // podman leaves a pause process per store; it names our runtime dir.
             for pid in Env::processes_with(&self.runtime_dir.to_string_lossy()) {
