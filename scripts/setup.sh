@@ -116,4 +116,23 @@ if [ -e /proc/sys/kernel/unprivileged_userns_clone ] \
    && [ "$(cat /proc/sys/kernel/unprivileged_userns_clone)" = 0 ]; then
     die "unprivileged user namespaces are disabled (sysctl kernel.unprivileged_userns_clone=1)"
 fi
+# A delegated cgroup v2 subtree for the test user, as systemd's Delegate=yes leaves one:
+# a directory under the cgroup2 mount (/sys/fs/cgroup on a unified host,
+# /sys/fs/cgroup/unified on a hybrid one), owned by the user with its cgroup.procs,
+# cgroup.subtree_control and cgroup.threads. The v1 hierarchies are left alone. The test
+# harness moves itself into berth-tests/harness, so berth finds the subtree as its own
+# cgroup's parent.
+cg2="$(awk '{ for (i = 7; i < NF; i++) if ($i == "-") { if ($(i + 1) == "cgroup2") { print $5; exit } break } }' /proc/self/mountinfo)"
+if [ -n "$cg2" ]; then
+    sub="$cg2/berth-tests"
+    mkdir -p "$sub/harness"
+    # The subtree gets the controllers the root already hands down (systemd enables them on
+    # a unified host; a hybrid host has none free). The root's own cgroup.subtree_control is
+    # left alone: enabling a controller there would keep it from a v1 hierarchy.
+    chown "$TEST_USER:" "$sub" "$sub/cgroup.procs" "$sub/cgroup.subtree_control" "$sub/cgroup.threads" \
+        "$sub/harness" "$sub/harness/cgroup.procs" "$sub/harness/cgroup.subtree_control" "$sub/harness/cgroup.threads"
+    echo "setup: delegated cgroup v2 subtree $sub ($(cat "$sub/cgroup.controllers"))"
+else
+    echo "setup: no cgroup2 mount: cgroup tests will skip"
+fi
 echo "setup: ok"

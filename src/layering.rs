@@ -19,7 +19,11 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("systemd", &["config", "error", "spec"]),
     ("userns", &["config", "error", "sys"]),
     ("image", &["config", "error", "spec", "sys"]),
-    ("storage", &["config", "error", "image", "spec", "sys"]),
+    ("cgroup", &["config", "error", "spec", "sys"]),
+    (
+        "storage",
+        &["cgroup", "config", "error", "image", "spec", "sys"],
+    ),
     ("registry", &["config", "error", "image", "storage"]),
     ("seccomp", &["error", "spec", "sys"]),
     (
@@ -29,28 +33,28 @@ const LAYERS: &[(&str, &[&str])] = &[
     (
         "run",
         &[
-            "config", "error", "format", "image", "net", "seccomp", "spec", "storage", "sys",
-            "userns", "systemd",
+            "cgroup", "config", "error", "format", "image", "net", "seccomp", "spec", "storage",
+            "sys", "systemd", "userns",
         ],
     ),
     (
         "build",
         &[
-            "config", "error", "image", "net", "registry", "run", "seccomp", "spec", "storage",
-            "sys", "userns",
+            "cgroup", "config", "error", "image", "net", "registry", "run", "seccomp", "spec",
+            "storage", "sys", "userns",
         ],
     ),
     (
         "cli",
         &[
-            "config", "error", "format", "image", "net", "run", "spec", "storage",
+            "cgroup", "config", "error", "format", "image", "net", "run", "spec", "storage",
         ],
     ),
     (
         "commands",
         &[
-            "build", "cli", "config", "error", "format", "image", "net", "registry", "run",
-            "seccomp", "spec", "storage", "sys", "userns", "systemd",
+            "build", "cli", "cgroup", "config", "error", "format", "image", "net", "registry",
+            "run", "seccomp", "spec", "storage", "sys", "systemd", "userns",
         ],
     ),
 ];

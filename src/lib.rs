@@ -3,6 +3,7 @@
 //! Module declarations only; see DESIGN.md section 7 for the map.
 
 pub mod build;
+pub mod cgroup;
 pub mod cli;
 pub mod commands;
 pub mod config;

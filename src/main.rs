@@ -42,7 +42,7 @@ fn log_start(cli: &berth::cli::Cli) {
     if let Some(manager) = &cli.global.cgroup_manager {
         log(
             LogLevel::Debug,
-            format_args!("cgroup manager {manager}: berth creates no cgroups, so it uses neither"),
+            format_args!("cgroup manager {manager}: berth manages its containers' cgroups itself (cgroupfs), in the delegated subtree"),
         );
     }
     if !berth::config::global::log_enabled(LogLevel::Debug) {

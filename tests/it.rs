@@ -9,6 +9,7 @@ mod util;
 mod attach;
 mod auto_update;
 mod build;
+mod cgroups;
 mod cli;
 mod commit;
 mod containers;

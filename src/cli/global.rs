@@ -57,7 +57,7 @@ pub struct GlobalArgs {
     #[arg(long, value_name = "BACKEND")]
     pub events_backend: Option<String>,
 
-    /// The cgroup manager: cgroupfs or systemd (berth creates no cgroups yet)
+    /// The cgroup manager: cgroupfs or systemd (berth always writes the cgroup files itself)
     #[arg(long, value_name = "MANAGER")]
     pub cgroup_manager: Option<String>,
 

@@ -5,6 +5,7 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 pub mod auto_update;
 pub mod build;
+pub mod cgroup_options;
 pub mod commit;
 pub mod container;
 pub mod cp;
@@ -36,10 +37,12 @@ pub mod rmi;
 pub mod run;
 pub mod run_options;
 pub mod save;
+pub mod stats;
 pub mod system;
 pub mod tag;
 pub mod top;
 pub mod unshare;
+pub mod update;
 pub mod version;
 pub mod volume;
 
@@ -84,9 +87,9 @@ pub enum Command {
     Attach(lifecycle::AttachArgs),
     /// Run a container's healthcheck
     Healthcheck(lifecycle::HealthcheckArgs),
-    /// Pause a container (needs the cgroup freezer: not available yet)
+    /// Pause the processes of containers (the cgroup v2 freezer)
     Pause(lifecycle::PauseArgs),
-    /// Unpause a container (needs the cgroup freezer: not available yet)
+    /// Unpause paused containers
     Unpause(lifecycle::PauseArgs),
     /// Import a rootfs tarball as a one-layer image
     Import(import::ImportArgs),
@@ -178,6 +181,10 @@ pub enum Command {
     /// Keep the rootless network namespace of user networks (started by berth itself)
     #[command(hide = true, name = "__netns-holder")]
     NetnsHolder,
+    /// Show containers' resource usage (CPU, memory, network, block IO, processes)
+    Stats(stats::StatsArgs),
+    /// Change the resource limits of a container
+    Update(Box<update::UpdateArgs>),
 }
 
 /// Arguments of the hidden generator.

@@ -283,25 +283,9 @@ pub struct RunArgs {
     #[arg(long)]
     pub replace: bool,
 
-    /// Memory limit (e.g. 512m; needs cgroups, which berth does not manage yet)
-    #[arg(short, long, value_name = "SIZE")]
-    pub memory: Option<String>,
-
-    /// Memory plus swap limit (needs cgroups, which berth does not manage yet)
-    #[arg(long, value_name = "SIZE")]
-    pub memory_swap: Option<String>,
-
-    /// Memory soft limit (needs cgroups, which berth does not manage yet)
-    #[arg(long, value_name = "SIZE")]
-    pub memory_reservation: Option<String>,
-
-    /// Number of CPUs (needs cgroups, which berth does not manage yet)
-    #[arg(long, value_name = "N")]
-    pub cpus: Option<String>,
-
-    /// Process limit (needs cgroups, which berth does not manage yet)
-    #[arg(long, value_name = "N")]
-    pub pids_limit: Option<String>,
+    /// The cgroup flags and resource limits
+    #[command(flatten)]
+    pub cgroup: super::cgroup_options::CgroupArgs,
 
     /// Kernel memory limit: no longer supported by the kernel; ignored with a warning
     #[arg(long, value_name = "SIZE")]

@@ -275,7 +275,7 @@ impl RunOptions {
         args: RunArgs,
         host_env: impl Fn(&str) -> Option<String>,
     ) -> Result<Self, OptionsError> {
-        let warnings = resource_limits(&args)?;
+        let (warnings, cgroup) = resource_limits(&args)?;
         let network = NetworkMode::parse(
             args.network.first().map(String::as_str),
             crate::net::default_helper,
@@ -538,6 +538,7 @@ impl RunOptions {
         }
         let mut extras = extras;
         extras.warnings = warnings;
+        extras.cgroup = cgroup;
         extras.ipc = ipc;
         extras.unsetenv = args.unsetenv;
         extras.unsetenv_all = args.unsetenv_all;
@@ -637,12 +638,8 @@ const PROXY_VARS: [&str; 8] = [
     "NO_PROXY",
 ];
 
-/// `--memory`, `--cpus` and the other cgroup limits: berth does not manage cgroups yet
-/// (issue 13). On a cgroup v1 machine a rootless engine cannot apply them at all, and
-/// podman runs the container without them, with a warning: so does berth. On cgroup v2,
-/// where podman would apply them, berth refuses rather than run without the limit. A zero
-/// limit (no limit) is no request there. Returns the warnings to print.
-fn resource_limits(args: &RunArgs) -> Result<Vec<String>, OptionsError> {
+/// `--kernel-memory` (a warning) and the cgroup flags (`cli::cgroup_options`).
+fn resource_limits(args: &RunArgs) -> Result<(Vec<String>, crate::spec::CgroupSpec), OptionsError> {
     let mut warnings = Vec::new();
     if let Some(k) = &args.kernel_memory {
         parse_size(k).ok_or_else(|| OptionsError::Flag {
@@ -655,75 +652,8 @@ fn resource_limits(args: &RunArgs) -> Result<Vec<String>, OptionsError> {
                 .to_string(),
         );
     }
-    let sizes = [
-        ("--memory", &args.memory),
-        ("--memory-swap", &args.memory_swap),
-        ("--memory-reservation", &args.memory_reservation),
-    ];
-    let mut asked: Option<(&'static str, String)> = None;
-    let mut given = false;
-    for (flag, value) in sizes {
-        let Some(v) = value else { continue };
-        // --memory-swap -1 is "unlimited swap".
-        let n = if flag == "--memory-swap" && v == "-1" {
-            Some(0)
-        } else {
-            parse_size(v)
-        };
-        let n = n.ok_or_else(|| OptionsError::Flag {
-            flag,
-            value: v.clone(),
-            reason: "expected a size such as 512m",
-        })?;
-        given = true;
-        if n > 0 && asked.is_none() {
-            asked = Some((flag, v.clone()));
-        }
-    }
-    if let Some(c) = &args.cpus {
-        let n: f64 = c
-            .parse()
-            .ok()
-            .filter(|n: &f64| n.is_finite() && *n >= 0.0)
-            .ok_or_else(|| OptionsError::Flag {
-                flag: "--cpus",
-                value: c.clone(),
-                reason: "expected a number of CPUs such as 1.5",
-            })?;
-        given = true;
-        if n > 0.0 && asked.is_none() {
-            asked = Some(("--cpus", c.clone()));
-        }
-    }
-    if let Some(p) = &args.pids_limit {
-        let n: i64 = p.parse().map_err(|_| OptionsError::Flag {
-            flag: "--pids-limit",
-            value: p.clone(),
-            reason: "expected a number (0 or -1: no limit)",
-        })?;
-        given = true;
-        if n > 0 && asked.is_none() {
-            asked = Some(("--pids-limit", p.clone()));
-        }
-    }
-    if !given {
-        return Ok(warnings);
-    }
-    if std::path::Path::new("/sys/fs/cgroup/cgroup.controllers").exists() {
-        return match asked {
-            Some((flag, value)) => Err(OptionsError::Flag {
-                flag,
-                value,
-                reason: "cgroup limits are not supported yet (issue 13)",
-            }),
-            None => Ok(warnings),
-        };
-    }
-    // podman's words, which scripts match.
-    warnings.push(
-        "Resource limits are not supported and ignored on cgroups V1 rootless systems".into(),
-    );
-    Ok(warnings)
+    let cgroup = super::cgroup_options::spec(&args.cgroup)?;
+    Ok((warnings, cgroup))
 }
 
 /// The user networks of the `--network` values (in order) and what the container asks for
@@ -1275,15 +1205,16 @@ mod tests {
         );
         let o = opts(&["--kernel-memory", "100", "img"]).unwrap();
         assert!(o.extras.warnings[0].contains("--kernel-memory flag is no longer supported"));
-        // A limit: a warning where cgroups are v1 (as podman rootless), refused on v2.
-        let v2 = std::path::Path::new("/sys/fs/cgroup/cgroup.controllers").exists();
-        let o = opts(&["--memory", "100m", "img"]);
-        if v2 {
-            assert!(o.unwrap_err().to_string().contains("issue 13"));
-        } else {
-            assert!(o.unwrap().extras.warnings[0].starts_with("Resource limits are not supported"));
-        }
-        // No limit is no request on v2.
+        // A limit is recorded in the spec (checked against the host later).
+        assert_eq!(
+            opts(&["--memory", "100m", "img"])
+                .unwrap()
+                .extras
+                .cgroup
+                .limits
+                .memory,
+            Some(100 << 20)
+        );
         assert!(opts(&["--memory=0", "img"]).is_ok());
     }
 

@@ -19,6 +19,15 @@ pub fn execute(args: ExecArgs) -> Result<()> {
         &opts.container,
         "can only create exec sessions on running containers: container state improper",
     )?;
+    if super::pause::is_paused(&target.ctr) {
+        return Err(Error::msg(
+            "can only create exec sessions on running containers: container state improper",
+        )
+        .hint(format!(
+            "the container is paused: berth unpause {}",
+            target.ctr.config.name
+        )));
+    }
     let process = exec::exec_process(&target.plan.plan.process, &opts, &target.plan.supported);
     // Read the user's terminal size and block the forwarded signals while still on the
     // host side, before the namespaces change and the fork.

@@ -5,7 +5,6 @@
 //! runs as a child (`/proc/self/exe __probe-overlay`).
 
 use std::io::{Read, Write};
-use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -958,29 +957,22 @@ fn gather_cgroup(r: &mut Report) {
         .ok()
         .and_then(|t| parse_proc_cgroup(&t));
     r.host.cgroup_path.clone_from(&own);
-    let mut delegated = None;
-    if version == "v2" {
-        let uid = r.host.uid;
-        // Our own cgroup, else the systemd user manager's (where a scope can be created).
-        let candidates = [
-            own.clone(),
-            Some(format!("/user.slice/user-{uid}.slice/user@{uid}.service")),
-        ];
-        delegated = candidates.into_iter().flatten().find(|p| {
-            let dir = Path::new("/sys/fs/cgroup").join(p.trim_start_matches('/'));
-            std::fs::metadata(dir).is_ok_and(|m| m.uid() == uid)
-        });
-        if let Some(p) = &delegated {
-            let file = Path::new("/sys/fs/cgroup")
-                .join(p.trim_start_matches('/'))
-                .join("cgroup.controllers");
-            r.host.cgroup_controllers = std::fs::read_to_string(file)
-                .unwrap_or_default()
-                .split_whitespace()
-                .map(str::to_string)
-                .collect();
-        }
+    // The subtree berth puts containers in (berth.toml [cgroups] root, or the parent of its
+    // own cgroup when the user owns it): on a hybrid host too, where berth uses the cgroup2
+    // mount beside the v1 hierarchies.
+    let root = crate::config::Paths::discover()
+        .ok()
+        .and_then(|p| crate::config::Config::load(&p).ok())
+        .and_then(|c| c.cgroups.root);
+    let delegated = crate::cgroup::Host::discover()
+        .and_then(|h| h.delegated(root.as_deref()))
+        .filter(|d| d.join("cgroup.procs").exists());
+    if let Some(d) = &delegated {
+        r.host.cgroup_version = "v2".into();
+        r.host.cgroup_controllers = crate::cgroup::host::controllers(d);
     }
+    let delegated = delegated.map(|d| d.display().to_string());
+    let version = if delegated.is_some() { "v2" } else { version };
     r.checks.push(delegation_check(
         version,
         delegated.as_deref(),

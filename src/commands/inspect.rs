@@ -216,12 +216,18 @@ pub fn build_container_json(c: &Container, state: &ContainerState, image: &Value
     let cfg = &c.config;
     let o = &cfg.options;
     let ic = &image["config"];
+    let paused = state.status == Status::Running && crate::commands::pause::is_paused(c);
     let status = match state.status {
         Status::Created => "created",
+        Status::Running if paused => "paused",
         Status::Running => "running",
         Status::Exited => "exited",
     };
     let running = state.status == Status::Running;
+    // The memory controller counted an OOM kill, and the container died of SIGKILL.
+    let oom_killed = state.status == Status::Exited
+        && state.exit_code == Some(137)
+        && crate::cgroup::leaf_of(&o.extras.cgroup, &cfg.id).is_some_and(|l| l.oom_kills() > 0);
 
     let entrypoint = match &o.entrypoint {
         Some(e) => e.clone(),
@@ -349,10 +355,10 @@ pub fn build_container_json(c: &Container, state: &ContainerState, image: &Value
         "Args": args,
         "State": {
             "Status": status,
-            "Running": running,
-            "Paused": false,
+            "Running": running && !paused,
+            "Paused": paused,
             "Restarting": false,
-            "OOMKilled": false,
+            "OOMKilled": oom_killed,
             "Dead": false,
             "Pid": if running { state.pid.unwrap_or(0) } else { 0 },
             "ExitCode": state.exit_code.unwrap_or(0),

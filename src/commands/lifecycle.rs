@@ -23,6 +23,7 @@ pub fn create_host_half(args: RunArgs) -> Result<SessionRequest> {
     for warning in &opts.extras.warnings {
         eprintln!("{warning}");
     }
+    crate::commands::run::check_cgroup(&opts)?;
     crate::net::bridge::holder::check_networks(&opts.user_networks)?;
     crate::commands::pull::ensure_image(&opts.image, opts.pull)?;
     Ok(SessionRequest::same_command_line())
@@ -303,7 +304,13 @@ pub fn kill(args: KillArgs) -> Result<()> {
             .state()
             .with_context(|| format!("read the state of container `{key}`"))?;
         let target = Target::of(ctr, &state).context("kill container")?;
-        target.signal(signal).context("kill container")?;
+        if signal == libc::SIGKILL {
+            let leaf = crate::cgroup::leaf_of(&ctr.config.options.extras.cgroup, &ctr.config.id)
+                .filter(crate::cgroup::Leaf::exists);
+            control::kill_all(&target, leaf.as_ref()).context("kill container")?;
+        } else {
+            target.signal(signal).context("kill container")?;
+        }
         crate::storage::events::container("kill", &ctr.config, None);
         println!("{key}");
         Ok(())
@@ -366,7 +373,11 @@ pub(crate) fn stop_settings(paths: &Paths, ctr: &Container, time: Option<u32>) -
 }
 
 /// The containers a command acts on: the named ones (in order), or all running ones.
-fn targets(paths: &Paths, names: &[String], all: bool) -> Result<Vec<(String, Result<Container>)>> {
+pub(crate) fn targets(
+    paths: &Paths,
+    names: &[String],
+    all: bool,
+) -> Result<Vec<(String, Result<Container>)>> {
     if all {
         let mut out = Vec::new();
         for c in container::list(&paths.data).context("list containers")? {
@@ -386,7 +397,7 @@ fn find(paths: &Paths, name: &str) -> Result<Container> {
     container::find(&paths.data, name).map_err(no_such)
 }
 
-fn no_such(e: ContainerError) -> Error {
+pub(crate) fn no_such(e: ContainerError) -> Error {
     match e {
         // podman's words, which scripts match.
         ContainerError::NotFound(key) => Error::msg(format!(
@@ -398,7 +409,7 @@ fn no_such(e: ContainerError) -> Error {
 }
 
 /// Act on each container; report every failure and exit with the first one's status.
-fn each(
+pub(crate) fn each(
     targets: Vec<(String, Result<Container>)>,
     mut act: impl FnMut(&str, &Container) -> Result<()>,
 ) -> Result<()> {

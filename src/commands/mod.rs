@@ -46,11 +46,13 @@ pub mod rm;
 pub mod rmi;
 pub mod run;
 pub mod save;
+pub mod stats;
 pub mod system;
 pub mod tag;
 pub mod top;
 pub mod unshare;
 pub mod untag;
+pub mod update;
 pub mod version;
 pub mod volume;
 
@@ -206,6 +208,8 @@ fn dispatch(command: Command, link: Option<&SessionLink>) -> Result<()> {
         },
         Command::Builder(args) => build::builder(&args),
         Command::NetnsHolder => crate::net::bridge::holder::run(session_link(link)?),
+        Command::Stats(args) => stats::execute(&args),
+        Command::Update(args) => update::execute(&args),
     }
 }
 

@@ -132,13 +132,15 @@ pub fn placement(command: &Command) -> Placement<'_> {
         | Command::Generate(_)
         | Command::Quadlet(_)
         | Command::GenerateUnits(_)
-        | Command::AutoUpdate(_) => Host,
+        | Command::AutoUpdate(_)
+        | Command::Stats(_) => Host,
         Command::Import(_)
         | Command::UnpackImage(_)
         | Command::Load(_)
         | Command::Rmi(_)
         | Command::ProbeOverlay
-        | Command::NetnsHolder => Session,
+        | Command::NetnsHolder
+        | Command::Update(_) => Session,
         Command::Image(a) => match &a.command {
             ImageCommand::Pull(a) => Then(H::Pull(a)),
             ImageCommand::Build(a) => Then(H::Build(a)),

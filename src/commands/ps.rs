@@ -126,7 +126,7 @@ pub fn execute(args: PsArgs) -> Result<()> {
             c.image_name.clone(),
             command,
             time_ago(c.created, now),
-            with_health(status_text(&r.state, now), r),
+            paused_text(r).unwrap_or_else(|| with_health(status_text(&r.state, now), r)),
             crate::net::ports::ps_column(&c.options.net.ports),
             c.name.clone(),
         ]);
@@ -147,7 +147,7 @@ fn sort_rows(rows: &mut [Row], key: &str, now: DateTime<Utc>) {
             "id" => c.id.clone(),
             "image" => c.image_name.clone(),
             "names" => c.name.clone(),
-            "status" => status_text(&r.state, now),
+            "status" => paused_text(r).unwrap_or_else(|| status_text(&r.state, now)),
             _ => String::new(),
         }
     };
@@ -322,6 +322,7 @@ impl Filter {
             Filter::Name(name) => c.name.contains(name.as_str()),
             Filter::Status(s) => match state.status {
                 Status::Created => s == "created" || s == "configured",
+                Status::Running if crate::commands::pause::is_paused(container) => s == "paused",
                 Status::Running => s == "running",
                 Status::Exited => s == "exited" || s == "stopped",
             },
@@ -375,6 +376,12 @@ fn short(id: &str, no_trunc: bool) -> String {
     }
 }
 
+/// `Paused` for a running container whose cgroup is frozen.
+fn paused_text(r: &Row) -> Option<String> {
+    (r.state.status == Status::Running && crate::commands::pause::is_paused(&r.container))
+        .then(|| "Paused".to_string())
+}
+
 /// podman's STATUS column: `Created`, `Up 3 seconds`, `Exited (0) 2 minutes ago`.
 fn status_text(state: &ContainerState, now: DateTime<Utc>) -> String {
     match state.status {
@@ -419,10 +426,11 @@ fn json_row(r: &Row, now: DateTime<Utc>) -> JsonRow<'_> {
         created_at: c.created.to_rfc3339(),
         state: match r.state.status {
             Status::Created => "created",
+            Status::Running if paused_text(r).is_some() => "paused",
             Status::Running => "running",
             Status::Exited => "exited",
         },
-        status: with_health(status_text(&r.state, now), r),
+        status: paused_text(r).unwrap_or_else(|| with_health(status_text(&r.state, now), r)),
         exit_code: r
             .state
             .exit_code

@@ -227,6 +227,11 @@ pub fn remove_one(paths: &Paths, c: &container::Container, force: bool) -> Resul
             ))
             .with_code(EXIT_RUNNING));
         }
+        // Everything in the container's cgroup dies, a paused container's too.
+        if let Some(leaf) = crate::cgroup::leaf_of(&c.config.options.extras.cgroup, &c.config.id) {
+            let _ = leaf.kill();
+            let _ = leaf.freeze(false);
+        }
         kill_monitor(&c.recorded_state().unwrap_or(state));
         wait_gone(c, Duration::from_secs(10));
     }

@@ -15,6 +15,7 @@ pub fn host_half(args: RunArgs) -> Result<SessionRequest> {
     for warning in &opts.extras.warnings {
         eprintln!("{warning}");
     }
+    check_cgroup(&opts)?;
     crate::net::bridge::holder::check_networks(&opts.user_networks)?;
     crate::commands::pull::ensure_image(&opts.image, opts.pull)?;
     let mut join = network_owner(&opts)?;
@@ -27,6 +28,17 @@ pub fn host_half(args: RunArgs) -> Result<SessionRequest> {
         )?;
     }
     Ok(SessionRequest::same_command_line().joining(join))
+}
+
+/// Refuse limits the host cannot apply before anything starts, and leave the cgroup
+/// containers go in if berth runs in it (`cgroup::leave_parent`).
+pub fn check_cgroup(opts: &RunOptions) -> Result<()> {
+    if let Some(dir) = crate::run::spawn::cgroup_dir(&opts.extras.cgroup)? {
+        crate::cgroup::leave_parent(&dir, &opts.extras.cgroup).map_err(|e| {
+            crate::cgroup::into_error("move berth out of the containers' cgroup", e)
+        })?;
+    }
+    Ok(())
 }
 
 /// The session's half of `berth run`: run the container in the foreground.

@@ -252,6 +252,9 @@ pub struct EngineConfig {
     /// or `ignore` (podman's key; `run --image-volume` overrides it).
     #[serde(default)]
     pub image_volume_mode: Option<ImageVolumeMode>,
+    /// `cgroups = "enabled" | "disabled" | "no-conmon" | "split"`: the default of `--cgroups`.
+    #[serde(default)]
+    pub cgroups: Option<String>,
 }
 
 pub use crate::spec::ImageVolumeMode;
@@ -273,6 +276,18 @@ pub struct Config {
     pub network: NetworkConfig,
     #[serde(default)]
     pub engine: EngineConfig,
+    #[serde(default)]
+    pub cgroups: CgroupsConfig,
+}
+
+/// `[cgroups]` in berth.toml.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct CgroupsConfig {
+    /// The delegated cgroup v2 subtree containers go in (a directory under the cgroup2
+    /// mount); default: the parent of berth's own cgroup when the user owns it.
+    #[serde(default)]
+    pub root: Option<PathBuf>,
 }
 
 impl Config {

@@ -149,6 +149,17 @@ pub fn wait_monitor_gone(ctr: &Container, limit: Duration) {
     }
 }
 
+/// SIGKILL the whole container: `cgroup.kill` where it has a cgroup and the kernel has the
+/// file (every process in it, frozen or not), else its init.
+pub fn kill_all(target: &Target, leaf: Option<&crate::cgroup::Leaf>) -> Result<(), ControlError> {
+    if let Some(l) = leaf {
+        if l.kill().unwrap_or(false) {
+            return Ok(());
+        }
+    }
+    target.signal(libc::SIGKILL)
+}
+
 /// Stop a running container: mark it stopped by the user (no restart), send `signal`, and
 /// after `timeout` SIGKILL. Returns once its monitor recorded the exit.
 pub fn stop(ctr: &Container, signal: i32, timeout: Duration) -> Result<(), ControlError> {
@@ -162,10 +173,24 @@ pub fn stop(ctr: &Container, signal: i32, timeout: Duration) -> Result<(), Contr
         Err(e) => return Err(e),
     };
     let _ = std::fs::write(ctr.dir.join(super::spawn::STOPPED_MARK), b"");
-    target.signal(signal)?;
+    let leaf = crate::cgroup::leaf_of(&ctr.config.options.extras.cgroup, &ctr.config.id)
+        .filter(crate::cgroup::Leaf::exists);
+    if signal == libc::SIGKILL {
+        kill_all(&target, leaf.as_ref())?;
+    } else {
+        target.signal(signal)?;
+    }
+    // A paused container is thawed so that it can act on the signal, as podman does.
+    if let Some(l) = leaf.as_ref().filter(|l| l.is_frozen()) {
+        let _ = l.freeze(false);
+    }
     if !target.wait_exit(timeout) {
-        target.signal(libc::SIGKILL)?;
+        kill_all(&target, leaf.as_ref())?;
         target.wait_exit(Duration::from_secs(10));
+    }
+    // Whatever is left in the cgroup (a process that left the container's tree) goes too.
+    if let Some(l) = &leaf {
+        let _ = l.kill();
     }
     wait_recorded(ctr, Duration::from_secs(10));
     Ok(())

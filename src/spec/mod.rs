@@ -8,6 +8,7 @@
 //! `cli::run_options` for the whole command line. Every field has a serde default, so
 //! records written by earlier releases still read (`storage::container`'s fixture test).
 
+mod cgroup;
 mod health;
 mod network;
 mod run;
@@ -15,6 +16,7 @@ mod systemd;
 mod values;
 mod volume;
 
+pub use cgroup::{CgroupSpec, CgroupsMode, Limits, Throttle};
 pub use health::{HealthFlags, OnFailure};
 pub use network::{
     DnsFlags, NetOptions, NetworkMode, PastaOptions, PerNetwork, PortMapping, Protocol,

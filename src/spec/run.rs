@@ -61,6 +61,9 @@ pub struct Extras {
     /// The command line that created the container (podman's `CreateCommand`), for
     /// `generate systemd --new`.
     pub create_command: Vec<String>,
+    /// `--cgroups`, `--cgroup-parent`, `--cgroupns` and the resource limits.
+    #[serde(default)]
+    pub cgroup: super::cgroup::CgroupSpec,
 }
 
 /// The container's IPC namespace (`--ipc`).
@@ -132,6 +135,7 @@ impl Default for Extras {
             sdnotify: super::SdNotify::Conmon,
             systemd: None,
             create_command: Vec::new(),
+            cgroup: super::cgroup::CgroupSpec::default(),
         }
     }
 }

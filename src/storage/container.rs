@@ -198,6 +198,16 @@ impl Container {
         })?;
         Ok(write_atomic(&path, &bytes, Durability::Unsynced)?)
     }
+
+    /// Replace config.json atomically (`update`'s new limits).
+    pub fn write_config(&self, config: &ContainerConfig) -> Result<(), ContainerError> {
+        let path = self.dir.join("config.json");
+        let bytes = serde_json::to_vec_pretty(config).map_err(|source| ContainerError::Parse {
+            path: path.clone(),
+            source,
+        })?;
+        Ok(write_atomic(&path, &bytes, Durability::Unsynced)?)
+    }
 }
 
 /// The containers directory of a store root.
@@ -324,6 +334,13 @@ pub fn retire(store_root: &Path, container: &Container) -> Result<PathBuf, Conta
     let link = dir.join("names").join(&name);
     if std::fs::read_link(&link).is_ok_and(|p| p.as_os_str() == container.config.id.as_str()) {
         let _ = std::fs::remove_file(&link);
+    }
+    // The container's cgroup goes with it (what is left in it is killed first).
+    if let Some(leaf) = crate::cgroup::leaf_of(
+        &container.config.options.extras.cgroup,
+        &container.config.id,
+    ) {
+        let _ = leaf.remove();
     }
     Ok(trash)
 }

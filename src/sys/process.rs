@@ -32,10 +32,28 @@ pub fn thread_count() -> usize {
 /// The caller must be single-threaded (a debug assertion checks it): the child of a
 /// multithreaded process may find locks held by threads that do not exist in it.
 pub fn clone3(flags: u64) -> io::Result<Forked> {
+    clone3_into(flags, None)
+}
+
+/// `CLONE_INTO_CGROUP` (not in every libc crate release).
+const CLONE_INTO_CGROUP: u64 = 0x2_0000_0000;
+
+/// As [`clone3`], with the child started in the cgroup whose directory `cgroup` is open
+/// (`CLONE_INTO_CGROUP`), so it never runs a moment outside it. With `CLONE_NEWCGROUP` in
+/// `flags` the child's cgroup namespace is rooted at that cgroup.
+pub fn clone3_into(flags: u64, cgroup: Option<std::os::fd::BorrowedFd<'_>>) -> io::Result<Forked> {
+    use std::os::fd::AsRawFd as _;
     debug_assert_eq!(thread_count(), 1, "clone3 from a multithreaded process");
     let mut pidfd: RawFd = -1;
+    let (into, cgroup_fd) = match cgroup {
+        Some(fd) => (
+            CLONE_INTO_CGROUP,
+            u64::try_from(fd.as_raw_fd()).unwrap_or(0),
+        ),
+        None => (0, 0),
+    };
     let args = libc::clone_args {
-        flags: flags | libc::CLONE_PIDFD as u64,
+        flags: flags | into | libc::CLONE_PIDFD as u64,
         pidfd: std::ptr::addr_of_mut!(pidfd) as u64,
         child_tid: 0,
         parent_tid: 0,
@@ -45,10 +63,11 @@ pub fn clone3(flags: u64) -> io::Result<Forked> {
         tls: 0,
         set_tid: 0,
         set_tid_size: 0,
-        cgroup: 0,
+        cgroup: cgroup_fd,
     };
     // SAFETY: clone3 with no stack and no CLONE_VM behaves like fork: the child runs on a copy
-    // of our memory. `args` and `pidfd` outlive the call, and the size passed is the struct's.
+    // of our memory. `args` and `pidfd` outlive the call, and the size passed is the struct's;
+    // `cgroup`, when given, is a descriptor borrowed for the length of the call.
     // The process is single-threaded (asserted above), so no lock can be held by a thread that
     // is missing in the child.
     let ret = unsafe {

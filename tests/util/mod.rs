@@ -55,6 +55,9 @@ pub enum Need {
     Pasta,
     /// slirp4netns is installed and /dev/net/tun is usable by everyone.
     Slirp,
+    /// A delegated cgroup v2 subtree for the test user (scripts/setup.sh), which the test
+    /// process has moved into.
+    Cgroup,
 }
 
 /// Returns true when the machine has `need`. Otherwise prints `skipped: <why>` and returns
@@ -120,6 +123,7 @@ fn missing(need: Need) -> Option<String> {
             None
         }
         Need::UserNs => userns_problem(),
+        Need::Cgroup => cgroup_problem(),
         Need::Setsid => find_in_path("setsid")
             .is_none()
             .then(|| "`setsid` (util-linux) is not installed".to_owned()),
@@ -167,6 +171,68 @@ fn has_file_caps(path: &Path) -> bool {
         .arg(path)
         .output()
         .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("cap_set"))
+}
+
+/// The cgroup2 mount point, from /proc/self/mountinfo.
+pub fn cgroup2_mount() -> Option<PathBuf> {
+    let text = fs::read_to_string("/proc/self/mountinfo").ok()?;
+    text.lines().find_map(|l| {
+        let (left, right) = l.split_once(" - ")?;
+        if right.split_whitespace().next()? != "cgroup2" {
+            return None;
+        }
+        Some(PathBuf::from(left.split_whitespace().nth(4)?))
+    })
+}
+
+/// The delegated subtree scripts/setup.sh makes for the test user.
+pub fn cgroup_subtree() -> Option<PathBuf> {
+    Some(cgroup2_mount()?.join("berth-tests"))
+}
+
+/// Does the delegated subtree have `controller` (berth can enable it for containers)?
+pub fn cgroup_has(controller: &str) -> bool {
+    cgroup_subtree()
+        .and_then(|d| fs::read_to_string(d.join("cgroup.controllers")).ok())
+        .is_some_and(|t| t.split_whitespace().any(|c| c == controller))
+}
+
+/// Move the test process (all its threads, and so every berth it starts) into the
+/// harness leaf of the delegated subtree, once, when the tests run as root: berth then
+/// finds the subtree as its own cgroup's parent, as under systemd's delegation.
+fn enter_cgroup() {
+    static DONE: OnceLock<()> = OnceLock::new();
+    DONE.get_or_init(|| {
+        if let Some(sub) = cgroup_subtree() {
+            if is_root() && sub.join("harness/cgroup.procs").exists() {
+                let _ = fs::write(
+                    sub.join("harness/cgroup.procs"),
+                    std::process::id().to_string(),
+                );
+            }
+        }
+    });
+}
+
+fn cgroup_problem() -> Option<String> {
+    enter_cgroup();
+    let Some(sub) = cgroup_subtree() else {
+        return Some("no cgroup2 mount in /proc/self/mountinfo".into());
+    };
+    if !sub.join("harness").is_dir() {
+        return Some(format!(
+            "no delegated cgroup v2 subtree `{}` (run scripts/setup.sh)",
+            sub.display()
+        ));
+    }
+    let own = fs::read_to_string("/proc/self/cgroup").unwrap_or_default();
+    if !own.lines().any(|l| l == "0::/berth-tests/harness") {
+        return Some(format!(
+            "the test process is not in `{}/harness` (the tests must run as root)",
+            sub.display()
+        ));
+    }
+    None
 }
 
 /// Can the test user create a user namespace? Probed once with `unshare -U true`.
@@ -348,6 +414,7 @@ impl Env {
     }
 
     fn create() -> Env {
+        enter_cgroup();
         let user = test_user().expect("test user");
         let root = tempfile::Builder::new()
             .prefix("berth-it-")
@@ -559,7 +626,19 @@ impl Env {
 impl Drop for Env {
     fn drop(&mut self) {
         // Containers a test left running (and their monitors) go with the test's store.
+        let ids = self
+            .berth(["ps", "-a", "-q", "--no-trunc"])
+            .command()
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+            .unwrap_or_default();
         let _ = self.berth(["rm", "-a", "-f"]).command().output();
+        // And their cgroups, should a broken store have kept `rm` from removing them.
+        if let Some(sub) = cgroup_subtree() {
+            for id in ids.lines().filter(|l| is_image_id(l)) {
+                let _ = fs::remove_dir(sub.join(format!("berth-{id}")));
+            }
+        }
         if reference_mode() {
             // podman leaves a pause process per store; it names our runtime dir.
             for pid in Env::processes_with(&self.runtime_dir.to_string_lossy()) {

@@ -33,6 +33,14 @@ pub struct Prepared {
     pub init_copy: Option<crate::run::reaper::InitCopy>,
 }
 
+/// Where the container's cgroup leaf goes (checked against the host: a limit that cannot be
+/// applied is refused here, before the container is recorded).
+pub fn cgroup_dir(spec: &crate::spec::CgroupSpec) -> Result<Option<PathBuf>> {
+    let paths = Paths::discover().context("find berth's directories")?;
+    let config = Config::load(&paths).context("read berth.toml")?;
+    crate::cgroup::decide(spec, &config).map_err(|e| crate::cgroup::into_error("", e))
+}
+
 /// Record a new container (status `created`) from validated options.
 pub fn create(opts: &RunOptions) -> Result<Container> {
     let paths = Paths::discover().context("find berth's directories")?;
@@ -52,6 +60,7 @@ pub(super) fn create_in(store: &Store, opts: &RunOptions) -> Result<(Container, 
     opts.extras.create_command = std::env::args().collect();
     volume::attach(&mut opts, &image.config).context("name the image's volumes")?;
     publish_ports(&mut opts, &image.config)?;
+    opts.extras.cgroup.dir = cgroup_dir(&opts.extras.cgroup)?;
     let opts = &opts;
     check_systemd_mode(opts, &command)?;
     let image_name = image

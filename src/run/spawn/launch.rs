@@ -19,7 +19,7 @@ use crate::seccomp::SeccompProgram;
 use crate::spec::{IpcMode, NetworkMode};
 use crate::storage::container::{self, ContainerState, Status};
 use crate::sys::channel::Channel;
-use crate::sys::process::{clone3, Forked};
+use crate::sys::process::Forked;
 use crate::userns::session::FORWARDED_AND_CHLD;
 
 /// A started container.
@@ -117,6 +117,23 @@ pub(super) fn launch(
             )?),
             None => None,
         };
+    // The container's own cgroup, made (or reused, on a restart) with its limits; C is
+    // cloned straight into it.
+    let cgroup = &p.opts.extras.cgroup;
+    let leaf = match cgroup.leaf(&p.ctr.config.id) {
+        Some(path) => {
+            let limits =
+                crate::cgroup::LimitPlan::of(&cgroup.limits, &crate::cgroup::plan::block_device)
+                    .map_err(|e| crate::cgroup::into_error("apply the container's limits", e))?;
+            let leaf = crate::cgroup::Leaf::create(&path, &limits)
+                .map_err(|e| crate::cgroup::into_error("create the container's cgroup", e))?;
+            Some(leaf.open().map_err(|e| crate::cgroup::into_error("", e))?)
+        }
+        None => None,
+    };
+    if cgroup.ns_private {
+        flags |= CloneFlags::CLONE_NEWCGROUP;
+    }
     let (pid, pidfd, parent_end, guard) = clone_init(
         plan,
         &rootfs,
@@ -127,7 +144,15 @@ pub(super) fn launch(
         flags,
         early_netns.as_ref().map(AsFd::as_fd),
         init_copy,
+        leaf.as_ref().map(AsFd::as_fd),
     )?;
+    if let Some(adj) = cgroup.oom_score_adj {
+        std::fs::write(format!("/proc/{pid}/oom_score_adj"), adj.to_string())
+            .context("--oom-score-adj: write the container's oom_score_adj")
+            .map_err(|e| {
+                e.hint("an unprivileged user can raise the score but not lower it below its own")
+            })?;
+    }
 
     if launch.clone_userns {
         write_keep_id_maps(pid).context("write the keep-id maps")?;
@@ -265,9 +290,10 @@ fn clone_init(
     flags: CloneFlags,
     netns: Option<BorrowedFd<'_>>,
     init_copy: Option<BorrowedFd<'_>>,
+    cgroup: Option<BorrowedFd<'_>>,
 ) -> Result<(i32, OwnedFd, Channel, ChildGuard)> {
     let (parent_end, child_end) = Channel::pair().context("create the init's sync socket")?;
-    let forked = clone3(flags.bits() as u64)
+    let forked = crate::sys::process::clone3_into(flags.bits() as u64, cgroup)
         .context("create the container's namespaces")
         .map_err(|e| {
             e.hint("check `berth info`: user namespaces may be limited on this machine")
@@ -346,7 +372,7 @@ pub fn run_transient(
         flags |= CloneFlags::CLONE_NEWNET;
     }
     let (pid, pidfd, parent_end, mut guard) = clone_init(
-        plan, rootfs, seccomp, supported, None, stdio, flags, None, None,
+        plan, rootfs, seccomp, supported, None, stdio, flags, None, None, None,
     )?;
     // pasta or slirp4netns (`build --network`), as for a container; `_net` stops it.
     let (mode, helper_dir) = network;

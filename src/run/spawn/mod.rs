@@ -27,7 +27,9 @@ use crate::storage::volume;
 use crate::storage::Store;
 use crate::userns::session::{SessionLink, FORWARDED_AND_CHLD};
 
-pub use create::{container_plan, create, prepare, seccomp_program, ContainerPlan, Prepared};
+pub use create::{
+    cgroup_dir, container_plan, create, prepare, seccomp_program, ContainerPlan, Prepared,
+};
 use create::{create_in, prepare_in};
 pub use launch::{ipc_owner, run_transient};
 use launch::{launch, pipe, Launched, NET_HINT};

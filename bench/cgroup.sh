@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# The cost of a container's cgroup: `berth run --rm --network none busybox true` with its leaf
+# cgroup (made, C cloned into it with CLONE_INTO_CGROUP, removed at the end) against the same
+# run with `--cgroups=disabled`, and podman where it runs. berth runs inside the delegated
+# subtree scripts/setup.sh makes (this script, as root, moves itself into its harness leaf,
+# as the test harness does). Appends a dated section to bench/RESULTS.md.
+#
+# Usage: bench/cgroup.sh [RUNS]      (default 50 runs per command, 5 warm-up runs)
+# BERTH_BIN=/path/to/berth measures that binary instead of a fresh release build.
+bench_name=cgroup
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"
+runs="${1:-50}"
+bench_setup cgroup
+
+cg2="$(awk '{ for (i = 7; i < NF; i++) if ($i == "-") { if ($(i + 1) == "cgroup2") { print $5; exit } break } }' /proc/self/mountinfo)"
+[ -n "$cg2" ] || die "no cgroup2 mount: nothing to measure"
+harness="$cg2/berth-tests/harness"
+[ -d "$harness" ] || die "no delegated subtree $harness (run scripts/setup.sh)"
+if [ "$(id -u)" -eq 0 ]; then
+    echo $$ > "$harness/cgroup.procs"
+fi
+grep -q "^0::/berth-tests/harness$" /proc/self/cgroup || die "not inside $harness"
+
+b import "$work/busybox.tar" busybox >/dev/null || die "berth import failed"
+b run --rm --network none busybox true || die "berth run failed; nothing to measure"
+b run --rm --network none --cgroups=disabled busybox true || die "berth run --cgroups=disabled failed"
+
+with_cmd="${as_user[*]} ${benv[*]} $work/berth run --rm --network none busybox true"
+without_cmd="${as_user[*]} ${benv[*]} $work/berth run --rm --network none --cgroups=disabled busybox true"
+podman_cmd=""
+podman_note="not installed"
+if command -v podman >/dev/null; then
+    # Rootless podman on a hybrid host cannot use cgroups: lib.sh's containers.conf turns
+    # them off, so podman's figure compares with berth's --cgroups=disabled run.
+    if p import -q "$work/busybox.tar" busybox >/dev/null 2>"$work/podman.err" \
+        && p run --rm --network none busybox true 2>>"$work/podman.err"; then
+        podman_cmd="${as_user[*]} ${penv[*]} podman run --rm --network none busybox true"
+        podman_note="$(podman --version), cgroups disabled (none can be made rootless on this hybrid host)"
+    else
+        podman_note="$(podman --version) could not run here: $(grep -m1 -i error "$work/podman.err" || tail -n1 "$work/podman.err")"
+    fi
+fi
+
+hyperfine -N --warmup 5 --runs "$runs" --export-csv "$work/cg.csv" "$with_cmd" "$without_cmd" >&2
+with_ms="$(median_ms "$work/cg.csv" 1)"
+without_ms="$(median_ms "$work/cg.csv" 2)"
+# podman hung under hyperfine here: time a few runs by hand, each bounded.
+podman_ms="n/a"
+if [ -n "$podman_cmd" ]; then
+    times=()
+    for _ in 1 2 3 4 5 6; do
+        start=$(date +%s%N)
+        timeout 30 "${as_user[@]}" "${penv[@]}" podman run --rm --network none busybox true </dev/null >/dev/null 2>&1 || break
+        times+=($(( ($(date +%s%N) - start) / 1000 )))
+    done
+    if [ "${#times[@]}" -ge 3 ]; then
+        podman_ms="$(printf '%s\n' "${times[@]:1}" | sort -n | awk '{ a[NR] = $1 } END { printf "%.1f ms", a[int((NR + 1) / 2)] / 1000 }') (median of $(( ${#times[@]} - 1 )) timed runs after one warm-up)"
+    fi
+fi
+cost="$(awk -v a="$with_ms" -v b="$without_ms" 'BEGIN { printf "%.1f", a - b }')"
+
+cpu="$(cpu_model)"
+section="$(cat <<REPORT
+
+## $(date -u +%Y-%m-%d\ %H:%M) UTC: the container's cgroup
+
+Machine: kernel $(uname -r), ${cpu:-unknown CPU}, $(nproc) cores; runs as \`$runner\` in the
+delegated subtree \`$cg2/berth-tests\` (hybrid host: cgroup2 has no controllers here);
+$runs runs per command after 5 warm-up runs (hyperfine -N); medians.
+
+| command | median |
+|---|---|
+| \`berth run --rm --network none busybox true\` (leaf cgroup) | ${with_ms} ms |
+| \`berth run --rm --network none --cgroups=disabled busybox true\` | ${without_ms} ms |
+| \`podman run --rm --network none busybox true\` | ${podman_ms} |
+
+The cgroup costs ${cost} ms per run (target: under 1 ms). podman: $podman_note.
+REPORT
+)"
+echo "$section"
+echo "$section" >> "$repo/bench/RESULTS.md"
