@@ -65,8 +65,14 @@ pub struct StopArgs {
 /// Arguments of `berth kill`.
 #[derive(Debug, Clone, Args)]
 pub struct KillArgs {
-    /// Signal to send (name or number)
-    #[arg(short, long, default_value = "KILL", value_name = "SIGNAL")]
+    /// Signal to send (name or number, with or without SIG or a dash)
+    #[arg(
+        short,
+        long,
+        default_value = "KILL",
+        value_name = "SIGNAL",
+        allow_hyphen_values = true
+    )]
     pub signal: String,
     /// Kill all running containers
     #[arg(short, long)]

@@ -7,7 +7,7 @@ use std::time::Duration;
 use crate::cli::lifecycle::{KillArgs, RestartArgs, StartArgs, StopArgs, WaitArgs};
 use crate::cli::run::RunArgs;
 use crate::config::Paths;
-use crate::error::{Context, Error, Result};
+use crate::error::{Context, Error, Result, EXIT_CANNOT_INVOKE, EXIT_NOT_FOUND};
 use crate::run::control::{self, ControlError, Target};
 use crate::spec::{parse_signal, RunOptions};
 use crate::storage::container::{self, Container, ContainerError, Status};
@@ -238,7 +238,16 @@ pub fn start_in_session(args: &StartArgs, link: &SessionLink) -> Result<()> {
     }
     let mut prepared = crate::run::spawn::prepare(ctr)?;
     prepared.opts.interactive = args.interactive;
-    match crate::run::spawn::start(prepared, !args.attach, link, name, Some(lock))? {
+    // A container that cannot start is berth's failure to `start` (125), as in podman; `run`
+    // keeps 126 and 127 for a command it cannot invoke or find.
+    let started = crate::run::spawn::start(prepared, !args.attach, link, name, Some(lock))
+        .map_err(|e| match e {
+            Error::Failed { code, .. } if code == EXIT_CANNOT_INVOKE || code == EXIT_NOT_FOUND => {
+                e.with_code(crate::error::EXIT_BERTH)
+            }
+            e => e,
+        })?;
+    match started {
         0 => Ok(()),
         code if args.attach => Err(Error::Exit(code)),
         _ => Ok(()),
@@ -292,10 +301,21 @@ pub fn stop(args: StopArgs) -> Result<()> {
     })
 }
 
+/// `kill -s`'s signal: a number or a name, with or without `SIG` and a leading dash, refused
+/// in podman's words (which scripts match).
+pub fn kill_signal(text: &str) -> Result<i32> {
+    let bare = text.strip_prefix('-').unwrap_or(text);
+    if let Ok(n) = bare.parse::<i64>() {
+        if n != 0 && !(1..=64).contains(&n) {
+            return Err(Error::msg("valid signals are 1 through 64"));
+        }
+    }
+    parse_signal(bare).ok_or_else(|| Error::msg(format!("invalid signal: {bare}")))
+}
+
 /// `berth kill`.
 pub fn kill(args: KillArgs) -> Result<()> {
-    let signal = parse_signal(&args.signal)
-        .ok_or_else(|| Error::msg(format!("invalid signal `{}`", args.signal)))?;
+    let signal = kill_signal(&args.signal)?;
     let paths = Paths::discover().context("find berth's directories")?;
     let targets = targets(&paths, &args.containers, args.all)?;
     each(targets, |key, ctr| {
@@ -432,6 +452,24 @@ impl crate::error::Hint for ControlError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn kill_signals_in_podmans_words() {
+        assert_eq!(kill_signal("-1").unwrap(), 1);
+        assert_eq!(kill_signal("-SIGUSR1").unwrap(), libc::SIGUSR1);
+        assert_eq!(kill_signal("fpe").unwrap(), libc::SIGFPE);
+        assert_eq!(kill_signal("64").unwrap(), 64);
+        let err = |s: &str| {
+            let e = kill_signal(s).unwrap_err().to_string();
+            e.trim_start_matches("Error: ").to_string()
+        };
+        assert_eq!(err("0"), "invalid signal: 0");
+        assert_eq!(err("-0"), "invalid signal: 0");
+        assert_eq!(err("-SIGBADSIG"), "invalid signal: SIGBADSIG");
+        assert_eq!(err("-"), "invalid signal: ");
+        assert_eq!(err("65"), "valid signals are 1 through 64");
+        assert_eq!(err("-99999999"), "valid signals are 1 through 64");
+    }
     use clap::Parser;
 
     #[derive(Parser)]
