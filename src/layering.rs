@@ -39,6 +39,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "sys", "userns",
         ],
     ),
+    ("compose", &["spec"]),
     (
         "cli",
         &[
@@ -49,7 +50,7 @@ const LAYERS: &[(&str, &[&str])] = &[
         "commands",
         &[
             "build", "cli", "config", "error", "format", "image", "net", "registry", "run",
-            "seccomp", "spec", "storage", "sys", "userns",
+            "seccomp", "spec", "storage", "sys", "userns", "compose",
         ],
     ),
 ];

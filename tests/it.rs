@@ -10,6 +10,7 @@ mod attach;
 mod build;
 mod cli;
 mod commit;
+mod compose;
 mod containers;
 mod cp;
 mod events;

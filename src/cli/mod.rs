@@ -5,6 +5,7 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 pub mod build;
 pub mod commit;
+pub mod compose;
 pub mod container;
 pub mod cp;
 pub mod diff;
@@ -153,6 +154,8 @@ pub enum Command {
     Builder(build::BuilderArgs),
     /// Manage user networks
     Network(network::NetworkArgs),
+    /// Run multi-container applications from a Compose file
+    Compose(Box<compose::ComposeArgs>),
     /// Generate man pages and shell completions (for packagers)
     #[command(hide = true, name = "__generate")]
     Generate(GenerateArgs),

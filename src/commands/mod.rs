@@ -10,6 +10,7 @@ pub use placement::{placement, HostHalf, Placement};
 pub mod attach;
 pub mod build;
 pub mod commit;
+pub mod compose;
 pub mod container;
 pub mod cp;
 pub mod df;
@@ -190,6 +191,7 @@ fn dispatch(command: Command, link: Option<&SessionLink>) -> Result<()> {
         Command::Version(args) => version::execute(args),
         Command::Volume(args) => volume::execute(args),
         Command::Network(args) => network::execute(args),
+        Command::Compose(args) => compose::execute(*args),
         Command::Generate(args) => generate::execute(args),
         Command::ProbeOverlay => probe_overlay::execute(),
         Command::Build(args) => build::in_session(&args),

@@ -1,0 +1,244 @@
+//! `berth compose`: a two-tier app from tests/fixtures/compose/twotier (a web server with a
+//! healthcheck, a client built from a Containerfile that waits for it to be healthy, a shared
+//! named volume, a published port) comes up, answers, finds services by name, is kept as it
+//! is by a second `up`, recreated service by service when its configuration changes, and
+//! goes with `down -v`. Bad input is refused before anything starts.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use crate::util::{http_get, wait_until, Env};
+
+/// Copy a fixture directory into the test's work directory (owned by the test user).
+fn fixture(env: &Env, name: &str) -> PathBuf {
+    fn copy(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for e in std::fs::read_dir(from).unwrap() {
+            let e = e.unwrap();
+            let dest = to.join(e.file_name());
+            if e.file_type().unwrap().is_dir() {
+                copy(&e.path(), &dest);
+            } else {
+                std::fs::copy(e.path(), &dest).unwrap();
+            }
+        }
+    }
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/compose")
+        .join(name);
+    let dest = env.work.join(name);
+    copy(&src, &dest);
+    env.give_to_user(&dest);
+    dest
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// `down -v` however the test ends, so no container or monitor outlives it.
+struct Down<'a> {
+    env: &'a Env,
+    file: PathBuf,
+}
+
+impl Drop for Down<'_> {
+    fn drop(&mut self) {
+        let _ = self
+            .env
+            .berth(["compose", "-f"])
+            .arg(&self.file)
+            .args(["down", "-v", "-t", "0"])
+            .env("WEB_PORT", "1")
+            .expect_stderr()
+            .output();
+    }
+}
+
+fn ids(env: &Env, file: &Path, port: u16) -> Vec<String> {
+    env.berth(["compose", "-f"])
+        .arg(file)
+        .args(["ps", "-a", "--format", "{{.Service}} {{.ID}}"])
+        .env("WEB_PORT", port.to_string())
+        .output()
+        .success()
+        .stdout_lines()
+}
+
+#[test]
+fn two_tier_app_up_answers_recreates_only_what_changed_and_down_removes_it() {
+    let Some(env) = Env::rootless() else { return };
+    env.import_busybox();
+    let dir = fixture(&env, "twotier");
+    let file = dir.join("compose.yaml");
+    let _down = Down {
+        env: &env,
+        file: file.clone(),
+    };
+    let port = free_port();
+    let compose = |args: &[&str]| {
+        env.berth(["compose", "-f"])
+            .arg(&file)
+            .args(args)
+            .env("WEB_PORT", port.to_string())
+    };
+    let out = compose(&["up", "-d"]).expect_stderr().output();
+    out.success();
+    out.stderr_contains("Network twotier_default  Created");
+    out.stderr_contains("Volume twotier_shared  Created");
+    out.stderr_contains("Container twotier-web-1  Healthy");
+    out.stderr_contains("Container twotier-client-1  Started");
+    // The published port answers from the host.
+    let body = http_get(port);
+    assert!(body.ends_with("hello from web\n"), "{body}");
+    // The client found `web` by name and wrote its page into the shared volume; the web
+    // container sees the same volume.
+    assert!(
+        wait_until(Duration::from_secs(20), || {
+            env.berth(["exec", "twotier-web-1", "cat", "/shared/client.txt"])
+                .output()
+                .stdout()
+                == "hello from web\n"
+        }),
+        "the client never fetched web's page into the volume"
+    );
+    compose(&["logs", "client"])
+        .output()
+        .success()
+        .stdout_contains("client-1  | client got: hello from web (built-by-compose)");
+    // ps: both services, running, with the labels docker compose sets.
+    let out = compose(&["ps"]).output();
+    out.success();
+    out.stdout_contains("twotier-web-1");
+    out.stdout_contains("twotier-client-1");
+    env.berth([
+        "inspect",
+        "--format",
+        "{{index .Config.Labels \"com.docker.compose.project\"}} {{index .Config.Labels \"com.docker.compose.service\"}} {{index .Config.Labels \"com.docker.compose.container-number\"}}",
+        "twotier-web-1",
+    ])
+    .output()
+    .success()
+    .stdout_eq("twotier web 1\n");
+    let before = ids(&env, &file, port);
+    assert_eq!(before.len(), 2, "{before:?}");
+    // A second `up -d` with nothing changed recreates nothing.
+    let out = compose(&["up", "-d"]).expect_stderr().output();
+    out.success();
+    out.stderr_contains("Container twotier-web-1  Running");
+    assert_eq!(ids(&env, &file, port), before);
+    // A changed environment recreates that service only.
+    let out = compose(&["up", "-d"])
+        .env("GREETING", "changed")
+        .expect_stderr()
+        .output();
+    out.success();
+    out.stderr_contains("Container twotier-web-1  Recreated");
+    out.stderr_contains("Container twotier-client-1  Running");
+    let after = ids(&env, &file, port);
+    assert_ne!(after[1], before[1], "web was not recreated: {after:?}");
+    assert_eq!(after[0], before[0], "client was recreated: {after:?}");
+    let body = http_get(port);
+    assert!(body.ends_with("changed from web\n"), "{body}");
+    // config: the resolved model.
+    compose(&["config", "--services"])
+        .output()
+        .success()
+        .stdout_eq("web\nclient\n");
+    compose(&["config", "--volumes"])
+        .output()
+        .success()
+        .stdout_eq("shared\n");
+    // down -v: containers, network and volume go.
+    let out = compose(&["down", "-v"]).expect_stderr().output();
+    out.success();
+    out.stderr_contains("Network twotier_default  Removed");
+    out.stderr_contains("Volume twotier_shared  Removed");
+    env.berth(["ps", "-a", "-q"])
+        .output()
+        .success()
+        .stdout_eq("");
+    env.berth(["network", "exists", "twotier_default"])
+        .output()
+        .code(1);
+    env.berth(["volume", "exists", "twotier_shared"])
+        .output()
+        .code(1);
+}
+
+#[test]
+fn a_static_site_in_the_awesome_compose_style_serves_a_bind_mount() {
+    let Some(env) = Env::rootless() else { return };
+    env.import_busybox();
+    let dir = fixture(&env, "static");
+    let file = dir.join("compose.yaml");
+    let _down = Down {
+        env: &env,
+        file: file.clone(),
+    };
+    let port = free_port();
+    // The project directory's name is the project name; the file is found in it.
+    env.berth(["compose", "--project-directory"])
+        .arg(&dir)
+        .args(["up", "-d"])
+        .env("FRONT_PORT", port.to_string())
+        .expect_stderr()
+        .output()
+        .success();
+    let body = http_get(port);
+    assert!(body.ends_with("static site via compose\n"), "{body}");
+    env.berth(["compose", "ls"])
+        .output()
+        .success()
+        .stdout_contains("static");
+    env.berth(["compose", "--project-directory"])
+        .arg(&dir)
+        .args(["down"])
+        .expect_stderr()
+        .output()
+        .success()
+        .stderr_contains("Container static-frontend-1  Removed");
+}
+
+#[test]
+fn bad_input_is_refused_naming_the_file_and_key_and_nothing_starts() {
+    let Some(env) = Env::rootless() else { return };
+    let cases: &[(&str, &str)] = &[
+        ("services:\n  web: [\n", "compose.yaml`: "),
+        (
+            "services:\n  web:\n    image: busybox\n    depends_on: [nope]\n",
+            "services.web.depends_on: depends on undefined service `nope`",
+        ),
+        (
+            "services:\n  a:\n    image: busybox\n    depends_on: [b]\n  b:\n    image: busybox\n    depends_on: [a]\n",
+            "services.a.depends_on: dependency cycle: a -> b -> a",
+        ),
+        (
+            "services:\n  a:\n    image: busybox\n    ports: [\"${PORT:?PORT is needed}:80\"]\n",
+            "services.a.ports[0]: required variable PORT is missing a value: PORT is needed",
+        ),
+    ];
+    for (yaml, want) in cases {
+        let file = env.write_file("compose.yaml", yaml.as_bytes());
+        let out = env
+            .berth(["compose", "-f"])
+            .arg(&file)
+            .args(["up", "-d"])
+            .output();
+        out.code(125);
+        out.stderr_contains(want);
+        out.stderr_contains(&file.display().to_string());
+        assert_eq!(out.stderr().lines().count(), 1, "{}", out.report());
+    }
+    env.berth(["ps", "-a", "-q"])
+        .output()
+        .success()
+        .stdout_eq("");
+    let nets = env.berth(["network", "ls", "-q"]).output();
+    nets.success();
+    assert!(!nets.stdout().contains("_default"), "{}", nets.report());
+}
