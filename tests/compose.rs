@@ -242,3 +242,64 @@ fn bad_input_is_refused_naming_the_file_and_key_and_nothing_starts() {
     nets.success();
     assert!(!nets.stdout().contains("_default"), "{}", nets.report());
 }
+
+#[test]
+fn attached_up_prefixes_output_and_aborts_with_the_exit_status_then_run_exec_and_scale() {
+    let Some(env) = Env::rootless() else { return };
+    env.import_busybox();
+    let dir = env.make_dir("attached");
+    let file = dir.join("compose.yaml");
+    std::fs::write(
+        &file,
+        "services:\n  first:\n    image: busybox\n    command: sh -c 'echo one; echo two; exit 3'\n  second:\n    image: busybox\n    command: sh -c 'trap \"exit 0\" TERM; while true; do sleep 1; done'\n    stop_grace_period: 1s\n",
+    )
+    .unwrap();
+    env.give_to_user(&dir);
+    let _down = Down {
+        env: &env,
+        file: file.clone(),
+    };
+    let compose = |args: &[&str]| env.berth(["compose", "-f"]).arg(&file).args(args);
+    // Attached: each line prefixed by its container, padded as docker compose pads it;
+    // the first container to exit stops the rest, and its status is compose's.
+    let out = compose(&["up", "--abort-on-container-exit"])
+        .expect_stderr()
+        .output();
+    out.code(3);
+    out.stdout_contains("first-1   | one\nfirst-1   | two\n");
+    out.stderr_contains("Aborting on container exit...");
+    compose(&["ps", "-a", "--format", "{{.Service}} {{.State}}"])
+        .output()
+        .success()
+        .stdout_eq("first exited\nsecond exited\n");
+    // A one-off container of a service, with its own command.
+    compose(&["run", "--rm", "first", "echo", "one-off"])
+        .output()
+        .success()
+        .stdout_eq("one-off\n");
+    // Scale a service; exec reaches a replica by index.
+    compose(&["up", "-d", "--scale", "second=2", "second"])
+        .expect_stderr()
+        .output()
+        .success();
+    compose(&["ps", "--format", "{{.Name}}"])
+        .output()
+        .success()
+        .stdout_eq("attached-second-1\nattached-second-2\n");
+    compose(&[
+        "exec",
+        "--index",
+        "2",
+        "second",
+        "sh",
+        "-c",
+        "echo from-$((1+1))",
+    ])
+    .output()
+    .success()
+    .stdout_eq("from-2\n");
+    compose(&["exec", "first", "true"])
+        .output()
+        .code(125)
+        .stderr_contains("service \"first\" is not running");
+}
