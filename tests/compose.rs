@@ -303,3 +303,92 @@ fn attached_up_prefixes_output_and_aborts_with_the_exit_status_then_run_exec_and
         .code(125)
         .stderr_contains("service \"first\" is not running");
 }
+
+/// Look a name up with the project network's name server and fetch `/` from it on a port
+/// (busybox's static wget cannot resolve names itself).
+const FETCH: &str = "fetch() { ip=$(nslookup \"$1\" 2>/dev/null | sed -n 's/^Address:[[:space:]]*\\([0-9.]*\\)$/\\1/p' | tail -n 1); [ -n \"$ip\" ] || { echo \"cannot resolve $1\"; return 1; }; for i in $(seq 50); do timeout 2 wget -q -O - \"http://$ip:$2/\" 2>/dev/null && return 0; usleep 100000; done; echo \"cannot fetch from $1\"; return 1; }";
+
+#[test]
+fn three_tiers_on_two_networks_with_a_file_secret() {
+    let Some(env) = Env::rootless() else { return };
+    env.import_busybox();
+    // awesome-compose's nginx-flask-mysql, with busybox for each tier.
+    let dir = env.make_dir("tiers");
+    std::fs::create_dir(dir.join("db")).unwrap();
+    std::fs::write(dir.join("db/password.txt"), "s3cret\n").unwrap();
+    let file = dir.join("compose.yaml");
+    std::fs::write(
+        &file,
+        r#"services:
+  db:
+    image: busybox
+    command: sh -c 'mkdir /www && cat /run/secrets/db-password > /www/index.html && exec httpd -f -p 3306 -h /www'
+    healthcheck:
+      test: ['CMD-SHELL', 'wget -q -O /dev/null http://127.0.0.1:3306/']
+      interval: 1s
+      retries: 20
+    secrets: [db-password]
+    networks: [backnet]
+    environment:
+      - MYSQL_ROOT_PASSWORD_FILE=/run/secrets/db-password
+    expose: [3306]
+    stop_grace_period: 1s
+  backend:
+    image: busybox
+    command: sh -c 'mkdir /www && echo backend-ok > /www/index.html && exec httpd -f -p 8000 -h /www'
+    networks: [backnet, frontnet]
+    depends_on:
+      db:
+        condition: service_healthy
+    stop_grace_period: 1s
+  proxy:
+    image: busybox
+    command: sh -c 'trap "exit 0" TERM; while true; do sleep 1; done'
+    networks: [frontnet]
+    depends_on: [backend]
+secrets:
+  db-password:
+    file: db/password.txt
+networks:
+  backnet:
+  frontnet:
+"#,
+    )
+    .unwrap();
+    env.give_to_user(&dir);
+    let _down = Down {
+        env: &env,
+        file: file.clone(),
+    };
+    let compose = |args: &[&str]| env.berth(["compose", "-f"]).arg(&file).args(args);
+    let out = compose(&["up", "-d"]).expect_stderr().output();
+    out.success();
+    out.stderr_contains("Network tiers_backnet  Created");
+    out.stderr_contains("Network tiers_frontnet  Created");
+    let fetch = |from: &str, target: &str, port: &str| {
+        compose(&[
+            "exec",
+            from,
+            "sh",
+            "-c",
+            &format!("{FETCH}; fetch {target} {port}"),
+        ])
+        .output()
+    };
+    // The backend reads the database tier (and its secret) on backnet.
+    fetch("backend", "db", "3306")
+        .success()
+        .stdout_eq("s3cret\n");
+    // The proxy reaches the backend on frontnet, and not the database, on no shared network.
+    fetch("proxy", "backend", "8000")
+        .success()
+        .stdout_eq("backend-ok\n");
+    fetch("proxy", "db", "3306")
+        .code(1)
+        .stdout_contains("cannot resolve db");
+    compose(&["down"]).expect_stderr().output().success();
+    env.berth(["ps", "-a", "-q"])
+        .output()
+        .success()
+        .stdout_eq("");
+}
