@@ -149,6 +149,14 @@ fn two_tier_app_up_answers_recreates_only_what_changed_and_down_removes_it() {
         .output()
         .success()
         .stdout_eq("web\nclient\n");
+    // The resolved model reads back as a compose file of its own (`-f -`).
+    let resolved = compose(&["config"]).output();
+    resolved.success();
+    env.berth(["compose", "-f", "-", "config", "--services"])
+        .stdin(resolved.stdout())
+        .output()
+        .success()
+        .stdout_eq("web\nclient\n");
     compose(&["config", "--volumes"])
         .output()
         .success()
@@ -298,6 +306,12 @@ fn attached_up_prefixes_output_and_aborts_with_the_exit_status_then_run_exec_and
     .output()
     .success()
     .stdout_eq("from-2\n");
+    // --wait: back once the containers run (none has a healthcheck here).
+    compose(&["up", "--wait", "--scale", "second=2", "second"])
+        .expect_stderr()
+        .output()
+        .success()
+        .stderr_contains("Container attached-second-2  Running");
     compose(&["exec", "first", "true"])
         .output()
         .code(125)

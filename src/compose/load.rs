@@ -143,7 +143,18 @@ fn absolute(cwd: &Path, p: &Path) -> PathBuf {
 
 fn find_files(opts: &LoadOptions) -> Result<Vec<PathBuf>, ComposeError> {
     if !opts.files.is_empty() {
-        return Ok(opts.files.iter().map(|f| absolute(&opts.cwd, f)).collect());
+        // `-` (stdin) stays as it is: its project directory is the working directory.
+        return Ok(opts
+            .files
+            .iter()
+            .map(|f| {
+                if f.as_os_str() == "-" {
+                    opts.cwd.join("-")
+                } else {
+                    absolute(&opts.cwd, f)
+                }
+            })
+            .collect());
     }
     if let Some(list) = opts.environ.get("COMPOSE_FILE").filter(|s| !s.is_empty()) {
         let sep = opts
@@ -224,7 +235,13 @@ fn read_file(
     vars: &mut Vars,
     warnings: &mut Vec<String>,
 ) -> Result<Value, ComposeError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ComposeError::Read {
+    // `-f -` is the standard input.
+    let text = if path.file_name().is_some_and(|n| n == "-") {
+        std::io::read_to_string(std::io::stdin())
+    } else {
+        std::fs::read_to_string(path)
+    }
+    .map_err(|source| ComposeError::Read {
         path: path.to_path_buf(),
         source,
     })?;

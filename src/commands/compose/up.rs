@@ -195,7 +195,8 @@ pub fn ensure_image(ctx: &Ctx, service: &str, build: bool, no_build: bool) -> Re
     let svc = &p.model.services[service];
     let image = plan::image_name(p, service);
     let have = image_id(&image).is_some();
-    if svc.build.is_some() && !no_build && (build || !have) {
+    let policy_build = svc.pull_policy.as_deref() == Some("build");
+    if svc.build.is_some() && !no_build && (build || policy_build || !have) {
         return build_service(ctx, service, false, false);
     }
     let always = svc.pull_policy.as_deref() == Some("always");

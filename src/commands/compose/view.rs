@@ -318,17 +318,31 @@ pub fn config(ctx: &Ctx, a: &ConfigArgs) -> Result<()> {
     }
     let mut model = p.model.clone();
     model.name = Some(p.name.clone());
+    // A `$` of the resolved model is written `$$`, so the output reads back as the same model.
+    let mut value =
+        serde_norway::to_value(&model).map_err(|e| Error::from_source("render YAML", e))?;
+    escape_dollars(&mut value);
     if a.format == "json" {
         println!(
             "{}",
-            serde_json::to_string_pretty(&model).context("render JSON")?
+            serde_json::to_string_pretty(&value).context("render JSON")?
         );
     } else {
         let text =
-            serde_norway::to_string(&model).map_err(|e| Error::from_source("render YAML", e))?;
+            serde_norway::to_string(&value).map_err(|e| Error::from_source("render YAML", e))?;
         print!("{text}");
     }
     Ok(())
+}
+
+fn escape_dollars(v: &mut serde_norway::Value) {
+    use serde_norway::Value as Y;
+    match v {
+        Y::String(s) if s.contains('$') => *s = s.replace('$', "$$"),
+        Y::Sequence(items) => items.iter_mut().for_each(escape_dollars),
+        Y::Mapping(m) => m.iter_mut().for_each(|(_, v)| escape_dollars(v)),
+        _ => {}
+    }
 }
 
 pub fn top(ctx: &Ctx, services: &[String]) -> Result<()> {
