@@ -406,3 +406,38 @@ networks:
         .success()
         .stdout_eq("");
 }
+
+#[test]
+fn attached_up_ends_when_the_containers_do_and_ctrl_c_stops_them() {
+    let Some(env) = Env::rootless() else { return };
+    env.import_busybox();
+    let dir = env.make_dir("fg");
+    let file = dir.join("compose.yaml");
+    let write = |yaml: &str| {
+        std::fs::write(&file, yaml).unwrap();
+        env.give_to_user(&dir);
+    };
+    let _down = Down {
+        env: &env,
+        file: file.clone(),
+    };
+    let compose = |args: &[&str]| env.berth(["compose", "-f"]).arg(&file).args(args);
+    // Every container exits by itself: `up` returns 0 after printing all of their output.
+    write("services:\n  a:\n    image: busybox\n    command: echo from-a\n  bb:\n    image: busybox\n    command: echo from-bb\n");
+    let out = compose(&["up"]).expect_stderr().output();
+    out.success();
+    out.stdout_contains("a-1   | from-a\n");
+    out.stdout_contains("bb-1  | from-bb\n");
+    // SIGINT stops the running containers and exits 130.
+    write("services:\n  srv:\n    image: busybox\n    command: sh -c 'trap \"exit 0\" TERM; echo ready; while true; do sleep 1; done'\n");
+    let mut up = compose(&["up", "--remove-orphans"]).expect_stderr().spawn();
+    up.wait_for_line("srv-1  | ready");
+    up.signal(nix::sys::signal::Signal::SIGINT);
+    let out = up.wait();
+    out.code(130);
+    out.stderr_contains("Gracefully stopping...");
+    compose(&["ps", "-a", "--format", "{{.Name}} {{.State}}"])
+        .output()
+        .success()
+        .stdout_eq("fg-srv-1 exited\n");
+}
