@@ -863,8 +863,20 @@ fn check(model: &File, file_of: &dyn Fn(&str) -> PathBuf) -> Result<(), ComposeE
                 "has neither an image nor a build context".into(),
             ));
         }
-        for dep in svc.depends_on.keys() {
-            if !model.services.contains_key(dep) {
+        if svc.container_name.is_some()
+            && svc
+                .scale
+                .or(svc.deploy.as_ref().and_then(|d| d.replicas))
+                .is_some_and(|n| n > 1)
+        {
+            return Err(err(
+                format!("{at}.container_name"),
+                "a fixed container name allows one replica only".into(),
+            ));
+        }
+        for (dep, d) in &svc.depends_on {
+            // An optional dependency may name a service that is not defined.
+            if !model.services.contains_key(dep) && d.required {
                 return Err(err(
                     format!("{at}.depends_on"),
                     format!("depends on undefined service `{dep}`"),
@@ -1226,6 +1238,31 @@ mod tests {
         assert!(w.contains("the attribute `version` is obsolete"), "{w}");
         assert!(w.contains("The \"UNSET_ONE\" variable is not set"), "{w}");
         assert_eq!(p.model.services["a"].image.as_deref(), Some("busybox"));
+    }
+
+    #[test]
+    fn env_file_option_and_optional_dependencies() {
+        let t = tempfile::tempdir().unwrap();
+        write(t.path(), ".env", "IMG=from-dot-env\n");
+        write(t.path(), "other.env", "IMG=from-option\n");
+        write(
+            t.path(),
+            "compose.yaml",
+            "services:\n  a:\n    image: ${IMG}\n    depends_on:\n      gone: {condition: service_started, required: false}\n",
+        );
+        let p = load(&opts(t.path())).unwrap();
+        assert_eq!(p.model.services["a"].image.as_deref(), Some("from-dot-env"));
+        let mut o = opts(t.path());
+        o.env_files = vec!["other.env".into()];
+        assert_eq!(
+            load(&o).unwrap().model.services["a"].image.as_deref(),
+            Some("from-option")
+        );
+        o.environ.insert("IMG".into(), "from-env".into());
+        assert_eq!(
+            load(&o).unwrap().model.services["a"].image.as_deref(),
+            Some("from-env")
+        );
     }
 
     #[test]
