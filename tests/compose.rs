@@ -144,6 +144,10 @@ fn two_tier_app_up_answers_recreates_only_what_changed_and_down_removes_it() {
     assert_eq!(after[0], before[0], "client was recreated: {after:?}");
     let body = http_get(port);
     assert!(body.ends_with("changed from web\n"), "{body}");
+    compose(&["port", "web", "80"])
+        .output()
+        .success()
+        .stdout_eq(&format!("127.0.0.1:{port}\n"));
     // config: the resolved model.
     compose(&["config", "--services"])
         .output()

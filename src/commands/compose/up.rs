@@ -276,7 +276,12 @@ fn wait_for(ctx: &Ctx, service: &str, cond: Condition, required: bool) -> Result
     if cond == Condition::ServiceStarted {
         return Ok(());
     }
-    let has_check = ctx.project.model.services[service].healthcheck.is_some();
+    // A container with a healthcheck (the file's, or its image's) has a health state from
+    // its start on; one still without it after a few seconds has none.
+    let has_check = ctx.project.model.services[service]
+        .healthcheck
+        .as_ref()
+        .is_some_and(|h| !h.disable);
     let start = Instant::now();
     let mut announced = BTreeSet::new();
     loop {
@@ -309,7 +314,7 @@ fn wait_for(ctx: &Ctx, service: &str, cond: Condition, required: bool) -> Result
                     (Status::Running, Some("healthy")) => {}
                     (Status::Running, Some("unhealthy")) => return failed("is unhealthy".into()),
                     (Status::Running, None)
-                        if !has_check && start.elapsed() > Duration::from_secs(10) =>
+                        if !has_check && start.elapsed() > Duration::from_secs(3) =>
                     {
                         return failed("has no healthcheck configured".into())
                     }

@@ -372,7 +372,10 @@ pub fn port(ctx: &Ctx, a: &PortArgs) -> Result<()> {
         ],
         &format!("ports of `{name}`"),
     )?;
-    print!("{out}");
+    // docker compose prints the host side only (`127.0.0.1:8080`).
+    for line in out.lines() {
+        println!("{}", line.rsplit(" -> ").next().unwrap_or(line));
+    }
     Ok(())
 }
 
