@@ -445,3 +445,66 @@ fn attached_up_ends_when_the_containers_do_and_ctrl_c_stops_them() {
         .success()
         .stdout_eq("fg-srv-1 exited\n");
 }
+
+#[test]
+fn stop_start_restart_kill_rm_top_and_images_act_on_the_services() {
+    let Some(env) = Env::rootless() else { return };
+    env.import_busybox();
+    let dir = env.make_dir("ops");
+    let file = dir.join("compose.yaml");
+    std::fs::write(
+        &file,
+        "services:\n  svc:\n    image: busybox\n    command: sh -c 'trap \"exit 0\" TERM; echo line1; echo line2; while true; do sleep 1; done'\n",
+    )
+    .unwrap();
+    env.give_to_user(&dir);
+    let _down = Down {
+        env: &env,
+        file: file.clone(),
+    };
+    let compose = |args: &[&str]| env.berth(["compose", "-f"]).arg(&file).args(args);
+    let state = || {
+        compose(&["ps", "-a", "--format", "{{.State}}"])
+            .output()
+            .success()
+            .stdout()
+    };
+    compose(&["up", "-d"]).expect_stderr().output().success();
+    assert_eq!(state(), "running\n");
+    assert!(wait_until(Duration::from_secs(10), || {
+        compose(&["logs", "--tail", "1", "--no-log-prefix"])
+            .output()
+            .stdout()
+            == "line2\n"
+    }));
+    compose(&["top"])
+        .output()
+        .success()
+        .stdout_contains("ops-svc-1");
+    compose(&["images", "-q"]).output().success();
+    compose(&["stop", "-t", "2"])
+        .expect_stderr()
+        .output()
+        .success()
+        .stderr_contains("Container ops-svc-1  Stopped");
+    assert_eq!(state(), "exited\n");
+    compose(&["start"]).expect_stderr().output().success();
+    assert_eq!(state(), "running\n");
+    compose(&["restart", "-t", "2"])
+        .expect_stderr()
+        .output()
+        .success();
+    assert_eq!(state(), "running\n");
+    compose(&["kill"]).expect_stderr().output().success();
+    assert!(wait_until(Duration::from_secs(10), || state() == "exited\n"));
+    compose(&["rm", "-f"])
+        .expect_stderr()
+        .output()
+        .success()
+        .stderr_contains("Container ops-svc-1  Removed");
+    assert_eq!(state(), "");
+    compose(&["stop", "nosuch"])
+        .output()
+        .code(125)
+        .stderr_contains("no such service: nosuch");
+}

@@ -261,11 +261,20 @@ pub fn logs(ctx: &Ctx, a: &LogsArgs) -> Result<()> {
     if names.is_empty() {
         return Ok(());
     }
+    // `--tail all` is every line, as no --tail.
+    let tail = a.tail.as_deref().filter(|t| *t != "all");
+    if let Some(t) = tail {
+        if t.parse::<usize>().is_err() {
+            return Err(Error::msg(format!(
+                "invalid --tail `{t}`: expected a number or `all`"
+            )));
+        }
+    }
     match stream_logs(
         &ctx.project.name,
         &names,
         a.follow,
-        a.tail.as_deref(),
+        tail,
         a.timestamps,
         !a.no_log_prefix,
         false,
