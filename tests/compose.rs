@@ -497,6 +497,11 @@ fn stop_start_restart_kill_rm_top_and_images_act_on_the_services() {
     assert_eq!(state(), "running\n");
     compose(&["kill"]).expect_stderr().output().success();
     assert!(wait_until(Duration::from_secs(10), || state() == "exited\n"));
+    // With no file, `-p` reaches the project's containers by their labels.
+    env.berth(["compose", "-p", "ops", "ps", "-a", "--format", "{{.Name}}"])
+        .output()
+        .success()
+        .stdout_eq("ops-svc-1\n");
     compose(&["rm", "-f"])
         .expect_stderr()
         .output()

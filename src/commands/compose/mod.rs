@@ -28,7 +28,14 @@ pub fn execute(args: ComposeArgs) -> Result<()> {
         _ => {}
     }
     let requested = requested_services(&args.command);
-    let project = load_project(&args, requested)?;
+    let project = match load_project(&args, requested) {
+        Ok(p) => p,
+        // As docker compose: `-p NAME` alone reaches a project's containers by their labels.
+        Err(e) if no_file(&e) && args.project_name.is_some() && by_labels(&args.command) => {
+            labelled_project(args.project_name.clone().unwrap_or_default())?
+        }
+        Err(e) => return Err(e),
+    };
     let ctx = Ctx { project };
     match args.command {
         ComposeCommand::Up(a) => up::up(&ctx, &a),
@@ -55,6 +62,47 @@ pub fn execute(args: ComposeArgs) -> Result<()> {
         }
         ComposeCommand::Ls(_) | ComposeCommand::Version(_) => Ok(()),
     }
+}
+
+fn no_file(e: &Error) -> bool {
+    e.render()
+        .is_some_and(|t| t.contains("no configuration file provided"))
+}
+
+/// The commands that work on a project's containers with no compose file.
+fn by_labels(cmd: &ComposeCommand) -> bool {
+    matches!(
+        cmd,
+        ComposeCommand::Down(_)
+            | ComposeCommand::Ps(_)
+            | ComposeCommand::Logs(_)
+            | ComposeCommand::Stop(_)
+            | ComposeCommand::Start(_)
+            | ComposeCommand::Restart(_)
+            | ComposeCommand::Kill(_)
+            | ComposeCommand::Rm(_)
+            | ComposeCommand::Top(_)
+            | ComposeCommand::Images(_)
+            | ComposeCommand::Pause(_)
+            | ComposeCommand::Unpause(_)
+    )
+}
+
+/// A project known only by its containers' labels: their services, no file.
+fn labelled_project(name: String) -> Result<Project> {
+    let ms = members(Some(&name))?;
+    let mut model = crate::compose::model::File::default();
+    for m in &ms {
+        model.services.entry(m.service.clone()).or_default();
+    }
+    Ok(Project {
+        all_services: model.services.keys().cloned().collect(),
+        name,
+        dir: std::env::current_dir().context("find the working directory")?,
+        files: Vec::new(),
+        model,
+        warnings: Vec::new(),
+    })
 }
 
 /// Services named on the command line (enabled whatever their profiles).
