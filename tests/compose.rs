@@ -32,6 +32,32 @@ fn fixture(env: &Env, name: &str) -> PathBuf {
     dest
 }
 
+/// Are the host tools of berth's user networks (and, with `ports`, of published ports)
+/// installed? Skip with the reason, or fail under CI=true, as `require` does.
+fn have_net_tools(ports: bool) -> bool {
+    let mut tools = vec!["nsenter", "ip"];
+    if ports {
+        tools.push("pasta");
+    }
+    for tool in tools {
+        let found = std::env::var_os("PATH").is_some_and(|p| {
+            std::env::split_paths(&p)
+                .chain(["/usr/sbin".into(), "/sbin".into()])
+                .any(|d| d.join(tool).exists())
+        });
+        if !found {
+            let why = format!("`{tool}` is not installed (run scripts/setup.sh)");
+            assert!(
+                std::env::var("CI").map_or(true, |v| v != "true"),
+                "CI=true and the machine lacks a capability: {why}"
+            );
+            eprintln!("skipped: {why}");
+            return false;
+        }
+    }
+    true
+}
+
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -72,6 +98,9 @@ fn ids(env: &Env, file: &Path, port: u16) -> Vec<String> {
 #[test]
 fn two_tier_app_up_answers_recreates_only_what_changed_and_down_removes_it() {
     let Some(env) = Env::rootless() else { return };
+    if !have_net_tools(true) {
+        return;
+    }
     env.import_busybox();
     let dir = fixture(&env, "twotier");
     let file = dir.join("compose.yaml");
@@ -185,6 +214,9 @@ fn two_tier_app_up_answers_recreates_only_what_changed_and_down_removes_it() {
 #[test]
 fn a_static_site_in_the_awesome_compose_style_serves_a_bind_mount() {
     let Some(env) = Env::rootless() else { return };
+    if !have_net_tools(true) {
+        return;
+    }
     env.import_busybox();
     let dir = fixture(&env, "static");
     let file = dir.join("compose.yaml");
@@ -258,6 +290,9 @@ fn bad_input_is_refused_naming_the_file_and_key_and_nothing_starts() {
 #[test]
 fn attached_up_prefixes_output_and_aborts_with_the_exit_status_then_run_exec_and_scale() {
     let Some(env) = Env::rootless() else { return };
+    if !have_net_tools(false) {
+        return;
+    }
     env.import_busybox();
     let dir = env.make_dir("attached");
     let file = dir.join("compose.yaml");
@@ -329,6 +364,9 @@ const FETCH: &str = "fetch() { ip=$(nslookup \"$1\" 2>/dev/null | sed -n 's/^Add
 #[test]
 fn three_tiers_on_two_networks_with_a_file_secret() {
     let Some(env) = Env::rootless() else { return };
+    if !have_net_tools(false) {
+        return;
+    }
     env.import_busybox();
     // awesome-compose's nginx-flask-mysql, with busybox for each tier.
     let dir = env.make_dir("tiers");
@@ -414,6 +452,9 @@ networks:
 #[test]
 fn attached_up_ends_when_the_containers_do_and_ctrl_c_stops_them() {
     let Some(env) = Env::rootless() else { return };
+    if !have_net_tools(false) {
+        return;
+    }
     env.import_busybox();
     let dir = env.make_dir("fg");
     let file = dir.join("compose.yaml");
@@ -449,6 +490,9 @@ fn attached_up_ends_when_the_containers_do_and_ctrl_c_stops_them() {
 #[test]
 fn stop_start_restart_kill_rm_top_and_images_act_on_the_services() {
     let Some(env) = Env::rootless() else { return };
+    if !have_net_tools(false) {
+        return;
+    }
     env.import_busybox();
     let dir = env.make_dir("ops");
     let file = dir.join("compose.yaml");
