@@ -988,9 +988,7 @@ fn project_name(
         .filter(|s| !s.is_empty());
     if let Some(n) = explicit {
         if normalize_name(&n) != n || n.is_empty() {
-            return Err(ComposeError::Project(format!(
-                "invalid project name `{n}`: must consist only of lowercase alphanumeric characters, hyphens, and underscores as well as start with a letter or number"
-            )));
+            return Err(ComposeError::ProjectName(n));
         }
         return Ok(n);
     }
@@ -1003,10 +1001,7 @@ fn project_name(
         .unwrap_or_default();
     let n = normalize_name(&base);
     if n.is_empty() {
-        return Err(ComposeError::Project(format!(
-            "project name from the directory `{}` is empty",
-            dir.display()
-        )));
+        return Err(ComposeError::EmptyName(dir.to_path_buf()));
     }
     Ok(n)
 }

@@ -31,6 +31,8 @@ pub enum ComposeError {
         key: String,
         message: String,
     },
-    #[error("{0}")]
-    Project(String),
+    #[error("invalid project name `{0}`: must consist only of lowercase alphanumeric characters, hyphens, and underscores as well as start with a letter or number")]
+    ProjectName(String),
+    #[error("project name from the directory `{}` is empty", .0.display())]
+    EmptyName(PathBuf),
 }

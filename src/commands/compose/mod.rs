@@ -12,7 +12,7 @@ use std::process::{Command, Stdio};
 
 use crate::cli::compose::{ComposeArgs, ComposeCommand};
 use crate::compose::load::{self, LoadOptions, Project};
-use crate::compose::plan;
+use crate::compose::{plan, ComposeError};
 use crate::error::{Context, Error, Result};
 use crate::storage::container::{self, Status};
 
@@ -28,14 +28,7 @@ pub fn execute(args: ComposeArgs) -> Result<()> {
         _ => {}
     }
     let requested = requested_services(&args.command);
-    let project = match load_project(&args, requested) {
-        Ok(p) => p,
-        // As docker compose: `-p NAME` alone reaches a project's containers by their labels.
-        Err(e) if no_file(&e) && args.project_name.is_some() && by_labels(&args.command) => {
-            labelled_project(args.project_name.clone().unwrap_or_default())?
-        }
-        Err(e) => return Err(e),
-    };
+    let project = load_project(&args, requested)?;
     let ctx = Ctx { project };
     match args.command {
         ComposeCommand::Up(a) => up::up(&ctx, &a),
@@ -62,11 +55,6 @@ pub fn execute(args: ComposeArgs) -> Result<()> {
         }
         ComposeCommand::Ls(_) | ComposeCommand::Version(_) => Ok(()),
     }
-}
-
-fn no_file(e: &Error) -> bool {
-    e.render()
-        .is_some_and(|t| t.contains("no configuration file provided"))
 }
 
 /// The commands that work on a project's containers with no compose file.
@@ -129,15 +117,18 @@ fn load_project(args: &ComposeArgs, requested: Vec<String>) -> Result<Project> {
         cwd: std::env::current_dir().context("find the working directory")?,
         environ: std::env::vars().collect(),
     };
-    let project = load::load(&opts).map_err(|e| {
-        let hint = matches!(e, crate::compose::ComposeError::NoFile)
-            .then_some("run in a directory with compose.yaml, or name the file with -f");
-        let err = Error::from_source("compose", e);
-        match hint {
-            Some(h) => err.hint(h),
-            None => err,
+    let project = match load::load(&opts) {
+        Ok(p) => p,
+        // As docker compose: `-p NAME` alone reaches a project's containers by their labels.
+        Err(ComposeError::NoFile) if by_labels(&args.command) && args.project_name.is_some() => {
+            return labelled_project(args.project_name.clone().unwrap_or_default())
         }
-    })?;
+        Err(e @ ComposeError::NoFile) => {
+            return Err(Error::from_source("compose", e)
+                .hint("run in a directory with compose.yaml, or name the file with -f"))
+        }
+        Err(e) => return Err(Error::from_source("compose", e)),
+    };
     for w in &project.warnings {
         crate::config::global::warn(w);
     }
