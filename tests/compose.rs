@@ -521,6 +521,20 @@ fn stop_start_restart_kill_rm_top_and_images_act_on_the_services() {
             .stdout()
             == "line2\n"
     }));
+    // Attached to a container that was running already: only what it prints from now on.
+    let up = compose(&["up", "--abort-on-container-exit"])
+        .expect_stderr()
+        .spawn();
+    std::thread::sleep(Duration::from_millis(500));
+    compose(&["stop", "-t", "2"])
+        .expect_stderr()
+        .output()
+        .success();
+    let out = up.wait();
+    out.success();
+    out.stderr_contains("Container ops-svc-1  Running");
+    assert!(!out.stdout().contains("line1"), "{}", out.report());
+    compose(&["start"]).expect_stderr().output().success();
     compose(&["top"])
         .output()
         .success()

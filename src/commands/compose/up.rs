@@ -54,6 +54,8 @@ pub fn up(ctx: &Ctx, a: &UpArgs) -> Result<()> {
     let existing = members(Some(&p.name))?;
     handle_orphans(ctx, &existing, a.remove_orphans)?;
     let mut started: Vec<String> = Vec::new();
+    // Containers that were running already: attached output shows only what comes next.
+    let mut kept: Vec<String> = Vec::new();
     for s in &targets {
         let svc = &p.model.services[s];
         if !a.no_deps {
@@ -75,6 +77,7 @@ pub fn up(ctx: &Ctx, a: &UpArgs) -> Result<()> {
             match current {
                 Some(m) if (m.hash == hash && !a.force_recreate) || a.no_recreate => {
                     if m.status == Status::Running {
+                        kept.push(m.name.clone());
                         progress("Container", &m.name, "Running");
                     } else {
                         progress("Container", &m.name, "Starting");
@@ -115,7 +118,7 @@ pub fn up(ctx: &Ctx, a: &UpArgs) -> Result<()> {
     if a.detach {
         return Ok(());
     }
-    attach(ctx, &started, a)
+    attach(ctx, &started, &kept, a)
 }
 
 fn create(ctx: &Ctx, service: &str, n: u32, hash: &str, sa: &ServiceArgs) -> Result<()> {
@@ -396,7 +399,7 @@ fn wait_running(ctx: &Ctx, targets: &[String], timeout: Option<u64>) -> Result<(
 
 /// Attached `up`: follow every container's output, prefixed; stop them on Ctrl-C, or when
 /// one exits with `--abort-on-container-exit`.
-fn attach(ctx: &Ctx, names: &[String], a: &UpArgs) -> Result<()> {
+fn attach(ctx: &Ctx, names: &[String], kept: &[String], a: &UpArgs) -> Result<()> {
     let abort = a.abort_on_container_exit || a.exit_code_from.is_some();
     let ended = super::view::stream_logs(
         &ctx.project.name,
@@ -406,9 +409,9 @@ fn attach(ctx: &Ctx, names: &[String], a: &UpArgs) -> Result<()> {
         false,
         !a.no_log_prefix,
         abort,
+        kept,
     )?;
     let stop_all = || -> Result<()> {
-        eprintln!("Aborting on container exit...");
         for n in names {
             progress("Container", n, "Stopping");
             let mut args = vec!["stop".to_string()];
@@ -429,6 +432,7 @@ fn attach(ctx: &Ctx, names: &[String], a: &UpArgs) -> Result<()> {
             Err(Error::Exit(130))
         }
         super::view::Ended::First(first) => {
+            eprintln!("Aborting on container exit...");
             stop_all()?;
             let from = match &a.exit_code_from {
                 Some(s) => plan::container_name(&ctx.project, s, 1),

@@ -139,8 +139,10 @@ pub fn stream_logs(
     timestamps: bool,
     prefix: bool,
     stop_on_first: bool,
+    from_now: &[String],
 ) -> Result<Ended> {
     use nix::sys::signal::Signal;
+    let now = Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Nanos, true);
     let sfd = crate::sys::process::block_signals(&[Signal::SIGINT, Signal::SIGTERM])
         .context("block SIGINT and SIGTERM")?;
     let width = names
@@ -161,6 +163,10 @@ pub fn stream_logs(
         }
         if timestamps {
             args.push("-t".into());
+        }
+        if from_now.contains(name) {
+            args.push("--since".into());
+            args.push(now.clone());
         }
         args.push(name.clone());
         let mut child = berth()
@@ -278,6 +284,7 @@ pub fn logs(ctx: &Ctx, a: &LogsArgs) -> Result<()> {
         a.timestamps,
         !a.no_log_prefix,
         false,
+        &[],
     )? {
         Ended::Interrupted => Err(Error::Exit(130)),
         _ => Ok(()),
