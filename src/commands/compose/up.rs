@@ -401,16 +401,15 @@ fn wait_running(ctx: &Ctx, targets: &[String], timeout: Option<u64>) -> Result<(
 /// one exits with `--abort-on-container-exit`.
 fn attach(ctx: &Ctx, names: &[String], kept: &[String], a: &UpArgs) -> Result<()> {
     let abort = a.abort_on_container_exit || a.exit_code_from.is_some();
-    let ended = super::view::stream_logs(
-        &ctx.project.name,
-        names,
-        true,
-        None,
-        false,
-        !a.no_log_prefix,
-        abort,
-        kept,
-    )?;
+    let o = super::view::StreamOptions {
+        follow: true,
+        tail: None,
+        timestamps: false,
+        prefix: !a.no_log_prefix,
+        stop_on_first: abort,
+        from_now: kept,
+    };
+    let ended = super::view::stream_logs(&ctx.project.name, names, &o)?;
     let stop_all = || -> Result<()> {
         for n in names {
             progress("Container", n, "Stopping");

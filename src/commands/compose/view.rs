@@ -118,6 +118,20 @@ pub fn ps(ctx: &Ctx, a: &PsArgs) -> Result<()> {
     Ok(())
 }
 
+/// What [`stream_logs`] shows, and when it returns.
+#[derive(Debug, Clone, Copy)]
+pub struct StreamOptions<'a> {
+    pub follow: bool,
+    pub tail: Option<&'a str>,
+    pub timestamps: bool,
+    /// Prefix each line with `service-1  | `.
+    pub prefix: bool,
+    /// Return when the first stream ends (`--abort-on-container-exit`).
+    pub stop_on_first: bool,
+    /// Containers to show from now on only (`--since` now).
+    pub from_now: &'a [String],
+}
+
 /// How a set of log streams ended.
 pub enum Ended {
     /// Every stream ended (every container stopped).
@@ -131,16 +145,15 @@ pub enum Ended {
 /// Follow (or print) the logs of `names`, each line prefixed with `name  | ` padded as
 /// docker compose pads it. P0 reads each `berth logs` child on a thread of its own: P0
 /// never enters a namespace, and the children are exec'd.
-pub fn stream_logs(
-    project: &str,
-    names: &[String],
-    follow: bool,
-    tail: Option<&str>,
-    timestamps: bool,
-    prefix: bool,
-    stop_on_first: bool,
-    from_now: &[String],
-) -> Result<Ended> {
+pub fn stream_logs(project: &str, names: &[String], o: &StreamOptions<'_>) -> Result<Ended> {
+    let StreamOptions {
+        follow,
+        tail,
+        timestamps,
+        prefix,
+        stop_on_first,
+        from_now,
+    } = *o;
     use nix::sys::signal::Signal;
     let now = Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Nanos, true);
     let sfd = crate::sys::process::block_signals(&[Signal::SIGINT, Signal::SIGTERM])
@@ -276,16 +289,15 @@ pub fn logs(ctx: &Ctx, a: &LogsArgs) -> Result<()> {
             )));
         }
     }
-    match stream_logs(
-        &ctx.project.name,
-        &names,
-        a.follow,
+    let o = StreamOptions {
+        follow: a.follow,
         tail,
-        a.timestamps,
-        !a.no_log_prefix,
-        false,
-        &[],
-    )? {
+        timestamps: a.timestamps,
+        prefix: !a.no_log_prefix,
+        stop_on_first: false,
+        from_now: &[],
+    };
+    match stream_logs(&ctx.project.name, &names, &o)? {
         Ended::Interrupted => Err(Error::Exit(130)),
         _ => Ok(()),
     }
