@@ -801,7 +801,6 @@ fn extended(
     };
     stack.pop();
     let mut result = base;
-    // `extends` never carries a base's dependencies across files it does not share.
     merge(&mut result, svc, "");
     done.insert(tag, result.clone());
     Ok(result)

@@ -859,7 +859,7 @@ pub fn build_command(
     Some(out)
 }
 
-/// Environment variables of the project, for tests that build one by hand.
+/// A project loaded from `yaml` (named `p`, in `/proj`), for the unit tests.
 #[cfg(test)]
 pub(crate) fn test_project(yaml: &str) -> Project {
     let t = tempfile::tempdir().unwrap();
