@@ -173,6 +173,23 @@ fn two_tier_app_up_answers_recreates_only_what_changed_and_down_removes_it() {
     assert_eq!(after[0], before[0], "client was recreated: {after:?}");
     let body = http_get(port);
     assert!(body.ends_with("changed from web\n"), "{body}");
+    // --force-recreate of one service, without its dependencies; --build rebuilds.
+    let out = compose(&["up", "-d", "--no-deps", "--force-recreate", "client"])
+        .env("GREETING", "changed")
+        .expect_stderr()
+        .output();
+    out.success();
+    out.stderr_contains("Container twotier-client-1  Recreated");
+    assert!(!out.stderr().contains("twotier-web-1"), "{}", out.report());
+    let now = ids(&env, &file, port);
+    assert_eq!(now[1], after[1], "web was recreated: {now:?}");
+    assert_ne!(now[0], after[0], "client was not recreated: {now:?}");
+    compose(&["up", "-d", "--no-deps", "--build", "client"])
+        .env("GREETING", "changed")
+        .expect_stderr()
+        .output()
+        .success()
+        .stderr_contains("Image twotier-client  Built");
     compose(&["port", "web", "80"])
         .output()
         .success()
