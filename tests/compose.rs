@@ -212,8 +212,16 @@ fn two_tier_app_up_answers_recreates_only_what_changed_and_down_removes_it() {
         .success()
         .stdout_eq("shared\n");
     // down -v: containers, network and volume go.
-    let out = compose(&["down", "-v"]).expect_stderr().output();
+    let out = compose(&["down", "-v", "--rmi", "local"])
+        .expect_stderr()
+        .output();
     out.success();
+    // --rmi local: the built image goes, the pulled one stays.
+    out.stderr_contains("Image twotier-client  Removed");
+    env.berth(["image", "exists", "twotier-client"])
+        .output()
+        .code(1);
+    env.berth(["image", "exists", "busybox"]).output().success();
     out.stderr_contains("Network twotier_default  Removed");
     out.stderr_contains("Volume twotier_shared  Removed");
     env.berth(["ps", "-a", "-q"])
