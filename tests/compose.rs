@@ -260,6 +260,10 @@ fn a_static_site_in_the_awesome_compose_style_serves_a_bind_mount() {
         .success();
     let body = http_get(port);
     assert!(body.ends_with("static site via compose\n"), "{body}");
+    assert!(
+        dir.join("logs").is_dir(),
+        "up did not create the bind source ./logs"
+    );
     env.berth(["compose", "ls"])
         .output()
         .success()

@@ -271,6 +271,37 @@ fn host_path(project: &Project, src: &str) -> String {
     clean.display().to_string()
 }
 
+/// The host directories a service's binds need that `up` creates when missing, as docker
+/// compose does: those of the short syntax, and long ones with `bind.create_host_path`.
+pub fn host_dirs(project: &Project, service: &str) -> Vec<PathBuf> {
+    let svc = &project.model.services[service];
+    let mut out = Vec::new();
+    for m in &svc.volumes {
+        let src = match m {
+            Mount::Short(s) => {
+                let parts: Vec<&str> = s.split(':').collect();
+                match parts.first() {
+                    Some(src) if parts.len() >= 2 && !is_volume_name(src) => {
+                        Some((*src).to_string())
+                    }
+                    _ => None,
+                }
+            }
+            Mount::Long(l)
+                if l.kind == "bind"
+                    && l.bind.as_ref().and_then(|b| b.create_host_path) == Some(true) =>
+            {
+                l.source.clone()
+            }
+            Mount::Long(_) => None,
+        };
+        if let Some(src) = src {
+            out.push(PathBuf::from(host_path(project, &src)));
+        }
+    }
+    out
+}
+
 /// A service mount as a `-v` or `--tmpfs` flag.
 fn mount_flag(
     project: &Project,
@@ -969,6 +1000,13 @@ networks:
             "network create --label com.docker.compose.project=p --label com.docker.compose.network=back p_back"
         );
         assert_eq!(volume_create(&p, "data").last().unwrap(), "p_data");
+    }
+
+    #[test]
+    fn missing_bind_sources_to_create() {
+        let p = test_project(APP);
+        assert_eq!(host_dirs(&p, "web"), [PathBuf::from("/proj/site")]);
+        assert!(host_dirs(&p, "client").is_empty());
     }
 
     #[test]

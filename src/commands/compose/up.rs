@@ -46,6 +46,15 @@ pub fn up(ctx: &Ctx, a: &UpArgs) -> Result<()> {
             plan::service_args(p, s).map_err(|e| Error::from_source("compose", e))?,
         );
     }
+    for s in &targets {
+        for dir in plan::host_dirs(p, s) {
+            if std::fs::symlink_metadata(&dir).is_err() {
+                std::fs::create_dir_all(&dir).map_err(|e| {
+                    Error::from_source(format!("service `{s}`: create `{}`", dir.display()), e)
+                })?;
+            }
+        }
+    }
     ensure_networks(ctx, &targets)?;
     ensure_volumes(ctx)?;
     for s in &targets {
