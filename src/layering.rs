@@ -44,6 +44,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "storage", "sys", "userns",
         ],
     ),
+    ("compose", &["spec"]),
     (
         "cli",
         &[
@@ -53,8 +54,8 @@ const LAYERS: &[(&str, &[&str])] = &[
     (
         "commands",
         &[
-            "build", "cli", "cgroup", "config", "error", "format", "image", "net", "registry",
-            "run", "seccomp", "spec", "storage", "sys", "systemd", "userns",
+            "build", "cli", "cgroup", "compose", "config", "error", "format", "image", "net",
+            "registry", "run", "seccomp", "spec", "storage", "sys", "systemd", "userns",
         ],
     ),
 ];

@@ -6,6 +6,7 @@ pub mod build;
 pub mod cgroup;
 pub mod cli;
 pub mod commands;
+pub mod compose;
 pub mod config;
 pub mod error;
 pub mod format;

@@ -12,6 +12,7 @@ mod build;
 mod cgroups;
 mod cli;
 mod commit;
+mod compose;
 mod containers;
 mod cp;
 mod events;

@@ -7,6 +7,7 @@ pub mod auto_update;
 pub mod build;
 pub mod cgroup_options;
 pub mod commit;
+pub mod compose;
 pub mod container;
 pub mod cp;
 pub mod diff;
@@ -169,6 +170,8 @@ pub enum Command {
     GenerateUnits(generate_systemd::GenerateUnitsArgs),
     /// Update containers labelled io.containers.autoupdate and restart their systemd units
     AutoUpdate(auto_update::AutoUpdateArgs),
+    /// Run multi-container applications from a Compose file
+    Compose(Box<compose::ComposeArgs>),
     /// Generate man pages and shell completions (for packagers)
     #[command(hide = true, name = "__generate")]
     Generate(GenerateArgs),

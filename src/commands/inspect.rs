@@ -266,11 +266,17 @@ pub fn build_container_json(c: &Container, state: &ContainerState, image: &Value
             .map_or_else(|_| n.to_string(), |s| s.as_str().to_string()),
         None => ic["StopSignal"].as_str().unwrap_or("SIGTERM").to_string(),
     };
-    let labels = ic
+    // The image's labels, with the container's own (`--label`) over them, as podman shows.
+    let mut labels = ic
         .get("Labels")
         .filter(|l| l.is_object())
         .cloned()
         .unwrap_or(json!({}));
+    if let Some(map) = labels.as_object_mut() {
+        for (k, v) in &o.extras.labels {
+            map.insert(k.clone(), Value::String(v.clone()));
+        }
+    }
 
     let mut binds = Vec::new();
     let mut mounts = Vec::new();

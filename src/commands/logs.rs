@@ -105,7 +105,9 @@ fn show(
     let mut pos = reader.stream_position().context("read the log")?;
     let mut file = reader.into_inner();
     loop {
-        let running = ctr.state().is_ok_and(|s| s.status == Status::Running);
+        // The container's process may be gone while its monitor still copies the last of
+        // its output into the log: follow until the monitor is gone too.
+        let running = ctr.state().is_ok_and(|s| s.status == Status::Running) || ctr.monitor_alive();
         file.seek(SeekFrom::Start(pos)).context("read the log")?;
         let mut chunk = String::new();
         let n = file.read_to_string(&mut chunk).context("read the log")?;

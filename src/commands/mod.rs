@@ -11,6 +11,7 @@ pub mod attach;
 pub mod auto_update;
 pub mod build;
 pub mod commit;
+pub mod compose;
 pub mod container;
 pub mod cp;
 pub mod df;
@@ -197,6 +198,7 @@ fn dispatch(command: Command, link: Option<&SessionLink>) -> Result<()> {
         Command::Volume(args) => volume::execute(args),
         Command::Unshare(args) => unshare::execute(args),
         Command::Network(args) => network::execute(args),
+        Command::Compose(args) => compose::execute(*args),
         Command::Generate(args) => generate::execute(args),
         Command::Quadlet(args) => quadlet::execute(args),
         Command::GenerateUnits(args) => generate_systemd::execute(args),

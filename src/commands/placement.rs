@@ -133,7 +133,8 @@ pub fn placement(command: &Command) -> Placement<'_> {
         | Command::Quadlet(_)
         | Command::GenerateUnits(_)
         | Command::AutoUpdate(_)
-        | Command::Stats(_) => Host,
+        | Command::Stats(_)
+        | Command::Compose(_) => Host,
         Command::Import(_)
         | Command::UnpackImage(_)
         | Command::Load(_)

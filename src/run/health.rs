@@ -51,7 +51,13 @@ pub fn resolve(flags: &HealthFlags, image: Option<&serde_json::Value>) -> Option
         Some("none") => return None,
         Some(cmd) if cmd.trim_start().starts_with('[') => {
             let test: Vec<String> = serde_json::from_str(cmd).ok()?;
-            test_to_command(&test)?
+            // As podman: a JSON array that starts with neither CMD, CMD-SHELL nor NONE is
+            // the command itself (`["true"]`).
+            match test.first().map(String::as_str) {
+                Some("CMD" | "CMD-SHELL" | "NONE") => test_to_command(&test)?,
+                Some(_) => test,
+                None => return None,
+            }
         }
         Some(cmd) => vec!["/bin/sh".into(), "-c".into(), cmd.to_string()],
         None => test_to_command(&image_test?)?,
@@ -257,6 +263,11 @@ mod tests {
         };
         let cfg = resolve(&flags, None).unwrap();
         assert_eq!(cfg.command, ["ls", "/"]);
+        let plain = HealthFlags {
+            cmd: Some(r#"["true"]"#.into()),
+            ..HealthFlags::default()
+        };
+        assert_eq!(resolve(&plain, None).unwrap().command, ["true"]);
         assert_eq!(cfg.retries, 1);
         assert!(resolve(&HealthFlags::default(), None).is_none());
         assert_eq!(OnFailure::parse("restart"), Some(OnFailure::Restart));
