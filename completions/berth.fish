@@ -318,6 +318,9 @@ complete -c berth -n "__fish_berth_using_subcommand kill" -s a -l all -d 'Kill a
 complete -c berth -n "__fish_berth_using_subcommand kill" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand restart" -s t -l time -l timeout -d 'Seconds to wait before killing the container' -r
 complete -c berth -n "__fish_berth_using_subcommand restart" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand wait" -l condition -d 'The state to wait for: created, running, paused, stopped or exited (repeatable: any of them; default: exited)' -r
+complete -c berth -n "__fish_berth_using_subcommand wait" -s i -l interval -d 'How often to check a condition other than exited: a duration (default 250ms)' -r
+complete -c berth -n "__fish_berth_using_subcommand wait" -l ignore -d 'A container that does not exist is not an error'
 complete -c berth -n "__fish_berth_using_subcommand wait" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand logs" -l tail -d 'Only the last N lines' -r
 complete -c berth -n "__fish_berth_using_subcommand logs" -l since -d 'Only lines since this time (RFC 3339, unix seconds, or a duration like 10m)' -r
@@ -650,21 +653,31 @@ complete -c berth -n "__fish_berth_using_subcommand inspect" -s f -l format -d '
 complete -c berth -n "__fish_berth_using_subcommand inspect" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c berth -n "__fish_berth_using_subcommand rename" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand port" -s h -l help -d 'Print help'
-complete -c berth -n "__fish_berth_using_subcommand container; and not __fish_seen_subcommand_from ls list ps run rm inspect rename prune exists diff export commit cp help" -s h -l help -d 'Print help'
-complete -c berth -n "__fish_berth_using_subcommand container; and not __fish_seen_subcommand_from ls list ps run rm inspect rename prune exists diff export commit cp help" -f -a "ls" -d 'List containers'
-complete -c berth -n "__fish_berth_using_subcommand container; and not __fish_seen_subcommand_from ls list ps run rm inspect rename prune exists diff export commit cp help" -f -a "list" -d 'List containers'
-complete -c berth -n "__fish_berth_using_subcommand container; and not __fish_seen_subcommand_from ls list ps run rm inspect rename prune exists diff export commit cp help" -f -a "ps" -d 'List containers'
-complete -c berth -n "__fish_berth_using_subcommand container; and not __fish_seen_subcommand_from ls list ps run rm inspect rename prune exists diff export commit cp help" -f -a "run" -d 'Run a command in a new container'
-complete -c berth -n "__fish_berth_using_subcommand container; and not __fish_seen_subcommand_from ls list ps run rm inspect rename prune exists diff export commit cp help" -f -a "rm" -d 'Remove one or more containers'
-complete -c berth -n "__fish_berth_using_subcommand container; and not __fish_seen_subcommand_from ls list ps run rm inspect rename prune exists diff export commit cp help" -f -a "inspect" -d 'Show the configuration and state of containers'
-complete -c berth -n "__fish_berth_using_subcommand container; and not __fish_seen_subcommand_from ls list ps run rm inspect rename prune exists diff export commit cp help" -f -a "rename" -d 'Rename a container'
-complete -c berth -n "__fish_berth_using_subcommand container; and not __fish_seen_subcommand_from ls list ps run rm inspect rename prune exists diff export commit cp help" -f -a "prune" -d 'Remove all containers that are not running'
-complete -c berth -n "__fish_berth_using_subcommand container; and not __fish_seen_subcommand_from ls list ps run rm inspect rename prune exists diff export commit cp help" -f -a "exists" -d 'Exit 0 when a container exists, 1 when it does not'
-complete -c berth -n "__fish_berth_using_subcommand container; and not __fish_seen_subcommand_from ls list ps run rm inspect rename prune exists diff export commit cp help" -f -a "diff" -d 'Show the files a container changed, added or deleted'
-complete -c berth -n "__fish_berth_using_subcommand container; and not __fish_seen_subcommand_from ls list ps run rm inspect rename prune exists diff export commit cp help" -f -a "export" -d 'Write a container\'s filesystem as a tarball'
-complete -c berth -n "__fish_berth_using_subcommand container; and not __fish_seen_subcommand_from ls list ps run rm inspect rename prune exists diff export commit cp help" -f -a "commit" -d 'Create an image from a container\'s changes'
-complete -c berth -n "__fish_berth_using_subcommand container; and not __fish_seen_subcommand_from ls list ps run rm inspect rename prune exists diff export commit cp help" -f -a "cp" -d 'Copy files between a container and the host'
-complete -c berth -n "__fish_berth_using_subcommand container; and not __fish_seen_subcommand_from ls list ps run rm inspect rename prune exists diff export commit cp help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c berth -n "__fish_berth_using_subcommand container; and not __fish_seen_subcommand_from ls list ps run rm inspect rename prune exists diff export commit cp stop kill wait logs pause unpause stats update top port help" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand container; and not __fish_seen_subcommand_from ls list ps run rm inspect rename prune exists diff export commit cp stop kill wait logs pause unpause stats update top port help" -f -a "ls" -d 'List containers'
+complete -c berth -n "__fish_berth_using_subcommand container; and not __fish_seen_subcommand_from ls list ps run rm inspect rename prune exists diff export commit cp stop kill wait logs pause unpause stats update top port help" -f -a "list" -d 'List containers'
+complete -c berth -n "__fish_berth_using_subcommand container; and not __fish_seen_subcommand_from ls list ps run rm inspect rename prune exists diff export commit cp stop kill wait logs pause unpause stats update top port help" -f -a "ps" -d 'List containers'
+complete -c berth -n "__fish_berth_using_subcommand container; and not __fish_seen_subcommand_from ls list ps run rm inspect rename prune exists diff export commit cp stop kill wait logs pause unpause stats update top port help" -f -a "run" -d 'Run a command in a new container'
+complete -c berth -n "__fish_berth_using_subcommand container; and not __fish_seen_subcommand_from ls list ps run rm inspect rename prune exists diff export commit cp stop kill wait logs pause unpause stats update top port help" -f -a "rm" -d 'Remove one or more containers'
+complete -c berth -n "__fish_berth_using_subcommand container; and not __fish_seen_subcommand_from ls list ps run rm inspect rename prune exists diff export commit cp stop kill wait logs pause unpause stats update top port help" -f -a "inspect" -d 'Show the configuration and state of containers'
+complete -c berth -n "__fish_berth_using_subcommand container; and not __fish_seen_subcommand_from ls list ps run rm inspect rename prune exists diff export commit cp stop kill wait logs pause unpause stats update top port help" -f -a "rename" -d 'Rename a container'
+complete -c berth -n "__fish_berth_using_subcommand container; and not __fish_seen_subcommand_from ls list ps run rm inspect rename prune exists diff export commit cp stop kill wait logs pause unpause stats update top port help" -f -a "prune" -d 'Remove all containers that are not running'
+complete -c berth -n "__fish_berth_using_subcommand container; and not __fish_seen_subcommand_from ls list ps run rm inspect rename prune exists diff export commit cp stop kill wait logs pause unpause stats update top port help" -f -a "exists" -d 'Exit 0 when a container exists, 1 when it does not'
+complete -c berth -n "__fish_berth_using_subcommand container; and not __fish_seen_subcommand_from ls list ps run rm inspect rename prune exists diff export commit cp stop kill wait logs pause unpause stats update top port help" -f -a "diff" -d 'Show the files a container changed, added or deleted'
+complete -c berth -n "__fish_berth_using_subcommand container; and not __fish_seen_subcommand_from ls list ps run rm inspect rename prune exists diff export commit cp stop kill wait logs pause unpause stats update top port help" -f -a "export" -d 'Write a container\'s filesystem as a tarball'
+complete -c berth -n "__fish_berth_using_subcommand container; and not __fish_seen_subcommand_from ls list ps run rm inspect rename prune exists diff export commit cp stop kill wait logs pause unpause stats update top port help" -f -a "commit" -d 'Create an image from a container\'s changes'
+complete -c berth -n "__fish_berth_using_subcommand container; and not __fish_seen_subcommand_from ls list ps run rm inspect rename prune exists diff export commit cp stop kill wait logs pause unpause stats update top port help" -f -a "cp" -d 'Copy files between a container and the host'
+complete -c berth -n "__fish_berth_using_subcommand container; and not __fish_seen_subcommand_from ls list ps run rm inspect rename prune exists diff export commit cp stop kill wait logs pause unpause stats update top port help" -f -a "stop" -d 'Stop running containers'
+complete -c berth -n "__fish_berth_using_subcommand container; and not __fish_seen_subcommand_from ls list ps run rm inspect rename prune exists diff export commit cp stop kill wait logs pause unpause stats update top port help" -f -a "kill" -d 'Send a signal to running containers'
+complete -c berth -n "__fish_berth_using_subcommand container; and not __fish_seen_subcommand_from ls list ps run rm inspect rename prune exists diff export commit cp stop kill wait logs pause unpause stats update top port help" -f -a "wait" -d 'Wait for containers to reach a condition (default: exited) and print their exit codes'
+complete -c berth -n "__fish_berth_using_subcommand container; and not __fish_seen_subcommand_from ls list ps run rm inspect rename prune exists diff export commit cp stop kill wait logs pause unpause stats update top port help" -f -a "logs" -d 'Show a container\'s log'
+complete -c berth -n "__fish_berth_using_subcommand container; and not __fish_seen_subcommand_from ls list ps run rm inspect rename prune exists diff export commit cp stop kill wait logs pause unpause stats update top port help" -f -a "pause" -d 'Pause containers (cgroup freezer)'
+complete -c berth -n "__fish_berth_using_subcommand container; and not __fish_seen_subcommand_from ls list ps run rm inspect rename prune exists diff export commit cp stop kill wait logs pause unpause stats update top port help" -f -a "unpause" -d 'Unpause paused containers'
+complete -c berth -n "__fish_berth_using_subcommand container; and not __fish_seen_subcommand_from ls list ps run rm inspect rename prune exists diff export commit cp stop kill wait logs pause unpause stats update top port help" -f -a "stats" -d 'Show containers\' resource use'
+complete -c berth -n "__fish_berth_using_subcommand container; and not __fish_seen_subcommand_from ls list ps run rm inspect rename prune exists diff export commit cp stop kill wait logs pause unpause stats update top port help" -f -a "update" -d 'Change a container\'s resource limits'
+complete -c berth -n "__fish_berth_using_subcommand container; and not __fish_seen_subcommand_from ls list ps run rm inspect rename prune exists diff export commit cp stop kill wait logs pause unpause stats update top port help" -f -a "top" -d 'Show the processes of a running container'
+complete -c berth -n "__fish_berth_using_subcommand container; and not __fish_seen_subcommand_from ls list ps run rm inspect rename prune exists diff export commit cp stop kill wait logs pause unpause stats update top port help" -f -a "port" -d 'List a container\'s published ports'
+complete -c berth -n "__fish_berth_using_subcommand container; and not __fish_seen_subcommand_from ls list ps run rm inspect rename prune exists diff export commit cp stop kill wait logs pause unpause stats update top port help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from ls" -s n -l last -d 'Show the N latest created containers (all states)' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from ls" -s f -l filter -d 'Filter: id=, name=, status=, ancestor=, label=KEY[=VALUE], exited=CODE, restart-policy=' -r
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from ls" -l sort -d 'Sort by: command, created, id, image, names, runningfor, size, status (default: created)' -r -f -a "command\t''
@@ -848,6 +861,54 @@ complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_s
 false\t''"
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from cp" -l overwrite -d 'Let a directory replace a non-directory of the same name and the other way round'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from cp" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from stop" -s t -l time -l timeout -d 'Seconds to wait before killing the container (default: its --stop-timeout, else 10)' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from stop" -l cidfile -d 'Read the container\'s id from this file (repeatable)' -r -F
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from stop" -s f -l filter -d 'Stop only the running containers that match: id=, name=, status=, ancestor=, label=KEY[=VALUE], exited=CODE, restart-policy= (repeatable)' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from stop" -s a -l all -d 'Stop all running containers'
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from stop" -s i -l ignore -d 'Ignore containers that do not exist'
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from stop" -s l -l latest -d 'Stop the latest created container'
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from stop" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from kill" -s s -l signal -d 'Signal to send (name or number, with or without SIG or a dash)' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from kill" -s a -l all -d 'Kill all running containers'
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from kill" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from wait" -l condition -d 'The state to wait for: created, running, paused, stopped or exited (repeatable: any of them; default: exited)' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from wait" -s i -l interval -d 'How often to check a condition other than exited: a duration (default 250ms)' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from wait" -l ignore -d 'A container that does not exist is not an error'
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from wait" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from logs" -l tail -d 'Only the last N lines' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from logs" -l since -d 'Only lines since this time (RFC 3339, unix seconds, or a duration like 10m)' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from logs" -l until -d 'Only lines until this time (RFC 3339, unix seconds, or a duration like 10m)' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from logs" -s f -l follow -d 'Follow the log until the container exits'
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from logs" -s t -l timestamps -d 'Prefix each line with its time'
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from logs" -s n -l names -d 'Prefix each line with the container\'s name'
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from logs" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from pause" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from unpause" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from stats" -s i -l interval -d 'Seconds between readings' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from stats" -l format -d 'Output: table, json, or a Go template (fields CPUPerc, MemUsage, MemPerc, NetIO, BlockIO, PIDs, Name, ID)' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from stats" -s a -l all -d 'Show all containers (default: the running ones)'
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from stats" -l no-stream -d 'Print one reading and exit'
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from stats" -l no-reset -d 'Do not clear the screen between readings'
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from stats" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from update" -s m -l memory -d 'Memory limit (e.g. 512m): the cgroup\'s memory.max' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from update" -l memory-swap -d 'Memory plus swap limit (-1: unlimited swap)' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from update" -l memory-reservation -d 'Memory soft limit: the cgroup\'s memory.low' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from update" -l memory-swappiness -d 'Swappiness 0-100 (refused: cgroup v2 has none per cgroup)' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from update" -l cpus -d 'Number of CPUs (e.g. 1.5): a quota of the CPU period' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from update" -s c -l cpu-shares -d 'CPU shares (relative weight, 2-262144): the cgroup\'s cpu.weight' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from update" -l cpu-quota -d 'CPU CFS quota, microseconds per period' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from update" -l cpu-period -d 'CPU CFS period, microseconds' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from update" -l cpuset-cpus -d 'CPUs the container may run on (0-3, 0,1)' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from update" -l cpuset-mems -d 'Memory nodes the container may use (0-3, 0,1)' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from update" -l pids-limit -d 'Process limit (0 or -1: none): the cgroup\'s pids.max' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from update" -l blkio-weight -d 'Block IO weight, 10-1000: the cgroup\'s io.weight' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from update" -l device-read-bps -d 'Limit reads from a device (DEVICE:RATE, e.g. /dev/sda:1mb)' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from update" -l device-write-bps -d 'Limit writes to a device (DEVICE:RATE)' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from update" -l device-read-iops -d 'Limit read operations per second on a device (DEVICE:N)' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from update" -l device-write-iops -d 'Limit write operations per second on a device (DEVICE:N)' -r
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from update" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from top" -s h -l help -d 'Print help'
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from port" -s h -l help -d 'Print help'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from help" -f -a "ls" -d 'List containers'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from help" -f -a "run" -d 'Run a command in a new container'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from help" -f -a "rm" -d 'Remove one or more containers'
@@ -859,6 +920,16 @@ complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_s
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from help" -f -a "export" -d 'Write a container\'s filesystem as a tarball'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from help" -f -a "commit" -d 'Create an image from a container\'s changes'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from help" -f -a "cp" -d 'Copy files between a container and the host'
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from help" -f -a "stop" -d 'Stop running containers'
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from help" -f -a "kill" -d 'Send a signal to running containers'
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from help" -f -a "wait" -d 'Wait for containers to reach a condition (default: exited) and print their exit codes'
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from help" -f -a "logs" -d 'Show a container\'s log'
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from help" -f -a "pause" -d 'Pause containers (cgroup freezer)'
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from help" -f -a "unpause" -d 'Unpause paused containers'
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from help" -f -a "stats" -d 'Show containers\' resource use'
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from help" -f -a "update" -d 'Change a container\'s resource limits'
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from help" -f -a "top" -d 'Show the processes of a running container'
+complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from help" -f -a "port" -d 'List a container\'s published ports'
 complete -c berth -n "__fish_berth_using_subcommand container; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c berth -n "__fish_berth_using_subcommand diff" -l format -d 'Output format: `json` (lines of `A|C|D PATH` by default)' -r
 complete -c berth -n "__fish_berth_using_subcommand diff" -s l -l latest -d 'Show the latest created container\'s changes'
@@ -1408,6 +1479,16 @@ complete -c berth -n "__fish_berth_using_subcommand help; and __fish_seen_subcom
 complete -c berth -n "__fish_berth_using_subcommand help; and __fish_seen_subcommand_from container" -f -a "export" -d 'Write a container\'s filesystem as a tarball'
 complete -c berth -n "__fish_berth_using_subcommand help; and __fish_seen_subcommand_from container" -f -a "commit" -d 'Create an image from a container\'s changes'
 complete -c berth -n "__fish_berth_using_subcommand help; and __fish_seen_subcommand_from container" -f -a "cp" -d 'Copy files between a container and the host'
+complete -c berth -n "__fish_berth_using_subcommand help; and __fish_seen_subcommand_from container" -f -a "stop" -d 'Stop running containers'
+complete -c berth -n "__fish_berth_using_subcommand help; and __fish_seen_subcommand_from container" -f -a "kill" -d 'Send a signal to running containers'
+complete -c berth -n "__fish_berth_using_subcommand help; and __fish_seen_subcommand_from container" -f -a "wait" -d 'Wait for containers to reach a condition (default: exited) and print their exit codes'
+complete -c berth -n "__fish_berth_using_subcommand help; and __fish_seen_subcommand_from container" -f -a "logs" -d 'Show a container\'s log'
+complete -c berth -n "__fish_berth_using_subcommand help; and __fish_seen_subcommand_from container" -f -a "pause" -d 'Pause containers (cgroup freezer)'
+complete -c berth -n "__fish_berth_using_subcommand help; and __fish_seen_subcommand_from container" -f -a "unpause" -d 'Unpause paused containers'
+complete -c berth -n "__fish_berth_using_subcommand help; and __fish_seen_subcommand_from container" -f -a "stats" -d 'Show containers\' resource use'
+complete -c berth -n "__fish_berth_using_subcommand help; and __fish_seen_subcommand_from container" -f -a "update" -d 'Change a container\'s resource limits'
+complete -c berth -n "__fish_berth_using_subcommand help; and __fish_seen_subcommand_from container" -f -a "top" -d 'Show the processes of a running container'
+complete -c berth -n "__fish_berth_using_subcommand help; and __fish_seen_subcommand_from container" -f -a "port" -d 'List a container\'s published ports'
 complete -c berth -n "__fish_berth_using_subcommand help; and __fish_seen_subcommand_from volume" -f -a "create" -d 'Create a volume'
 complete -c berth -n "__fish_berth_using_subcommand help; and __fish_seen_subcommand_from volume" -f -a "ls" -d 'List volumes'
 complete -c berth -n "__fish_berth_using_subcommand help; and __fish_seen_subcommand_from volume" -f -a "inspect" -d 'Show volumes\' details as JSON'

@@ -731,3 +731,113 @@ fn stop_cidfile_ignore_all_and_the_sigkill_warning() {
         .code(125);
     env.berth(["rm", &name]).output().success();
 }
+
+#[test]
+fn kill_signals_wait_conditions_and_the_container_group() {
+    let Some(env) = Env::rootless() else { return };
+    env.import_busybox();
+    // Bad signals are refused in podman's words, before the container is looked up.
+    for (sig, want) in [
+        ("0", "Error: invalid signal: 0\n"),
+        ("-SIGBADSIG", "Error: invalid signal: SIGBADSIG\n"),
+        ("65", "Error: valid signals are 1 through 64\n"),
+        ("-65", "Error: valid signals are 1 through 64\n"),
+    ] {
+        let out = env
+            .berth(["kill", "-s", sig, "nosuchcontainer"])
+            .expect_stderr()
+            .output();
+        out.code(125).check(out.stderr() == want, "podman's words");
+    }
+    // A created container has an empty log, and `container wait --condition` sees its states.
+    env.berth([
+        "create",
+        "--name",
+        "w",
+        "busybox",
+        "sh",
+        "-c",
+        "trap 'echo got 10' USR1; echo up; while ! test -e /stop; do sleep 0.1; done",
+    ])
+    .output()
+    .success();
+    env.berth(["logs", "w"]).output().success().stdout_eq("");
+    env.berth(["container", "wait", "--condition", "created", "w"])
+        .output()
+        .success()
+        .stdout_eq("-1\n");
+    env.berth(["start", "w"]).output().success();
+    env.berth([
+        "container",
+        "wait",
+        "--condition=running",
+        "--interval",
+        "50ms",
+        "w",
+    ])
+    .output()
+    .success()
+    .stdout_eq("-1\n");
+    assert!(
+        wait_until(Duration::from_secs(10), || env
+            .berth(["logs", "w"])
+            .output()
+            .stdout()
+            .contains("up")),
+        "the container started"
+    );
+    // A leading dash and a name without SIG both name the signal.
+    env.berth(["container", "kill", "-s", "-USR1", "w"])
+        .output()
+        .success();
+    assert!(
+        wait_until(Duration::from_secs(10), || env
+            .berth(["container", "logs", "w"])
+            .output()
+            .stdout()
+            .contains("got 10")),
+        "the trap ran"
+    );
+    env.berth(["exec", "w", "touch", "/stop"])
+        .output()
+        .success();
+    env.berth([
+        "container",
+        "wait",
+        "--condition",
+        "stopped",
+        "--condition",
+        "exited",
+        "w",
+    ])
+    .output()
+    .success()
+    .stdout_eq("0\n");
+    env.berth(["container", "wait", "--ignore", "nosuch"])
+        .output()
+        .success();
+    env.berth(["container", "wait", "--condition", "bogus", "w"])
+        .expect_stderr()
+        .output()
+        .code(125)
+        .stderr_is_one_error();
+    // A container whose command cannot be run fails `start` with 125 (run keeps 127).
+    env.berth(["create", "--name", "nocmd", "busybox", "/no/such/command"])
+        .output()
+        .success();
+    env.berth(["start", "nocmd"])
+        .expect_stderr()
+        .output()
+        .code(125);
+    env.berth(["run", "--rm", "busybox", "/no/such/command"])
+        .expect_stderr()
+        .output()
+        .code(127);
+    // -t -i with a stdin that is not a terminal: podman's warning, and the container runs.
+    env.berth(["run", "--rm", "-t", "-i", "busybox", "echo", "hi"])
+        .stdin(Vec::new())
+        .expect_stderr()
+        .output()
+        .success()
+        .stderr_contains("The input device is not a TTY");
+}

@@ -3,7 +3,9 @@
 
 use clap::{Args, Subcommand};
 
-use super::{commit, cp, diff, export, inspect, ps, rename, rm, run};
+use super::{
+    commit, cp, diff, export, inspect, lifecycle, port, ps, rename, rm, run, stats, top, update,
+};
 
 /// Arguments of `berth container`.
 #[derive(Debug, Clone, Args)]
@@ -38,6 +40,26 @@ pub enum ContainerCommand {
     Commit(commit::CommitArgs),
     /// Copy files between a container and the host
     Cp(cp::CpArgs),
+    /// Stop running containers
+    Stop(lifecycle::StopArgs),
+    /// Send a signal to running containers
+    Kill(lifecycle::KillArgs),
+    /// Wait for containers to reach a condition (default: exited) and print their exit codes
+    Wait(lifecycle::WaitArgs),
+    /// Show a container's log
+    Logs(lifecycle::LogsArgs),
+    /// Pause containers (cgroup freezer)
+    Pause(lifecycle::PauseArgs),
+    /// Unpause paused containers
+    Unpause(lifecycle::PauseArgs),
+    /// Show containers' resource use
+    Stats(stats::StatsArgs),
+    /// Change a container's resource limits
+    Update(Box<update::UpdateArgs>),
+    /// Show the processes of a running container
+    Top(top::TopArgs),
+    /// List a container's published ports
+    Port(port::PortArgs),
 }
 
 /// Arguments of `berth container inspect`.

@@ -101,6 +101,16 @@ pub struct RestartArgs {
 /// Arguments of `berth wait`.
 #[derive(Debug, Clone, Args)]
 pub struct WaitArgs {
+    /// The state to wait for: created, running, paused, stopped or exited (repeatable: any
+    /// of them; default: exited)
+    #[arg(long, value_name = "STATE")]
+    pub condition: Vec<String>,
+    /// How often to check a condition other than exited: a duration (default 250ms)
+    #[arg(short, long, value_name = "DURATION", default_value = "250ms")]
+    pub interval: String,
+    /// A container that does not exist is not an error
+    #[arg(long)]
+    pub ignore: bool,
     /// Containers to wait for (names or ids)
     #[arg(value_name = "CONTAINER", required = true)]
     pub containers: Vec<String>,

@@ -33,6 +33,16 @@ pub fn execute(args: ContainerArgs, link: Option<&SessionLink>) -> Result<()> {
         ContainerCommand::Export(a) => super::export::in_session(&a),
         ContainerCommand::Commit(a) => super::commit::in_session(a),
         ContainerCommand::Cp(a) => super::cp::in_session(&a),
+        ContainerCommand::Stop(a) => super::lifecycle::stop(a),
+        ContainerCommand::Kill(a) => super::lifecycle::kill(a),
+        ContainerCommand::Wait(a) => super::lifecycle::wait(a),
+        ContainerCommand::Logs(a) => super::logs::execute(a),
+        ContainerCommand::Pause(a) => super::pause::execute(&a, "pause"),
+        ContainerCommand::Unpause(a) => super::pause::execute(&a, "unpause"),
+        ContainerCommand::Stats(a) => super::stats::execute(&a),
+        ContainerCommand::Update(a) => super::update::execute(&a),
+        ContainerCommand::Top(a) => super::top::execute(a),
+        ContainerCommand::Port(a) => super::port::execute(a),
     }
 }
 

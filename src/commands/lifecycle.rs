@@ -356,8 +356,51 @@ pub fn restart(args: RestartArgs) -> Result<()> {
 
 /// `berth wait`: block until each container has exited and print its exit code.
 pub fn wait(args: WaitArgs) -> Result<()> {
+    let conditions = wait_conditions(&args.condition)?;
+    let interval = crate::spec::parse_duration(&args.interval)
+        .ok_or_else(|| Error::msg(format!("invalid --interval `{}`", args.interval)))?;
     let paths = Paths::discover().context("find berth's directories")?;
-    let targets = targets(&paths, &args.containers, false)?;
+    let names: Vec<String> = if args.ignore {
+        args.containers
+            .iter()
+            .filter(|n| crate::storage::container::find(&paths.data, n).is_ok())
+            .cloned()
+            .collect()
+    } else {
+        args.containers.clone()
+    };
+    if names.is_empty() {
+        return Ok(());
+    }
+    let targets = targets(&paths, &names, false)?;
+    if conditions != [WaitCondition::Exited] {
+        return each(targets, |key, ctr| {
+            let code = loop {
+                let state = ctr
+                    .state()
+                    .with_context(|| format!("read the state of container `{key}`"))?;
+                let paused = state.status == Status::Running
+                    && crate::cgroup::leaf_of(&ctr.config.options.extras.cgroup, &ctr.config.id)
+                        .is_some_and(|l| l.is_frozen());
+                let now = match state.status {
+                    Status::Created => WaitCondition::Created,
+                    Status::Running if paused => WaitCondition::Paused,
+                    Status::Running => WaitCondition::Running,
+                    Status::Exited => WaitCondition::Exited,
+                };
+                if conditions.contains(&now) {
+                    break if now == WaitCondition::Exited {
+                        state.exit_code.unwrap_or(-1)
+                    } else {
+                        -1
+                    };
+                }
+                std::thread::sleep(interval);
+            };
+            println!("{code}");
+            Ok(())
+        });
+    }
     each(targets, |key, ctr| {
         let state = loop {
             let state = control::wait_recorded(ctr, Duration::from_secs(3600))
@@ -369,6 +412,40 @@ pub fn wait(args: WaitArgs) -> Result<()> {
         println!("{}", state.exit_code.unwrap_or(-1));
         Ok(())
     })
+}
+
+/// A state `wait --condition` waits for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum WaitCondition {
+    Created,
+    Running,
+    Paused,
+    Exited,
+}
+
+/// `--condition` values (podman's `stopped` is berth's exited); none: exited.
+fn wait_conditions(values: &[String]) -> Result<Vec<WaitCondition>> {
+    let mut out = Vec::new();
+    for v in values {
+        let c = match v.as_str() {
+            "created" | "configured" => WaitCondition::Created,
+            "running" => WaitCondition::Running,
+            "paused" => WaitCondition::Paused,
+            "stopped" | "exited" => WaitCondition::Exited,
+            other => {
+                return Err(Error::msg(format!(
+                    "invalid --condition `{other}`: berth waits for created, running, paused, stopped or exited"
+                )))
+            }
+        };
+        if !out.contains(&c) {
+            out.push(c);
+        }
+    }
+    if out.is_empty() {
+        out.push(WaitCondition::Exited);
+    }
+    Ok(out)
 }
 
 /// The signal and timeout `stop` uses: --stop-signal, else the image's StopSignal, else

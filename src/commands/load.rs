@@ -41,6 +41,12 @@ impl Drop for Scratch {
 
 /// Run `berth load`.
 pub fn execute(args: LoadArgs) -> Result<()> {
+    if args.input.is_none() && std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+        // podman's words.
+        return Err(Error::msg(
+            "cannot read from terminal, use command-line redirection or the --input flag",
+        ));
+    }
     let paths = Paths::discover().context("find berth's directories")?;
     let store = Store::open(&paths).context("open the store")?;
     let source = args.input.clone().unwrap_or_else(|| PathBuf::from("stdin"));

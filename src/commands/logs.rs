@@ -54,6 +54,13 @@ fn show(
     let file = match std::fs::File::open(&path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            // A container that never ran has written nothing yet: an empty log, as podman.
+            if ctr
+                .state()
+                .is_ok_and(|s| s.status == crate::storage::container::Status::Created)
+            {
+                return Ok(());
+            }
             return Err(Error::msg(format!(
                 "container `{}` has no log: it ran in the foreground, where berth passes its output straight through, or with --log-driver none",
                 ctr.config.name

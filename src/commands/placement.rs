@@ -166,10 +166,20 @@ pub fn placement(command: &Command) -> Placement<'_> {
             ContainerCommand::Commit(a) => Then(H::Commit(a)),
             ContainerCommand::Cp(a) => Then(H::Cp(a)),
             ContainerCommand::Rm(a) => Then(H::Rm(a)),
+            ContainerCommand::Update(_) => Session,
             ContainerCommand::Ls(_)
             | ContainerCommand::Inspect(_)
             | ContainerCommand::Rename(_)
-            | ContainerCommand::Exists(_) => Host,
+            | ContainerCommand::Exists(_)
+            | ContainerCommand::Stop(_)
+            | ContainerCommand::Kill(_)
+            | ContainerCommand::Wait(_)
+            | ContainerCommand::Logs(_)
+            | ContainerCommand::Pause(_)
+            | ContainerCommand::Unpause(_)
+            | ContainerCommand::Stats(_)
+            | ContainerCommand::Top(_)
+            | ContainerCommand::Port(_) => Host,
         },
         Command::System(a) => match &a.command {
             // `df` reads container layers and volumes, owned by subordinate ids.

@@ -15,6 +15,12 @@ pub fn host_half(args: RunArgs) -> Result<SessionRequest> {
     for warning in &opts.extras.warnings {
         eprintln!("{warning}");
     }
+    if opts.tty && opts.interactive && !std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+        // podman's warning, which scripts look for; the container still runs.
+        eprintln!(
+            "warning: The input device is not a TTY. The --tty and --interactive flags might not work properly"
+        );
+    }
     check_cgroup(&opts)?;
     crate::net::bridge::holder::check_networks(&opts.user_networks)?;
     crate::commands::pull::ensure_image(&opts.image, opts.pull)?;
