@@ -39,6 +39,24 @@ impl Drop for Scratch {
     }
 }
 
+/// `load`'s error for `source`: a payload that is not a tar, or a tar that is no image
+/// archive, in podman's words (which scripts match); an error of the system (an errno) as
+/// what failed on what.
+fn load_error(e: archive::ArchiveError, source: &Path) -> Error {
+    let format_problem = match &e {
+        archive::ArchiveError::UnknownFormat { .. } => true,
+        archive::ArchiveError::Io { source, .. } => source.raw_os_error().is_none(),
+        _ => false,
+    };
+    if format_problem {
+        return Error::msg(format!(
+            "payload does not match any of the supported image formats: oci-archive, docker-archive (`{}`: {e})",
+            source.display()
+        ));
+    }
+    Error::from_source(format!("load `{}`", source.display()), e)
+}
+
 /// Run `berth load`.
 pub fn execute(args: LoadArgs) -> Result<()> {
     if args.input.is_none() && std::io::IsTerminal::is_terminal(&std::io::stdin()) {
@@ -65,12 +83,11 @@ pub fn execute(args: LoadArgs) -> Result<()> {
                 None => Box::new(std::io::stdin().lock()),
             };
             archive::unpack_archive(input, &scratch.0, &source)
-                .with_context(what)
-                .map_err(|e| super::pull::with_space_hint(e, store.root()))?;
+                .map_err(|e| super::pull::with_space_hint(load_error(e, &source), store.root()))?;
             tmp
         }
     };
-    let loaded = match archive::detect(&dir).with_context(what)? {
+    let loaded = match archive::detect(&dir).map_err(|e| load_error(e, &source))? {
         Layout::Oci => load_oci(&store, &dir),
         Layout::Docker => load_docker(&store, &dir),
     }
