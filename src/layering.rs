@@ -20,6 +20,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("image", &["config", "error", "spec", "sys"]),
     ("storage", &["config", "error", "image", "spec", "sys"]),
     ("registry", &["config", "error", "image", "storage"]),
+    ("pod", &["spec", "storage"]),
     ("seccomp", &["error", "spec", "sys"]),
     (
         "net",
@@ -49,7 +50,7 @@ const LAYERS: &[(&str, &[&str])] = &[
         "commands",
         &[
             "build", "cli", "config", "error", "format", "image", "net", "registry", "run",
-            "seccomp", "spec", "storage", "sys", "userns",
+            "seccomp", "spec", "storage", "sys", "userns", "pod",
         ],
     ),
 ];

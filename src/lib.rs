@@ -10,6 +10,7 @@ pub mod error;
 pub mod format;
 pub mod image;
 pub mod net;
+pub mod pod;
 pub mod registry;
 pub mod run;
 pub mod seccomp;

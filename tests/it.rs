@@ -28,6 +28,7 @@ mod lifecycle;
 mod masked_paths;
 mod net;
 mod network;
+mod pods;
 mod pull;
 mod registry;
 mod registry_fake;

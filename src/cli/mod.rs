@@ -23,6 +23,7 @@ pub mod lifecycle;
 pub mod load;
 pub mod login;
 pub mod network;
+pub mod pod;
 pub mod port;
 pub mod ps;
 pub mod pull;
@@ -153,6 +154,8 @@ pub enum Command {
     Builder(build::BuilderArgs),
     /// Manage user networks
     Network(network::NetworkArgs),
+    /// Manage pods: containers sharing network, IPC and UTS namespaces
+    Pod(pod::PodArgs),
     /// Generate man pages and shell completions (for packagers)
     #[command(hide = true, name = "__generate")]
     Generate(GenerateArgs),

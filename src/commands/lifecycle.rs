@@ -19,6 +19,7 @@ const EXIT_NO_SUCH: i32 = 125;
 /// P0's half of `berth create`: validate, and pull the image (the network half of a pull
 /// runs in P0, as for `run`).
 pub fn create_host_half(args: RunArgs) -> Result<SessionRequest> {
+    crate::commands::pod::join::create_new_pod(&args)?;
     let opts = create_options(args)?;
     for warning in &opts.extras.warnings {
         eprintln!("{warning}");
@@ -39,8 +40,10 @@ pub fn create_in_session(args: RunArgs) -> Result<()> {
 
 fn create_options(args: RunArgs) -> Result<RunOptions> {
     let from = args.volumes_from.clone();
+    let asked = crate::commands::pod::join::Asked::of(&args);
     let mut opts =
         RunOptions::from_args(args, |k| std::env::var(k).ok()).context("invalid create options")?;
+    crate::commands::pod::join::apply(&mut opts, asked)?;
     crate::commands::run::add_volumes_from(&mut opts, &from)?;
     Ok(opts)
 }
@@ -205,7 +208,9 @@ pub(crate) fn select(
 /// its own.
 fn start_session(key: &str, argv: Vec<OsString>) -> Result<()> {
     let paths = Paths::discover().context("find berth's directories")?;
-    let owner = crate::commands::run::network_owner(&find(&paths, key)?.config.options)?;
+    let options = find(&paths, key)?.config.options;
+    crate::commands::run::start_pod_infra(&options)?;
+    let owner = crate::commands::run::network_owner(&options)?;
     let holder = crate::net::bridge::holder::prepare_for_container(key, super::launch)?;
     super::launch(&SessionRequest::new(argv).joining(holder.or(owner)))
 }

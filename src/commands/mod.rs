@@ -33,6 +33,7 @@ pub mod logs;
 pub mod network;
 pub mod pause;
 pub mod placement;
+pub mod pod;
 pub mod port;
 pub mod probe_overlay;
 pub mod ps;
@@ -190,6 +191,7 @@ fn dispatch(command: Command, link: Option<&SessionLink>) -> Result<()> {
         Command::Version(args) => version::execute(args),
         Command::Volume(args) => volume::execute(args),
         Command::Network(args) => network::execute(args),
+        Command::Pod(args) => pod::execute(args),
         Command::Generate(args) => generate::execute(args),
         Command::ProbeOverlay => probe_overlay::execute(),
         Command::Build(args) => build::in_session(&args),

@@ -129,7 +129,8 @@ pub fn placement(command: &Command) -> Placement<'_> {
         | Command::Info(_)
         | Command::Events(_)
         | Command::Version(_)
-        | Command::Generate(_) => Host,
+        | Command::Generate(_)
+        | Command::Pod(_) => Host,
         Command::Import(_)
         | Command::UnpackImage(_)
         | Command::Load(_)
