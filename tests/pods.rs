@@ -124,6 +124,11 @@ fn a_pod_serves_its_members_on_loopback_and_on_its_published_port() {
     );
     assert!(http_get(port).contains("hello from web"));
 
+    // The infra goes with its pod, not on its own.
+    env.berth(["rm", "-f", &infra])
+        .output()
+        .code(125)
+        .stderr_contains("is the infra container of pod");
     // `pod rm` refuses a running pod; `-f` removes it and every container.
     env.berth(["pod", "rm", "web"]).output().code(125);
     env.berth(["pod", "rm", "-f", "-t", "0", "web"])

@@ -35,6 +35,7 @@ pub fn host_half(args: &RmArgs) -> Result<Option<SessionRequest>> {
         let found: Vec<&Container> = targets
             .iter()
             .filter_map(|(_, found)| found.as_ref().ok())
+            .filter(|c| refuse_pod_infra(&paths, c).is_ok())
             .collect();
         stop_all(&paths, &found, args.time);
     }
@@ -152,7 +153,8 @@ pub fn execute(args: RmArgs) -> Result<()> {
             Err(ContainerError::NotFound(_)) if args.ignore => return None,
             Err(ContainerError::NotFound(key)) => Err(no_such(&key)),
             Err(e) => Err(Error::from_source("remove container", e)),
-            Ok(c) => refuse_dependents(&users, &c)
+            Ok(c) => refuse_pod_infra(&paths, &c)
+                .and_then(|()| refuse_dependents(&users, &c))
                 .and_then(|()| remove_one(&paths, &c, args.force))
                 .and_then(|()| {
                     if !args.volumes {
@@ -191,6 +193,24 @@ fn refuse_dependents(users: &[Container], c: &Container) -> Result<()> {
         left.join(", ")
     ))
     .hint("remove those first, or use `berth rm --depend` to remove them too"))
+}
+
+/// A pod's infra goes with its pod (`pod rm`), not on its own (podman's rule).
+fn refuse_pod_infra(paths: &Paths, c: &Container) -> Result<()> {
+    let extras = &c.config.options.extras;
+    let Some(pod_id) = extras.pod.as_deref().filter(|_| extras.infra) else {
+        return Ok(());
+    };
+    match crate::pod::find(&paths.data, pod_id) {
+        Ok(pod) if pod.config.infra_id.as_deref() == Some(c.config.id.as_str()) => {
+            Err(Error::msg(format!(
+                "container {} is the infra container of pod {} and cannot be removed without removing the pod",
+                c.config.id, pod.config.id
+            ))
+            .hint(format!("remove the pod: berth pod rm {}", pod.config.name)))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Remove one container; with `force` a running one is killed first (`volume rm -f` uses

@@ -227,8 +227,8 @@ pub fn create(plan: &PodPlan) -> Result<String> {
         };
         pod.config.infra_id = Some(infra.clone());
         if let Err(e) = crate::pod::save(&pod) {
-            let _ = super::berth_str(&["rm", "--force", infra.as_str()]);
             let _ = crate::pod::remove(&paths.data, &pod);
+            let _ = super::berth_str(&["rm", "--force", infra.as_str()]);
             return Err(Error::from_source(format!("record pod `{name}`"), e));
         }
     }

@@ -160,6 +160,10 @@ fn remove_view(v: &PodView, force: bool, time: Option<u32>) -> Result<()> {
         a.extend(members);
         berth(&a)?;
     }
+    // The record goes before the infra, which `rm` refuses while its pod exists.
+    let paths = Paths::discover().context("find berth's directories")?;
+    crate::pod::remove(&paths.data, &v.pod)
+        .map_err(|e| Error::from_source(format!("remove pod `{name}`"), e))?;
     let infra = ids(v
         .members
         .iter()
@@ -169,9 +173,7 @@ fn remove_view(v: &PodView, force: bool, time: Option<u32>) -> Result<()> {
         args.extend(infra);
         berth(&args)?;
     }
-    let paths = Paths::discover().context("find berth's directories")?;
-    crate::pod::remove(&paths.data, &v.pod)
-        .map_err(|e| Error::from_source(format!("remove pod `{name}`"), e))
+    Ok(())
 }
 
 /// `berth pod rm`.
