@@ -21,6 +21,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("storage", &["config", "error", "image", "spec", "sys"]),
     ("registry", &["config", "error", "image", "storage"]),
     ("pod", &["spec", "storage"]),
+    ("kube", &[]),
     ("seccomp", &["error", "spec", "sys"]),
     (
         "net",
@@ -50,7 +51,7 @@ const LAYERS: &[(&str, &[&str])] = &[
         "commands",
         &[
             "build", "cli", "config", "error", "format", "image", "net", "registry", "run",
-            "seccomp", "spec", "storage", "sys", "userns", "pod",
+            "seccomp", "spec", "storage", "sys", "userns", "pod", "kube",
         ],
     ),
 ];

@@ -9,6 +9,7 @@ pub mod config;
 pub mod error;
 pub mod format;
 pub mod image;
+pub mod kube;
 pub mod net;
 pub mod pod;
 pub mod registry;

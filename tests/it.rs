@@ -24,6 +24,7 @@ mod import;
 mod init_exe;
 mod inspect;
 mod inspect_health;
+mod kube;
 mod lifecycle;
 mod masked_paths;
 mod net;

@@ -19,6 +19,7 @@ pub mod images;
 pub mod import;
 pub mod info;
 pub mod inspect;
+pub mod kube;
 pub mod lifecycle;
 pub mod load;
 pub mod login;
@@ -156,6 +157,8 @@ pub enum Command {
     Network(network::NetworkArgs),
     /// Manage pods: containers sharing network, IPC and UTS namespaces
     Pod(pod::PodArgs),
+    /// Play Kubernetes YAML as pods, and write it for pods and containers
+    Kube(kube::KubeArgs),
     /// Generate man pages and shell completions (for packagers)
     #[command(hide = true, name = "__generate")]
     Generate(GenerateArgs),

@@ -25,6 +25,7 @@ pub mod images;
 pub mod import;
 pub mod info;
 pub mod inspect;
+pub mod kube;
 pub mod lifecycle;
 pub mod load;
 pub mod login;
@@ -192,6 +193,7 @@ fn dispatch(command: Command, link: Option<&SessionLink>) -> Result<()> {
         Command::Volume(args) => volume::execute(args),
         Command::Network(args) => network::execute(args),
         Command::Pod(args) => pod::execute(args),
+        Command::Kube(args) => kube::execute(args),
         Command::Generate(args) => generate::execute(args),
         Command::ProbeOverlay => probe_overlay::execute(),
         Command::Build(args) => build::in_session(&args),

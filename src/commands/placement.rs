@@ -130,7 +130,8 @@ pub fn placement(command: &Command) -> Placement<'_> {
         | Command::Events(_)
         | Command::Version(_)
         | Command::Generate(_)
-        | Command::Pod(_) => Host,
+        | Command::Pod(_)
+        | Command::Kube(_) => Host,
         Command::Import(_)
         | Command::UnpackImage(_)
         | Command::Load(_)
