@@ -41,6 +41,9 @@ pub struct KubePlayArgs {
     /// Start the pods (the default); --start=false only creates them
     #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true", default_value = "true")]
     pub start: bool,
+    /// Add an annotation to every container: KEY=VALUE (the value at most 63 characters)
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub annotation: Vec<String>,
     /// Log driver of every container (as `run --log-driver`)
     #[arg(long, value_name = "DRIVER")]
     pub log_driver: Option<String>,
@@ -75,4 +78,32 @@ pub struct KubeGenerateArgs {
     /// Containers or pods (names or ids)
     #[arg(value_name = "CONTAINER|POD", required = true)]
     pub names: Vec<String>,
+}
+
+/// `berth play kube`: podman 4's older spelling of `kube play`.
+#[derive(Debug, Clone, Args)]
+pub struct PlayArgs {
+    #[command(subcommand)]
+    pub command: PlayCommand,
+}
+
+/// The `play` subcommands.
+#[derive(Debug, Clone, Subcommand)]
+pub enum PlayCommand {
+    /// Create pods, containers and volumes from Kubernetes YAML (as `kube play`)
+    Kube(KubePlayArgs),
+}
+
+/// `berth generate kube`: podman 4's older spelling of `kube generate`.
+#[derive(Debug, Clone, Args)]
+pub struct GenerateArgs {
+    #[command(subcommand)]
+    pub command: GenerateCommand,
+}
+
+/// The `generate` subcommands.
+#[derive(Debug, Clone, Subcommand)]
+pub enum GenerateCommand {
+    /// Write Kubernetes YAML for containers or pods (as `kube generate`)
+    Kube(KubeGenerateArgs),
 }

@@ -159,6 +159,11 @@ pub enum Command {
     Pod(pod::PodArgs),
     /// Play Kubernetes YAML as pods, and write it for pods and containers
     Kube(kube::KubeArgs),
+    /// Play Kubernetes YAML (podman 4's `play kube`, the same as `kube play`)
+    Play(kube::PlayArgs),
+    /// Write Kubernetes YAML (podman 4's `generate kube`, the same as `kube generate`)
+    #[command(name = "generate")]
+    GenerateKube(kube::GenerateArgs),
     /// Generate man pages and shell completions (for packagers)
     #[command(hide = true, name = "__generate")]
     Generate(GenerateArgs),

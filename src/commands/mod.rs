@@ -194,6 +194,12 @@ fn dispatch(command: Command, link: Option<&SessionLink>) -> Result<()> {
         Command::Network(args) => network::execute(args),
         Command::Pod(args) => pod::execute(args),
         Command::Kube(args) => kube::execute(args),
+        Command::Play(args) => match args.command {
+            crate::cli::kube::PlayCommand::Kube(a) => kube::play(&a),
+        },
+        Command::GenerateKube(args) => match args.command {
+            crate::cli::kube::GenerateCommand::Kube(a) => kube::generate::execute(&a),
+        },
         Command::Generate(args) => generate::execute(args),
         Command::ProbeOverlay => probe_overlay::execute(),
         Command::Build(args) => build::in_session(&args),

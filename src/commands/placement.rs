@@ -131,7 +131,9 @@ pub fn placement(command: &Command) -> Placement<'_> {
         | Command::Version(_)
         | Command::Generate(_)
         | Command::Pod(_)
-        | Command::Kube(_) => Host,
+        | Command::Kube(_)
+        | Command::Play(_)
+        | Command::GenerateKube(_) => Host,
         Command::Import(_)
         | Command::UnpackImage(_)
         | Command::Load(_)

@@ -18,7 +18,12 @@ pub struct PlayOptions {
     pub publish: Vec<String>,
     /// `--log-driver`, for every container.
     pub log_driver: Option<String>,
+    /// `--annotation`, for every container.
+    pub annotations: BTreeMap<String, String>,
 }
+
+/// The longest annotation value podman's `kube play` takes.
+pub const ANNOTATION_MAX: usize = 63;
 
 /// Who owns a volume the plan names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,6 +125,7 @@ struct PodSource<'a> {
     doc: &'a Doc,
     name: String,
     labels: &'a BTreeMap<String, String>,
+    annotations: &'a BTreeMap<String, String>,
     spec: &'a PodSpec,
     at: &'static str,
 }
@@ -184,6 +190,7 @@ fn pod_sources(docs: &[Doc]) -> Result<Vec<PodSource<'_>>, KubeError> {
                     doc,
                     name,
                     labels: &p.metadata.labels,
+                    annotations: &p.metadata.annotations,
                     spec: &p.spec,
                     at: "spec",
                 });
@@ -202,6 +209,7 @@ fn pod_sources(docs: &[Doc]) -> Result<Vec<PodSource<'_>>, KubeError> {
                         doc,
                         name: format!("{name}-pod"),
                         labels: &w.spec.template.metadata.labels,
+                        annotations: &w.spec.template.metadata.annotations,
                         spec: &w.spec.template.spec,
                         at: "spec.template.spec",
                     });
@@ -212,6 +220,7 @@ fn pod_sources(docs: &[Doc]) -> Result<Vec<PodSource<'_>>, KubeError> {
                         doc,
                         name: format!("{name}-pod-{i}"),
                         labels: &w.spec.template.metadata.labels,
+                        annotations: &w.spec.template.metadata.annotations,
                         spec: &w.spec.template.spec,
                         at: "spec.template.spec",
                     });
@@ -327,6 +336,14 @@ fn plan_pod(
     let doc = src.doc;
     let spec = src.spec;
     let at = src.at;
+    for (k, v) in src.annotations {
+        if v.len() > ANNOTATION_MAX {
+            return Err(doc.error(
+                format!("metadata.annotations.{k}"),
+                format!("invalid annotation \"{k}\"=\"{v}\": a value may have at most {ANNOTATION_MAX} characters"),
+            ));
+        }
+    }
     let mut args: Vec<String> = vec![format!("--name={}", src.name)];
     for (k, v) in src.labels {
         args.push(format!("--label={k}={v}"));
@@ -378,7 +395,12 @@ fn plan_pod(
                     format!("berth: protocol `{proto}` is not supported yet (TCP and UDP are)"),
                 ));
             }
-            if let Some(host) = p.host_port.filter(|h| *h != 0) {
+            // As podman: a named port without a hostPort is published on its own number.
+            let host = p
+                .host_port
+                .filter(|h| *h != 0)
+                .or_else(|| p.name.as_ref().map(|_| p.container_port));
+            if let Some(host) = host {
                 ports.push((p.host_ip.clone(), host, p.container_port, proto));
             }
         }
@@ -697,6 +719,9 @@ fn container_args(
     if let Some(d) = &opts.log_driver {
         args.push(format!("--log-driver={d}"));
     }
+    for (k, v) in src.annotations.iter().chain(&opts.annotations) {
+        args.push(format!("--annotation={k}={v}"));
+    }
     match c.image_pull_policy.as_deref() {
         None => {}
         Some("Always") => args.push("--pull=always".into()),
@@ -818,12 +843,25 @@ fn container_args(
         if !m.mount_path.starts_with('/') {
             return Err(doc.error(format!("{at}.mountPath"), "must be an absolute path"));
         }
-        let ro = *ro_source || m.read_only == Some(true);
-        args.push(format!(
-            "--volume={source}:{}{}",
-            m.mount_path,
-            if ro { ":ro" } else { "" }
-        ));
+        // podman takes `-v` options after the path (`/data:z`).
+        let (path, mut options) = match m.mount_path.split_once(':') {
+            Some((p, o)) => (
+                p,
+                o.split(',')
+                    .filter(|o| !o.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+            ),
+            None => (m.mount_path.as_str(), Vec::<String>::new()),
+        };
+        if (*ro_source || m.read_only == Some(true)) && !options.iter().any(|o| o == "ro") {
+            options.push("ro".into());
+        }
+        if options.is_empty() {
+            args.push(format!("--volume={source}:{path}"));
+        } else {
+            args.push(format!("--volume={source}:{path}:{}", options.join(",")));
+        }
     }
     // Security: the container's context over the pod's.
     let pod_sc = spec.security_context.clone().unwrap_or_default();
@@ -1057,5 +1095,21 @@ spec:
             p.pods[0].containers[0].args.last().map(String::as_str),
             Some("i")
         );
+
+        // podman's extras: a named port is published on its own number, `-v` options
+        // after the mount path, annotations of at most 63 characters.
+        let extras = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations: {a: b}\nspec:\n  containers:\n  - name: c\n    image: i\n    ports: [{name: web, containerPort: 8080}]\n    volumeMounts: [{name: v, mountPath: '/d:z'}]\n  volumes: [{name: v, hostPath: {path: /tmp}}]\n";
+        let docs = super::super::parse("p.yaml", extras).unwrap();
+        let p = plan(&docs, &PlayOptions::default()).unwrap();
+        assert!(p.pods[0]
+            .args
+            .contains(&"--publish=8080:8080/tcp".to_string()));
+        let args = &p.pods[0].containers[0].args;
+        assert!(args.contains(&"--volume=/tmp:/d:z".to_string()), "{args:?}");
+        assert!(args.contains(&"--annotation=a=b".to_string()), "{args:?}");
+        let long = extras.replace("{a: b}", &format!("{{a: {}}}", "x".repeat(64)));
+        let docs = super::super::parse("p.yaml", &long).unwrap();
+        let e = plan(&docs, &PlayOptions::default()).unwrap_err();
+        assert!(e.why.starts_with("invalid annotation \"a\"="), "{e}");
     }
 }

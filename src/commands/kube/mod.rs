@@ -29,13 +29,16 @@ pub fn execute(args: KubeArgs) -> Result<()> {
 
 /// Read `file` (`-` is stdin) as Kubernetes documents.
 fn read_docs(file: &str) -> Result<Vec<Doc>> {
-    if file.starts_with("http://") || file.starts_with("https://") {
-        return Err(Error::msg(format!(
-            "berth: kube play of a URL (`{file}`) is not supported yet"
-        ))
-        .hint("download the file first, or pipe it: `curl -L URL | berth kube play -`"));
-    }
-    let text = if file == "-" {
+    let text = if file.starts_with("http://") || file.starts_with("https://") {
+        // P0 may use the network (and threads); ureq's blocking client starts none.
+        let mut response = ureq::get(file)
+            .call()
+            .map_err(|e| Error::from_source(format!("kube play: download `{file}`"), e))?;
+        response
+            .body_mut()
+            .read_to_string()
+            .map_err(|e| Error::from_source(format!("kube play: read `{file}`"), e))?
+    } else if file == "-" {
         let mut s = String::new();
         std::io::Read::read_to_string(&mut std::io::stdin(), &mut s).context("read stdin")?;
         s
@@ -71,10 +74,20 @@ pub fn play(args: &KubePlayArgs) -> Result<()> {
             docs.push(d);
         }
     }
+    let annotations = crate::commands::key_values(&args.annotation, "--annotation")?;
+    for (k, v) in &annotations {
+        if v.len() > crate::kube::play::ANNOTATION_MAX {
+            return Err(Error::msg(format!(
+                "annotation exceeds maximum size, {}, of kubernetes annotation: {k}={v}",
+                crate::kube::play::ANNOTATION_MAX
+            )));
+        }
+    }
     let opts = PlayOptions {
         network: args.network.clone(),
         publish: args.publish.clone(),
         log_driver: args.log_driver.clone(),
+        annotations,
     };
     let plan =
         crate::kube::play::plan(&docs, &opts).map_err(|e| Error::msg(format!("kube play {e}")))?;

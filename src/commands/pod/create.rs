@@ -58,8 +58,9 @@ pub fn plan(args: PodCreateArgs, id: &str, argv: Vec<String>) -> Result<PodPlan>
             };
             for ns in list.split(',').filter(|s| !s.is_empty()) {
                 if !crate::pod::SHAREABLE.contains(&ns) {
+                    // podman's words.
                     return Err(Error::msg(format!(
-                        "invalid --share `{list}`: unknown namespace `{ns}` (expected net, ipc, uts, cgroup or pid)"
+                        "invalid kernel namespace to share: {ns}. Options are: cgroup, ipc, net, pid, uts or none"
                     )));
                 }
                 if ns == "pid" {
@@ -151,10 +152,15 @@ pub fn plan(args: PodCreateArgs, id: &str, argv: Vec<String>) -> Result<PodPlan>
                 infra_args.push("/pause".into());
             }
             Some(image) => {
-                infra_args.push(image.clone());
+                // As podman: the infra command replaces the image's entrypoint.
                 if let Some(cmd) = &args.infra_command {
-                    infra_args.extend(cmd.split_whitespace().map(str::to_string));
+                    let words: Vec<&str> = cmd.split_whitespace().collect();
+                    infra_args.push(format!(
+                        "--entrypoint={}",
+                        serde_json::to_string(&words).unwrap_or_default()
+                    ));
                 }
+                infra_args.push(image.clone());
             }
         }
     }
@@ -321,7 +327,7 @@ mod tests {
     #[test]
     fn options_are_checked_before_anything_is_made() {
         let bad = |line: &str| plan(args(line), ID, vec![]).unwrap_err().render().unwrap();
-        assert!(bad("--share net,bogus").contains("unknown namespace `bogus`"));
+        assert!(bad("--share net,bogus").contains("invalid kernel namespace to share: bogus"));
         assert!(bad("--share pid").contains("not supported yet"));
         assert!(bad("--infra=false -p 80").contains("needs an infra container"));
         assert!(bad("--infra-command /x").contains("--infra-image"));
@@ -335,10 +341,11 @@ mod tests {
             ID,
             vec![],
         );
-        assert_eq!(
-            p.unwrap().infra_args.last().map(String::as_str),
-            Some("sleep")
-        );
+        let p = p.unwrap();
+        assert_eq!(p.infra_args.last().map(String::as_str), Some("img"));
+        assert!(p
+            .infra_args
+            .contains(&r#"--entrypoint=["sleep"]"#.to_string()));
         let p = plan(args("--share +cgroup"), ID, vec![]).unwrap();
         assert_eq!(p.config.share, ["ipc", "net", "uts"]);
     }

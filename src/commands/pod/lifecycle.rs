@@ -134,10 +134,11 @@ pub fn kill(args: &PodKillArgs) -> Result<()> {
 /// Remove a pod's containers (members first, then the infra) and its record.
 fn remove_view(v: &PodView, force: bool, time: Option<u32>) -> Result<()> {
     let name = &v.pod.config.name;
+    // The infra is stopped with its pod; a running member needs --force.
     if !force
         && v.members
             .iter()
-            .any(|(_, s)| s.status == Status::Running && s.is_alive())
+            .any(|(c, s)| !v.is_infra(c) && s.status == Status::Running && s.is_alive())
     {
         return Err(Error::msg(format!(
             "pod `{name}` has running containers: cannot remove it"
@@ -194,7 +195,8 @@ pub fn rm(args: &PodRmArgs) -> Result<()> {
     if targets.pods.is_empty() && !targets.all && !targets.latest && !args.pod_id_file.is_empty() {
         return Ok(());
     }
-    each_pod(&targets, args.ignore, 1, |v| {
+    // As podman, --force passes over a pod that does not exist.
+    each_pod(&targets, args.ignore || args.force, 1, |v| {
         remove_view(v, args.force, args.time)
     })
 }
