@@ -31,7 +31,7 @@ const LAYERS: &[(&str, &[&str])] = &[
         "run",
         &[
             "config", "error", "format", "image", "net", "seccomp", "spec", "storage", "sys",
-            "userns",
+            "userns", "pod",
         ],
     ),
     (

@@ -183,6 +183,25 @@ fn pod_teardown_with_no_pods_succeeds_and_new_pods_are_made_on_demand() {
         .output();
     out.success().stdout_eq("fresh\n");
     env.berth(["pod", "kill", "fresh"]).output().success();
+    // --exit-policy stop: the pod stops with its last member.
+    let out = env
+        .berth(["pod", "create", "--exit-policy", "stop"])
+        .output();
+    out.success();
+    let stop_pod = out.stdout().trim().to_string();
+    env.berth(["run", "--rm", "--pod", &stop_pod, "busybox", "true"])
+        .output()
+        .success();
+    env.berth([
+        "pod",
+        "inspect",
+        &stop_pod,
+        "--format",
+        "{{.State}} {{.ExitPolicy}}",
+    ])
+    .output()
+    .success()
+    .stdout_eq("Exited stop\n");
     env.berth(["pod", "prune", "-f"]).output().success();
     env.berth(["pod", "ps", "-q"])
         .output()
@@ -199,7 +218,7 @@ fn bad_pod_options_are_one_line_errors_and_leave_nothing() {
         &["pod", "create", "--infra=false", "-p", "80"],
         &["pod", "pause", "x"],
         &["pod", "stats", "x"],
-        &["pod", "create", "--exit-policy", "stop"],
+        &["pod", "create", "--exit-policy", "sometimes"],
     ] {
         let out = env.berth(args).output();
         out.code(125);

@@ -344,7 +344,8 @@ fn plan_pod(
             ));
         }
     }
-    let mut args: Vec<String> = vec![format!("--name={}", src.name)];
+    // As podman's kube play: the pod stops when its last container has exited.
+    let mut args: Vec<String> = vec![format!("--name={}", src.name), "--exit-policy=stop".into()];
     for (k, v) in src.labels {
         args.push(format!("--label={k}={v}"));
     }

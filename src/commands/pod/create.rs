@@ -104,15 +104,13 @@ pub fn plan(args: PodCreateArgs, id: &str, argv: Vec<String>) -> Result<PodPlan>
     }
     let exit_policy = match args.exit_policy.as_deref() {
         None | Some("continue") => "continue".to_string(),
-        Some("stop") => {
-            return Err(Error::msg(
-                "berth: --exit-policy stop is not supported yet: the pod keeps running when its last member exits",
-            ))
-        }
+        Some("stop") => "stop".to_string(),
         Some(other) => {
+            // podman's words.
             return Err(Error::msg(format!(
-                "invalid --exit-policy `{other}`: expected continue or stop"
-            )))
+                "running pod create option: invalid pod exit policy: \"{other}\""
+            ))
+            .hint("the policies are continue and stop"));
         }
     };
     let labels = crate::commands::key_values(&args.label, "label")?;
@@ -331,7 +329,7 @@ mod tests {
         assert!(bad("--share pid").contains("not supported yet"));
         assert!(bad("--infra=false -p 80").contains("needs an infra container"));
         assert!(bad("--infra-command /x").contains("--infra-image"));
-        assert!(bad("--exit-policy sometimes").contains("invalid --exit-policy"));
+        assert!(bad("--exit-policy sometimes").contains("invalid pod exit policy"));
         assert!(bad("--name Bad/name").contains("invalid pod name"));
         let p = plan(args("--infra=false x"), ID, vec![]).unwrap();
         assert_eq!(p.config.name, "x");

@@ -49,7 +49,11 @@ pub fn create_new_pod(args: &RunArgs) -> Result<()> {
                 .hint(format!("use --pod {name} to join it")),
         );
     }
-    super::berth_str(&["pod", "create", "--name", name])?;
+    // `--hostname` names the new pod's hostname (then the member's matches it).
+    match &args.hostname {
+        Some(h) => super::berth_str(&["pod", "create", "--name", name, "--hostname", h.as_str()])?,
+        None => super::berth_str(&["pod", "create", "--name", name])?,
+    };
     Ok(())
 }
 
@@ -68,8 +72,16 @@ pub fn apply(opts: &mut RunOptions, asked: Asked) -> Result<()> {
     if opts.extras.infra {
         return Ok(());
     }
+    let infra_ctr = crate::storage::container::find(&paths.data, &infra).ok();
+    let host_net = infra_ctr
+        .as_ref()
+        .is_some_and(|c| c.config.options.network == NetworkMode::Host);
     join(opts, asked, &pod.config, &infra)?;
-    if let Ok(ctr) = crate::storage::container::find(&paths.data, &infra) {
+    if host_net && pod.config.shares("net") {
+        // The infra's network is the host's: members take it as they would.
+        opts.network = NetworkMode::Host;
+    }
+    if let Some(ctr) = infra_ctr {
         let o = &ctr.config.options;
         if !o.volumes.is_empty() || !o.named_volumes.is_empty() {
             crate::commands::run::add_volumes_from(opts, &[infra])?;
@@ -111,10 +123,12 @@ pub fn join(
         opts.extras.ipc = IpcMode::Container(infra.to_string());
     }
     if pod.shares("uts") {
-        if asked.hostname || asked.uts {
-            return refuse(
-                "cannot set hostname when joining the pod UTS namespace: the hostname is the pod's",
-            );
+        let same = opts.hostname.as_deref() == Some(pod.hostname.as_str());
+        if (asked.hostname && !same) || asked.uts {
+            // podman's words, which its tests match.
+            return Err(Error::msg(
+                "invalid config provided: cannot set hostname when joining the pod UTS namespace: invalid configuration",
+            ));
         }
         opts.extras.uts = UtsMode::Container(infra.to_string());
         opts.hostname = Some(pod.hostname.clone());
