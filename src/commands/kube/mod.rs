@@ -91,9 +91,12 @@ pub fn play(args: &KubePlayArgs) -> Result<()> {
     };
     let plan =
         crate::kube::play::plan(&docs, &opts).map_err(|e| Error::msg(format!("kube play {e}")))?;
-    for note in &plan.notes {
-        eprintln!("{note}");
-    }
+    // The notes come after what the play prints (podman's output starts with `Pod:`).
+    let notes = || {
+        for note in &plan.notes {
+            eprintln!("{note}");
+        }
+    };
     if plan.pods.is_empty() && plan.volumes.is_empty() {
         return Err(Error::msg(format!(
             "kube play `{}`: nothing to play: no Pod, Deployment, DaemonSet or PersistentVolumeClaim",
@@ -121,10 +124,12 @@ pub fn play(args: &KubePlayArgs) -> Result<()> {
             if !args.quiet {
                 print_done(&done);
             }
+            notes();
             Ok(())
         }
         Err(e) => {
             done.undo(&paths);
+            notes();
             Err(e)
         }
     }
