@@ -202,6 +202,17 @@ fn pod_teardown_with_no_pods_succeeds_and_new_pods_are_made_on_demand() {
     .output()
     .success()
     .stdout_eq("Exited stop\n");
+    // `rm --depend` of an infra removes its pod, members first.
+    env.berth(["create", "--pod", "new:dep", "busybox", "true"])
+        .output()
+        .success();
+    let out = env
+        .berth(["pod", "inspect", "--format", "{{.InfraContainerID}}", "dep"])
+        .output();
+    out.success();
+    let infra = out.stdout().trim().to_string();
+    env.berth(["rm", "--depend", &infra]).output().success();
+    env.berth(["pod", "exists", "dep"]).output().code(1);
     env.berth(["pod", "prune", "-f"]).output().success();
     env.berth(["pod", "ps", "-q"])
         .output()

@@ -153,18 +153,20 @@ pub fn execute(args: RmArgs) -> Result<()> {
             Err(ContainerError::NotFound(_)) if args.ignore => return None,
             Err(ContainerError::NotFound(key)) => Err(no_such(&key)),
             Err(e) => Err(Error::from_source("remove container", e)),
-            Ok(c) => refuse_pod_infra(&paths, &c)
-                .and_then(|()| refuse_dependents(&users, &c))
-                .and_then(|()| remove_one(&paths, &c, args.force))
-                .and_then(|()| {
-                    if !args.volumes {
-                        return Ok(());
-                    }
-                    volume::remove_anonymous(&paths.data, &c.config.options.named_volumes)
-                        .with_context(|| {
-                            format!("remove the volumes of container `{}`", c.config.name)
-                        })
-                }),
+            Ok(c) => (if args.depend {
+                remove_pod_of_infra(&paths, &c, args.force)
+            } else {
+                refuse_pod_infra(&paths, &c)
+            })
+            .and_then(|()| refuse_dependents(&users, &c))
+            .and_then(|()| remove_one(&paths, &c, args.force))
+            .and_then(|()| {
+                if !args.volumes {
+                    return Ok(());
+                }
+                volume::remove_anonymous(&paths.data, &c.config.options.named_volumes)
+                    .with_context(|| format!("remove the volumes of container `{}`", c.config.name))
+            }),
         })
     })
 }
@@ -211,6 +213,30 @@ fn refuse_pod_infra(paths: &Paths, c: &Container) -> Result<()> {
         }
         _ => Ok(()),
     }
+}
+
+/// `rm --depend` of a pod's infra: its pod goes, members first (podman's rule), then the
+/// infra itself is removed by the caller.
+fn remove_pod_of_infra(paths: &Paths, c: &Container, force: bool) -> Result<()> {
+    let extras = &c.config.options.extras;
+    let Some(pod_id) = extras.pod.as_deref().filter(|_| extras.infra) else {
+        return Ok(());
+    };
+    let Ok(pod) = crate::pod::find(&paths.data, pod_id) else {
+        return Ok(());
+    };
+    if pod.config.infra_id.as_deref() != Some(c.config.id.as_str()) {
+        return Ok(());
+    }
+    let all = container::list(&paths.data).context("list containers")?;
+    for m in crate::pod::members(&pod, &all) {
+        if m.config.id != c.config.id {
+            remove_one(paths, &m, force)?;
+            println!("{}", m.config.id);
+        }
+    }
+    crate::pod::remove(&paths.data, &pod)
+        .map_err(|e| Error::from_source(format!("remove pod `{}`", pod.config.name), e))
 }
 
 /// Remove one container; with `force` a running one is killed first (`volume rm -f` uses
