@@ -213,6 +213,12 @@ fn pod_teardown_with_no_pods_succeeds_and_new_pods_are_made_on_demand() {
     let infra = out.stdout().trim().to_string();
     env.berth(["rm", "--depend", &infra]).output().success();
     env.berth(["pod", "exists", "dep"]).output().code(1);
+    // So does `rm -af`.
+    env.berth(["create", "--pod", "new:all", "busybox", "true"])
+        .output()
+        .success();
+    env.berth(["rm", "-af", "-t", "0"]).output().success();
+    env.berth(["pod", "exists", "all"]).output().code(1);
     env.berth(["pod", "prune", "-f"]).output().success();
     env.berth(["pod", "ps", "-q"])
         .output()

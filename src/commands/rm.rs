@@ -153,7 +153,8 @@ pub fn execute(args: RmArgs) -> Result<()> {
             Err(ContainerError::NotFound(_)) if args.ignore => return None,
             Err(ContainerError::NotFound(key)) => Err(no_such(&key)),
             Err(e) => Err(Error::from_source("remove container", e)),
-            Ok(c) => (if args.depend {
+            // `--all` takes the pods' infras too, and with them the pods.
+            Ok(c) => (if args.depend || args.all {
                 remove_pod_of_infra(&paths, &c, args.force)
             } else {
                 refuse_pod_infra(&paths, &c)
@@ -215,7 +216,7 @@ fn refuse_pod_infra(paths: &Paths, c: &Container) -> Result<()> {
     }
 }
 
-/// `rm --depend` of a pod's infra: its pod goes, members first (podman's rule), then the
+/// `rm --depend` (or `--all`) of a pod's infra: its pod goes, members first (podman's rule), then the
 /// infra itself is removed by the caller.
 fn remove_pod_of_infra(paths: &Paths, c: &Container, force: bool) -> Result<()> {
     let extras = &c.config.options.extras;
