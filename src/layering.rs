@@ -25,6 +25,8 @@ const LAYERS: &[(&str, &[&str])] = &[
         &["cgroup", "config", "error", "image", "spec", "sys"],
     ),
     ("registry", &["config", "error", "image", "storage"]),
+    ("pod", &["spec", "storage"]),
+    ("kube", &[]),
     ("seccomp", &["error", "spec", "sys"]),
     (
         "net",
@@ -33,8 +35,8 @@ const LAYERS: &[(&str, &[&str])] = &[
     (
         "run",
         &[
-            "cgroup", "config", "error", "format", "image", "net", "seccomp", "spec", "storage",
-            "sys", "systemd", "userns",
+            "cgroup", "config", "error", "format", "image", "net", "pod", "seccomp", "spec",
+            "storage", "sys", "systemd", "userns",
         ],
     ),
     (
@@ -54,8 +56,9 @@ const LAYERS: &[(&str, &[&str])] = &[
     (
         "commands",
         &[
-            "build", "cli", "cgroup", "compose", "config", "error", "format", "image", "net",
-            "registry", "run", "seccomp", "spec", "storage", "sys", "systemd", "userns",
+            "build", "cli", "cgroup", "compose", "config", "error", "format", "image", "kube",
+            "net", "pod", "registry", "run", "seccomp", "spec", "storage", "sys", "systemd",
+            "userns",
         ],
     ),
 ];

@@ -14,6 +14,8 @@ pub struct GenerateUnitsArgs {
 pub enum GenerateCommand {
     /// Generate a systemd unit for a container
     Systemd(GenerateSystemdArgs),
+    /// Write Kubernetes YAML for containers or pods (podman 4's spelling of `kube generate`)
+    Kube(super::kube::KubeGenerateArgs),
 }
 
 /// Arguments of `berth generate systemd`.

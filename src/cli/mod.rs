@@ -23,10 +23,12 @@ pub mod images;
 pub mod import;
 pub mod info;
 pub mod inspect;
+pub mod kube;
 pub mod lifecycle;
 pub mod load;
 pub mod login;
 pub mod network;
+pub mod pod;
 pub mod port;
 pub mod ps;
 pub mod pull;
@@ -165,13 +167,19 @@ pub enum Command {
     Network(network::NetworkArgs),
     /// Turn quadlet files into systemd units (the generator), and manage quadlet files
     Quadlet(quadlet::QuadletArgs),
-    /// Generate systemd units for containers
+    /// Generate systemd units or Kubernetes YAML for containers
     #[command(name = "generate")]
     GenerateUnits(generate_systemd::GenerateUnitsArgs),
     /// Update containers labelled io.containers.autoupdate and restart their systemd units
     AutoUpdate(auto_update::AutoUpdateArgs),
     /// Run multi-container applications from a Compose file
     Compose(Box<compose::ComposeArgs>),
+    /// Manage pods: containers sharing network, IPC and UTS namespaces
+    Pod(pod::PodArgs),
+    /// Play Kubernetes YAML as pods, and write it for pods and containers
+    Kube(kube::KubeArgs),
+    /// Play Kubernetes YAML (podman 4's `play kube`, the same as `kube play`)
+    Play(kube::PlayArgs),
     /// Generate man pages and shell completions (for packagers)
     #[command(hide = true, name = "__generate")]
     Generate(GenerateArgs),

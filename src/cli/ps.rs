@@ -36,4 +36,7 @@ pub struct PsArgs {
     /// Output format: `json` (table by default)
     #[arg(long, value_name = "FORMAT")]
     pub format: Option<String>,
+    /// Show each container's pod (POD ID and PODNAME columns)
+    #[arg(short, long)]
+    pub pod: bool,
 }

@@ -301,6 +301,17 @@ pub struct RunArgs {
     /// false, always (not supported yet: only false runs such a command)
     #[arg(long, value_name = "MODE")]
     pub systemd: Option<String>,
+    /// Run the container in this pod (made with `berth pod create`); new:NAME creates it
+    #[arg(long, value_name = "NAME")]
+    pub pod: Option<String>,
+
+    /// UTS namespace (hostname): private (the default), host, or container:NAME|ID
+    #[arg(long, value_name = "MODE")]
+    pub uts: Option<String>,
+
+    /// This container is a pod's infra (set by `berth pod create`)
+    #[arg(long = "pod-infra", hide = true)]
+    pub pod_infra: bool,
 
     /// Pull the image: missing (default), always, never or newer
     #[arg(long, value_name = "POLICY", num_args = 0..=1, default_missing_value = "always")]

@@ -570,6 +570,16 @@ impl RunOptions {
                     })?,
                 );
         }
+        extras.pod = args.pod.clone().filter(|p| !p.is_empty());
+        extras.infra = args.pod_infra;
+        extras.uts = match args.uts.as_deref() {
+            None => crate::spec::UtsMode::Private,
+            Some(m) => crate::spec::UtsMode::parse(m).ok_or_else(|| OptionsError::Flag {
+                flag: "--uts",
+                value: m.to_string(),
+                reason: "expected private, host or container:NAME",
+            })?,
+        };
         let pull = match &args.pull {
             None => PullPolicy::Missing,
             Some(p) => PullPolicy::parse(p).ok_or_else(|| OptionsError::Flag {

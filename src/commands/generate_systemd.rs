@@ -15,6 +15,7 @@ use crate::storage::container::Container;
 pub fn execute(args: GenerateUnitsArgs) -> Result<()> {
     match args.command {
         GenerateCommand::Systemd(a) => systemd(&a),
+        GenerateCommand::Kube(a) => super::kube::generate::execute(&a),
     }
 }
 

@@ -19,6 +19,7 @@ const EXIT_NO_SUCH: i32 = 125;
 /// P0's half of `berth create`: validate, and pull the image (the network half of a pull
 /// runs in P0, as for `run`).
 pub fn create_host_half(args: RunArgs) -> Result<SessionRequest> {
+    crate::commands::pod::join::create_new_pod(&args)?;
     let opts = create_options(args)?;
     for warning in &opts.extras.warnings {
         eprintln!("{warning}");
@@ -212,7 +213,9 @@ pub(crate) fn select(
 /// its own.
 fn start_session(key: &str, argv: Vec<OsString>) -> Result<()> {
     let paths = Paths::discover().context("find berth's directories")?;
-    let owner = crate::commands::run::network_owner(&find(&paths, key)?.config.options)?;
+    let options = find(&paths, key)?.config.options;
+    crate::commands::run::start_pod_infra(&options)?;
+    let owner = crate::commands::run::network_owner(&options)?;
     let holder = crate::net::bridge::holder::prepare_for_container(key, super::launch)?;
     super::launch(&SessionRequest::new(argv).joining(holder.or(owner)))
 }

@@ -28,6 +28,7 @@ pub mod images;
 pub mod import;
 pub mod info;
 pub mod inspect;
+pub mod kube;
 pub mod lifecycle;
 pub mod load;
 pub mod login;
@@ -36,6 +37,7 @@ pub mod logs;
 pub mod network;
 pub mod pause;
 pub mod placement;
+pub mod pod;
 pub mod port;
 pub mod probe_overlay;
 pub mod ps;
@@ -199,6 +201,11 @@ fn dispatch(command: Command, link: Option<&SessionLink>) -> Result<()> {
         Command::Unshare(args) => unshare::execute(args),
         Command::Network(args) => network::execute(args),
         Command::Compose(args) => compose::execute(*args),
+        Command::Pod(args) => pod::execute(args),
+        Command::Kube(args) => kube::execute(args),
+        Command::Play(args) => match args.command {
+            crate::cli::kube::PlayCommand::Kube(a) => kube::play(&a),
+        },
         Command::Generate(args) => generate::execute(args),
         Command::Quadlet(args) => quadlet::execute(args),
         Command::GenerateUnits(args) => generate_systemd::execute(args),

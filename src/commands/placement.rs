@@ -134,7 +134,10 @@ pub fn placement(command: &Command) -> Placement<'_> {
         | Command::GenerateUnits(_)
         | Command::AutoUpdate(_)
         | Command::Stats(_)
-        | Command::Compose(_) => Host,
+        | Command::Compose(_)
+        | Command::Pod(_)
+        | Command::Kube(_)
+        | Command::Play(_) => Host,
         Command::Import(_)
         | Command::UnpackImage(_)
         | Command::Load(_)

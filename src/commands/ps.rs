@@ -74,11 +74,33 @@ pub fn execute(args: PsArgs) -> Result<()> {
     let now = Utc::now();
     sort_rows(&mut rows, args.sort.as_deref().unwrap_or("created"), now);
 
+    let pods: std::collections::BTreeMap<String, String> = crate::pod::list(&paths.data)
+        .map(|l| {
+            l.into_iter()
+                .map(|p| (p.config.id, p.config.name))
+                .collect()
+        })
+        .unwrap_or_default();
+    let pod_of = |r: &Row| -> (String, String) {
+        match &r.container.config.options.extras.pod {
+            Some(id) => (
+                short(id, args.no_trunc),
+                pods.get(id).cloned().unwrap_or_default(),
+            ),
+            None => (String::new(), String::new()),
+        }
+    };
     if let Output::Template(t) = &output {
         if !args.quiet {
             let values: Vec<serde_json::Value> = rows
                 .iter()
-                .map(|r| template_value(r, now, args.no_trunc))
+                .map(|r| {
+                    let mut v = template_value(r, now, args.no_trunc);
+                    let (id, name) = pod_of(r);
+                    v["Pod"] = id.into();
+                    v["PodName"] = name.into();
+                    v
+                })
                 .collect();
             let text = t
                 .render_rows(&values, &heading, !args.no_heading)
@@ -114,6 +136,11 @@ pub fn execute(args: PsArgs) -> Result<()> {
             .map(String::from)
             .to_vec(),
         );
+        if args.pod {
+            let head = table_rows.last_mut().expect("the heading");
+            head.push("POD ID".into());
+            head.push("PODNAME".into());
+        }
     }
     for r in &rows {
         let c = &r.container.config;
@@ -130,6 +157,12 @@ pub fn execute(args: PsArgs) -> Result<()> {
             crate::net::ports::ps_column(&c.options.net.ports),
             c.name.clone(),
         ]);
+        if args.pod {
+            let (id, name) = pod_of(r);
+            let row = table_rows.last_mut().expect("the row");
+            row.push(id);
+            row.push(name);
+        }
     }
     print!("{}", table(&table_rows));
     Ok(())
@@ -267,6 +300,8 @@ pub(crate) enum Filter {
     Label(String, Option<String>),
     Exited(i32),
     RestartPolicy(crate::spec::RestartPolicy),
+    /// `pod=NAME|ID`: the containers of a pod.
+    Pod(String),
 }
 
 impl Filter {
@@ -305,9 +340,10 @@ impl Filter {
                     .filter(|_| !value.is_empty() && !value.contains(':'))
                     .ok_or_else(|| Error::msg(format!("{value} invalid restart policy")))?,
             }),
+            "pod" => Filter::Pod(value.to_string()),
             _ => {
                 return Err(bad(
-                    "berth filters on id, name, status, ancestor, label, exited and restart-policy",
+                    "berth filters on id, name, status, ancestor, label, exited, restart-policy and pod",
                 ))
             }
         })
@@ -334,6 +370,13 @@ impl Filter {
                         .next()
                         .is_some_and(|n| n == a || n.split(':').next() == Some(a.as_str()))
             }
+            Filter::Pod(key) => c.options.extras.pod.as_deref().is_some_and(|id| {
+                id.starts_with(key.as_str())
+                    || crate::config::Paths::discover()
+                        .ok()
+                        .and_then(|p| crate::pod::find(&p.data, key).ok())
+                        .is_some_and(|p| p.config.id == id)
+            }),
             Filter::Label(k, v) => match (c.options.extras.labels.get(k), v) {
                 (Some(found), Some(want)) => found == want,
                 (Some(_), None) => true,

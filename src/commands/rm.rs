@@ -35,6 +35,7 @@ pub fn host_half(args: &RmArgs) -> Result<Option<SessionRequest>> {
         let found: Vec<&Container> = targets
             .iter()
             .filter_map(|(_, found)| found.as_ref().ok())
+            .filter(|c| refuse_pod_infra(&paths, c).is_ok())
             .collect();
         stop_all(&paths, &found, args.time);
     }
@@ -153,17 +154,21 @@ pub fn execute(args: RmArgs) -> Result<()> {
             Err(ContainerError::NotFound(_)) if args.ignore => return None,
             Err(ContainerError::NotFound(key)) => Err(no_such(&key)),
             Err(e) => Err(Error::from_source("remove container", e)),
-            Ok(c) => refuse_dependents(&users, &c)
-                .and_then(|()| remove_one(&paths, &c, args.force))
-                .and_then(|()| {
-                    if !args.volumes {
-                        return Ok(());
-                    }
-                    volume::remove_anonymous(&paths.data, &c.config.options.named_volumes)
-                        .with_context(|| {
-                            format!("remove the volumes of container `{}`", c.config.name)
-                        })
-                }),
+            // `--all` takes the pods' infras too, and with them the pods.
+            Ok(c) => (if args.depend || args.all {
+                remove_pod_of_infra(&paths, &c, args.force)
+            } else {
+                refuse_pod_infra(&paths, &c)
+            })
+            .and_then(|()| refuse_dependents(&users, &c))
+            .and_then(|()| remove_one(&paths, &c, args.force))
+            .and_then(|()| {
+                if !args.volumes {
+                    return Ok(());
+                }
+                volume::remove_anonymous(&paths.data, &c.config.options.named_volumes)
+                    .with_context(|| format!("remove the volumes of container `{}`", c.config.name))
+            }),
         })
     })
 }
@@ -192,6 +197,48 @@ fn refuse_dependents(users: &[Container], c: &Container) -> Result<()> {
         left.join(", ")
     ))
     .hint("remove those first, or use `berth rm --depend` to remove them too"))
+}
+
+/// A pod's infra goes with its pod (`pod rm`), not on its own (podman's rule).
+fn refuse_pod_infra(paths: &Paths, c: &Container) -> Result<()> {
+    let extras = &c.config.options.extras;
+    let Some(pod_id) = extras.pod.as_deref().filter(|_| extras.infra) else {
+        return Ok(());
+    };
+    match crate::pod::find(&paths.data, pod_id) {
+        Ok(pod) if pod.config.infra_id.as_deref() == Some(c.config.id.as_str()) => {
+            Err(Error::msg(format!(
+                "container {} is the infra container of pod {} and cannot be removed without removing the pod",
+                c.config.id, pod.config.id
+            ))
+            .hint(format!("remove the pod: berth pod rm {}", pod.config.name)))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// `rm --depend` (or `--all`) of a pod's infra: its pod goes, members first (podman's rule), then the
+/// infra itself is removed by the caller.
+fn remove_pod_of_infra(paths: &Paths, c: &Container, force: bool) -> Result<()> {
+    let extras = &c.config.options.extras;
+    let Some(pod_id) = extras.pod.as_deref().filter(|_| extras.infra) else {
+        return Ok(());
+    };
+    let Ok(pod) = crate::pod::find(&paths.data, pod_id) else {
+        return Ok(());
+    };
+    if pod.config.infra_id.as_deref() != Some(c.config.id.as_str()) {
+        return Ok(());
+    }
+    let all = container::list(&paths.data).context("list containers")?;
+    for m in crate::pod::members(&pod, &all) {
+        if m.config.id != c.config.id {
+            remove_one(paths, &m, force)?;
+            println!("{}", m.config.id);
+        }
+    }
+    crate::pod::remove(&paths.data, &pod)
+        .map_err(|e| Error::from_source(format!("remove pod `{}`", pod.config.name), e))
 }
 
 /// Remove one container; with `force` a running one is killed first (`volume rm -f` uses

@@ -11,6 +11,7 @@ use crate::userns::session::{SessionLink, SessionRequest};
 /// network half of a pull runs here, before the session exists), and find the user
 /// namespace the session joins.
 pub fn host_half(args: RunArgs) -> Result<SessionRequest> {
+    crate::commands::pod::join::create_new_pod(&args)?;
     let opts = options(args)?;
     for warning in &opts.extras.warnings {
         eprintln!("{warning}");
@@ -24,6 +25,7 @@ pub fn host_half(args: RunArgs) -> Result<SessionRequest> {
     check_cgroup(&opts)?;
     crate::net::bridge::holder::check_networks(&opts.user_networks)?;
     crate::commands::pull::ensure_image(&opts.image, opts.pull)?;
+    start_pod_infra(&opts)?;
     let mut join = network_owner(&opts)?;
     if !opts.user_networks.is_empty() {
         let paths = crate::config::Paths::discover().context("find berth's directories")?;
@@ -78,11 +80,13 @@ fn options(args: RunArgs) -> Result<RunOptions> {
 /// configuration's defaults filled in. `what` heads a parse error.
 pub fn options_for(args: RunArgs, what: &'static str) -> Result<RunOptions> {
     let from = args.volumes_from.clone();
+    let asked = crate::commands::pod::join::Asked::of(&args);
     let mut opts = match RunOptions::from_args(args, |k| std::env::var(k).ok()) {
         // podman's words, which scripts match: `Error: /data: duplicate mount destination`.
         Err(e @ OptionsError::DuplicateMount(_)) => return Err(Error::msg(e.to_string())),
         other => other.context(what)?,
     };
+    crate::commands::pod::join::apply(&mut opts, asked)?;
     add_volumes_from(&mut opts, &from)?;
     if opts.image_volume.is_none() {
         let paths = crate::config::Paths::discover().context("find berth's directories")?;
@@ -90,6 +94,18 @@ pub fn options_for(args: RunArgs, what: &'static str) -> Result<RunOptions> {
         opts.image_volume = config.engine.image_volume_mode;
     }
     Ok(opts)
+}
+
+/// P0: a pod member joins its infra's namespaces, so the infra must run first (the infra
+/// itself joins nothing).
+pub fn start_pod_infra(opts: &RunOptions) -> Result<()> {
+    match &opts.extras.pod {
+        Some(pod) if !opts.extras.infra => {
+            let paths = crate::config::Paths::discover().context("find berth's directories")?;
+            crate::commands::pod::ensure_infra_running(&paths, pod)
+        }
+        _ => Ok(()),
+    }
 }
 
 /// `--volumes-from CONTAINER[:ro|rw]`: the other container's bind mounts and volumes, on
@@ -170,12 +186,19 @@ pub fn network_owner(opts: &RunOptions) -> Result<Option<i32>> {
         }
         _ => None,
     };
+    let uts = match &opts.extras.uts {
+        crate::spec::UtsMode::Container(key) => {
+            let paths = crate::config::Paths::discover().context("find berth's directories")?;
+            Some(crate::run::spawn::ipc_owner(&paths.data, key)?.1)
+        }
+        _ => None,
+    };
     match (net, ipc) {
         (Some(n), Some(i)) if !same_userns(n, i) => Err(Error::msg(
             "--network and --ipc name namespaces of different sessions: berth can join only one",
         )
         .hint("use the same container for --network container: and --ipc container:")),
-        (n, i) => Ok(n.or(i)),
+        (n, i) => Ok(n.or(i).or(uts)),
     }
 }
 

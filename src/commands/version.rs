@@ -102,7 +102,15 @@ pub fn execute(args: VersionArgs) -> Result<()> {
         OutputFormat::Json => {
             serde_json::to_string(&r).context("encode the report as json")? + "\n"
         }
-        OutputFormat::Template(t) => render_template(t, &to_value(&r)?)?,
+        // A local podman's templates see `.Server` too, the same as `.Client` (podman's
+        // own tests name the pause image `{{.Server.Version}}-{{.Server.Built}}`).
+        OutputFormat::Template(t) => {
+            let mut v = to_value(&r)?;
+            if let Some(client) = v.get("Client").cloned() {
+                v["Server"] = client;
+            }
+            render_template(t, &v)?
+        }
     };
     print_out(&text)
 }

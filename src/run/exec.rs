@@ -112,6 +112,7 @@ pub fn exec_process(base: &Process, opts: &ExecOptions, supported: &caps::CapsHa
         no_new_privs: base.no_new_privs,
         caps,
         init: false,
+        pause: false,
         rlimits: base.rlimits.clone(),
         extra_groups: base.extra_groups.clone(),
     }
@@ -345,6 +346,7 @@ mod tests {
             },
             init: true,
             rlimits: Vec::new(),
+            pause: false,
             extra_groups: Vec::new(),
         }
     }
@@ -417,6 +419,7 @@ mod tests {
             join_net: false,
             keep_id: false,
             ipc: crate::spec::IpcMode::Shareable,
+            uts: crate::spec::UtsMode::Private,
             mounts: Vec::new(),
             masked: Vec::new(),
             readonly_paths: Vec::new(),

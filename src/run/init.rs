@@ -265,14 +265,17 @@ fn run_steps(ctx: &InitContext<'_>) -> StepResult<Never> {
         })?;
     }
 
-    // 8. Hostname, and loopback up in our own network namespace.
-    nix::unistd::sethostname(&plan.hostname).map_err(|e| {
-        nix_fail(
-            Step::Hostname,
-            format!("set hostname `{}`", plan.hostname),
-            e,
-        )
-    })?;
+    // 8. Hostname (in a UTS namespace of our own), and loopback up in our own network
+    //    namespace.
+    if plan.uts == crate::spec::UtsMode::Private {
+        nix::unistd::sethostname(&plan.hostname).map_err(|e| {
+            nix_fail(
+                Step::Hostname,
+                format!("set hostname `{}`", plan.hostname),
+                e,
+            )
+        })?;
+    }
     if plan.new_net {
         crate::sys::net::loopback_up().map_err(|e| fail(Step::Hostname, "bring up `lo`", &e))?;
     }
@@ -440,7 +443,12 @@ pub fn become_process(
     crate::sys::process::set_keep_caps(false)
         .map_err(|e| fail(Step::SetIds, "clear keep-caps", &e))?;
 
-    // 15b. execve (with --init, as the child of berth's reaper: step 1b).
+    // 15b. A pod's infra: no command to exec; berth's pause holds the namespaces.
+    if process.pause {
+        pause();
+    }
+
+    // 15c. execve (with --init, as the child of berth's reaper: step 1b).
     let mut env: Vec<(String, String)> = process.env.clone();
     if !env.iter().any(|(k, _)| k == "HOME") {
         env.push((
@@ -477,6 +485,33 @@ pub fn become_process(
     crate::sys::process::reset_signals();
     let err = crate::sys::process::execve(&path, &argv, &envp);
     Err(fail(Step::Exec, format!("exec `{program}`"), &err))
+}
+
+/// Step 15b for a pod's infra: berth's pause. Close every descriptor but stdio (the sync
+/// socket's EOF tells S that the process is in place, as an `execve` would), then wait for
+/// a terminating signal and exit 0. The signals are blocked and taken with `sigwait`: a
+/// blocked signal reaches PID 1 of a PID namespace even without a handler.
+fn pause() -> ! {
+    use nix::sys::signal::{SigSet, SigmaskHow, Signal};
+    crate::sys::process::set_name("pause");
+    let _ = crate::sys::process::close_from(3);
+    let mut set = SigSet::empty();
+    for sig in [
+        Signal::SIGTERM,
+        Signal::SIGINT,
+        Signal::SIGHUP,
+        Signal::SIGQUIT,
+        Signal::SIGUSR1,
+        Signal::SIGUSR2,
+    ] {
+        set.add(sig);
+    }
+    let _ = nix::sys::signal::sigprocmask(SigmaskHow::SIG_SETMASK, Some(&set), None);
+    loop {
+        if set.wait().is_ok() {
+            crate::sys::process::exit_now(0);
+        }
+    }
 }
 
 /// `--ulimit`: set one resource limit (names as in podman, validated by the options).

@@ -91,6 +91,9 @@ pub struct Process {
     pub init: bool,
     /// (resource, soft, hard) for setrlimit before exec.
     pub rlimits: Vec<(String, u64, u64)>,
+    /// A pod's infra: instead of `execve`, C becomes berth's pause (it holds the pod's
+    /// namespaces and waits for a signal; see `run::init::pause`).
+    pub pause: bool,
     /// `--group-add`: names (looked up in the container's /etc/group) or gids.
     pub extra_groups: Vec<String>,
 }
@@ -107,6 +110,9 @@ pub struct Plan {
     pub keep_id: bool,
     /// `--ipc`: C gets a namespace of its own unless it is the host's or another's.
     pub ipc: IpcMode,
+    /// `--uts`: C gets a namespace of its own (and sets its hostname) unless it is the
+    /// host's or another container's (a pod member's is the infra's), which S enters first.
+    pub uts: crate::spec::UtsMode,
     pub mounts: Vec<Mount>,
     pub masked: Vec<String>,
     pub readonly_paths: Vec<String>,
@@ -117,6 +123,10 @@ pub struct Plan {
     pub restricted: Vec<(String, MountFlags)>,
     pub process: Process,
 }
+
+/// The name (without tag) of the image of berth's own pause, which a pod's infra runs
+/// unless `pod create --infra-image` names another.
+pub const PAUSE_IMAGE_NAME: &str = "localhost/berth-pause:";
 
 /// Why a plan cannot be made.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -161,6 +171,7 @@ pub fn build(input: &PlanInput<'_>) -> Result<Plan, PlanError> {
     let hostname = match (&opts.hostname, &opts.network) {
         (Some(h), _) => h.clone(),
         (None, NetworkMode::Host) => input.host_hostname.clone(),
+        (None, _) if opts.extras.uts == crate::spec::UtsMode::Host => input.host_hostname.clone(),
         (None, _) => input.id.chars().take(12).collect(),
     };
 
@@ -402,6 +413,7 @@ pub fn build(input: &PlanInput<'_>) -> Result<Plan, PlanError> {
         join_net: joined_net,
         keep_id: opts.userns == UsernsMode::KeepId,
         ipc: ipc.clone(),
+        uts: opts.extras.uts.clone(),
         mounts,
         masked,
         readonly_paths,
@@ -418,6 +430,7 @@ pub fn build(input: &PlanInput<'_>) -> Result<Plan, PlanError> {
             caps: super::caps::plan(opts, input.supported_caps),
             init: opts.init,
             rlimits: opts.extras.ulimits.clone(),
+            pause: opts.extras.infra && opts.image.starts_with(PAUSE_IMAGE_NAME),
             extra_groups: opts.extras.group_add.clone(),
         },
         sysctls: opts.extras.sysctls.clone(),

@@ -24,7 +24,7 @@ pub use network::{
 };
 pub use run::{
     default_detach_keys, BindMount, Extras, IpcMode, LogDriver, PullPolicy, RestartPolicy,
-    RunOptions, SeccompChoice, TmpfsMount, UserSpec, UsernsMode,
+    RunOptions, SeccompChoice, TmpfsMount, UserSpec, UsernsMode, UtsMode,
 };
 pub use systemd::{SdNotify, SystemdMode};
 pub use values::{parse_duration, parse_signal, parse_size, valid_name};

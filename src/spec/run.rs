@@ -64,6 +64,41 @@ pub struct Extras {
     /// `--cgroups`, `--cgroup-parent`, `--cgroupns` and the resource limits.
     #[serde(default)]
     pub cgroup: super::cgroup::CgroupSpec,
+    /// `--pod`: the pod this container belongs to (its id once resolved; see `crate::pod`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pod: Option<String>,
+    /// This container is its pod's infra: C runs berth's own pause instead of a command.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub infra: bool,
+    /// `--uts`.
+    #[serde(default)]
+    pub uts: UtsMode,
+}
+
+/// The container's UTS namespace (`--uts`).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum UtsMode {
+    /// A namespace of its own (the default).
+    #[default]
+    Private,
+    /// The host's hostname and domain name.
+    Host,
+    /// Another container's namespace, by name or id (a pod's members join the infra's).
+    Container(String),
+}
+
+impl UtsMode {
+    /// Parse podman's spelling.
+    pub fn parse(text: &str) -> Option<Self> {
+        Some(match text {
+            "" | "private" => UtsMode::Private,
+            "host" => UtsMode::Host,
+            _ => match text.split_once(':') {
+                Some(("container", key)) if !key.is_empty() => UtsMode::Container(key.into()),
+                _ => return None,
+            },
+        })
+    }
 }
 
 /// The container's IPC namespace (`--ipc`).
@@ -136,6 +171,9 @@ impl Default for Extras {
             systemd: None,
             create_command: Vec::new(),
             cgroup: super::cgroup::CgroupSpec::default(),
+            pod: None,
+            infra: false,
+            uts: UtsMode::Private,
         }
     }
 }

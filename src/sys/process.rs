@@ -163,6 +163,18 @@ pub fn cloexec_from(first: u32) -> io::Result<()> {
     Ok(())
 }
 
+/// Close every descriptor from `first` up (a process that will never exec: a pod's pause).
+pub fn close_from(first: u32) -> io::Result<()> {
+    // SAFETY: the only caller is a process that never returns to code holding those
+    // descriptors (it waits for a signal and `_exit`s), so no `OwnedFd` is used after its
+    // descriptor is closed.
+    let ret = unsafe { libc::syscall(libc::SYS_close_range, first, u32::MAX, 0) };
+    if ret == -1 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(())
+}
+
 /// Set the calling process's real, effective and saved ids in one go.
 pub fn set_ids(uid: u32, gid: u32, groups: &[u32]) -> io::Result<()> {
     use nix::unistd::{setgroups, setresgid, setresuid, Gid, Uid};

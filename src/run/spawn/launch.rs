@@ -16,7 +16,7 @@ use super::*;
 use crate::error::{Context, Error, Result};
 use crate::run::launch_plan::{LaunchPlan, NetworkPlan};
 use crate::seccomp::SeccompProgram;
-use crate::spec::{IpcMode, NetworkMode};
+use crate::spec::{IpcMode, NetworkMode, UtsMode};
 use crate::storage::container::{self, ContainerState, Status};
 use crate::sys::channel::Channel;
 use crate::sys::process::Forked;
@@ -60,7 +60,12 @@ pub(super) fn launch(
     restarts: u32,
     early_net: Option<crate::net::EarlyNet>,
 ) -> Result<Launched> {
-    let mut flags = CloneFlags::CLONE_NEWPID | CloneFlags::CLONE_NEWNS | CloneFlags::CLONE_NEWUTS;
+    let mut flags = CloneFlags::CLONE_NEWPID | CloneFlags::CLONE_NEWNS;
+    match &p.plan.uts {
+        UtsMode::Private => flags |= CloneFlags::CLONE_NEWUTS,
+        UtsMode::Host => {}
+        UtsMode::Container(key) => join_uts(p, key)?,
+    }
     if p.plan.ipc.new_ns() {
         flags |= CloneFlags::CLONE_NEWIPC;
     }
@@ -246,6 +251,17 @@ pub fn ipc_owner(store_root: &Path, key: &str) -> Result<(container::Container, 
         .hint(format!("start it first: berth start {}", ctr.config.name))
     })?;
     Ok((ctr, pid))
+}
+
+/// `--uts container:X` (a pod member and its infra): S enters X's UTS namespace, so C is
+/// cloned into it and keeps X's hostname.
+fn join_uts(p: &Prepared, key: &str) -> Result<()> {
+    let (_, owner) = ipc_owner(&p.store_root, key)?;
+    let ns = std::fs::File::open(format!("/proc/{owner}/ns/uts"))
+        .with_context(|| format!("open the UTS namespace of container `{key}`"))?;
+    nix::sched::setns(&ns, CloneFlags::CLONE_NEWUTS)
+        .map_err(std::io::Error::from)
+        .with_context(|| format!("join the UTS namespace of container `{key}`"))
 }
 
 /// `--ipc container:X`: S enters X's IPC namespace (S is in X's user namespace, as for

@@ -363,6 +363,7 @@ impl Drop for Guard<'_> {
         if self.mounted {
             let _ = overlay::unmount(&self.container.merged());
         }
+        stop_pod_after_last_member(&self.store_root, &self.container);
         if self.rm {
             // Deleting the files is the slowest part of a short container's life: once the
             // container is out of the store, tell P0 its status and let it go, and delete
@@ -397,5 +398,39 @@ impl Drop for Guard<'_> {
             let restarts = self.container.state().map(|s| s.restart_count).unwrap_or(0);
             record_exit(&self.container, self.exit_code, restarts);
         }
+    }
+}
+
+/// `pod create --exit-policy stop`: when the last member of a pod has exited for good, stop
+/// its infra too (so the pod is Exited, as in podman). This session is in the infra's user
+/// namespace (the member joined it), so it may signal the infra.
+fn stop_pod_after_last_member(store_root: &std::path::Path, ctr: &Container) {
+    let extras = &ctr.config.options.extras;
+    let Some(pod_id) = extras.pod.as_deref().filter(|_| !extras.infra) else {
+        return;
+    };
+    let Ok(pod) = crate::pod::find(store_root, pod_id) else {
+        return;
+    };
+    let Some(infra_id) = pod.config.infra_id.as_deref() else {
+        return;
+    };
+    if pod.config.exit_policy != "stop" {
+        return;
+    }
+    let Ok(all) = container::list(store_root) else {
+        return;
+    };
+    let others_run = crate::pod::members(&pod, &all).iter().any(|c| {
+        c.config.id != ctr.config.id
+            && c.config.id != infra_id
+            && c.state()
+                .is_ok_and(|s| s.status == container::Status::Running && s.is_alive())
+    });
+    if others_run {
+        return;
+    }
+    if let Some(infra) = all.iter().find(|c| c.config.id == infra_id) {
+        let _ = crate::run::control::stop(infra, libc::SIGTERM, std::time::Duration::from_secs(10));
     }
 }
