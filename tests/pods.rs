@@ -182,6 +182,20 @@ fn pod_teardown_with_no_pods_succeeds_and_new_pods_are_made_on_demand() {
         .berth(["exec", "later", "cat", "/etc/hostname"])
         .output();
     out.success().stdout_eq("fresh\n");
+    // pod pause freezes every running container (the cgroup freezer); unpause thaws them.
+    if crate::util::require(crate::util::Need::Cgroup) {
+        env.berth(["pod", "pause", "fresh"]).output().success();
+        env.berth(["inspect", "--format", "{{.State.Status}}", "later"])
+            .output()
+            .success()
+            .stdout_eq("paused\n");
+        env.berth(["pod", "pause", "fresh"])
+            .expect_stderr()
+            .output()
+            .code(125);
+        env.berth(["pod", "unpause", "fresh"]).output().success();
+        env.berth(["exec", "later", "true"]).output().success();
+    }
     env.berth(["pod", "kill", "fresh"]).output().success();
     // --exit-policy stop: the pod stops with its last member.
     let out = env

@@ -27,9 +27,9 @@ pub enum PodCommand {
     Restart(PodTargets),
     /// Send a signal to the running containers of pods
     Kill(PodKillArgs),
-    /// Pause pods (needs the cgroup freezer: not available yet)
+    /// Pause pods: freeze their containers (the cgroup freezer)
     Pause(PodTargets),
-    /// Unpause pods (needs the cgroup freezer: not available yet)
+    /// Unpause pods
     Unpause(PodTargets),
     /// Remove pods and their containers
     Rm(PodRmArgs),
@@ -37,7 +37,7 @@ pub enum PodCommand {
     Prune(PodPruneArgs),
     /// Show the processes of a pod's running containers
     Top(PodTopArgs),
-    /// Show resource use of pods (needs cgroups: not available yet)
+    /// Show resource use of pods (not supported yet: `berth stats` shows each container)
     Stats(PodTargets),
     /// Exit 0 when a pod exists, 1 when it does not
     Exists(PodExistsArgs),

@@ -131,6 +131,33 @@ pub fn kill(args: &PodKillArgs) -> Result<()> {
     })
 }
 
+/// `pod pause` / `pod unpause`: freeze or thaw every running container of the pod (the infra
+/// too, as podman), through each container's cgroup (`berth pause`).
+pub fn pause(targets: &PodTargets, verb: &str) -> Result<()> {
+    let pause = verb == "pause";
+    each_pod(targets, false, 125, |v| {
+        let chosen = ids(v
+            .members
+            .iter()
+            .filter(|(c, s)| {
+                s.status == Status::Running
+                    && s.is_alive()
+                    && crate::commands::pause::is_paused(c) != pause
+            })
+            .map(|(c, _)| c));
+        if chosen.is_empty() {
+            return Err(Error::msg(format!(
+                "pod `{}` has no {} containers to {verb}",
+                v.pod.config.name,
+                if pause { "running" } else { "paused" }
+            )));
+        }
+        let mut a: Vec<OsString> = vec![verb.into()];
+        a.extend(chosen);
+        berth(&a).map(|_| ())
+    })
+}
+
 /// Remove a pod's containers (members first, then the infra) and its record.
 fn remove_view(v: &PodView, force: bool, time: Option<u32>) -> Result<()> {
     let name = &v.pod.config.name;

@@ -41,24 +41,23 @@ pub fn execute(args: PodArgs) -> Result<()> {
                 Err(e) => Err(Error::from_source("look up the pod", e)),
             }
         }
-        PodCommand::Pause(a) => refuse_cgroups("pause", &a),
-        PodCommand::Unpause(a) => refuse_cgroups("unpause", &a),
-        PodCommand::Stats(a) => refuse_cgroups("stats", &a),
+        PodCommand::Pause(a) => lifecycle::pause(&a, "pause"),
+        PodCommand::Unpause(a) => lifecycle::pause(&a, "unpause"),
+        PodCommand::Stats(a) => refuse_stats(&a),
     }
 }
 
-/// `pod pause`, `unpause` and `stats` need cgroups, which berth does not manage yet.
-fn refuse_cgroups(verb: &str, targets: &PodTargets) -> Result<()> {
+/// `pod stats` is not built yet (the containers' own `berth stats` is).
+fn refuse_stats(targets: &PodTargets) -> Result<()> {
     let what = if targets.pods.is_empty() {
         String::new()
     } else {
         format!(" `{}`", targets.pods.join(", "))
     };
-    Err(Error::msg(format!(
-        "berth: pod {verb} is not supported yet{what}: it needs the cgroup v2 {}, and berth does not place containers in cgroups yet",
-        if verb == "stats" { "controllers" } else { "freezer" }
-    ))
-    .hint("stop and start the pod instead (`berth pod stop`, `berth pod start`)"))
+    Err(
+        Error::msg(format!("berth: pod stats is not supported yet{what}"))
+            .hint("`berth stats` shows each of the pod's containers: `berth ps --pod` lists them"),
+    )
 }
 
 /// A pod with its containers and their states (the infra first).
