@@ -16,7 +16,11 @@ pub fn host_half(args: RunArgs) -> Result<SessionRequest> {
     for warning in &opts.extras.warnings {
         eprintln!("{warning}");
     }
-    if opts.tty && opts.interactive && !std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+    if opts.tty
+        && opts.interactive
+        && !opts.detach
+        && !std::io::IsTerminal::is_terminal(&std::io::stdin())
+    {
         // podman's warning, which scripts look for; the container still runs.
         eprintln!(
             "warning: The input device is not a TTY. The --tty and --interactive flags might not work properly"
