@@ -230,7 +230,8 @@ fn empty_host_port_gets_a_free_port_that_port_ps_and_inspect_show() {
     env.berth(["port", "web", "81"])
         .output()
         .code(125)
-        .stderr_is_one_error();
+        .stderr_is_one_error()
+        .stderr_contains("failed to find published port \"81\"");
     env.berth(["rm", "-f", "web"]).output().success();
 }
 

@@ -153,6 +153,14 @@ fn pod_teardown_with_no_pods_succeeds_and_new_pods_are_made_on_demand() {
         .success()
         .stdout_eq("");
     env.berth(["pod", "rm", "nope"]).output().code(1);
+    let out = env
+        .berth(["pod", "kill", "-s", "-0", "nope"])
+        .expect_stderr()
+        .output();
+    out.code(125).check(
+        out.stderr() == "Error: invalid signal: 0\n",
+        "the signal is checked first, in podman's words",
+    );
     env.berth(["pod", "rm", "--ignore", "nope"])
         .output()
         .success();

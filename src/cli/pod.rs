@@ -183,7 +183,13 @@ pub struct PodKillArgs {
     #[command(flatten)]
     pub targets: PodTargets,
     /// The signal to send (default KILL)
-    #[arg(short, long, value_name = "SIGNAL", default_value = "KILL")]
+    #[arg(
+        short,
+        long,
+        value_name = "SIGNAL",
+        default_value = "KILL",
+        allow_hyphen_values = true
+    )]
     pub signal: String,
 }
 

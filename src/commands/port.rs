@@ -21,10 +21,8 @@ pub fn execute(args: PortArgs) -> Result<()> {
     let lines = ports::port_lines(&ctr.config.options.net.ports, filter);
     if lines.is_empty() {
         if let Some(p) = &args.port {
-            return Err(Error::msg(format!(
-                "no public port `{p}` published for container `{}`",
-                ctr.config.name
-            )));
+            // podman's words.
+            return Err(Error::msg(format!("failed to find published port \"{p}\"")));
         }
     }
     for line in lines {

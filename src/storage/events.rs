@@ -96,7 +96,7 @@ impl Event {
                     parts.join(", ")
                 )
             }
-            "volume" => format!("{time} volume {} {}", self.status, self.name),
+            "volume" | "system" => format!("{time} {} {} {}", self.kind, self.status, self.name),
             _ => format!("{time} {} {} {id} {}", self.kind, self.status, self.name),
         }
     }
@@ -392,6 +392,13 @@ mod tests {
         assert_eq!(
             i.human(false),
             "2026-12-07 16:46:50 +0000 UTC image pull  localhost:5000/x:1"
+        );
+        let mut r = Event::new("system", "log-rotation");
+        r.time = at("2026-12-07T16:46:50Z");
+        r.name = "/run/events.log".into();
+        assert_eq!(
+            r.human(false),
+            "2026-12-07 16:46:50 +0000 UTC system log-rotation /run/events.log"
         );
     }
 

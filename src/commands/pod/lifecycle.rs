@@ -113,6 +113,8 @@ pub fn restart(targets: &PodTargets) -> Result<()> {
 
 /// `berth pod kill`: signal every running container.
 pub fn kill(args: &PodKillArgs) -> Result<()> {
+    // A bad signal is refused before any pod is looked up, as `kill`.
+    crate::commands::lifecycle::kill_signal(&args.signal)?;
     each_pod(&args.targets, false, 125, |v| {
         let running = ids(v
             .members
