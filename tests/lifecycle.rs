@@ -749,6 +749,15 @@ fn kill_signals_wait_conditions_and_the_container_group() {
             .output();
         out.code(125).check(out.stderr() == want, "podman's words");
     }
+    // `create` checks --stop-signal with the same words.
+    let out = env
+        .berth(["create", "--stop-signal=99", "busybox"])
+        .expect_stderr()
+        .output();
+    out.code(125).check(
+        out.stderr() == "Error: valid signals are 1 through 64\n",
+        "podman's words",
+    );
     // A created container has an empty log, and `container wait --condition` sees its states.
     env.berth([
         "create",

@@ -44,6 +44,8 @@ pub enum OptionsError {
     MountKey { value: String, key: String },
     #[error("{0}: duplicate mount destination")]
     DuplicateMount(String),
+    #[error("valid signals are 1 through 64")]
+    SignalRange,
     #[error("name an anonymous volume")]
     AnonymousVolume(#[source] VolumeError),
     #[error("invalid tmpfs `{value}`: {reason}")]
@@ -382,6 +384,9 @@ impl RunOptions {
         }
         let stop_signal = match args.stop_signal.as_deref() {
             None => None,
+            Some(s) if s.parse::<i64>().is_ok_and(|n| !(1..=64).contains(&n)) => {
+                return Err(OptionsError::SignalRange)
+            }
             Some(s) => Some(parse_signal(s).ok_or_else(|| OptionsError::Signal(s.to_string()))?),
         };
         let tz = match args.tz {
@@ -1718,6 +1723,10 @@ mod tests {
         assert_eq!(parse_signal("10"), Some(10));
         assert_eq!(parse_signal("NOPE"), None);
         assert!(opts(&["--stop-signal", "NOPE", "i"]).is_err());
+        assert!(matches!(
+            opts(&["--stop-signal", "99", "i"]),
+            Err(OptionsError::SignalRange)
+        ));
     }
 
     #[test]

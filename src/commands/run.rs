@@ -87,7 +87,9 @@ pub fn options_for(args: RunArgs, what: &'static str) -> Result<RunOptions> {
     let asked = crate::commands::pod::join::Asked::of(&args);
     let mut opts = match RunOptions::from_args(args, |k| std::env::var(k).ok()) {
         // podman's words, which scripts match: `Error: /data: duplicate mount destination`.
-        Err(e @ OptionsError::DuplicateMount(_)) => return Err(Error::msg(e.to_string())),
+        Err(e @ (OptionsError::DuplicateMount(_) | OptionsError::SignalRange)) => {
+            return Err(Error::msg(e.to_string()))
+        }
         other => other.context(what)?,
     };
     crate::commands::pod::join::apply(&mut opts, asked)?;
