@@ -14,7 +14,8 @@ use crate::pod::{PodConfig, PodError};
 /// The image of berth's own pause.
 pub const PAUSE_IMAGE: &str = concat!("localhost/berth-pause:", env!("CARGO_PKG_VERSION"));
 
-/// The namespaces members share by default (podman's, less cgroup: berth makes no cgroups).
+/// The namespaces members share by default (podman's, less cgroup: each member has a cgroup
+/// leaf of its own, and berth joins no cgroup namespace).
 const DEFAULT_SHARE: &[&str] = &["ipc", "net", "uts"];
 
 /// Validated `pod create` options: the pod's record and the infra's `create` arguments.
@@ -75,7 +76,7 @@ pub fn plan(args: PodCreateArgs, id: &str, argv: Vec<String>) -> Result<PodPlan>
             out
         }
     };
-    // berth places containers in no cgroups: there is no cgroup namespace to share.
+    // Each member has its own cgroup leaf; berth joins no cgroup namespace.
     share.retain(|s| s != "cgroup");
     share.sort();
     if !infra {
