@@ -2,7 +2,6 @@
 //! container's overlay is mounted there, and a running one's is reached in its monitor's
 //! mount namespace. The walk never follows a symlink.
 
-use std::io::Write;
 use std::os::fd::AsFd;
 use std::path::Path;
 
@@ -30,19 +29,13 @@ pub fn host_half(args: ExportArgs) -> Result<Option<SessionRequest>> {
 pub fn in_session(args: &ExportArgs) -> Result<()> {
     let paths = Paths::discover().context("find berth's directories")?;
     let ctr = super::container::find(&paths, &args.container)?;
-    let out: Box<dyn Write> = match &args.output {
-        Some(path) => Box::new(std::io::BufWriter::new(
-            std::fs::File::create(path).with_context(|| format!("create `{}`", path.display()))?,
-        )),
-        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
-    };
     let rootfs = super::container::open_rootfs(&paths, &ctr)?;
     let what = || format!("export container `{}`", ctr.config.name);
-    let mut archiver = Archiver::new(out, TarMode::Plain);
-    archiver
-        .add_contents(rootfs.fd.as_fd(), Path::new(""), &rootfs.path)
-        .with_context(what)?;
-    let mut out = archiver.finish().with_context(what)?;
-    out.flush().with_context(what)?;
-    Ok(())
+    super::write_output(args.output.as_deref(), |out| {
+        let mut archiver = Archiver::new(out, TarMode::Plain);
+        archiver
+            .add_contents(rootfs.fd.as_fd(), Path::new(""), &rootfs.path)
+            .with_context(what)?;
+        archiver.finish().with_context(what).map(drop)
+    })
 }

@@ -301,6 +301,39 @@ pub(crate) fn parse_filters<T>(
         .collect()
 }
 
+/// Write a command's archive to `path` or, with none, to standard output. A file is written
+/// under a temporary name beside it and renamed into place, so a failed write leaves no half
+/// file (and an existing file stays as it was).
+pub(crate) fn write_output(
+    path: Option<&std::path::Path>,
+    write: impl FnOnce(&mut dyn std::io::Write) -> Result<()>,
+) -> Result<()> {
+    use crate::error::Context as _;
+    use std::io::Write as _;
+    let Some(path) = path else {
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        write(&mut out)?;
+        return out.flush().context("write standard output");
+    };
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+    let tmp = path.with_file_name(crate::storage::atomic::temp_name(
+        name.as_deref().unwrap_or("output"),
+    ));
+    let result = (|| {
+        let file =
+            std::fs::File::create(&tmp).with_context(|| format!("create `{}`", tmp.display()))?;
+        let mut out = std::io::BufWriter::new(file);
+        write(&mut out)?;
+        out.flush()
+            .with_context(|| format!("write `{}`", path.display()))?;
+        std::fs::rename(&tmp, path).with_context(|| format!("rename to `{}`", path.display()))
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
 /// `volume rm` / `network rm` of an object containers use: refused (exit 2, as podman)
 /// unless `force`, which removes those containers first.
 pub(crate) fn remove_users(

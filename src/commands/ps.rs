@@ -74,13 +74,22 @@ pub fn execute(args: PsArgs) -> Result<()> {
     let now = Utc::now();
     sort_rows(&mut rows, args.sort.as_deref().unwrap_or("created"), now);
 
-    let pods: std::collections::BTreeMap<String, String> = crate::pod::list(&paths.data)
-        .map(|l| {
-            l.into_iter()
-                .map(|p| (p.config.id, p.config.name))
-                .collect()
-        })
-        .unwrap_or_default();
+    // Pod names only when some container is in a pod: `ps` of a store without pods reads
+    // no pod records.
+    let in_pods = rows
+        .iter()
+        .any(|r| r.container.config.options.extras.pod.is_some());
+    let pods: std::collections::BTreeMap<String, String> = if in_pods {
+        crate::pod::list(&paths.data)
+            .map(|l| {
+                l.into_iter()
+                    .map(|p| (p.config.id, p.config.name))
+                    .collect()
+            })
+            .unwrap_or_default()
+    } else {
+        Default::default()
+    };
     let pod_of = |r: &Row| -> (String, String) {
         match &r.container.config.options.extras.pod {
             Some(id) => (

@@ -80,8 +80,8 @@ fn options(args: RunArgs) -> Result<RunOptions> {
     options_for(args, "invalid run options")
 }
 
-/// `run`'s and `create`'s options from their flags: parsed, `--volumes-from` added, and the
-/// configuration's defaults filled in. `what` heads a parse error.
+/// `run`'s and `create`'s options from their flags: parsed, the pod joined, `--volumes-from`
+/// added. `what` heads a parse error.
 pub fn options_for(args: RunArgs, what: &'static str) -> Result<RunOptions> {
     let from = args.volumes_from.clone();
     let asked = crate::commands::pod::join::Asked::of(&args);
@@ -94,11 +94,6 @@ pub fn options_for(args: RunArgs, what: &'static str) -> Result<RunOptions> {
     };
     crate::commands::pod::join::apply(&mut opts, asked)?;
     add_volumes_from(&mut opts, &from)?;
-    if opts.image_volume.is_none() {
-        let paths = crate::config::Paths::discover().context("find berth's directories")?;
-        let config = crate::config::Config::load(&paths).context("read berth's configuration")?;
-        opts.image_volume = config.engine.image_volume_mode;
-    }
     Ok(opts)
 }
 

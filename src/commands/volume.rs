@@ -58,7 +58,6 @@ fn content_dir(paths: &Paths, name: &str, what: &str) -> Result<std::path::PathB
 /// read files owned by any of the container's ids). The walk never follows a symlink.
 fn export(paths: &Paths, args: &VolumeExportArgs) -> Result<()> {
     use crate::storage::changes::{Archiver, TarMode};
-    use std::io::Write as _;
     use std::os::fd::AsFd as _;
     let dir = content_dir(paths, &args.name, "export")?;
     if args.output.is_none() && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
@@ -67,45 +66,14 @@ fn export(paths: &Paths, args: &VolumeExportArgs) -> Result<()> {
     }
     let what = || format!("export volume `{}`", args.name);
     let root = std::fs::File::open(&dir).with_context(|| format!("open `{}`", dir.display()))?;
-    // Into a temporary file renamed into place: a failed export leaves no half archive.
-    let (out, tmp): (
-        Box<dyn std::io::Write>,
-        Option<(std::path::PathBuf, std::path::PathBuf)>,
-    ) = match &args.output {
-        Some(path) => {
-            let path = std::path::PathBuf::from(path);
-            let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
-            let tmp = path.with_file_name(crate::storage::atomic::temp_name(
-                name.as_deref().unwrap_or("export"),
-            ));
-            let file = std::fs::File::create(&tmp)
-                .with_context(|| format!("create `{}`", tmp.display()))?;
-            (Box::new(std::io::BufWriter::new(file)), Some((tmp, path)))
-        }
-        None => (
-            Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
-            None,
-        ),
-    };
-    let result = (|| {
+    let output = args.output.as_deref().map(std::path::Path::new);
+    super::write_output(output, |out| {
         let mut archiver = Archiver::new(out, TarMode::Plain);
         archiver
             .add_contents(root.as_fd(), std::path::Path::new(""), &dir)
             .with_context(what)?;
-        let mut out = archiver.finish().with_context(what)?;
-        out.flush().with_context(what)
-    })();
-    match (result, tmp) {
-        (Ok(()), Some((tmp, path))) => std::fs::rename(&tmp, &path)
-            .with_context(|| format!("rename `{}` to `{}`", tmp.display(), path.display())),
-        (Ok(()), None) => Ok(()),
-        (Err(e), tmp) => {
-            if let Some((tmp, _)) = tmp {
-                let _ = std::fs::remove_file(tmp);
-            }
-            Err(e)
-        }
-    }
+        archiver.finish().with_context(what).map(drop)
+    })
 }
 
 /// `volume import`: unpack a tar (a file, or `-` for standard input) into the volume, each

@@ -458,6 +458,22 @@ pub fn names_in_use(store_root: &Path) -> Result<Vec<String>, VolumeError> {
     Ok(names)
 }
 
+/// The image's VOLUME paths (normalized) that neither `taken` (binds, tmpfs) nor `mounts`
+/// already cover, `/` left out.
+fn uncovered(image_volumes: &[String], taken: &[&str], mounts: &[VolumeMount]) -> Vec<String> {
+    image_volumes
+        .iter()
+        .map(|p| normalize_target(p))
+        .filter(|target| {
+            target != "/"
+                && !taken.iter().any(|t| normalize_target(t) == *target)
+                && !mounts
+                    .iter()
+                    .any(|m| normalize_target(&m.target) == *target)
+        })
+        .collect()
+}
+
 /// At container creation: add an anonymous volume for each of the image's VOLUME paths
 /// that no other mount of the container already covers. `taken` are the targets of its
 /// other mounts (binds, tmpfs).
@@ -466,14 +482,7 @@ pub fn add_image_volumes(
     taken: &[&str],
     image_volumes: &[String],
 ) -> Result<(), VolumeError> {
-    for path in image_volumes {
-        let target = normalize_target(path);
-        if target == "/"
-            || taken.iter().any(|t| normalize_target(t) == target)
-            || mounts.iter().any(|m| normalize_target(&m.target) == target)
-        {
-            continue;
-        }
+    for target in uncovered(image_volumes, taken, mounts) {
         mounts.push(VolumeMount {
             name: anonymous_name()?,
             target,
@@ -508,23 +517,15 @@ pub fn attach(
         ImageVolumeMode::Bind => add_image_volumes(&mut opts.named_volumes, &taken, &image_volumes),
         ImageVolumeMode::Ignore => Ok(()),
         ImageVolumeMode::Tmpfs => {
-            let mut add = Vec::new();
-            for path in &image_volumes {
-                let target = normalize_target(path);
-                let covered = target == "/"
-                    || taken.iter().any(|t| normalize_target(t) == target)
-                    || opts
-                        .named_volumes
-                        .iter()
-                        .any(|m| normalize_target(&m.target) == target);
-                if !covered {
-                    // podman's flags for an image volume's tmpfs: no device nodes or set-id.
-                    add.push(crate::spec::TmpfsMount {
+            // podman's flags for an image volume's tmpfs: no device nodes or set-id.
+            let add: Vec<crate::spec::TmpfsMount> =
+                uncovered(&image_volumes, &taken, &opts.named_volumes)
+                    .into_iter()
+                    .map(|target| crate::spec::TmpfsMount {
                         target,
                         options: vec!["exec".into(), "nosuid".into(), "nodev".into()],
-                    });
-                }
-            }
+                    })
+                    .collect();
             opts.tmpfs.extend(add);
             Ok(())
         }

@@ -58,6 +58,20 @@ pub(super) fn create_in(store: &Store, opts: &RunOptions) -> Result<(Container, 
     let command = plan::process_args(opts, &defaults).context("plan the container")?;
     let mut opts = opts.clone();
     opts.extras.create_command = std::env::args().collect();
+    let image_has_volumes = image
+        .config
+        .config()
+        .as_ref()
+        .is_some_and(|c| c.volumes().as_ref().is_some_and(|v| !v.is_empty()));
+    if opts.image_volume.is_none() && image_has_volumes {
+        // containers.conf's `image_volume_mode` (through CONTAINERS_CONF), read only when the
+        // image has VOLUMEs for it to decide; recorded with the container.
+        let paths = Paths::discover().context("find berth's directories")?;
+        opts.image_volume = Config::load(&paths)
+            .context("read berth's configuration")?
+            .engine
+            .image_volume_mode;
+    }
     volume::attach(&mut opts, &image.config).context("name the image's volumes")?;
     publish_ports(&mut opts, &image.config)?;
     opts.extras.cgroup.dir = cgroup_dir(&opts.extras.cgroup)?;
